@@ -1,0 +1,63 @@
+import type { OrganizationType } from "../domain/organization.ts";
+
+/**
+ * The contract between the sync engine (src/services/sync.service.ts) and one provider.
+ * A connector reads the provider's full list page by page; the engine upserts each page and
+ * only marks records missing once the whole list has been read successfully.
+ */
+
+/** A module organization as read from a module's API or file. */
+export interface ModuleOrganizationRecord {
+  externalId: string;
+  name: string;
+  /** External id of the parent module organization (a site, domain or tenant under a customer). */
+  parentExternalId: string | null;
+  /** Provider-specific facts kept for matching and display (e.g. Datto RMM `autotaskCompanyId`). */
+  attributes: Record<string, unknown>;
+}
+
+/** A PSA (Autotask) company as read from the PSA. */
+export interface PsaOrganizationRecord {
+  psaId: string;
+  name: string;
+  type: OrganizationType;
+  isActive: boolean;
+  parentPsaId: string | null;
+}
+
+/** A record the connector could not accept, with the reason in words. */
+export interface RejectedRecord {
+  reason: string;
+  /** The raw record (truncated by the connector to a sane size). */
+  raw: unknown;
+}
+
+export interface Page<T> {
+  records: T[];
+  rejected: RejectedRecord[];
+}
+
+export interface FetchOptions {
+  /** Aborts the whole read (used for the bounded total time and for shutdown). */
+  signal?: AbortSignal;
+}
+
+export interface Connector<T> {
+  readonly kind: string;
+  /** Reads the full list. Throws (ConnectorError) when the list cannot be read completely. */
+  fetchAll(options?: FetchOptions): AsyncIterable<Page<T>>;
+}
+
+export type ModuleConnector = Connector<ModuleOrganizationRecord>;
+export type PsaConnector = Connector<PsaOrganizationRecord>;
+
+/** Raised when a provider cannot be read completely; the sync run is recorded as failed with this message. */
+export class ConnectorError extends Error {
+  constructor(
+    message: string,
+    readonly details: { status?: number; url?: string; attempts?: number } = {},
+  ) {
+    super(message);
+    this.name = "ConnectorError";
+  }
+}
