@@ -1,0 +1,50 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().min(1).optional(),
+  ORGMAP_DATA_DIR: z.string().min(1).default("./data"),
+  ORGMAP_SECRET_KEY: z.string().min(1).optional(),
+  ORGMAP_ADMIN_PASSWORD: z.string().min(12).optional(),
+  ORGMAP_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ORGMAP_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(60),
+  ORGMAP_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(12),
+  ORGMAP_SECURE_COOKIES: z.enum(["auto", "always", "never"]).default("auto"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("127.0.0.1"),
+});
+
+export interface Config {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  secretKey: string | undefined;
+  initialAdminPassword: string | undefined;
+  logLevel: z.infer<typeof EnvSchema>["ORGMAP_LOG_LEVEL"];
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  secureCookies: "auto" | "always" | "never";
+  port: number;
+  host: string;
+}
+
+/** Reads the configuration from the environment once, at start-up; the result is passed down. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`invalid configuration: ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(e.ORGMAP_DATA_DIR),
+    secretKey: e.ORGMAP_SECRET_KEY,
+    initialAdminPassword: e.ORGMAP_ADMIN_PASSWORD,
+    logLevel: e.ORGMAP_LOG_LEVEL,
+    sessionIdleMs: e.ORGMAP_SESSION_IDLE_MINUTES * 60_000,
+    sessionAbsoluteMs: e.ORGMAP_SESSION_ABSOLUTE_HOURS * 3_600_000,
+    secureCookies: e.ORGMAP_SECURE_COOKIES,
+    port: e.PORT,
+    host: e.HOST,
+  };
+}

@@ -1,0 +1,61 @@
+import { join } from "node:path";
+import pino, { type Logger } from "pino";
+import type { Config } from "./config.ts";
+import { type DatabaseHandle, type DatabaseKind, type Db, migrateToLatest, openDatabase } from "./db/database.ts";
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * Everything a service needs, built once at start-up (or once per test file) and passed down.
+ * No module-level singletons: each test gets its own context and database.
+ */
+export interface AppContext {
+  db: Db;
+  databaseKind: DatabaseKind;
+  clock: Clock;
+  log: Logger;
+  config: Config;
+}
+
+export interface OpenedContext extends AppContext {
+  close(): Promise<void>;
+}
+
+/** Secrets that pino must never print, wherever they appear in a logged object. */
+export const LOG_REDACT_PATHS = [
+  "password",
+  "*.password",
+  "secrets",
+  "*.secrets",
+  "token",
+  "*.token",
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+];
+
+export function createLogger(config: Pick<Config, "logLevel">): Logger {
+  return pino({ level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: "[redacted]" } });
+}
+
+/** Opens the database, applies migrations and returns the context. */
+export async function openContext(config: Config, options: { log?: Logger; clock?: Clock } = {}): Promise<OpenedContext> {
+  const handle: DatabaseHandle = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : join(config.dataDir, "pglite"),
+  });
+  await migrateToLatest(handle.db);
+  return {
+    db: handle.db,
+    databaseKind: handle.kind,
+    clock: options.clock ?? systemClock,
+    log: options.log ?? createLogger(config),
+    config,
+    close: handle.close,
+  };
+}
