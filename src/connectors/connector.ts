@@ -61,3 +61,25 @@ export class ConnectorError extends Error {
     this.name = "ConnectorError";
   }
 }
+
+/** Raised by the connector factories when settings or secrets are invalid; `field` names the culprit. */
+export class ConnectorConfigError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+    this.name = "ConnectorConfigError";
+  }
+}
+
+/** Injectable effects, so tests control time and the network without waiting for real. */
+export interface ConnectorDeps {
+  fetch?: typeof globalThis.fetch;
+  /** Waits `ms` milliseconds; rejects when `signal` aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Milliseconds since the epoch. */
+  now?: () => number;
+  /** A number in [0, 1) for backoff jitter. */
+  random?: () => number;
+}
