@@ -1,4 +1,4 @@
-import type { RejectedRecord } from "./connector.ts";
+import type { Page, RejectedRecord } from "./connector.ts";
 
 /** Names longer than this are rejected rather than truncated: a cut name would be mapped by mistake. */
 export const MAX_NAME_LENGTH = 500;
@@ -87,3 +87,23 @@ export class SeenIds {
 }
 
 export const DUPLICATE_REASON = "duplicate id: the same id appeared earlier in this sync";
+
+/** What a mapper makes of one vendor record. `skipped` records are neither kept nor rejected. */
+export type MapResult<T> = { record: T } | { rejected: RejectedRecord } | { skipped: string };
+
+/** Sorts mapper results into one page. */
+export function toPage<T>(results: Iterable<MapResult<T>>): Page<T> {
+  const page: Page<T> = { records: [], rejected: [] };
+  for (const result of results) {
+    if ("record" in result) page.records.push(result.record);
+    else if ("rejected" in result) page.rejected.push(result.rejected);
+  }
+  return page;
+}
+
+/** Drops attributes that are null or undefined, so stored attributes only hold facts. */
+export function compactAttributes(attributes: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(attributes).filter(([, value]) => value !== null && value !== undefined),
+  );
+}
