@@ -8,7 +8,9 @@ import type { OrganizationTerm } from "../domain/term.ts";
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string | T | undefined, string | T>;
 
-export type Role = "admin" | "editor" | "viewer";
+import type { Role } from "../domain/role.ts";
+
+export type { Role };
 
 export interface SettingsTable {
   id: Generated<number>;

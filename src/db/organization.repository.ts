@@ -1,0 +1,153 @@
+import { sql } from "kysely";
+import { type Cursor, encodeCursor } from "../domain/cursor.ts";
+import { ORGANIZATION_TYPES, type OrganizationType, UNMAPPABLE_TYPES } from "../domain/organization.ts";
+import type { Db } from "./database.ts";
+import type { OrganizationRow } from "./schema.ts";
+
+export interface OrganizationFilter {
+  search?: string | undefined;
+  type?: OrganizationType | undefined;
+  isMappable?: boolean | undefined;
+  ids?: string[] | undefined;
+}
+
+export interface OrganizationUpsert {
+  psaId: string;
+  name: string;
+  type: OrganizationType;
+  isActive: boolean;
+  parentPsaId: string | null;
+}
+
+/** Escapes LIKE wildcards so a search for "100%" finds "100%", not everything. */
+export function likePattern(search: string): string {
+  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Organizations (PSA companies). The only place that writes SQL for them. */
+export class OrganizationRepository {
+  constructor(private readonly db: Db) {}
+
+  async findById(id: string): Promise<OrganizationRow | undefined> {
+    return this.db.selectFrom("organizations").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  async findByIds(ids: readonly string[]): Promise<OrganizationRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.selectFrom("organizations").selectAll().where("id", "in", ids).execute();
+  }
+
+  async findByPsaIds(psaIds: readonly string[]): Promise<OrganizationRow[]> {
+    if (psaIds.length === 0) return [];
+    return this.db.selectFrom("organizations").selectAll().where("psa_id", "in", psaIds).execute();
+  }
+
+  /** A page in tree order (sub-organizations right after their parent). */
+  async list(filter: OrganizationFilter, limit: number, cursor: Cursor | undefined) {
+    let query = this.db.selectFrom("organizations").selectAll();
+    if (filter.search) query = query.where("name", "ilike", likePattern(filter.search));
+    if (filter.type) query = query.where("type", "=", filter.type);
+    if (filter.isMappable === true) query = query.where("type", "not in", UNMAPPABLE_TYPES);
+    if (filter.isMappable === false) query = query.where("type", "in", UNMAPPABLE_TYPES);
+    if (filter.ids) query = query.where("id", "in", filter.ids.length ? filter.ids : ["00000000-0000-0000-0000-000000000000"]);
+    if (cursor && "k" in cursor) {
+      query = query.where(sql<boolean>`(tree_sort, id) > (${cursor.k}, ${cursor.id}::uuid)`);
+    }
+    const rows = await query
+      .orderBy("tree_sort")
+      .orderBy("id")
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      rows: page,
+      nextCursor: rows.length > limit && last ? encodeCursor({ k: last.tree_sort, id: last.id }) : null,
+    };
+  }
+
+  /**
+   * Inserts or updates organizations by PSA id and links parents by PSA id. Returns, per PSA id,
+   * what changed, so the caller can count and audit it.
+   */
+  async upsertMany(records: readonly OrganizationUpsert[], seenAt: Date) {
+    if (records.length === 0) return [];
+    const existing = new Map((await this.findByPsaIds(records.map((r) => r.psaId))).map((r) => [r.psa_id, r]));
+    const inserted = await this.db
+      .insertInto("organizations")
+      .values(
+        records.map((r) => ({
+          psa_id: r.psaId,
+          name: r.name,
+          type: r.type,
+          is_active: r.isActive,
+          parent_id: null,
+          status: "active" as const,
+          first_seen_at: seenAt,
+          last_seen_at: seenAt,
+          updated_at: seenAt,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column("psa_id").doUpdateSet((eb) => ({
+          name: eb.ref("excluded.name"),
+          type: eb.ref("excluded.type"),
+          is_active: eb.ref("excluded.is_active"),
+          status: "active",
+          last_seen_at: eb.ref("excluded.last_seen_at"),
+          updated_at: eb.ref("excluded.updated_at"),
+        })),
+      )
+      .returning(["id", "psa_id"])
+      .execute();
+    const withParent = records.filter((r) => r.parentPsaId !== null);
+    const idByPsaId = new Map(inserted.map((r) => [r.psa_id, r.id]));
+    const missingParents = withParent.map((r) => r.parentPsaId!).filter((p) => !idByPsaId.has(p));
+    for (const row of await this.findByPsaIds([...new Set(missingParents)])) idByPsaId.set(row.psa_id, row.id);
+    for (const record of records) {
+      const parentId = record.parentPsaId ? (idByPsaId.get(record.parentPsaId) ?? null) : null;
+      const id = idByPsaId.get(record.psaId);
+      const currentParentId = existing.get(record.psaId)?.parent_id ?? null;
+      if (id && currentParentId !== parentId) {
+        await this.db.updateTable("organizations").set({ parent_id: parentId }).where("id", "=", id).execute();
+      }
+    }
+    return records.map((r) => ({ record: r, id: idByPsaId.get(r.psaId)!, before: existing.get(r.psaId) }));
+  }
+
+  /** Marks every active organization not seen since `since` as missing; returns them. */
+  async markMissingNotSeenSince(since: Date) {
+    return this.db
+      .updateTable("organizations")
+      .set({ status: "missing" })
+      .where("status", "=", "active")
+      .where("last_seen_at", "<", since)
+      .returning(["id", "psa_id", "name"])
+      .execute();
+  }
+
+  /** Recomputes the tree order key: parent's key, then the child's own name. */
+  async recomputeTreeSort(): Promise<void> {
+    await sql`
+      update organizations o set tree_sort = lower(o.name) || chr(1) || o.id::text
+      where o.parent_id is null and o.tree_sort is distinct from lower(o.name) || chr(1) || o.id::text
+    `.execute(this.db);
+    await sql`
+      update organizations c set tree_sort = p.tree_sort || chr(2) || lower(c.name) || chr(1) || c.id::text
+      from organizations p
+      where c.parent_id = p.id
+        and c.tree_sort is distinct from p.tree_sort || chr(2) || lower(c.name) || chr(1) || c.id::text
+    `.execute(this.db);
+  }
+
+  async countByType(): Promise<Record<OrganizationType, number>> {
+    const rows = await this.db
+      .selectFrom("organizations")
+      .select(["type", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy("type")
+      .execute();
+    const counts = Object.fromEntries(ORGANIZATION_TYPES.map((t) => [t, 0])) as Record<OrganizationType, number>;
+    for (const row of rows) counts[row.type] = Number(row.n);
+    return counts;
+  }
+}

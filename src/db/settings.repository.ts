@@ -1,0 +1,55 @@
+import type { OrganizationTerm } from "../domain/term.ts";
+import type { Db } from "./database.ts";
+
+export interface SettingsRecord {
+  organizationTerm: OrganizationTerm;
+  timeZone: string;
+  moduleColumnOrder: string[];
+}
+
+/** The instance's settings (one row) and each user's preferences. */
+export class SettingsRepository {
+  constructor(private readonly db: Db) {}
+
+  async get(): Promise<SettingsRecord> {
+    const row = await this.db.selectFrom("settings").selectAll().where("id", "=", 1).executeTakeFirstOrThrow();
+    return {
+      organizationTerm: row.organization_term,
+      timeZone: row.time_zone,
+      moduleColumnOrder: row.module_column_order,
+    };
+  }
+
+  async update(patch: Partial<SettingsRecord>, at: Date): Promise<SettingsRecord> {
+    await this.db
+      .updateTable("settings")
+      .set({
+        ...(patch.organizationTerm !== undefined ? { organization_term: patch.organizationTerm } : {}),
+        ...(patch.timeZone !== undefined ? { time_zone: patch.timeZone } : {}),
+        ...(patch.moduleColumnOrder !== undefined ? { module_column_order: JSON.stringify(patch.moduleColumnOrder) } : {}),
+        updated_at: at,
+      })
+      .where("id", "=", 1)
+      .execute();
+    return this.get();
+  }
+
+  async userColumnOrder(userId: string): Promise<string[] | undefined> {
+    const row = await this.db
+      .selectFrom("user_preferences")
+      .select("module_column_order")
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
+    return row?.module_column_order;
+  }
+
+  async setUserColumnOrder(userId: string, order: readonly string[], at: Date): Promise<void> {
+    await this.db
+      .insertInto("user_preferences")
+      .values({ user_id: userId, module_column_order: JSON.stringify(order), updated_at: at })
+      .onConflict((oc) =>
+        oc.column("user_id").doUpdateSet({ module_column_order: JSON.stringify(order), updated_at: at }),
+      )
+      .execute();
+  }
+}

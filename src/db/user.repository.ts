@@ -1,0 +1,147 @@
+import type { Role } from "../domain/role.ts";
+import type { Db } from "./database.ts";
+import type { UserRow } from "./schema.ts";
+
+/** Users, their sessions and API tokens. Secrets are stored only as hashes. */
+export class UserRepository {
+  constructor(private readonly db: Db) {}
+
+  async count(): Promise<number> {
+    const row = await this.db
+      .selectFrom("users")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async list(): Promise<UserRow[]> {
+    return this.db.selectFrom("users").selectAll().orderBy("username").execute();
+  }
+
+  async findById(id: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  async findByUsername(username: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom("users").selectAll().where("username", "=", username).executeTakeFirst();
+  }
+
+  async insert(user: { username: string; passwordHash: string; role: Role; mustChangePassword: boolean; at: Date }) {
+    return this.db
+      .insertInto("users")
+      .values({
+        username: user.username,
+        password_hash: user.passwordHash,
+        role: user.role,
+        must_change_password: user.mustChangePassword,
+        created_at: user.at,
+        password_changed_at: user.at,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async update(
+    id: string,
+    patch: { role?: Role; isDisabled?: boolean; passwordHash?: string; mustChangePassword?: boolean; at: Date },
+  ) {
+    return this.db
+      .updateTable("users")
+      .set({
+        ...(patch.role !== undefined ? { role: patch.role } : {}),
+        ...(patch.isDisabled !== undefined ? { is_disabled: patch.isDisabled } : {}),
+        ...(patch.passwordHash !== undefined ? { password_hash: patch.passwordHash, password_changed_at: patch.at } : {}),
+        ...(patch.mustChangePassword !== undefined ? { must_change_password: patch.mustChangePassword } : {}),
+      })
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  async insertSession(session: { idHash: string; userId: string; csrfToken: string; at: Date; ip: string | null }) {
+    await this.db
+      .insertInto("sessions")
+      .values({
+        id: session.idHash,
+        user_id: session.userId,
+        csrf_token: session.csrfToken,
+        created_at: session.at,
+        last_seen_at: session.at,
+        ip: session.ip,
+      })
+      .execute();
+  }
+
+  async findSession(idHash: string) {
+    return this.db
+      .selectFrom("sessions as s")
+      .innerJoin("users as u", "u.id", "s.user_id")
+      .select([
+        "s.id",
+        "s.csrf_token",
+        "s.created_at",
+        "s.last_seen_at",
+        "u.id as user_id",
+        "u.username",
+        "u.role",
+        "u.is_disabled",
+      ])
+      .where("s.id", "=", idHash)
+      .executeTakeFirst();
+  }
+
+  async touchSession(idHash: string, at: Date): Promise<void> {
+    await this.db.updateTable("sessions").set({ last_seen_at: at }).where("id", "=", idHash).execute();
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.db.deleteFrom("sessions").where("id", "=", idHash).execute();
+  }
+
+  async deleteSessionsOfUser(userId: string): Promise<void> {
+    await this.db.deleteFrom("sessions").where("user_id", "=", userId).execute();
+  }
+
+  async insertToken(token: { name: string; role: Role; tokenHash: string; createdBy: string; at: Date }) {
+    return this.db
+      .insertInto("api_tokens")
+      .values({
+        name: token.name,
+        role: token.role,
+        token_hash: token.tokenHash,
+        created_by: token.createdBy,
+        created_at: token.at,
+        last_used_at: null,
+        revoked_at: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async findActiveToken(tokenHash: string) {
+    return this.db
+      .selectFrom("api_tokens")
+      .selectAll()
+      .where("token_hash", "=", tokenHash)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+  }
+
+  async listTokens() {
+    return this.db.selectFrom("api_tokens").selectAll().orderBy("created_at").execute();
+  }
+
+  async revokeToken(id: string, at: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable("api_tokens")
+      .set({ revoked_at: at })
+      .where("id", "=", id)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async touchToken(id: string, at: Date): Promise<void> {
+    await this.db.updateTable("api_tokens").set({ last_used_at: at }).where("id", "=", id).execute();
+  }
+}

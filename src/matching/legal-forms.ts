@@ -1,0 +1,160 @@
+/**
+ * Legal forms of companies in many languages, as they look once a name is folded to lower case,
+ * dots are dropped and runs of single letters are joined ("N.V." and "N V" both become "nv").
+ * Each entry maps a token sequence to a canonical group, so that "Inc" and "Incorporated" count as
+ * the same legal form, and to the label shown in explanations.
+ */
+interface LegalFormEntry {
+  readonly tokens: readonly string[];
+  readonly group: string;
+  readonly label: string;
+}
+
+const RAW_FORMS: ReadonlyArray<readonly [string, string, string]> = [
+  // [written form, canonical group, label]
+  ["inc", "inc", "Inc."],
+  ["incorporated", "inc", "Incorporated"],
+  ["corp", "corp", "Corp."],
+  ["corporation", "corp", "Corporation"],
+  ["co", "co", "Co."],
+  ["company", "co", "Company"],
+  ["cie", "co", "Cie"],
+  ["llc", "llc", "LLC"],
+  ["limited liability company", "llc", "Limited Liability Company"],
+  ["pllc", "llc", "PLLC"],
+  ["ltd", "ltd", "Ltd."],
+  ["limited", "ltd", "Limited"],
+  ["ltda", "ltd", "Ltda."],
+  ["ltee", "ltd", "Ltée"],
+  ["limitee", "ltd", "Limitée"],
+  ["plc", "plc", "PLC"],
+  ["public limited company", "plc", "Public Limited Company"],
+  ["public co", "plc", "Public Co."],
+  ["public company", "plc", "Public Company"],
+  ["llp", "llp", "LLP"],
+  ["lp", "lp", "LP"],
+  ["lllp", "llp", "LLLP"],
+  ["pc", "pc", "P.C."],
+  ["gmbh", "gmbh", "GmbH"],
+  ["gesellschaft mit beschrankter haftung", "gmbh", "Gesellschaft mit beschränkter Haftung"],
+  ["mbh", "gmbh", "mbH"],
+  ["ag", "ag", "AG"],
+  ["aktiengesellschaft", "ag", "Aktiengesellschaft"],
+  ["kg", "kg", "KG"],
+  ["kgaa", "kgaa", "KGaA"],
+  ["kg auf aktien", "kgaa", "KG auf Aktien"],
+  ["ohg", "ohg", "OHG"],
+  ["ug", "ug", "UG"],
+  ["ev", "ev", "e.V."],
+  ["se", "se", "SE"],
+  ["sa", "sa", "S.A."],
+  ["societe anonyme", "sa", "Société Anonyme"],
+  ["sociedad anonima", "sa", "Sociedad Anónima"],
+  ["sas", "sas", "S.A.S."],
+  ["sarl", "sarl", "SARL"],
+  ["sa de cv", "sa", "S.A. de C.V."],
+  ["sab de cv", "sa", "S.A.B. de C.V."],
+  ["s de rl de cv", "srl", "S. de R.L. de C.V."],
+  ["s de rl", "srl", "S. de R.L."],
+  ["srl", "srl", "S.r.l."],
+  ["spa", "spa", "S.p.A."],
+  ["sl", "sl", "S.L."],
+  ["slu", "sl", "S.L.U."],
+  ["sau", "sa", "S.A.U."],
+  ["saic", "sa", "S.A.I.C."],
+  ["nv", "nv", "N.V."],
+  ["naamloze vennootschap", "nv", "Naamloze Vennootschap"],
+  ["bv", "bv", "B.V."],
+  ["besloten vennootschap", "bv", "Besloten Vennootschap"],
+  ["bvba", "bv", "BVBA"],
+  ["cv", "cv", "C.V."],
+  ["vof", "vof", "V.O.F."],
+  ["vzw", "vzw", "VZW"],
+  ["as", "as", "A/S"],
+  ["asa", "as", "ASA"],
+  ["aps", "as", "ApS"],
+  ["ab", "ab", "AB"],
+  ["publ", "ab", "(publ)"],
+  ["aktiebolag", "ab", "Aktiebolag"],
+  ["oy", "oy", "Oy"],
+  ["oyj", "oy", "Oyj"],
+  ["pty", "pty", "Pty"],
+  ["pty ltd", "pty", "Pty Ltd"],
+  ["proprietary limited", "pty", "Proprietary Limited"],
+  ["pvt", "pvt", "Pvt"],
+  ["pvt ltd", "pvt", "Pvt Ltd"],
+  ["private limited", "pvt", "Private Limited"],
+  ["pte", "pvt", "Pte"],
+  ["pte ltd", "pvt", "Pte Ltd"],
+  ["sdn bhd", "bhd", "Sdn Bhd"],
+  ["bhd", "bhd", "Bhd"],
+  ["kk", "kk", "K.K."],
+  ["kabushiki kaisha", "kk", "Kabushiki Kaisha"],
+  ["sro", "sro", "s.r.o."],
+  ["sp z oo", "spzoo", "Sp. z o.o."],
+  ["spzoo", "spzoo", "Sp. z o.o."],
+  ["doo", "doo", "d.o.o."],
+  ["kft", "kft", "Kft."],
+  ["zrt", "zrt", "Zrt."],
+  ["nyrt", "zrt", "Nyrt."],
+  ["ooo", "ooo", "OOO"],
+  ["oao", "oao", "OAO"],
+  ["zao", "oao", "ZAO"],
+  ["pao", "oao", "PAO"],
+  ["jsc", "oao", "JSC"],
+  ["ao", "oao", "AO"],
+  ["anonim sirketi", "as", "Anonim Şirketi"],
+  ["tbk", "tbk", "Tbk"],
+  ["co ltd", "ltd", "Co., Ltd."],
+];
+
+const ENTRIES: readonly LegalFormEntry[] = RAW_FORMS.map(([written, group, label]) => ({
+  tokens: written.split(" "),
+  group,
+  label,
+})).sort((a, b) => b.tokens.length - a.tokens.length);
+
+/** Forms that may also open a name ("N.V. Nutricia", "AB SKF", "A/S Torm"). */
+const LEADING_GROUPS = new Set(["nv", "bv", "ab", "as", "oao", "ooo", "kk", "sa"]);
+
+/** A legal form found in a name. */
+export interface LegalFormMatch {
+  group: string;
+  label: string;
+  length: number;
+}
+
+/** The longest legal form that ends `tokens` at index `end` (exclusive), or null. */
+export function legalFormEndingAt(tokens: readonly string[], end: number): LegalFormMatch | null {
+  for (const entry of ENTRIES) {
+    const n = entry.tokens.length;
+    if (n > end) continue;
+    let ok = true;
+    for (let i = 0; i < n; i++) {
+      if (tokens[end - n + i] !== entry.tokens[i]) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return { group: entry.group, label: entry.label, length: n };
+  }
+  return null;
+}
+
+/** The longest legal form that may open a name and starts `tokens` at index 0, or null. */
+export function legalFormAtStart(tokens: readonly string[]): LegalFormMatch | null {
+  for (const entry of ENTRIES) {
+    if (!LEADING_GROUPS.has(entry.group)) continue;
+    const n = entry.tokens.length;
+    if (n >= tokens.length) continue;
+    let ok = true;
+    for (let i = 0; i < n; i++) {
+      if (tokens[i] !== entry.tokens[i]) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return { group: entry.group, label: entry.label, length: n };
+  }
+  return null;
+}

@@ -1,0 +1,224 @@
+import { expandAbbreviation, singularize } from "./abbreviations.ts";
+import { legalFormAtStart, legalFormEndingAt } from "./legal-forms.ts";
+
+/** A legal form removed from a name, by canonical group and display label. */
+export interface RemovedLegalForm {
+  group: string;
+  label: string;
+}
+
+/** A name taken apart into the signals the matcher compares. */
+export interface NormalizedName {
+  /** The name as given. */
+  raw: string;
+  /** Base tokens: no legal form, no site, no leading "The", no "and"; abbreviations expanded, singular. */
+  tokens: string[];
+  /** `tokens` joined by one space: the exact-match key. */
+  key: string;
+  /** `tokens` joined without spaces: catches "ST Microelectronics" vs "STMicroelectronics". */
+  compact: string;
+  /** Initials of a name of three words or more ("International Business Machines" -> "ibm"). */
+  acronym: string | null;
+  /** Site or branch split off the name (" - Denver", "(Main Office)", ", Amsterdam"), as written. */
+  site: string | null;
+  /** Tokens of the site, for comparing sites. */
+  siteTokens: string[];
+  legalForms: RemovedLegalForm[];
+  /** Abbreviations read as words: [as written, read as]. */
+  expansions: Array<[string, string]>;
+  hadLeadingThe: boolean;
+  hadAmpersand: boolean;
+  /** Every letter and digit of the name in lower case without accents: equal when only case, accents or punctuation differ. */
+  plain: string;
+}
+
+const SPECIAL_LETTERS: Readonly<Record<string, string>> = {
+  ß: "ss",
+  ø: "o",
+  Ø: "O",
+  æ: "ae",
+  Æ: "AE",
+  œ: "oe",
+  Œ: "OE",
+  ł: "l",
+  Ł: "L",
+  đ: "d",
+  Đ: "D",
+  ı: "i",
+  þ: "th",
+};
+
+/** Unicode NFKD with combining marks dropped, and a few letters NFKD leaves alone; case is kept. */
+export function foldAccents(text: string): string {
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: the class is exactly the combining marks
+  const folded = text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+  return /[ßøØæÆœŒłŁđĐıþ]/.test(folded)
+    ? folded.replace(/[ßøØæÆœŒłŁđĐıþ]/g, (c) => SPECIAL_LETTERS[c] ?? c)
+    : folded;
+}
+
+const RUN_SUFFIX_FORMS = new Set(["nv", "bv", "sa", "ag", "ab", "as", "cv", "kg", "se", "co"]);
+
+/** Lower-case tokens: "&" and "+" become "and", apostrophes vanish, runs of single letters join ("N. V." -> "nv"). */
+export function tokenize(text: string): string[] {
+  const pieces = text
+    .toLowerCase()
+    .replace(/[&+]/g, " and ")
+    .replace(/['’`´]/g, "")
+    .split(/[^a-z0-9]+/);
+  const tokens: string[] = [];
+  let run = "";
+  for (const piece of pieces) {
+    if (piece.length === 0) continue;
+    if (piece.length === 1 && piece >= "a" && piece <= "z") {
+      run += piece;
+      continue;
+    }
+    if (run.length > 0) {
+      tokens.push(run);
+      run = "";
+    }
+    tokens.push(piece);
+  }
+  if (run.length > 0) {
+    // "D S M N. V." is "DSM" plus "N.V.": a final run of initials may end with a legal form.
+    const tail = run.slice(-2);
+    if (run.length >= 4 && RUN_SUFFIX_FORMS.has(tail)) tokens.push(run.slice(0, -2), tail);
+    else tokens.push(run);
+  }
+  return tokens;
+}
+
+const LEADING_JUNK = /^[\s*#•·\-–—_.,;:!?"'`~>]+/;
+const TRAILING_PARENS = /\s*\(([^()]*)\)\s*$/;
+const DASH_SITE = /\s+(?:[-–—|]|--)\s+/;
+const ACRONYM_SKIP = new Set(["of", "the", "and", "for", "de", "der", "van", "la", "le", "du", "des", "da", "di"]);
+
+function isAllLegalForms(tokens: readonly string[]): boolean {
+  let end = tokens.length;
+  while (end > 0) {
+    if (tokens[end - 1] === "and") {
+      end--;
+      continue;
+    }
+    const form = legalFormEndingAt(tokens, end);
+    if (form === null) return false;
+    end -= form.length;
+  }
+  return tokens.length > 0;
+}
+
+function endsWithLegalForm(tokens: readonly string[]): boolean {
+  return tokens.length > 0 && legalFormEndingAt(tokens, tokens.length) !== null;
+}
+
+interface SiteSplit {
+  main: string;
+  site: string | null;
+  extraLegal: string[];
+}
+
+/** Splits a site or branch off the end of a name; legal forms in trailing brackets are kept. */
+function splitSite(text: string): SiteSplit {
+  let main = text;
+  let site: string | null = null;
+  const extraLegal: string[] = [];
+  for (let guard = 0; guard < 4; guard++) {
+    const match = TRAILING_PARENS.exec(main);
+    if (match === null || match.index === 0) break;
+    const content = match[1] ?? "";
+    const contentTokens = tokenize(content);
+    main = main.slice(0, match.index);
+    if (contentTokens.length === 0) continue;
+    if (isAllLegalForms(contentTokens)) {
+      extraLegal.unshift(...contentTokens);
+      continue;
+    }
+    site = content.trim();
+    break;
+  }
+  const dash = DASH_SITE.exec(main);
+  if (dash !== null && tokenize(main.slice(0, dash.index)).length > 0) {
+    const right = main.slice(dash.index + dash[0].length).trim();
+    if (tokenize(right).length > 0 && !isAllLegalForms(tokenize(right))) {
+      site = site === null ? right : `${right} (${site})`;
+      main = main.slice(0, dash.index);
+    }
+  }
+  if (site === null && main.includes(",")) {
+    // "Cargill B.V., Bergen op Zoom": what follows the last legal form after a comma is a place.
+    const segments = main.split(",");
+    let lastLegal = -1;
+    for (let i = 0; i < segments.length; i++) {
+      if (endsWithLegalForm(tokenize(segments[i] ?? ""))) lastLegal = i;
+    }
+    if (lastLegal >= 0 && lastLegal < segments.length - 1) {
+      const rest = segments
+        .slice(lastLegal + 1)
+        .join(",")
+        .trim();
+      if (tokenize(rest).length > 0) {
+        site = rest;
+        main = segments.slice(0, lastLegal + 1).join(",");
+      }
+    }
+  }
+  return { main, site, extraLegal };
+}
+
+/** Takes a company name apart: see {@link NormalizedName}. */
+export function normalizeName(raw: string): NormalizedName {
+  const folded = foldAccents(raw).replace(LEADING_JUNK, "");
+  const { main, site, extraLegal } = splitSite(folded);
+  const all = tokenize(main);
+  const hadAmpersand = /[&+]/.test(main) || all.includes("and");
+  let tokens = [...all, ...extraLegal];
+  const legalForms: RemovedLegalForm[] = [];
+  let end = tokens.length;
+  while (end > 0) {
+    if (tokens[end - 1] === "and" && end > 1) {
+      end--;
+      continue;
+    }
+    const form = legalFormEndingAt(tokens, end);
+    if (form === null || end - form.length < 1) break;
+    legalForms.unshift({ group: form.group, label: form.label });
+    end -= form.length;
+  }
+  tokens = tokens.slice(0, end);
+  let hadLeadingThe = false;
+  if (tokens[0] === "the" && tokens.length > 1) {
+    hadLeadingThe = true;
+    tokens = tokens.slice(1);
+  }
+  const leading = legalFormAtStart(tokens);
+  if (leading !== null) {
+    legalForms.unshift({ group: leading.group, label: leading.label });
+    tokens = tokens.slice(leading.length);
+  }
+  const expansions: Array<[string, string]> = [];
+  const base: string[] = [];
+  for (const token of tokens) {
+    if (token === "and") continue;
+    const expanded = expandAbbreviation(token);
+    if (expanded !== null) expansions.push([token, expanded]);
+    base.push(singularize(expanded ?? token));
+  }
+  if (base.length === 0) base.push(...all.filter((t) => t !== "and"));
+  const siteTokens = site === null ? [] : tokenize(site).filter((t) => t !== "and");
+  const initials = base.filter((t) => !ACRONYM_SKIP.has(t));
+  return {
+    raw,
+    tokens: base,
+    key: base.join(" "),
+    compact: base.join(""),
+    acronym: initials.length >= 3 && initials.length <= 6 ? initials.map((t) => t[0]).join("") : null,
+    site: site === null || siteTokens.length === 0 ? null : site,
+    siteTokens,
+    legalForms,
+    expansions,
+    hadLeadingThe,
+    hadAmpersand,
+    plain: folded.toLowerCase().replace(/[^a-z0-9]+/g, ""),
+  };
+}

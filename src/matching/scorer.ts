@@ -1,0 +1,95 @@
+import type { NormalizedName } from "./normalize.ts";
+import { softDice, type TokenPair } from "./similarity.ts";
+
+/** How the sites of two names relate. */
+export type SiteRelation = "none" | "same" | "query-only" | "target-only" | "different";
+
+/** How the legal forms of two names relate. */
+export type LegalRelation = "same" | "one-side" | "different";
+
+/** The result of comparing a module organization's name with one known name of an organization. */
+export interface NameMatch {
+  score: number;
+  /** exact: same words once normalized; compact: same letters apart from spaces; reordered: same words in another order; similar: overlap. */
+  kind: "exact" | "compact" | "reordered" | "similar";
+  site: SiteRelation;
+  legal: LegalRelation;
+  /** Soft Dice of the words (1 for the exact kinds). */
+  similarity: number;
+  pairs: TokenPair[];
+}
+
+const SITE_PENALTY: Readonly<Record<SiteRelation, number>> = {
+  none: 0,
+  same: 0,
+  "query-only": 0.04,
+  "target-only": 0.08,
+  different: 0.2,
+};
+
+const LEGAL_PENALTY: Readonly<Record<LegalRelation, number>> = { same: 0, "one-side": 0.02, different: 0.04 };
+
+/** Ceiling of a name that only resembles another: an exact normalized match always ranks above it. */
+const SIMILAR_CEILING = 0.95;
+
+function siteRelation(query: NormalizedName, target: NormalizedName): SiteRelation {
+  if (query.site === null) return target.site === null ? "none" : "target-only";
+  if (target.site === null) return "query-only";
+  const a = query.siteTokens.join(" ");
+  const b = target.siteTokens.join(" ");
+  return a === b ? "same" : "different";
+}
+
+function legalRelation(query: NormalizedName, target: NormalizedName): LegalRelation {
+  const a = new Set(query.legalForms.map((f) => f.group));
+  const b = new Set(target.legalForms.map((f) => f.group));
+  if (a.size === 0 && b.size === 0) return "same";
+  if (a.size === 0 || b.size === 0) return "one-side";
+  if (a.size === b.size && [...a].every((g) => b.has(g))) return "same";
+  return "different";
+}
+
+function sameWords(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const x = [...a].sort();
+  const y = [...b].sort();
+  return x.every((t, i) => t === y[i]);
+}
+
+/**
+ * Scores how well `query` names the same company as `target`: 1 for the same name, a little less
+ * when a legal form or a site differs, and an IDF-weighted word overlap otherwise.
+ */
+export function compareNames(
+  query: NormalizedName,
+  target: NormalizedName,
+  weight: (token: string) => number,
+): NameMatch {
+  const site = siteRelation(query, target);
+  const legal = legalRelation(query, target);
+  const exactKind =
+    query.key === target.key
+      ? "exact"
+      : query.compact === target.compact
+        ? "compact"
+        : sameWords(query.tokens, target.tokens)
+          ? "reordered"
+          : null;
+  if (exactKind !== null) {
+    const base = exactKind === "exact" ? 1 : exactKind === "compact" ? 0.98 : 0.97;
+    const score = base - SITE_PENALTY[site] - LEGAL_PENALTY[legal];
+    return { score, kind: exactKind, site, legal, similarity: 1, pairs: [] };
+  }
+  let dice = softDice(query.tokens, target.tokens, weight);
+  let effectiveSite = site;
+  if (query.siteTokens.length > 0 || target.siteTokens.length > 0) {
+    // A suffix read as a site may belong to the name ("Smith - Jones Law"): try the whole names too.
+    const whole = softDice([...query.tokens, ...query.siteTokens], [...target.tokens, ...target.siteTokens], weight);
+    if (whole.score > dice.score) {
+      dice = whole;
+      effectiveSite = "none";
+    }
+  }
+  const score = Math.max(0, SIMILAR_CEILING * dice.score - SITE_PENALTY[effectiveSite] / 2);
+  return { score, kind: "similar", site: effectiveSite, legal, similarity: dice.score, pairs: dice.pairs };
+}

@@ -1,0 +1,122 @@
+/**
+ * Token-level similarity: bounded edit distance and an IDF-weighted soft Dice over two token lists.
+ */
+
+/** Optimal-string-alignment distance between `a` and `b`, or `max + 1` as soon as it exceeds `max`. */
+export function editDistanceWithin(a: string, b: string, max: number): number {
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > max) return max + 1;
+  let prevPrev = new Array<number>(lb + 1).fill(0);
+  let prev = new Array<number>(lb + 1);
+  let cur = new Array<number>(lb + 1);
+  for (let j = 0; j <= lb; j++) prev[j] = j;
+  for (let i = 1; i <= la; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= lb; j++) {
+      const cb = b.charCodeAt(j - 1);
+      let d = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (ca === cb ? 0 : 1));
+      if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) {
+        d = Math.min(d, (prevPrev[j - 2] ?? 0) + 1);
+      }
+      cur[j] = d;
+      if (d < rowMin) rowMin = d;
+    }
+    if (rowMin > max) return max + 1;
+    const spare = prevPrev;
+    prevPrev = prev;
+    prev = cur;
+    cur = spare;
+  }
+  return prev[lb] ?? max + 1;
+}
+
+/** The largest edit distance still read as a typo, by word length. */
+export function typoBudget(length: number): number {
+  if (length >= 9) return 2;
+  if (length >= 5) return 1;
+  return 0;
+}
+
+/** How alike two different words are: 0.9 for a typo, 0.75 for a prefix ("Microelec" / "Microelectronic"), else 0. */
+export function tokenSimilarity(a: string, b: string): number {
+  if (a === b) return 1;
+  const short = a.length <= b.length ? a : b;
+  const long = short === a ? b : a;
+  const budget = typoBudget(short.length);
+  if (budget > 0 && editDistanceWithin(a, b, budget) <= budget) return budget === 1 ? 0.9 : 0.85;
+  if (short.length >= 4 && long.startsWith(short) && short.length * 2 >= long.length) return 0.75;
+  return 0;
+}
+
+/** One pair of words matched between a query name and a candidate name. */
+export interface TokenPair {
+  query: string;
+  target: string;
+  similarity: number;
+  weight: number;
+}
+
+/** The weighted soft Dice of two token lists and the pairs it matched. */
+export interface SoftDice {
+  score: number;
+  pairs: TokenPair[];
+}
+
+/**
+ * IDF-weighted soft Dice: each query word is paired with at most one target word (exact first, then
+ * typos and prefixes), and rare words count more. A typo takes the weight of the word it resembles.
+ */
+export function softDice(
+  query: readonly string[],
+  target: readonly string[],
+  weight: (token: string) => number,
+): SoftDice {
+  const used = new Array<boolean>(target.length).fill(false);
+  const pairs: TokenPair[] = [];
+  const matchedQuery = new Array<boolean>(query.length).fill(false);
+  for (let i = 0; i < query.length; i++) {
+    const q = query[i] as string;
+    const j = target.findIndex((t, k) => !used[k] && t === q);
+    if (j >= 0) {
+      used[j] = true;
+      matchedQuery[i] = true;
+      pairs.push({ query: q, target: q, similarity: 1, weight: weight(q) });
+    }
+  }
+  let queryWeight = 0;
+  for (let i = 0; i < query.length; i++) {
+    const q = query[i] as string;
+    if (matchedQuery[i]) {
+      queryWeight += weight(q);
+      continue;
+    }
+    let best = -1;
+    let bestSim = 0;
+    for (let k = 0; k < target.length; k++) {
+      if (used[k]) continue;
+      const sim = tokenSimilarity(q, target[k] as string);
+      if (sim > bestSim) {
+        bestSim = sim;
+        best = k;
+      }
+    }
+    if (best >= 0) {
+      used[best] = true;
+      const t = target[best] as string;
+      const w = weight(t);
+      queryWeight += w;
+      pairs.push({ query: q, target: t, similarity: bestSim, weight: w });
+    } else {
+      queryWeight += weight(q);
+    }
+  }
+  let targetWeight = 0;
+  for (const t of target) targetWeight += weight(t);
+  let shared = 0;
+  for (const pair of pairs) shared += pair.weight * pair.similarity;
+  const total = queryWeight + targetWeight;
+  return { score: total === 0 ? 0 : (2 * shared) / total, pairs };
+}

@@ -1,0 +1,104 @@
+import { editDistanceWithin, typoBudget } from "./similarity.ts";
+
+/** A known word that looks like a typo of a word the index has never seen. */
+export interface SimilarToken {
+  token: string;
+  distance: number;
+}
+
+function gramsOf(token: string): string[] {
+  const padded = `^${token}$`;
+  const grams: string[] = [];
+  for (let i = 0; i + 3 <= padded.length; i++) grams.push(padded.slice(i, i + 3));
+  return grams;
+}
+
+/**
+ * Inverted index from words to document slots, with document frequencies for IDF weights, and a
+ * character-trigram index over the vocabulary to find the known words a misspelt word resembles.
+ * Adding and removing one document costs a few array operations per word: no rebuild.
+ */
+export class TokenIndex {
+  private readonly postings = new Map<string, number[]>();
+  private readonly gramIndex = new Map<string, string[]>();
+  private readonly vocabulary = new Set<string>();
+  private documents = 0;
+
+  /** Number of documents in the index. */
+  get size(): number {
+    return this.documents;
+  }
+
+  /** Number of documents that contain `token`. */
+  documentFrequency(token: string): number {
+    return this.postings.get(token)?.length ?? 0;
+  }
+
+  /** IDF weight: high for rare words, low for "Services" or "Group"; highest for a word no document has. */
+  weight(token: string): number {
+    return Math.log(1 + this.documents / (this.documentFrequency(token) + 1));
+  }
+
+  /** The slots of the documents that contain `token` (do not modify). */
+  slotsOf(token: string): readonly number[] {
+    return this.postings.get(token) ?? [];
+  }
+
+  add(slot: number, tokens: readonly string[]): void {
+    this.documents++;
+    for (const token of new Set(tokens)) {
+      let list = this.postings.get(token);
+      if (list === undefined) {
+        list = [];
+        this.postings.set(token, list);
+        if (!this.vocabulary.has(token)) {
+          this.vocabulary.add(token);
+          if (token.length >= 5) {
+            for (const gram of new Set(gramsOf(token))) {
+              const words = this.gramIndex.get(gram);
+              if (words === undefined) this.gramIndex.set(gram, [token]);
+              else words.push(token);
+            }
+          }
+        }
+      }
+      list.push(slot);
+    }
+  }
+
+  remove(slot: number, tokens: readonly string[]): void {
+    this.documents--;
+    for (const token of new Set(tokens)) {
+      const list = this.postings.get(token);
+      if (list === undefined) continue;
+      const at = list.lastIndexOf(slot);
+      if (at < 0) continue;
+      list[at] = list[list.length - 1] as number;
+      list.pop();
+      // The word stays in the vocabulary and the trigram index: a later document may bring it back.
+      if (list.length === 0) this.postings.delete(token);
+    }
+  }
+
+  /** Known words within typo distance of `token` (which the index does not hold), closest first. */
+  similarTokens(token: string, limit = 5): SimilarToken[] {
+    const budget = typoBudget(token.length);
+    if (budget === 0) return [];
+    const grams = gramsOf(token);
+    const needed = Math.max(1, grams.length - 3 * budget);
+    const counts = new Map<string, number>();
+    for (const gram of new Set(grams)) {
+      const words = this.gramIndex.get(gram);
+      if (words === undefined) continue;
+      for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
+    }
+    const found: SimilarToken[] = [];
+    for (const [word, count] of counts) {
+      if (count < needed || !this.postings.has(word)) continue;
+      const distance = editDistanceWithin(token, word, budget);
+      if (distance <= budget) found.push({ token: word, distance });
+    }
+    found.sort((a, b) => a.distance - b.distance || this.documentFrequency(a.token) - this.documentFrequency(b.token));
+    return found.slice(0, limit);
+  }
+}
