@@ -1,0 +1,34 @@
+import type {
+  ConnectorDeps,
+  FetchOptions,
+  ModuleConnector,
+  ModuleOrganizationRecord,
+  Page,
+} from "../connector.ts";
+import { startHttpSession } from "../http/http-client.ts";
+import { SeenIds, toPage } from "../record-checks.ts";
+import { DattoRmmClient } from "./datto-rmm.client.ts";
+import { mapDattoRmmSite } from "./datto-rmm.mapper.ts";
+import type { DattoRmmSecrets, DattoRmmSettings } from "./datto-rmm.settings.ts";
+
+/** The Datto RMM connector: account sites, 250 per request, "Deleted Devices" skipped. */
+export function createDattoRmmConnector(
+  settings: DattoRmmSettings,
+  secrets: DattoRmmSecrets,
+  deps: ConnectorDeps = {},
+): ModuleConnector {
+  const client = new DattoRmmClient(settings, secrets, deps);
+  return {
+    kind: "datto-rmm",
+    async *fetchAll(options: FetchOptions = {}): AsyncGenerator<Page<ModuleOrganizationRecord>> {
+      const http = startHttpSession(
+        { vendor: "Datto RMM", ...settings, secrets: [secrets.apiKey, secrets.apiSecret], deps },
+        options.signal,
+      );
+      const seen = new SeenIds();
+      for await (const sites of client.readSites(http)) {
+        yield toPage(sites.map((raw) => mapDattoRmmSite(raw, seen)));
+      }
+    },
+  };
+}

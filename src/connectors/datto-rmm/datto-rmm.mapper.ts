@@ -1,0 +1,47 @@
+import type { ModuleOrganizationRecord } from "../connector.ts";
+import {
+  checkId,
+  checkName,
+  compactAttributes,
+  DUPLICATE_REASON,
+  type MapResult,
+  optionalText,
+  rejection,
+  type SeenIds,
+} from "../record-checks.ts";
+
+/** Datto RMM creates this site itself to hold removed devices; it is no customer. */
+export const DELETED_DEVICES_SITE = "Deleted Devices";
+
+/**
+ * Maps one Datto RMM site. The site's uid is its stable external id (the numeric id as fallback);
+ * `autotaskCompanyId` is kept because it names the PSA company the MSP linked the site to.
+ */
+export function mapDattoRmmSite(raw: unknown, seen: SeenIds): MapResult<ModuleOrganizationRecord> {
+  if (typeof raw !== "object" || raw === null) return { rejected: rejection("not an object", raw) };
+  const site = raw as Record<string, unknown>;
+  if (
+    typeof site.name === "string" &&
+    site.name.trim().toLowerCase() === DELETED_DEVICES_SITE.toLowerCase()
+  ) {
+    return { skipped: "built-in Deleted Devices site" };
+  }
+  const id = checkId(site.uid ?? site.id);
+  if (!id.ok) return { rejected: rejection(id.reason, raw) };
+  const name = checkName(site.name);
+  if (!name.ok) return { rejected: rejection(name.reason, raw) };
+  if (!seen.claim(id.value)) return { rejected: rejection(DUPLICATE_REASON, raw) };
+  return {
+    record: {
+      externalId: id.value,
+      name: name.value,
+      parentExternalId: null,
+      attributes: compactAttributes({
+        siteId: optionalText(site.id),
+        autotaskCompanyId: optionalText(site.autotaskCompanyId),
+        autotaskCompanyName: optionalText(site.autotaskCompanyName),
+        description: optionalText(site.description),
+      }),
+    },
+  };
+}

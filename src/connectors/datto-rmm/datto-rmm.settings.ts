@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { httpSettingsShape, secretString } from "../http/http-settings.schema.ts";
+
+/**
+ * Datto RMM settings (not secret). The base URL is the account's platform API,
+ * e.g. https://pinotage-api.centrastage.net (no default: it depends on the platform).
+ */
+export const dattoRmmSettingsSchema = z.strictObject({
+  ...httpSettingsShape,
+  /** Sites per request; Datto RMM allows up to 250. */
+  pageSize: z.number().int().min(1).max(250).default(250),
+});
+
+/** The API key and secret key generated for an RMM user (Setup > Users > Generate API Keys). */
+export const dattoRmmSecretsSchema = z.strictObject({ apiKey: secretString, apiSecret: secretString });
+
+export type DattoRmmSettings = z.infer<typeof dattoRmmSettingsSchema>;
+export type DattoRmmSecrets = z.infer<typeof dattoRmmSecretsSchema>;
