@@ -1,0 +1,201 @@
+import { DECISION, EVIDENCE, combineEvidence, isConfident } from "./decision.ts";
+import { explainNameMatch } from "./explain.ts";
+import type { MatchIndex, NameDocument } from "./match-index.ts";
+import { type NormalizedName, normalizeName } from "./normalize.ts";
+import { compareNames } from "./scorer.ts";
+import type { Candidate, MatchQuery, SuggestOptions, Suggestion } from "./types.ts";
+
+export type { MatchIndex } from "./match-index.ts";
+export { buildMatchIndex } from "./match-index.ts";
+export type * from "./types.ts";
+
+/** Documents read from one word's postings at most, and in all per query. */
+const POSTINGS_BUDGET = 6000;
+/** Documents scored in full per query after the cheap ranking. */
+const SHORTLIST = 16;
+
+interface Evidence {
+  kind: "psaId" | "confirmed" | "alias" | "name" | "acronym" | "parent";
+  score: number;
+  reasons: string[];
+}
+
+type EvidenceByOrganization = Map<string, Evidence[]>;
+
+function addEvidence(all: EvidenceByOrganization, organizationId: string, evidence: Evidence): void {
+  const list = all.get(organizationId);
+  if (list === undefined) {
+    all.set(organizationId, [evidence]);
+    return;
+  }
+  const same = list.findIndex((e) => e.kind === evidence.kind);
+  if (same < 0) list.push(evidence);
+  else if ((list[same] as Evidence).score < evidence.score) list[same] = evidence;
+}
+
+/** Candidate documents: exact keys first, then rare words and their look-alikes, ranked cheaply. */
+function candidateDocuments(index: MatchIndex, query: NormalizedName): Set<number> {
+  const found = new Set<number>();
+  for (const slot of index.byKey.get(query.key) ?? []) found.add(slot);
+  for (const slot of index.byCompact.get(query.compact) ?? []) found.add(slot);
+  const { words, scratch, documentWeight } = index;
+  const touched: number[] = [];
+  const accumulate = (token: string, factor: number, budget: number): number => {
+    const slots = words.slotsOf(token);
+    const n = Math.min(slots.length, budget);
+    const w = words.weight(token) * factor;
+    for (let i = 0; i < n; i++) {
+      const slot = slots[i] as number;
+      if (scratch[slot] === 0) touched.push(slot);
+      scratch[slot] = (scratch[slot] as number) + w;
+    }
+    return n;
+  };
+  const tokens = [...new Set(query.tokens)].sort((a, b) => words.documentFrequency(a) - words.documentFrequency(b));
+  let budget = POSTINGS_BUDGET;
+  let queryWeight = 0;
+  for (const token of tokens) {
+    queryWeight += words.weight(token);
+    if (budget <= 0) break;
+    const df = words.documentFrequency(token);
+    if (df === 0) {
+      for (const similar of words.similarTokens(token, 3)) budget -= accumulate(similar.token, 0.9, budget);
+    } else if (df <= budget || touched.length === 0) {
+      budget -= accumulate(token, 1, budget);
+    }
+  }
+  const shortlist: Array<[number, number]> = [];
+  for (const slot of touched) {
+    const rough = (2 * (scratch[slot] as number)) / (queryWeight + (documentWeight[slot] as number));
+    scratch[slot] = 0;
+    if (shortlist.length < SHORTLIST) {
+      shortlist.push([slot, rough]);
+      if (shortlist.length === SHORTLIST) shortlist.sort((a, b) => b[1] - a[1]);
+    } else if (rough > (shortlist[SHORTLIST - 1] as [number, number])[1]) {
+      let at = SHORTLIST - 1;
+      while (at > 0 && (shortlist[at - 1] as [number, number])[1] < rough) {
+        shortlist[at] = shortlist[at - 1] as [number, number];
+        at--;
+      }
+      shortlist[at] = [slot, rough];
+    }
+  }
+  for (const [slot] of shortlist) found.add(slot);
+  return found;
+}
+
+function isRareFor(index: MatchIndex): (token: string) => boolean {
+  const limit = Math.max(3, index.words.size * 0.002);
+  return (token) => index.words.documentFrequency(token) <= limit;
+}
+
+function nameEvidence(index: MatchIndex, query: MatchQuery, norm: NormalizedName, doc: NameDocument): Evidence | null {
+  if (
+    doc.confirmed !== undefined &&
+    query.moduleKey !== undefined &&
+    doc.confirmed.moduleKey === query.moduleKey &&
+    doc.confirmed.moduleOrganizationId === query.id
+  ) {
+    return null; // its own mapping is no evidence for itself
+  }
+  const match = compareNames(norm, doc.norm, (t) => index.words.weight(t));
+  if (match.score <= 0) return null;
+  const reasons = explainNameMatch(norm, doc.norm, match, isRareFor(index));
+  if (doc.source === "name") return { kind: "name", score: match.score * EVIDENCE.name, reasons };
+  const organizationName = index.organizations.get(doc.organizationId)?.name ?? doc.organizationId;
+  if (doc.source === "alias") {
+    const head = `matches the confirmed alias '${doc.norm.raw}' of ${organizationName}`;
+    return { kind: "alias", score: match.score * EVIDENCE.alias, reasons: [head, ...reasons] };
+  }
+  const mapping = doc.confirmed;
+  const moduleLabel = mapping?.moduleName ?? mapping?.moduleKey ?? "another module";
+  const head = `${moduleLabel}'s '${doc.norm.raw}' is already mapped to ${organizationName}`;
+  return { kind: "confirmed", score: match.score * EVIDENCE.confirmed, reasons: [head, ...reasons] };
+}
+
+function acronymEvidence(index: MatchIndex, norm: NormalizedName, all: EvidenceByOrganization): void {
+  const pairs: Array<[string, number[] | undefined]> = [];
+  if (norm.tokens.length === 1 && norm.key.length >= 2 && norm.key.length <= 6) {
+    pairs.push([norm.key, index.byAcronym.get(norm.key)]);
+  }
+  if (norm.acronym !== null) pairs.push([norm.acronym, index.byKey.get(norm.acronym)]);
+  for (const [acronym, slots] of pairs) {
+    if (slots === undefined || slots.length > 3) continue;
+    for (const slot of slots) {
+      const doc = index.documents[slot];
+      if (doc === undefined || doc.source === "confirmed") continue;
+      const long = doc.norm.acronym === acronym ? doc.norm.raw : norm.raw;
+      const reason = `'${acronym.toUpperCase()}' is the initials of '${long}'`;
+      addEvidence(all, doc.organizationId, { kind: "acronym", score: EVIDENCE.acronym, reasons: [reason] });
+    }
+  }
+}
+
+/**
+ * Proposes the organizations a module organization most likely belongs to, best first, with a score
+ * in [0, 1], an `accept` flag on the best one when it is confident, and reasons in words.
+ * Dead and Cancelation organizations and rejected organizations are never proposed.
+ */
+export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOptions = {}): Candidate[] {
+  const top = options.top ?? 3;
+  const rejected = new Set(options.rejectedOrganizationIds ?? []);
+  const norm = normalizeName(query.name);
+  const all: EvidenceByOrganization = new Map();
+  if (query.psaId !== undefined && query.psaId !== null && query.psaId !== "") {
+    for (const organizationId of index.byPsaId.get(query.psaId) ?? []) {
+      const who = query.moduleName ?? "the module";
+      const reason = `${who} record carries Autotask id ${query.psaId}`;
+      addEvidence(all, organizationId, { kind: "psaId", score: EVIDENCE.psaId, reasons: [reason] });
+    }
+  }
+  for (const slot of candidateDocuments(index, norm)) {
+    const doc = index.documents[slot];
+    if (doc === undefined) continue;
+    const evidence = nameEvidence(index, query, norm, doc);
+    if (evidence !== null) addEvidence(all, doc.organizationId, evidence);
+  }
+  acronymEvidence(index, norm, all);
+  if (query.parentOrganizationId !== undefined && query.parentOrganizationId !== null) {
+    const parent = index.organizations.get(query.parentOrganizationId);
+    const reason = `its parent is mapped to ${parent?.name ?? query.parentOrganizationId}`;
+    addEvidence(all, query.parentOrganizationId, { kind: "parent", score: EVIDENCE.parent, reasons: [reason] });
+  }
+  const scored: Candidate[] = [];
+  for (const [organizationId, evidences] of all) {
+    const organization = index.organizations.get(organizationId);
+    if (organization === undefined || !organization.isMappable || rejected.has(organizationId)) continue;
+    const score = combineEvidence(evidences.map((e) => e.score));
+    if (score < DECISION.minScore) continue;
+    evidences.sort((a, b) => b.score - a.score);
+    const reasons = evidences.flatMap((e) => e.reasons);
+    scored.push({ organizationId, score: Math.round(score * 1000) / 1000, accept: false, reasons });
+  }
+  scored.sort((a, b) => b.score - a.score || a.organizationId.localeCompare(b.organizationId));
+  const best = scored[0];
+  if (best !== undefined && isConfident(best.score, scored[1]?.score)) best.accept = true;
+  return scored.slice(0, top);
+}
+
+/** Options of {@link suggestAll}: rejected organizations per module organization id. */
+export interface SuggestAllOptions {
+  top?: number;
+  rejected?: ReadonlyMap<string, Iterable<string>>;
+}
+
+/** {@link suggest} for many module organizations; those without a plausible candidate are left out. */
+export function suggestAll(
+  index: MatchIndex,
+  queries: Iterable<MatchQuery>,
+  options: SuggestAllOptions = {},
+): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const query of queries) {
+    const rejectedOrganizationIds = options.rejected?.get(query.id);
+    const candidates = suggest(index, query, {
+      ...(options.top !== undefined ? { top: options.top } : {}),
+      ...(rejectedOrganizationIds !== undefined ? { rejectedOrganizationIds } : {}),
+    });
+    if (candidates.length > 0) out.push({ moduleOrganizationId: query.id, candidates });
+  }
+  return out;
+}

@@ -1,0 +1,207 @@
+import { isMappableType, type OrganizationType } from "../domain/organization.ts";
+import { type NormalizedName, normalizeName } from "./normalize.ts";
+import { TokenIndex } from "./token-index.ts";
+import type { ConfirmedAlias, ConfirmedMapping, MatchIndexInput, MatchOrganization } from "./types.ts";
+
+/** Where a known name of an organization comes from. */
+export type NameSource = "name" | "alias" | "confirmed";
+
+/** One known name of an organization: its own name, an alias, or a confirmed module organization's name. */
+export interface NameDocument {
+  slot: number;
+  organizationId: string;
+  source: NameSource;
+  norm: NormalizedName;
+  confirmed?: ConfirmedMapping;
+}
+
+/** An organization as the index keeps it. */
+export interface IndexedOrganization {
+  id: string;
+  name: string;
+  psaId: string | null;
+  type: OrganizationType;
+  isMappable: boolean;
+  nameSlot: number;
+  slots: Set<number>;
+}
+
+function pushTo(map: Map<string, number[]>, key: string, slot: number): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [slot]);
+  else list.push(slot);
+}
+
+function removeFrom<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) return;
+  const at = list.indexOf(value);
+  if (at >= 0) list.splice(at, 1);
+  if (list.length === 0) map.delete(key);
+}
+
+function confirmedKey(moduleKey: string, idOrName: string): string {
+  return `${moduleKey}\u0000${idOrName}`;
+}
+
+/**
+ * Everything the matcher knows, kept up to date in place: each change touches only the words of the
+ * names it adds or removes, so a mapping change is reflected at once even with 50,000 organizations.
+ */
+export class MatchIndex {
+  readonly words = new TokenIndex();
+  readonly documents: Array<NameDocument | undefined> = [];
+  readonly byKey = new Map<string, number[]>();
+  readonly byCompact = new Map<string, number[]>();
+  readonly byAcronym = new Map<string, number[]>();
+  readonly organizations = new Map<string, IndexedOrganization>();
+  readonly byPsaId = new Map<string, string[]>();
+  private readonly confirmedSlots = new Map<string, number>();
+  private readonly aliasSlots = new Map<string, number>();
+  /** Per-document scratch space for candidate generation (one query at a time). */
+  scratch = new Float64Array(1024);
+  /** Sum of the IDF weights of a document's words when it was added: a cheap denominator for ranking. */
+  documentWeight = new Float64Array(1024);
+
+  private addDocument(organizationId: string, source: NameSource, name: string, confirmed?: ConfirmedMapping): number {
+    const slot = this.documents.length;
+    const norm = normalizeName(name);
+    const doc: NameDocument = { slot, organizationId, source, norm };
+    if (confirmed !== undefined) doc.confirmed = confirmed;
+    this.documents.push(doc);
+    if (slot >= this.scratch.length) {
+      const grown = new Float64Array(this.scratch.length * 2);
+      grown.set(this.scratch);
+      this.scratch = grown;
+      const weights = new Float64Array(this.documentWeight.length * 2);
+      weights.set(this.documentWeight);
+      this.documentWeight = weights;
+    }
+    this.words.add(slot, norm.tokens);
+    let weight = 0;
+    for (const token of norm.tokens) weight += this.words.weight(token);
+    this.documentWeight[slot] = weight;
+    pushTo(this.byKey, norm.key, slot);
+    pushTo(this.byCompact, norm.compact, slot);
+    if (norm.acronym !== null && source !== "confirmed") pushTo(this.byAcronym, norm.acronym, slot);
+    this.organizations.get(organizationId)?.slots.add(slot);
+    return slot;
+  }
+
+  private removeDocument(slot: number): void {
+    const doc = this.documents[slot];
+    if (doc === undefined) return;
+    this.documents[slot] = undefined;
+    this.words.remove(slot, doc.norm.tokens);
+    removeFrom(this.byKey, doc.norm.key, slot);
+    removeFrom(this.byCompact, doc.norm.compact, slot);
+    if (doc.norm.acronym !== null) removeFrom(this.byAcronym, doc.norm.acronym, slot);
+    this.organizations.get(doc.organizationId)?.slots.delete(slot);
+  }
+
+  /** Adds an organization or updates its name, PSA id or type. */
+  upsertOrganization(organization: MatchOrganization): void {
+    const type = organization.type ?? "Customer";
+    const psaId = organization.psaId ?? null;
+    const existing = this.organizations.get(organization.id);
+    if (existing !== undefined) {
+      if (existing.psaId !== psaId) {
+        if (existing.psaId !== null) removeFrom(this.byPsaId, existing.psaId, existing.id);
+        if (psaId !== null) this.byPsaId.set(psaId, [...(this.byPsaId.get(psaId) ?? []), existing.id]);
+        existing.psaId = psaId;
+      }
+      existing.type = type;
+      existing.isMappable = isMappableType(type);
+      if (existing.name !== organization.name) {
+        this.removeDocument(existing.nameSlot);
+        existing.name = organization.name;
+        existing.nameSlot = this.addDocument(existing.id, "name", organization.name);
+      }
+      return;
+    }
+    const record: IndexedOrganization = {
+      id: organization.id,
+      name: organization.name,
+      psaId,
+      type,
+      isMappable: isMappableType(type),
+      nameSlot: -1,
+      slots: new Set(),
+    };
+    this.organizations.set(record.id, record);
+    record.nameSlot = this.addDocument(record.id, "name", organization.name);
+    if (psaId !== null) this.byPsaId.set(psaId, [...(this.byPsaId.get(psaId) ?? []), record.id]);
+  }
+
+  /** Removes an organization with its aliases and the confirmed mappings to it. */
+  removeOrganization(organizationId: string): void {
+    const record = this.organizations.get(organizationId);
+    if (record === undefined) return;
+    for (const slot of [...record.slots]) {
+      const doc = this.documents[slot];
+      if (doc?.confirmed !== undefined) {
+        const { moduleKey, moduleOrganizationId, name } = doc.confirmed;
+        this.confirmedSlots.delete(confirmedKey(moduleKey, moduleOrganizationId ?? name));
+      } else if (doc?.source === "alias") {
+        this.aliasSlots.delete(`${organizationId}\u0000${doc.norm.raw}`);
+      }
+      this.removeDocument(slot);
+    }
+    if (record.psaId !== null) removeFrom(this.byPsaId, record.psaId, record.id);
+    this.organizations.delete(organizationId);
+  }
+
+  /** Records a confirmed mapping; one with the same module and module organization is replaced (a move). */
+  addConfirmedMapping(mapping: ConfirmedMapping): void {
+    const key = confirmedKey(mapping.moduleKey, mapping.moduleOrganizationId ?? mapping.name);
+    const previous = this.confirmedSlots.get(key);
+    if (previous !== undefined) this.removeDocument(previous);
+    this.confirmedSlots.set(key, this.addDocument(mapping.organizationId, "confirmed", mapping.name, { ...mapping }));
+  }
+
+  /** Forgets a confirmed mapping (the module organization was unmapped). */
+  removeConfirmedMapping(moduleKey: string, moduleOrganizationIdOrName: string): void {
+    const key = confirmedKey(moduleKey, moduleOrganizationIdOrName);
+    const slot = this.confirmedSlots.get(key);
+    if (slot === undefined) return;
+    this.confirmedSlots.delete(key);
+    this.removeDocument(slot);
+  }
+
+  /** Records a user-confirmed alias of an organization. */
+  addAlias(alias: ConfirmedAlias): void {
+    const key = `${alias.organizationId}\u0000${alias.name}`;
+    if (this.aliasSlots.has(key)) return;
+    this.aliasSlots.set(key, this.addDocument(alias.organizationId, "alias", alias.name));
+  }
+
+  removeAlias(alias: ConfirmedAlias): void {
+    const key = `${alias.organizationId}\u0000${alias.name}`;
+    const slot = this.aliasSlots.get(key);
+    if (slot === undefined) return;
+    this.aliasSlots.delete(key);
+    this.removeDocument(slot);
+  }
+}
+
+/**
+ * Builds the index the matcher suggests from.
+ *
+ * @example
+ * const index = buildMatchIndex({
+ *   organizations: [{ id: "o1", psaId: "4711", name: "Acme Corporation", type: "Customer" }],
+ *   confirmed: [{ moduleKey: "graphus", moduleName: "Graphus", name: "Acme NY", organizationId: "o1" }],
+ *   aliases: [{ name: "ACME New York", organizationId: "o1" }],
+ * });
+ * const [best] = suggest(index, { id: "m9", name: "Acme NY", moduleKey: "itglue" }, { top: 3 });
+ * // best: { organizationId: "o1", score: 0.99.., accept: true,
+ * //         reasons: ["Graphus's 'Acme NY' is already mapped to Acme Corporation", ...] }
+ * index.addConfirmedMapping({ moduleKey: "itglue", moduleOrganizationId: "m9", name: "Acme NY", organizationId: "o1" });
+ */
+export function buildMatchIndex(input: MatchIndexInput): MatchIndex {
+  const index = new MatchIndex();
+  for (const organization of input.organizations) index.upsertOrganization(organization);
+  for (const mapping of input.confirmed ?? []) index.addConfirmedMapping(mapping);
+  for (const alias of input.aliases ?? []) index.addAlias(alias);
+  return index;
+}
