@@ -1,5 +1,6 @@
 import type { Cursor } from "../domain/cursor.ts";
 import { encodeCursor } from "../domain/cursor.ts";
+import { isUuid } from "../domain/ids.ts";
 import type { Db } from "./database.ts";
 import type { AuditEventRow } from "./schema.ts";
 
@@ -49,7 +50,7 @@ export class AuditRepository {
     let query = this.db.selectFrom("audit_events").selectAll();
     if (filter.entityType) query = query.where("entity_type", "=", filter.entityType);
     if (filter.entityId) query = query.where("entity_id", "=", filter.entityId);
-    if (filter.stepId) query = query.where("step_id", "=", filter.stepId);
+    if (filter.stepId) query = query.where("step_id", "=", isUuid(filter.stepId) ? filter.stepId : "00000000-0000-0000-0000-000000000000");
     if (cursor && "k" in cursor) query = query.where("id", "<", Number(cursor.id));
     const rows = await query
       .orderBy("id", "desc")
@@ -64,6 +65,7 @@ export class AuditRepository {
   }
 
   async stepEvents(stepId: string): Promise<AuditEventRow[]> {
+    if (!isUuid(stepId)) return [];
     return this.db.selectFrom("audit_events").selectAll().where("step_id", "=", stepId).orderBy("id").execute();
   }
 

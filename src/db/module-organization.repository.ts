@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { type Cursor, encodeCursor } from "../domain/cursor.ts";
+import { isUuid } from "../domain/ids.ts";
 import type { Db } from "./database.ts";
 import { likePattern } from "./organization.repository.ts";
 import type { ModuleOrganizationRow } from "./schema.ts";
@@ -44,21 +45,24 @@ export class ModuleOrganizationRepository {
   constructor(private readonly db: Db) {}
 
   async findById(id: string): Promise<ModuleOrganizationRow | undefined> {
+    if (!isUuid(id)) return undefined;
     return this.db.selectFrom("module_organizations").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
   async findByIds(ids: readonly string[]): Promise<ModuleOrganizationRow[]> {
-    if (ids.length === 0) return [];
-    return this.db.selectFrom("module_organizations").selectAll().where("id", "in", ids).execute();
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return [];
+    return this.db.selectFrom("module_organizations").selectAll().where("id", "in", valid).execute();
   }
 
   /** Locks the rows for the rest of the transaction, in id order so two writers cannot deadlock. */
   async lockByIds(ids: readonly string[]): Promise<ModuleOrganizationRow[]> {
-    if (ids.length === 0) return [];
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return [];
     return this.db
       .selectFrom("module_organizations")
       .selectAll()
-      .where("id", "in", ids)
+      .where("id", "in", valid)
       .orderBy("id")
       .forUpdate()
       .execute();
@@ -107,7 +111,7 @@ export class ModuleOrganizationRepository {
       .where("mo.module_key", "in", filter.moduleKeys);
     if (filter.search) query = query.where("mo.name", "ilike", likePattern(filter.search));
     if (filter.organizationId) query = query.where("mp.organization_id", "=", filter.organizationId);
-    if (filter.ids) query = query.where("mo.id", "in", filter.ids.length ? filter.ids : ["00000000-0000-0000-0000-000000000000"]);
+    if (filter.ids) query = query.where("mo.id", "in", [...filter.ids.filter(isUuid), "00000000-0000-0000-0000-000000000000"]);
     switch (filter.status) {
       case "unmapped":
         query = query.where("mp.module_organization_id", "is", null).where("ex.module_organization_id", "is", null);

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { type Cursor, encodeCursor } from "../domain/cursor.ts";
+import { isUuid } from "../domain/ids.ts";
 import { ORGANIZATION_TYPES, type OrganizationType, UNMAPPABLE_TYPES } from "../domain/organization.ts";
 import type { Db } from "./database.ts";
 import type { OrganizationRow } from "./schema.ts";
@@ -29,12 +30,14 @@ export class OrganizationRepository {
   constructor(private readonly db: Db) {}
 
   async findById(id: string): Promise<OrganizationRow | undefined> {
+    if (!isUuid(id)) return undefined;
     return this.db.selectFrom("organizations").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
   async findByIds(ids: readonly string[]): Promise<OrganizationRow[]> {
-    if (ids.length === 0) return [];
-    return this.db.selectFrom("organizations").selectAll().where("id", "in", ids).execute();
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return [];
+    return this.db.selectFrom("organizations").selectAll().where("id", "in", valid).execute();
   }
 
   async findByPsaIds(psaIds: readonly string[]): Promise<OrganizationRow[]> {
@@ -49,7 +52,7 @@ export class OrganizationRepository {
     if (filter.type) query = query.where("type", "=", filter.type);
     if (filter.isMappable === true) query = query.where("type", "not in", UNMAPPABLE_TYPES);
     if (filter.isMappable === false) query = query.where("type", "in", UNMAPPABLE_TYPES);
-    if (filter.ids) query = query.where("id", "in", filter.ids.length ? filter.ids : ["00000000-0000-0000-0000-000000000000"]);
+    if (filter.ids) query = query.where("id", "in", [...filter.ids.filter(isUuid), "00000000-0000-0000-0000-000000000000"]);
     if (cursor && "k" in cursor) {
       query = query.where(sql<boolean>`(tree_sort, id) > (${cursor.k}, ${cursor.id}::uuid)`);
     }

@@ -1,3 +1,4 @@
+import { isUuid } from "../domain/ids.ts";
 import type { Role } from "../domain/role.ts";
 import type { Db } from "./database.ts";
 import type { UserRow } from "./schema.ts";
@@ -19,6 +20,7 @@ export class UserRepository {
   }
 
   async findById(id: string): Promise<UserRow | undefined> {
+    if (!isUuid(id)) return undefined;
     return this.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
@@ -132,6 +134,7 @@ export class UserRepository {
   }
 
   async revokeToken(id: string, at: Date): Promise<boolean> {
+    if (!isUuid(id)) return false;
     const result = await this.db
       .updateTable("api_tokens")
       .set({ revoked_at: at })

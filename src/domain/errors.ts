@@ -14,7 +14,10 @@ export type AppErrorCode =
   | "payload_too_large"
   | "rate_limited"
   | "csrf_failed"
-  | "upstream_error";
+  | "upstream_error"
+  | "module_not_ready"
+  | "cell_has_multiple"
+  | "not_undoable";
 
 const STATUS: Record<AppErrorCode, number> = {
   bad_request: 400,
@@ -29,6 +32,9 @@ const STATUS: Record<AppErrorCode, number> = {
   rate_limited: 429,
   csrf_failed: 403,
   upstream_error: 502,
+  module_not_ready: 409,
+  cell_has_multiple: 409,
+  not_undoable: 422,
 };
 
 export interface AppErrorOptions {

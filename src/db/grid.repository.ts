@@ -1,0 +1,63 @@
+import { type Expression, type SqlBool, sql } from "kysely";
+import { type Cursor, encodeCursor } from "../domain/cursor.ts";
+import { UNMAPPABLE_TYPES } from "../domain/organization.ts";
+import type { Db } from "./database.ts";
+import { likePattern } from "./organization.repository.ts";
+import type { OrganizationRow } from "./schema.ts";
+
+export interface GridFilter {
+  search?: string | undefined;
+  /** Rows with no mapping in any ready module. */
+  unmappedOnly?: boolean | undefined;
+  /** Hide rows whose every ready module is mapped or ignored. */
+  hideMapped?: boolean | undefined;
+  moduleKeys: string[];
+}
+
+/** The rows of Map by Organization: mappable organizations in tree order, with filters. */
+export class GridRepository {
+  constructor(private readonly db: Db) {}
+
+  private filtered(filter: GridFilter) {
+    let query = this.db.selectFrom("organizations as o").where("o.type", "not in", UNMAPPABLE_TYPES);
+    if (filter.search) query = query.where("o.name", "ilike", likePattern(filter.search));
+    const keys = filter.moduleKeys;
+    if (filter.unmappedOnly && keys.length > 0) {
+      query = query.where(
+        sql<SqlBool>`not exists (select 1 from mappings mp where mp.organization_id = o.id and mp.module_key in (${sql.join(keys)}))`,
+      );
+    }
+    if (filter.hideMapped && keys.length > 0) {
+      const hasGap: Expression<SqlBool> = sql<SqlBool>`exists (
+        select 1 from unnest(${sql.val(keys)}::text[]) as k(key)
+        where not exists (select 1 from mappings mp where mp.organization_id = o.id and mp.module_key = k.key)
+          and not exists (select 1 from ignores ig where ig.organization_id = o.id and ig.module_key = k.key))`;
+      query = query.where(hasGap);
+    }
+    return query;
+  }
+
+  async page(
+    filter: GridFilter,
+    limit: number,
+    cursor: Cursor | undefined,
+  ): Promise<{ rows: OrganizationRow[]; nextCursor: string | null }> {
+    let query = this.filtered(filter).selectAll("o");
+    if (cursor && "k" in cursor) query = query.where(sql<SqlBool>`(o.tree_sort, o.id) > (${cursor.k}, ${cursor.id}::uuid)`);
+    const rows = await query
+      .orderBy("o.tree_sort")
+      .orderBy("o.id")
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor({ k: last.tree_sort, id: last.id }) : null };
+  }
+
+  async count(filter: GridFilter): Promise<number> {
+    const row = await this.filtered(filter)
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

@@ -1,0 +1,23 @@
+import { AuditRepository } from "./audit.repository.ts";
+import type { Db } from "./database.ts";
+import { MappingRepository } from "./mapping.repository.ts";
+import { ModuleRepository } from "./module.repository.ts";
+import { ModuleOrganizationRepository } from "./module-organization.repository.ts";
+import { OrganizationRepository } from "./organization.repository.ts";
+import { SettingsRepository } from "./settings.repository.ts";
+import { UserRepository } from "./user.repository.ts";
+
+/** Every repository bound to one connection or transaction. Construction is free; build per use. */
+export function repositories(db: Db) {
+  return {
+    organizations: new OrganizationRepository(db),
+    modules: new ModuleRepository(db),
+    moduleOrganizations: new ModuleOrganizationRepository(db),
+    mappings: new MappingRepository(db),
+    audit: new AuditRepository(db),
+    settings: new SettingsRepository(db),
+    users: new UserRepository(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof repositories>;

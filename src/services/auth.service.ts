@@ -1,0 +1,236 @@
+import { createHash, randomBytes } from "node:crypto";
+import { hash, verify } from "@node-rs/argon2";
+import type { AppContext } from "../context.ts";
+import type { Actor } from "../domain/actor.ts";
+import { AppError, invalidValue, notFound } from "../domain/errors.ts";
+import type { Role } from "../domain/role.ts";
+import { repositories } from "../db/repositories.ts";
+import { AuditStep } from "./audit-step.ts";
+import { LoginLimiter } from "./login-limiter.ts";
+
+/** OWASP's argon2id floor: 19 MiB, 2 passes, 1 lane. */
+const ARGON2_OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+const TOKEN_PREFIX = "omt_";
+const TOUCH_EVERY_MS = 60_000;
+
+export interface AuthenticatedUser {
+  id: string;
+  username: string;
+  role: Role;
+}
+
+export const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
+const randomToken = (bytes = 32) => randomBytes(bytes).toString("base64url");
+
+export function userActor(user: AuthenticatedUser): Actor {
+  return { kind: "user", id: user.id, label: `user:${user.username}`, role: user.role };
+}
+
+/** Users, password login with database sessions, and API tokens. */
+export class AuthService {
+  private readonly accountLimiter = new LoginLimiter(5, 15 * 60_000);
+  private readonly addressLimiter = new LoginLimiter(30, 15 * 60_000);
+  /** A hash to verify against when the user does not exist, so timing does not reveal usernames. */
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(private readonly ctx: AppContext) {}
+
+  async hashPassword(password: string): Promise<string> {
+    return hash(password, ARGON2_OPTIONS);
+  }
+
+  private validatePassword(password: string) {
+    if (password.length < 12) throw invalidValue("password", "a password needs at least 12 characters");
+    if (password.length > 1024) throw invalidValue("password", "a password may have at most 1024 characters");
+  }
+
+  /** Creates the first admin when there is no user; returns the one-time password to print, once. */
+  async ensureInitialAdmin(): Promise<{ username: string; password: string } | null> {
+    const repos = repositories(this.ctx.db);
+    if ((await repos.users.count()) > 0) return null;
+    const password = this.ctx.config.initialAdminPassword ?? randomToken(15);
+    await repos.users.insert({
+      username: "admin",
+      passwordHash: await this.hashPassword(password),
+      role: "admin",
+      mustChangePassword: this.ctx.config.initialAdminPassword === undefined,
+      at: this.ctx.clock.now(),
+    });
+    return { username: "admin", password };
+  }
+
+  async login(username: string, password: string, ip: string) {
+    const now = this.ctx.clock.now().getTime();
+    const accountKey = `account:${username.toLowerCase()}`;
+    const addressKey = `address:${ip}`;
+    const wait = Math.max(this.accountLimiter.retryAfterMs(accountKey, now), this.addressLimiter.retryAfterMs(addressKey, now));
+    if (wait > 0) {
+      throw new AppError("rate_limited", "too many failed sign-ins; try again later", {
+        details: { retryAfterSeconds: Math.ceil(wait / 1000) },
+      });
+    }
+    const repos = repositories(this.ctx.db);
+    const user = await repos.users.findByUsername(username);
+    this.dummyHash ??= this.hashPassword(randomToken());
+    const isValid = await verify(user?.password_hash ?? (await this.dummyHash), password).catch(() => false);
+    if (!user || !isValid || user.is_disabled) {
+      this.accountLimiter.fail(accountKey, now);
+      this.addressLimiter.fail(addressKey, now);
+      throw new AppError("unauthenticated", "wrong username or password");
+    }
+    this.accountLimiter.succeed(accountKey);
+    const sessionToken = randomToken();
+    const csrfToken = randomToken();
+    await repos.users.insertSession({ idHash: sha256(sessionToken), userId: user.id, csrfToken, at: new Date(now), ip });
+    return {
+      sessionToken,
+      csrfToken,
+      user: { id: user.id, username: user.username, role: user.role },
+      mustChangePassword: user.must_change_password,
+    };
+  }
+
+  /** The session's user, or null when the session is unknown, expired (idle or absolute) or its user disabled. */
+  async authenticateSession(sessionToken: string): Promise<{ user: AuthenticatedUser; csrfToken: string } | null> {
+    const repos = repositories(this.ctx.db);
+    const idHash = sha256(sessionToken);
+    const session = await repos.users.findSession(idHash);
+    if (!session) return null;
+    const now = this.ctx.clock.now();
+    const idleFor = now.getTime() - new Date(session.last_seen_at).getTime();
+    const age = now.getTime() - new Date(session.created_at).getTime();
+    if (session.is_disabled || idleFor > this.ctx.config.sessionIdleMs || age > this.ctx.config.sessionAbsoluteMs) {
+      await repos.users.deleteSession(idHash);
+      return null;
+    }
+    if (idleFor > TOUCH_EVERY_MS) await repos.users.touchSession(idHash, now);
+    return {
+      user: { id: session.user_id, username: session.username, role: session.role },
+      csrfToken: session.csrf_token,
+    };
+  }
+
+  async logout(sessionToken: string): Promise<void> {
+    await repositories(this.ctx.db).users.deleteSession(sha256(sessionToken));
+  }
+
+  async authenticateToken(token: string): Promise<{ id: string; name: string; role: Role } | null> {
+    if (!token.startsWith(TOKEN_PREFIX)) return null;
+    const repos = repositories(this.ctx.db);
+    const row = await repos.users.findActiveToken(sha256(token));
+    if (!row) return null;
+    const now = this.ctx.clock.now();
+    if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > TOUCH_EVERY_MS) {
+      await repos.users.touchToken(row.id, now);
+    }
+    return { id: row.id, name: row.name, role: row.role };
+  }
+
+  async createUser(actor: Actor, input: { username: string; password: string; role: Role }) {
+    this.validatePassword(input.password);
+    const repos = repositories(this.ctx.db);
+    if (await repos.users.findByUsername(input.username)) {
+      throw new AppError("conflict", `user ${input.username} exists already`, { field: "username" });
+    }
+    const step = new AuditStep(actor, this.ctx.clock.now());
+    const row = await repos.users.insert({
+      username: input.username,
+      passwordHash: await this.hashPassword(input.password),
+      role: input.role,
+      mustChangePassword: false,
+      at: step.at,
+    });
+    step.record({
+      action: "user.created",
+      entityType: "user",
+      entityId: row.id,
+      summary: `user ${row.username} (${row.role}) created`,
+      before: null,
+      after: { username: row.username, role: row.role },
+    });
+    await step.flush(repos.audit);
+    return toUserView(row);
+  }
+
+  async listUsers() {
+    return (await repositories(this.ctx.db).users.list()).map(toUserView);
+  }
+
+  /** Disabling a user or changing their password ends their sessions at once. */
+  async updateUser(actor: Actor, id: string, patch: { role?: Role | undefined; isDisabled?: boolean | undefined; password?: string | undefined }) {
+    if (patch.password !== undefined) this.validatePassword(patch.password);
+    return this.ctx.db.transaction().execute(async (tx) => {
+      const repos = repositories(tx);
+      const before = await repos.users.findById(id);
+      if (!before) throw notFound("user", id, "id");
+      const step = new AuditStep(actor, this.ctx.clock.now());
+      const after = await repos.users.update(id, {
+        ...(patch.role !== undefined ? { role: patch.role } : {}),
+        ...(patch.isDisabled !== undefined ? { isDisabled: patch.isDisabled } : {}),
+        ...(patch.password !== undefined
+          ? { passwordHash: await this.hashPassword(patch.password), mustChangePassword: false }
+          : {}),
+        at: step.at,
+      });
+      if (patch.isDisabled || patch.password !== undefined) await repos.users.deleteSessionsOfUser(id);
+      step.record({
+        action: "user.updated",
+        entityType: "user",
+        entityId: id,
+        summary: `user ${before.username} changed`,
+        before: { role: before.role, isDisabled: before.is_disabled },
+        after: { role: after!.role, isDisabled: after!.is_disabled, passwordChanged: patch.password !== undefined },
+      });
+      await step.flush(repos.audit);
+      return toUserView(after!);
+    });
+  }
+
+  /** Creates an API token; the clear token is returned once and stored only as a hash. */
+  async createToken(actor: Actor, input: { name: string; role: Role }) {
+    const token = `${TOKEN_PREFIX}${randomToken()}`;
+    const repos = repositories(this.ctx.db);
+    const step = new AuditStep(actor, this.ctx.clock.now());
+    const row = await repos.users.insertToken({ ...input, tokenHash: sha256(token), createdBy: actor.label, at: step.at });
+    step.record({
+      action: "token.created",
+      entityType: "token",
+      entityId: row.id,
+      summary: `API token ${row.name} (${row.role}) created`,
+      before: null,
+      after: { name: row.name, role: row.role },
+    });
+    await step.flush(repos.audit);
+    return { id: row.id, name: row.name, role: row.role, token };
+  }
+
+  async listTokens() {
+    return (await repositories(this.ctx.db).users.listTokens()).map((t) => ({
+      id: t.id,
+      name: t.name,
+      role: t.role,
+      createdBy: t.created_by,
+      createdAt: new Date(t.created_at).toISOString(),
+      lastUsedAt: t.last_used_at ? new Date(t.last_used_at).toISOString() : null,
+      revokedAt: t.revoked_at ? new Date(t.revoked_at).toISOString() : null,
+    }));
+  }
+
+  async revokeToken(actor: Actor, id: string) {
+    const repos = repositories(this.ctx.db);
+    const step = new AuditStep(actor, this.ctx.clock.now());
+    if (!(await repos.users.revokeToken(id, step.at))) throw notFound("token", id, "id");
+    step.record({ action: "token.revoked", entityType: "token", entityId: id, summary: "API token revoked", before: null, after: null });
+    await step.flush(repos.audit);
+  }
+}
+
+function toUserView(row: { id: string; username: string; role: Role; is_disabled: boolean; created_at: Date }) {
+  return {
+    id: row.id,
+    username: row.username,
+    role: row.role,
+    isDisabled: row.is_disabled,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
