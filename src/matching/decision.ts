@@ -1,11 +1,15 @@
 /** Thresholds that turn scores into decisions. One place, so the benchmark and the tests agree. */
 export const DECISION = {
   /** A candidate below this is not plausible and is not proposed. */
-  minScore: 0.35,
+  minScore: 0.25,
   /** The best candidate is accepted only from this score... */
   acceptScore: 0.9,
   /** ...and only this far ahead of the runner-up. */
   acceptMargin: 0.08,
+  /** A clearly dominant candidate is accepted from this lower score (a typo in one word)... */
+  dominantScore: 0.8,
+  /** ...when it is this far ahead of the runner-up. */
+  dominantMargin: 0.3,
 } as const;
 
 /** Evidence strengths, strongest first (product.md section 4). */
@@ -15,7 +19,7 @@ export const EVIDENCE = {
   /** Multipliers of a name score, by where the known name comes from. */
   confirmed: 1,
   alias: 0.99,
-  name: 0.97,
+  name: 0.98,
   /** The initials of one name are the other name. */
   acronym: 0.7,
   /** The parent module organization is mapped to the organization. */
@@ -24,9 +28,14 @@ export const EVIDENCE = {
   support: 0.5,
 } as const;
 
-/** Whether the best of `scores` (sorted best first) is confident enough to accept. */
-export function isConfident(best: number, runnerUp: number | undefined): boolean {
-  return best >= DECISION.acceptScore && best - (runnerUp ?? 0) >= DECISION.acceptMargin;
+/**
+ * Whether the best candidate is confident enough to accept: high and clearly ahead, or (when its name
+ * differs only by typos, `isComplete`) a little lower but far ahead of any other.
+ */
+export function isConfident(best: number, runnerUp: number | undefined, isComplete: boolean): boolean {
+  const margin = best - (runnerUp ?? 0);
+  if (best >= DECISION.acceptScore && margin >= DECISION.acceptMargin) return true;
+  return isComplete && best >= DECISION.dominantScore && margin >= DECISION.dominantMargin;
 }
 
 /** Combines evidence scores of different kinds: the best, plus a share of the second best. */

@@ -18,6 +18,8 @@ interface Evidence {
   kind: "psaId" | "confirmed" | "alias" | "name" | "acronym" | "parent";
   score: number;
   reasons: string[];
+  /** The names agree word for word apart from typos (or the evidence is not a name at all). */
+  isComplete: boolean;
 }
 
 type EvidenceByOrganization = Map<string, Evidence[]>;
@@ -100,17 +102,19 @@ function nameEvidence(index: MatchIndex, query: MatchQuery, norm: NormalizedName
   }
   const match = compareNames(norm, doc.norm, (t) => index.words.weight(t));
   if (match.score <= 0) return null;
-  const reasons = explainNameMatch(norm, doc.norm, match, isRareFor(index));
-  if (doc.source === "name") return { kind: "name", score: match.score * EVIDENCE.name, reasons };
+  const explained = explainNameMatch(norm, doc.norm, match, isRareFor(index));
+  const reasons = doc.source !== "name" && explained[0] === "same name" ? explained.slice(1) : explained;
+  const { isComplete } = match;
+  if (doc.source === "name") return { kind: "name", score: match.score * EVIDENCE.name, reasons, isComplete };
   const organizationName = index.organizations.get(doc.organizationId)?.name ?? doc.organizationId;
   if (doc.source === "alias") {
     const head = `matches the confirmed alias '${doc.norm.raw}' of ${organizationName}`;
-    return { kind: "alias", score: match.score * EVIDENCE.alias, reasons: [head, ...reasons] };
+    return { kind: "alias", score: match.score * EVIDENCE.alias, reasons: [head, ...reasons], isComplete };
   }
   const mapping = doc.confirmed;
   const moduleLabel = mapping?.moduleName ?? mapping?.moduleKey ?? "another module";
   const head = `${moduleLabel}'s '${doc.norm.raw}' is already mapped to ${organizationName}`;
-  return { kind: "confirmed", score: match.score * EVIDENCE.confirmed, reasons: [head, ...reasons] };
+  return { kind: "confirmed", score: match.score * EVIDENCE.confirmed, reasons: [head, ...reasons], isComplete };
 }
 
 function acronymEvidence(index: MatchIndex, norm: NormalizedName, all: EvidenceByOrganization): void {
@@ -126,7 +130,7 @@ function acronymEvidence(index: MatchIndex, norm: NormalizedName, all: EvidenceB
       if (doc === undefined || doc.source === "confirmed") continue;
       const long = doc.norm.acronym === acronym ? doc.norm.raw : norm.raw;
       const reason = `'${acronym.toUpperCase()}' is the initials of '${long}'`;
-      addEvidence(all, doc.organizationId, { kind: "acronym", score: EVIDENCE.acronym, reasons: [reason] });
+      addEvidence(all, doc.organizationId, { kind: "acronym", score: EVIDENCE.acronym, reasons: [reason], isComplete: false });
     }
   }
 }
@@ -145,7 +149,7 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
     for (const organizationId of index.byPsaId.get(query.psaId) ?? []) {
       const who = query.moduleName ?? "the module";
       const reason = `${who} record carries Autotask id ${query.psaId}`;
-      addEvidence(all, organizationId, { kind: "psaId", score: EVIDENCE.psaId, reasons: [reason] });
+      addEvidence(all, organizationId, { kind: "psaId", score: EVIDENCE.psaId, reasons: [reason], isComplete: true });
     }
   }
   for (const slot of candidateDocuments(index, norm)) {
@@ -158,22 +162,28 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
   if (query.parentOrganizationId !== undefined && query.parentOrganizationId !== null) {
     const parent = index.organizations.get(query.parentOrganizationId);
     const reason = `its parent is mapped to ${parent?.name ?? query.parentOrganizationId}`;
-    addEvidence(all, query.parentOrganizationId, { kind: "parent", score: EVIDENCE.parent, reasons: [reason] });
+    addEvidence(all, query.parentOrganizationId, { kind: "parent", score: EVIDENCE.parent, reasons: [reason], isComplete: false });
   }
-  const scored: Candidate[] = [];
+  const scored: Array<Candidate & { isComplete: boolean }> = [];
   for (const [organizationId, evidences] of all) {
     const organization = index.organizations.get(organizationId);
     if (organization === undefined || !organization.isMappable || rejected.has(organizationId)) continue;
     const score = combineEvidence(evidences.map((e) => e.score));
     if (score < DECISION.minScore) continue;
     evidences.sort((a, b) => b.score - a.score);
-    const reasons = evidences.flatMap((e) => e.reasons);
-    scored.push({ organizationId, score: Math.round(score * 1000) / 1000, accept: false, reasons });
+    // The strongest evidence speaks in full; the others add their headline when they count.
+    const reasons = [...(evidences[0] as Evidence).reasons];
+    for (const other of evidences.slice(1)) {
+      const headline = other.reasons[0];
+      if (other.score >= 0.75 && headline !== undefined && !reasons.includes(headline)) reasons.push(headline);
+    }
+    const isComplete = (evidences[0] as Evidence).isComplete;
+    scored.push({ organizationId, score: Math.round(score * 1000) / 1000, accept: false, reasons, isComplete });
   }
   scored.sort((a, b) => b.score - a.score || a.organizationId.localeCompare(b.organizationId));
   const best = scored[0];
-  if (best !== undefined && isConfident(best.score, scored[1]?.score)) best.accept = true;
-  return scored.slice(0, top);
+  if (best !== undefined && isConfident(best.score, scored[1]?.score, best.isComplete)) best.accept = true;
+  return scored.slice(0, top).map(({ isComplete: _, ...candidate }) => candidate);
 }
 
 /** Options of {@link suggestAll}: rejected organizations per module organization id. */

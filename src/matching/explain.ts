@@ -74,6 +74,9 @@ export function explainNameMatch(
   match: NameMatch,
   isRare: (token: string) => boolean,
 ): string[] {
+  if (match.kind === "spelling") {
+    return [`spelled almost the same letter for letter ('${query.raw.trim()}' / '${target.raw.trim()}')`];
+  }
   if (match.kind !== "similar") return explainSameName(query, target, match);
   const reasons = [`similar name (${Math.round(match.similarity * 100)}% of the weighted words agree)`];
   const rare = match.pairs.filter((p) => p.similarity === 1 && isRare(p.target)).map((p) => quote(display(p.target)));

@@ -64,6 +64,7 @@ const RAW_FORMS: ReadonlyArray<readonly [string, string, string]> = [
   ["saic", "sa", "S.A.I.C."],
   ["nv", "nv", "N.V."],
   ["naamloze vennootschap", "nv", "Naamloze Vennootschap"],
+  ["naamlooze vennootschap", "nv", "Naamlooze Vennootschap"],
   ["bv", "bv", "B.V."],
   ["besloten vennootschap", "bv", "Besloten Vennootschap"],
   ["bvba", "bv", "BVBA"],
@@ -158,3 +159,25 @@ export function legalFormAtStart(tokens: readonly string[]): LegalFormMatch | nu
   }
   return null;
 }
+
+/** Forms that no company name uses as an ordinary word, removed wherever they stand ("Acme Inc. Netherlands B.V."). */
+export const UNAMBIGUOUS_FORMS: ReadonlySet<string> = new Set([
+  "inc",
+  "incorporated",
+  "ltd",
+  "llc",
+  "gmbh",
+  "bv",
+  "nv",
+  "plc",
+  "corp",
+  "corporation",
+  "llp",
+  "pty",
+  "pvt",
+  "kgaa",
+  "sarl",
+]);
+
+/** A legal form cut short at the end of a name ("Akzo Nobel N", "DSM IP Assets B."). */
+export const TRUNCATED_FORMS: ReadonlySet<string> = new Set(["n", "b"]);

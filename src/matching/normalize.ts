@@ -1,5 +1,5 @@
 import { expandAbbreviation, singularize } from "./abbreviations.ts";
-import { legalFormAtStart, legalFormEndingAt } from "./legal-forms.ts";
+import { legalFormAtStart, legalFormEndingAt, TRUNCATED_FORMS, UNAMBIGUOUS_FORMS } from "./legal-forms.ts";
 
 /** A legal form removed from a name, by canonical group and display label. */
 export interface RemovedLegalForm {
@@ -17,6 +17,8 @@ export interface NormalizedName {
   key: string;
   /** `tokens` joined without spaces: catches "ST Microelectronics" vs "STMicroelectronics". */
   compact: string;
+  /** Base and site tokens together, joined by one space: equal when a "site" was really part of the name. */
+  wholeKey: string;
   /** Initials of a name of three words or more ("International Business Machines" -> "ibm"). */
   acronym: string | null;
   /** Site or branch split off the name (" - Denver", "(Main Office)", ", Amsterdam"), as written. */
@@ -140,8 +142,17 @@ function splitSite(text: string): SiteSplit {
   const dash = DASH_SITE.exec(main);
   if (dash !== null && tokenize(main.slice(0, dash.index)).length > 0) {
     const right = main.slice(dash.index + dash[0].length).trim();
-    if (tokenize(right).length > 0 && !isAllLegalForms(tokenize(right))) {
-      site = site === null ? right : `${right} (${site})`;
+    const rightTokens = tokenize(right);
+    if (rightTokens.length > 0 && !isAllLegalForms(rightTokens)) {
+      // "Acme - Netherlands B.V.": the legal form belongs to the name, not to the site.
+      let end = rightTokens.length;
+      for (let form = legalFormEndingAt(rightTokens, end); form !== null && end - form.length > 0; ) {
+        extraLegal.unshift(...rightTokens.slice(end - form.length, end));
+        end -= form.length;
+        form = legalFormEndingAt(rightTokens, end);
+      }
+      const siteText = end === rightTokens.length ? right : rightTokens.slice(0, end).join(" ");
+      site = site === null ? siteText : `${siteText} (${site})`;
       main = main.slice(0, dash.index);
     }
   }
@@ -175,6 +186,10 @@ export function normalizeName(raw: string): NormalizedName {
   let tokens = [...all, ...extraLegal];
   const legalForms: RemovedLegalForm[] = [];
   let end = tokens.length;
+  if (end > 1 && TRUNCATED_FORMS.has(tokens[end - 1] as string)) {
+    legalForms.push({ group: "truncated", label: `${(tokens[end - 1] as string).toUpperCase()}.` });
+    end--;
+  }
   while (end > 0) {
     if (tokens[end - 1] === "and" && end > 1) {
       end--;
@@ -199,19 +214,30 @@ export function normalizeName(raw: string): NormalizedName {
   const expansions: Array<[string, string]> = [];
   const base: string[] = [];
   for (const token of tokens) {
-    if (token === "and") continue;
+    if (token === "and" || (token === "the" && tokens.length > 1)) continue;
+    if (UNAMBIGUOUS_FORMS.has(token) && tokens.length > 1) {
+      const form = legalFormEndingAt([token], 1);
+      if (form !== null) legalForms.push({ group: form.group, label: form.label });
+      continue;
+    }
     const expanded = expandAbbreviation(token);
     if (expanded !== null) expansions.push([token, expanded]);
     base.push(singularize(expanded ?? token));
   }
   if (base.length === 0) base.push(...all.filter((t) => t !== "and"));
-  const siteTokens = site === null ? [] : tokenize(site).filter((t) => t !== "and");
+  const siteTokens =
+    site === null
+      ? []
+      : tokenize(site)
+          .filter((t) => t !== "and")
+          .map((t) => singularize(expandAbbreviation(t) ?? t));
   const initials = base.filter((t) => !ACRONYM_SKIP.has(t));
   return {
     raw,
     tokens: base,
     key: base.join(" "),
     compact: base.join(""),
+    wholeKey: siteTokens.length === 0 ? base.join(" ") : `${base.join(" ")} ${siteTokens.join(" ")}`,
     acronym: initials.length >= 3 && initials.length <= 6 ? initials.map((t) => t[0]).join("") : null,
     site: site === null || siteTokens.length === 0 ? null : site,
     siteTokens,

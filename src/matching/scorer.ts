@@ -1,5 +1,5 @@
 import type { NormalizedName } from "./normalize.ts";
-import { softDice, type TokenPair } from "./similarity.ts";
+import { editDistanceWithin, softDice, type TokenPair, typoBudget } from "./similarity.ts";
 
 /** How the sites of two names relate. */
 export type SiteRelation = "none" | "same" | "query-only" | "target-only" | "different";
@@ -11,9 +11,11 @@ export type LegalRelation = "same" | "one-side" | "different";
 export interface NameMatch {
   score: number;
   /** exact: same words once normalized; compact: same letters apart from spaces; reordered: same words in another order; similar: overlap. */
-  kind: "exact" | "compact" | "reordered" | "similar";
+  kind: "exact" | "compact" | "reordered" | "similar" | "spelling";
   site: SiteRelation;
   legal: LegalRelation;
+  /** Every word on both sides found its counterpart, with at least one exact word (only typos differ). */
+  isComplete: boolean;
   /** Soft Dice of the words (1 for the exact kinds). */
   similarity: number;
   pairs: TokenPair[];
@@ -22,12 +24,12 @@ export interface NameMatch {
 const SITE_PENALTY: Readonly<Record<SiteRelation, number>> = {
   none: 0,
   same: 0,
-  "query-only": 0.04,
-  "target-only": 0.08,
+  "query-only": 0.03,
+  "target-only": 0.06,
   different: 0.2,
 };
 
-const LEGAL_PENALTY: Readonly<Record<LegalRelation, number>> = { same: 0, "one-side": 0.02, different: 0.04 };
+const LEGAL_PENALTY: Readonly<Record<LegalRelation, number>> = { same: 0, "one-side": 0.01, different: 0.03 };
 
 /** Ceiling of a name that only resembles another: an exact normalized match always ranks above it. */
 const SIMILAR_CEILING = 0.95;
@@ -67,6 +69,10 @@ export function compareNames(
 ): NameMatch {
   const site = siteRelation(query, target);
   const legal = legalRelation(query, target);
+  if (query.key !== target.key && query.wholeKey === target.wholeKey) {
+    const score = 1 - LEGAL_PENALTY[legal];
+    return { score, kind: "exact", site: "none", legal, isComplete: true, similarity: 1, pairs: [] };
+  }
   const exactKind =
     query.key === target.key
       ? "exact"
@@ -78,7 +84,7 @@ export function compareNames(
   if (exactKind !== null) {
     const base = exactKind === "exact" ? 1 : exactKind === "compact" ? 0.98 : 0.97;
     const score = base - SITE_PENALTY[site] - LEGAL_PENALTY[legal];
-    return { score, kind: exactKind, site, legal, similarity: 1, pairs: [] };
+    return { score, kind: exactKind, site, legal, isComplete: true, similarity: 1, pairs: [] };
   }
   let dice = softDice(query.tokens, target.tokens, weight);
   let effectiveSite = site;
@@ -90,6 +96,22 @@ export function compareNames(
       effectiveSite = "none";
     }
   }
-  const score = Math.max(0, SIMILAR_CEILING * dice.score - SITE_PENALTY[effectiveSite] / 2);
-  return { score, kind: "similar", site: effectiveSite, legal, similarity: dice.score, pairs: dice.pairs };
+  let similarity = dice.score;
+  let kind: NameMatch["kind"] = "similar";
+  const budget = typoBudget(Math.min(query.compact.length, target.compact.length) - 3);
+  if (similarity < 0.9 && budget > 0) {
+    // Joined or split words plus a typo ("Hoffmann-La Roche" / "Hoffman-LaRoche"): compare letter by letter.
+    const distance = editDistanceWithin(query.compact, target.compact, budget);
+    if (distance <= budget) {
+      similarity = distance === 1 ? 0.9 : 0.85;
+      kind = "spelling";
+    }
+  }
+  const isComplete =
+    kind === "similar" &&
+    (dice.pairs.length === query.tokens.length &&
+      dice.pairs.length === target.tokens.length &&
+      dice.pairs.some((p) => p.similarity === 1));
+  const score = Math.max(0, SIMILAR_CEILING * similarity - SITE_PENALTY[effectiveSite] / 2);
+  return { score, kind, site: effectiveSite, legal, isComplete, similarity, pairs: dice.pairs };
 }

@@ -6,6 +6,12 @@ export interface SimilarToken {
   distance: number;
 }
 
+function deletionsOf(token: string): Set<string> {
+  const out = new Set<string>([token]);
+  for (let i = 0; i < token.length; i++) out.add(token.slice(0, i) + token.slice(i + 1));
+  return out;
+}
+
 function gramsOf(token: string): string[] {
   const padded = `^${token}$`;
   const grams: string[] = [];
@@ -21,6 +27,8 @@ function gramsOf(token: string): string[] {
 export class TokenIndex {
   private readonly postings = new Map<string, number[]>();
   private readonly gramIndex = new Map<string, string[]>();
+  /** Each known word of 5 letters or more under every one-letter deletion of it (SymSpell). */
+  private readonly deletions = new Map<string, string[]>();
   private readonly vocabulary = new Set<string>();
   private documents = 0;
 
@@ -54,6 +62,13 @@ export class TokenIndex {
         if (!this.vocabulary.has(token)) {
           this.vocabulary.add(token);
           if (token.length >= 5) {
+            for (const variant of deletionsOf(token)) {
+              const words = this.deletions.get(variant);
+              if (words === undefined) this.deletions.set(variant, [token]);
+              else words.push(token);
+            }
+          }
+          if (token.length >= 9) {
             for (const gram of new Set(gramsOf(token))) {
               const words = this.gramIndex.get(gram);
               if (words === undefined) this.gramIndex.set(gram, [token]);
@@ -80,21 +95,29 @@ export class TokenIndex {
     }
   }
 
-  /** Known words within typo distance of `token` (which the index does not hold), closest first. */
+  /**
+   * Known words within typo distance of `token` (which the index does not hold), closest first: one
+   * edit through the deletion index, two edits in long words through the trigram index.
+   */
   similarTokens(token: string, limit = 5): SimilarToken[] {
     const budget = typoBudget(token.length);
     if (budget === 0) return [];
-    const grams = gramsOf(token);
-    const needed = Math.max(1, grams.length - 3 * budget);
-    const counts = new Map<string, number>();
-    for (const gram of new Set(grams)) {
-      const words = this.gramIndex.get(gram);
-      if (words === undefined) continue;
-      for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
+    const candidates = new Set<string>();
+    for (const variant of deletionsOf(token)) {
+      for (const word of this.deletions.get(variant) ?? []) candidates.add(word);
+    }
+    if (budget >= 2) {
+      const grams = gramsOf(token);
+      const needed = Math.max(2, grams.length - 3 * budget);
+      const counts = new Map<string, number>();
+      for (const gram of new Set(grams)) {
+        for (const word of this.gramIndex.get(gram) ?? []) counts.set(word, (counts.get(word) ?? 0) + 1);
+      }
+      for (const [word, count] of counts) if (count >= needed) candidates.add(word);
     }
     const found: SimilarToken[] = [];
-    for (const [word, count] of counts) {
-      if (count < needed || !this.postings.has(word)) continue;
+    for (const word of candidates) {
+      if (!this.postings.has(word)) continue;
       const distance = editDistanceWithin(token, word, budget);
       if (distance <= budget) found.push({ token: word, distance });
     }
