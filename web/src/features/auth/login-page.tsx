@@ -1,0 +1,62 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { useApi } from "../../api/api-context.tsx";
+import type { Session } from "../../api/api-types.ts";
+import { ErrorBanner } from "../common/status-views.tsx";
+import { SESSION_KEY } from "./session-hooks.ts";
+
+export function LoginPage() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const login = useMutation({
+    mutationFn: () =>
+      api.request<Session>("/session", { method: "POST", body: { username: username.trim(), password } }),
+    onSuccess: (session) => {
+      api.setCsrfToken(session.csrfToken);
+      queryClient.setQueryData(SESSION_KEY, session);
+    },
+  });
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    login.mutate();
+  };
+  return (
+    <main className="login-page">
+      <form className="login-card" onSubmit={onSubmit} aria-labelledby="login-title">
+        <div className="brand brand-large">orgmap</div>
+        <h1 id="login-title">Sign in</h1>
+        {login.isError && <ErrorBanner error={login.error} />}
+        <label className="field">
+          <span>Username</span>
+          <input
+            className="input"
+            name="username"
+            autoComplete="username"
+            required
+            // biome-ignore lint/a11y/noAutofocus: the login form is the whole page
+            autoFocus
+            value={username}
+            onChange={(event) => setUsername(event.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span>Password</span>
+          <input
+            className="input"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+        </label>
+        <button type="submit" className="btn btn-primary btn-block" disabled={login.isPending}>
+          {login.isPending ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,63 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { createContext, useContext } from "react";
+import { DEFAULT_TERM, termLabels } from "../../../../src/domain/term.ts";
+import { ApiError } from "../../api/api-client.ts";
+import { useApi } from "../../api/api-context.tsx";
+import type { Session, Settings } from "../../api/api-types.ts";
+
+export const SESSION_KEY = ["session"] as const;
+export const SETTINGS_KEY = ["settings"] as const;
+
+/** The session, or null when signed out (GET /session answers 401). */
+export function useSessionQuery() {
+  const api = useApi();
+  return useQuery({
+    queryKey: SESSION_KEY,
+    queryFn: async (): Promise<Session | null> => {
+      try {
+        const session = await api.request<Session>("/session");
+        api.setCsrfToken(session.csrfToken);
+        return session;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return null;
+        throw error;
+      }
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+export const SessionContext = createContext<Session | null>(null);
+
+/** The signed-in user and what the role allows (the server enforces the same with 403). */
+export function useSession() {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error("useSession outside a signed-in tree");
+  const role = session.user.role;
+  return { user: session.user, canEditMappings: role !== "viewer", isAdmin: role === "admin" };
+}
+
+export function useSettings() {
+  const api = useApi();
+  return useQuery({ queryKey: SETTINGS_KEY, queryFn: () => api.request<Settings>("/settings") });
+}
+
+/** UI labels following the instance's term ("Map by Customer", "Autotask Customer", ...). */
+export function useTerm() {
+  const { data } = useSettings();
+  return termLabels(data?.organizationTerm ?? DEFAULT_TERM);
+}
+
+export function useSignOut() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return async () => {
+    try {
+      await api.request("/session", { method: "DELETE" });
+    } finally {
+      api.setCsrfToken(null);
+      queryClient.clear();
+      queryClient.setQueryData(SESSION_KEY, null);
+    }
+  };
+}

@@ -1,0 +1,100 @@
+import { type ReactNode, useCallback, useRef, useState } from "react";
+import { Combobox, type ComboboxOption } from "./combobox.tsx";
+import { Popover } from "./popover.tsx";
+import { useDebouncedValue } from "./use-debounced-value.ts";
+
+export interface OptionsResult<T> {
+  options: ComboboxOption<T>[];
+  isLoading: boolean;
+  error: unknown;
+  footer?: string;
+}
+
+/** A hook that fetches options for a search text; called only while the picker is open. */
+export type UseOptions<T, A> = (search: string, args: A) => OptionsResult<T>;
+
+interface PickerProps<T, A> {
+  /** Accessible name of the button, e.g. "IT Glue for Acme Corp: Acme NY". */
+  ariaLabel: string;
+  /** Accessible name of the combobox, e.g. "IT Glue organizations". */
+  comboLabel: string;
+  children: ReactNode;
+  className?: string;
+  selectedId?: string | null;
+  /** A hook at module level (stable), called with the search text and `optionsArgs` while open. */
+  useOptions: UseOptions<T, A>;
+  optionsArgs: A;
+  onSelect(option: ComboboxOption<T>): void;
+  /** Extra keys for the button (arrow-key navigation in grids). */
+  onButtonKeyDown?: (event: React.KeyboardEvent<HTMLButtonElement>) => void;
+  dataCell?: string;
+}
+
+/** A button that opens a searchable combobox in a popover; Escape or a choice returns focus to it. */
+export function Picker<T, A>(props: PickerProps<T, A>) {
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const [isOpen, setIsOpen] = useState(false);
+  const close = useCallback(() => {
+    setIsOpen(false);
+    buttonRef.current?.focus();
+  }, []);
+  return (
+    <>
+      <button
+        ref={buttonRef}
+        type="button"
+        className={props.className ?? "picker-button"}
+        aria-label={props.ariaLabel}
+        aria-haspopup="listbox"
+        aria-expanded={isOpen}
+        data-cell={props.dataCell}
+        onClick={() => setIsOpen((open) => !open)}
+        onKeyDown={props.onButtonKeyDown}
+      >
+        {props.children}
+      </button>
+      {isOpen && buttonRef.current && (
+        <Popover anchor={buttonRef.current} onClose={close}>
+          <PickerPanel
+            label={props.comboLabel}
+            useOptions={props.useOptions}
+            optionsArgs={props.optionsArgs}
+            selectedId={props.selectedId}
+            onClose={close}
+            onSelect={(option) => {
+              close();
+              props.onSelect(option);
+            }}
+          />
+        </Popover>
+      )}
+    </>
+  );
+}
+
+function PickerPanel<T, A>(props: {
+  label: string;
+  useOptions: UseOptions<T, A>;
+  optionsArgs: A;
+  selectedId?: string | null;
+  onSelect(option: ComboboxOption<T>): void;
+  onClose(): void;
+}) {
+  const [query, setQuery] = useState("");
+  const search = useDebouncedValue(query.trim(), 200);
+  const result = props.useOptions(search, props.optionsArgs);
+  return (
+    <Combobox
+      label={props.label}
+      query={query}
+      onQueryChange={setQuery}
+      options={result.options}
+      isLoading={result.isLoading}
+      error={result.error}
+      footer={result.footer}
+      selectedId={props.selectedId}
+      onSelect={props.onSelect}
+      onClose={props.onClose}
+    />
+  );
+}

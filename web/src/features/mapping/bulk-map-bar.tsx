@@ -1,0 +1,81 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useApi } from "../../api/api-context.tsx";
+import type { ModuleOrganization, Organization } from "../../api/api-types.ts";
+import { useTerm } from "../auth/session-hooks.ts";
+import { ConfirmDialog } from "../common/confirm-dialog.tsx";
+import { Picker } from "../common/picker.tsx";
+import { useToast } from "../common/toast.tsx";
+import { invalidateMappingData } from "./mapping-queries.ts";
+import { useTargetOrganizationOptions } from "./picker-options.ts";
+
+interface BulkMapBarProps {
+  selected: Set<string>;
+  rows: ModuleOrganization[];
+  onDone(): void;
+}
+
+/** "Map selected to …": one target for many module organizations (rule 5), asking first when some move. */
+export function BulkMapBar({ selected, rows, onDone }: BulkMapBarProps) {
+  const api = useApi();
+  const labels = useTerm();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [confirming, setConfirming] = useState<{ target: Organization; moving: number } | null>(null);
+  const ids = [...selected];
+  const bulk = useMutation({
+    mutationFn: (target: Organization) =>
+      api.request<{ applied: number; moved: number }>("/module-organizations/bulk-mapping", {
+        method: "POST",
+        body: { moduleOrganizationIds: ids, organizationId: target.id },
+      }),
+    onSuccess: (result, target) => {
+      const moved = result?.moved ? `, ${result.moved} moved` : "";
+      toast.success(`Mapped ${result?.applied ?? ids.length} to ${target.name}${moved}`);
+      invalidateMappingData(queryClient);
+      onDone();
+    },
+    onError: (error) => toast.error(error, () => invalidateMappingData(queryClient)),
+  });
+  const choose = (target: Organization) => {
+    const moving = rows.filter(
+      (row) => selected.has(row.id) && row.mapping && row.mapping.organizationId !== target.id,
+    ).length;
+    if (moving > 0) setConfirming({ target, moving });
+    else bulk.mutate(target);
+  };
+  return (
+    <section className="bulk-bar" aria-label="Selection">
+      <strong>{ids.length} selected</strong>
+      <Picker
+        className="btn btn-primary"
+        ariaLabel="Map selected to …"
+        comboLabel={labels.psaOrganization}
+        useOptions={useTargetOrganizationOptions}
+        optionsArgs={{ includeNone: false }}
+        onSelect={(option) => option.value && choose(option.value)}
+      >
+        {bulk.isPending ? "Mapping…" : "Map selected to …"}
+      </Picker>
+      <button type="button" className="btn" onClick={onDone}>
+        Clear selection
+      </button>
+      {confirming && (
+        <ConfirmDialog
+          title="Move mapped records?"
+          confirmLabel="Map and move"
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => {
+            bulk.mutate(confirming.target);
+            setConfirming(null);
+          }}
+        >
+          <p>
+            {confirming.moving} of the {ids.length} selected {labels.moduleOrganizations.toLowerCase()} are
+            mapped elsewhere and will move to <strong>{confirming.target.name}</strong>.
+          </p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,116 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRef, useState } from "react";
+import { useApi } from "../../api/api-context.tsx";
+import type { GridColumn } from "../../api/api-types.ts";
+import { Popover } from "../common/popover.tsx";
+import { useToast } from "../common/toast.tsx";
+
+interface Preferences {
+  moduleColumnOrder: string[];
+}
+
+/**
+ * Reorders the module columns of tab 1 with up/down buttons (a ready module's column cannot be hidden,
+ * rule 4). Each move is saved at once as the user's preference.
+ */
+export function ColumnChooser({ columns }: { columns: GridColumn[] }) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const [isOpen, setIsOpen] = useState(false);
+  const [order, setOrder] = useState<GridColumn[] | null>(null);
+  const preferences = useQuery({
+    queryKey: ["preferences"],
+    queryFn: () => api.request<Preferences>("/me/preferences"),
+    enabled: isOpen,
+  });
+  const save = useMutation({
+    mutationFn: (keys: string[]) => {
+      const others = (preferences.data?.moduleColumnOrder ?? []).filter((key) => !keys.includes(key));
+      return api.request<Preferences>("/me/preferences", {
+        method: "PUT",
+        body: { moduleColumnOrder: [...keys, ...others] },
+      });
+    },
+    onSuccess: (data) => {
+      queryClient.setQueryData(["preferences"], data);
+      void queryClient.invalidateQueries({ queryKey: ["mapping-grid"] });
+    },
+    onError: (error) => {
+      setOrder(null);
+      toast.error(error);
+    },
+  });
+  const shown = order ?? columns;
+  const move = (index: number, delta: number) => {
+    const next = [...shown];
+    const [item] = next.splice(index, 1);
+    if (!item) return;
+    next.splice(index + delta, 0, item);
+    setOrder(next);
+    save.mutate(next.map((c) => c.moduleKey));
+  };
+  const close = () => {
+    setIsOpen(false);
+    setOrder(null);
+    buttonRef.current?.focus();
+  };
+  return (
+    <>
+      <button
+        ref={buttonRef}
+        type="button"
+        className="btn"
+        aria-haspopup="dialog"
+        aria-expanded={isOpen}
+        onClick={() => (isOpen ? close() : setIsOpen(true))}
+      >
+        Columns
+      </button>
+      {isOpen && buttonRef.current && (
+        <Popover anchor={buttonRef.current} onClose={close} width={300}>
+          <div
+            role="dialog"
+            aria-label="Column order"
+            className="column-chooser"
+            onKeyDown={(event) => event.key === "Escape" && close()}
+          >
+            <div className="popover-title">Column order</div>
+            <p className="muted small">Every ready module has a column; reorder them here.</p>
+            <ol className="column-list">
+              {shown.map((column, index) => (
+                <li key={column.moduleKey} data-module-key={column.moduleKey}>
+                  <span className="column-name">{column.name}</span>
+                  <button
+                    type="button"
+                    className="btn btn-icon"
+                    aria-label={`Move ${column.name} up`}
+                    disabled={index === 0 || save.isPending}
+                    onClick={() => move(index, -1)}
+                  >
+                    ↑
+                  </button>
+                  <button
+                    type="button"
+                    className="btn btn-icon"
+                    aria-label={`Move ${column.name} down`}
+                    disabled={index === shown.length - 1 || save.isPending}
+                    onClick={() => move(index, 1)}
+                  >
+                    ↓
+                  </button>
+                </li>
+              ))}
+            </ol>
+            {save.isPending && (
+              <div className="muted small" role="status">
+                Saving…
+              </div>
+            )}
+          </div>
+        </Popover>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,140 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type KeyboardEvent, useState } from "react";
+import { useApi } from "../../api/api-context.tsx";
+import type { GridCell as GridCellData, GridColumn, GridRow, MovedFrom } from "../../api/api-types.ts";
+import { useTerm } from "../auth/session-hooks.ts";
+import { ConfirmDialog } from "../common/confirm-dialog.tsx";
+import { Picker } from "../common/picker.tsx";
+import { useToast } from "../common/toast.tsx";
+import { Link } from "../shell/router.tsx";
+import { invalidateMappingData } from "./mapping-queries.ts";
+import { type ModuleOrganizationChoice, useModuleOrganizationOptions } from "./picker-options.ts";
+
+interface GridCellProps {
+  row: GridRow;
+  column: GridColumn;
+  canEdit: boolean;
+  /** "row:col" coordinates, used by the grid's arrow-key navigation. */
+  coordinates: string;
+  onKeyDown(event: KeyboardEvent<HTMLElement>): void;
+}
+
+const EMPTY_CELL: GridCellData = { state: "empty", moduleOrganizations: [] };
+
+/** One (organization, module) cell of tab 1 (rule 4). */
+export function GridCell({ row, column, canEdit, coordinates, onKeyDown }: GridCellProps) {
+  const labels = useTerm();
+  const cell = row.cells[column.moduleKey] ?? EMPTY_CELL;
+  const organization = row.organization;
+  const current = cell.state === "mapped" ? (cell.moduleOrganizations[0] ?? null) : null;
+  const { pending, setPending, save } = useCellWrite(row, column, cell);
+
+  if (cell.state === "multiple") {
+    return (
+      <Link
+        className="cell-link"
+        data-cell={coordinates}
+        onKeyDown={onKeyDown}
+        to={`/mapping?tab=module-organizations&organizationId=${encodeURIComponent(organization.id)}&moduleKey=${encodeURIComponent(column.moduleKey)}`}
+        title={cell.moduleOrganizations.map((m) => m.name).join("\n")}
+      >
+        {cell.moduleOrganizations.length} module {labels.plural.toLowerCase()}
+      </Link>
+    );
+  }
+  const content =
+    cell.state === "ignored" ? (
+      <span className="cell-ignored">ignored</span>
+    ) : current ? (
+      <span className="cell-text">{current.name}</span>
+    ) : (
+      <span className="cell-empty">—</span>
+    );
+  const stateWord = cell.state === "ignored" ? "ignored" : (current?.name ?? "not mapped");
+  if (!canEdit) {
+    return (
+      // biome-ignore lint/a11y/noStaticElementInteractions: read-only grid cells take focus for arrow-key navigation
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: same reason
+      <span className="cell-static" tabIndex={0} data-cell={coordinates} onKeyDown={onKeyDown}>
+        {content}
+      </span>
+    );
+  }
+  return (
+    <>
+      <Picker
+        className={`cell-button cell-${cell.state}${save.isPending ? " is-saving" : ""}`}
+        ariaLabel={`${column.name} for ${organization.name}: ${stateWord}`}
+        comboLabel={`${column.name} ${labels.moduleOrganizations}`}
+        dataCell={coordinates}
+        onButtonKeyDown={onKeyDown}
+        selectedId={current?.id ?? null}
+        useOptions={useModuleOrganizationOptions}
+        optionsArgs={{
+          moduleKey: column.moduleKey,
+          organizationId: organization.id,
+          includeNone: current !== null,
+        }}
+        onSelect={(option) => {
+          const choice = option.value ?? null;
+          if (choice && choice.id === current?.id) return;
+          if (choice?.mapping && choice.mapping.organizationId !== organization.id) setPending(choice);
+          else save.mutate(choice);
+        }}
+      >
+        {content}
+      </Picker>
+      {pending?.mapping && (
+        <ConfirmDialog
+          title={`Move ${labels.moduleOrganization.toLowerCase()}?`}
+          confirmLabel="Move"
+          isBusy={save.isPending}
+          onCancel={() => setPending(null)}
+          onConfirm={() => {
+            save.mutate(pending);
+            setPending(null);
+          }}
+        >
+          <p>
+            <strong>{pending.name}</strong> ({column.name}) is mapped to{" "}
+            <strong>{pending.mapping.organizationName}</strong>.
+          </p>
+          <p>
+            Move it to <strong>{organization.name}</strong>? {pending.mapping.organizationName} will no longer
+            receive its usage.
+          </p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
+
+function useCellWrite(row: GridRow, column: GridColumn, cell: GridCellData) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [pending, setPending] = useState<ModuleOrganizationChoice>(null);
+  const save = useMutation({
+    mutationFn: (choice: ModuleOrganizationChoice) =>
+      api.request<{ movedFrom: MovedFrom | null }>("/mapping-grid/cell", {
+        method: "PUT",
+        body: {
+          organizationId: row.organization.id,
+          moduleKey: column.moduleKey,
+          moduleOrganizationId: choice?.id ?? null,
+          version: cell.version,
+        },
+      }),
+    onSuccess: (result, choice) => {
+      const moved = result?.movedFrom ? ` (moved from ${result.movedFrom.organizationName})` : "";
+      toast.success(
+        choice
+          ? `Mapped ${choice.name} to ${row.organization.name}${moved}`
+          : `Unmapped ${column.name} for ${row.organization.name}`,
+      );
+      invalidateMappingData(queryClient);
+    },
+    onError: (error) => toast.error(error, () => invalidateMappingData(queryClient)),
+  });
+  return { pending, setPending, save };
+}

@@ -1,0 +1,69 @@
+import { type KeyboardEvent, useRef } from "react";
+import { useTerm } from "../auth/session-hooks.ts";
+import { useRouter, useSearchParams } from "../shell/router.tsx";
+import { ModuleOrganizationTab } from "./module-organization-tab.tsx";
+import { OrganizationGridTab } from "./organization-grid-tab.tsx";
+import { SummaryBar } from "./summary-bar.tsx";
+
+type TabId = "organizations" | "module-organizations";
+
+/** The Module Organization Mapping page: two tabs named with the instance's term. */
+export function MappingPage() {
+  const labels = useTerm();
+  const params = useSearchParams();
+  const { navigate } = useRouter();
+  const tab: TabId = params.get("tab") === "module-organizations" ? "module-organizations" : "organizations";
+  const tabs: { id: TabId; label: string }[] = [
+    { id: "organizations", label: labels.mapByOrganization },
+    { id: "module-organizations", label: labels.mapByModuleOrganization },
+  ];
+  const refs = useRef<Record<string, HTMLButtonElement | null>>({});
+  const select = (id: TabId) =>
+    navigate(id === "organizations" ? "/mapping" : "/mapping?tab=module-organizations");
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
+    const next: TabId = tab === "organizations" ? "module-organizations" : "organizations";
+    select(next);
+    requestAnimationFrame(() => refs.current[next]?.focus());
+  };
+  return (
+    <div className="page page-wide">
+      <div className="page-head">
+        <h1>{labels.moduleOrganization} Mapping</h1>
+      </div>
+      <SummaryBar />
+      <div
+        role="tablist"
+        aria-label={`${labels.moduleOrganization} Mapping`}
+        className="tabs"
+        onKeyDown={onKeyDown}
+      >
+        {tabs.map((t) => (
+          <button
+            key={t.id}
+            ref={(el) => {
+              refs.current[t.id] = el;
+            }}
+            type="button"
+            role="tab"
+            id={`tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`panel-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
+            className="tab"
+            onClick={() => select(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tab-panel">
+        {tab === "organizations" ? (
+          <OrganizationGridTab />
+        ) : (
+          <ModuleOrganizationTab key={params.toString()} />
+        )}
+      </div>
+    </div>
+  );
+}

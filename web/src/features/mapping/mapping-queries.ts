@@ -1,0 +1,149 @@
+import { type QueryClient, useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { ApiError, type QueryValue } from "../../api/api-client.ts";
+import { useApi } from "../../api/api-context.tsx";
+import type {
+  GridPage,
+  ModuleInfo,
+  ModuleOrganization,
+  Organization,
+  Page,
+  Suggestion,
+  WorklistModule,
+} from "../../api/api-types.ts";
+import { isMappableType } from "../common/format.ts";
+
+export const PAGE_SIZE = 100;
+
+/** Every query whose answer a mapping change can alter; invalidated after each write. */
+export function invalidateMappingData(queryClient: QueryClient) {
+  for (const key of [
+    "mapping-grid",
+    "module-organizations",
+    "worklists",
+    "modules",
+    "module-org-options",
+    "organization-mappings",
+    "suggestions",
+    "audit-events",
+  ]) {
+    void queryClient.invalidateQueries({ queryKey: [key] });
+  }
+}
+
+export interface GridFilters {
+  search: string;
+  unmappedOnly: boolean;
+  hideMapped: boolean;
+}
+
+/** Tab 1 rows, a page at a time (server-side paging and search). */
+export function useGridQuery(filters: GridFilters) {
+  const api = useApi();
+  return useInfiniteQuery({
+    queryKey: ["mapping-grid", filters],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      api.request<GridPage>("/mapping-grid", {
+        query: { ...filters, limit: PAGE_SIZE, cursor: pageParam },
+        signal,
+      }),
+    getNextPageParam: (last) => last.nextCursor,
+    placeholderData: (previous) => previous,
+  });
+}
+
+export interface ModuleOrganizationFilters {
+  moduleKey: string;
+  status: string;
+  search: string;
+  needsAttention: boolean;
+  organizationId: string;
+}
+
+/** Tab 2 rows, a page at a time; sub-organizations come right after their parent (server order). */
+export function useModuleOrganizationsQuery(filters: ModuleOrganizationFilters) {
+  const api = useApi();
+  return useInfiniteQuery({
+    queryKey: ["module-organizations", filters],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam, signal }) =>
+      api.request<Page<ModuleOrganization>>("/module-organizations", {
+        query: { ...(filters as unknown as Record<string, QueryValue>), limit: PAGE_SIZE, cursor: pageParam },
+        signal,
+      }),
+    getNextPageParam: (last) => last.nextCursor,
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useModulesQuery() {
+  const api = useApi();
+  return useQuery({
+    queryKey: ["modules"],
+    queryFn: () => api.request<{ items: ModuleInfo[] }>("/modules"),
+    // While a sync runs, follow it until it ends.
+    refetchInterval: (query) =>
+      query.state.data?.items.some((m) => m.lastSync?.outcome === "running") ? 2000 : false,
+  });
+}
+
+export function useWorklistsQuery(allTypes: boolean) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ["worklists", allTypes],
+    queryFn: () => api.request<{ modules: WorklistModule[] }>("/worklists", { query: { allTypes } }),
+  });
+}
+
+/** Module organizations of one module for a picker: unmapped first, as the server orders them. */
+export function useModuleOrganizationSearch(moduleKey: string, search: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ["module-org-options", moduleKey, search],
+    queryFn: ({ signal }) =>
+      api.request<Page<ModuleOrganization>>("/module-organizations", {
+        query: { moduleKey, search, orderBy: "unmappedFirst", limit: 50 },
+        signal,
+      }),
+    placeholderData: (previous) => previous,
+  });
+}
+
+/** Suggestions for a module; an absent suggestions API (404) or any failure means "no suggestions". */
+export function useModuleSuggestions(moduleKey: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ["suggestions", "module", moduleKey],
+    queryFn: async () => {
+      try {
+        const page = await api.request<{ items: Suggestion[] }>("/suggestions", {
+          query: { moduleKey, limit: 500 },
+        });
+        return page.items;
+      } catch (error) {
+        if (error instanceof ApiError && error.status !== 401) return [];
+        throw error;
+      }
+    },
+    staleTime: 60_000,
+    retry: false,
+  });
+}
+
+/** Mappable organizations matching a search; Dead and Cancelation are filtered out again here as a guard. */
+export function useMappableOrganizationSearch(search: string) {
+  const api = useApi();
+  const query = useQuery({
+    queryKey: ["org-options", search],
+    queryFn: ({ signal }) =>
+      api.request<Page<Organization>>("/organizations", {
+        query: { isMappable: true, search, limit: 50 },
+        signal,
+      }),
+    placeholderData: (previous) => previous,
+  });
+  const items = (query.data?.items ?? []).filter(
+    (org) => org.isMappable !== false && isMappableType(org.type),
+  );
+  return { ...query, items };
+}

@@ -1,0 +1,103 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useApi } from "../../api/api-context.tsx";
+import type { ModuleOrganization, Organization } from "../../api/api-types.ts";
+import { useTerm } from "../auth/session-hooks.ts";
+import { Picker } from "../common/picker.tsx";
+import { useToast } from "../common/toast.tsx";
+import { Link } from "../shell/router.tsx";
+import { invalidateMappingData } from "./mapping-queries.ts";
+import { useTargetOrganizationOptions } from "./picker-options.ts";
+
+function useWrite<TVars>(fn: (vars: TVars) => Promise<unknown>, success: (vars: TVars) => string) {
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: (_data, vars) => {
+      toast.success(success(vars));
+      invalidateMappingData(queryClient);
+    },
+    onError: (error) => toast.error(error, () => invalidateMappingData(queryClient)),
+  });
+}
+
+/** The target of one module organization: a link to it, and (for editors) a picker of mappable organizations. */
+export function TargetCell({ row, canEdit }: { row: ModuleOrganization; canEdit: boolean }) {
+  const api = useApi();
+  const labels = useTerm();
+  const path = `/module-organizations/${encodeURIComponent(row.id)}/mapping`;
+  const map = useWrite(
+    (org: Organization | null) =>
+      org
+        ? api.request(path, {
+            method: "PUT",
+            body: { organizationId: org.id, version: row.mapping?.version },
+          })
+        : api.request(path, { method: "DELETE" }),
+    (org) => (org ? `Mapped ${row.name} to ${org.name}` : `Unmapped ${row.name}`),
+  );
+  const mapping = row.mapping;
+  const badge = mapping?.needsAttention && (
+    <span
+      className="badge badge-warning"
+      title={`Target is ${mapping.organizationType} or the record is missing`}
+    >
+      Needs attention
+    </span>
+  );
+  return (
+    <div className="target-cell">
+      {canEdit ? (
+        <Picker
+          className={`picker-button${mapping ? "" : " is-empty"}${map.isPending ? " is-saving" : ""}`}
+          ariaLabel={`${labels.psaOrganization} for ${row.name}: ${mapping?.organizationName ?? "not mapped"}`}
+          comboLabel={labels.psaOrganization}
+          selectedId={mapping?.organizationId ?? null}
+          useOptions={useTargetOrganizationOptions}
+          optionsArgs={{ includeNone: mapping !== null }}
+          onSelect={(option) => {
+            const org = option.value ?? null;
+            if (org?.id === mapping?.organizationId || (!org && !mapping)) return;
+            map.mutate(org);
+          }}
+        >
+          {mapping ? mapping.organizationName : <span className="cell-empty">Choose…</span>}
+        </Picker>
+      ) : (
+        <span className="cell-text">{mapping?.organizationName ?? "—"}</span>
+      )}
+      {mapping && (
+        <Link
+          className="icon-link"
+          to={`/organizations/${encodeURIComponent(mapping.organizationId)}`}
+          aria-label={`Open ${mapping.organizationName}`}
+          title={`Open ${mapping.organizationName}`}
+        >
+          ↗
+        </Link>
+      )}
+      {badge}
+    </div>
+  );
+}
+
+/** Exclude ("never bill this") or include again. */
+export function ExclusionButton({ row }: { row: ModuleOrganization }) {
+  const api = useApi();
+  const path = `/module-organizations/${encodeURIComponent(row.id)}/exclusion`;
+  const toggle = useWrite(
+    (exclude: boolean) => api.request(path, { method: exclude ? "PUT" : "DELETE" }),
+    (exclude) => (exclude ? `Excluded ${row.name}` : `Included ${row.name}`),
+  );
+  return (
+    <button
+      type="button"
+      className="btn btn-small"
+      disabled={toggle.isPending}
+      aria-label={`${row.isExcluded ? "Include" : "Exclude"} ${row.name}`}
+      onClick={() => toggle.mutate(!row.isExcluded)}
+    >
+      {row.isExcluded ? "Include" : "Exclude"}
+    </button>
+  );
+}

@@ -1,0 +1,96 @@
+import { useQuery } from "@tanstack/react-query";
+import { useApi } from "../../api/api-context.tsx";
+import type { Organization } from "../../api/api-types.ts";
+import { useSession, useTerm } from "../auth/session-hooks.ts";
+import { isMappableType } from "../common/format.ts";
+import { ErrorBanner, Loading } from "../common/status-views.tsx";
+import { Link, useRouter, useSearchParams } from "../shell/router.tsx";
+import { MappingsEditor } from "./mappings-editor.tsx";
+import { ToolsMenu } from "./tools-menu.tsx";
+
+/** One PSA organization (rule 6): its facts, and "Tools" -> "Manage Integrated Customer Billing". */
+export function OrganizationPage({ id }: { id: string }) {
+  const api = useApi();
+  const labels = useTerm();
+  const { canEditMappings } = useSession();
+  const { navigate } = useRouter();
+  const params = useSearchParams();
+  const isEditing = params.get("view") === "mappings";
+  const base = `/organizations/${encodeURIComponent(id)}`;
+  const organization = useQuery({
+    queryKey: ["organization", id],
+    queryFn: () => api.request<Organization>(`/organizations/${encodeURIComponent(id)}`),
+  });
+  if (organization.isPending) return <Loading />;
+  if (organization.isError)
+    return (
+      <div className="page">
+        <ErrorBanner error={organization.error} onRetry={() => void organization.refetch()} />
+      </div>
+    );
+  const org = organization.data;
+  const mappable = isMappableType(org.type);
+  return (
+    <div className="page">
+      <nav className="breadcrumbs" aria-label="Breadcrumb">
+        <Link to="/mapping">Mapping</Link> <span aria-hidden="true">/</span>{" "}
+        <span>{labels.psaOrganization}</span>
+      </nav>
+      <div className="page-head">
+        <h1>{org.name}</h1>
+        <span className="toolbar-spacer" />
+        <ToolsMenu
+          label="Tools"
+          items={[
+            {
+              label: "Manage Integrated Customer Billing",
+              onSelect: () => navigate(`${base}?view=mappings`),
+            },
+            {
+              label: `Show mapped ${labels.moduleOrganizations.toLowerCase()}`,
+              onSelect: () =>
+                navigate(`/mapping?tab=module-organizations&organizationId=${encodeURIComponent(id)}`),
+            },
+          ]}
+        />
+      </div>
+      <dl className="facts">
+        <dt>PSA id</dt>
+        <dd className="mono">{org.psaId}</dd>
+        <dt>Type</dt>
+        <dd>
+          {org.type}
+          {!mappable && <span className="badge badge-warning">Not mappable</span>}
+        </dd>
+        <dt>Active</dt>
+        <dd>{org.isActive ? "Yes" : "No"}</dd>
+        {org.parentId && (
+          <>
+            <dt>Parent</dt>
+            <dd>
+              <Link to={`/organizations/${encodeURIComponent(org.parentId)}`}>Open parent</Link>
+            </dd>
+          </>
+        )}
+      </dl>
+      {!mappable && (
+        <div className="banner banner-warning" role="note">
+          {org.type} {labels.plural.toLowerCase()} cannot receive new mappings. Existing mappings are kept and
+          flagged as needing attention.
+        </div>
+      )}
+      {isEditing ? (
+        <MappingsEditor
+          organization={org}
+          canEdit={canEditMappings && mappable}
+          onClose={() => navigate(base)}
+        />
+      ) : (
+        <p className="muted">
+          Open <strong>Tools → Manage Integrated Customer Billing</strong> to see and change this{" "}
+          {labels.term.toLowerCase()}'s mappings for every module.
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+import { useEffect } from "react";
+import { useSession, useSignOut } from "../auth/session-hooks.ts";
+import { HistoryPage } from "../history/history-page.tsx";
+import { MappingPage } from "../mapping/mapping-page.tsx";
+import { ModulesPage } from "../modules/modules-page.tsx";
+import { OrganizationPage } from "../organization/organization-page.tsx";
+import { SettingsPage } from "../settings/settings-page.tsx";
+import { Link, useRouter } from "./router.tsx";
+
+const NAV = [
+  { to: "/mapping", label: "Mapping" },
+  { to: "/modules", label: "Modules" },
+  { to: "/history", label: "History" },
+  { to: "/settings", label: "Settings" },
+];
+
+export function AppShell() {
+  const { user } = useSession();
+  const signOut = useSignOut();
+  const { location, navigate } = useRouter();
+  const path = location.pathname;
+
+  useEffect(() => {
+    if (path === "/" || path === "/login") navigate("/mapping", { replace: true });
+  }, [path, navigate]);
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <Link to="/mapping" className="brand">
+          orgmap
+        </Link>
+        <nav aria-label="Main" className="main-nav">
+          {NAV.map((item) => (
+            <Link
+              key={item.to}
+              to={item.to}
+              className="nav-link"
+              aria-current={path.startsWith(item.to) ? "page" : undefined}
+            >
+              {item.label}
+            </Link>
+          ))}
+        </nav>
+        <div className="user-box">
+          <span className="user-name" data-testid="current-user">
+            {user.username}
+          </span>
+          <span className={`badge badge-role role-${user.role}`} data-testid="current-role">
+            {user.role}
+          </span>
+          <button type="button" className="btn btn-small" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main className="app-main">{renderRoute(path)}</main>
+    </div>
+  );
+}
+
+function renderRoute(path: string) {
+  const organization = /^\/organizations\/([^/]+)\/?$/.exec(path);
+  if (organization?.[1])
+    return <OrganizationPage key={organization[1]} id={decodeURIComponent(organization[1])} />;
+  if (path.startsWith("/modules")) return <ModulesPage />;
+  if (path.startsWith("/history")) return <HistoryPage />;
+  if (path.startsWith("/settings")) return <SettingsPage />;
+  if (path.startsWith("/mapping") || path === "/" || path === "/login") return <MappingPage />;
+  return (
+    <div className="page">
+      <h1>Page not found</h1>
+      <p>
+        <Link to="/mapping">Go to mapping</Link>
+      </p>
+    </div>
+  );
+}
