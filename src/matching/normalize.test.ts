@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { normalizeName } from "./normalize.ts";
+
+const key = (name: string) => normalizeName(name).key;
+
+describe("normalizeName", () => {
+  it("folds case and accents", () => {
+    expect(key("SOCIÉTÉ GÉNÉRALE")).toBe(key("societe generale"));
+    expect(key("Straße Müller")).toBe("strasse muller");
+  });
+
+  it("ignores punctuation and reads '&', 'and' and '+' alike", () => {
+    expect(key("Smith & Jones")).toBe("smith jone");
+    expect(key("Smith and Jones")).toBe("smith jone");
+    expect(key("Smith + Jones")).toBe("smith jone");
+    expect(key("Smith, Jones!")).toBe("smith jone");
+  });
+
+  it("drops a leading 'The' and leading junk from datasets", () => {
+    expect(key("The Acme Company")).toBe("acme");
+    expect(normalizeName("The Acme Company").hadLeadingThe).toBe(true);
+    expect(key("* AKZO NOBEL N.V.")).toBe("akzo nobel");
+  });
+
+  it.each([
+    ["Acme Inc", "inc"],
+    ["Acme Incorporated", "inc"],
+    ["Acme Corp.", "corp"],
+    ["Acme Corporation", "corp"],
+    ["Acme Co.", "co"],
+    ["Acme LLC", "llc"],
+    ["Acme L.L.C.", "llc"],
+    ["Acme Ltd", "ltd"],
+    ["Acme Limited", "ltd"],
+    ["Acme PLC", "plc"],
+    ["Acme LLP", "llp"],
+    ["Acme GmbH", "gmbh"],
+    ["Acme AG", "ag"],
+    ["Acme KG", "kg"],
+    ["Acme S.A.", "sa"],
+    ["Acme S.A.S.", "sas"],
+    ["Acme SARL", "sarl"],
+    ["Acme S.r.l.", "srl"],
+    ["Acme S.p.A.", "spa"],
+    ["Acme N.V.", "nv"],
+    ["Acme N V", "nv"],
+    ["Acme B.V.", "bv"],
+    ["Acme A/S", "as"],
+    ["Acme AB", "ab"],
+    ["Acme Oy", "oy"],
+    ["Acme Pty Ltd", "pty"],
+    ["Acme Pvt. Ltd.", "pvt"],
+  ])("removes the legal form of %s", (name, group) => {
+    const norm = normalizeName(name);
+    expect(norm.key).toBe("acme");
+    expect(norm.legalForms.map((f) => f.group)).toContain(group);
+  });
+
+  it("removes stacked and leading legal forms", () => {
+    expect(key("Japan Synthetic Rubber Co., Ltd.")).toBe("japan synthetic rubber");
+    expect(key("F. Hoffmann-La Roche & Co. AG")).toBe("f hoffmann la roche");
+    expect(key("N.V. Nutricia")).toBe("nutricia");
+    expect(key("A B Volvo")).toBe("volvo");
+    expect(key("D S M N. V.")).toBe("dsm");
+  });
+
+  it("keeps a name that is nothing but a legal form", () => {
+    expect(key("Company")).toBe("company");
+  });
+
+  it.each([
+    ["Acme - Denver", "Denver"],
+    ["Acme (Main Office)", "Main Office"],
+    ["Acme Corp - HQ", "HQ"],
+    ["Cargill B.V., Bergen op Zoom", "Bergen op Zoom"],
+  ])("splits the site off %s and keeps it as a signal", (name, site) => {
+    const norm = normalizeName(name);
+    expect(norm.key).toBe(name.startsWith("Cargill") ? "cargill" : "acme");
+    expect(norm.site).toBe(site);
+  });
+
+  it("keeps a legal form that follows a site with the name", () => {
+    const norm = normalizeName("Hitachi Storage - Netherlands B.V.");
+    expect(norm.site).toBe("netherlands");
+    expect(norm.legalForms.map((f) => f.group)).toEqual(["bv"]);
+  });
+
+  it("reads common abbreviations as words", () => {
+    expect(key("Acme Intl Mfg Svcs")).toBe(key("Acme International Manufacturing Services"));
+    expect(key("Acme Dept of Tech")).toBe(key("Acme Department of Technology"));
+    expect(key("State Univ Hosp Assoc")).toBe(key("State University Hospital Associates"));
+    expect(normalizeName("Acme Intl").expansions).toEqual([["intl", "international"]]);
+  });
+
+  it("derives an acronym key from names of three words or more", () => {
+    expect(normalizeName("International Business Machines Corp.").acronym).toBe("ibm");
+    expect(normalizeName("Bank of New England").acronym).toBe("bne");
+    expect(normalizeName("Acme Dental").acronym).toBeNull();
+  });
+
+  it("joins initials and keeps a compact key for split words", () => {
+    expect(normalizeName("ST Microelectronics").compact).toBe(normalizeName("STMicroelectronics").compact);
+    expect(key("I.B.M.")).toBe("ibm");
+  });
+});

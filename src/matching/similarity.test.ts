@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { editDistanceWithin, softDice, tokenSimilarity } from "./similarity.ts";
+
+describe("similarity", () => {
+  it("bounds the edit distance and counts a transposition as one edit", () => {
+    expect(editDistanceWithin("alstom", "alsotm", 1)).toBe(1);
+    expect(editDistanceWithin("kitten", "sitting", 1)).toBe(2);
+    expect(editDistanceWithin("same", "same", 0)).toBe(0);
+  });
+
+  it("reads typos and prefixes as partly similar, short words only when equal", () => {
+    expect(tokenSimilarity("zephyr", "zephr")).toBe(0.9);
+    expect(tokenSimilarity("microelec", "microelectronic")).toBe(0.75);
+    expect(tokenSimilarity("abc", "abd")).toBe(0);
+  });
+
+  it("weighs rare words over common ones", () => {
+    const weight = (t: string) => (t === "service" ? 1 : 10);
+    const rareShared = softDice(["zephyr", "service"], ["zephyr", "dental"], weight).score;
+    const commonShared = softDice(["zephyr", "service"], ["bright", "service"], weight).score;
+    expect(rareShared).toBeGreaterThan(commonShared);
+  });
+});
