@@ -40,9 +40,10 @@ function shuffle<T>(random: () => number, items: T[]): T[] {
  * entirely, so their spellings have no true organization.
  */
 export function patstatSet(seed = 7): LabeledSet {
-  const rows = parse(readFileSync(new URL("patstat_reference.csv", DATA)), { columns: true, bom: true }) as Array<
-    Record<string, string>
-  >;
+  const rows = parse(readFileSync(new URL("patstat_reference.csv", DATA)), {
+    columns: true,
+    bom: true,
+  }) as Array<Record<string, string>>;
   const byIdentity = new Map<string, Map<string, number>>();
   for (const row of rows) {
     const identity = row.leuven_id ?? "";
@@ -57,7 +58,9 @@ export function patstatSet(seed = 7): LabeledSet {
   const set: LabeledSet = { name: "patstat", organizations: [], queries: [] };
   for (const identity of [...byIdentity.keys()].sort()) {
     const counts = byIdentity.get(identity) as Map<string, number>;
-    const names = [...counts.keys()].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || a.localeCompare(b));
+    const names = [...counts.keys()].sort(
+      (a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || a.localeCompare(b),
+    );
     const truth = heldOut.has(identity) ? null : `p${identity}`;
     if (truth !== null) set.organizations.push({ id: truth, name: names[0] as string });
     names.forEach((name, i) => {

@@ -38,7 +38,8 @@ export function measureQuality(set: LabeledSet): QualityFigures {
     if (best?.accept) {
       accepted++;
       if (best.organizationId === query.truth) acceptedCorrect++;
-      else if (misses.length < 10) misses.push(`accepted '${query.name}' -> '${names.get(best.organizationId)}'`);
+      else if (misses.length < 10)
+        misses.push(`accepted '${query.name}' -> '${names.get(best.organizationId)}'`);
     }
     if (query.truth !== null && candidates.some((c) => c.organizationId === query.truth)) top3++;
     else if (query.truth !== null && misses.length < 10) {
@@ -72,7 +73,9 @@ function fmt(x: number): string {
 
 /** A plain-text table of quality figures. */
 export function formatQuality(figures: readonly QualityFigures[]): string {
-  const lines = ["dataset    orgs  queries  precision  accepted-recall  top3   (targets: >=0.99, >=0.90, >=0.98)"];
+  const lines = [
+    "dataset    orgs  queries  precision  accepted-recall  top3   (targets: >=0.99, >=0.90, >=0.98)",
+  ];
   for (const f of figures) {
     lines.push(
       `${f.dataset.padEnd(10)} ${String(f.organizations).padStart(5)} ${String(f.queries).padStart(8)}  ${fmt(f.precision).padStart(9)}  ${fmt(f.acceptedRecall).padStart(15)}  ${fmt(f.top3)}`,
@@ -84,5 +87,6 @@ export function formatQuality(figures: readonly QualityFigures[]): string {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const figures = runQualityBench();
   console.log(formatQuality(figures));
-  if (process.argv.includes("--misses")) for (const f of figures) console.log(`\n${f.dataset}:\n  ${f.misses.join("\n  ")}`);
+  if (process.argv.includes("--misses"))
+    for (const f of figures) console.log(`\n${f.dataset}:\n  ${f.misses.join("\n  ")}`);
 }

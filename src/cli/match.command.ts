@@ -63,7 +63,8 @@ function readOrganizations(path: string, rows: readonly Row[]): MatchOrganizatio
     const organization: MatchOrganization = { id: (values.id ?? "").trim(), name: values.name ?? "" };
     const type = (values.type ?? "").trim();
     if (type !== "") {
-      if (!isOrganizationType(type)) throw new Error(`${path}: line ${line}: unknown organization type '${type}'`);
+      if (!isOrganizationType(type))
+        throw new Error(`${path}: line ${line}: unknown organization type '${type}'`);
       organization.type = type as OrganizationType;
     }
     const psaId = (values.psaId ?? "").trim();
@@ -78,9 +79,13 @@ function readOrganizations(path: string, rows: readonly Row[]): MatchOrganizatio
  * Organizations: `id,name[,type][,psaId]`; module organizations: `id,name[,parentId][,psaId]`. A sub-organization
  * whose parent gets an accepted suggestion follows it as parent evidence.
  */
-export async function runMatchCommand(options: MatchCommandOptions, out: NodeJS.WritableStream): Promise<void> {
+export async function runMatchCommand(
+  options: MatchCommandOptions,
+  out: NodeJS.WritableStream,
+): Promise<void> {
   const top = options.top ?? 3;
-  if (!Number.isInteger(top) || top < 1) throw new Error(`--top must be a positive integer, got ${options.top}`);
+  if (!Number.isInteger(top) || top < 1)
+    throw new Error(`--top must be a positive integer, got ${options.top}`);
   const organizations = readOrganizations(
     options.organizationsPath,
     await readCsv(options.organizationsPath, ["id", "name"]),

@@ -97,13 +97,18 @@ describe("suggest: other evidence", () => {
   it("does not count a module organization's own mapping as evidence for itself", () => {
     const index = buildMatchIndex({
       organizations,
-      confirmed: [{ moduleKey: "itglue", moduleOrganizationId: "i1", name: "Blue Yonder", organizationId: "acme" }],
+      confirmed: [
+        { moduleKey: "itglue", moduleOrganizationId: "i1", name: "Blue Yonder", organizationId: "acme" },
+      ],
     });
     expect(suggest(index, { id: "i1", name: "Blue Yonder", moduleKey: "itglue" })).toEqual([]);
   });
 
   it("uses user-confirmed aliases", () => {
-    const index = buildMatchIndex({ organizations, aliases: [{ name: "Blue Yonder", organizationId: "contoso" }] });
+    const index = buildMatchIndex({
+      organizations,
+      aliases: [{ name: "Blue Yonder", organizationId: "contoso" }],
+    });
     const [best] = suggest(index, { id: "a1", name: "Blue Yonder LLC" });
     expect(best).toMatchObject({ organizationId: "contoso", accept: true });
     expect(best?.reasons[0]).toBe("matches the confirmed alias 'Blue Yonder' of Contoso Ltd");
@@ -114,7 +119,11 @@ describe("suggest: other evidence", () => {
     const [best] = suggest(index, { id: "site1", name: "Main Office", parentOrganizationId: "fabrikam" });
     expect(best?.organizationId).toBe("fabrikam");
     expect(best?.reasons).toEqual(["its parent is mapped to Fabrikam Holdings"]);
-    const [withName] = suggest(index, { id: "site2", name: "Fabrikam - Denver", parentOrganizationId: "fabrikam" });
+    const [withName] = suggest(index, {
+      id: "site2",
+      name: "Fabrikam - Denver",
+      parentOrganizationId: "fabrikam",
+    });
     expect(withName?.score).toBeGreaterThan(best?.score ?? 1);
   });
 });
@@ -171,6 +180,8 @@ describe("suggestAll", () => {
       ],
       { top: 1, rejected: new Map([["z", ["contoso"]]]) },
     );
-    expect(out).toEqual([{ moduleOrganizationId: "x", candidates: [expect.objectContaining({ organizationId: "acme" })] }]);
+    expect(out).toEqual([
+      { moduleOrganizationId: "x", candidates: [expect.objectContaining({ organizationId: "acme" })] },
+    ]);
   });
 });

@@ -1,9 +1,9 @@
-import { DECISION, EVIDENCE, combineEvidence, isConfident } from "./decision.ts";
+import { combineEvidence, DECISION, EVIDENCE, isConfident } from "./decision.ts";
 import { explainNameMatch } from "./explain.ts";
 import type { MatchIndex, NameDocument } from "./match-index.ts";
 import { type NormalizedName, normalizeName } from "./normalize.ts";
 import { compareNames } from "./scorer.ts";
-import type { Candidate, MatchQuery, SuggestOptions, Suggestion } from "./types.ts";
+import type { Candidate, MatchQuery, Suggestion, SuggestOptions } from "./types.ts";
 
 export type { MatchIndex } from "./match-index.ts";
 export { buildMatchIndex } from "./match-index.ts";
@@ -53,7 +53,9 @@ function candidateDocuments(index: MatchIndex, query: NormalizedName): Set<numbe
     }
     return n;
   };
-  const tokens = [...new Set(query.tokens)].sort((a, b) => words.documentFrequency(a) - words.documentFrequency(b));
+  const tokens = [...new Set(query.tokens)].sort(
+    (a, b) => words.documentFrequency(a) - words.documentFrequency(b),
+  );
   let budget = POSTINGS_BUDGET;
   let queryWeight = 0;
   for (const token of tokens) {
@@ -91,7 +93,12 @@ function isRareFor(index: MatchIndex): (token: string) => boolean {
   return (token) => index.words.documentFrequency(token) <= limit;
 }
 
-function nameEvidence(index: MatchIndex, query: MatchQuery, norm: NormalizedName, doc: NameDocument): Evidence | null {
+function nameEvidence(
+  index: MatchIndex,
+  query: MatchQuery,
+  norm: NormalizedName,
+  doc: NameDocument,
+): Evidence | null {
   if (
     doc.confirmed !== undefined &&
     query.moduleKey !== undefined &&
@@ -114,7 +121,12 @@ function nameEvidence(index: MatchIndex, query: MatchQuery, norm: NormalizedName
   const mapping = doc.confirmed;
   const moduleLabel = mapping?.moduleName ?? mapping?.moduleKey ?? "another module";
   const head = `${moduleLabel}'s '${doc.norm.raw}' is already mapped to ${organizationName}`;
-  return { kind: "confirmed", score: match.score * EVIDENCE.confirmed, reasons: [head, ...reasons], isComplete };
+  return {
+    kind: "confirmed",
+    score: match.score * EVIDENCE.confirmed,
+    reasons: [head, ...reasons],
+    isComplete,
+  };
 }
 
 function acronymEvidence(index: MatchIndex, norm: NormalizedName, all: EvidenceByOrganization): void {
@@ -130,7 +142,12 @@ function acronymEvidence(index: MatchIndex, norm: NormalizedName, all: EvidenceB
       if (doc === undefined || doc.source === "confirmed") continue;
       const long = doc.norm.acronym === acronym ? doc.norm.raw : norm.raw;
       const reason = `'${acronym.toUpperCase()}' is the initials of '${long}'`;
-      addEvidence(all, doc.organizationId, { kind: "acronym", score: EVIDENCE.acronym, reasons: [reason], isComplete: false });
+      addEvidence(all, doc.organizationId, {
+        kind: "acronym",
+        score: EVIDENCE.acronym,
+        reasons: [reason],
+        isComplete: false,
+      });
     }
   }
 }
@@ -149,7 +166,12 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
     for (const organizationId of index.byPsaId.get(query.psaId) ?? []) {
       const who = query.moduleName ?? "the module";
       const reason = `${who} record carries Autotask id ${query.psaId}`;
-      addEvidence(all, organizationId, { kind: "psaId", score: EVIDENCE.psaId, reasons: [reason], isComplete: true });
+      addEvidence(all, organizationId, {
+        kind: "psaId",
+        score: EVIDENCE.psaId,
+        reasons: [reason],
+        isComplete: true,
+      });
     }
   }
   for (const slot of candidateDocuments(index, norm)) {
@@ -162,7 +184,12 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
   if (query.parentOrganizationId !== undefined && query.parentOrganizationId !== null) {
     const parent = index.organizations.get(query.parentOrganizationId);
     const reason = `its parent is mapped to ${parent?.name ?? query.parentOrganizationId}`;
-    addEvidence(all, query.parentOrganizationId, { kind: "parent", score: EVIDENCE.parent, reasons: [reason], isComplete: false });
+    addEvidence(all, query.parentOrganizationId, {
+      kind: "parent",
+      score: EVIDENCE.parent,
+      reasons: [reason],
+      isComplete: false,
+    });
   }
   const scored: Array<Candidate & { isComplete: boolean }> = [];
   for (const [organizationId, evidences] of all) {
@@ -175,10 +202,17 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
     const reasons = [...(evidences[0] as Evidence).reasons];
     for (const other of evidences.slice(1)) {
       const headline = other.reasons[0];
-      if (other.score >= 0.75 && headline !== undefined && !reasons.includes(headline)) reasons.push(headline);
+      if (other.score >= 0.75 && headline !== undefined && !reasons.includes(headline))
+        reasons.push(headline);
     }
     const isComplete = (evidences[0] as Evidence).isComplete;
-    scored.push({ organizationId, score: Math.round(score * 1000) / 1000, accept: false, reasons, isComplete });
+    scored.push({
+      organizationId,
+      score: Math.round(score * 1000) / 1000,
+      accept: false,
+      reasons,
+      isComplete,
+    });
   }
   scored.sort((a, b) => b.score - a.score || a.organizationId.localeCompare(b.organizationId));
   const best = scored[0];

@@ -21,7 +21,8 @@ function legalNote(query: NormalizedName, target: NormalizedName, match: NameMat
     const labels = a.length > 0 ? a : b;
     return `${joinWords(labels.map(quote))} ${labels.length > 1 ? "are" : "is"} removed`;
   }
-  if (match.legal === "different") return `the legal forms (${a.map(quote).join(" ")} / ${b.map(quote).join(" ")}) are set aside`;
+  if (match.legal === "different")
+    return `the legal forms (${a.map(quote).join(" ")} / ${b.map(quote).join(" ")}) are set aside`;
   if (a.join() !== b.join() && a.length > 0) return `${quote(a.join(" "))} is read as ${quote(b.join(" "))}`;
   return null;
 }
@@ -59,7 +60,9 @@ function explainSameName(query: NormalizedName, target: NormalizedName, match: N
   if (match.kind === "reordered") notes.push("the words are reordered");
   const site = siteNote(query, target, match);
   const head =
-    notes.length === 0 ? "same name apart from case, accents or punctuation" : `same name once ${joinWords(notes)}`;
+    notes.length === 0
+      ? "same name apart from case, accents or punctuation"
+      : `same name once ${joinWords(notes)}`;
   if (site === null) return [head];
   return match.site === "different" ? [`${head}, ${site}`] : [head, site];
 }
@@ -79,12 +82,15 @@ export function explainNameMatch(
   }
   if (match.kind !== "similar") return explainSameName(query, target, match);
   const reasons = [`similar name (${Math.round(match.similarity * 100)}% of the weighted words agree)`];
-  const rare = match.pairs.filter((p) => p.similarity === 1 && isRare(p.target)).map((p) => quote(display(p.target)));
+  const rare = match.pairs
+    .filter((p) => p.similarity === 1 && isRare(p.target))
+    .map((p) => quote(display(p.target)));
   if (rare.length > 0) reasons.push(`shares the rare word${rare.length > 1 ? "s" : ""} ${joinWords(rare)}`);
   for (const pair of match.pairs) {
     if (pair.similarity === 1) continue;
     const kind = pair.similarity >= 0.85 ? "a typo of" : "a shortening of";
-    const [short, long] = pair.query.length <= pair.target.length ? [pair.query, pair.target] : [pair.target, pair.query];
+    const [short, long] =
+      pair.query.length <= pair.target.length ? [pair.query, pair.target] : [pair.target, pair.query];
     reasons.push(
       kind === "a typo of"
         ? `${quote(display(pair.query))} looks like a typo of ${quote(display(pair.target))}`

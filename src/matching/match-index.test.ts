@@ -28,7 +28,12 @@ describe("MatchIndex incremental updates", () => {
     });
     const query = { id: "q", name: "Art Imports", moduleKey: "itglue" };
     expect(suggest(index, query)).toEqual([]);
-    const mapping = { moduleKey: "graphus", moduleOrganizationId: "g1", name: "Art Imports", organizationId: "a" };
+    const mapping = {
+      moduleKey: "graphus",
+      moduleOrganizationId: "g1",
+      name: "Art Imports",
+      organizationId: "a",
+    };
     index.addConfirmedMapping(mapping);
     expect(suggest(index, query)[0]).toMatchObject({ organizationId: "a", accept: true });
     index.addConfirmedMapping({ ...mapping, organizationId: "b" });

@@ -63,7 +63,12 @@ export class MatchIndex {
   /** Sum of the IDF weights of a document's words when it was added: a cheap denominator for ranking. */
   documentWeight = new Float64Array(1024);
 
-  private addDocument(organizationId: string, source: NameSource, name: string, confirmed?: ConfirmedMapping): number {
+  private addDocument(
+    organizationId: string,
+    source: NameSource,
+    name: string,
+    confirmed?: ConfirmedMapping,
+  ): number {
     const slot = this.documents.length;
     const norm = normalizeName(name);
     const doc: NameDocument = { slot, organizationId, source, norm };
@@ -156,7 +161,10 @@ export class MatchIndex {
     const key = confirmedKey(mapping.moduleKey, mapping.moduleOrganizationId ?? mapping.name);
     const previous = this.confirmedSlots.get(key);
     if (previous !== undefined) this.removeDocument(previous);
-    this.confirmedSlots.set(key, this.addDocument(mapping.organizationId, "confirmed", mapping.name, { ...mapping }));
+    this.confirmedSlots.set(
+      key,
+      this.addDocument(mapping.organizationId, "confirmed", mapping.name, { ...mapping }),
+    );
   }
 
   /** Forgets a confirmed mapping (the module organization was unmapped). */

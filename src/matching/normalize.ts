@@ -52,7 +52,6 @@ const SPECIAL_LETTERS: Readonly<Record<string, string>> = {
 
 /** Unicode NFKD with combining marks dropped, and a few letters NFKD leaves alone; case is kept. */
 export function foldAccents(text: string): string {
-  // biome-ignore lint/suspicious/noMisleadingCharacterClass: the class is exactly the combining marks
   const folded = text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
   return /[ßøØæÆœŒłŁđĐıþ]/.test(folded)
     ? folded.replace(/[ßøØæÆœŒłŁđĐıþ]/g, (c) => SPECIAL_LETTERS[c] ?? c)
@@ -94,7 +93,21 @@ export function tokenize(text: string): string[] {
 const LEADING_JUNK = /^[\s*#•·\-–—_.,;:!?"'`~>]+/;
 const TRAILING_PARENS = /\s*\(([^()]*)\)\s*$/;
 const DASH_SITE = /\s+(?:[-–—|]|--)\s+/;
-const ACRONYM_SKIP = new Set(["of", "the", "and", "for", "de", "der", "van", "la", "le", "du", "des", "da", "di"]);
+const ACRONYM_SKIP = new Set([
+  "of",
+  "the",
+  "and",
+  "for",
+  "de",
+  "der",
+  "van",
+  "la",
+  "le",
+  "du",
+  "des",
+  "da",
+  "di",
+]);
 
 function isAllLegalForms(tokens: readonly string[]): boolean {
   let end = tokens.length;

@@ -90,7 +90,11 @@ export function compareNames(
   let effectiveSite = site;
   if (query.siteTokens.length > 0 || target.siteTokens.length > 0) {
     // A suffix read as a site may belong to the name ("Smith - Jones Law"): try the whole names too.
-    const whole = softDice([...query.tokens, ...query.siteTokens], [...target.tokens, ...target.siteTokens], weight);
+    const whole = softDice(
+      [...query.tokens, ...query.siteTokens],
+      [...target.tokens, ...target.siteTokens],
+      weight,
+    );
     if (whole.score > dice.score) {
       dice = whole;
       effectiveSite = "none";
@@ -109,9 +113,8 @@ export function compareNames(
   }
   const isComplete =
     kind === "similar" &&
-    (dice.pairs.length === query.tokens.length &&
-      dice.pairs.length === target.tokens.length &&
-      dice.pairs.some((p) => p.similarity === 1));
+    dice.pairs.length === query.tokens.length && dice.pairs.length === target.tokens.length &&
+    dice.pairs.some((p) => p.similarity === 1);
   const score = Math.max(0, SIMILAR_CEILING * similarity - SITE_PENALTY[effectiveSite] / 2);
   return { score, kind, site: effectiveSite, legal, isComplete, similarity, pairs: dice.pairs };
 }

@@ -121,7 +121,9 @@ export class TokenIndex {
       const distance = editDistanceWithin(token, word, budget);
       if (distance <= budget) found.push({ token: word, distance });
     }
-    found.sort((a, b) => a.distance - b.distance || this.documentFrequency(a.token) - this.documentFrequency(b.token));
+    found.sort(
+      (a, b) => a.distance - b.distance || this.documentFrequency(a.token) - this.documentFrequency(b.token),
+    );
     return found.slice(0, limit);
   }
 }
