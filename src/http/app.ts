@@ -1,0 +1,125 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import fastifyCookie from "@fastify/cookie";
+import fastifyHelmet from "@fastify/helmet";
+import fastifyStatic from "@fastify/static";
+import fastifySwagger from "@fastify/swagger";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from "fastify";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import type { AppContext } from "../context.ts";
+import type { Services } from "../services/index.ts";
+import { auditRoutes } from "./audit.routes.ts";
+import { registerAuth } from "./auth.ts";
+import { gridRoutes } from "./grid.routes.ts";
+import { healthRoutes } from "./health.routes.ts";
+import { type ModulePatchExtension, moduleRoutes } from "./module.routes.ts";
+import { moduleOrganizationRoutes } from "./module-organization.routes.ts";
+import { organizationRoutes } from "./organization.routes.ts";
+import { errorHandler, problem, sendProblem } from "./problem.ts";
+import { sessionRoutes } from "./session.routes.ts";
+import { settingsRoutes } from "./settings.routes.ts";
+import { userRoutes } from "./user.routes.ts";
+
+export const API_PREFIX = "/api/v1";
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "web", "dist");
+
+export interface AppOptions {
+  /** Extra API plugins (the sync feature registers its routes here). */
+  plugins?: FastifyPluginAsync[];
+  /** Extra handling of PATCH /modules/{key} fields (connector, schedule). */
+  modulePatchExtensions?: ModulePatchExtension[];
+  /** Serve the built web app from web/dist (default: when it exists). */
+  serveWeb?: boolean;
+  logger?: boolean;
+}
+
+/**
+ * Builds the HTTP app. Each request passes: security headers -> authentication and role
+ * (onRequest, before the body is read) -> CSRF for cookie writes -> zod validation -> handler
+ * (one service call, one transaction) -> problem+json on any error.
+ */
+export async function buildApp(ctx: AppContext, services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: (options.logger === false ? undefined : ctx.log) as FastifyBaseLogger | undefined,
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: false,
+    genReqId: () => crypto.randomUUID(),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+    hsts: false,
+  });
+  await app.register(fastifyCookie);
+  registerAuth(app, services);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "orgmap API",
+        version: "1",
+        description:
+          "Map every module organization to the PSA organization that receives the bill. Errors are application/problem+json with a machine-readable `code`.",
+      },
+      components: {
+        securitySchemes: {
+          session: { type: "apiKey", in: "cookie", name: "orgmap_session" },
+          token: { type: "http", scheme: "bearer" },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes(ctx));
+      await api.register(sessionRoutes(ctx, services));
+      await api.register(settingsRoutes(services));
+      await api.register(organizationRoutes(services));
+      await api.register(moduleRoutes(services, options.modulePatchExtensions));
+      await api.register(moduleOrganizationRoutes(services));
+      await api.register(gridRoutes(services));
+      await api.register(auditRoutes(services));
+      await api.register(userRoutes(services));
+      for (const plugin of options.plugins ?? []) await api.register(plugin);
+      api.get(
+        "/openapi.json",
+        { config: { access: "viewer" }, schema: { hide: true } },
+        async () => app.swagger(),
+      );
+    },
+    { prefix: API_PREFIX },
+  );
+
+  const serveWeb = options.serveWeb ?? existsSync(join(WEB_DIST, "index.html"));
+  if (serveWeb) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    if (serveWeb && request.method === "GET" && !request.url.startsWith("/api/")) {
+      return reply.type("text/html").sendFile("index.html");
+    }
+    return sendProblem(reply, problem(404, "not_found", `no route ${request.method} ${request.url.split("?")[0]}`));
+  });
+  return app;
+}

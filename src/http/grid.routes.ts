@@ -1,0 +1,57 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { Services } from "../services/index.ts";
+import { requireAuth } from "./auth.ts";
+import { BooleanQuery, PageQuery } from "./common.schema.ts";
+
+export const GridQuery = PageQuery.extend({
+  search: z.string().max(200).optional(),
+  unmappedOnly: BooleanQuery.optional(),
+  hideMapped: BooleanQuery.optional(),
+  withTotal: BooleanQuery.optional(),
+});
+
+export const CellBody = z
+  .object({
+    organizationId: z.string().min(1).max(200),
+    moduleKey: z.string().min(1).max(64),
+    moduleOrganizationId: z.string().min(1).max(200).nullable(),
+    ignore: z.boolean().optional(),
+    version: z.string().max(100).optional(),
+  })
+  .strict();
+
+export const gridRoutes = (services: Services): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      "/mapping-grid",
+      {
+        config: { access: "viewer" },
+        schema: {
+          tags: ["mapping grid"],
+          summary: "Map by Organization: rows of mappable organizations, one cell per ready module",
+          querystring: GridQuery,
+        },
+      },
+      async (request) => {
+        const { limit, cursor, withTotal, ...filter } = request.query;
+        return services.grid.page(requireAuth(request).user?.id ?? null, filter, {
+          limit,
+          cursor,
+          withTotal: withTotal ?? true,
+        });
+      },
+    );
+    app.put(
+      "/mapping-grid/cell",
+      {
+        config: { access: "editor" },
+        schema: {
+          tags: ["mapping grid"],
+          summary: "Set one cell: map the chosen module organization here (unmapping the one the cell held), or none",
+          body: CellBody,
+        },
+      },
+      async (request) => services.mapping.setCell(requireAuth(request).actor, request.body),
+    );
+  };

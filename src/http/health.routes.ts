@@ -1,0 +1,22 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { AppContext } from "../context.ts";
+
+export const healthRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      "/health",
+      {
+        config: { access: "public" },
+        schema: {
+          tags: ["system"],
+          summary: "Liveness and the kind of database in use",
+          response: { 200: z.object({ status: z.literal("ok"), database: z.enum(["pglite", "postgres"]) }) },
+        },
+      },
+      async () => {
+        await ctx.db.selectFrom("settings").select("id").executeTakeFirstOrThrow();
+        return { status: "ok" as const, database: ctx.databaseKind };
+      },
+    );
+  };

@@ -1,0 +1,61 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { AppContext } from "../context.ts";
+import type { Services } from "../services/index.ts";
+import { isSecure, requireAuth, SECURE_SESSION_COOKIE, SESSION_COOKIE, sessionCookieName } from "./auth.ts";
+
+export const LoginBody = z.object({
+  username: z.string().min(1).max(200),
+  password: z.string().min(1).max(1024),
+});
+
+const SessionAnswer = z.object({
+  user: z.object({ id: z.string(), username: z.string(), role: z.enum(["admin", "editor", "viewer"]) }).nullable(),
+  via: z.enum(["session", "token"]),
+  csrfToken: z.string().nullable(),
+});
+
+export const sessionRoutes = (ctx: AppContext, services: Services): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post(
+      "/session",
+      {
+        config: { access: "public" },
+        schema: { tags: ["session"], summary: "Sign in with a password; sets the session cookie", body: LoginBody },
+      },
+      async (request, reply) => {
+        const result = await services.auth.login(request.body.username, request.body.password, request.ip);
+        const secure = isSecure(request, ctx.config.secureCookies);
+        reply.setCookie(sessionCookieName(request, ctx.config.secureCookies), result.sessionToken, {
+          path: "/",
+          httpOnly: true,
+          sameSite: "strict",
+          secure,
+          maxAge: Math.floor(ctx.config.sessionAbsoluteMs / 1000),
+        });
+        return { user: result.user, csrfToken: result.csrfToken, mustChangePassword: result.mustChangePassword };
+      },
+    );
+    app.get(
+      "/session",
+      {
+        config: { access: "viewer" },
+        schema: { tags: ["session"], summary: "Who is signed in, and the CSRF token for writes", response: { 200: SessionAnswer } },
+      },
+      async (request) => {
+        const auth = requireAuth(request);
+        return { user: auth.user, via: auth.via, csrfToken: auth.csrfToken };
+      },
+    );
+    app.delete(
+      "/session",
+      { config: { access: "viewer" }, schema: { tags: ["session"], summary: "Sign out (ends the session at once)" } },
+      async (request, reply) => {
+        const token = request.cookies[SECURE_SESSION_COOKIE] ?? request.cookies[SESSION_COOKIE];
+        if (token) await services.auth.logout(token);
+        reply.clearCookie(SESSION_COOKIE, { path: "/" });
+        reply.clearCookie(SECURE_SESSION_COOKIE, { path: "/", secure: true });
+        return reply.status(204).send();
+      },
+    );
+  };

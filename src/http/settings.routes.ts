@@ -1,0 +1,67 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { AppError } from "../domain/errors.ts";
+import { ORGANIZATION_TERMS } from "../domain/term.ts";
+import type { Services } from "../services/index.ts";
+import { requireAuth } from "./auth.ts";
+
+export const SettingsPatch = z
+  .object({
+    organizationTerm: z.enum(ORGANIZATION_TERMS).optional(),
+    timeZone: z.string().min(1).max(100).optional(),
+  })
+  .strict();
+
+export const PreferencesBody = z.object({ moduleColumnOrder: z.array(z.string().min(1).max(64)).max(200) }).strict();
+
+const SettingsAnswer = z.object({ organizationTerm: z.enum(ORGANIZATION_TERMS), timeZone: z.string() });
+
+export const settingsRoutes = (services: Services): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      "/settings",
+      { config: { access: "viewer" }, schema: { tags: ["settings"], response: { 200: SettingsAnswer } } },
+      async () => services.settings.get(),
+    );
+    app.patch(
+      "/settings",
+      {
+        config: { access: "admin" },
+        schema: { tags: ["settings"], summary: "Change the term or the time zone", body: SettingsPatch, response: { 200: SettingsAnswer } },
+      },
+      async (request) => services.settings.update(requireAuth(request).actor, request.body),
+    );
+    app.get(
+      "/me/preferences",
+      { config: { access: "viewer" }, schema: { tags: ["settings"], summary: "The caller's module column order" } },
+      async (request) => ({ moduleColumnOrder: await services.settings.columnOrder(requireAuth(request).user?.id ?? null) }),
+    );
+    app.put(
+      "/me/preferences",
+      {
+        config: { access: "viewer" },
+        schema: {
+          tags: ["settings"],
+          summary: "Reorder module columns (every ready module must be placed; columns cannot be hidden)",
+          body: PreferencesBody,
+        },
+      },
+      async (request) => {
+        const auth = requireAuth(request);
+        if (!auth.user) {
+          throw new AppError("forbidden", "API tokens have no preferences; an admin sets the default with PUT /settings/module-column-order");
+        }
+        return { moduleColumnOrder: await services.settings.setColumnOrder(auth.user.id, request.body.moduleColumnOrder) };
+      },
+    );
+    app.put(
+      "/settings/module-column-order",
+      {
+        config: { access: "admin" },
+        schema: { tags: ["settings"], summary: "The instance default column order for users with none", body: PreferencesBody },
+      },
+      async (request) => ({
+        moduleColumnOrder: await services.settings.setColumnOrder(null, request.body.moduleColumnOrder, { asInstanceDefault: true }),
+      }),
+    );
+  };
