@@ -9,6 +9,11 @@ const VENDOR = "Autotask";
 /** Only the fields we use: smaller pages, and the same request count. */
 const FIELDS = ["id", "companyName", "companyType", "isActive", "parentCompanyID"];
 
+/** Autotask may answer with its zone's own host (webservicesN.autotask.net); that is still Autotask. */
+function isAutotaskHost(url: URL): boolean {
+  return url.protocol === "https:" && url.hostname.endsWith(".autotask.net");
+}
+
 function headers(secrets: AutotaskSecrets): Record<string, string> {
   return {
     ApiIntegrationCode: secrets.apiIntegrationCode,
@@ -78,7 +83,7 @@ export async function* readCompanies(
     yield page.items;
     const next = asObject(page.pageDetails).nextPageUrl;
     if (typeof next !== "string" || next === "") return;
-    const url = resolveNextPageUrl(VENDOR, settings.baseUrl, next);
+    const url = resolveNextPageUrl(VENDOR, settings.baseUrl, next, isAutotaskHost);
     chain.visit(url);
     body = await http.requestJson({ url, headers: headers(secrets) });
   }

@@ -18,6 +18,18 @@ describe("resolveNextPageUrl", () => {
   });
 });
 
+describe("resolveNextPageUrl with vendor origins", () => {
+  it("follows a link to another host the vendor owns", () => {
+    const isVendor = (url: URL) => url.hostname.endsWith(".vendor.test");
+    expect(resolveNextPageUrl("X", "https://a.vendor.test", "https://b.vendor.test/n", isVendor)).toBe(
+      "https://b.vendor.test/n",
+    );
+    expect(() =>
+      resolveNextPageUrl("X", "https://a.vendor.test", "https://vendor.test.evil/n", isVendor),
+    ).toThrow(ConnectorError);
+  });
+});
+
 describe("PageChain", () => {
   it("stops a vendor that links back to a page already read", () => {
     const chain = new PageChain("X");
