@@ -130,6 +130,17 @@ describe("HttpSession.requestJson", () => {
     expect(calls).toHaveLength(1);
   });
 
+  it("does not follow a redirect, and says where it pointed", async () => {
+    const { http, calls } = session([
+      new Response(null, { status: 301, headers: { location: "https://other.test/" } }),
+    ]);
+    const error = await failure(http.requestJson({ url: "http://x.test/a" }));
+    expect(error.message).toContain(
+      "HTTP 301 from GET /a: redirected to https://other.test/; check the base URL",
+    );
+    expect(calls).toHaveLength(1);
+  });
+
   it("abandons a request that never answers after requestTimeoutMs and retries it", async () => {
     const { http, calls } = session(["hang", json({ ok: 1 })], { requestTimeoutMs: 20 });
     await expect(http.requestJson({ url: "http://x.test/a" })).resolves.toEqual({ ok: 1 });

@@ -118,6 +118,7 @@ export class HttpSession {
     const signal = this.signal ? AbortSignal.any([this.signal, timeout]) : timeout;
     let status: number;
     let retryAfter: string | null;
+    let location: string | null;
     let text: string;
     try {
       const response = await this.fetch(request.url, {
@@ -125,10 +126,12 @@ export class HttpSession {
         headers: request.headers,
         body: request.body,
         signal,
-        redirect: "error",
+        // Never follow a redirect: it would carry the credentials to wherever it points.
+        redirect: "manual",
       });
       status = response.status;
       retryAfter = response.headers.get("retry-after");
+      location = response.headers.get("location");
       // The body is read under the same signal: a server that sends headers and then stalls times out too.
       text = await response.text();
     } catch (error) {
@@ -148,6 +151,12 @@ export class HttpSession {
         problem: `HTTP ${status} from ${where}${vendorText(text)}`,
         retryAfterMs: parseRetryAfter(retryAfter, this.now()),
       };
+    }
+    if (status >= 300 && status < 400) {
+      throw this.error(
+        `${this.options.vendor}: HTTP ${status} from ${where}: redirected to ${clip(location ?? "?", 160)}; check the base URL`,
+        { status, url: request.url },
+      );
     }
     if (status < 200 || status > 299) {
       throw this.error(`${this.options.vendor}: HTTP ${status} from ${where}${vendorText(text)}`, {

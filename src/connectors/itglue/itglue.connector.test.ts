@@ -149,3 +149,20 @@ describe("IT Glue connector", () => {
     expect(error.message).not.toContain(API_KEY);
   });
 });
+
+describe("IT Glue connector, cancellation", () => {
+  it("stops with a ConnectorError when the caller aborts between pages", async () => {
+    server = await startItGlueServer({ count: 3_000 });
+    const controller = new AbortController();
+    const pages: number[] = [];
+    const read = async () => {
+      for await (const page of connector(server!.url).fetchAll({ signal: controller.signal })) {
+        pages.push(page.records.length);
+        controller.abort();
+      }
+    };
+    await expect(read()).rejects.toThrow("IT Glue: read cancelled");
+    expect(pages).toEqual([1_000]);
+    expect(server.requests).toHaveLength(1);
+  });
+});
