@@ -11,13 +11,17 @@ export type * from "./types.ts";
 
 /** Documents read from one word's postings at most, and in all per query. */
 const POSTINGS_BUDGET = 6000;
+/** Words in more documents than this share (and COMMON_MIN) are skipped once rarer words found candidates. */
+const COMMON_SHARE = 0.005;
+const COMMON_MIN = 200;
 /** Documents scored in full per query after the cheap ranking. */
-const SHORTLIST = 16;
+const SHORTLIST = 10;
 
 interface Evidence {
   kind: "psaId" | "confirmed" | "alias" | "name" | "acronym" | "parent";
   score: number;
-  reasons: string[];
+  /** Reasons in words, worked out only for the candidates that are returned. */
+  reasons: () => string[];
   /** The names agree word for word apart from typos (or the evidence is not a name at all). */
   isComplete: boolean;
 }
@@ -36,7 +40,11 @@ function addEvidence(all: EvidenceByOrganization, organizationId: string, eviden
 }
 
 /** Candidate documents: exact keys first, then rare words and their look-alikes, ranked cheaply. */
-function candidateDocuments(index: MatchIndex, query: NormalizedName): Set<number> {
+function candidateDocuments(
+  index: MatchIndex,
+  query: NormalizedName,
+  weight: (token: string) => number,
+): Set<number> {
   const found = new Set<number>();
   for (const slot of index.byKey.get(query.key) ?? []) found.add(slot);
   for (const slot of index.byCompact.get(query.compact) ?? []) found.add(slot);
@@ -45,7 +53,7 @@ function candidateDocuments(index: MatchIndex, query: NormalizedName): Set<numbe
   const accumulate = (token: string, factor: number, budget: number): number => {
     const slots = words.slotsOf(token);
     const n = Math.min(slots.length, budget);
-    const w = words.weight(token) * factor;
+    const w = weight(token) * factor;
     for (let i = 0; i < n; i++) {
       const slot = slots[i] as number;
       if (scratch[slot] === 0) touched.push(slot);
@@ -57,14 +65,16 @@ function candidateDocuments(index: MatchIndex, query: NormalizedName): Set<numbe
     (a, b) => words.documentFrequency(a) - words.documentFrequency(b),
   );
   let budget = POSTINGS_BUDGET;
+  // Once rare words have found candidates, common words ("Services") only refine their ranking.
+  const commonLimit = Math.max(COMMON_MIN, words.size * COMMON_SHARE);
   let queryWeight = 0;
   for (const token of tokens) {
-    queryWeight += words.weight(token);
+    queryWeight += weight(token);
     if (budget <= 0) break;
     const df = words.documentFrequency(token);
     if (df === 0) {
       for (const similar of words.similarTokens(token, 3)) budget -= accumulate(similar.token, 0.9, budget);
-    } else if (df <= budget || touched.length === 0) {
+    } else if (touched.length === 0 || (df <= budget && df <= commonLimit)) {
       budget -= accumulate(token, 1, budget);
     }
   }
@@ -98,6 +108,7 @@ function nameEvidence(
   query: MatchQuery,
   norm: NormalizedName,
   doc: NameDocument,
+  weight: (token: string) => number,
 ): Evidence | null {
   if (
     doc.confirmed !== undefined &&
@@ -107,26 +118,26 @@ function nameEvidence(
   ) {
     return null; // its own mapping is no evidence for itself
   }
-  const match = compareNames(norm, doc.norm, (t) => index.words.weight(t));
+  const match = compareNames(norm, doc.norm, weight);
   if (match.score <= 0) return null;
-  const explained = explainNameMatch(norm, doc.norm, match, isRareFor(index));
-  const reasons = doc.source !== "name" && explained[0] === "same name" ? explained.slice(1) : explained;
+  const explained = () => {
+    const reasons = explainNameMatch(norm, doc.norm, match, isRareFor(index));
+    return doc.source !== "name" && reasons[0] === "same name" ? reasons.slice(1) : reasons;
+  };
   const { isComplete } = match;
-  if (doc.source === "name") return { kind: "name", score: match.score * EVIDENCE.name, reasons, isComplete };
+  if (doc.source === "name")
+    return { kind: "name", score: match.score * EVIDENCE.name, reasons: explained, isComplete };
   const organizationName = index.organizations.get(doc.organizationId)?.name ?? doc.organizationId;
   if (doc.source === "alias") {
     const head = `matches the confirmed alias '${doc.norm.raw}' of ${organizationName}`;
-    return { kind: "alias", score: match.score * EVIDENCE.alias, reasons: [head, ...reasons], isComplete };
+    const reasons = () => [head, ...explained()];
+    return { kind: "alias", score: match.score * EVIDENCE.alias, reasons, isComplete };
   }
   const mapping = doc.confirmed;
   const moduleLabel = mapping?.moduleName ?? mapping?.moduleKey ?? "another module";
   const head = `${moduleLabel}'s '${doc.norm.raw}' is already mapped to ${organizationName}`;
-  return {
-    kind: "confirmed",
-    score: match.score * EVIDENCE.confirmed,
-    reasons: [head, ...reasons],
-    isComplete,
-  };
+  const reasons = () => [head, ...explained()];
+  return { kind: "confirmed", score: match.score * EVIDENCE.confirmed, reasons, isComplete };
 }
 
 function acronymEvidence(index: MatchIndex, norm: NormalizedName, all: EvidenceByOrganization): void {
@@ -145,11 +156,22 @@ function acronymEvidence(index: MatchIndex, norm: NormalizedName, all: EvidenceB
       addEvidence(all, doc.organizationId, {
         kind: "acronym",
         score: EVIDENCE.acronym,
-        reasons: [reason],
+        reasons: () => [reason],
         isComplete: false,
       });
     }
   }
+}
+
+/** The strongest evidence speaks in full; the others add their headline when they count. */
+function reasonsOf(evidences: readonly Evidence[]): string[] {
+  const reasons = evidences[0]?.reasons() ?? [];
+  for (const other of evidences.slice(1)) {
+    if (other.score < 0.75) continue;
+    const headline = other.reasons()[0];
+    if (headline !== undefined && !reasons.includes(headline)) reasons.push(headline);
+  }
+  return reasons;
 }
 
 /**
@@ -162,6 +184,15 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
   const rejected = new Set(options.rejectedOrganizationIds ?? []);
   const norm = normalizeName(query.name);
   const all: EvidenceByOrganization = new Map();
+  const weights = new Map<string, number>();
+  const weight = (token: string): number => {
+    let w = weights.get(token);
+    if (w === undefined) {
+      w = index.words.weight(token);
+      weights.set(token, w);
+    }
+    return w;
+  };
   if (query.psaId !== undefined && query.psaId !== null && query.psaId !== "") {
     for (const organizationId of index.byPsaId.get(query.psaId) ?? []) {
       const who = query.moduleName ?? "the module";
@@ -169,15 +200,15 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
       addEvidence(all, organizationId, {
         kind: "psaId",
         score: EVIDENCE.psaId,
-        reasons: [reason],
+        reasons: () => [reason],
         isComplete: true,
       });
     }
   }
-  for (const slot of candidateDocuments(index, norm)) {
+  for (const slot of candidateDocuments(index, norm, weight)) {
     const doc = index.documents[slot];
     if (doc === undefined) continue;
-    const evidence = nameEvidence(index, query, norm, doc);
+    const evidence = nameEvidence(index, query, norm, doc, weight);
     if (evidence !== null) addEvidence(all, doc.organizationId, evidence);
   }
   acronymEvidence(index, norm, all);
@@ -187,37 +218,29 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
     addEvidence(all, query.parentOrganizationId, {
       kind: "parent",
       score: EVIDENCE.parent,
-      reasons: [reason],
+      reasons: () => [reason],
       isComplete: false,
     });
   }
-  const scored: Array<Candidate & { isComplete: boolean }> = [];
+  const scored: Array<{ organizationId: string; score: number; evidences: Evidence[] }> = [];
   for (const [organizationId, evidences] of all) {
     const organization = index.organizations.get(organizationId);
     if (organization === undefined || !organization.isMappable || rejected.has(organizationId)) continue;
     const score = combineEvidence(evidences.map((e) => e.score));
     if (score < DECISION.minScore) continue;
     evidences.sort((a, b) => b.score - a.score);
-    // The strongest evidence speaks in full; the others add their headline when they count.
-    const reasons = [...(evidences[0] as Evidence).reasons];
-    for (const other of evidences.slice(1)) {
-      const headline = other.reasons[0];
-      if (other.score >= 0.75 && headline !== undefined && !reasons.includes(headline))
-        reasons.push(headline);
-    }
-    const isComplete = (evidences[0] as Evidence).isComplete;
-    scored.push({
-      organizationId,
-      score: Math.round(score * 1000) / 1000,
-      accept: false,
-      reasons,
-      isComplete,
-    });
+    scored.push({ organizationId, score: Math.round(score * 1000) / 1000, evidences });
   }
   scored.sort((a, b) => b.score - a.score || a.organizationId.localeCompare(b.organizationId));
   const best = scored[0];
-  if (best !== undefined && isConfident(best.score, scored[1]?.score, best.isComplete)) best.accept = true;
-  return scored.slice(0, top).map(({ isComplete: _, ...candidate }) => candidate);
+  const isAccepted =
+    best !== undefined && isConfident(best.score, scored[1]?.score, best.evidences[0]?.isComplete === true);
+  return scored.slice(0, top).map(({ organizationId, score, evidences }, rank) => ({
+    organizationId,
+    score,
+    accept: rank === 0 && isAccepted,
+    reasons: reasonsOf(evidences),
+  }));
 }
 
 /** Options of {@link suggestAll}: rejected organizations per module organization id. */

@@ -17,6 +17,8 @@ export interface NormalizedName {
   key: string;
   /** `tokens` joined without spaces: catches "ST Microelectronics" vs "STMicroelectronics". */
   compact: string;
+  /** Base tokens sorted and joined: equal when the same words stand in another order. */
+  sortedKey: string;
   /** Base and site tokens together, joined by one space: equal when a "site" was really part of the name. */
   wholeKey: string;
   /** Initials of a name of three words or more ("International Business Machines" -> "ibm"). */
@@ -250,6 +252,7 @@ export function normalizeName(raw: string): NormalizedName {
     tokens: base,
     key: base.join(" "),
     compact: base.join(""),
+    sortedKey: base.length < 2 ? base.join(" ") : [...base].sort().join(" "),
     wholeKey: siteTokens.length === 0 ? base.join(" ") : `${base.join(" ")} ${siteTokens.join(" ")}`,
     acronym: initials.length >= 3 && initials.length <= 6 ? initials.map((t) => t[0]).join("") : null,
     site: site === null || siteTokens.length === 0 ? null : site,

@@ -51,13 +51,6 @@ function legalRelation(query: NormalizedName, target: NormalizedName): LegalRela
   return "different";
 }
 
-function sameWords(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  const x = [...a].sort();
-  const y = [...b].sort();
-  return x.every((t, i) => t === y[i]);
-}
-
 /**
  * Scores how well `query` names the same company as `target`: 1 for the same name, a little less
  * when a legal form or a site differs, and an IDF-weighted word overlap otherwise.
@@ -78,7 +71,7 @@ export function compareNames(
       ? "exact"
       : query.compact === target.compact
         ? "compact"
-        : sameWords(query.tokens, target.tokens)
+        : query.sortedKey === target.sortedKey
           ? "reordered"
           : null;
   if (exactKind !== null) {
@@ -113,7 +106,8 @@ export function compareNames(
   }
   const isComplete =
     kind === "similar" &&
-    dice.pairs.length === query.tokens.length && dice.pairs.length === target.tokens.length &&
+    dice.pairs.length === query.tokens.length &&
+    dice.pairs.length === target.tokens.length &&
     dice.pairs.some((p) => p.similarity === 1);
   const score = Math.max(0, SIMILAR_CEILING * similarity - SITE_PENALTY[effectiveSite] / 2);
   return { score, kind, site: effectiveSite, legal, isComplete, similarity, pairs: dice.pairs };
