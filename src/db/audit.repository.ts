@@ -50,7 +50,12 @@ export class AuditRepository {
     let query = this.db.selectFrom("audit_events").selectAll();
     if (filter.entityType) query = query.where("entity_type", "=", filter.entityType);
     if (filter.entityId) query = query.where("entity_id", "=", filter.entityId);
-    if (filter.stepId) query = query.where("step_id", "=", isUuid(filter.stepId) ? filter.stepId : "00000000-0000-0000-0000-000000000000");
+    if (filter.stepId)
+      query = query.where(
+        "step_id",
+        "=",
+        isUuid(filter.stepId) ? filter.stepId : "00000000-0000-0000-0000-000000000000",
+      );
     if (cursor && "k" in cursor) query = query.where("id", "<", Number(cursor.id));
     const rows = await query
       .orderBy("id", "desc")
@@ -66,10 +71,19 @@ export class AuditRepository {
 
   async stepEvents(stepId: string): Promise<AuditEventRow[]> {
     if (!isUuid(stepId)) return [];
-    return this.db.selectFrom("audit_events").selectAll().where("step_id", "=", stepId).orderBy("id").execute();
+    return this.db
+      .selectFrom("audit_events")
+      .selectAll()
+      .where("step_id", "=", stepId)
+      .orderBy("id")
+      .execute();
   }
 
   async markUndone(stepId: string, undoStepId: string): Promise<void> {
-    await this.db.updateTable("audit_events").set({ undone_by_step: undoStepId }).where("step_id", "=", stepId).execute();
+    await this.db
+      .updateTable("audit_events")
+      .set({ undone_by_step: undoStepId })
+      .where("step_id", "=", stepId)
+      .execute();
   }
 }

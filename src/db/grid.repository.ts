@@ -43,7 +43,8 @@ export class GridRepository {
     cursor: Cursor | undefined,
   ): Promise<{ rows: OrganizationRow[]; nextCursor: string | null }> {
     let query = this.filtered(filter).selectAll("o");
-    if (cursor && "k" in cursor) query = query.where(sql<SqlBool>`(o.tree_sort, o.id) > (${cursor.k}, ${cursor.id}::uuid)`);
+    if (cursor && "k" in cursor)
+      query = query.where(sql<SqlBool>`(o.tree_sort, o.id) > (${cursor.k}, ${cursor.id}::uuid)`);
     const rows = await query
       .orderBy("o.tree_sort")
       .orderBy("o.id")
@@ -51,7 +52,10 @@ export class GridRepository {
       .execute();
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor({ k: last.tree_sort, id: last.id }) : null };
+    return {
+      rows: page,
+      nextCursor: rows.length > limit && last ? encodeCursor({ k: last.tree_sort, id: last.id }) : null,
+    };
   }
 
   async count(filter: GridFilter): Promise<number> {

@@ -19,7 +19,12 @@ export class MappingRepository {
     return this.db
       .selectFrom("mappings as mp")
       .innerJoin("organizations as o", "o.id", "mp.organization_id")
-      .select(["mp.module_organization_id", "mp.organization_id", "mp.module_key", "o.name as organization_name"])
+      .select([
+        "mp.module_organization_id",
+        "mp.organization_id",
+        "mp.module_key",
+        "o.name as organization_name",
+      ])
       .where("mp.module_organization_id", "=", moduleOrganizationId)
       .executeTakeFirst();
   }
@@ -29,13 +34,21 @@ export class MappingRepository {
     return this.db
       .selectFrom("mappings as mp")
       .innerJoin("organizations as o", "o.id", "mp.organization_id")
-      .select(["mp.module_organization_id", "mp.organization_id", "mp.module_key", "o.name as organization_name"])
+      .select([
+        "mp.module_organization_id",
+        "mp.organization_id",
+        "mp.module_key",
+        "o.name as organization_name",
+      ])
       .where("mp.module_organization_id", "in", moduleOrganizationIds)
       .execute();
   }
 
   /** Module organizations mapped to the given organizations in the given modules, oldest first. */
-  async mappedTo(organizationIds: readonly string[], moduleKeys: readonly string[]): Promise<MappingWithTarget[]> {
+  async mappedTo(
+    organizationIds: readonly string[],
+    moduleKeys: readonly string[],
+  ): Promise<MappingWithTarget[]> {
     if (organizationIds.length === 0 || moduleKeys.length === 0) return [];
     return this.db
       .selectFrom("mappings as mp")
@@ -112,7 +125,12 @@ export class MappingRepository {
   async setIgnore(organizationId: string, moduleKey: string, createdBy: string, at: Date): Promise<void> {
     await this.db
       .insertInto("ignores")
-      .values({ organization_id: organizationId, module_key: moduleKey, created_by: createdBy, created_at: at })
+      .values({
+        organization_id: organizationId,
+        module_key: moduleKey,
+        created_by: createdBy,
+        created_at: at,
+      })
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
@@ -145,7 +163,10 @@ export class MappingRepository {
   }
 
   async deleteExclusion(moduleOrganizationId: string): Promise<void> {
-    await this.db.deleteFrom("exclusions").where("module_organization_id", "=", moduleOrganizationId).execute();
+    await this.db
+      .deleteFrom("exclusions")
+      .where("module_organization_id", "=", moduleOrganizationId)
+      .execute();
   }
 
   /** Per module: module organizations neither mapped nor excluded (active ones only). */
@@ -186,8 +207,16 @@ export class MappingRepository {
   }
 
   /** Per module: mapped, excluded and total module organizations. */
-  async moduleCounts(): Promise<Map<string, { total: number; mapped: number; excluded: number; unmapped: number }>> {
-    const result = await sql<{ module_key: string; total: number; mapped: number; excluded: number; unmapped: number }>`
+  async moduleCounts(): Promise<
+    Map<string, { total: number; mapped: number; excluded: number; unmapped: number }>
+  > {
+    const result = await sql<{
+      module_key: string;
+      total: number;
+      mapped: number;
+      excluded: number;
+      unmapped: number;
+    }>`
       select mo.module_key,
         count(*) as total,
         count(mp.module_organization_id) as mapped,
@@ -201,7 +230,12 @@ export class MappingRepository {
     return new Map(
       result.rows.map((r) => [
         r.module_key,
-        { total: Number(r.total), mapped: Number(r.mapped), excluded: Number(r.excluded), unmapped: Number(r.unmapped) },
+        {
+          total: Number(r.total),
+          mapped: Number(r.mapped),
+          excluded: Number(r.excluded),
+          unmapped: Number(r.unmapped),
+        },
       ]),
     );
   }

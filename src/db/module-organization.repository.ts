@@ -111,10 +111,16 @@ export class ModuleOrganizationRepository {
       .where("mo.module_key", "in", filter.moduleKeys);
     if (filter.search) query = query.where("mo.name", "ilike", likePattern(filter.search));
     if (filter.organizationId) query = query.where("mp.organization_id", "=", filter.organizationId);
-    if (filter.ids) query = query.where("mo.id", "in", [...filter.ids.filter(isUuid), "00000000-0000-0000-0000-000000000000"]);
+    if (filter.ids)
+      query = query.where("mo.id", "in", [
+        ...filter.ids.filter(isUuid),
+        "00000000-0000-0000-0000-000000000000",
+      ]);
     switch (filter.status) {
       case "unmapped":
-        query = query.where("mp.module_organization_id", "is", null).where("ex.module_organization_id", "is", null);
+        query = query
+          .where("mp.module_organization_id", "is", null)
+          .where("ex.module_organization_id", "is", null);
         break;
       case "mapped":
         query = query.where("mp.module_organization_id", "is not", null);
@@ -146,7 +152,9 @@ export class ModuleOrganizationRepository {
       };
     }
     if (options.cursor && "k" in options.cursor) {
-      query = query.where(sql<boolean>`(mo.tree_sort, mo.id) > (${options.cursor.k}, ${options.cursor.id}::uuid)`);
+      query = query.where(
+        sql<boolean>`(mo.tree_sort, mo.id) > (${options.cursor.k}, ${options.cursor.id}::uuid)`,
+      );
     }
     const rows = await query
       .orderBy("mo.tree_sort")
@@ -157,11 +165,15 @@ export class ModuleOrganizationRepository {
     const last = page.at(-1);
     return {
       rows: page,
-      nextCursor: rows.length > options.limit && last ? encodeCursor({ k: last.tree_sort, id: last.id }) : null,
+      nextCursor:
+        rows.length > options.limit && last ? encodeCursor({ k: last.tree_sort, id: last.id }) : null,
     };
   }
 
-  async findByExternalIds(moduleKey: string, externalIds: readonly string[]): Promise<ModuleOrganizationRow[]> {
+  async findByExternalIds(
+    moduleKey: string,
+    externalIds: readonly string[],
+  ): Promise<ModuleOrganizationRow[]> {
     if (externalIds.length === 0) return [];
     return this.db
       .selectFrom("module_organizations")
@@ -178,7 +190,12 @@ export class ModuleOrganizationRepository {
   async upsertMany(moduleKey: string, records: readonly ModuleOrganizationUpsert[], seenAt: Date) {
     if (records.length === 0) return [];
     const existing = new Map(
-      (await this.findByExternalIds(moduleKey, records.map((r) => r.externalId))).map((r) => [r.external_id, r]),
+      (
+        await this.findByExternalIds(
+          moduleKey,
+          records.map((r) => r.externalId),
+        )
+      ).map((r) => [r.external_id, r]),
     );
     const upserted = await this.db
       .insertInto("module_organizations")
@@ -205,17 +222,27 @@ export class ModuleOrganizationRepository {
       .execute();
     const idByExternalId = new Map(upserted.map((r) => [r.external_id, r.id]));
     const parentExternalIds = [
-      ...new Set(records.map((r) => r.parentExternalId).filter((p): p is string => p !== null && !idByExternalId.has(p))),
+      ...new Set(
+        records
+          .map((r) => r.parentExternalId)
+          .filter((p): p is string => p !== null && !idByExternalId.has(p)),
+      ),
     ];
-    for (const row of await this.findByExternalIds(moduleKey, parentExternalIds)) idByExternalId.set(row.external_id, row.id);
+    for (const row of await this.findByExternalIds(moduleKey, parentExternalIds))
+      idByExternalId.set(row.external_id, row.id);
     const parentUpdates: { id: string; parentId: string | null }[] = [];
     for (const record of records) {
       const id = idByExternalId.get(record.externalId)!;
       const parentId = record.parentExternalId ? (idByExternalId.get(record.parentExternalId) ?? null) : null;
-      if ((existing.get(record.externalId)?.parent_id ?? null) !== parentId) parentUpdates.push({ id, parentId });
+      if ((existing.get(record.externalId)?.parent_id ?? null) !== parentId)
+        parentUpdates.push({ id, parentId });
     }
     await this.setParents(parentUpdates);
-    return records.map((r) => ({ record: r, id: idByExternalId.get(r.externalId)!, before: existing.get(r.externalId) }));
+    return records.map((r) => ({
+      record: r,
+      id: idByExternalId.get(r.externalId)!,
+      before: existing.get(r.externalId),
+    }));
   }
 
   private async setParents(updates: readonly { id: string; parentId: string | null }[]): Promise<void> {
@@ -232,7 +259,9 @@ export class ModuleOrganizationRepository {
   /** Links children whose parent arrived on a later page (by the parent's external id in attributes). */
   async linkPendingParents(moduleKey: string, pending: readonly { id: string; parentExternalId: string }[]) {
     if (pending.length === 0) return;
-    const parents = await this.findByExternalIds(moduleKey, [...new Set(pending.map((p) => p.parentExternalId))]);
+    const parents = await this.findByExternalIds(moduleKey, [
+      ...new Set(pending.map((p) => p.parentExternalId)),
+    ]);
     const idByExternalId = new Map(parents.map((p) => [p.external_id, p.id]));
     await this.setParents(
       pending

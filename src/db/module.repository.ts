@@ -1,6 +1,6 @@
+import type { Updateable } from "kysely";
 import type { Db } from "./database.ts";
 import type { ModuleRow, ModulesTable } from "./schema.ts";
-import type { Updateable } from "kysely";
 
 /** Modules (the MSP's tools) and their connector settings. */
 export class ModuleRepository {
@@ -36,7 +36,12 @@ export class ModuleRepository {
   }
 
   async update(key: string, patch: Updateable<ModulesTable>): Promise<ModuleRow> {
-    return this.db.updateTable("modules").set(patch).where("key", "=", key).returningAll().executeTakeFirstOrThrow();
+    return this.db
+      .updateTable("modules")
+      .set(patch)
+      .where("key", "=", key)
+      .returningAll()
+      .executeTakeFirstOrThrow();
   }
 
   /** Locks the module row for the rest of the transaction (serializes billing switches and syncs). */

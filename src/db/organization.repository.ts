@@ -52,7 +52,8 @@ export class OrganizationRepository {
     if (filter.type) query = query.where("type", "=", filter.type);
     if (filter.isMappable === true) query = query.where("type", "not in", UNMAPPABLE_TYPES);
     if (filter.isMappable === false) query = query.where("type", "in", UNMAPPABLE_TYPES);
-    if (filter.ids) query = query.where("id", "in", [...filter.ids.filter(isUuid), "00000000-0000-0000-0000-000000000000"]);
+    if (filter.ids)
+      query = query.where("id", "in", [...filter.ids.filter(isUuid), "00000000-0000-0000-0000-000000000000"]);
     if (cursor && "k" in cursor) {
       query = query.where(sql<boolean>`(tree_sort, id) > (${cursor.k}, ${cursor.id}::uuid)`);
     }
@@ -75,7 +76,9 @@ export class OrganizationRepository {
    */
   async upsertMany(records: readonly OrganizationUpsert[], seenAt: Date) {
     if (records.length === 0) return [];
-    const existing = new Map((await this.findByPsaIds(records.map((r) => r.psaId))).map((r) => [r.psa_id, r]));
+    const existing = new Map(
+      (await this.findByPsaIds(records.map((r) => r.psaId))).map((r) => [r.psa_id, r]),
+    );
     const inserted = await this.db
       .insertInto("organizations")
       .values(
@@ -106,13 +109,18 @@ export class OrganizationRepository {
     const withParent = records.filter((r) => r.parentPsaId !== null);
     const idByPsaId = new Map(inserted.map((r) => [r.psa_id, r.id]));
     const missingParents = withParent.map((r) => r.parentPsaId!).filter((p) => !idByPsaId.has(p));
-    for (const row of await this.findByPsaIds([...new Set(missingParents)])) idByPsaId.set(row.psa_id, row.id);
+    for (const row of await this.findByPsaIds([...new Set(missingParents)]))
+      idByPsaId.set(row.psa_id, row.id);
     for (const record of records) {
       const parentId = record.parentPsaId ? (idByPsaId.get(record.parentPsaId) ?? null) : null;
       const id = idByPsaId.get(record.psaId);
       const currentParentId = existing.get(record.psaId)?.parent_id ?? null;
       if (id && currentParentId !== parentId) {
-        await this.db.updateTable("organizations").set({ parent_id: parentId }).where("id", "=", id).execute();
+        await this.db
+          .updateTable("organizations")
+          .set({ parent_id: parentId })
+          .where("id", "=", id)
+          .execute();
       }
     }
     return records.map((r) => ({ record: r, id: idByPsaId.get(r.psaId)!, before: existing.get(r.psaId) }));
@@ -149,7 +157,10 @@ export class OrganizationRepository {
       .select(["type", (eb) => eb.fn.countAll<number>().as("n")])
       .groupBy("type")
       .execute();
-    const counts = Object.fromEntries(ORGANIZATION_TYPES.map((t) => [t, 0])) as Record<OrganizationType, number>;
+    const counts = Object.fromEntries(ORGANIZATION_TYPES.map((t) => [t, 0])) as Record<
+      OrganizationType,
+      number
+    >;
     for (const row of rows) counts[row.type] = Number(row.n);
     return counts;
   }

@@ -86,7 +86,9 @@ class PGliteConnection implements DatabaseConnection {
     const isWrite = /^\s*(insert|update|delete|merge)/i.test(compiledQuery.sql);
     return {
       rows: result.rows,
-      ...(isWrite && result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),
+      ...(isWrite && result.affectedRows !== undefined
+        ? { numAffectedRows: BigInt(result.affectedRows) }
+        : {}),
     };
   }
 

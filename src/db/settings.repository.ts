@@ -12,7 +12,11 @@ export class SettingsRepository {
   constructor(private readonly db: Db) {}
 
   async get(): Promise<SettingsRecord> {
-    const row = await this.db.selectFrom("settings").selectAll().where("id", "=", 1).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom("settings")
+      .selectAll()
+      .where("id", "=", 1)
+      .executeTakeFirstOrThrow();
     return {
       organizationTerm: row.organization_term,
       timeZone: row.time_zone,
@@ -26,7 +30,9 @@ export class SettingsRepository {
       .set({
         ...(patch.organizationTerm !== undefined ? { organization_term: patch.organizationTerm } : {}),
         ...(patch.timeZone !== undefined ? { time_zone: patch.timeZone } : {}),
-        ...(patch.moduleColumnOrder !== undefined ? { module_column_order: JSON.stringify(patch.moduleColumnOrder) } : {}),
+        ...(patch.moduleColumnOrder !== undefined
+          ? { module_column_order: JSON.stringify(patch.moduleColumnOrder) }
+          : {}),
         updated_at: at,
       })
       .where("id", "=", 1)

@@ -28,7 +28,13 @@ export class UserRepository {
     return this.db.selectFrom("users").selectAll().where("username", "=", username).executeTakeFirst();
   }
 
-  async insert(user: { username: string; passwordHash: string; role: Role; mustChangePassword: boolean; at: Date }) {
+  async insert(user: {
+    username: string;
+    passwordHash: string;
+    role: Role;
+    mustChangePassword: boolean;
+    at: Date;
+  }) {
     return this.db
       .insertInto("users")
       .values({
@@ -45,14 +51,22 @@ export class UserRepository {
 
   async update(
     id: string,
-    patch: { role?: Role; isDisabled?: boolean; passwordHash?: string; mustChangePassword?: boolean; at: Date },
+    patch: {
+      role?: Role;
+      isDisabled?: boolean;
+      passwordHash?: string;
+      mustChangePassword?: boolean;
+      at: Date;
+    },
   ) {
     return this.db
       .updateTable("users")
       .set({
         ...(patch.role !== undefined ? { role: patch.role } : {}),
         ...(patch.isDisabled !== undefined ? { is_disabled: patch.isDisabled } : {}),
-        ...(patch.passwordHash !== undefined ? { password_hash: patch.passwordHash, password_changed_at: patch.at } : {}),
+        ...(patch.passwordHash !== undefined
+          ? { password_hash: patch.passwordHash, password_changed_at: patch.at }
+          : {}),
         ...(patch.mustChangePassword !== undefined ? { must_change_password: patch.mustChangePassword } : {}),
       })
       .where("id", "=", id)
@@ -60,7 +74,13 @@ export class UserRepository {
       .executeTakeFirst();
   }
 
-  async insertSession(session: { idHash: string; userId: string; csrfToken: string; at: Date; ip: string | null }) {
+  async insertSession(session: {
+    idHash: string;
+    userId: string;
+    csrfToken: string;
+    at: Date;
+    ip: string | null;
+  }) {
     await this.db
       .insertInto("sessions")
       .values({

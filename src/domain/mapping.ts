@@ -21,6 +21,9 @@ export function pairVersion(moduleOrganizationIds: readonly string[], isIgnored:
 }
 
 /** A mapping needs attention when its target can no longer be billed or its source disappeared. */
-export function mappingNeedsAttention(targetType: OrganizationType, moduleOrganizationStatus: string): boolean {
+export function mappingNeedsAttention(
+  targetType: OrganizationType,
+  moduleOrganizationStatus: string,
+): boolean {
   return !isMappableType(targetType) || moduleOrganizationStatus === "missing";
 }

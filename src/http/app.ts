@@ -40,7 +40,11 @@ export interface AppOptions {
  * (onRequest, before the body is read) -> CSRF for cookie writes -> zod validation -> handler
  * (one service call, one transaction) -> problem+json on any error.
  */
-export async function buildApp(ctx: AppContext, services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  ctx: AppContext,
+  services: Services,
+  options: AppOptions = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: (options.logger === false ? undefined : ctx.log) as FastifyBaseLogger | undefined,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -102,10 +106,8 @@ export async function buildApp(ctx: AppContext, services: Services, options: App
       await api.register(auditRoutes(services));
       await api.register(userRoutes(services));
       for (const plugin of options.plugins ?? []) await api.register(plugin);
-      api.get(
-        "/openapi.json",
-        { config: { access: "viewer" }, schema: { hide: true } },
-        async () => app.swagger(),
+      api.get("/openapi.json", { config: { access: "viewer" }, schema: { hide: true } }, async () =>
+        app.swagger(),
       );
     },
     { prefix: API_PREFIX },
@@ -119,7 +121,10 @@ export async function buildApp(ctx: AppContext, services: Services, options: App
     if (serveWeb && request.method === "GET" && !request.url.startsWith("/api/")) {
       return reply.type("text/html").sendFile("index.html");
     }
-    return sendProblem(reply, problem(404, "not_found", `no route ${request.method} ${request.url.split("?")[0]}`));
+    return sendProblem(
+      reply,
+      problem(404, "not_found", `no route ${request.method} ${request.url.split("?")[0]}`),
+    );
   });
   return app;
 }

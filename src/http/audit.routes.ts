@@ -10,11 +10,15 @@ export const AuditQuery = PageQuery.extend({
   stepId: z.string().max(200).optional(),
 });
 
-export const auditRoutes = (services: Services): FastifyPluginAsyncZod =>
+export const auditRoutes =
+  (services: Services): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       "/audit-events",
-      { config: { access: "viewer" }, schema: { tags: ["history"], summary: "Every change, newest first", querystring: AuditQuery } },
+      {
+        config: { access: "viewer" },
+        schema: { tags: ["history"], summary: "Every change, newest first", querystring: AuditQuery },
+      },
       async (request) => {
         const { limit, cursor, ...filter } = request.query;
         return services.audit.list(filter, { limit, cursor });

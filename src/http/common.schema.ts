@@ -6,9 +6,7 @@ export const PageQuery = z.object({
   cursor: z.string().max(2000).optional(),
 });
 
-export const BooleanQuery = z
-  .enum(["true", "false", "1", "0"])
-  .transform((v) => v === "true" || v === "1");
+export const BooleanQuery = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 export const IdParams = z.object({ id: z.string().min(1).max(200) });
 export const KeyParams = z.object({ key: z.string().min(1).max(64) });

@@ -21,7 +21,8 @@ export const CellBody = z
   })
   .strict();
 
-export const gridRoutes = (services: Services): FastifyPluginAsyncZod =>
+export const gridRoutes =
+  (services: Services): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       "/mapping-grid",
@@ -48,7 +49,8 @@ export const gridRoutes = (services: Services): FastifyPluginAsyncZod =>
         config: { access: "editor" },
         schema: {
           tags: ["mapping grid"],
-          summary: "Set one cell: map the chosen module organization here (unmapping the one the cell held), or none",
+          summary:
+            "Set one cell: map the chosen module organization here (unmapping the one the cell held), or none",
           body: CellBody,
         },
       },

@@ -26,7 +26,8 @@ export const BulkMappingBody = z
 
 const VersionQuery = z.object({ version: z.coerce.number().int().min(0).optional() });
 
-export const moduleOrganizationRoutes = (services: Services): FastifyPluginAsyncZod =>
+export const moduleOrganizationRoutes =
+  (services: Services): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       "/module-organizations",
@@ -60,9 +61,14 @@ export const moduleOrganizationRoutes = (services: Services): FastifyPluginAsync
         },
       },
       async (request) => {
-        const result = await services.mapping.map(requireAuth(request).actor, request.params.id, request.body.organizationId, {
-          version: request.body.version,
-        });
+        const result = await services.mapping.map(
+          requireAuth(request).actor,
+          request.params.id,
+          request.body.organizationId,
+          {
+            version: request.body.version,
+          },
+        );
         return {
           mapping: {
             moduleOrganizationId: result.moduleOrganizationId,
@@ -78,16 +84,27 @@ export const moduleOrganizationRoutes = (services: Services): FastifyPluginAsync
       "/module-organizations/:id/mapping",
       {
         config: { access: "editor" },
-        schema: { tags: ["module organizations"], summary: "Unmap", params: IdParams, querystring: VersionQuery },
+        schema: {
+          tags: ["module organizations"],
+          summary: "Unmap",
+          params: IdParams,
+          querystring: VersionQuery,
+        },
       },
       async (request) =>
-        services.mapping.unmap(requireAuth(request).actor, request.params.id, { version: request.query.version }),
+        services.mapping.unmap(requireAuth(request).actor, request.params.id, {
+          version: request.query.version,
+        }),
     );
     app.put(
       "/module-organizations/:id/exclusion",
       {
         config: { access: "editor" },
-        schema: { tags: ["module organizations"], summary: "Exclude from billing (never bill this)", params: IdParams },
+        schema: {
+          tags: ["module organizations"],
+          summary: "Exclude from billing (never bill this)",
+          params: IdParams,
+        },
       },
       async (request) => services.mapping.setExcluded(requireAuth(request).actor, request.params.id, true),
     );
@@ -103,9 +120,17 @@ export const moduleOrganizationRoutes = (services: Services): FastifyPluginAsync
       "/module-organizations/bulk-mapping",
       {
         config: { access: "editor" },
-        schema: { tags: ["module organizations"], summary: "Map many module organizations to one target in one step", body: BulkMappingBody },
+        schema: {
+          tags: ["module organizations"],
+          summary: "Map many module organizations to one target in one step",
+          body: BulkMappingBody,
+        },
       },
       async (request) =>
-        services.mapping.bulkMap(requireAuth(request).actor, request.body.moduleOrganizationIds, request.body.organizationId),
+        services.mapping.bulkMap(
+          requireAuth(request).actor,
+          request.body.moduleOrganizationIds,
+          request.body.organizationId,
+        ),
     );
   };

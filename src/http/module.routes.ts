@@ -4,7 +4,9 @@ import type { Services } from "../services/index.ts";
 import { requireAuth } from "./auth.ts";
 import { BooleanQuery, KeyParams, ModuleKey } from "./common.schema.ts";
 
-export const ModuleCreateBody = z.object({ key: ModuleKey, name: z.string().trim().min(1).max(200) }).strict();
+export const ModuleCreateBody = z
+  .object({ key: ModuleKey, name: z.string().trim().min(1).max(200) })
+  .strict();
 
 export const ModulePatchBody = z
   .object({
@@ -14,13 +16,21 @@ export const ModulePatchBody = z
   .loose();
 
 /** Extra PATCH fields (connector, schedule) are handled by routes registered by the sync feature. */
-export type ModulePatchExtension = (key: string, body: Record<string, unknown>, actor: ReturnType<typeof requireAuth>["actor"]) => Promise<void>;
+export type ModulePatchExtension = (
+  key: string,
+  body: Record<string, unknown>,
+  actor: ReturnType<typeof requireAuth>["actor"],
+) => Promise<void>;
 
-export const moduleRoutes = (services: Services, extensions: ModulePatchExtension[] = []): FastifyPluginAsyncZod =>
+export const moduleRoutes =
+  (services: Services, extensions: ModulePatchExtension[] = []): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       "/modules",
-      { config: { access: "viewer" }, schema: { tags: ["modules"], summary: "Modules with state, counts and last sync" } },
+      {
+        config: { access: "viewer" },
+        schema: { tags: ["modules"], summary: "Modules with state, counts and last sync" },
+      },
       async () => ({ items: await services.modules.list() }),
     );
     app.get(
@@ -30,7 +40,10 @@ export const moduleRoutes = (services: Services, extensions: ModulePatchExtensio
     );
     app.post(
       "/modules",
-      { config: { access: "admin" }, schema: { tags: ["modules"], summary: "Add a module", body: ModuleCreateBody } },
+      {
+        config: { access: "admin" },
+        schema: { tags: ["modules"], summary: "Add a module", body: ModuleCreateBody },
+      },
       async (request, reply) => {
         const module = await services.modules.create(requireAuth(request).actor, request.body);
         return reply.status(201).send(module);

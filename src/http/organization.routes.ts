@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ORGANIZATION_TYPES } from "../domain/organization.ts";
-import { toOrganizationView } from "../services/organization.service.ts";
 import type { Services } from "../services/index.ts";
+import { toOrganizationView } from "../services/organization.service.ts";
 import { requireAuth } from "./auth.ts";
 import { BooleanQuery, IdParams, PageQuery } from "./common.schema.ts";
 
@@ -29,13 +29,18 @@ export const ModuleMappingsBody = z
   })
   .strict();
 
-export const organizationRoutes = (services: Services): FastifyPluginAsyncZod =>
+export const organizationRoutes =
+  (services: Services): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       "/organizations",
       {
         config: { access: "viewer" },
-        schema: { tags: ["organizations"], summary: "PSA organizations in tree order", querystring: OrganizationQuery },
+        schema: {
+          tags: ["organizations"],
+          summary: "PSA organizations in tree order",
+          querystring: OrganizationQuery,
+        },
       },
       async (request) => {
         const { limit, cursor, ...filter } = request.query;
@@ -51,7 +56,11 @@ export const organizationRoutes = (services: Services): FastifyPluginAsyncZod =>
       "/organizations/:id/module-mappings",
       {
         config: { access: "viewer" },
-        schema: { tags: ["organizations"], summary: "The organization page: one line per ready module", params: IdParams },
+        schema: {
+          tags: ["organizations"],
+          summary: "The organization page: one line per ready module",
+          params: IdParams,
+        },
       },
       async (request) => {
         const page = await services.mapping.getOrganizationMappings(request.params.id);
@@ -75,7 +84,11 @@ export const organizationRoutes = (services: Services): FastifyPluginAsyncZod =>
           request.params.id,
           request.body.modules,
         );
-        return { organization: toOrganizationView(page.organization), modules: page.modules, stepId: page.stepId };
+        return {
+          organization: toOrganizationView(page.organization),
+          modules: page.modules,
+          stepId: page.stepId,
+        };
       },
     );
   };

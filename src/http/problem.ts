@@ -29,8 +29,20 @@ const TITLES: Record<number, string> = {
   502: "Bad Gateway",
 };
 
-export function problem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}): Problem {
-  return { type: `https://orgmap.dev/problems/${code}`, title: TITLES[status] ?? "Error", status, detail, code, ...extra };
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): Problem {
+  return {
+    type: `https://orgmap.dev/problems/${code}`,
+    title: TITLES[status] ?? "Error",
+    status,
+    detail,
+    code,
+    ...extra,
+  };
 }
 
 export function sendProblem(reply: FastifyReply, body: Problem) {
@@ -54,26 +66,44 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   if (hasZodFastifySchemaValidationErrors(error)) {
     const first = error.validation[0];
     const path = (first?.instancePath ?? "").replace(/^\//, "").replaceAll("/", ".");
-    const missing = first?.params && typeof first.params === "object" && "missingProperty" in first.params
-      ? String((first.params as { missingProperty: unknown }).missingProperty)
-      : undefined;
+    const missing =
+      first?.params && typeof first.params === "object" && "missingProperty" in first.params
+        ? String((first.params as { missingProperty: unknown }).missingProperty)
+        : undefined;
     const field = [path, missing].filter(Boolean).join(".") || undefined;
     const where = error.validationContext ?? "body";
     const status = where === "body" ? 422 : 400;
     return sendProblem(
       reply,
-      problem(status, status === 422 ? "invalid_value" : "bad_request", `${where}${field ? `.${field}` : ""}: ${first?.message ?? "invalid"}`, {
-        ...(field ? { field } : {}),
-        errors: error.validation.map((v) => ({ field: v.instancePath.replace(/^\//, "").replaceAll("/", "."), message: v.message })),
-      }),
+      problem(
+        status,
+        status === 422 ? "invalid_value" : "bad_request",
+        `${where}${field ? `.${field}` : ""}: ${first?.message ?? "invalid"}`,
+        {
+          ...(field ? { field } : {}),
+          errors: error.validation.map((v) => ({
+            field: v.instancePath.replace(/^\//, "").replaceAll("/", "."),
+            message: v.message,
+          })),
+        },
+      ),
     );
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const code =
-      status === 413 ? "payload_too_large" : status === 415 ? "unsupported_media_type" : status === 404 ? "not_found" : "bad_request";
+      status === 413
+        ? "payload_too_large"
+        : status === 415
+          ? "unsupported_media_type"
+          : status === 404
+            ? "not_found"
+            : "bad_request";
     return sendProblem(reply, problem(status, code, error.message));
   }
   request.log.error({ err: error }, "unhandled error");
-  return sendProblem(reply, problem(500, "internal_error", "something went wrong on our side; the error was logged"));
+  return sendProblem(
+    reply,
+    problem(500, "internal_error", "something went wrong on our side; the error was logged"),
+  );
 }

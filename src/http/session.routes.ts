@@ -10,18 +10,25 @@ export const LoginBody = z.object({
 });
 
 const SessionAnswer = z.object({
-  user: z.object({ id: z.string(), username: z.string(), role: z.enum(["admin", "editor", "viewer"]) }).nullable(),
+  user: z
+    .object({ id: z.string(), username: z.string(), role: z.enum(["admin", "editor", "viewer"]) })
+    .nullable(),
   via: z.enum(["session", "token"]),
   csrfToken: z.string().nullable(),
 });
 
-export const sessionRoutes = (ctx: AppContext, services: Services): FastifyPluginAsyncZod =>
+export const sessionRoutes =
+  (ctx: AppContext, services: Services): FastifyPluginAsyncZod =>
   async (app) => {
     app.post(
       "/session",
       {
         config: { access: "public" },
-        schema: { tags: ["session"], summary: "Sign in with a password; sets the session cookie", body: LoginBody },
+        schema: {
+          tags: ["session"],
+          summary: "Sign in with a password; sets the session cookie",
+          body: LoginBody,
+        },
       },
       async (request, reply) => {
         const result = await services.auth.login(request.body.username, request.body.password, request.ip);
@@ -33,14 +40,22 @@ export const sessionRoutes = (ctx: AppContext, services: Services): FastifyPlugi
           secure,
           maxAge: Math.floor(ctx.config.sessionAbsoluteMs / 1000),
         });
-        return { user: result.user, csrfToken: result.csrfToken, mustChangePassword: result.mustChangePassword };
+        return {
+          user: result.user,
+          csrfToken: result.csrfToken,
+          mustChangePassword: result.mustChangePassword,
+        };
       },
     );
     app.get(
       "/session",
       {
         config: { access: "viewer" },
-        schema: { tags: ["session"], summary: "Who is signed in, and the CSRF token for writes", response: { 200: SessionAnswer } },
+        schema: {
+          tags: ["session"],
+          summary: "Who is signed in, and the CSRF token for writes",
+          response: { 200: SessionAnswer },
+        },
       },
       async (request) => {
         const auth = requireAuth(request);
@@ -49,7 +64,10 @@ export const sessionRoutes = (ctx: AppContext, services: Services): FastifyPlugi
     );
     app.delete(
       "/session",
-      { config: { access: "viewer" }, schema: { tags: ["session"], summary: "Sign out (ends the session at once)" } },
+      {
+        config: { access: "viewer" },
+        schema: { tags: ["session"], summary: "Sign out (ends the session at once)" },
+      },
       async (request, reply) => {
         const token = request.cookies[SECURE_SESSION_COOKIE] ?? request.cookies[SESSION_COOKIE];
         if (token) await services.auth.logout(token);

@@ -12,11 +12,14 @@ export const SettingsPatch = z
   })
   .strict();
 
-export const PreferencesBody = z.object({ moduleColumnOrder: z.array(z.string().min(1).max(64)).max(200) }).strict();
+export const PreferencesBody = z
+  .object({ moduleColumnOrder: z.array(z.string().min(1).max(64)).max(200) })
+  .strict();
 
 const SettingsAnswer = z.object({ organizationTerm: z.enum(ORGANIZATION_TERMS), timeZone: z.string() });
 
-export const settingsRoutes = (services: Services): FastifyPluginAsyncZod =>
+export const settingsRoutes =
+  (services: Services): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       "/settings",
@@ -27,14 +30,24 @@ export const settingsRoutes = (services: Services): FastifyPluginAsyncZod =>
       "/settings",
       {
         config: { access: "admin" },
-        schema: { tags: ["settings"], summary: "Change the term or the time zone", body: SettingsPatch, response: { 200: SettingsAnswer } },
+        schema: {
+          tags: ["settings"],
+          summary: "Change the term or the time zone",
+          body: SettingsPatch,
+          response: { 200: SettingsAnswer },
+        },
       },
       async (request) => services.settings.update(requireAuth(request).actor, request.body),
     );
     app.get(
       "/me/preferences",
-      { config: { access: "viewer" }, schema: { tags: ["settings"], summary: "The caller's module column order" } },
-      async (request) => ({ moduleColumnOrder: await services.settings.columnOrder(requireAuth(request).user?.id ?? null) }),
+      {
+        config: { access: "viewer" },
+        schema: { tags: ["settings"], summary: "The caller's module column order" },
+      },
+      async (request) => ({
+        moduleColumnOrder: await services.settings.columnOrder(requireAuth(request).user?.id ?? null),
+      }),
     );
     app.put(
       "/me/preferences",
@@ -49,19 +62,33 @@ export const settingsRoutes = (services: Services): FastifyPluginAsyncZod =>
       async (request) => {
         const auth = requireAuth(request);
         if (!auth.user) {
-          throw new AppError("forbidden", "API tokens have no preferences; an admin sets the default with PUT /settings/module-column-order");
+          throw new AppError(
+            "forbidden",
+            "API tokens have no preferences; an admin sets the default with PUT /settings/module-column-order",
+          );
         }
-        return { moduleColumnOrder: await services.settings.setColumnOrder(auth.user.id, request.body.moduleColumnOrder) };
+        return {
+          moduleColumnOrder: await services.settings.setColumnOrder(
+            auth.user.id,
+            request.body.moduleColumnOrder,
+          ),
+        };
       },
     );
     app.put(
       "/settings/module-column-order",
       {
         config: { access: "admin" },
-        schema: { tags: ["settings"], summary: "The instance default column order for users with none", body: PreferencesBody },
+        schema: {
+          tags: ["settings"],
+          summary: "The instance default column order for users with none",
+          body: PreferencesBody,
+        },
       },
       async (request) => ({
-        moduleColumnOrder: await services.settings.setColumnOrder(null, request.body.moduleColumnOrder, { asInstanceDefault: true }),
+        moduleColumnOrder: await services.settings.setColumnOrder(null, request.body.moduleColumnOrder, {
+          asInstanceDefault: true,
+        }),
       }),
     );
   };

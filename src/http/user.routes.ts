@@ -7,19 +7,31 @@ import { IdParams } from "./common.schema.ts";
 
 export const UserCreateBody = z
   .object({
-    username: z.string().trim().min(1).max(100).regex(/^[\w.@-]+$/, "letters, digits, . _ - @"),
+    username: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(/^[\w.@-]+$/, "letters, digits, . _ - @"),
     password: z.string().min(12).max(1024),
     role: z.enum(ROLES),
   })
   .strict();
 
 export const UserPatchBody = z
-  .object({ role: z.enum(ROLES).optional(), isDisabled: z.boolean().optional(), password: z.string().min(12).max(1024).optional() })
+  .object({
+    role: z.enum(ROLES).optional(),
+    isDisabled: z.boolean().optional(),
+    password: z.string().min(12).max(1024).optional(),
+  })
   .strict();
 
-export const TokenCreateBody = z.object({ name: z.string().trim().min(1).max(100), role: z.enum(ROLES) }).strict();
+export const TokenCreateBody = z
+  .object({ name: z.string().trim().min(1).max(100), role: z.enum(ROLES) })
+  .strict();
 
-export const userRoutes = (services: Services): FastifyPluginAsyncZod =>
+export const userRoutes =
+  (services: Services): FastifyPluginAsyncZod =>
   async (app) => {
     app.get("/users", { config: { access: "admin" }, schema: { tags: ["users"] } }, async () => ({
       items: await services.auth.listUsers(),
@@ -27,27 +39,41 @@ export const userRoutes = (services: Services): FastifyPluginAsyncZod =>
     app.post(
       "/users",
       { config: { access: "admin" }, schema: { tags: ["users"], body: UserCreateBody } },
-      async (request, reply) => reply.status(201).send(await services.auth.createUser(requireAuth(request).actor, request.body)),
+      async (request, reply) =>
+        reply.status(201).send(await services.auth.createUser(requireAuth(request).actor, request.body)),
     );
     app.patch(
       "/users/:id",
       {
         config: { access: "admin" },
-        schema: { tags: ["users"], summary: "Change role, disable, or set a password (ends the user's sessions)", params: IdParams, body: UserPatchBody },
+        schema: {
+          tags: ["users"],
+          summary: "Change role, disable, or set a password (ends the user's sessions)",
+          params: IdParams,
+          body: UserPatchBody,
+        },
       },
-      async (request) => services.auth.updateUser(requireAuth(request).actor, request.params.id, request.body),
+      async (request) =>
+        services.auth.updateUser(requireAuth(request).actor, request.params.id, request.body),
     );
     app.get("/tokens", { config: { access: "admin" }, schema: { tags: ["users"] } }, async () => ({
       items: await services.auth.listTokens(),
     }));
     app.post(
       "/tokens",
-      { config: { access: "admin" }, schema: { tags: ["users"], summary: "Create an API token (shown once)", body: TokenCreateBody } },
-      async (request, reply) => reply.status(201).send(await services.auth.createToken(requireAuth(request).actor, request.body)),
+      {
+        config: { access: "admin" },
+        schema: { tags: ["users"], summary: "Create an API token (shown once)", body: TokenCreateBody },
+      },
+      async (request, reply) =>
+        reply.status(201).send(await services.auth.createToken(requireAuth(request).actor, request.body)),
     );
     app.delete(
       "/tokens/:id",
-      { config: { access: "admin" }, schema: { tags: ["users"], summary: "Revoke an API token", params: IdParams } },
+      {
+        config: { access: "admin" },
+        schema: { tags: ["users"], summary: "Revoke an API token", params: IdParams },
+      },
       async (request, reply) => {
         await services.auth.revokeToken(requireAuth(request).actor, request.params.id);
         return reply.status(204).send();

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Actor } from "../domain/actor.ts";
 import type { AuditRepository, NewAuditEvent } from "../db/audit.repository.ts";
+import type { Actor } from "../domain/actor.ts";
 
 /**
  * One user-visible step (one request, one transaction): every change inside it is recorded under
@@ -15,7 +15,14 @@ export class AuditStep {
     readonly at: Date,
   ) {}
 
-  record(event: { action: string; entityType: string; entityId: string; summary: string; before: unknown; after: unknown }) {
+  record(event: {
+    action: string;
+    entityType: string;
+    entityId: string;
+    summary: string;
+    before: unknown;
+    after: unknown;
+  }) {
     this.events.push({ ...event, stepId: this.id, at: this.at, actor: this.actor.label });
   }
 

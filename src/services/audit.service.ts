@@ -1,11 +1,17 @@
 import type { AppContext } from "../context.ts";
+import { type Repositories, repositories } from "../db/repositories.ts";
+import type { AuditEventRow } from "../db/schema.ts";
 import type { Actor } from "../domain/actor.ts";
 import { decodeCursor } from "../domain/cursor.ts";
 import { AppError, notFound } from "../domain/errors.ts";
-import type { AuditEventRow } from "../db/schema.ts";
-import { repositories, type Repositories } from "../db/repositories.ts";
 import { AuditStep } from "./audit-step.ts";
-import { applyExclusion, applyIgnore, applyMapping, lockModuleOrganization, requireMappableTarget } from "./mapping-rules.ts";
+import {
+  applyExclusion,
+  applyIgnore,
+  applyMapping,
+  lockModuleOrganization,
+  requireMappableTarget,
+} from "./mapping-rules.ts";
 
 export function toAuditView(row: AuditEventRow) {
   return {
@@ -33,7 +39,11 @@ export class AuditService {
     filter: { entityType?: string | undefined; entityId?: string | undefined; stepId?: string | undefined },
     page: { limit: number; cursor?: string | undefined },
   ) {
-    const { rows, nextCursor } = await repositories(this.ctx.db).audit.list(filter, page.limit, decodeCursor(page.cursor));
+    const { rows, nextCursor } = await repositories(this.ctx.db).audit.list(
+      filter,
+      page.limit,
+      decodeCursor(page.cursor),
+    );
     return { items: rows.map(toAuditView), nextCursor };
   }
 
@@ -46,9 +56,11 @@ export class AuditService {
       const repos = repositories(tx);
       const events = await repos.audit.stepEvents(stepId);
       if (events.length === 0) throw notFound("step", stepId, "stepId");
-      if (events.some((e) => e.undone_by_step)) throw new AppError("conflict", "this step was undone already");
+      if (events.some((e) => e.undone_by_step))
+        throw new AppError("conflict", "this step was undone already");
       const notUndoable = events.find((e) => !UNDOABLE.has(e.entity_type));
-      if (notUndoable) throw new AppError("not_undoable", `a ${notUndoable.entity_type} change cannot be undone here`);
+      if (notUndoable)
+        throw new AppError("not_undoable", `a ${notUndoable.entity_type} change cannot be undone here`);
       const step = new AuditStep(actor, this.ctx.clock.now());
       for (const event of [...events].reverse()) {
         const current = await currentState(repos, event);

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import type { AppContext } from "../context.ts";
+import { repositories } from "../db/repositories.ts";
 import type { Actor } from "../domain/actor.ts";
 import { AppError, invalidValue, notFound } from "../domain/errors.ts";
 import type { Role } from "../domain/role.ts";
-import { repositories } from "../db/repositories.ts";
 import { AuditStep } from "./audit-step.ts";
 import { LoginLimiter } from "./login-limiter.ts";
 
@@ -63,7 +63,10 @@ export class AuthService {
     const now = this.ctx.clock.now().getTime();
     const accountKey = `account:${username.toLowerCase()}`;
     const addressKey = `address:${ip}`;
-    const wait = Math.max(this.accountLimiter.retryAfterMs(accountKey, now), this.addressLimiter.retryAfterMs(addressKey, now));
+    const wait = Math.max(
+      this.accountLimiter.retryAfterMs(accountKey, now),
+      this.addressLimiter.retryAfterMs(addressKey, now),
+    );
     if (wait > 0) {
       throw new AppError("rate_limited", "too many failed sign-ins; try again later", {
         details: { retryAfterSeconds: Math.ceil(wait / 1000) },
@@ -81,7 +84,13 @@ export class AuthService {
     this.accountLimiter.succeed(accountKey);
     const sessionToken = randomToken();
     const csrfToken = randomToken();
-    await repos.users.insertSession({ idHash: sha256(sessionToken), userId: user.id, csrfToken, at: new Date(now), ip });
+    await repos.users.insertSession({
+      idHash: sha256(sessionToken),
+      userId: user.id,
+      csrfToken,
+      at: new Date(now),
+      ip,
+    });
     return {
       sessionToken,
       csrfToken,
@@ -91,7 +100,9 @@ export class AuthService {
   }
 
   /** The session's user, or null when the session is unknown, expired (idle or absolute) or its user disabled. */
-  async authenticateSession(sessionToken: string): Promise<{ user: AuthenticatedUser; csrfToken: string } | null> {
+  async authenticateSession(
+    sessionToken: string,
+  ): Promise<{ user: AuthenticatedUser; csrfToken: string } | null> {
     const repos = repositories(this.ctx.db);
     const idHash = sha256(sessionToken);
     const session = await repos.users.findSession(idHash);
@@ -99,7 +110,11 @@ export class AuthService {
     const now = this.ctx.clock.now();
     const idleFor = now.getTime() - new Date(session.last_seen_at).getTime();
     const age = now.getTime() - new Date(session.created_at).getTime();
-    if (session.is_disabled || idleFor > this.ctx.config.sessionIdleMs || age > this.ctx.config.sessionAbsoluteMs) {
+    if (
+      session.is_disabled ||
+      idleFor > this.ctx.config.sessionIdleMs ||
+      age > this.ctx.config.sessionAbsoluteMs
+    ) {
       await repos.users.deleteSession(idHash);
       return null;
     }
@@ -157,7 +172,11 @@ export class AuthService {
   }
 
   /** Disabling a user or changing their password ends their sessions at once. */
-  async updateUser(actor: Actor, id: string, patch: { role?: Role | undefined; isDisabled?: boolean | undefined; password?: string | undefined }) {
+  async updateUser(
+    actor: Actor,
+    id: string,
+    patch: { role?: Role | undefined; isDisabled?: boolean | undefined; password?: string | undefined },
+  ) {
     if (patch.password !== undefined) this.validatePassword(patch.password);
     return this.ctx.db.transaction().execute(async (tx) => {
       const repos = repositories(tx);
@@ -179,7 +198,11 @@ export class AuthService {
         entityId: id,
         summary: `user ${before.username} changed`,
         before: { role: before.role, isDisabled: before.is_disabled },
-        after: { role: after!.role, isDisabled: after!.is_disabled, passwordChanged: patch.password !== undefined },
+        after: {
+          role: after!.role,
+          isDisabled: after!.is_disabled,
+          passwordChanged: patch.password !== undefined,
+        },
       });
       await step.flush(repos.audit);
       return toUserView(after!);
@@ -191,7 +214,12 @@ export class AuthService {
     const token = `${TOKEN_PREFIX}${randomToken()}`;
     const repos = repositories(this.ctx.db);
     const step = new AuditStep(actor, this.ctx.clock.now());
-    const row = await repos.users.insertToken({ ...input, tokenHash: sha256(token), createdBy: actor.label, at: step.at });
+    const row = await repos.users.insertToken({
+      ...input,
+      tokenHash: sha256(token),
+      createdBy: actor.label,
+      at: step.at,
+    });
     step.record({
       action: "token.created",
       entityType: "token",
@@ -220,12 +248,25 @@ export class AuthService {
     const repos = repositories(this.ctx.db);
     const step = new AuditStep(actor, this.ctx.clock.now());
     if (!(await repos.users.revokeToken(id, step.at))) throw notFound("token", id, "id");
-    step.record({ action: "token.revoked", entityType: "token", entityId: id, summary: "API token revoked", before: null, after: null });
+    step.record({
+      action: "token.revoked",
+      entityType: "token",
+      entityId: id,
+      summary: "API token revoked",
+      before: null,
+      after: null,
+    });
     await step.flush(repos.audit);
   }
 }
 
-function toUserView(row: { id: string; username: string; role: Role; is_disabled: boolean; created_at: Date }) {
+function toUserView(row: {
+  id: string;
+  username: string;
+  role: Role;
+  is_disabled: boolean;
+  created_at: Date;
+}) {
   return {
     id: row.id,
     username: row.username,

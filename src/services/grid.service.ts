@@ -1,7 +1,7 @@
 import type { AppContext } from "../context.ts";
-import { decodeCursor } from "../domain/cursor.ts";
-import { GridRepository, type GridFilter } from "../db/grid.repository.ts";
+import { type GridFilter, GridRepository } from "../db/grid.repository.ts";
 import { repositories } from "../db/repositories.ts";
+import { decodeCursor } from "../domain/cursor.ts";
 import { readPairs } from "./mapping.service.ts";
 import { toOrganizationView } from "./organization.service.ts";
 import type { SettingsService } from "./settings.service.ts";
@@ -39,7 +39,10 @@ export class GridService {
         cells: Object.fromEntries(
           order.map((key) => {
             const cell = pair(row.id, key);
-            return [key, { state: cell.state, moduleOrganizations: cell.moduleOrganizations, version: cell.version }];
+            return [
+              key,
+              { state: cell.state, moduleOrganizations: cell.moduleOrganizations, version: cell.version },
+            ];
           }),
         ),
       })),

@@ -1,8 +1,8 @@
+import type { Repositories } from "../db/repositories.ts";
+import type { MappingSource, ModuleOrganizationRow, ModuleRow, OrganizationRow } from "../db/schema.ts";
 import { AppError, notFound } from "../domain/errors.ts";
 import { moduleState } from "../domain/module.ts";
 import { isMappableType } from "../domain/organization.ts";
-import type { Repositories } from "../db/repositories.ts";
-import type { MappingSource, ModuleOrganizationRow, ModuleRow, OrganizationRow } from "../db/schema.ts";
 import type { AuditStep } from "./audit-step.ts";
 
 /**
@@ -22,7 +22,10 @@ export async function requireMappableTarget(
     throw new AppError(
       "unmappable_target",
       `${organization.name} is a ${organization.type} organization and cannot be a mapping target`,
-      { field, details: { organizationId, organizationName: organization.name, organizationType: organization.type } },
+      {
+        field,
+        details: { organizationId, organizationName: organization.name, organizationType: organization.type },
+      },
     );
   }
   return organization;
@@ -35,21 +38,36 @@ export async function requireOrganization(repos: Repositories, id: string, field
 }
 
 /** Only `ready` modules take mappings (product rule 1). */
-export async function requireReadyModule(repos: Repositories, key: string, field = "moduleKey"): Promise<ModuleRow> {
+export async function requireReadyModule(
+  repos: Repositories,
+  key: string,
+  field = "moduleKey",
+): Promise<ModuleRow> {
   const module = await repos.modules.findByKey(key);
   if (!module) throw notFound("module", key, field);
-  const state = moduleState(module.billing_enabled, module.first_successful_sync_at ? new Date(module.first_successful_sync_at) : null);
+  const state = moduleState(
+    module.billing_enabled,
+    module.first_successful_sync_at ? new Date(module.first_successful_sync_at) : null,
+  );
   if (state !== "ready") {
-    throw new AppError("module_not_ready", `module ${module.name} is ${state.replaceAll("_", " ")}; its organizations cannot be mapped now`, {
-      field,
-      details: { moduleKey: key, state },
-    });
+    throw new AppError(
+      "module_not_ready",
+      `module ${module.name} is ${state.replaceAll("_", " ")}; its organizations cannot be mapped now`,
+      {
+        field,
+        details: { moduleKey: key, state },
+      },
+    );
   }
   return module;
 }
 
 /** Locks the module organization row for the transaction; 404 when unknown. */
-export async function lockModuleOrganization(repos: Repositories, id: string, field = "moduleOrganizationId") {
+export async function lockModuleOrganization(
+  repos: Repositories,
+  id: string,
+  field = "moduleOrganizationId",
+) {
   const [row] = await repos.moduleOrganizations.lockByIds([id]);
   if (!row) throw notFound("module organization", id, field);
   return row;
@@ -74,7 +92,9 @@ export async function applyMapping(
 ): Promise<{ movedFrom: MovedFrom | null; changed: boolean }> {
   const current = await repos.mappings.findMapping(moduleOrganization.id);
   if ((current?.organization_id ?? null) === (target?.id ?? null)) return { movedFrom: null, changed: false };
-  const before = current ? { organizationId: current.organization_id, organizationName: current.organization_name } : null;
+  const before = current
+    ? { organizationId: current.organization_id, organizationName: current.organization_name }
+    : null;
   if (target) {
     await repos.mappings.setMapping({
       moduleOrganizationId: moduleOrganization.id,

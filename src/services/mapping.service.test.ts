@@ -24,7 +24,10 @@ describe("mapping rules", () => {
     const mo = await buildModuleOrganization(t.ctx.db, module.key);
     for (const type of ["Dead", "Cancelation"] as const) {
       const org = await buildOrganization(t.ctx.db, { name: `Gone ${type} LLC`, type });
-      const error = await expectAppError(services().mapping.map(cliActor, mo.id, org.id), "unmappable_target");
+      const error = await expectAppError(
+        services().mapping.map(cliActor, mo.id, org.id),
+        "unmappable_target",
+      );
       expect(error.status).toBe(422);
       expect(error.message).toContain(`Gone ${type} LLC`);
       expect(error.message).toContain(type);
@@ -41,7 +44,11 @@ describe("mapping rules", () => {
     await buildOrganization(t.ctx.db, { psaId: "77", name: "Acme", type: "Dead" });
     const listed = await services().moduleOrganizations.list({ needsAttention: true }, { limit: 10 });
     expect(listed.items).toHaveLength(1);
-    expect(listed.items[0]?.mapping).toMatchObject({ organizationId: org.id, organizationType: "Dead", needsAttention: true });
+    expect(listed.items[0]?.mapping).toMatchObject({
+      organizationId: org.id,
+      organizationType: "Dead",
+      needsAttention: true,
+    });
   });
 
   it("rule 3: mapping an already mapped module organization moves it and says where it was", async () => {
@@ -62,12 +69,33 @@ describe("mapping rules", () => {
     const org = await buildOrganization(t.ctx.db);
     const first = await buildModuleOrganization(t.ctx.db, module.key, { name: "First" });
     const second = await buildModuleOrganization(t.ctx.db, module.key, { name: "Second" });
-    let result = await services().mapping.setCell(cliActor, { organizationId: org.id, moduleKey: module.key, moduleOrganizationId: first.id });
-    expect(result.cell).toMatchObject({ state: "mapped", moduleOrganizations: [{ id: first.id, name: "First" }] });
-    result = await services().mapping.setCell(cliActor, { organizationId: org.id, moduleKey: module.key, moduleOrganizationId: second.id });
+    let result = await services().mapping.setCell(cliActor, {
+      organizationId: org.id,
+      moduleKey: module.key,
+      moduleOrganizationId: first.id,
+    });
+    expect(result.cell).toMatchObject({
+      state: "mapped",
+      moduleOrganizations: [{ id: first.id, name: "First" }],
+    });
+    result = await services().mapping.setCell(cliActor, {
+      organizationId: org.id,
+      moduleKey: module.key,
+      moduleOrganizationId: second.id,
+    });
     expect(result.cell.moduleOrganizations).toEqual([{ id: second.id, name: "Second" }]);
-    expect(await t.ctx.db.selectFrom("mappings").where("module_organization_id", "=", first.id).selectAll().execute()).toHaveLength(0);
-    result = await services().mapping.setCell(cliActor, { organizationId: org.id, moduleKey: module.key, moduleOrganizationId: null });
+    expect(
+      await t.ctx.db
+        .selectFrom("mappings")
+        .where("module_organization_id", "=", first.id)
+        .selectAll()
+        .execute(),
+    ).toHaveLength(0);
+    result = await services().mapping.setCell(cliActor, {
+      organizationId: org.id,
+      moduleKey: module.key,
+      moduleOrganizationId: null,
+    });
     expect(result.cell.state).toBe("empty");
   });
 
@@ -81,7 +109,11 @@ describe("mapping rules", () => {
     expect(grid.items[0]?.cells[module.key]?.state).toBe("multiple");
     expect(grid.items[0]?.cells[module.key]?.moduleOrganizations).toHaveLength(2);
     await expectAppError(
-      services().mapping.setCell(cliActor, { organizationId: org.id, moduleKey: module.key, moduleOrganizationId: null }),
+      services().mapping.setCell(cliActor, {
+        organizationId: org.id,
+        moduleKey: module.key,
+        moduleOrganizationId: null,
+      }),
       "cell_has_multiple",
     );
   });
@@ -144,7 +176,12 @@ describe("mapping rules", () => {
     const module = await buildModule(t.ctx.db);
     const org = await buildOrganization(t.ctx.db);
     const mo = await buildModuleOrganization(t.ctx.db, module.key);
-    await services().mapping.setCell(cliActor, { organizationId: org.id, moduleKey: module.key, moduleOrganizationId: null, ignore: true });
+    await services().mapping.setCell(cliActor, {
+      organizationId: org.id,
+      moduleKey: module.key,
+      moduleOrganizationId: null,
+      ignore: true,
+    });
     let grid = await services().grid.page(null, {}, { limit: 10 });
     expect(grid.items[0]?.cells[module.key]?.state).toBe("ignored");
     await services().mapping.map(cliActor, mo.id, org.id);
@@ -164,11 +201,20 @@ describe("mapping rules", () => {
     const excluded = await buildModuleOrganization(t.ctx.db, module.key);
     await buildModuleOrganization(t.ctx.db, module.key);
     let lists = await services().modules.worklists({ allTypes: false });
-    expect(lists.modules).toEqual([expect.objectContaining({ moduleKey: "m", unmappedModuleOrganizations: 3, organizationsWithoutMapping: 2 })]);
+    expect(lists.modules).toEqual([
+      expect.objectContaining({
+        moduleKey: "m",
+        unmappedModuleOrganizations: 3,
+        organizationsWithoutMapping: 2,
+      }),
+    ]);
     await services().mapping.map(cliActor, mapped.id, customer.id);
     await services().mapping.setExcluded(cliActor, excluded.id, true);
     lists = await services().modules.worklists({ allTypes: false });
-    expect(lists.modules[0]).toMatchObject({ unmappedModuleOrganizations: 1, organizationsWithoutMapping: 1 });
+    expect(lists.modules[0]).toMatchObject({
+      unmappedModuleOrganizations: 1,
+      organizationsWithoutMapping: 1,
+    });
     lists = await services().modules.worklists({ allTypes: true });
     expect(lists.modules[0]).toMatchObject({ organizationsWithoutMapping: 3 });
   });
@@ -180,7 +226,10 @@ describe("mapping rules", () => {
     const b = await buildOrganization(t.ctx.db);
     const first = await services().mapping.map(cliActor, mo.id, a.id, { version: mo.version });
     expect(first.version).toBe(mo.version + 1);
-    const error = await expectAppError(services().mapping.map(cliActor, mo.id, b.id, { version: mo.version }), "version_conflict");
+    const error = await expectAppError(
+      services().mapping.map(cliActor, mo.id, b.id, { version: mo.version }),
+      "version_conflict",
+    );
     expect(error.status).toBe(409);
     const mapping = await t.ctx.db.selectFrom("mappings").selectAll().executeTakeFirstOrThrow();
     expect(mapping.organization_id).toBe(a.id);
@@ -210,7 +259,12 @@ describe("mapping rules", () => {
     await services().mapping.map(cliActor, mo.id, b.id);
     const history = await services().audit.list({}, { limit: 10 });
     expect(history.items.map((e) => [e.action, e.actor, e.before, e.after])).toEqual([
-      ["mapping.moved", "cli", { organizationId: a.id, organizationName: "A" }, { organizationId: b.id, organizationName: "B" }],
+      [
+        "mapping.moved",
+        "cli",
+        { organizationId: a.id, organizationName: "A" },
+        { organizationId: b.id, organizationName: "B" },
+      ],
       ["mapping.created", "cli", null, { organizationId: a.id, organizationName: "A" }],
     ]);
     const [moveStep, createStep] = history.items;

@@ -1,9 +1,9 @@
 import type { AppContext } from "../context.ts";
+import { type Repositories, repositories } from "../db/repositories.ts";
+import type { MappingSource } from "../db/schema.ts";
 import type { Actor } from "../domain/actor.ts";
 import { AppError, invalidValue, notFound, versionConflict } from "../domain/errors.ts";
 import { type CellState, cellState, pairVersion } from "../domain/mapping.ts";
-import { repositories, type Repositories } from "../db/repositories.ts";
-import type { MappingSource } from "../db/schema.ts";
 import { AuditStep } from "./audit-step.ts";
 import {
   applyExclusion,
@@ -67,7 +67,10 @@ export async function readPairs(repos: Repositories, organizationIds: string[], 
 export class MappingService {
   constructor(private readonly ctx: AppContext) {}
 
-  private async inStep<T>(actor: Actor, work: (repos: Repositories, step: AuditStep) => Promise<T>): Promise<T> {
+  private async inStep<T>(
+    actor: Actor,
+    work: (repos: Repositories, step: AuditStep) => Promise<T>,
+  ): Promise<T> {
     return this.ctx.db.transaction().execute(async (tx) => {
       const repos = repositories(tx);
       const step = new AuditStep(actor, this.ctx.clock.now());
@@ -83,7 +86,13 @@ export class MappingService {
     moduleOrganizationId: string,
     organizationId: string,
     options: { version?: number | undefined; source?: MappingSource } = {},
-  ): Promise<{ moduleOrganizationId: string; organizationId: string; organizationName: string; version: number; movedFrom: MovedFrom | null }> {
+  ): Promise<{
+    moduleOrganizationId: string;
+    organizationId: string;
+    organizationName: string;
+    version: number;
+    movedFrom: MovedFrom | null;
+  }> {
     return this.inStep(actor, async (repos, step) => {
       const moduleOrganization = await lockModuleOrganization(repos, moduleOrganizationId);
       if (options.version !== undefined && options.version !== moduleOrganization.version) {
@@ -94,7 +103,13 @@ export class MappingService {
       }
       await requireReadyModule(repos, moduleOrganization.module_key);
       const target = await requireMappableTarget(repos, organizationId);
-      const { movedFrom, changed } = await applyMapping(repos, step, moduleOrganization, target, options.source ?? "user");
+      const { movedFrom, changed } = await applyMapping(
+        repos,
+        step,
+        moduleOrganization,
+        target,
+        options.source ?? "user",
+      );
       return {
         moduleOrganizationId,
         organizationId: target.id,
@@ -122,12 +137,21 @@ export class MappingService {
       const moduleOrganization = await lockModuleOrganization(repos, moduleOrganizationId);
       await requireReadyModule(repos, moduleOrganization.module_key);
       const changed = await applyExclusion(repos, step, moduleOrganization, excluded);
-      return { moduleOrganizationId, isExcluded: excluded, version: moduleOrganization.version + (changed ? 1 : 0) };
+      return {
+        moduleOrganizationId,
+        isExcluded: excluded,
+        version: moduleOrganization.version + (changed ? 1 : 0),
+      };
     });
   }
 
   /** Maps many module organizations to one target in one step (tab 2's "Map selected to ..."). */
-  async bulkMap(actor: Actor, moduleOrganizationIds: string[], organizationId: string, source: MappingSource = "bulk") {
+  async bulkMap(
+    actor: Actor,
+    moduleOrganizationIds: string[],
+    organizationId: string,
+    source: MappingSource = "bulk",
+  ) {
     return this.inStep(actor, async (repos, step) => {
       const target = await requireMappableTarget(repos, organizationId);
       const unique = [...new Set(moduleOrganizationIds)];
@@ -135,7 +159,8 @@ export class MappingService {
       const found = new Set(rows.map((r) => r.id));
       const unknown = unique.find((id) => !found.has(id));
       if (unknown) throw notFound("module organization", unknown, "moduleOrganizationIds");
-      for (const key of new Set(rows.map((r) => r.module_key))) await requireReadyModule(repos, key, "moduleOrganizationIds");
+      for (const key of new Set(rows.map((r) => r.module_key)))
+        await requireReadyModule(repos, key, "moduleOrganizationIds");
       let applied = 0;
       let moved = 0;
       for (const row of rows) {
@@ -153,7 +178,13 @@ export class MappingService {
    */
   async setCell(
     actor: Actor,
-    input: { organizationId: string; moduleKey: string; moduleOrganizationId: string | null; ignore?: boolean | undefined; version?: string | undefined },
+    input: {
+      organizationId: string;
+      moduleKey: string;
+      moduleOrganizationId: string | null;
+      ignore?: boolean | undefined;
+      version?: string | undefined;
+    },
   ): Promise<{ cell: PairState; movedFrom: MovedFrom | null }> {
     return this.inStep(actor, async (repos, step) => {
       const module = await requireReadyModule(repos, input.moduleKey);
@@ -172,10 +203,14 @@ export class MappingService {
       let movedFrom: MovedFrom | null = null;
       const held = before.moduleOrganizations[0];
       if (input.moduleOrganizationId !== null) {
-        if (input.ignore) throw invalidValue("ignore", "a cell cannot both hold a module organization and be ignored");
+        if (input.ignore)
+          throw invalidValue("ignore", "a cell cannot both hold a module organization and be ignored");
         const chosen = await lockModuleOrganization(repos, input.moduleOrganizationId);
         if (chosen.module_key !== module.key) {
-          throw invalidValue("moduleOrganizationId", `module organization ${chosen.name} belongs to ${chosen.module_key}, not ${module.key}`);
+          throw invalidValue(
+            "moduleOrganizationId",
+            `module organization ${chosen.name} belongs to ${chosen.module_key}, not ${module.key}`,
+          );
         }
         if (held && held.id !== chosen.id) {
           await applyMapping(repos, step, await lockModuleOrganization(repos, held.id), null, "grid");
@@ -223,37 +258,72 @@ export class MappingService {
   async putOrganizationMappings(
     actor: Actor,
     organizationId: string,
-    lines: { moduleKey: string; moduleOrganizationId: string | null; ignore: boolean; version?: string | undefined }[],
+    lines: {
+      moduleKey: string;
+      moduleOrganizationId: string | null;
+      ignore: boolean;
+      version?: string | undefined;
+    }[],
   ) {
     return this.inStep(actor, async (repos, step) => {
       const organization = await requireMappableTarget(repos, organizationId, "id");
       const seen = new Set<string>();
       for (const [index, line] of lines.entries()) {
         const field = `modules.${index}`;
-        if (seen.has(line.moduleKey)) throw invalidValue(`${field}.moduleKey`, `module ${line.moduleKey} appears twice`);
+        if (seen.has(line.moduleKey))
+          throw invalidValue(`${field}.moduleKey`, `module ${line.moduleKey} appears twice`);
         seen.add(line.moduleKey);
         const module = await requireReadyModule(repos, line.moduleKey, `${field}.moduleKey`);
         const before = (await readPairs(repos, [organization.id], [module.key]))(organization.id, module.key);
         if (line.version !== undefined && line.version !== before.version) {
-          throw versionConflict(`${module.name} was changed by someone else; reload and try again`, { field: `${field}.version` });
+          throw versionConflict(`${module.name} was changed by someone else; reload and try again`, {
+            field: `${field}.version`,
+          });
         }
         const [selected, ...extra] = before.moduleOrganizations;
         if (line.ignore && line.moduleOrganizationId !== null) {
-          throw invalidValue(`${field}.ignore`, "a line cannot both choose a module organization and ignore the module");
+          throw invalidValue(
+            `${field}.ignore`,
+            "a line cannot both choose a module organization and ignore the module",
+          );
         }
         if (line.ignore && extra.length > 0) {
-          throw invalidValue(`${field}.ignore`, `${before.moduleOrganizations.length} module organizations are mapped here in ${module.name}; unmap them before ignoring`);
+          throw invalidValue(
+            `${field}.ignore`,
+            `${before.moduleOrganizations.length} module organizations are mapped here in ${module.name}; unmap them before ignoring`,
+          );
         }
         if (line.moduleOrganizationId !== null) {
           if (before.moduleOrganizations.some((m) => m.id === line.moduleOrganizationId)) continue;
-          const chosen = await lockModuleOrganization(repos, line.moduleOrganizationId, `${field}.moduleOrganizationId`);
+          const chosen = await lockModuleOrganization(
+            repos,
+            line.moduleOrganizationId,
+            `${field}.moduleOrganizationId`,
+          );
           if (chosen.module_key !== module.key) {
-            throw invalidValue(`${field}.moduleOrganizationId`, `module organization ${chosen.name} belongs to ${chosen.module_key}, not ${module.key}`);
+            throw invalidValue(
+              `${field}.moduleOrganizationId`,
+              `module organization ${chosen.name} belongs to ${chosen.module_key}, not ${module.key}`,
+            );
           }
-          if (selected) await applyMapping(repos, step, await lockModuleOrganization(repos, selected.id), null, "organization_page");
+          if (selected)
+            await applyMapping(
+              repos,
+              step,
+              await lockModuleOrganization(repos, selected.id),
+              null,
+              "organization_page",
+            );
           await applyMapping(repos, step, chosen, organization, "organization_page");
         } else {
-          if (selected) await applyMapping(repos, step, await lockModuleOrganization(repos, selected.id), null, "organization_page");
+          if (selected)
+            await applyMapping(
+              repos,
+              step,
+              await lockModuleOrganization(repos, selected.id),
+              null,
+              "organization_page",
+            );
           await applyIgnore(repos, step, organization, module.key, line.ignore);
         }
       }

@@ -1,13 +1,13 @@
 import type { AppContext } from "../context.ts";
-import { decodeCursor } from "../domain/cursor.ts";
-import { notFound } from "../domain/errors.ts";
-import { mappingNeedsAttention } from "../domain/mapping.ts";
-import type { OrganizationType } from "../domain/organization.ts";
 import type {
   ModuleOrganizationListRow,
   ModuleOrganizationStatusFilter,
 } from "../db/module-organization.repository.ts";
 import { repositories } from "../db/repositories.ts";
+import { decodeCursor } from "../domain/cursor.ts";
+import { notFound } from "../domain/errors.ts";
+import { mappingNeedsAttention } from "../domain/mapping.ts";
+import type { OrganizationType } from "../domain/organization.ts";
 
 export interface ModuleOrganizationView {
   id: string;

@@ -1,9 +1,9 @@
 import type { AppContext } from "../context.ts";
+import { repositories } from "../db/repositories.ts";
+import type { ModuleRow } from "../db/schema.ts";
 import type { Actor } from "../domain/actor.ts";
 import { AppError, notFound } from "../domain/errors.ts";
 import { moduleState } from "../domain/module.ts";
-import { repositories } from "../db/repositories.ts";
-import type { ModuleRow } from "../db/schema.ts";
 import { AuditStep } from "./audit-step.ts";
 
 export interface ModuleView {
@@ -14,14 +14,24 @@ export interface ModuleView {
   firstSuccessfulSyncAt: string | null;
   schedule: string;
   connector: { kind: string; settings: Record<string, unknown>; hasSecrets: boolean } | null;
-  lastSync: { id: string; outcome: string; trigger: string; startedAt: string; finishedAt: string | null; error: string | null } | null;
+  lastSync: {
+    id: string;
+    outcome: string;
+    trigger: string;
+    startedAt: string;
+    finishedAt: string | null;
+    error: string | null;
+  } | null;
   counts: { moduleOrganizations: number; mapped: number; unmapped: number; excluded: number };
 }
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
 export function stateOf(module: Pick<ModuleRow, "billing_enabled" | "first_successful_sync_at">) {
-  return moduleState(module.billing_enabled, module.first_successful_sync_at ? new Date(module.first_successful_sync_at) : null);
+  return moduleState(
+    module.billing_enabled,
+    module.first_successful_sync_at ? new Date(module.first_successful_sync_at) : null,
+  );
 }
 
 /** Modules: the integrated billing switch (rule 1) and what the admin page shows. */
@@ -54,7 +64,11 @@ export class ModuleService {
         firstSuccessfulSyncAt: iso(m.first_successful_sync_at),
         schedule: m.schedule,
         connector: m.connector_kind
-          ? { kind: m.connector_kind, settings: m.connector_settings, hasSecrets: m.connector_secrets !== null }
+          ? {
+              kind: m.connector_kind,
+              settings: m.connector_settings,
+              hasSecrets: m.connector_secrets !== null,
+            }
           : null,
         lastSync: run
           ? {
@@ -66,7 +80,12 @@ export class ModuleService {
               error: run.error,
             }
           : null,
-        counts: { moduleOrganizations: c.total, mapped: c.mapped, unmapped: c.unmapped, excluded: c.excluded },
+        counts: {
+          moduleOrganizations: c.total,
+          mapped: c.mapped,
+          unmapped: c.unmapped,
+          excluded: c.excluded,
+        },
       };
     });
   }

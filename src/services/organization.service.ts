@@ -1,10 +1,10 @@
 import type { AppContext } from "../context.ts";
-import { decodeCursor } from "../domain/cursor.ts";
-import { notFound } from "../domain/errors.ts";
-import { isMappableType, type OrganizationType } from "../domain/organization.ts";
 import type { OrganizationFilter } from "../db/organization.repository.ts";
 import { repositories } from "../db/repositories.ts";
 import type { OrganizationRow } from "../db/schema.ts";
+import { decodeCursor } from "../domain/cursor.ts";
+import { notFound } from "../domain/errors.ts";
+import { isMappableType, type OrganizationType } from "../domain/organization.ts";
 
 export interface OrganizationView {
   id: string;

@@ -1,8 +1,8 @@
 import type { AppContext } from "../context.ts";
+import { repositories } from "../db/repositories.ts";
 import type { Actor } from "../domain/actor.ts";
 import { invalidValue } from "../domain/errors.ts";
 import type { OrganizationTerm } from "../domain/term.ts";
-import { repositories } from "../db/repositories.ts";
 import { AuditStep } from "./audit-step.ts";
 
 /** True when the IANA time zone is known to this runtime ("Europe/Berlin", "UTC"). */
@@ -24,7 +24,10 @@ export class SettingsService {
     return { organizationTerm, timeZone };
   }
 
-  async update(actor: Actor, patch: { organizationTerm?: OrganizationTerm | undefined; timeZone?: string | undefined }) {
+  async update(
+    actor: Actor,
+    patch: { organizationTerm?: OrganizationTerm | undefined; timeZone?: string | undefined },
+  ) {
     if (patch.timeZone !== undefined && !isValidTimeZone(patch.timeZone)) {
       throw invalidValue("timeZone", `${patch.timeZone} is not a known IANA time zone`);
     }
@@ -62,7 +65,9 @@ export class SettingsService {
   async columnOrder(userId: string | null): Promise<string[]> {
     const repos = repositories(this.ctx.db);
     const ready = await repos.modules.readyKeys();
-    const saved = (userId ? await repos.settings.userColumnOrder(userId) : undefined) ?? (await repos.settings.get()).moduleColumnOrder;
+    const saved =
+      (userId ? await repos.settings.userColumnOrder(userId) : undefined) ??
+      (await repos.settings.get()).moduleColumnOrder;
     const readySet = new Set(ready);
     const ordered = saved.filter((k) => readySet.has(k));
     for (const key of ready) if (!ordered.includes(key)) ordered.push(key);
@@ -70,18 +75,27 @@ export class SettingsService {
   }
 
   /** Saves a user's order; it must place every ready module exactly once (columns cannot be hidden). */
-  async setColumnOrder(userId: string | null, order: string[], options: { asInstanceDefault?: boolean } = {}) {
+  async setColumnOrder(
+    userId: string | null,
+    order: string[],
+    options: { asInstanceDefault?: boolean } = {},
+  ) {
     const repos = repositories(this.ctx.db);
     const ready = await repos.modules.readyKeys();
     const all = new Set((await repos.modules.list()).map((m) => m.key));
-    if (new Set(order).size !== order.length) throw invalidValue("moduleColumnOrder", "a module appears twice");
+    if (new Set(order).size !== order.length)
+      throw invalidValue("moduleColumnOrder", "a module appears twice");
     const unknown = order.find((k) => !all.has(k));
     if (unknown) throw invalidValue("moduleColumnOrder", `unknown module ${unknown}`);
     const missing = ready.filter((k) => !order.includes(k));
     if (missing.length > 0) {
-      throw invalidValue("moduleColumnOrder", `a ready module's column cannot be hidden: ${missing.join(", ")} missing`, {
-        missing,
-      });
+      throw invalidValue(
+        "moduleColumnOrder",
+        `a ready module's column cannot be hidden: ${missing.join(", ")} missing`,
+        {
+          missing,
+        },
+      );
     }
     const at = this.ctx.clock.now();
     if (options.asInstanceDefault || !userId) await repos.settings.update({ moduleColumnOrder: order }, at);

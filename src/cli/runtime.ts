@@ -1,0 +1,18 @@
+import { loadConfig } from "../config.ts";
+import { type OpenedContext, openContext } from "../context.ts";
+import { createServices, type Services } from "../services/index.ts";
+
+/** Opens the context and services for one CLI command, and closes them after it. */
+export async function withRuntime<T>(
+  work: (ctx: OpenedContext, services: Services) => Promise<T>,
+): Promise<T> {
+  const ctx = await openContext(loadConfig());
+  try {
+    return await work(ctx, createServices(ctx));
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** Text for people goes to stderr so that stdout stays clean for data (tokens, CSV). */
+export const say = (line: string) => process.stderr.write(`${line}\n`);

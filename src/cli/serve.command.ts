@@ -1,0 +1,51 @@
+import type { FastifyInstance } from "fastify";
+import type { OpenedContext } from "../context.ts";
+import { buildApp } from "../http/app.ts";
+import type { Services } from "../services/index.ts";
+import { say } from "./runtime.ts";
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+}
+
+/** Prints the first admin's one-time password when the instance has no user yet. */
+export async function announceInitialAdmin(services: Services): Promise<void> {
+  const admin = await services.auth.ensureInitialAdmin();
+  if (admin) {
+    say("");
+    say("  First start: an admin user was created. This password is shown once:");
+    say(`    username: ${admin.username}`);
+    say(`    password: ${admin.password}`);
+    say("");
+  }
+}
+
+/** Starts the HTTP server and keeps it running until SIGINT/SIGTERM. */
+export async function serve(
+  ctx: OpenedContext,
+  services: Services,
+  options: ServeOptions,
+): Promise<FastifyInstance> {
+  await announceInitialAdmin(services);
+  const app = await buildApp(ctx, services, await serverExtensions(ctx, services));
+  const address = await app.listen({ port: options.port, host: options.host });
+  say(`orgmap is running at ${address.replace("127.0.0.1", "localhost")} (database: ${ctx.databaseKind})`);
+  return app;
+}
+
+/** Waits for a stop signal, then closes the server and the database. */
+export async function runUntilStopped(app: FastifyInstance, ctx: OpenedContext): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await app.close();
+  await ctx.close();
+}
+
+/** Hook for features that add routes (sync) without the core knowing them. */
+async function serverExtensions(_ctx: OpenedContext, _services: Services) {
+  return {};
+}
