@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { startItGlueServer } from "../../test/vendors/itglue.server.ts";
 import { ConnectorConfigError } from "./connector.ts";
 import {
@@ -31,6 +32,13 @@ describe("connector registry", () => {
       ["file", "module"],
     ]);
     expect(MODULE_CONNECTOR_KINDS).toEqual(["itglue", "datto-rmm", "datto-saas", "file"]);
+  });
+
+  it("publishes every schema as JSON Schema (the API documents them in OpenAPI)", () => {
+    for (const spec of CONNECTOR_KINDS) {
+      expect(() => z.toJSONSchema(spec.settings)).not.toThrow();
+      expect(() => z.toJSONSchema(spec.secrets)).not.toThrow();
+    }
   });
 
   it("fills in defaults when validating", () => {
@@ -83,7 +91,7 @@ describe("connector registry", () => {
     expect(configError(() => createPsaConnector("itglue" as never, {}, {})).field).toBe("kind");
   });
 
-  it("builds a working connector with injected dependencies", async () => {
+  it("builds a working connector (base URL with a trailing slash)", async () => {
     const server = await startItGlueServer({ count: 3 });
     try {
       const connector = createModuleConnector(

@@ -1,5 +1,6 @@
 import type { ConnectorDeps, FetchOptions, Page, PsaConnector, PsaOrganizationRecord } from "../connector.ts";
 import { startHttpSession } from "../http/http-client.ts";
+import { withoutTrailingSlash } from "../http/http-settings.schema.ts";
 import { SeenIds, toPage } from "../record-checks.ts";
 import { readCompanies, readCompanyTypes } from "./autotask.client.ts";
 import { buildCompanyTypeLookup, mapAutotaskCompany } from "./autotask.mapper.ts";
@@ -10,10 +11,11 @@ import type { AutotaskSecrets, AutotaskSettings } from "./autotask.settings.ts";
  * pages of 500. A 10,000-company database costs 21 requests of the shared hourly budget.
  */
 export function createAutotaskConnector(
-  settings: AutotaskSettings,
+  rawSettings: AutotaskSettings,
   secrets: AutotaskSecrets,
   deps: ConnectorDeps = {},
 ): PsaConnector {
+  const settings = withoutTrailingSlash(rawSettings);
   return {
     kind: "autotask",
     async *fetchAll(options: FetchOptions = {}): AsyncGenerator<Page<PsaOrganizationRecord>> {

@@ -6,6 +6,7 @@ import type {
   Page,
 } from "../connector.ts";
 import { startHttpSession } from "../http/http-client.ts";
+import { withoutTrailingSlash } from "../http/http-settings.schema.ts";
 import { SeenIds, toPage } from "../record-checks.ts";
 import { DattoRmmClient } from "./datto-rmm.client.ts";
 import { mapDattoRmmSite } from "./datto-rmm.mapper.ts";
@@ -13,10 +14,11 @@ import type { DattoRmmSecrets, DattoRmmSettings } from "./datto-rmm.settings.ts"
 
 /** The Datto RMM connector: account sites, 250 per request, "Deleted Devices" skipped. */
 export function createDattoRmmConnector(
-  settings: DattoRmmSettings,
+  rawSettings: DattoRmmSettings,
   secrets: DattoRmmSecrets,
   deps: ConnectorDeps = {},
 ): ModuleConnector {
+  const settings = withoutTrailingSlash(rawSettings);
   const client = new DattoRmmClient(settings, secrets, deps);
   return {
     kind: "datto-rmm",

@@ -6,6 +6,7 @@ import type {
   Page,
 } from "../connector.ts";
 import { startHttpSession } from "../http/http-client.ts";
+import { withoutTrailingSlash } from "../http/http-settings.schema.ts";
 import { SeenIds, toPage } from "../record-checks.ts";
 import { readSaasDomains } from "./datto-saas.client.ts";
 import { mapDattoSaasRow } from "./datto-saas.mapper.ts";
@@ -16,10 +17,11 @@ const ROWS_PER_PAGE = 1_000;
 
 /** The Datto SaaS Protection connector: customers, with their domains as sub-organizations. */
 export function createDattoSaasConnector(
-  settings: DattoSaasSettings,
+  rawSettings: DattoSaasSettings,
   secrets: DattoSaasSecrets,
   deps: ConnectorDeps = {},
 ): ModuleConnector {
+  const settings = withoutTrailingSlash(rawSettings);
   return {
     kind: "datto-saas",
     async *fetchAll(options: FetchOptions = {}): AsyncGenerator<Page<ModuleOrganizationRecord>> {

@@ -1,9 +1,15 @@
 import { z } from "zod";
 
-/** A base URL without a trailing slash; only http and https. */
-export const baseUrlSchema = z
-  .url({ protocol: /^https?$/, error: "must be an http or https URL" })
-  .transform((url) => url.replace(/\/+$/, ""));
+/**
+ * An http or https base URL. Not a transform (which JSON Schema cannot express, and the API
+ * publishes these schemas): connectors strip a trailing slash with `withoutTrailingSlash`.
+ */
+export const baseUrlSchema = z.url({ protocol: /^https?$/, error: "must be an http or https URL" });
+
+/** Settings with the base URL's trailing slashes removed, so paths can be appended with "/". */
+export function withoutTrailingSlash<T extends { baseUrl: string }>(settings: T): T {
+  return { ...settings, baseUrl: settings.baseUrl.replace(/\/+$/, "") };
+}
 
 /** Settings every HTTP connector shares: where to go and how long to wait. None of them is secret. */
 export const httpSettingsShape = {

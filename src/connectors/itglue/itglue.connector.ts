@@ -6,6 +6,7 @@ import type {
   Page,
 } from "../connector.ts";
 import { startHttpSession } from "../http/http-client.ts";
+import { withoutTrailingSlash } from "../http/http-settings.schema.ts";
 import { SeenIds, toPage } from "../record-checks.ts";
 import { readItGlueOrganizations } from "./itglue.client.ts";
 import { mapItGlueOrganization } from "./itglue.mapper.ts";
@@ -13,10 +14,11 @@ import type { ItGlueSecrets, ItGlueSettings } from "./itglue.settings.ts";
 
 /** The IT Glue connector: organizations, 1000 per request. Settings must already be validated. */
 export function createItGlueConnector(
-  settings: ItGlueSettings,
+  rawSettings: ItGlueSettings,
   secrets: ItGlueSecrets,
   deps: ConnectorDeps = {},
 ): ModuleConnector {
+  const settings = withoutTrailingSlash(rawSettings);
   return {
     kind: "itglue",
     async *fetchAll(options: FetchOptions = {}): AsyncGenerator<Page<ModuleOrganizationRecord>> {
