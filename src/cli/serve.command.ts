@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
-import type { OpenedContext } from "../context.ts";
-import { buildApp } from "../http/app.ts";
+import type { AppContext, OpenedContext } from "../context.ts";
+import { type AppOptions, buildApp } from "../http/app.ts";
 import type { Services } from "../services/index.ts";
 import { say } from "./runtime.ts";
 
@@ -45,7 +45,10 @@ export async function runUntilStopped(app: FastifyInstance, ctx: OpenedContext):
   await ctx.close();
 }
 
-/** Hook for features that add routes (sync) without the core knowing them. */
-async function serverExtensions(_ctx: OpenedContext, _services: Services) {
+/**
+ * The app options every server gets: the routes and PATCH handlers of features (sync) that the
+ * core does not know. Tests build their app with the same options (no side effects here).
+ */
+export async function serverExtensions(_ctx: AppContext, _services: Services): Promise<AppOptions> {
   return {};
 }

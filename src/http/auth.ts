@@ -17,12 +17,22 @@ export interface RequestAuth {
   csrfToken: string | null;
 }
 
+export interface ApiRoute {
+  method: string;
+  url: string;
+  access: Access;
+}
+
 declare module "fastify" {
   interface FastifyContextConfig {
     access?: Access;
   }
   interface FastifyRequest {
     auth: RequestAuth | null;
+  }
+  interface FastifyInstance {
+    /** Every /api route with its access level, as registered (the authorization matrix test reads it). */
+    apiRoutes: ApiRoute[];
   }
 }
 
@@ -51,9 +61,14 @@ function sameSecret(a: string, b: string): boolean {
  */
 export function registerAuth(app: FastifyInstance, services: Services) {
   app.decorateRequest("auth", null);
+  const apiRoutes: ApiRoute[] = [];
+  app.decorate("apiRoutes", apiRoutes);
   app.addHook("onRoute", (route) => {
-    if (route.url.startsWith("/api/") && route.config?.access === undefined) {
-      throw new Error(`route ${route.method} ${route.url} does not declare its access level`);
+    if (!route.url.startsWith("/api/")) return;
+    const access = route.config?.access;
+    if (access === undefined) throw new Error(`route ${route.method} ${route.url} does not declare its access level`);
+    for (const method of [route.method].flat()) {
+      if (method !== "HEAD") apiRoutes.push({ method, url: route.url, access });
     }
   });
   app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
