@@ -74,29 +74,39 @@ export function softDice(
   target: readonly string[],
   weight: (token: string) => number,
 ): SoftDice {
-  const used = new Array<boolean>(target.length).fill(false);
+  // Bit masks of the words already paired (names have far fewer than 32 words; longer ones fall back to arrays).
+  const small = query.length <= 30 && target.length <= 30;
+  let usedMask = 0;
+  let matchedMask = 0;
+  const usedList: boolean[] = small ? [] : new Array<boolean>(target.length).fill(false);
+  const matchedList: boolean[] = small ? [] : new Array<boolean>(query.length).fill(false);
+  const isUsed = (k: number) => (small ? (usedMask & (1 << k)) !== 0 : usedList[k] === true);
   const pairs: TokenPair[] = [];
-  const matchedQuery = new Array<boolean>(query.length).fill(false);
-  for (let i = 0; i < query.length; i++) {
-    const q = query[i] as string;
-    const j = target.findIndex((t, k) => !used[k] && t === q);
-    if (j >= 0) {
-      used[j] = true;
-      matchedQuery[i] = true;
-      pairs.push({ query: q, target: q, similarity: 1, weight: weight(q) });
-    }
-  }
   let queryWeight = 0;
   for (let i = 0; i < query.length; i++) {
     const q = query[i] as string;
-    if (matchedQuery[i]) {
-      queryWeight += weight(q);
-      continue;
+    for (let k = 0; k < target.length; k++) {
+      if (target[k] !== q || isUsed(k)) continue;
+      if (small) {
+        usedMask |= 1 << k;
+        matchedMask |= 1 << i;
+      } else {
+        usedList[k] = true;
+        matchedList[i] = true;
+      }
+      const w = weight(q);
+      queryWeight += w;
+      pairs.push({ query: q, target: q, similarity: 1, weight: w });
+      break;
     }
+  }
+  for (let i = 0; i < query.length; i++) {
+    if (small ? (matchedMask & (1 << i)) !== 0 : matchedList[i] === true) continue;
+    const q = query[i] as string;
     let best = -1;
     let bestSim = 0;
     for (let k = 0; k < target.length; k++) {
-      if (used[k]) continue;
+      if (isUsed(k)) continue;
       const sim = tokenSimilarity(q, target[k] as string);
       if (sim > bestSim) {
         bestSim = sim;
@@ -104,7 +114,8 @@ export function softDice(
       }
     }
     if (best >= 0) {
-      used[best] = true;
+      if (small) usedMask |= 1 << best;
+      else usedList[best] = true;
       const t = target[best] as string;
       const w = weight(t);
       queryWeight += w;
