@@ -66,7 +66,8 @@ export function registerAuth(app: FastifyInstance, services: Services) {
   app.addHook("onRoute", (route) => {
     if (!route.url.startsWith("/api/")) return;
     const access = route.config?.access;
-    if (access === undefined) throw new Error(`route ${route.method} ${route.url} does not declare its access level`);
+    if (access === undefined)
+      throw new Error(`route ${route.method} ${route.url} does not declare its access level`);
     for (const method of [route.method].flat()) {
       if (method !== "HEAD") apiRoutes.push({ method, url: route.url, access });
     }

@@ -1,6 +1,6 @@
 import type { Db } from "../../src/db/database.ts";
-import type { OrganizationType } from "../../src/domain/organization.ts";
 import { repositories } from "../../src/db/repositories.ts";
+import type { OrganizationType } from "../../src/domain/organization.ts";
 
 /** Test data builders with sensible defaults; each writes through the repositories. */
 
@@ -9,7 +9,13 @@ const next = () => ++sequence;
 
 export async function buildOrganization(
   db: Db,
-  overrides: { name?: string; type?: OrganizationType; psaId?: string; isActive?: boolean; parentPsaId?: string | null } = {},
+  overrides: {
+    name?: string;
+    type?: OrganizationType;
+    psaId?: string;
+    isActive?: boolean;
+    parentPsaId?: string | null;
+  } = {},
 ) {
   const n = next();
   const repos = repositories(db);
@@ -33,7 +39,12 @@ export async function buildOrganization(
 /** A module; `ready` (billing on and synced once) unless said otherwise. */
 export async function buildModule(
   db: Db,
-  overrides: { key?: string; name?: string; state?: "disabled" | "awaiting_first_sync" | "ready"; createdAt?: Date } = {},
+  overrides: {
+    key?: string;
+    name?: string;
+    state?: "disabled" | "awaiting_first_sync" | "ready";
+    createdAt?: Date;
+  } = {},
 ) {
   const n = next();
   const key = overrides.key ?? `module-${n}`;
@@ -57,7 +68,12 @@ export async function buildModule(
 export async function buildModuleOrganization(
   db: Db,
   moduleKey: string,
-  overrides: { name?: string; externalId?: string; parentExternalId?: string | null; attributes?: Record<string, unknown> } = {},
+  overrides: {
+    name?: string;
+    externalId?: string;
+    parentExternalId?: string | null;
+    attributes?: Record<string, unknown>;
+  } = {},
 ) {
   const n = next();
   const repos = repositories(db);

@@ -1,10 +1,10 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll } from "vitest";
-import type { Role } from "../../src/domain/role.ts";
-import { buildApp, type AppOptions } from "../../src/http/app.ts";
-import { createServices, type Services } from "../../src/services/index.ts";
 import { cliActor } from "../../src/domain/actor.ts";
-import { useTestContext, type TestContext } from "./test-context.ts";
+import type { Role } from "../../src/domain/role.ts";
+import { type AppOptions, buildApp } from "../../src/http/app.ts";
+import { createServices, type Services } from "../../src/services/index.ts";
+import { type TestContext, useTestContext } from "./test-context.ts";
 
 export interface Caller {
   role: Role | "anonymous" | "token";
@@ -25,13 +25,16 @@ export interface TestApp {
 let userCounter = 0;
 
 /** One app per test file over the file's test database (emptied before each test). */
-export function useTestApp(options: AppOptions = {}): TestApp {
+export function useTestApp(
+  options: AppOptions | ((ctx: TestContext, services: Services) => Promise<AppOptions>) = {},
+): TestApp {
   const t = useTestContext();
   let app: FastifyInstance | undefined;
   let services: Services | undefined;
   beforeAll(async () => {
     services = createServices(t.ctx);
-    app = await buildApp(t.ctx, services, { logger: false, serveWeb: false, ...options });
+    const extra = typeof options === "function" ? await options(t.ctx, services) : options;
+    app = await buildApp(t.ctx, services, { logger: false, serveWeb: false, ...extra });
     await app.ready();
   });
   afterAll(async () => {
@@ -53,7 +56,11 @@ export function useTestApp(options: AppOptions = {}): TestApp {
       const username = `${role}-${++userCounter}`;
       const password = "correct horse battery staple";
       await self.services.auth.createUser(cliActor, { username, password, role });
-      const res = await self.app.inject({ method: "POST", url: "/api/v1/session", payload: { username, password } });
+      const res = await self.app.inject({
+        method: "POST",
+        url: "/api/v1/session",
+        payload: { username, password },
+      });
       if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
       const cookie = res.cookies.find((c) => c.name.endsWith("orgmap_session"));
       const { csrfToken } = res.json() as { csrfToken: string };
@@ -64,7 +71,10 @@ export function useTestApp(options: AppOptions = {}): TestApp {
       return { role: "token", headers: { authorization: `Bearer ${token}` } };
     },
     async request(caller, options) {
-      return self.app.inject({ ...options, headers: { ...(options.headers ?? {}), ...(caller?.headers ?? {}) } });
+      return self.app.inject({
+        ...options,
+        headers: { ...(options.headers ?? {}), ...(caller?.headers ?? {}) },
+      });
     },
   };
   return self;

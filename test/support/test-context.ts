@@ -80,7 +80,9 @@ export async function openTestContext(): Promise<TestContext> {
   const tables = await sql<{ tablename: string }>`
     select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely_%'
   `.execute(handle.db);
-  const toTruncate = tables.rows.map((r) => r.tablename).filter((t) => t !== "settings" && t !== "psa_connection");
+  const toTruncate = tables.rows
+    .map((r) => r.tablename)
+    .filter((t) => t !== "settings" && t !== "psa_connection");
   const clock = new TestClock();
   return {
     db: handle.db,

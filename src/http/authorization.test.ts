@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest";
+import { type Caller, useTestApp } from "../../test/support/test-app.ts";
+import { serverExtensions } from "../cli/serve.command.ts";
+import type { Access } from "./auth.ts";
+
+/**
+ * The authorization matrix: every registered API route must have a row here, and each row is
+ * checked for anonymous, viewer, editor, admin and API-token callers. A new route without a row
+ * fails this test.
+ */
+const MATRIX: Record<string, Access> = {
+  "GET /api/v1/health": "public",
+  "POST /api/v1/session": "public",
+  "GET /api/v1/session": "viewer",
+  "DELETE /api/v1/session": "viewer",
+  "GET /api/v1/settings": "viewer",
+  "PATCH /api/v1/settings": "admin",
+  "GET /api/v1/me/preferences": "viewer",
+  "PUT /api/v1/me/preferences": "viewer",
+  "PUT /api/v1/settings/module-column-order": "admin",
+  "GET /api/v1/organizations": "viewer",
+  "GET /api/v1/organizations/:id": "viewer",
+  "GET /api/v1/organizations/:id/module-mappings": "viewer",
+  "PUT /api/v1/organizations/:id/module-mappings": "editor",
+  "GET /api/v1/modules": "viewer",
+  "GET /api/v1/modules/:key": "viewer",
+  "POST /api/v1/modules": "admin",
+  "PATCH /api/v1/modules/:key": "admin",
+  "GET /api/v1/worklists": "viewer",
+  "GET /api/v1/module-organizations": "viewer",
+  "GET /api/v1/module-organizations/:id": "viewer",
+  "PUT /api/v1/module-organizations/:id/mapping": "editor",
+  "DELETE /api/v1/module-organizations/:id/mapping": "editor",
+  "PUT /api/v1/module-organizations/:id/exclusion": "editor",
+  "DELETE /api/v1/module-organizations/:id/exclusion": "editor",
+  "POST /api/v1/module-organizations/bulk-mapping": "editor",
+  "GET /api/v1/mapping-grid": "viewer",
+  "PUT /api/v1/mapping-grid/cell": "editor",
+  "GET /api/v1/audit-events": "viewer",
+  "POST /api/v1/audit-events/steps/:stepId/undo": "editor",
+  "GET /api/v1/users": "admin",
+  "POST /api/v1/users": "admin",
+  "PATCH /api/v1/users/:id": "admin",
+  "GET /api/v1/tokens": "admin",
+  "POST /api/v1/tokens": "admin",
+  "DELETE /api/v1/tokens/:id": "admin",
+  "GET /api/v1/openapi.json": "viewer",
+  // sync feature
+  "POST /api/v1/modules/:key/sync": "admin",
+  "GET /api/v1/sync-runs": "viewer",
+  "GET /api/v1/sync-runs/:id": "viewer",
+  "GET /api/v1/psa": "viewer",
+  "PATCH /api/v1/psa": "admin",
+  "POST /api/v1/psa/sync": "admin",
+  // suggestions feature
+  "GET /api/v1/suggestions": "viewer",
+  "POST /api/v1/suggestions/accept": "editor",
+  "POST /api/v1/suggestions/reject": "editor",
+};
+
+const RANK = { anonymous: -1, viewer: 0, editor: 1, admin: 2 } as const;
+const UNKNOWN_ID = "5f0c8c5e-0000-4000-8000-000000000000";
+
+describe("authorization matrix", () => {
+  const t = useTestApp(serverExtensions);
+
+  it("has a row, with the same access, for every registered route", () => {
+    const registered = t.app.apiRoutes.map((r) => `${r.method} ${r.url}`);
+    const missing = registered.filter((key) => !(key in MATRIX));
+    expect(missing, "routes without a row in the authorization matrix").toEqual([]);
+    for (const route of t.app.apiRoutes) {
+      expect(route.access, `${route.method} ${route.url}`).toBe(MATRIX[`${route.method} ${route.url}`]);
+    }
+  });
+
+  it("answers 401 to anonymous callers, 403 to roles too low, and lets the rest through (never 500)", async () => {
+    const callers: Record<string, Caller | null> = {
+      anonymous: null,
+      viewer: await t.loginAs("viewer"),
+      editor: await t.loginAs("editor"),
+      admin: await t.loginAs("admin"),
+      "viewer token": await t.tokenAs("viewer"),
+      "admin token": await t.tokenAs("admin"),
+    };
+    const roleOf = (name: string) =>
+      name.includes("admin")
+        ? "admin"
+        : name.includes("editor")
+          ? "editor"
+          : name.includes("viewer")
+            ? "viewer"
+            : "anonymous";
+    for (const route of t.app.apiRoutes) {
+      for (const [name, caller] of Object.entries(callers)) {
+        const fresh =
+          route.method === "DELETE" &&
+          route.url.endsWith("/session") &&
+          caller?.role !== "token" &&
+          caller !== null
+            ? await t.loginAs(caller.role as "viewer")
+            : caller;
+        const url = route.url.replace(/:[a-zA-Z]+/g, UNKNOWN_ID);
+        const res = await t.request(fresh, {
+          method: route.method as "GET",
+          url,
+          ...(route.method === "GET" || route.method === "DELETE" ? {} : { payload: {} }),
+        });
+        const label = `${route.method} ${route.url} as ${name}`;
+        expect(res.statusCode, `${label}: ${res.body}`).not.toBe(500);
+        const role = roleOf(name);
+        if (route.access === "public") {
+          expect([401, 403], label).not.toContain(res.statusCode);
+        } else if (role === "anonymous") {
+          expect(res.statusCode, label).toBe(401);
+          expect(res.headers["content-type"]).toContain("application/problem+json");
+        } else if (RANK[role] < RANK[route.access]) {
+          expect(res.statusCode, label).toBe(403);
+        } else {
+          expect([401, 403], `${label}: ${res.body}`).not.toContain(res.statusCode);
+        }
+      }
+    }
+  });
+
+  it("refuses a cookie write without the CSRF header, and accepts it with the header", async () => {
+    const admin = await t.loginAs("admin");
+    const { "x-csrf-token": _csrf, ...cookieOnly } = admin.headers;
+    const refused = await t.request(
+      { role: "admin", headers: cookieOnly },
+      { method: "PATCH", url: "/api/v1/settings", payload: { organizationTerm: "Client" } },
+    );
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ code: "csrf_failed" });
+    const accepted = await t.request(admin, {
+      method: "PATCH",
+      url: "/api/v1/settings",
+      payload: { organizationTerm: "Client" },
+    });
+    expect(accepted.statusCode).toBe(200);
+  });
+});
