@@ -7,6 +7,7 @@ import { isAppError } from "../domain/errors.ts";
 import { ROLES, type Role } from "../domain/role.ts";
 import { DemoService } from "../services/demo/demo.service.ts";
 import { createServices } from "../services/index.ts";
+import { registerImportExportCommands } from "./import-export.command.ts";
 import { say, withRuntime } from "./runtime.ts";
 import { runUntilStopped, serve } from "./serve.command.ts";
 import { buildWebIfNeeded, prepareFirstStart } from "./start.command.ts";
@@ -131,7 +132,7 @@ export function buildProgram(): Command {
 }
 
 /** Commands added by features (sync, match, import, export). */
-export const extraCommands: ((program: Command) => void)[] = [];
+export const extraCommands: ((program: Command) => void)[] = [registerImportExportCommands];
 
 /** Runs the CLI; returns the exit code. Errors print as one clear line, never a stack for bad input. */
 export async function main(argv: string[]): Promise<number> {
