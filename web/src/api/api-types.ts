@@ -95,7 +95,7 @@ export interface ModuleOrganizationMapping {
   organizationName: string;
   organizationType: string;
   needsAttention: boolean;
-  version: string;
+  version: number;
 }
 
 export interface ModuleOrganization {
@@ -109,7 +109,8 @@ export interface ModuleOrganization {
   status: "active" | "missing";
   isExcluded: boolean;
   mapping: ModuleOrganizationMapping | null;
-  version: string;
+  /** Sent back with a mapping change (PUT .../mapping) so a concurrent change gets 409. */
+  version: number;
 }
 
 export type CellState = "empty" | "mapped" | "multiple" | "ignored";

@@ -56,8 +56,9 @@ export function useSignOut() {
       await api.request("/session", { method: "DELETE" });
     } finally {
       api.setCsrfToken(null);
-      queryClient.clear();
+      // Keep the session query (the app is subscribed to it) and drop everything the user could see.
       queryClient.setQueryData(SESSION_KEY, null);
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
     }
   };
 }

@@ -31,7 +31,7 @@ export function TargetCell({ row, canEdit }: { row: ModuleOrganization; canEdit:
       org
         ? api.request(path, {
             method: "PUT",
-            body: { organizationId: org.id, version: row.mapping?.version },
+            body: { organizationId: org.id, version: row.version },
           })
         : api.request(path, { method: "DELETE" }),
     (org) => (org ? `Mapped ${row.name} to ${org.name}` : `Unmapped ${row.name}`),

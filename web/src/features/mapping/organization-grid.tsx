@@ -69,6 +69,10 @@ export function OrganizationGrid(props: OrganizationGridProps) {
   const keyRef = useRef(onCellKeyDown);
   keyRef.current = onCellKeyDown;
 
+  // Column definitions must keep their identity across page fetches: flexRender renders each cell
+  // function as a component, so a new function would remount every cell (and close an open picker).
+  const columnsKey = columns.map((c) => `${c.moduleKey}\u0000${c.name}`).join("\u0001");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `columns` is represented by columnsKey
   const tableColumns = useMemo<ColumnDef<GridRow>[]>(
     () => [
       {
@@ -90,7 +94,7 @@ export function OrganizationGrid(props: OrganizationGridProps) {
         ),
       })),
     ],
-    [columns, canEdit, labels.psaOrganization],
+    [columnsKey, canEdit, labels.psaOrganization],
   );
   const table = useReactTable({ data: rows, columns: tableColumns, getCoreRowModel: getCoreRowModel() });
   const tableRows = table.getRowModel().rows;
