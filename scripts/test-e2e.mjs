@@ -67,6 +67,15 @@ async function waitForHealth(url, server, log) {
   throw new Error(`server did not become healthy:\n${log()}`);
 }
 
+function stopServer(child) {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolveStop) => {
+    child.once("exit", () => resolveStop());
+    child.kill("SIGTERM");
+    setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+  });
+}
+
 function summarize(jsonPath) {
   if (!existsSync(jsonPath)) return null;
   const report = JSON.parse(readFileSync(jsonPath, "utf8"));
@@ -87,7 +96,6 @@ async function main() {
     ...process.env,
     ORGMAP_DATA_DIR: dataDir,
     ORGMAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    DATABASE_URL: "",
     NODE_ENV: "production",
   };
   delete env.DATABASE_URL;
@@ -97,17 +105,28 @@ async function main() {
     console.log(`e2e: data in ${dataDir}; loading demo data …`);
     cli(["migrate"], env);
     cli(["demo"], env);
-    cli(["users", "create", "--username", "v", "--role", "viewer", "--password", VIEWER_PASSWORD], env);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ["bin/orgmap.js", "serve", "--port", String(port)], { cwd: root, env });
-    server.stdout.on("data", (chunk) => {
-      serverLog += chunk;
-    });
-    server.stderr.on("data", (chunk) => {
-      serverLog += chunk;
-    });
-    await waitForHealth(url, server, () => serverLog.slice(-4000));
+    const startServer = async () => {
+      const child = spawn(process.execPath, ["bin/orgmap.js", "serve", "--port", String(port)], {
+        cwd: root,
+        env,
+      });
+      child.stdout.on("data", (chunk) => {
+        serverLog += chunk;
+      });
+      child.stderr.on("data", (chunk) => {
+        serverLog += chunk;
+      });
+      await waitForHealth(url, child, () => serverLog.slice(-4000));
+      return child;
+    };
+    // The first start creates the admin (ORGMAP_ADMIN_PASSWORD); the embedded database admits one
+    // process, so stop it, add the viewer with the CLI, and start again.
+    server = await startServer();
+    await stopServer(server);
+    cli(["users", "create", "--username", "v", "--role", "viewer", "--password", VIEWER_PASSWORD], env);
+    server = await startServer();
     console.log(`e2e: server at ${url}`);
 
     const jsonPath = join(resultsDir, "e2e-results.json");
@@ -143,7 +162,7 @@ async function main() {
     console.log(`${summary.passed} passed, ${summary.failed} failed`);
     return summary.failed === 0 ? 0 : 1;
   } finally {
-    server?.kill("SIGTERM");
+    if (server) await stopServer(server);
     if (!keepData) rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -37,7 +37,7 @@ function suggestedOnly(moduleKey: string, suggestion: Suggestion): ModuleOrganiz
     status: "active",
     isExcluded: false,
     mapping: null,
-    version: "",
+    version: 0,
   };
 }
 
