@@ -79,10 +79,10 @@ function stopServer(child) {
 function summarize(jsonPath) {
   if (!existsSync(jsonPath)) return null;
   const report = JSON.parse(readFileSync(jsonPath, "utf8"));
-  return {
-    passed: report.numPassedTests ?? 0,
-    failed: (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0),
-  };
+  const failedTests = report.numFailedTests ?? 0;
+  // A file that fails to load has no failed test but a failed suite: count it once.
+  const failed = failedTests > 0 ? failedTests : (report.numFailedTestSuites ?? 0);
+  return { passed: report.numPassedTests ?? 0, failed };
 }
 
 async function main() {
