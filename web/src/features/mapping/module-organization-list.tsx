@@ -51,7 +51,7 @@ export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
       {
         id: "name",
         header: labels.moduleOrganization,
-        size: 360,
+        size: 320,
         cell: ({ row }) => (
           <div className="mo-name" style={{ paddingLeft: row.original.depth * 20 }}>
             {row.original.depth > 0 && (
@@ -69,19 +69,19 @@ export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
       {
         id: "externalId",
         header: "External id",
-        size: 130,
+        size: 120,
         cell: ({ row }) => <span className="mono muted">{row.original.externalId}</span>,
       },
       {
         id: "status",
         header: "Status",
-        size: 170,
+        size: 150,
         cell: ({ row }) => <StatusBadges row={row.original} />,
       },
       {
         id: "target",
         header: labels.psaOrganization,
-        size: 380,
+        size: 340,
         cell: ({ row }) => <TargetCell row={row.original} canEdit={canEdit} />,
       },
     ];
@@ -90,7 +90,7 @@ export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
       {
         id: "select",
         header: "",
-        size: 40,
+        size: 36,
         cell: ({ row }) => (
           <input
             type="checkbox"
@@ -101,7 +101,7 @@ export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
         ),
       },
       ...all,
-      { id: "actions", header: "", size: 100, cell: ({ row }) => <ExclusionButton row={row.original} /> },
+      { id: "actions", header: "", size: 90, cell: ({ row }) => <ExclusionButton row={row.original} /> },
     ];
   }, [canEdit, labels.moduleOrganization, labels.psaOrganization]);
 
@@ -127,7 +127,12 @@ export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
         <thead className="grid-header">
           <tr>
             {table.getHeaderGroups()[0]?.headers.map((header) => (
-              <th key={header.id} scope="col" className="grid-th" style={{ width: header.getSize() }}>
+              <th
+                key={header.id}
+                scope="col"
+                className={header.id === "select" ? "grid-th cell-check" : "grid-th"}
+                style={{ width: header.getSize() }}
+              >
                 {header.id === "select" ? (
                   <input
                     type="checkbox"

@@ -97,7 +97,9 @@ export function ModuleOrganizationTab() {
         <span className="toolbar-spacer" />
         <span className="muted" role="status" aria-live="polite">
           {list.isFetching && !list.isFetchingNextPage ? "Updating…" : ""}
-          {total !== undefined && !list.isFetching ? `${total.toLocaleString()} ${plural}` : ""}
+          {total !== undefined && !list.isFetching
+            ? `${total.toLocaleString()} ${total === 1 ? labels.moduleOrganization.toLowerCase() : plural}`
+            : ""}
         </span>
       </div>
       {canEditMappings && selected.size > 0 && (

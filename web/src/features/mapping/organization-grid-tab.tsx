@@ -51,7 +51,7 @@ export function OrganizationGridTab() {
         <span className="muted" role="status" aria-live="polite">
           {grid.isFetching && !grid.isFetchingNextPage ? "Updating…" : ""}
           {total !== undefined && !grid.isFetching
-            ? `${total.toLocaleString()} ${labels.plural.toLowerCase()}`
+            ? `${total.toLocaleString()} ${(total === 1 ? labels.term : labels.plural).toLowerCase()}`
             : ""}
         </span>
         <ColumnChooser columns={columns} />
