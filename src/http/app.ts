@@ -19,6 +19,7 @@ import { organizationRoutes } from "./organization.routes.ts";
 import { errorHandler, problem, sendProblem } from "./problem.ts";
 import { sessionRoutes } from "./session.routes.ts";
 import { settingsRoutes } from "./settings.routes.ts";
+import { suggestionRoutes } from "./suggestion.routes.ts";
 import { userRoutes } from "./user.routes.ts";
 
 export const API_PREFIX = "/api/v1";
@@ -103,6 +104,7 @@ export async function buildApp(
       await api.register(moduleRoutes(services, options.modulePatchExtensions));
       await api.register(moduleOrganizationRoutes(services));
       await api.register(gridRoutes(services));
+      await api.register(suggestionRoutes(services));
       await api.register(auditRoutes(services));
       await api.register(userRoutes(services));
       for (const plugin of options.plugins ?? []) await api.register(plugin);

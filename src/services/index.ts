@@ -7,6 +7,7 @@ import { ModuleService } from "./module.service.ts";
 import { ModuleOrganizationService } from "./module-organization.service.ts";
 import { OrganizationService } from "./organization.service.ts";
 import { SettingsService } from "./settings.service.ts";
+import { SuggestionService } from "./suggestion/suggestion.service.ts";
 
 /** Every use case, bound to one context. Built once at start-up (or per test file). */
 export function createServices(ctx: AppContext) {
@@ -20,6 +21,7 @@ export function createServices(ctx: AppContext) {
     moduleOrganizations: new ModuleOrganizationService(ctx),
     organizations: new OrganizationService(ctx),
     settings,
+    suggestions: new SuggestionService(ctx),
   };
 }
 

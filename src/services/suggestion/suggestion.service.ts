@@ -1,0 +1,219 @@
+import type { AppContext } from "../../context.ts";
+import { repositories } from "../../db/repositories.ts";
+import { SuggestionRepository, type SuggestionSubjectRow } from "../../db/suggestion.repository.ts";
+import type { Actor } from "../../domain/actor.ts";
+import { decodeCursor, encodeCursor, type PageResult } from "../../domain/cursor.ts";
+import { invalidValue, notFound } from "../../domain/errors.ts";
+import { type Candidate, type MatchIndex, suggest } from "../../matching/engine.ts";
+import { AuditStep } from "../audit-step.ts";
+import { requireOrganization, requireReadyModule } from "../mapping-rules.ts";
+import { ModuleOrganizationFinder } from "./module-organization-finder.ts";
+import { type AcceptInput, acceptSuggestions } from "./suggestion-accept.ts";
+import { SuggestionIndexCache } from "./suggestion-index.cache.ts";
+import { toMatchQuery } from "./suggestion-subject.ts";
+
+export interface SuggestionCandidateView {
+  organizationId: string;
+  organizationName: string;
+  score: number;
+  accept: boolean;
+  reasons: string[];
+}
+
+export interface SuggestionItem {
+  moduleOrganizationId: string;
+  moduleOrganizationName: string;
+  moduleKey: string;
+  candidates: SuggestionCandidateView[];
+}
+
+/** Rows read per batch while filling a page, and at most per page (pages skip rows with no candidate). */
+const SCAN_BATCH = 500;
+const SCAN_BUDGET = 5000;
+
+/**
+ * Suggestions for unmapped module organizations (product section 4): proposed, never applied
+ * silently. Each instance keeps its own match index, caught up with the database before each answer.
+ */
+export class SuggestionService {
+  readonly cache: SuggestionIndexCache;
+  private readonly finder: ModuleOrganizationFinder;
+
+  constructor(private readonly ctx: AppContext) {
+    this.cache = new SuggestionIndexCache(ctx);
+    this.finder = new ModuleOrganizationFinder(ctx);
+  }
+
+  /** A page of unmapped, non-excluded module organizations of ready modules that have candidates. */
+  async list(input: {
+    moduleKey?: string | undefined;
+    limit: number;
+    cursor?: string | undefined;
+    top?: number | undefined;
+  }): Promise<PageResult<SuggestionItem>> {
+    const moduleKeys = await this.moduleKeys(input.moduleKey);
+    const cursor = decodeCursor(input.cursor);
+    if (cursor && !("k" in cursor)) throw invalidValue("cursor", "cursor is not one this server gave out");
+    const index = await this.cache.current();
+    const repo = new SuggestionRepository(this.ctx.db);
+    const items: SuggestionItem[] = [];
+    let after = cursor;
+    let scanned = 0;
+    while (items.length < input.limit && scanned < SCAN_BUDGET) {
+      const rows = await repo.subjects({ moduleKeys, after, limit: SCAN_BATCH });
+      const rejected = await repo.rejections(rows.map((r) => r.id));
+      for (const row of rows) {
+        scanned++;
+        after = { k: row.tree_sort, id: row.id };
+        const item = this.itemOf(index, row, rejected.get(row.id), input.top ?? 3);
+        if (item.candidates.length > 0) items.push(item);
+        if (items.length === input.limit) break;
+      }
+      if (rows.length < SCAN_BATCH && after?.id === rows.at(-1)?.id) return { items, nextCursor: null };
+    }
+    return { items, nextCursor: after && "k" in after ? encodeCursor(after) : null };
+  }
+
+  /** Suggestions for one module organization, mapped or not (404 when unknown). */
+  async forModuleOrganization(id: string, top = 3): Promise<PageResult<SuggestionItem>> {
+    const row = await repositories(this.ctx.db).moduleOrganizations.findById(id);
+    if (!row) throw notFound("module organization", id, "moduleOrganizationId");
+    const index = await this.cache.current();
+    const repo = new SuggestionRepository(this.ctx.db);
+    const [subject] = await repo.subjects({ moduleKeys: [row.module_key], ids: [id], includeDecided: true });
+    if (!subject) throw notFound("module organization", id, "moduleOrganizationId");
+    const rejected = await repo.rejections([id]);
+    return { items: [this.itemOf(index, subject, rejected.get(id), top)], nextCursor: null };
+  }
+
+  /**
+   * The unmapped module organizations of one module most likely to belong to one organization, best
+   * first (a grid cell's combobox). Each carries that organization's candidate only.
+   */
+  async forOrganization(
+    organizationId: string,
+    moduleKey: string,
+    limit = 10,
+  ): Promise<PageResult<SuggestionItem>> {
+    const repos = repositories(this.ctx.db);
+    await requireReadyModule(repos, moduleKey);
+    const organization = await requireOrganization(repos, organizationId);
+    const index = await this.cache.current();
+    const ids = await this.finder.find(moduleKey, knownNames(index, organization), organization.psa_id);
+    const repo = new SuggestionRepository(this.ctx.db);
+    const rows = await repo.subjects({ moduleKeys: [moduleKey], ids });
+    const rejected = await repo.rejections(rows.map((r) => r.id));
+    const items: Array<SuggestionItem & { score: number }> = [];
+    for (const row of rows) {
+      const item = this.itemOf(index, row, rejected.get(row.id), 10);
+      const candidate = item.candidates.find((c) => c.organizationId === organizationId);
+      if (candidate) items.push({ ...item, candidates: [candidate], score: candidate.score });
+    }
+    items.sort(
+      (a, b) => b.score - a.score || a.moduleOrganizationName.localeCompare(b.moduleOrganizationName),
+    );
+    return { items: items.slice(0, limit).map(({ score: _score, ...item }) => item), nextCursor: null };
+  }
+
+  /**
+   * Accepts chosen pairs, or every confident top candidate of a module at or above `minScore`, as
+   * one audited step (undoable as one). Answers how many mappings changed and the step.
+   */
+  async accept(actor: Actor, input: AcceptInput): Promise<{ applied: number; stepId: string | null }> {
+    if ("items" in input) return acceptSuggestions(this.ctx, actor, input.items);
+    const repos = repositories(this.ctx.db);
+    await requireReadyModule(repos, input.moduleKey);
+    const index = await this.cache.current();
+    const repo = new SuggestionRepository(this.ctx.db);
+    const rows = await repo.subjects({ moduleKeys: [input.moduleKey] });
+    const rejected = await repo.rejections(rows.map((r) => r.id));
+    const chosen: { moduleOrganizationId: string; organizationId: string }[] = [];
+    for (const row of rows) {
+      const [best] = this.candidatesOf(index, row, rejected.get(row.id), 1);
+      if (best?.accept && best.score >= input.minScore)
+        chosen.push({ moduleOrganizationId: row.id, organizationId: best.organizationId });
+    }
+    return acceptSuggestions(this.ctx, actor, chosen, { skipMapped: true });
+  }
+
+  /** Remembers that this organization is not the target of this module organization: never proposed again. */
+  async reject(actor: Actor, moduleOrganizationId: string, organizationId: string): Promise<void> {
+    await this.ctx.db.transaction().execute(async (tx) => {
+      const repos = repositories(tx);
+      const moduleOrganization = await repos.moduleOrganizations.findById(moduleOrganizationId);
+      if (!moduleOrganization)
+        throw notFound("module organization", moduleOrganizationId, "moduleOrganizationId");
+      const organization = await requireOrganization(repos, organizationId);
+      const step = new AuditStep(actor, this.ctx.clock.now());
+      await new SuggestionRepository(tx).insertRejection({
+        moduleOrganizationId,
+        organizationId,
+        createdBy: actor.label,
+        at: step.at,
+      });
+      step.record({
+        action: "suggestion.rejected",
+        entityType: "suggestion_rejection",
+        entityId: `${moduleOrganizationId}/${organizationId}`,
+        summary: `${moduleOrganization.module_key} "${moduleOrganization.name}": ${organization.name} is not its target`,
+        before: null,
+        after: { rejected: true },
+      });
+      await step.flush(repos.audit);
+    });
+  }
+
+  private async moduleKeys(moduleKey: string | undefined): Promise<string[]> {
+    const repos = repositories(this.ctx.db);
+    if (moduleKey === undefined) return repos.modules.readyKeys();
+    await requireReadyModule(repos, moduleKey);
+    return [moduleKey];
+  }
+
+  /** The engine's candidates, without organizations the PSA no longer lists. */
+  private candidatesOf(
+    index: MatchIndex,
+    row: SuggestionSubjectRow,
+    rejected: Set<string> | undefined,
+    top: number,
+  ): Candidate[] {
+    const candidates = suggest(index, toMatchQuery(row), {
+      top: top + 2,
+      ...(rejected ? { rejectedOrganizationIds: rejected } : {}),
+    });
+    return candidates
+      .filter((c) => this.cache.organization(c.organizationId)?.status !== "missing")
+      .slice(0, top);
+  }
+
+  private itemOf(
+    index: MatchIndex,
+    row: SuggestionSubjectRow,
+    rejected: Set<string> | undefined,
+    top: number,
+  ): SuggestionItem {
+    return {
+      moduleOrganizationId: row.id,
+      moduleOrganizationName: row.name,
+      moduleKey: row.module_key,
+      candidates: this.candidatesOf(index, row, rejected, top).map((c) => ({
+        organizationId: c.organizationId,
+        organizationName: this.cache.organization(c.organizationId)?.name ?? c.organizationId,
+        score: c.score,
+        accept: c.accept,
+        reasons: c.reasons,
+      })),
+    };
+  }
+}
+
+/** An organization's name and the other names it is known by (aliases, confirmed module names). */
+function knownNames(index: MatchIndex, organization: { id: string; name: string }): string[] {
+  const names = [organization.name];
+  for (const slot of index.organizations.get(organization.id)?.slots ?? []) {
+    const raw = index.documents[slot]?.norm.raw;
+    if (raw !== undefined && !names.includes(raw)) names.push(raw);
+    if (names.length >= 8) break;
+  }
+  return names;
+}
