@@ -98,6 +98,34 @@ export class MappingRepository {
       .execute();
   }
 
+  /** Bulk insert for loads (benchmarks, fixtures): no audit, no checks; callers guarantee validity. */
+  async insertMany(
+    rows: readonly {
+      moduleOrganizationId: string;
+      moduleKey: string;
+      organizationId: string;
+      createdBy: string;
+      at: Date;
+    }[],
+  ) {
+    for (let i = 0; i < rows.length; i += 2000) {
+      await this.db
+        .insertInto("mappings")
+        .values(
+          rows.slice(i, i + 2000).map((r) => ({
+            module_organization_id: r.moduleOrganizationId,
+            module_key: r.moduleKey,
+            organization_id: r.organizationId,
+            source: "import" as const,
+            created_by: r.createdBy,
+            created_at: r.at,
+          })),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+  }
+
   async deleteMapping(moduleOrganizationId: string): Promise<void> {
     await this.db.deleteFrom("mappings").where("module_organization_id", "=", moduleOrganizationId).execute();
   }

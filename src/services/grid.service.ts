@@ -3,6 +3,7 @@ import { type GridFilter, GridRepository } from "../db/grid.repository.ts";
 import { repositories } from "../db/repositories.ts";
 import { decodeCursor } from "../domain/cursor.ts";
 import { readPairs } from "./mapping.service.ts";
+import { stateOf } from "./module.service.ts";
 import { toOrganizationView } from "./organization.service.ts";
 import type { SettingsService } from "./settings.service.ts";
 
@@ -19,8 +20,10 @@ export class GridService {
     page: { limit: number; cursor?: string | undefined; withTotal?: boolean },
   ) {
     const repos = repositories(this.ctx.db);
-    const order = await this.settings.columnOrder(userId);
-    const names = new Map((await repos.modules.list()).map((m) => [m.key, m.name]));
+    const modules = await repos.modules.list();
+    const ready = modules.filter((m) => stateOf(m) === "ready").map((m) => m.key);
+    const order = await this.settings.columnOrder(userId, ready);
+    const names = new Map(modules.map((m) => [m.key, m.name]));
     const grid = new GridRepository(this.ctx.db);
     const fullFilter = { ...filter, moduleKeys: order };
     const [{ rows, nextCursor }, total] = await Promise.all([

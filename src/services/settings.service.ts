@@ -62,12 +62,13 @@ export class SettingsService {
    * The module column order a user sees: their saved order (else the instance default), minus
    * modules that are no longer ready, plus ready modules they have not placed yet, appended.
    */
-  async columnOrder(userId: string | null): Promise<string[]> {
+  async columnOrder(userId: string | null, readyKeys?: string[]): Promise<string[]> {
     const repos = repositories(this.ctx.db);
-    const ready = await repos.modules.readyKeys();
-    const saved =
-      (userId ? await repos.settings.userColumnOrder(userId) : undefined) ??
-      (await repos.settings.get()).moduleColumnOrder;
+    const [ready, userOrder] = await Promise.all([
+      readyKeys ?? repos.modules.readyKeys(),
+      userId ? repos.settings.userColumnOrder(userId) : undefined,
+    ]);
+    const saved = userOrder ?? (await repos.settings.get()).moduleColumnOrder;
     const readySet = new Set(ready);
     const ordered = saved.filter((k) => readySet.has(k));
     for (const key of ready) if (!ordered.includes(key)) ordered.push(key);

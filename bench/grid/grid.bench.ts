@@ -1,0 +1,216 @@
+import { sql } from "kysely";
+import pino from "pino";
+import type { AppContext } from "../../src/context.ts";
+import { analyzeTables, type Db } from "../../src/db/database.ts";
+import { repositories } from "../../src/db/repositories.ts";
+import type { OrganizationType } from "../../src/domain/organization.ts";
+import { seededRandom } from "../../src/services/demo/demo-data.ts";
+import { GridService } from "../../src/services/grid.service.ts";
+import { SettingsService } from "../../src/services/settings.service.ts";
+import { testConfig } from "../../test/support/test-context.ts";
+import { type BenchDatabase, fmt, median, openBenchDatabase, percentile, timed } from "../support.ts";
+
+const WORDS = [
+  "Summit",
+  "Harbor",
+  "Cedar",
+  "Granite",
+  "Lakeside",
+  "Dental",
+  "Legal",
+  "Logistics",
+  "Clinic",
+  "Group",
+  "Partners",
+  "Realty",
+  "Marine",
+  "Foods",
+  "Capital",
+  "Ridge",
+  "Valley",
+  "North",
+  "West",
+  "Bay",
+];
+
+export interface GridFigures {
+  database: string;
+  loadOrganizationsMs: number;
+  loadModuleOrganizationsMs: number;
+  firstPageMedianMs: number;
+  firstPageWithTotalMedianMs: number;
+  deepPageMedianMs: number;
+  searchPageMedianMs: number;
+  unmappedOnlyMedianMs: number;
+  p95Ms: number;
+}
+
+/** Loads 50,000 organizations, 8 ready modules and 200,000 module organizations, then times grid pages. */
+export async function benchGrid(
+  kind: "pglite" | "postgres",
+  sizes = { organizations: 50_000, modules: 8, moduleOrganizations: 200_000 },
+): Promise<GridFigures> {
+  const database: BenchDatabase = await openBenchDatabase(kind);
+  try {
+    const ctx: AppContext = {
+      db: database.db,
+      databaseKind: database.kind,
+      clock: { now: () => new Date() },
+      log: pino({ level: "silent" }),
+      config: testConfig(),
+    };
+    const { loadOrgsMs, loadModuleOrganizationsMs } = await seedGridInstance(ctx.db, sizes);
+    const grid = new GridService(ctx, new SettingsService(ctx));
+    const all: number[] = [];
+    const sample = async (
+      filter: Parameters<GridService["page"]>[1],
+      cursorOf?: () => Promise<string | undefined>,
+      withTotal = false,
+    ) => {
+      const times: number[] = [];
+      await grid.page(null, filter, { limit: 100 });
+      for (let i = 0; i < 15; i++) {
+        const cursor = cursorOf ? await cursorOf() : undefined;
+        const { ms } = await timed(() => grid.page(null, filter, { limit: 100, cursor, withTotal }));
+        times.push(ms);
+      }
+      all.push(...times);
+      return median(times);
+    };
+    // A cursor deep in the list: the organization row at about 40,000 in tree order.
+    const deep = await ctx.db
+      .selectFrom("organizations")
+      .select(["tree_sort", "id"])
+      .orderBy("tree_sort")
+      .orderBy("id")
+      .offset(Math.floor(sizes.organizations * 0.8))
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const deepCursor = Buffer.from(JSON.stringify({ k: deep.tree_sort, id: deep.id })).toString("base64url");
+    return {
+      database: database.label,
+      loadOrganizationsMs: loadOrgsMs,
+      loadModuleOrganizationsMs,
+      firstPageMedianMs: await sample({}),
+      firstPageWithTotalMedianMs: await sample({}, undefined, true),
+      deepPageMedianMs: await sample({}, async () => deepCursor),
+      searchPageMedianMs: await sample({ search: "harbor" }),
+      unmappedOnlyMedianMs: await sample({ unmappedOnly: true }),
+      p95Ms: percentile(all, 95),
+    };
+  } finally {
+    await database.dispose();
+  }
+}
+
+/** Fills an empty database with the benchmark instance; returns how long the loads took. */
+export async function seedGridInstance(
+  db: Db,
+  sizes: { organizations: number; modules: number; moduleOrganizations: number },
+): Promise<{ loadOrgsMs: number; loadModuleOrganizationsMs: number }> {
+  const repos = repositories(db);
+  const random = seededRandom(7);
+  const word = () => WORDS[Math.floor(random() * WORDS.length)]!;
+  const at = new Date();
+  const types: OrganizationType[] = [
+    "Customer",
+    "Customer",
+    "Customer",
+    "Lead",
+    "Prospect",
+    "Vendor",
+    "Partner",
+    "Dead",
+    "Cancelation",
+  ];
+
+  const loadOrgs = await timed(async () => {
+    for (let i = 0; i < sizes.organizations; i += 1000) {
+      const chunk = Array.from({ length: Math.min(1000, sizes.organizations - i) }, (_, j) => ({
+        psaId: String(i + j + 1),
+        name: `${word()} ${word()} ${i + j}`,
+        type: types[(i + j) % types.length]!,
+        isActive: true,
+        parentPsaId: (i + j) % 25 === 1 ? String(i + j) : null,
+      }));
+      await repos.organizations.upsertMany(chunk, at);
+    }
+    await repos.organizations.recomputeTreeSort();
+  });
+  const moduleKeys = Array.from({ length: sizes.modules }, (_, i) => `module-${i + 1}`);
+  for (const [i, key] of moduleKeys.entries()) {
+    await repos.modules.insert({ key, name: `Module ${i + 1}`, createdAt: new Date(at.getTime() + i) });
+    await repos.modules.update(key, { billing_enabled: true, first_successful_sync_at: at });
+  }
+  const perModule = Math.floor(sizes.moduleOrganizations / sizes.modules);
+  const loadMos = await timed(async () => {
+    for (const key of moduleKeys) {
+      for (let i = 0; i < perModule; i += 1000) {
+        const chunk = Array.from({ length: Math.min(1000, perModule - i) }, (_, j) => ({
+          externalId: String(i + j + 1),
+          name: `${word()} ${word()} ${i + j}`,
+          parentExternalId: (i + j) % 10 === 9 ? String(i + j) : null,
+          attributes: {},
+        }));
+        await repos.moduleOrganizations.upsertMany(key, chunk, at);
+      }
+      await repos.moduleOrganizations.recomputeTreeSort(key);
+    }
+  });
+  // Map about 60% of the module organizations to organizations, a few several per cell.
+  const orgIds = (
+    await db
+      .selectFrom("organizations")
+      .select("id")
+      .where("type", "not in", ["Dead", "Cancelation"])
+      .execute()
+  ).map((r) => r.id);
+  for (const key of moduleKeys) {
+    const mos = await db
+      .selectFrom("module_organizations")
+      .select("id")
+      .where("module_key", "=", key)
+      .execute();
+    await repos.mappings.insertMany(
+      mos
+        .filter(() => random() < 0.6)
+        .map((mo) => ({
+          moduleOrganizationId: mo.id,
+          moduleKey: key,
+          organizationId: orgIds[Math.floor(random() * orgIds.length)]!,
+          createdBy: "bench",
+          at,
+        })),
+    );
+  }
+
+  // What autovacuum does within a minute of a load on a real instance.
+  await analyzeTables(db);
+  return { loadOrgsMs: loadOrgs.ms, loadModuleOrganizationsMs: loadMos.ms };
+}
+
+export function printGridFigures(figures: GridFigures[]): void {
+  console.log(
+    "\nMap by Organization grid: 50,000 organizations, 8 modules, 200,000 module organizations; one page = 100 rows (the total is asked once per filter)",
+  );
+  console.table(
+    figures.map((f) => ({
+      database: f.database,
+      "load 50k orgs": fmt(f.loadOrganizationsMs),
+      "load 200k module orgs": fmt(f.loadModuleOrganizationsMs),
+      "first page (median)": fmt(f.firstPageMedianMs),
+      "first page + total count": fmt(f.firstPageWithTotalMedianMs),
+      "page at row 40,000": fmt(f.deepPageMedianMs),
+      "search page": fmt(f.searchPageMedianMs),
+      "unmapped only": fmt(f.unmappedOnlyMedianMs),
+      "p95 all pages": fmt(f.p95Ms),
+    })),
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const kinds = (process.argv[2]?.split(",") ?? ["postgres", "pglite"]) as ("pglite" | "postgres")[];
+  const figures: GridFigures[] = [];
+  for (const kind of kinds) figures.push(await benchGrid(kind));
+  printGridFigures(figures);
+}

@@ -1,0 +1,60 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { type DatabaseHandle, migrateToLatest, openDatabase } from "../src/db/database.ts";
+
+/** The PostgreSQL server benchmarks use (a scratch database is created on it and dropped after). */
+export const BENCH_POSTGRES_URL =
+  process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+
+export interface BenchDatabase extends DatabaseHandle {
+  label: string;
+  dispose(): Promise<void>;
+}
+
+/** A fresh, migrated database: in-memory PGlite, or a scratch database on the PostgreSQL server. */
+export async function openBenchDatabase(kind: "pglite" | "postgres"): Promise<BenchDatabase> {
+  if (kind === "pglite") {
+    const handle = await openDatabase({});
+    await migrateToLatest(handle.db);
+    return { ...handle, label: "PGlite (in memory)", dispose: handle.close };
+  }
+  const name = `orgmap_bench_${randomBytes(5).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(BENCH_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ databaseUrl: url.toString() });
+  await migrateToLatest(handle.db);
+  return {
+    ...handle,
+    label: "PostgreSQL 127.0.0.1",
+    async dispose() {
+      await handle.close();
+      const client = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const start = performance.now();
+  const result = await work();
+  return { ms: performance.now() - start, result };
+}
+
+export const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
