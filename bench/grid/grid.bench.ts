@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import pino from "pino";
 import type { AppContext } from "../../src/context.ts";
 import { analyzeTables, type Db } from "../../src/db/database.ts";
