@@ -8,6 +8,7 @@ import { ROLES, type Role } from "../domain/role.ts";
 import { DemoService } from "../services/demo/demo.service.ts";
 import { createServices } from "../services/index.ts";
 import { registerImportExportCommands } from "./import-export.command.ts";
+import { runMatchCommand } from "./match.command.ts";
 import { say, withRuntime } from "./runtime.ts";
 import { runUntilStopped, serve } from "./serve.command.ts";
 import { buildWebIfNeeded, prepareFirstStart } from "./start.command.ts";
@@ -17,6 +18,12 @@ function parsePort(value: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new InvalidArgumentError("a port is 0-65535");
   return port;
+}
+
+function parseTop(value: string): number {
+  const top = Number(value);
+  if (!Number.isInteger(top) || top < 1 || top > 100) throw new InvalidArgumentError("a whole number 1-100");
+  return top;
 }
 
 function parseRole(value: string): Role {
@@ -125,6 +132,25 @@ export function buildProgram(): Command {
         const created = await services.auth.createToken(cliActor, options);
         process.stdout.write(`${created.token}\n`);
       }),
+    );
+
+  program
+    .command("match")
+    .description(
+      "suggest organizations for module organizations from two CSV files (no database); CSV to stdout",
+    )
+    .requiredOption("--organizations <file>", "CSV with id,name[,type][,psaId]")
+    .requiredOption("--module-organizations <file>", "CSV with id,name[,parentId][,psaId]")
+    .option("--top <n>", "candidates per module organization (default 3)", parseTop)
+    .action((options: { organizations: string; moduleOrganizations: string; top?: number }) =>
+      runMatchCommand(
+        {
+          organizationsPath: options.organizations,
+          moduleOrganizationsPath: options.moduleOrganizations,
+          ...(options.top !== undefined ? { top: options.top } : {}),
+        },
+        process.stdout,
+      ),
     );
 
   for (const register of extraCommands) register(program);
