@@ -12,6 +12,7 @@ const EnvSchema = z.object({
   ORGMAP_SECURE_COOKIES: z.enum(["auto", "always", "never"]).default("auto"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("127.0.0.1"),
+  ORGMAP_SYNC_LEASE_SECONDS: z.coerce.number().positive().max(3600).optional(),
 });
 
 export interface Config {
@@ -25,6 +26,8 @@ export interface Config {
   secureCookies: "auto" | "always" | "never";
   port: number;
   host: string;
+  /** How long a sync run's lease lasts without renewal (default 60 s). */
+  syncLeaseMs?: number | undefined;
 }
 
 /** Reads the configuration from the environment once, at start-up; the result is passed down. */
@@ -46,5 +49,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: e.ORGMAP_SECURE_COOKIES,
     port: e.PORT,
     host: e.HOST,
+    syncLeaseMs: e.ORGMAP_SYNC_LEASE_SECONDS === undefined ? undefined : e.ORGMAP_SYNC_LEASE_SECONDS * 1000,
   };
 }

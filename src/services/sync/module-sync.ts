@@ -1,0 +1,136 @@
+import type { ModuleConnector, ModuleOrganizationRecord } from "../../connectors/connector.ts";
+import type { AppContext } from "../../context.ts";
+import { repositories } from "../../db/repositories.ts";
+import { systemActor } from "../../domain/actor.ts";
+import { AuditStep } from "../audit-step.ts";
+import type { RunningSync } from "./sync-run.ts";
+
+export const DUPLICATE_IN_RUN = "duplicate id: the same id appeared earlier in this sync";
+
+/**
+ * Reads a module's full list and upserts it page by page (each page one transaction, with the
+ * audit of its renames and returns). Only when every page was read does it mark the records not
+ * seen as missing and make the module ready (rule 8, rule 1), in one transaction that first
+ * checks the run still holds its lease. A failure part-way leaves the finished pages and nothing else.
+ */
+export async function runModuleSync(
+  ctx: AppContext,
+  run: RunningSync,
+  moduleKey: string,
+  connector: ModuleConnector,
+  onPage: () => void,
+): Promise<void> {
+  const seenAt = run.startedAt;
+  const step = new AuditStep(systemActor("sync"), seenAt);
+  const seen = new Set<string>();
+  const pendingParents: { id: string; parentExternalId: string }[] = [];
+  let isComplete = false;
+  try {
+    for await (const page of connector.fetchAll({ signal: run.signal })) {
+      run.check();
+      run.reject(page.rejected);
+      const fresh: ModuleOrganizationRecord[] = [];
+      for (const record of page.records) {
+        if (seen.has(record.externalId)) {
+          run.reject([{ reason: `${DUPLICATE_IN_RUN}: ${record.externalId}`, raw: record }]);
+          continue;
+        }
+        seen.add(record.externalId);
+        fresh.push(record);
+      }
+      await ctx.db.transaction().execute(async (tx) => {
+        const repos = repositories(tx);
+        const results = await repos.moduleOrganizations.upsertMany(moduleKey, fresh, seenAt);
+        for (const { record, id, before } of results) {
+          run.counts.seen += 1;
+          if (record.parentExternalId !== null && !seen.has(record.parentExternalId)) {
+            pendingParents.push({ id, parentExternalId: record.parentExternalId });
+          }
+          if (!before) {
+            run.counts.added += 1;
+            continue;
+          }
+          if (before.status === "missing") {
+            run.counts.returned += 1;
+            step.record({
+              action: "module_organization.returned",
+              entityType: "module_organization",
+              entityId: id,
+              summary: `${moduleKey} "${record.name}" is back in the module`,
+              before: { status: "missing" },
+              after: { status: "active" },
+            });
+          }
+          if (before.name !== record.name) {
+            run.counts.renamed += 1;
+            step.record({
+              action: "module_organization.renamed",
+              entityType: "module_organization",
+              entityId: id,
+              summary: `${moduleKey} "${before.name}" renamed to "${record.name}" in the module`,
+              before: { name: before.name },
+              after: { name: record.name },
+            });
+          }
+        }
+        await step.flush(repos.audit);
+      });
+      onPage();
+    }
+    run.check();
+    await ctx.db.transaction().execute(async (tx) => {
+      const repos = repositories(tx);
+      await repos.moduleOrganizations.linkPendingParents(moduleKey, pendingParents);
+      pendingParents.length = 0;
+      const module = await repos.modules.lock(moduleKey);
+      // Under the module's lock: a run whose lease another process closed must not mark anything.
+      await run.holdLease(tx);
+      const missing = await repos.moduleOrganizations.markMissingNotSeenSince(moduleKey, seenAt);
+      run.counts.missing = missing.length;
+      for (const row of missing) {
+        step.record({
+          action: "module_organization.missing",
+          entityType: "module_organization",
+          entityId: row.id,
+          summary: `${moduleKey} "${row.name}" was not in the last complete sync (kept, mapping kept)`,
+          before: { status: "active" },
+          after: { status: "missing" },
+        });
+      }
+      await repos.moduleOrganizations.recomputeTreeSort(moduleKey);
+      if (module?.billing_enabled && module.first_successful_sync_at === null) {
+        // Rule 1: the first successful sync completed while billing is on makes the module ready.
+        await repos.modules.update(moduleKey, { first_successful_sync_at: ctx.clock.now() });
+        step.record({
+          action: "module.ready",
+          entityType: "module",
+          entityId: moduleKey,
+          summary: `${module.name} completed its first sync and is ready for mapping`,
+          before: { state: "awaiting_first_sync" },
+          after: { state: "ready" },
+        });
+      }
+      await step.flush(repos.audit);
+    });
+    isComplete = true;
+  } finally {
+    if (!isComplete) {
+      // The pages that were upserted stay consistent: children get the parents that did arrive.
+      await tidyAfterFailure(ctx, moduleKey, pendingParents).catch((error: unknown) =>
+        ctx.log.warn({ err: error, moduleKey }, "could not link parents after a failed sync"),
+      );
+    }
+  }
+}
+
+async function tidyAfterFailure(
+  ctx: AppContext,
+  moduleKey: string,
+  pendingParents: { id: string; parentExternalId: string }[],
+): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    const repos = repositories(tx);
+    await repos.moduleOrganizations.linkPendingParents(moduleKey, pendingParents);
+    await repos.moduleOrganizations.recomputeTreeSort(moduleKey);
+  });
+}

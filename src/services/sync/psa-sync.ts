@@ -1,0 +1,132 @@
+import type { PsaConnector, PsaOrganizationRecord } from "../../connectors/connector.ts";
+import type { AppContext } from "../../context.ts";
+import { repositories } from "../../db/repositories.ts";
+import { systemActor } from "../../domain/actor.ts";
+import { isMappableType } from "../../domain/organization.ts";
+import { AuditStep } from "../audit-step.ts";
+import { DUPLICATE_IN_RUN } from "./module-sync.ts";
+import type { RunningSync } from "./sync-run.ts";
+
+/**
+ * Reads the PSA's companies and upserts organizations by PSA id, page by page. Type changes and
+ * renames are audited; a mapped organization that becomes Dead or Cancelation keeps its mappings
+ * (the lists flag them as needing attention, rule 2). Missing is marked only after a complete read.
+ */
+export async function runPsaSync(
+  ctx: AppContext,
+  run: RunningSync,
+  connector: PsaConnector,
+  onPage: () => void,
+): Promise<void> {
+  const seenAt = run.startedAt;
+  const step = new AuditStep(systemActor("sync"), seenAt);
+  const seen = new Set<string>();
+  // Children whose parent had not arrived yet are upserted again at the end, when it has.
+  const pendingParents: PsaOrganizationRecord[] = [];
+  let isComplete = false;
+  try {
+    for await (const page of connector.fetchAll({ signal: run.signal })) {
+      run.check();
+      run.reject(page.rejected);
+      const fresh: PsaOrganizationRecord[] = [];
+      for (const record of page.records) {
+        if (seen.has(record.psaId)) {
+          run.reject([{ reason: `${DUPLICATE_IN_RUN}: ${record.psaId}`, raw: record }]);
+          continue;
+        }
+        seen.add(record.psaId);
+        fresh.push(record);
+      }
+      await ctx.db.transaction().execute(async (tx) => {
+        const repos = repositories(tx);
+        for (const { record, id, before } of await repos.organizations.upsertMany(fresh, seenAt)) {
+          run.counts.seen += 1;
+          if (record.parentPsaId !== null && !seen.has(record.parentPsaId)) pendingParents.push(record);
+          if (!before) {
+            run.counts.added += 1;
+            continue;
+          }
+          if (before.status === "missing") {
+            run.counts.returned += 1;
+            step.record({
+              action: "organization.returned",
+              entityType: "organization",
+              entityId: id,
+              summary: `${record.name} is back in the PSA`,
+              before: { status: "missing" },
+              after: { status: "active" },
+            });
+          }
+          if (before.name !== record.name) {
+            run.counts.renamed += 1;
+            step.record({
+              action: "organization.renamed",
+              entityType: "organization",
+              entityId: id,
+              summary: `${before.name} renamed to ${record.name} in the PSA`,
+              before: { name: before.name },
+              after: { name: record.name },
+            });
+          }
+          if (before.type !== record.type) {
+            const flagged = isMappableType(before.type) && !isMappableType(record.type);
+            step.record({
+              action: "organization.type_changed",
+              entityType: "organization",
+              entityId: id,
+              summary: `${record.name} changed type from ${before.type} to ${record.type} in the PSA${flagged ? "; its mappings are kept and need attention" : ""}`,
+              before: { type: before.type },
+              after: { type: record.type },
+            });
+          }
+        }
+        await step.flush(repos.audit);
+      });
+      onPage();
+    }
+    run.check();
+    await ctx.db.transaction().execute(async (tx) => {
+      const repos = repositories(tx);
+      await run.holdLease(tx);
+      await relinkParents(repos, pendingParents, seenAt);
+      const missing = await repos.organizations.markMissingNotSeenSince(seenAt);
+      run.counts.missing = missing.length;
+      for (const row of missing) {
+        step.record({
+          action: "organization.missing",
+          entityType: "organization",
+          entityId: row.id,
+          summary: `${row.name} was not in the last complete PSA sync (kept, mappings kept)`,
+          before: { status: "active" },
+          after: { status: "missing" },
+        });
+      }
+      await repos.organizations.recomputeTreeSort();
+      await step.flush(repos.audit);
+    });
+    isComplete = true;
+  } finally {
+    if (!isComplete) {
+      await ctx.db
+        .transaction()
+        .execute(async (tx) => {
+          const repos = repositories(tx);
+          await relinkParents(repos, pendingParents, seenAt);
+          await repos.organizations.recomputeTreeSort();
+        })
+        .catch((error: unknown) =>
+          ctx.log.warn({ err: error }, "could not link parents after a failed sync"),
+        );
+    }
+  }
+}
+
+async function relinkParents(
+  repos: ReturnType<typeof repositories>,
+  pending: PsaOrganizationRecord[],
+  seenAt: Date,
+): Promise<void> {
+  for (let i = 0; i < pending.length; i += 500) {
+    await repos.organizations.upsertMany(pending.slice(i, i + 500), seenAt);
+  }
+}

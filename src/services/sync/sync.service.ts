@@ -1,0 +1,290 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { ConnectorDeps, ModuleConnector, PsaConnector } from "../../connectors/connector.ts";
+import type { AppContext } from "../../context.ts";
+import { PsaConnectionRepository } from "../../db/psa-connection.repository.ts";
+import { repositories } from "../../db/repositories.ts";
+import type { SyncCounts, SyncRunRow } from "../../db/schema.ts";
+import { SyncRunRepository, type SyncScope } from "../../db/sync-run.repository.ts";
+import { decodeCursor } from "../../domain/cursor.ts";
+import { AppError, invalidValue, notFound } from "../../domain/errors.ts";
+import { type SecretBox, secretBoxFor } from "../secret-box.ts";
+import { runModuleSync } from "./module-sync.ts";
+import { runPsaSync } from "./psa-sync.ts";
+import { buildModuleConnector, buildPsaConnector } from "./sync-connectors.ts";
+import { emptyCounts, RunningSync } from "./sync-run.ts";
+
+export type SyncTrigger = "schedule" | "manual" | "cli" | "demo";
+
+export interface SyncRunView {
+  id: string;
+  /** null for the PSA. */
+  moduleKey: string | null;
+  trigger: string;
+  startedAt: string;
+  finishedAt: string | null;
+  outcome: "running" | "succeeded" | "failed";
+  counts: SyncCounts;
+  error: string | null;
+}
+
+export interface SyncRunDetail extends SyncRunView {
+  /** The stored rejected records (at most 1,000; `counts.rejected` counts all). */
+  rejected: { reason: string; raw: unknown }[];
+}
+
+export interface SyncServiceOptions {
+  /** How long a run's lease lasts without renewal (default 60 s; renewed every third of it). */
+  leaseMs?: number;
+  /** This process's name on its leases (default host:pid:random). */
+  owner?: string;
+  /** Effects handed to connectors (tests: fast sleep). */
+  connectorDeps?: ConnectorDeps;
+  secretBox?: SecretBox;
+}
+
+export interface StartedSync {
+  runId: string;
+  /** Settles with the finished run (never rejects: a failure is a recorded outcome). */
+  done: Promise<SyncRunDetail>;
+}
+
+export interface SyncHooks {
+  /** Called after each page with the counts so far. */
+  onProgress?: (counts: SyncCounts) => void;
+}
+
+export const DEFAULT_LEASE_MS = 60_000;
+const secretsContext = (scope: SyncScope) => (scope === null ? "psa" : `module:${scope}`);
+const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
+
+export function toRunView(row: Omit<SyncRunRow, "rejected">): SyncRunView {
+  return {
+    id: row.id,
+    moduleKey: row.module_key,
+    trigger: row.trigger,
+    startedAt: iso(row.started_at)!,
+    finishedAt: iso(row.finished_at),
+    outcome: row.outcome,
+    counts: { ...emptyCounts(), ...row.counts },
+    error: row.error,
+  };
+}
+
+/**
+ * Runs syncs (rule 8): claims the module's (or the PSA's) lease so that one scope never has two
+ * runs, even across processes; reads the connector page by page in the background; records the
+ * outcome. `close()` interrupts what is running (recorded as failed) for a clean shutdown.
+ */
+export class SyncService {
+  readonly owner: string;
+  readonly leaseMs: number;
+  readonly secrets: SecretBox;
+  private readonly inFlight = new Map<string, Promise<SyncRunDetail>>();
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly options: SyncServiceOptions = {},
+  ) {
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+    this.leaseMs = options.leaseMs ?? ctx.config.syncLeaseMs ?? DEFAULT_LEASE_MS;
+    this.secrets = options.secretBox ?? secretBoxFor(ctx.config);
+  }
+
+  /** Opens stored secrets for building a connector; the plain values go nowhere else. */
+  openSecrets(scope: SyncScope, sealed: string | null): Record<string, unknown> {
+    return sealed ? this.secrets.open(sealed, secretsContext(scope)) : {};
+  }
+
+  sealSecrets(scope: SyncScope, secrets: Record<string, unknown>): string | null {
+    return Object.keys(secrets).length === 0 ? null : this.secrets.seal(secrets, secretsContext(scope));
+  }
+
+  /** Claims a run of the module and starts it in the background; 409 when one is under way. */
+  async startModuleSync(
+    moduleKey: string,
+    trigger: SyncTrigger,
+    hooks: SyncHooks = {},
+  ): Promise<StartedSync> {
+    const module = await repositories(this.ctx.db).modules.findByKey(moduleKey);
+    if (!module) throw notFound("module", moduleKey, "key");
+    if (!module.connector_kind) {
+      throw invalidValue("connector", `module ${module.name} has no connector yet; configure one first`);
+    }
+    const { connector_kind: kind, connector_settings: settings, connector_secrets: sealed } = module;
+    return this.start(moduleKey, module.name, trigger, hooks, (run) =>
+      runModuleSync(
+        this.ctx,
+        run,
+        moduleKey,
+        this.connector(() =>
+          buildModuleConnector(kind, settings, this.openSecrets(moduleKey, sealed), this.deps()),
+        ),
+        () => hooks.onProgress?.({ ...run.counts }),
+      ),
+    );
+  }
+
+  /** Claims a PSA run and starts it in the background; 409 when one is under way. */
+  async startPsaSync(trigger: SyncTrigger, hooks: SyncHooks = {}): Promise<StartedSync> {
+    const psa = await new PsaConnectionRepository(this.ctx.db).get();
+    if (!psa.connector_kind)
+      throw invalidValue("connector", "the PSA has no connector yet; configure one first");
+    const { connector_kind: kind, connector_settings: settings, connector_secrets: sealed } = psa;
+    return this.start(null, "the PSA", trigger, hooks, (run) =>
+      runPsaSync(
+        this.ctx,
+        run,
+        this.connector(() => buildPsaConnector(kind, settings, this.openSecrets(null, sealed), this.deps())),
+        () => hooks.onProgress?.({ ...run.counts }),
+      ),
+    );
+  }
+
+  /** Runs a module sync to its end and returns the recorded run. */
+  async syncModule(moduleKey: string, trigger: SyncTrigger, hooks?: SyncHooks): Promise<SyncRunDetail> {
+    return (await this.startModuleSync(moduleKey, trigger, hooks)).done;
+  }
+
+  async syncPsa(trigger: SyncTrigger, hooks?: SyncHooks): Promise<SyncRunDetail> {
+    return (await this.startPsaSync(trigger, hooks)).done;
+  }
+
+  /** Closes runs of stopped processes (expired leases) as failed; returns how many. */
+  async expireStaleRuns(): Promise<number> {
+    return (await new SyncRunRepository(this.ctx.db).expireStaleLeases()).length;
+  }
+
+  async listRuns(
+    filter: { moduleKey?: string | undefined; psa?: boolean | undefined },
+    page: { limit: number; cursor?: string | undefined },
+  ) {
+    if (
+      filter.moduleKey !== undefined &&
+      !(await repositories(this.ctx.db).modules.findByKey(filter.moduleKey))
+    ) {
+      throw notFound("module", filter.moduleKey, "moduleKey");
+    }
+    const scope = filter.psa ? null : filter.moduleKey;
+    const { rows, nextCursor } = await new SyncRunRepository(this.ctx.db).list(
+      scope === undefined ? {} : { scope },
+      page.limit,
+      decodeCursor(page.cursor),
+    );
+    return { items: rows.map(toRunView), nextCursor };
+  }
+
+  async getRun(id: string): Promise<SyncRunDetail> {
+    const row = await new SyncRunRepository(this.ctx.db).findById(id);
+    if (!row) throw notFound("sync run", id, "id");
+    return { ...toRunView(row), rejected: row.rejected };
+  }
+
+  /** The seen count of the scope's last successful run (a progress bar's estimate). */
+  async expectedRecords(scope: SyncScope): Promise<number | null> {
+    const last = await new SyncRunRepository(this.ctx.db).latest(scope, "succeeded");
+    return last ? (last.counts.seen ?? null) : null;
+  }
+
+  /** Waits for every run this process started. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.inFlight.values()]);
+  }
+
+  /** Interrupts this process's runs (each recorded as failed) and waits for them. */
+  async close(): Promise<void> {
+    this.stopping.abort(new Error("interrupted: orgmap was stopped during the sync"));
+    await this.idle();
+  }
+
+  private deps(): ConnectorDeps {
+    return this.options.connectorDeps ?? {};
+  }
+
+  /** Defers building the connector into the run, so a bad configuration is a recorded failure. */
+  private connector<T extends ModuleConnector | PsaConnector>(build: () => T): T {
+    let built: T | undefined;
+    const get = () => {
+      built ??= build();
+      return built;
+    };
+    return {
+      get kind() {
+        return get().kind;
+      },
+      fetchAll: (options) => get().fetchAll(options),
+    } as T;
+  }
+
+  private async start(
+    scope: SyncScope,
+    label: string,
+    trigger: SyncTrigger,
+    hooks: SyncHooks,
+    work: (run: RunningSync) => Promise<void>,
+  ): Promise<StartedSync> {
+    if (this.stopping.signal.aborted)
+      throw new AppError("conflict", "orgmap is stopping; no new sync starts");
+    const runs = new SyncRunRepository(this.ctx.db);
+    await runs.expireStaleLeases(scope);
+    const startedAt = this.ctx.clock.now();
+    const row = await runs.claim({ scope, trigger, owner: this.owner, leaseMs: this.leaseMs, startedAt });
+    if (!row) {
+      const running = await runs.findRunning(scope);
+      throw new AppError("conflict", `a sync of ${label} is under way already; wait for it to finish`, {
+        details: { runId: running?.id ?? null },
+      });
+    }
+    const run = new RunningSync(
+      this.ctx.db,
+      this.ctx.log,
+      row.id,
+      this.owner,
+      this.leaseMs,
+      startedAt,
+      this.stopping.signal,
+    );
+    this.ctx.log.info({ runId: run.id, moduleKey: scope, trigger }, "sync started");
+    hooks.onProgress?.({ ...run.counts });
+    const done = this.execute(run, scope, work).finally(() => {
+      run.stop();
+      this.inFlight.delete(run.id);
+    });
+    this.inFlight.set(run.id, done);
+    return { runId: run.id, done };
+  }
+
+  private async execute(
+    run: RunningSync,
+    scope: SyncScope,
+    work: (run: RunningSync) => Promise<void>,
+  ): Promise<SyncRunDetail> {
+    let error: string | null = null;
+    try {
+      await work(run);
+    } catch (caught) {
+      const reason: unknown = run.signal.aborted ? run.signal.reason : caught;
+      error = reason instanceof Error ? reason.message : String(reason);
+    }
+    const outcome = error === null ? "succeeded" : "failed";
+    const finished = await new SyncRunRepository(this.ctx.db)
+      .finish(run.id, run.owner, {
+        outcome,
+        finishedAt: this.ctx.clock.now(),
+        counts: run.counts,
+        error,
+        rejected: run.rejected,
+      })
+      .catch((caught: unknown) => {
+        this.ctx.log.error({ err: caught, runId: run.id }, "could not record the end of a sync");
+        return false;
+      });
+    if (!finished) this.ctx.log.warn({ runId: run.id }, "sync ended after its lease was taken over");
+    this.ctx.log.info(
+      { runId: run.id, moduleKey: scope, outcome, counts: run.counts, error },
+      `sync ${outcome}`,
+    );
+    return this.getRun(run.id);
+  }
+}
