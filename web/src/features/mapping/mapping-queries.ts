@@ -109,15 +109,21 @@ export function useModuleOrganizationSearch(moduleKey: string, search: string) {
   });
 }
 
-/** Suggestions for a module; an absent suggestions API (404) or any failure means "no suggestions". */
-export function useModuleSuggestions(moduleKey: string) {
+/**
+ * Suggestions from GET /suggestions (`organizationId` + `moduleKey` for a tab 1 cell, or
+ * `moduleOrganizationId` for one row). Any failure, such as an instance without the suggestions
+ * API (404), means "no suggestions": the pickers work without them.
+ */
+export function useSuggestions(query: Record<string, string | null>) {
   const api = useApi();
+  const isEnabled = Object.values(query).every((value) => value);
   return useQuery({
-    queryKey: ["suggestions", "module", moduleKey],
+    queryKey: ["suggestions", query],
+    enabled: isEnabled,
     queryFn: async () => {
       try {
         const page = await api.request<{ items: Suggestion[] }>("/suggestions", {
-          query: { moduleKey, limit: 500 },
+          query: { ...query, limit: 10 },
         });
         return page.items;
       } catch (error) {

@@ -119,7 +119,7 @@ export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
   return (
     <div ref={scrollRef} className="grid-scroll" data-testid="module-organization-list">
       <table
-        className="vtable"
+        className="vtable grows-last"
         aria-label={labels.mapByModuleOrganization}
         aria-rowcount={(props.total ?? rows.length) + 1}
         style={{ width }}

@@ -54,7 +54,7 @@ export function TargetCell({ row, canEdit }: { row: ModuleOrganization; canEdit:
           comboLabel={labels.psaOrganization}
           selectedId={mapping?.organizationId ?? null}
           useOptions={useTargetOrganizationOptions}
-          optionsArgs={{ includeNone: mapping !== null }}
+          optionsArgs={{ includeNone: mapping !== null, moduleOrganizationId: row.id }}
           onSelect={(option) => {
             const org = option.value ?? null;
             if (org?.id === mapping?.organizationId || (!org && !mapping)) return;

@@ -1,10 +1,15 @@
-import type { ModuleOrganization, Organization, Suggestion } from "../../api/api-types.ts";
+import type {
+  ModuleOrganization,
+  Organization,
+  Suggestion,
+  SuggestionCandidate,
+} from "../../api/api-types.ts";
 import type { ComboboxOption } from "../common/combobox.tsx";
 import type { OptionsResult } from "../common/picker.tsx";
 import {
   useMappableOrganizationSearch,
   useModuleOrganizationSearch,
-  useModuleSuggestions,
+  useSuggestions,
 } from "./mapping-queries.ts";
 
 /** The chosen value of a module organization picker: a module organization, or null for "None". */
@@ -23,6 +28,11 @@ function whereMapped(item: ModuleOrganization, organizationId: string | null): s
   } else parts.push(item.isExcluded ? "Excluded" : "Unmapped");
   if (item.status === "missing") parts.push("missing");
   return parts.join(" · ");
+}
+
+function suggestedHint(candidate: SuggestionCandidate, rest: string): string {
+  const reason = candidate.reasons[0] ? ` (${candidate.reasons[0]})` : "";
+  return `Suggested ${Math.round(candidate.score * 100)}%${reason} · ${rest}`;
 }
 
 function suggestedOnly(moduleKey: string, suggestion: Suggestion): ModuleOrganization {
@@ -58,7 +68,7 @@ export function useModuleOrganizationOptions(
   { moduleKey, organizationId, includeNone }: ModuleOrganizationOptionsArgs,
 ): OptionsResult<ModuleOrganizationChoice> {
   const list = useModuleOrganizationSearch(moduleKey, search);
-  const suggestions = useModuleSuggestions(moduleKey);
+  const suggestions = useSuggestions({ organizationId, moduleKey });
   const items = list.data?.items ?? [];
   const options: ComboboxOption<ModuleOrganizationChoice>[] = [];
   if (includeNone)
@@ -77,7 +87,7 @@ export function useModuleOrganizationOptions(
     options.push({
       id: item.id,
       label: item.name,
-      hint: `Suggested ${Math.round(candidate.score * 100)}% · ${whereMapped(item, organizationId)}`,
+      hint: suggestedHint(candidate, whereMapped(item, organizationId)),
       tone: "suggested",
       value: item,
     });
@@ -100,25 +110,48 @@ export function useModuleOrganizationOptions(
   };
 }
 
-/** Options for choosing a target organization: mappable ones only (never Dead or Cancelation). */
+/** Options for choosing a target organization: suggestions for the row first, then mappable ones only. */
 export function useTargetOrganizationOptions(
   search: string,
-  { includeNone }: { includeNone: boolean },
+  { includeNone, moduleOrganizationId }: { includeNone: boolean; moduleOrganizationId?: string },
 ): OptionsResult<Organization | null> {
   const query = useMappableOrganizationSearch(search);
-  const none: ComboboxOption<Organization | null>[] = includeNone
+  const suggestions = useSuggestions({
+    moduleOrganizationId: search ? null : (moduleOrganizationId ?? null),
+  });
+  const options: ComboboxOption<Organization | null>[] = includeNone
     ? [{ id: NONE_OPTION_ID, label: "None", hint: "Unmap", tone: "none", value: null }]
     : [];
+  const suggested = new Set<string>();
+  for (const candidate of suggestions.data?.[0]?.candidates ?? []) {
+    suggested.add(candidate.organizationId);
+    options.push({
+      id: candidate.organizationId,
+      label: candidate.organizationName,
+      hint: suggestedHint(candidate, "").replace(/ · $/, ""),
+      tone: "suggested",
+      value: {
+        id: candidate.organizationId,
+        name: candidate.organizationName,
+        psaId: "",
+        type: "",
+        isActive: true,
+        isMappable: true,
+        parentId: null,
+      },
+    });
+  }
+  for (const org of query.items) {
+    if (suggested.has(org.id)) continue;
+    options.push({
+      id: org.id,
+      label: org.name,
+      hint: `${org.type}${org.isActive ? "" : " · inactive"} · PSA ${org.psaId}`,
+      value: org,
+    });
+  }
   return {
-    options: [
-      ...none,
-      ...query.items.map((org) => ({
-        id: org.id,
-        label: org.name,
-        hint: `${org.type}${org.isActive ? "" : " · inactive"} · PSA ${org.psaId}`,
-        value: org,
-      })),
-    ],
+    options,
     isLoading: query.isFetching,
     error: query.error,
     footer: query.data?.nextCursor ? "More results: type to narrow" : undefined,
