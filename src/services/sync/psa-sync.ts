@@ -82,6 +82,8 @@ export async function runPsaSync(
         }
         await step.flush(repos.audit);
       });
+      // Renewing here also stores the counts so far, for progress shown elsewhere.
+      await run.renew();
       onPage();
     }
     run.check();
