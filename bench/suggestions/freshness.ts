@@ -1,0 +1,241 @@
+import { randomBytes } from "node:crypto";
+import { pathToFileURL } from "node:url";
+import pg from "pg";
+import pino from "pino";
+import type { AppContext } from "../../src/context.ts";
+import { analyzeTables, type DatabaseHandle, migrateToLatest, openDatabase } from "../../src/db/database.ts";
+import { repositories } from "../../src/db/repositories.ts";
+import { cliActor } from "../../src/domain/actor.ts";
+import { createServices } from "../../src/services/index.ts";
+import { SuggestionService } from "../../src/services/suggestion/suggestion.service.ts";
+import { testConfig } from "../../test/support/test-context.ts";
+import { syntheticSet } from "../matching/synthetic.ts";
+
+/** What the freshness benchmark measures (milliseconds). */
+export interface SuggestionsBenchFigures {
+  database: string;
+  organizations: number;
+  confirmedMappings: number;
+  unmappedModuleOrganizations: number;
+  coldBuildMs: number;
+  steadyAnswerMedianMs: number;
+  mappingChange: { trials: number; medianMs: number; maxMs: number; refreshMedianMs: number };
+  psaSync: { medianMs: number; maxMs: number };
+  moduleSyncRenameMs: number;
+}
+
+const SIZES = { organizations: 50_000, mapped: 40_000, unmapped: 20_000, trials: 25 };
+const CHUNK = 2000;
+
+async function openBenchDb(): Promise<DatabaseHandle & { label: string; dispose(): Promise<void> }> {
+  const server = process.env.DATABASE_URL;
+  if (!server) {
+    const handle = await openDatabase({});
+    await migrateToLatest(handle.db);
+    return { ...handle, label: "PGlite (in memory)", dispose: handle.close };
+  }
+  const name = `orgmap_bench_${randomBytes(5).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ databaseUrl: url.toString() });
+  await migrateToLatest(handle.db);
+  return {
+    ...handle,
+    label: `PostgreSQL ${url.host}`,
+    async dispose() {
+      await handle.close();
+      const client = new pg.Client({ connectionString: server });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const max = (values: number[]) => Math.max(...values);
+
+/**
+ * 50,000 organizations, 40,000 confirmed mappings (Graphus) and 20,000 unmapped IT Glue records in one
+ * database. A reader service (as another process would: it shares nothing with the writer but the
+ * database) answers suggestions while a writer maps, moves and syncs; each figure is the time from the
+ * writer's commit to the reader's next answer that shows the change.
+ */
+export async function runSuggestionsBench(): Promise<SuggestionsBenchFigures> {
+  const database = await openBenchDb();
+  try {
+    const ctx: AppContext = {
+      db: database.db,
+      databaseKind: database.kind,
+      clock: { now: () => new Date() },
+      log: pino({ level: "silent" }),
+      config: testConfig(),
+    };
+    const repos = repositories(ctx.db);
+    const set = syntheticSet(SIZES.organizations, SIZES.mapped + SIZES.unmapped, 7);
+    const at = new Date();
+    const organizationRows = set.organizations.map((o) => ({
+      psaId: o.id,
+      name: o.name,
+      type: "Customer" as const,
+      isActive: true,
+      parentPsaId: null,
+    }));
+    for (let i = 0; i < organizationRows.length; i += CHUNK)
+      await repos.organizations.upsertMany(organizationRows.slice(i, i + CHUNK), at);
+    const orgIdByPsaId = new Map(
+      (await ctx.db.selectFrom("organizations").select(["id", "psa_id"]).execute()).map((r) => [
+        r.psa_id,
+        r.id,
+      ]),
+    );
+    for (const [key, name] of [
+      ["graphus", "Graphus"],
+      ["itglue", "IT Glue"],
+    ] as const) {
+      await repos.modules.insert({ key, name, createdAt: at });
+      await repos.modules.update(key, {
+        billing_enabled: true,
+        billing_changed_at: at,
+        first_successful_sync_at: at,
+      });
+    }
+    const graphus = set.queries.slice(0, SIZES.mapped);
+    // The IT Glue records of the trials carry the same names as Graphus records: cross-module evidence.
+    const twins = graphus.slice(0, SIZES.trials);
+    const itglue = [...twins, ...set.queries.slice(SIZES.mapped + SIZES.trials)];
+    const graphusIds = new Map<string, string>();
+    for (let i = 0; i < graphus.length; i += CHUNK) {
+      const rows = graphus
+        .slice(i, i + CHUNK)
+        .map((q) => ({ externalId: q.id, name: q.name, parentExternalId: null, attributes: {} }));
+      for (const r of await repos.moduleOrganizations.upsertMany("graphus", rows, at))
+        graphusIds.set(r.record.externalId, r.id);
+    }
+    const twinIds = new Map<string, string>();
+    for (let i = 0; i < itglue.length; i += CHUNK) {
+      const rows = itglue
+        .slice(i, i + CHUNK)
+        .map((q) => ({ externalId: q.id, name: q.name, parentExternalId: null, attributes: {} }));
+      for (const r of await repos.moduleOrganizations.upsertMany("itglue", rows, at))
+        twinIds.set(r.record.externalId, r.id);
+    }
+    const organizationIds = set.organizations.map((o) => orgIdByPsaId.get(o.id) as string);
+    const truthOf = (q: { truth: string | null }, i: number) =>
+      orgIdByPsaId.get(q.truth ?? "") ?? (organizationIds[i % organizationIds.length] as string);
+    await repos.mappings.insertMany(
+      graphus.map((q, i) => ({
+        moduleOrganizationId: graphusIds.get(q.id) as string,
+        moduleKey: "graphus",
+        organizationId: truthOf(q, i),
+        createdBy: "bench",
+        at,
+      })),
+    );
+    await analyzeTables(ctx.db);
+
+    const reader = new SuggestionService(ctx);
+    const writer = createServices(ctx);
+    const cold = performance.now();
+    await reader.forModuleOrganization(twinIds.get(twins[0]!.id)!);
+    const coldBuildMs = performance.now() - cold;
+
+    const steady: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const start = performance.now();
+      await reader.forModuleOrganization(twinIds.get(twins[i % twins.length]!.id)!);
+      steady.push(performance.now() - start);
+    }
+
+    const change: number[] = [];
+    const refresh: number[] = [];
+    for (const [i, twin] of twins.entries()) {
+      const target = organizationIds[(i * 7919) % organizationIds.length] as string;
+      const targetName = set.organizations[(i * 7919) % organizationIds.length]!.name;
+      await writer.mapping.map(cliActor, graphusIds.get(twin.id)!, target);
+      const start = performance.now();
+      const { items } = await reader.forModuleOrganization(twinIds.get(twin.id)!);
+      change.push(performance.now() - start);
+      refresh.push(reader.cache.lastRefresh.ms);
+      const shown = items[0]?.candidates.find((c) => c.organizationId === target);
+      if (!shown?.reasons.some((r) => r.includes(`already mapped to ${targetName}`)))
+        throw new Error(`trial ${i}: the move to ${targetName} is not reflected: ${JSON.stringify(items)}`);
+    }
+
+    // A PSA sync touches every organization (updated_at) and renames one.
+    const sync: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const renamedTo = `Quintessa Bluewater Holdings ${round}`;
+      const rows = organizationRows.map((r, i) => (i === 17 ? { ...r, name: renamedTo } : r));
+      const syncAt = new Date(Date.now() + round);
+      for (let i = 0; i < rows.length; i += CHUNK)
+        await repos.organizations.upsertMany(rows.slice(i, i + CHUNK), syncAt);
+      const start = performance.now();
+      const { items } = await reader.forModuleOrganization(twinIds.get(twins[1]!.id)!);
+      const probe = await reader.list({ moduleKey: "itglue", limit: 1 });
+      sync.push(performance.now() - start);
+      if (reader.cache.organization(organizationIds[17]!)?.name !== renamedTo || !items || !probe)
+        throw new Error("the PSA rename is not reflected");
+    }
+
+    // A module sync renames a mapped Graphus record: its name is evidence for its IT Glue twin.
+    const renamedTwin = twins[2]!;
+    const newName = "Zorbulax Quimbly Tentworks";
+    await repos.moduleOrganizations.upsertMany(
+      "graphus",
+      [{ externalId: renamedTwin.id, name: newName, parentExternalId: null, attributes: {} }],
+      new Date(),
+    );
+    await repos.moduleOrganizations.upsertMany(
+      "itglue",
+      [{ externalId: "probe", name: newName, parentExternalId: null, attributes: {} }],
+      new Date(),
+    );
+    await ctx.db
+      .insertInto("sync_runs")
+      .values({
+        module_key: "graphus",
+        trigger: "bench",
+        started_at: new Date(),
+        finished_at: new Date(),
+        outcome: "succeeded",
+        counts: "{}",
+        rejected: "[]",
+      })
+      .execute();
+    const probeId = (await repos.moduleOrganizations.findByExternalIds("itglue", ["probe"]))[0]!.id;
+    const renameStart = performance.now();
+    const renamed = await reader.forModuleOrganization(probeId);
+    const moduleSyncRenameMs = performance.now() - renameStart;
+    if (!renamed.items[0]?.candidates[0]?.reasons[0]?.includes(newName))
+      throw new Error("the module rename is not reflected");
+
+    return {
+      database: database.label,
+      organizations: SIZES.organizations,
+      confirmedMappings: SIZES.mapped,
+      unmappedModuleOrganizations: itglue.length,
+      coldBuildMs,
+      steadyAnswerMedianMs: median(steady),
+      mappingChange: {
+        trials: change.length,
+        medianMs: median(change),
+        maxMs: max(change),
+        refreshMedianMs: median(refresh),
+      },
+      psaSync: { medianMs: median(sync), maxMs: max(sync) },
+      moduleSyncRenameMs,
+    };
+  } finally {
+    await database.dispose();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const figures = await runSuggestionsBench();
+  console.log(JSON.stringify(figures, null, 2));
+}
