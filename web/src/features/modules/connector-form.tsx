@@ -7,21 +7,40 @@ interface KindFields {
   secrets: string[];
 }
 
-/** Known connector kinds and their fields; unknown kinds and extra settings still get text fields. */
+/**
+ * Connector kinds and their fields as src/connectors/connector-registry.ts defines them. Unknown
+ * kinds and extra stored settings still get text fields; numeric settings are sent as numbers.
+ */
 const KINDS: Record<string, KindFields> = {
   file: { label: "File (CSV or JSON)", settings: ["path"], secrets: [] },
   itglue: { label: "IT Glue", settings: ["baseUrl"], secrets: ["apiKey"] },
-  dattormm: { label: "Datto RMM", settings: ["baseUrl"], secrets: ["apiKey", "apiSecret"] },
-  "saas-protection": {
+  "datto-rmm": { label: "Datto RMM", settings: ["baseUrl"], secrets: ["apiKey", "apiSecret"] },
+  "datto-saas": {
     label: "Datto SaaS Protection",
     settings: ["baseUrl"],
     secrets: ["publicKey", "secretKey"],
   },
-  autotask: { label: "Autotask", settings: ["baseUrl", "username"], secrets: ["integrationCode", "secret"] },
+  autotask: {
+    label: "Autotask",
+    settings: ["baseUrl"],
+    secrets: ["apiIntegrationCode", "userName", "secret"],
+  },
 };
 
+const NUMERIC_SETTINGS = new Set(["pageSize", "requestTimeoutMs", "totalTimeoutMs"]);
+
+/** The settings as the API expects them: numbers for numeric fields, blank fields left out. */
+function typedSettings(settings: Record<string, string>): Record<string, string | number> {
+  const typed: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(settings)) {
+    if (value.trim() === "") continue;
+    typed[key] = NUMERIC_SETTINGS.has(key) && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  }
+  return typed;
+}
+
 export interface ConnectorChange {
-  connector: { kind: string; settings: Record<string, string>; secrets?: Record<string, string> };
+  connector: { kind: string; settings: Record<string, string | number>; secrets?: Record<string, string> };
   schedule: string | null;
 }
 
@@ -43,9 +62,9 @@ function scheduleText(schedule: unknown): string {
 /** Connector settings and schedule. Secrets are write-only: blank keeps the stored ones. */
 export function ConnectorForm(props: ConnectorFormProps) {
   const [kind, setKind] = useState(props.connector?.kind ?? props.kinds[0] ?? "file");
-  const [settings, setSettings] = useState<Record<string, string>>(() =>
-    Object.fromEntries(Object.entries(props.connector?.settings ?? {}).map(([k, v]) => [k, String(v ?? "")])),
-  );
+  const stored = () =>
+    Object.fromEntries(Object.entries(props.connector?.settings ?? {}).map(([k, v]) => [k, String(v ?? "")]));
+  const [settings, setSettings] = useState<Record<string, string>>(stored);
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const [schedule, setSchedule] = useState(scheduleText(props.schedule));
   const fields = KINDS[kind] ?? { label: kind, settings: [], secrets: [] };
@@ -55,7 +74,11 @@ export function ConnectorForm(props: ConnectorFormProps) {
     event.preventDefault();
     const filled = Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== ""));
     props.onSave({
-      connector: { kind, settings, ...(Object.keys(filled).length ? { secrets: filled } : {}) },
+      connector: {
+        kind,
+        settings: typedSettings(settings),
+        ...(Object.keys(filled).length ? { secrets: filled } : {}),
+      },
       schedule: schedule.trim() || null,
     });
     setSecrets({});
@@ -70,7 +93,11 @@ export function ConnectorForm(props: ConnectorFormProps) {
           className="input"
           value={kind}
           disabled={!props.canEdit}
-          onChange={(event) => setKind(event.target.value)}
+          onChange={(event) => {
+            // Another kind has other (strictly checked) settings: start from its own fields.
+            setKind(event.target.value);
+            setSettings(event.target.value === props.connector?.kind ? stored() : {});
+          }}
         >
           {kindOptions.map((k) => (
             <option key={k} value={k}>

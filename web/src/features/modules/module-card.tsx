@@ -14,7 +14,7 @@ const STATE_LABEL: Record<ModuleState, string> = {
   ready: "Ready",
 };
 
-const MODULE_KINDS = ["file", "itglue", "dattormm", "saas-protection"];
+const MODULE_KINDS = ["file", "itglue", "datto-rmm", "datto-saas"];
 
 /** One module: integrated billing switch, state, counts, connector, schedule, Sync now, history. */
 export function ModuleCard({ module }: { module: ModuleInfo }) {
