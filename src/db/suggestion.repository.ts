@@ -118,6 +118,16 @@ export class SuggestionRepository {
     return (await query.execute()) as SuggestionOrganizationRow[];
   }
 
+  async organizationsByIds(ids: readonly string[]): Promise<SuggestionOrganizationRow[]> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return [];
+    return (await this.db
+      .selectFrom("organizations")
+      .select(["id", "name", "psa_id", "type", "status", "updated_at"])
+      .where("id", "in", valid)
+      .execute()) as SuggestionOrganizationRow[];
+  }
+
   /** Every mapping with its module organization's name, optionally of one module only. */
   async confirmedMappings(moduleKey?: string): Promise<ConfirmedMappingRow[]> {
     let query = this.db

@@ -79,10 +79,11 @@ export class SuggestionIndexCache {
     }
     const index = this.index;
     const touched = new Set<string>();
+    const touchedOrganizations = new Set<string>();
     const modulesToReload = new Set<string>();
     let organizationsSince: Date | null = null;
     let isAliasDirty = markers.aliasCount !== previous.aliasCount;
-    let isOrganizationReloadNeeded = markers.organizationFingerprint !== previous.organizationFingerprint;
+    const isOrganizationReloadNeeded = markers.organizationFingerprint !== previous.organizationFingerprint;
 
     if (markers.maxAuditId > this.lastAuditId || this.gaps.size > 0) {
       if (markers.maxAuditId - this.lastAuditId > FULL_REBUILD_EVENTS)
@@ -96,7 +97,7 @@ export class SuggestionIndexCache {
         if (["mapping", "module_organization", "exclusion"].includes(event.entity_type))
           touched.add(event.entity_id);
         else if (event.entity_type === "alias") isAliasDirty = true;
-        else if (event.entity_type === "organization") isOrganizationReloadNeeded = true;
+        else if (event.entity_type === "organization") touchedOrganizations.add(event.entity_id);
       }
       this.lastAuditId = markers.maxAuditId;
       this.lastAuditStep = markers.maxAuditStep;
@@ -119,6 +120,12 @@ export class SuggestionIndexCache {
       changes += this.applyOrganizations(index, await repo.organizations(), true);
     else if (organizationsSince !== null)
       changes += this.applyOrganizations(index, await repo.organizations(organizationsSince), false);
+    else if (touchedOrganizations.size > 0)
+      changes += this.applyOrganizations(
+        index,
+        await repo.organizationsByIds([...touchedOrganizations]),
+        false,
+      );
     for (const moduleKey of modulesToReload)
       changes += this.applyModuleMappings(index, moduleKey, await repo.confirmedMappings(moduleKey));
     const rest = [...touched].filter((id) => !modulesToReload.has(this.confirmed.get(id)?.moduleKey ?? ""));

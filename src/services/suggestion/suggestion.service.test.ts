@@ -91,6 +91,32 @@ describe("suggestions", () => {
     expect(await suggestionsFor(service, mo.id)).toEqual([]);
   });
 
+  it("reflects a module organization renamed by a module sync (its name is evidence elsewhere)", async () => {
+    const graphus = await buildModule(t.ctx.db, { key: "graphus", name: "Graphus" });
+    const itglue = await buildModule(t.ctx.db, { key: "itglue" });
+    const org = await buildOrganization(t.ctx.db, { name: "Tailspin Toys" });
+    const g = await buildModuleOrganization(t.ctx.db, graphus.key, { name: "TT Old", externalId: "g1" });
+    const i = await buildModuleOrganization(t.ctx.db, itglue.key, { name: "Quillfeather Co-op" });
+    const services = createServices(t.ctx);
+    await services.mapping.map(cliActor, g.id, org.id);
+    expect(await suggestionsFor(services.suggestions, i.id)).toEqual([]);
+    await buildModuleOrganization(t.ctx.db, graphus.key, { name: "Quillfeather Co-op", externalId: "g1" });
+    const now = t.ctx.clock.now();
+    await t.ctx.db
+      .insertInto("sync_runs")
+      .values({
+        module_key: graphus.key,
+        trigger: "test",
+        started_at: now,
+        finished_at: now,
+        outcome: "succeeded",
+      })
+      .execute();
+    const [best] = await suggestionsFor(services.suggestions, i.id);
+    expect(best?.organizationId).toBe(org.id);
+    expect(best?.reasons[0]).toBe("Graphus's 'Quillfeather Co-op' is already mapped to Tailspin Toys");
+  });
+
   it("never proposes Dead or Cancelation organizations", async () => {
     const module = await buildModule(t.ctx.db);
     await buildOrganization(t.ctx.db, { name: "Bygone Dental, Inc.", type: "Dead" });
