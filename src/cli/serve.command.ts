@@ -1,7 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import type { AppContext, OpenedContext } from "../context.ts";
 import { type AppOptions, buildApp } from "../http/app.ts";
+import { syncAppOptions } from "../http/sync.routes.ts";
 import type { Services } from "../services/index.ts";
+import { SyncScheduler } from "../services/sync/scheduler.ts";
+import { SyncService } from "../services/sync/sync.service.ts";
+import { SyncConfigService } from "../services/sync/sync-config.service.ts";
 import { say } from "./runtime.ts";
 
 export interface ServeOptions {
@@ -28,8 +32,16 @@ export async function serve(
   options: ServeOptions,
 ): Promise<FastifyInstance> {
   await announceInitialAdmin(services);
-  const app = await buildApp(ctx, services, await serverExtensions(ctx, services));
+  const sync = new SyncService(ctx);
+  const app = await buildApp(ctx, services, await serverExtensions(ctx, services, sync));
+  const scheduler = new SyncScheduler(ctx, sync);
+  // On close: no new scheduled runs, and this process's runs are recorded as interrupted.
+  app.addHook("onClose", async () => {
+    await scheduler.stop();
+    await sync.close();
+  });
   const address = await app.listen({ port: options.port, host: options.host });
+  scheduler.start();
   say(`orgmap is running at ${address.replace("127.0.0.1", "localhost")} (database: ${ctx.databaseKind})`);
   return app;
 }
@@ -49,6 +61,10 @@ export async function runUntilStopped(app: FastifyInstance, ctx: OpenedContext):
  * The app options every server gets: the routes and PATCH handlers of features (sync) that the
  * core does not know. Tests build their app with the same options (no side effects here).
  */
-export async function serverExtensions(_ctx: AppContext, _services: Services): Promise<AppOptions> {
-  return {};
+export async function serverExtensions(
+  ctx: AppContext,
+  _services: Services,
+  sync: SyncService = new SyncService(ctx),
+): Promise<AppOptions> {
+  return syncAppOptions(sync, new SyncConfigService(ctx, sync));
 }

@@ -3,8 +3,8 @@ import { buildModule, buildModuleOrganization } from "../../../test/support/fact
 import { useTestContext } from "../../../test/support/test-context.ts";
 import { cliActor } from "../../domain/actor.ts";
 import { createServices } from "../index.ts";
-import { SyncConfigService } from "./sync-config.service.ts";
 import { SyncService } from "./sync.service.ts";
+import { SyncConfigService } from "./sync-config.service.ts";
 import { useTempFiles } from "./sync-test-support.ts";
 
 describe("PSA sync", () => {
@@ -27,7 +27,11 @@ describe("PSA sync", () => {
 
     const module = await buildModule(t.ctx.db, { key: "itglue" });
     const mo = await buildModuleOrganization(t.ctx.db, module.key, { name: "Acme" });
-    const acme = (await t.ctx.db.selectFrom("organizations").selectAll().where("psa_id", "=", "100").executeTakeFirst())!;
+    const acme = (await t.ctx.db
+      .selectFrom("organizations")
+      .selectAll()
+      .where("psa_id", "=", "100")
+      .executeTakeFirst())!;
     await services.mapping.map(cliActor, mo.id, acme.id);
 
     t.ctx.clock.advance(60_000);
@@ -51,16 +55,25 @@ describe("PSA sync", () => {
       .where("action", "=", "organization.type_changed")
       .execute();
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actor: "system:sync", before: { type: "Customer" }, after: { type: "Dead" } });
+    expect(audit[0]).toMatchObject({
+      actor: "system:sync",
+      before: { type: "Customer" },
+      after: { type: "Dead" },
+    });
   });
 
   it("links PSA parents arriving on a later page, marks absent organizations missing, reports bad items", async () => {
     const sync = new SyncService(t.ctx);
     const items: unknown[] = [{ psaId: "child", name: "Acme West", type: "Customer", parentPsaId: "parent" }];
     for (let i = 0; i < 500; i++) items.push({ psaId: `f${i}`, name: `Filler ${i}`, type: "Lead" });
-    items.push({ psaId: "parent", name: "Acme", type: "Customer" }, { psaId: "bad", name: "X", type: "Friend" });
+    items.push(
+      { psaId: "parent", name: "Acme", type: "Customer" },
+      { psaId: "bad", name: "X", type: "Friend" },
+    );
     const path = files.json(items);
-    await new SyncConfigService(t.ctx, sync).configurePsa(cliActor, { connector: { kind: "file", settings: { path } } });
+    await new SyncConfigService(t.ctx, sync).configurePsa(cliActor, {
+      connector: { kind: "file", settings: { path } },
+    });
     const run = await sync.syncPsa("manual");
     expect(run.counts).toMatchObject({ seen: 502, added: 502, rejected: 1 });
     expect((await sync.getRun(run.id)).rejected[0]?.reason).toMatch(/unknown organization type "Friend"/);

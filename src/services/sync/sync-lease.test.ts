@@ -9,8 +9,8 @@ import { SyncRunRepository } from "../../db/sync-run.repository.ts";
 import { cliActor } from "../../domain/actor.ts";
 import { AppError } from "../../domain/errors.ts";
 import { createServices } from "../index.ts";
-import { SyncConfigService } from "./sync-config.service.ts";
 import { SyncService } from "./sync.service.ts";
+import { SyncConfigService } from "./sync-config.service.ts";
 
 async function waitFor(check: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
   const until = Date.now() + ms;
@@ -51,7 +51,11 @@ describe("sync leases and secrets", () => {
       expect(refused).toBeInstanceOf(AppError);
       expect((refused as AppError).status).toBe(409);
       expect((refused as AppError).details).toEqual({ runId: started.runId });
-      const running = await t.ctx.db.selectFrom("sync_runs").selectAll().where("outcome", "=", "running").execute();
+      const running = await t.ctx.db
+        .selectFrom("sync_runs")
+        .selectAll()
+        .where("outcome", "=", "running")
+        .execute();
       expect(running.map((r) => [r.id, r.lease_owner])).toEqual([[started.runId, "process-a"]]);
       expect((await first.getRun(started.runId)).counts.seen).toBe(10);
 
@@ -83,10 +87,16 @@ describe("sync leases and secrets", () => {
     const refused = await sync.startModuleSync("graphus", "manual").catch((e: unknown) => e);
     expect((refused as AppError).status).toBe(409);
     // The dead process's lease runs out.
-    await t.ctx.db.updateTable("sync_runs").set({ lease_expires_at: new Date(Date.now() - 1000) }).execute();
+    await t.ctx.db
+      .updateTable("sync_runs")
+      .set({ lease_expires_at: new Date(Date.now() - 1000) })
+      .execute();
     const next = await sync.syncModule("graphus", "manual");
     expect(next.outcome).toBe("failed");
-    expect(await sync.getRun(dead!.id)).toMatchObject({ outcome: "failed", error: "stale lease: process stopped" });
+    expect(await sync.getRun(dead!.id)).toMatchObject({
+      outcome: "failed",
+      error: "stale lease: process stopped",
+    });
   });
 
   it("a run that lost its lease to another process stops and marks nothing missing", async () => {
@@ -104,7 +114,10 @@ describe("sync leases and secrets", () => {
       await expect(other.expireStaleRuns()).resolves.toBe(1);
       const result = await started.done;
       expect(result).toMatchObject({ outcome: "failed", error: "stale lease: process stopped" });
-      const missing = await t.ctx.db.selectFrom("module_organizations").where("status", "=", "missing").execute();
+      const missing = await t.ctx.db
+        .selectFrom("module_organizations")
+        .where("status", "=", "missing")
+        .execute();
       expect(missing).toHaveLength(0);
     } finally {
       await slow.close();
@@ -135,13 +148,21 @@ describe("sync leases and secrets", () => {
       expect((await sync.syncModule("itglue", "manual")).counts.added).toBe(5);
       // A wrong key fails; the error and the log must not carry either key.
       await new SyncConfigService(ctx, sync).configureModule(cliActor, "itglue", {
-        connector: { kind: "itglue", settings: { baseUrl: server.url, maxAttempts: 1 }, secrets: { apiKey: `${secret}-wrong` } },
+        connector: {
+          kind: "itglue",
+          settings: { baseUrl: server.url, maxAttempts: 1 },
+          secrets: { apiKey: `${secret}-wrong` },
+        },
       });
       const failed = await sync.syncModule("itglue", "manual");
       expect(failed.outcome).toBe("failed");
       expect(failed.error).not.toContain(secret);
 
-      const row = await t.ctx.db.selectFrom("modules").selectAll().where("key", "=", "itglue").executeTakeFirstOrThrow();
+      const row = await t.ctx.db
+        .selectFrom("modules")
+        .selectAll()
+        .where("key", "=", "itglue")
+        .executeTakeFirstOrThrow();
       expect(row.connector_secrets).toMatch(/^v1:/);
       expect(JSON.stringify(row)).not.toContain("very-secret");
       const audit = await t.ctx.db.selectFrom("audit_events").selectAll().execute();

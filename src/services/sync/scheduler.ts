@@ -1,0 +1,93 @@
+import type { AppContext } from "../../context.ts";
+import { PsaConnectionRepository } from "../../db/psa-connection.repository.ts";
+import { repositories } from "../../db/repositories.ts";
+import { SyncRunRepository, type SyncScope } from "../../db/sync-run.repository.ts";
+import { isAppError } from "../../domain/errors.ts";
+import { dueOccurrence } from "./schedule.ts";
+import type { SyncService } from "./sync.service.ts";
+
+export interface SchedulerOptions {
+  /** How often the scheduler looks for due syncs and stale leases (default 30 s). */
+  tickMs?: number;
+}
+
+/**
+ * Starts each module's and the PSA's sync when its cron schedule (in the instance's time zone)
+ * comes due. It only starts what is due, skips a scope that another process started since the
+ * occurrence, and catches errors per scope so one bad module never stops the others. Each tick
+ * also closes runs whose process stopped (expired leases).
+ */
+export class SyncScheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private lastTick: Date;
+  private ticking: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly sync: SyncService,
+    private readonly options: SchedulerOptions = {},
+  ) {
+    this.lastTick = ctx.clock.now();
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.lastTick = this.ctx.clock.now();
+    this.timer = setInterval(() => {
+      if (!this.ticking) this.ticking = this.tick().finally(() => (this.ticking = undefined));
+    }, this.options.tickMs ?? 30_000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.ticking;
+  }
+
+  /** Starts what came due since the last tick; returns the scopes started (null = the PSA). */
+  async tick(now: Date = this.ctx.clock.now()): Promise<SyncScope[]> {
+    const since = this.lastTick;
+    this.lastTick = now;
+    const started: SyncScope[] = [];
+    try {
+      await this.sync.expireStaleRuns();
+      const repos = repositories(this.ctx.db);
+      const timeZone = (await repos.settings.get()).timeZone;
+      const scopes: { scope: SyncScope; schedule: string }[] = [];
+      const psa = await new PsaConnectionRepository(this.ctx.db).get();
+      if (psa.connector_kind) scopes.push({ scope: null, schedule: psa.schedule });
+      for (const module of await repos.modules.list()) {
+        if (module.connector_kind) scopes.push({ scope: module.key, schedule: module.schedule });
+      }
+      for (const { scope, schedule } of scopes) {
+        if (await this.startIfDue(scope, schedule, timeZone, since, now)) started.push(scope);
+      }
+    } catch (error) {
+      this.ctx.log.error({ err: error }, "sync scheduler tick failed");
+    }
+    return started;
+  }
+
+  private async startIfDue(
+    scope: SyncScope,
+    schedule: string,
+    timeZone: string,
+    since: Date,
+    now: Date,
+  ): Promise<boolean> {
+    try {
+      const due = dueOccurrence(schedule, timeZone, since, now);
+      if (!due) return false;
+      const latest = await new SyncRunRepository(this.ctx.db).latest(scope);
+      if (latest && new Date(latest.started_at).getTime() >= due.getTime()) return false;
+      if (scope === null) await this.sync.startPsaSync("schedule");
+      else await this.sync.startModuleSync(scope, "schedule");
+      return true;
+    } catch (error) {
+      const level = isAppError(error) && error.status === 409 ? "info" : "error";
+      this.ctx.log[level]({ err: error, moduleKey: scope }, "scheduled sync not started");
+      return false;
+    }
+  }
+}
