@@ -22,6 +22,8 @@ export interface SuggestionsBenchFigures {
   mappingChange: { trials: number; medianMs: number; maxMs: number; refreshMedianMs: number };
   psaSync: { medianMs: number; maxMs: number };
   moduleSyncRenameMs: number;
+  listPage500Ms: number;
+  acceptAll: { applied: number; ms: number };
 }
 
 const SIZES = { organizations: 50_000, mapped: 40_000, unmapped: 20_000, trials: 25 };
@@ -214,8 +216,17 @@ export async function runSuggestionsBench(): Promise<SuggestionsBenchFigures> {
     if (!renamed.items[0]?.candidates[0]?.reasons[0]?.includes(newName))
       throw new Error("the module rename is not reflected");
 
+    const listStart = performance.now();
+    await reader.list({ moduleKey: "itglue", limit: 500 });
+    const listPage500Ms = performance.now() - listStart;
+    const acceptStart = performance.now();
+    const accepted = await writer.suggestions.accept(cliActor, { moduleKey: "itglue", minScore: 0.9 });
+    const acceptAll = { applied: accepted.applied, ms: performance.now() - acceptStart };
+
     return {
       database: database.label,
+      listPage500Ms,
+      acceptAll,
       organizations: SIZES.organizations,
       confirmedMappings: SIZES.mapped,
       unmappedModuleOrganizations: itglue.length,
