@@ -117,10 +117,26 @@ export async function buildApp(
 
   const serveWeb = options.serveWeb ?? existsSync(join(WEB_DIST, "index.html"));
   if (serveWeb) {
-    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
+    // wildcard: files are looked up per request, so a rebuilt web/dist is served without a restart.
+    await app.register(fastifyStatic, {
+      root: WEB_DIST,
+      wildcard: true,
+      index: false,
+      cacheControl: false,
+      setHeaders: (res, path) => {
+        // Hashed assets never change; index.html must always be fresh to point at the current ones.
+        res.setHeader(
+          "cache-control",
+          path.includes("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
+        );
+      },
+    });
+    app.get("/", (_request, reply) => reply.sendFile("index.html"));
   }
   app.setNotFoundHandler((request, reply) => {
-    if (serveWeb && request.method === "GET" && !request.url.startsWith("/api/")) {
+    const path = request.url.split("?")[0] ?? "";
+    // Client-side routes (no file extension) get the app; a missing file stays a 404.
+    if (serveWeb && request.method === "GET" && !path.startsWith("/api/") && !/\.[a-z0-9]+$/i.test(path)) {
       return reply.type("text/html").sendFile("index.html");
     }
     return sendProblem(

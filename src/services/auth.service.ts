@@ -44,10 +44,19 @@ export class AuthService {
     if (password.length > 1024) throw invalidValue("password", "a password may have at most 1024 characters");
   }
 
-  /** Creates the first admin when there is no user; returns the one-time password to print, once. */
+  /**
+   * Creates an admin when the instance has no enabled admin (first start, or users created from
+   * the CLI before it); returns the one-time password to print, once.
+   */
   async ensureInitialAdmin(): Promise<{ username: string; password: string } | null> {
     const repos = repositories(this.ctx.db);
-    if ((await repos.users.count()) > 0) return null;
+    const users = await repos.users.list();
+    if (users.some((u) => u.role === "admin" && !u.is_disabled)) return null;
+    if (users.some((u) => u.username === "admin")) {
+      throw new Error(
+        "there is no enabled admin, and the username admin is taken; create one with `orgmap users create --role admin`",
+      );
+    }
     const password = this.ctx.config.initialAdminPassword ?? randomToken(15);
     await repos.users.insert({
       username: "admin",
