@@ -2,7 +2,7 @@ import type { AppContext } from "../../context.ts";
 import { repositories } from "../../db/repositories.ts";
 import type { ModuleOrganizationRow, OrganizationRow } from "../../db/schema.ts";
 import type { Actor } from "../../domain/actor.ts";
-import { notFound } from "../../domain/errors.ts";
+import { invalidValue, notFound } from "../../domain/errors.ts";
 import { AuditStep } from "../audit-step.ts";
 import { applyMapping, requireMappableTarget, requireReadyModule } from "../mapping-rules.ts";
 
@@ -40,7 +40,15 @@ export async function acceptSuggestions(
         rows.set(row.id, row);
     }
     const field = (i: number, name: string) => (options.skipMapped ? name : `items.${i}.${name}`);
+    const chosen = new Map<string, string>();
     pairs.forEach((pair, i) => {
+      const other = chosen.get(pair.moduleOrganizationId);
+      if (other !== undefined && other !== pair.organizationId)
+        throw invalidValue(
+          field(i, "moduleOrganizationId"),
+          "a module organization can be accepted for one target only",
+        );
+      chosen.set(pair.moduleOrganizationId, pair.organizationId);
       if (!rows.has(pair.moduleOrganizationId))
         throw notFound("module organization", pair.moduleOrganizationId, field(i, "moduleOrganizationId"));
     });

@@ -252,6 +252,10 @@ describe("suggestions", () => {
     const second = await service.list({ limit: 2, cursor: first.nextCursor ?? undefined });
     expect(second.items.map((i) => i.moduleOrganizationName)).toEqual(["Gamma"]);
     expect(second.nextCursor).toBeNull();
+    const last = await service.list({ limit: 3 });
+    expect(last.items).toHaveLength(3);
+    const empty = await service.list({ limit: 3, cursor: last.nextCursor ?? undefined });
+    expect(empty).toEqual({ items: [], nextCursor: null });
     await expect(service.list({ moduleKey: hidden.key, limit: 2 })).rejects.toMatchObject({
       code: "module_not_ready",
     });

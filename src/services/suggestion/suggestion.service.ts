@@ -62,14 +62,16 @@ export class SuggestionService {
     while (items.length < input.limit && scanned < SCAN_BUDGET) {
       const rows = await repo.subjects({ moduleKeys, after, limit: SCAN_BATCH });
       const rejected = await repo.rejections(rows.map((r) => r.id));
+      let read = 0;
       for (const row of rows) {
+        read++;
         scanned++;
         after = { k: row.tree_sort, id: row.id };
         const item = this.itemOf(index, row, rejected.get(row.id), input.top ?? 3);
         if (item.candidates.length > 0) items.push(item);
         if (items.length === input.limit) break;
       }
-      if (rows.length < SCAN_BATCH && after?.id === rows.at(-1)?.id) return { items, nextCursor: null };
+      if (rows.length < SCAN_BATCH && read === rows.length) return { items, nextCursor: null };
     }
     return { items, nextCursor: after && "k" in after ? encodeCursor(after) : null };
   }
