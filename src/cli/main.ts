@@ -12,6 +12,7 @@ import { runMatchCommand } from "./match.command.ts";
 import { say, withRuntime } from "./runtime.ts";
 import { runUntilStopped, serve } from "./serve.command.ts";
 import { buildWebIfNeeded, prepareFirstStart } from "./start.command.ts";
+import { registerSyncCommands } from "./sync.command.ts";
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -158,7 +159,10 @@ export function buildProgram(): Command {
 }
 
 /** Commands added by features (sync, match, import, export). */
-export const extraCommands: ((program: Command) => void)[] = [registerImportExportCommands];
+export const extraCommands: ((program: Command) => void)[] = [
+  registerImportExportCommands,
+  registerSyncCommands,
+];
 
 /** Runs the CLI; returns the exit code. Errors print as one clear line, never a stack for bad input. */
 export async function main(argv: string[]): Promise<number> {
