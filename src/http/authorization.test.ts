@@ -13,6 +13,7 @@ const MATRIX: Record<string, Access> = {
   "POST /api/v1/session": "public",
   "GET /api/v1/session": "viewer",
   "DELETE /api/v1/session": "viewer",
+  "PUT /api/v1/me/password": "viewer",
   "GET /api/v1/settings": "viewer",
   "PATCH /api/v1/settings": "admin",
   "GET /api/v1/me/preferences": "viewer",

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../context.ts";
+import { AppError } from "../domain/errors.ts";
 import type { Services } from "../services/index.ts";
 import { isSecure, requireAuth, SECURE_SESSION_COOKIE, SESSION_COOKIE, sessionCookieName } from "./auth.ts";
 
@@ -8,6 +9,10 @@ export const LoginBody = z.object({
   username: z.string().min(1).max(200),
   password: z.string().min(1).max(1024),
 });
+
+export const PasswordChangeBody = z
+  .object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(12).max(1024) })
+  .strict();
 
 const SessionAnswer = z.object({
   user: z
@@ -60,6 +65,30 @@ export const sessionRoutes =
       async (request) => {
         const auth = requireAuth(request);
         return { user: auth.user, via: auth.via, csrfToken: auth.csrfToken };
+      },
+    );
+    app.put(
+      "/me/password",
+      {
+        config: { access: "viewer" },
+        schema: {
+          tags: ["session"],
+          summary: "Change your own password (ends all your sessions; sign in again)",
+          body: PasswordChangeBody,
+        },
+      },
+      async (request, reply) => {
+        const auth = requireAuth(request);
+        if (!auth.user) throw new AppError("forbidden", "an API token has no password");
+        await services.auth.changeOwnPassword(
+          auth.actor,
+          auth.user.id,
+          request.body.currentPassword,
+          request.body.newPassword,
+        );
+        reply.clearCookie(SESSION_COOKIE, { path: "/" });
+        reply.clearCookie(SECURE_SESSION_COOKIE, { path: "/", secure: true });
+        return reply.status(204).send();
       },
     );
     app.delete(

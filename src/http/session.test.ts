@@ -82,6 +82,29 @@ describe("sessions and tokens", () => {
     expect((await login("bob", "another long password")).statusCode).toBe(401);
   });
 
+  it("lets a user change their own password with the current one, and ends their sessions", async () => {
+    await t.services.auth.createUser(cliActor, { username: "eve", password, role: "viewer" });
+    const res = await login("eve");
+    const headers = { cookie: cookieOf(res), "x-csrf-token": res.json().csrfToken };
+    const wrong = await t.app.inject({
+      method: "PUT",
+      url: "/api/v1/me/password",
+      headers,
+      payload: { currentPassword: "not it at all", newPassword: "a brand new password" },
+    });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json().field).toBe("currentPassword");
+    const ok = await t.app.inject({
+      method: "PUT",
+      url: "/api/v1/me/password",
+      headers,
+      payload: { currentPassword: password, newPassword: "a brand new password" },
+    });
+    expect(ok.statusCode).toBe(204);
+    expect((await t.app.inject({ method: "GET", url: "/api/v1/settings", headers })).statusCode).toBe(401);
+    expect((await login("eve", "a brand new password")).statusCode).toBe(200);
+  });
+
   it("expires idle sessions and sessions past their absolute lifetime", async () => {
     await t.services.auth.createUser(cliActor, { username: "cy", password, role: "viewer" });
     const idle = cookieOf(await login("cy"));

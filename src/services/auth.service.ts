@@ -218,6 +218,23 @@ export class AuthService {
     });
   }
 
+  /**
+   * A user changes their own password (the current one is required). Every session of theirs ends,
+   * this one included, so they sign in again with the new password.
+   */
+  async changeOwnPassword(actor: Actor, userId: string, currentPassword: string, newPassword: string) {
+    this.validatePassword(newPassword);
+    const repos = repositories(this.ctx.db);
+    const user = await repos.users.findById(userId);
+    if (!user) throw notFound("user", userId, "id");
+    if (!(await verify(user.password_hash, currentPassword).catch(() => false))) {
+      throw invalidValue("currentPassword", "the current password is wrong");
+    }
+    if (currentPassword === newPassword)
+      throw invalidValue("newPassword", "the new password must differ from the current one");
+    await this.updateUser(actor, userId, { password: newPassword });
+  }
+
   /** Creates an API token; the clear token is returned once and stored only as a hash. */
   async createToken(actor: Actor, input: { name: string; role: Role }) {
     const token = `${TOKEN_PREFIX}${randomToken()}`;
