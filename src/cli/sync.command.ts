@@ -7,6 +7,7 @@ import { cliActor } from "../domain/actor.ts";
 import { AppError, isAppError } from "../domain/errors.ts";
 import { type SyncRunDetail, SyncService } from "../services/sync/sync.service.ts";
 import { SyncConfigService } from "../services/sync/sync-config.service.ts";
+import { quietLog } from "../services/sync/sync-run.ts";
 import { say, withRuntime } from "./runtime.ts";
 
 /** `key=value`: the value as JSON when it parses (numbers, booleans), else as text. */
@@ -119,10 +120,7 @@ export function registerSyncCommands(program: Command): void {
     .action((moduleKey: string | undefined, options: { all?: boolean; psa?: boolean; wait?: boolean }) =>
       withRuntime(async (opened, services) => {
         // The progress bar tells the story; info lines would only interleave with it.
-        const ctx =
-          opened.config.logLevel === "info"
-            ? { ...opened, log: opened.log.child({}, { level: "warn" }) }
-            : opened;
+        const ctx = { ...opened, log: quietLog(opened.log) };
         const sync = new SyncService(ctx);
         const scopes: { scope: SyncScope; label: string }[] = [];
         if (options.psa) scopes.push({ scope: null, label: "PSA" });

@@ -1,11 +1,21 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { AppContext } from "../../context.ts";
 import { repositories } from "../../db/repositories.ts";
 import type { Actor } from "../../domain/actor.ts";
 import { AuditStep } from "../audit-step.ts";
 import { applyMapping } from "../mapping-rules.ts";
+import { SyncService } from "../sync/sync.service.ts";
+import { SyncConfigService } from "../sync/sync-config.service.ts";
+import { quietLog } from "../sync/sync-run.ts";
 import { DEMO_MODULES, type DemoData, generateDemoData } from "./demo-data.ts";
 
-/** Loads the demo instance. Refuses to run on an instance that has organizations already. */
+/**
+ * Loads the demo instance the way a real one fills: the generated data is written as files in
+ * the data folder, the PSA and each module get the `file` connector, and the real sync path
+ * brings everything in (rule 8), billing on so that the first sync makes each module ready (rule 1).
+ * Then the demo mappings are applied. Refuses to run on an instance that has organizations already.
+ */
 export class DemoService {
   constructor(private readonly ctx: AppContext) {}
 
@@ -17,33 +27,64 @@ export class DemoService {
     return Number(row.n) === 0;
   }
 
-  async load(actor: Actor, data: DemoData = generateDemoData()) {
+  async load(
+    actor: Actor,
+    data: DemoData = generateDemoData(),
+    options: { dir?: string; sync?: SyncService } = {},
+  ) {
+    const dir = options.dir ?? join(this.ctx.config.dataDir, "demo-sources");
+    mkdirSync(dir, { recursive: true });
+    const sync = options.sync ?? new SyncService({ ...this.ctx, log: quietLog(this.ctx.log) });
+    const config = new SyncConfigService(this.ctx, sync);
+
+    const psaPath = join(dir, "psa-organizations.json");
+    writeFileSync(psaPath, JSON.stringify(data.organizations));
+    await config.configurePsa(actor, { connector: { kind: "file", settings: { path: psaPath } } });
+    const psaRun = await sync.syncPsa("demo");
+    if (psaRun.outcome !== "succeeded") throw new Error(`demo PSA sync failed: ${psaRun.error}`);
+
+    const at = this.ctx.clock.now();
+    for (const module of data.modules) {
+      const path = join(dir, `${module.key}.json`);
+      writeFileSync(
+        path,
+        JSON.stringify(
+          module.records.map((r) => ({
+            externalId: r.externalId,
+            name: r.name,
+            parentExternalId: r.parentExternalId,
+            ...r.attributes,
+          })),
+        ),
+      );
+      const repos = repositories(this.ctx.db);
+      if (!(await repos.modules.findByKey(module.key))) {
+        const order = DEMO_MODULES.findIndex((m) => m.key === module.key);
+        await repos.modules.insert({
+          key: module.key,
+          name: module.name,
+          createdAt: new Date(at.getTime() + order),
+        });
+      }
+      await config.configureModule(actor, module.key, { connector: { kind: "file", settings: { path } } });
+      await repos.modules.update(module.key, { billing_enabled: true, billing_changed_at: at });
+      const run = await sync.syncModule(module.key, "demo");
+      if (run.outcome !== "succeeded") throw new Error(`demo sync of ${module.key} failed: ${run.error}`);
+    }
+
+    const changes = await this.applyMappings(actor, data);
+    return {
+      organizations: data.organizations.length,
+      modules: data.modules.length,
+      moduleOrganizations: data.modules.reduce((n, m) => n + m.records.length, 0),
+      changes,
+    };
+  }
+
+  private async applyMappings(actor: Actor, data: DemoData): Promise<number> {
     return this.ctx.db.transaction().execute(async (tx) => {
       const repos = repositories(tx);
-      const at = this.ctx.clock.now();
-      for (let i = 0; i < data.organizations.length; i += 500) {
-        await repos.organizations.upsertMany(data.organizations.slice(i, i + 500), at);
-      }
-      await repos.organizations.recomputeTreeSort();
-      for (const module of data.modules) {
-        if (!(await repos.modules.findByKey(module.key))) {
-          await repos.modules.insert({
-            key: module.key,
-            name: module.name,
-            createdAt: new Date(at.getTime() + DEMO_MODULES.findIndex((m) => m.key === module.key)),
-          });
-        }
-        await repos.modules.update(module.key, {
-          billing_enabled: true,
-          billing_changed_at: at,
-          first_successful_sync_at: at,
-        });
-        for (let i = 0; i < module.records.length; i += 500) {
-          await repos.moduleOrganizations.upsertMany(module.key, module.records.slice(i, i + 500), at);
-        }
-        await repos.moduleOrganizations.recomputeTreeSort(module.key);
-      }
-      const step = new AuditStep(actor, at);
+      const step = new AuditStep(actor, this.ctx.clock.now());
       const byPsaId = new Map(
         (await repos.organizations.findByPsaIds(data.mappings.map((m) => m.psaId))).map((o) => [o.psa_id, o]),
       );
@@ -62,12 +103,7 @@ export class DemoService {
       }
       const changes = step.size;
       await step.flush(repos.audit);
-      return {
-        organizations: data.organizations.length,
-        modules: data.modules.length,
-        moduleOrganizations: data.modules.reduce((n, m) => n + m.records.length, 0),
-        changes,
-      };
+      return changes;
     });
   }
 }

@@ -107,3 +107,8 @@ export class RunningSync {
     clearInterval(this.heartbeat);
   }
 }
+
+/** A logger for batch callers (CLI, demo): sync info lines only at debug, warnings as usual. */
+export function quietLog(log: Logger): Logger {
+  return log.level === "info" ? log.child({}, { level: "warn" }) : log;
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { useTestContext } from "../../../test/support/test-context.ts";
+import { cliActor } from "../../domain/actor.ts";
+import { createServices } from "../index.ts";
+import { useTempFiles } from "../sync/sync-test-support.ts";
+import { DemoService } from "./demo.service.ts";
+import { generateDemoData } from "./demo-data.ts";
+
+describe("demo", () => {
+  const t = useTestContext();
+  const files = useTempFiles();
+
+  it("brings its data in through the file connector and the real sync path; every module ends ready", async () => {
+    const data = generateDemoData({ organizations: 150 });
+    const demo = new DemoService(t.ctx);
+    expect(await demo.isEmpty()).toBe(true);
+    const loaded = await demo.load(cliActor, data, { dir: files.dir });
+    expect(loaded.modules).toBe(6);
+    const services = createServices(t.ctx);
+    const modules = await services.modules.list();
+    expect(modules.map((m) => [m.key, m.state, m.connector?.kind, m.lastSync?.trigger])).toEqual(
+      data.modules.map((m) => [m.key, "ready", "file", "demo"]),
+    );
+    for (const m of modules) expect(m.counts.moduleOrganizations).toBeGreaterThan(0);
+    expect(modules.reduce((n, m) => n + m.counts.mapped, 0)).toBeGreaterThan(0);
+    const runs = await t.ctx.db.selectFrom("sync_runs").selectAll().execute();
+    expect(runs).toHaveLength(7);
+    expect(runs.every((r) => r.outcome === "succeeded" && r.trigger === "demo")).toBe(true);
+    expect((await t.ctx.db.selectFrom("organizations").selectAll().execute()).length).toBe(150);
+    expect(await demo.isEmpty()).toBe(false);
+  });
+});
