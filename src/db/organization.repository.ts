@@ -101,7 +101,10 @@ export class OrganizationRepository {
           is_active: eb.ref("excluded.is_active"),
           status: "active",
           last_seen_at: eb.ref("excluded.last_seen_at"),
-          updated_at: eb.ref("excluded.updated_at"),
+          // Only a real change moves updated_at, so readers that catch up on changes stay cheap.
+          updated_at: sql<Date>`case when (organizations.name, organizations.type, organizations.is_active, organizations.status)
+            is distinct from (excluded.name, excluded.type, excluded.is_active, 'active')
+            then excluded.updated_at else organizations.updated_at end`,
         })),
       )
       .returning(["id", "psa_id"])
