@@ -98,6 +98,41 @@ export class MappingRepository {
       .execute();
   }
 
+  /** Sets many mappings at once (insert, or move when mapped elsewhere). */
+  async upsertMany(
+    rows: readonly {
+      moduleOrganizationId: string;
+      moduleKey: string;
+      organizationId: string;
+      source: MappingSource;
+      createdBy: string;
+      at: Date;
+    }[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db
+      .insertInto("mappings")
+      .values(
+        rows.map((r) => ({
+          module_organization_id: r.moduleOrganizationId,
+          module_key: r.moduleKey,
+          organization_id: r.organizationId,
+          source: r.source,
+          created_by: r.createdBy,
+          created_at: r.at,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column("module_organization_id").doUpdateSet((eb) => ({
+          organization_id: eb.ref("excluded.organization_id"),
+          source: eb.ref("excluded.source"),
+          created_by: eb.ref("excluded.created_by"),
+          created_at: eb.ref("excluded.created_at"),
+        })),
+      )
+      .execute();
+  }
+
   /** Bulk insert for loads (benchmarks, fixtures): no audit, no checks; callers guarantee validity. */
   async insertMany(
     rows: readonly {

@@ -9,6 +9,7 @@ import {
   applyExclusion,
   applyIgnore,
   applyMapping,
+  applyMappingsInBulk,
   lockModuleOrganization,
   type MovedFrom,
   requireMappableTarget,
@@ -161,13 +162,12 @@ export class MappingService {
       if (unknown) throw notFound("module organization", unknown, "moduleOrganizationIds");
       for (const key of new Set(rows.map((r) => r.module_key)))
         await requireReadyModule(repos, key, "moduleOrganizationIds");
-      let applied = 0;
-      let moved = 0;
-      for (const row of rows) {
-        const result = await applyMapping(repos, step, row, target, source);
-        if (result.changed) applied++;
-        if (result.movedFrom) moved++;
-      }
+      const { applied, moved } = await applyMappingsInBulk(
+        repos,
+        step,
+        rows.map((row) => ({ moduleOrganization: row, target })),
+        source,
+      );
       return { applied, moved, stepId: step.id };
     });
   }

@@ -4,7 +4,7 @@ import type { ModuleOrganizationRow, OrganizationRow } from "../../db/schema.ts"
 import type { Actor } from "../../domain/actor.ts";
 import { invalidValue, notFound } from "../../domain/errors.ts";
 import { AuditStep } from "../audit-step.ts";
-import { applyMapping, requireMappableTarget, requireReadyModule } from "../mapping-rules.ts";
+import { applyMappingsInBulk, requireMappableTarget, requireReadyModule } from "../mapping-rules.ts";
 
 export interface AcceptPair {
   moduleOrganizationId: string;
@@ -68,21 +68,17 @@ export async function acceptSuggestions(
         for (const m of await repos.mappings.findMappings(ids.slice(i, i + LOCK_CHUNK)))
           mapped.add(m.module_organization_id);
     }
-    let applied = 0;
     const done = new Set<string>();
+    const items: { moduleOrganization: ModuleOrganizationRow; target: OrganizationRow }[] = [];
     for (const pair of pairs) {
       if (mapped.has(pair.moduleOrganizationId) || done.has(pair.moduleOrganizationId)) continue;
       done.add(pair.moduleOrganizationId);
-      const row = rows.get(pair.moduleOrganizationId) as ModuleOrganizationRow;
-      const result = await applyMapping(
-        repos,
-        step,
-        row,
-        targets.get(pair.organizationId) ?? null,
-        "suggestion",
-      );
-      if (result.changed) applied++;
+      items.push({
+        moduleOrganization: rows.get(pair.moduleOrganizationId) as ModuleOrganizationRow,
+        target: targets.get(pair.organizationId) as OrganizationRow,
+      });
     }
+    const { applied } = await applyMappingsInBulk(repos, step, items, "suggestion");
     await step.flush(repos.audit);
     return { applied, stepId: applied > 0 ? step.id : null };
   });
