@@ -35,9 +35,19 @@ export class OrganizationRepository {
   }
 
   async findByIds(ids: readonly string[]): Promise<OrganizationRow[]> {
-    const valid = ids.filter(isUuid);
-    if (valid.length === 0) return [];
-    return this.db.selectFrom("organizations").selectAll().where("id", "in", valid).execute();
+    const valid = [...new Set(ids.filter(isUuid))];
+    const rows: OrganizationRow[] = [];
+    // Chunks keep each statement well under PostgreSQL's 65,535 parameters.
+    for (let i = 0; i < valid.length; i += 5000) {
+      rows.push(
+        ...(await this.db
+          .selectFrom("organizations")
+          .selectAll()
+          .where("id", "in", valid.slice(i, i + 5000))
+          .execute()),
+      );
+    }
+    return rows;
   }
 
   async findByPsaIds(psaIds: readonly string[]): Promise<OrganizationRow[]> {

@@ -3,6 +3,7 @@ import { repositories } from "../../db/repositories.ts";
 import type { ModuleOrganizationRow, OrganizationRow } from "../../db/schema.ts";
 import type { Actor } from "../../domain/actor.ts";
 import { invalidValue, notFound } from "../../domain/errors.ts";
+import { isMappableType } from "../../domain/organization.ts";
 import { AuditStep } from "../audit-step.ts";
 import { applyMappingsInBulk, requireMappableTarget, requireReadyModule } from "../mapping-rules.ts";
 
@@ -54,13 +55,23 @@ export async function acceptSuggestions(
     });
     for (const key of new Set([...rows.values()].map((r) => r.module_key)))
       await requireReadyModule(repos, key, "moduleKey");
+    // One read for every target; the per-pair check below then only errs with the pair's field.
+    const found = new Map(
+      (await repos.organizations.findByIds([...new Set(pairs.map((p) => p.organizationId))])).map((o) => [
+        o.id,
+        o,
+      ]),
+    );
     const targets = new Map<string, OrganizationRow>();
     for (const [i, pair] of pairs.entries()) {
-      if (!targets.has(pair.organizationId))
-        targets.set(
-          pair.organizationId,
-          await requireMappableTarget(repos, pair.organizationId, field(i, "organizationId")),
-        );
+      if (targets.has(pair.organizationId)) continue;
+      const target = found.get(pair.organizationId);
+      targets.set(
+        pair.organizationId,
+        target && isMappableType(target.type)
+          ? target
+          : await requireMappableTarget(repos, pair.organizationId, field(i, "organizationId")),
+      );
     }
     const mapped = new Set<string>();
     if (options.skipMapped) {
