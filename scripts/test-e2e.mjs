@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Browser tests: builds web/dist when missing or stale, starts a real orgmap server on a fresh data
- * folder (demo data, a viewer user), runs test/e2e/*.e2e.ts with Vitest against headless Debian
+ * folder (demo data, a viewer user) and a second, empty one whose first admin gets a generated
+ * password (for the forced password change), runs test/e2e/*.e2e.ts with Vitest against headless Debian
  * Chromium (playwright-core, no browser download), prints "N passed, N failed" and exits non-zero
  * on failure. Screenshots land in test-results/.
  */
@@ -52,6 +53,23 @@ function cli(args, env) {
   return run.stdout;
 }
 
+/** Starts `orgmap serve` and resolves once /health answers; `log()` is everything it printed. */
+async function startServer(env, port) {
+  let log = "";
+  const child = spawn(process.execPath, ["bin/orgmap.js", "serve", "--port", String(port)], {
+    cwd: root,
+    env,
+  });
+  child.stdout.on("data", (chunk) => {
+    log += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    log += chunk;
+  });
+  await waitForHealth(`http://127.0.0.1:${port}`, child, () => log.slice(-4000));
+  return { child, log: () => log };
+}
+
 async function waitForHealth(url, server, log) {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -99,35 +117,34 @@ async function main() {
     NODE_ENV: "production",
   };
   delete env.DATABASE_URL;
+  const freshDir = mkdtempSync(join(tmpdir(), "orgmap-e2e-fresh-"));
+  const freshEnv = { ...env, ORGMAP_DATA_DIR: freshDir };
+  delete freshEnv.ORGMAP_ADMIN_PASSWORD;
   let server;
-  let serverLog = "";
+  let fresh;
+  let serverLog = () => "";
   try {
     console.log(`e2e: data in ${dataDir}; loading demo data …`);
     cli(["migrate"], env);
     cli(["demo"], env);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const startServer = async () => {
-      const child = spawn(process.execPath, ["bin/orgmap.js", "serve", "--port", String(port)], {
-        cwd: root,
-        env,
-      });
-      child.stdout.on("data", (chunk) => {
-        serverLog += chunk;
-      });
-      child.stderr.on("data", (chunk) => {
-        serverLog += chunk;
-      });
-      await waitForHealth(url, child, () => serverLog.slice(-4000));
-      return child;
-    };
     // The first start creates the admin (ORGMAP_ADMIN_PASSWORD); the embedded database admits one
     // process, so stop it, add the viewer with the CLI, and start again.
-    server = await startServer();
-    await stopServer(server);
+    server = await startServer(env, port);
+    await stopServer(server.child);
     cli(["users", "create", "--username", "v", "--role", "viewer", "--password", VIEWER_PASSWORD], env);
-    server = await startServer();
+    server = await startServer(env, port);
+    serverLog = server.log;
     console.log(`e2e: server at ${url}`);
+
+    // An empty instance without ORGMAP_ADMIN_PASSWORD: its first admin must change the printed password.
+    cli(["migrate"], freshEnv);
+    const freshPort = await freePort();
+    fresh = await startServer(freshEnv, freshPort);
+    const generated = /password: (\S+)/.exec(fresh.log())?.[1];
+    if (!generated) throw new Error(`the fresh instance printed no first-admin password:\n${fresh.log()}`);
+    console.log(`e2e: fresh instance at http://127.0.0.1:${freshPort}`);
 
     const jsonPath = join(resultsDir, "e2e-results.json");
     rmSync(jsonPath, { force: true });
@@ -153,17 +170,23 @@ async function main() {
           ORGMAP_E2E_ADMIN_PASSWORD: ADMIN_PASSWORD,
           ORGMAP_E2E_VIEWER_PASSWORD: VIEWER_PASSWORD,
           ORGMAP_E2E_DATA_DIR: dataDir,
+          ORGMAP_E2E_FRESH_URL: `http://127.0.0.1:${freshPort}`,
+          ORGMAP_E2E_FRESH_ADMIN_PASSWORD: generated,
         },
       },
     );
     const summary = summarize(jsonPath) ?? { passed: 0, failed: 1 };
     if (tests.status !== 0 && summary.failed === 0) summary.failed = 1;
-    if (summary.failed > 0) console.log(`--- server log (tail) ---\n${serverLog.slice(-3000)}`);
+    if (summary.failed > 0) console.log(`--- server log (tail) ---\n${serverLog().slice(-3000)}`);
     console.log(`${summary.passed} passed, ${summary.failed} failed`);
     return summary.failed === 0 ? 0 : 1;
   } finally {
-    if (server) await stopServer(server);
-    if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+    if (server) await stopServer(server.child);
+    if (fresh) await stopServer(fresh.child);
+    if (!keepData) {
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(freshDir, { recursive: true, force: true });
+    }
   }
 }
 

@@ -29,7 +29,8 @@ test("signs in with a password and shows the user, role and navigation", async (
   await page.getByRole("tab", { name: "Map by Organization" }).waitFor();
   await page.locator("tr[data-organization-id]").first().waitFor();
   await screenshot(page, "login-mapping-page");
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Account ▾", exact: true }).click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
   await page.getByRole("heading", { name: "Sign in" }).waitFor();
   expect(s.problems).toEqual([]);
 });

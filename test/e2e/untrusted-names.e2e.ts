@@ -32,7 +32,7 @@ async function createUntrustedModule(page: E2eSession["page"]) {
   const created = await api(page, "POST", "/modules", { key: MODULE_KEY, name: "Untrusted Tool" });
   expect([201, 409]).toContain(created.status);
   const configured = await api(page, "PATCH", `/modules/${MODULE_KEY}`, {
-    connector: { kind: "file", settings: { path } },
+    connector: { kind: "file", settings: { path, format: "csv" } },
     billingEnabled: true,
   });
   expect(configured.status, JSON.stringify(configured.data)).toBe(200);
@@ -66,7 +66,12 @@ test("a module organization named with markup shows as text and runs nothing", a
   await page.getByRole("tab", { name: "Map by Organization" }).click();
   const row = page.locator("tr[data-organization-id]").first();
   await row.waitFor();
-  await row.locator(`td[data-module-key="${MODULE_KEY}"] button`).click();
+  // Its column is the last one, off to the right: scroll to it first, since a popover closes when the
+  // page scrolls under it (and Playwright's scroll-then-click delivers the scroll event after the click).
+  const cell = row.locator(`td[data-module-key="${MODULE_KEY}"] button`);
+  await cell.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(150);
+  await cell.click();
   await page.getByRole("combobox", { name: "Untrusted Tool Module Organizations" }).fill("onerror");
   await page.getByRole("option").filter({ hasText: EVIL }).first().waitFor();
   expect(await page.locator(".popover img").count()).toBe(0);

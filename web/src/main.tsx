@@ -3,6 +3,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { ApiError, createApiClient } from "./api/api-client.ts";
 import { ApiProvider } from "./api/api-context.tsx";
+import { ForcedPasswordChangePage } from "./features/auth/change-password-page.tsx";
 import { LoginPage } from "./features/auth/login-page.tsx";
 import { SESSION_KEY, SessionContext, useSessionQuery } from "./features/auth/session-hooks.ts";
 import { ErrorBanner, Loading } from "./features/common/status-views.tsx";
@@ -34,7 +35,7 @@ function App() {
   if (!session.data) return <LoginPage />;
   return (
     <SessionContext.Provider value={session.data}>
-      <AppShell />
+      {session.data.mustChangePassword ? <ForcedPasswordChangePage /> : <AppShell />}
     </SessionContext.Provider>
   );
 }

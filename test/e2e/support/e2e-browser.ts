@@ -28,13 +28,16 @@ export interface E2eSession {
 }
 
 /** Debian's Chromium, headless, with a fresh profile (Playwright's own temporary user-data-dir). */
-export async function openBrowser(viewport = { width: 1440, height: 900 }): Promise<E2eSession> {
+export async function openBrowser(
+  options: { viewport?: { width: number; height: number }; baseURL?: string } = {},
+): Promise<E2eSession> {
+  const { viewport = { width: 1440, height: 900 }, baseURL = BASE_URL } = options;
   const browser = await chromium.launch({
     executablePath: process.env.ORGMAP_E2E_CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
     args: CHROMIUM_ARGS,
   });
-  const context = await browser.newContext({ viewport, baseURL: BASE_URL });
+  const context = await browser.newContext({ viewport, baseURL });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));

@@ -1,6 +1,6 @@
 /**
- * Shapes of the orgmap REST API (/api/v1) as the web app uses them. They mirror the server's zod
- * schemas; when those land in src/http/*.schema.ts these can be replaced by inferred types.
+ * Answers of the orgmap REST API (/api/v1) as the web app uses them. Request bodies are inferred from
+ * the server's zod schemas in request-types.ts; most answers have no zod schema on the server yet.
  */
 import type { OrganizationTerm } from "../../../src/domain/term.ts";
 
@@ -15,6 +15,8 @@ export interface User {
 export interface Session {
   user: User;
   csrfToken: string;
+  /** POST /session answers it (true for a generated first-admin password); GET /session does not yet. */
+  mustChangePassword?: boolean;
 }
 
 export interface Settings {

@@ -2,20 +2,30 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useApi } from "../../api/api-context.tsx";
 import type { Session } from "../../api/api-types.ts";
+import type { LoginInput } from "../../api/request-types.ts";
 import { ErrorBanner } from "../common/status-views.tsx";
-import { SESSION_KEY } from "./session-hooks.ts";
+import { LOGIN_NOTICE_KEY, rememberMustChangePassword, SESSION_KEY } from "./session-hooks.ts";
 
 export function LoginPage() {
   const api = useApi();
   const queryClient = useQueryClient();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
+  const [notice] = useState(() => queryClient.getQueryData<string>(LOGIN_NOTICE_KEY) ?? null);
   const login = useMutation({
     mutationFn: () =>
-      api.request<Session>("/session", { method: "POST", body: { username: username.trim(), password } }),
+      api.request<Session>("/session", {
+        method: "POST",
+        body: { username: username.trim(), password } satisfies LoginInput,
+      }),
     onSuccess: (session) => {
       api.setCsrfToken(session.csrfToken);
-      queryClient.setQueryData(SESSION_KEY, session);
+      rememberMustChangePassword(session);
+      queryClient.removeQueries({ queryKey: LOGIN_NOTICE_KEY });
+      queryClient.setQueryData(SESSION_KEY, {
+        ...session,
+        mustChangePassword: session.mustChangePassword === true,
+      });
     },
   });
   const onSubmit = (event: FormEvent) => {
@@ -27,6 +37,11 @@ export function LoginPage() {
       <form className="login-card" onSubmit={onSubmit} aria-labelledby="login-title">
         <div className="brand brand-large">orgmap</div>
         <h1 id="login-title">Sign in</h1>
+        {notice && !login.isError && (
+          <div className="banner banner-ok" role="status">
+            {notice}
+          </div>
+        )}
         {login.isError && <ErrorBanner error={login.error} />}
         <label className="field">
           <span>Username</span>

@@ -6,8 +6,8 @@ interface MenuItem {
   onSelect(): void;
 }
 
-/** A menu button (ARIA menu pattern): Enter/Space/Down opens, arrows move, Escape closes. */
-export function ToolsMenu({ label, items }: { label: string; items: MenuItem[] }) {
+/** A menu button (ARIA menu pattern; the organization page's Tools, the header's Account): Enter/Space/Down opens, arrows move, Escape closes. */
+export function MenuButton({ label, items }: { label: string; items: MenuItem[] }) {
   const [isOpen, setIsOpen] = useState(false);
   const [active, setActive] = useState(0);
   const buttonRef = useRef<HTMLButtonElement>(null);

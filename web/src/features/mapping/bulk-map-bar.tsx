@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useApi } from "../../api/api-context.tsx";
 import type { ModuleOrganization, Organization } from "../../api/api-types.ts";
+import type { BulkMappingInput } from "../../api/request-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
 import { ConfirmDialog } from "../common/confirm-dialog.tsx";
 import { Picker } from "../common/picker.tsx";
@@ -27,7 +28,7 @@ export function BulkMapBar({ selected, rows, onDone }: BulkMapBarProps) {
     mutationFn: (target: Organization) =>
       api.request<{ applied: number; moved: number }>("/module-organizations/bulk-mapping", {
         method: "POST",
-        body: { moduleOrganizationIds: ids, organizationId: target.id },
+        body: { moduleOrganizationIds: ids, organizationId: target.id } satisfies BulkMappingInput,
       }),
     onSuccess: (result, target) => {
       const moved = result?.moved ? `, ${result.moved} moved` : "";

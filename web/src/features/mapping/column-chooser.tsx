@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { useApi } from "../../api/api-context.tsx";
 import type { GridColumn } from "../../api/api-types.ts";
+import type { PreferencesInput } from "../../api/request-types.ts";
 import { Popover } from "../common/popover.tsx";
 import { useToast } from "../common/toast.tsx";
 
@@ -30,7 +31,7 @@ export function ColumnChooser({ columns }: { columns: GridColumn[] }) {
       const others = (preferences.data?.moduleColumnOrder ?? []).filter((key) => !keys.includes(key));
       return api.request<Preferences>("/me/preferences", {
         method: "PUT",
-        body: { moduleColumnOrder: [...keys, ...others] },
+        body: { moduleColumnOrder: [...keys, ...others] } satisfies PreferencesInput,
       });
     },
     onSuccess: (data) => {

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type KeyboardEvent, useState } from "react";
 import { useApi } from "../../api/api-context.tsx";
 import type { GridCell as GridCellData, GridColumn, GridRow, MovedFrom } from "../../api/api-types.ts";
+import type { CellInput } from "../../api/request-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
 import { ConfirmDialog } from "../common/confirm-dialog.tsx";
 import { Picker } from "../common/picker.tsx";
@@ -123,7 +124,7 @@ function useCellWrite(row: GridRow, column: GridColumn, cell: GridCellData) {
           moduleKey: column.moduleKey,
           moduleOrganizationId: choice?.id ?? null,
           version: cell.version,
-        },
+        } satisfies CellInput,
       }),
     onSuccess: (result, choice) => {
       const moved = result?.movedFrom ? ` (moved from ${result.movedFrom.organizationName})` : "";

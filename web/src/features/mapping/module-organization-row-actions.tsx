@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useApi } from "../../api/api-context.tsx";
 import type { ModuleOrganization, Organization } from "../../api/api-types.ts";
+import type { MappingInput } from "../../api/request-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
 import { Picker } from "../common/picker.tsx";
 import { useToast } from "../common/toast.tsx";
@@ -31,7 +32,7 @@ export function TargetCell({ row, canEdit }: { row: ModuleOrganization; canEdit:
       org
         ? api.request(path, {
             method: "PUT",
-            body: { organizationId: org.id, version: row.version },
+            body: { organizationId: org.id, version: row.version } satisfies MappingInput,
           })
         : api.request(path, { method: "DELETE" }),
     (org) => (org ? `Mapped ${row.name} to ${org.name}` : `Unmapped ${row.name}`),

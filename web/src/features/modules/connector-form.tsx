@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import type { Connector } from "../../api/api-types.ts";
+import type { ConnectorInput, PsaPatchInput } from "../../api/request-types.ts";
 
 interface KindFields {
   label: string;
@@ -12,7 +13,7 @@ interface KindFields {
  * kinds and extra stored settings still get text fields; numeric settings are sent as numbers.
  */
 const KINDS: Record<string, KindFields> = {
-  file: { label: "File (CSV or JSON)", settings: ["path"], secrets: [] },
+  file: { label: "File (CSV or JSON)", settings: ["path", "format"], secrets: [] },
   itglue: { label: "IT Glue", settings: ["baseUrl"], secrets: ["apiKey"] },
   "datto-rmm": { label: "Datto RMM", settings: ["baseUrl"], secrets: ["apiKey", "apiSecret"] },
   "datto-saas": {
@@ -39,10 +40,8 @@ function typedSettings(settings: Record<string, string>): Record<string, string 
   return typed;
 }
 
-export interface ConnectorChange {
-  connector: { kind: string; settings: Record<string, string | number>; secrets?: Record<string, string> };
-  schedule: string | null;
-}
+/** The body of PATCH /psa and the connector part of PATCH /modules/{key} (server: PsaPatchBody). */
+export type ConnectorChange = PsaPatchInput & { connector: ConnectorInput };
 
 interface ConnectorFormProps {
   idPrefix: string;
@@ -79,7 +78,8 @@ export function ConnectorForm(props: ConnectorFormProps) {
         settings: typedSettings(settings),
         ...(Object.keys(filled).length ? { secrets: filled } : {}),
       },
-      schedule: schedule.trim() || null,
+      // A blank schedule keeps the stored one (the server has no "no schedule" value).
+      ...(schedule.trim() ? { schedule: schedule.trim() } : {}),
     });
     setSecrets({});
   };

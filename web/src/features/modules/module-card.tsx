@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useApi } from "../../api/api-context.tsx";
 import type { ModuleInfo, ModuleState } from "../../api/api-types.ts";
+import type { ModulePatchInput } from "../../api/request-types.ts";
 import { useSession, useSettings } from "../auth/session-hooks.ts";
 import { formatDateTime } from "../common/format.ts";
 import { useToast } from "../common/toast.tsx";
@@ -29,8 +30,7 @@ export function ModuleCard({ module }: { module: ModuleInfo }) {
     void queryClient.invalidateQueries({ queryKey: ["sync-runs"] });
   };
   const patch = useMutation({
-    mutationFn: (body: Partial<{ billingEnabled: boolean } & ConnectorChange>) =>
-      api.request(path, { method: "PATCH", body }),
+    mutationFn: (body: ModulePatchInput | ConnectorChange) => api.request(path, { method: "PATCH", body }),
     onSuccess: () => {
       toast.success(`${module.name} saved`);
       refresh();

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useApi } from "../../api/api-context.tsx";
 import type { ModuleMappingLine, Organization, OrganizationModuleMappings } from "../../api/api-types.ts";
+import type { ModuleMappingsInput } from "../../api/request-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useToast } from "../common/toast.tsx";
@@ -74,7 +75,7 @@ export function MappingsEditor({ organization, canEdit, onClose }: MappingsEdito
               version: line.version,
             };
           }),
-        },
+        } satisfies ModuleMappingsInput,
       }),
     onSuccess: (data) => {
       setBaseline(data.modules);

@@ -3,10 +3,10 @@ import { useApi } from "../../api/api-context.tsx";
 import type { Organization } from "../../api/api-types.ts";
 import { useSession, useTerm } from "../auth/session-hooks.ts";
 import { isMappableType } from "../common/format.ts";
+import { MenuButton } from "../common/menu-button.tsx";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
 import { Link, useRouter, useSearchParams } from "../shell/router.tsx";
 import { MappingsEditor } from "./mappings-editor.tsx";
-import { ToolsMenu } from "./tools-menu.tsx";
 
 /** One PSA organization (rule 6): its facts, and "Tools" -> "Manage Integrated Customer Billing". */
 export function OrganizationPage({ id }: { id: string }) {
@@ -39,7 +39,7 @@ export function OrganizationPage({ id }: { id: string }) {
       <div className="page-head">
         <h1>{org.name}</h1>
         <span className="toolbar-spacer" />
-        <ToolsMenu
+        <MenuButton
           label="Tools"
           items={[
             {

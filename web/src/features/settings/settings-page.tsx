@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useMemo, useState } from "react";
 import { ORGANIZATION_TERMS, type OrganizationTerm } from "../../../../src/domain/term.ts";
 import { useApi } from "../../api/api-context.tsx";
 import type { Settings } from "../../api/api-types.ts";
+import type { SettingsPatchInput } from "../../api/request-types.ts";
 import { SETTINGS_KEY, useSession, useSettings, useTerm } from "../auth/session-hooks.ts";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useToast } from "../common/toast.tsx";
@@ -27,7 +28,8 @@ export function SettingsPage() {
   }, [settings.data, draft]);
   const zones = useMemo(() => timeZones(draft?.timeZone ?? "UTC"), [draft?.timeZone]);
   const save = useMutation({
-    mutationFn: (value: Settings) => api.request<Settings>("/settings", { method: "PATCH", body: value }),
+    mutationFn: (value: Settings) =>
+      api.request<Settings>("/settings", { method: "PATCH", body: value satisfies SettingsPatchInput }),
     onSuccess: (data) => {
       queryClient.setQueryData(SETTINGS_KEY, data);
       setDraft(data);

@@ -1,5 +1,7 @@
 import { useEffect } from "react";
+import { AccountPasswordPage } from "../auth/change-password-page.tsx";
 import { useSession, useSignOut } from "../auth/session-hooks.ts";
+import { MenuButton } from "../common/menu-button.tsx";
 import { HistoryPage } from "../history/history-page.tsx";
 import { MappingPage } from "../mapping/mapping-page.tsx";
 import { ModulesPage } from "../modules/modules-page.tsx";
@@ -49,9 +51,13 @@ export function AppShell() {
           <span className={`badge badge-role role-${user.role}`} data-testid="current-role">
             {user.role}
           </span>
-          <button type="button" className="btn btn-small" onClick={() => void signOut()}>
-            Sign out
-          </button>
+          <MenuButton
+            label="Account"
+            items={[
+              { label: "Change password", onSelect: () => navigate("/account/password") },
+              { label: "Sign out", onSelect: () => void signOut() },
+            ]}
+          />
         </div>
       </header>
       <main className="app-main">{renderRoute(path)}</main>
@@ -66,6 +72,7 @@ function renderRoute(path: string) {
   if (path.startsWith("/modules")) return <ModulesPage />;
   if (path.startsWith("/history")) return <HistoryPage />;
   if (path.startsWith("/settings")) return <SettingsPage />;
+  if (path.startsWith("/account/password")) return <AccountPasswordPage />;
   if (path.startsWith("/mapping") || path === "/" || path === "/login") return <MappingPage />;
   return (
     <div className="page">
