@@ -159,6 +159,14 @@ export class SyncRunRepository {
     };
   }
 
+  /**
+   * Refreshes the planner's statistics of a table a sync is filling: without it, a table that grew
+   * from empty is still planned as tiny, and each page's lookup by external id scans it.
+   */
+  async analyze(table: "module_organizations" | "organizations"): Promise<void> {
+    await sql`analyze ${sql.table(table)}`.execute(this.db);
+  }
+
   /** The newest run of a scope (any outcome), or of the given outcome. */
   async latest(scope: SyncScope, outcome?: SyncOutcome): Promise<SyncRunRow | undefined> {
     let query = this.db.selectFrom("sync_runs").selectAll().where(scopeIs(scope));

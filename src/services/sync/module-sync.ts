@@ -77,6 +77,7 @@ export async function runModuleSync(
       });
       // Renewing here also stores the counts so far, for progress shown elsewhere.
       await run.renew();
+      await run.analyzeIfGrown("module_organizations");
       onPage();
     }
     run.check();

@@ -84,6 +84,7 @@ export async function runPsaSync(
       });
       // Renewing here also stores the counts so far, for progress shown elsewhere.
       await run.renew();
+      await run.analyzeIfGrown("organizations");
       onPage();
     }
     run.check();

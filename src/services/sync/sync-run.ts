@@ -34,6 +34,7 @@ export class RunningSync {
   private readonly controller = new AbortController();
   private readonly heartbeat: NodeJS.Timeout;
   private lost = false;
+  private nextAnalyzeAt = 5_000;
 
   constructor(
     private readonly db: Db,
@@ -93,6 +94,16 @@ export class RunningSync {
       this.lost = true;
       throw new LeaseLostError();
     }
+  }
+
+  /**
+   * Refreshes table statistics when the run has added many rows since the last refresh (5,000,
+   * then each time the table may have doubled), so lookups keep using the index.
+   */
+  async analyzeIfGrown(table: "module_organizations" | "organizations"): Promise<void> {
+    if (this.counts.added < this.nextAnalyzeAt) return;
+    this.nextAnalyzeAt = this.counts.added * 2;
+    await new SyncRunRepository(this.db).analyze(table);
   }
 
   /** Throws when the run must stop (aborted, or its lease lost). */
