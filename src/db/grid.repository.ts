@@ -1,5 +1,5 @@
 import { type Expression, type SqlBool, sql } from "kysely";
-import { type Cursor, encodeCursor } from "../domain/cursor.ts";
+import { type Cursor, keysetPage } from "../domain/cursor.ts";
 import { UNMAPPABLE_TYPES } from "../domain/organization.ts";
 import type { Db } from "./database.ts";
 import { likePattern } from "./organization.repository.ts";
@@ -50,12 +50,7 @@ export class GridRepository {
       .orderBy("o.id")
       .limit(limit + 1)
       .execute();
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      rows: page,
-      nextCursor: rows.length > limit && last ? encodeCursor({ k: last.tree_sort, id: last.id }) : null,
-    };
+    return keysetPage(rows, limit);
   }
 
   async count(filter: GridFilter): Promise<number> {

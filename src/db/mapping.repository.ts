@@ -77,25 +77,7 @@ export class MappingRepository {
     createdBy: string;
     at: Date;
   }): Promise<void> {
-    await this.db
-      .insertInto("mappings")
-      .values({
-        module_organization_id: input.moduleOrganizationId,
-        module_key: input.moduleKey,
-        organization_id: input.organizationId,
-        source: input.source,
-        created_by: input.createdBy,
-        created_at: input.at,
-      })
-      .onConflict((oc) =>
-        oc.column("module_organization_id").doUpdateSet((eb) => ({
-          organization_id: eb.ref("excluded.organization_id"),
-          source: eb.ref("excluded.source"),
-          created_by: eb.ref("excluded.created_by"),
-          created_at: eb.ref("excluded.created_at"),
-        })),
-      )
-      .execute();
+    await this.upsertMany([input]);
   }
 
   /** Sets many mappings at once (insert, or move when mapped elsewhere). */

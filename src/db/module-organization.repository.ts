@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { type Cursor, encodeCursor } from "../domain/cursor.ts";
+import { type Cursor, encodeCursor, keysetPage } from "../domain/cursor.ts";
 import { isUuid } from "../domain/ids.ts";
 import type { Db } from "./database.ts";
 import { likePattern } from "./organization.repository.ts";
@@ -161,13 +161,7 @@ export class ModuleOrganizationRepository {
       .orderBy("mo.id")
       .limit(options.limit + 1)
       .execute();
-    const page = rows.slice(0, options.limit);
-    const last = page.at(-1);
-    return {
-      rows: page,
-      nextCursor:
-        rows.length > options.limit && last ? encodeCursor({ k: last.tree_sort, id: last.id }) : null,
-    };
+    return keysetPage(rows, options.limit);
   }
 
   async findByExternalIds(

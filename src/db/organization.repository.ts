@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { type Cursor, encodeCursor } from "../domain/cursor.ts";
+import { type Cursor, keysetPage } from "../domain/cursor.ts";
 import { isUuid } from "../domain/ids.ts";
 import { ORGANIZATION_TYPES, type OrganizationType, UNMAPPABLE_TYPES } from "../domain/organization.ts";
 import type { Db } from "./database.ts";
@@ -72,12 +72,7 @@ export class OrganizationRepository {
       .orderBy("id")
       .limit(limit + 1)
       .execute();
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      rows: page,
-      nextCursor: rows.length > limit && last ? encodeCursor({ k: last.tree_sort, id: last.id }) : null,
-    };
+    return keysetPage(rows, limit);
   }
 
   /**

@@ -29,3 +29,19 @@ export interface PageResult<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/**
+ * Cuts a page out of `limit + 1` rows fetched in (tree_sort, id) order: the extra row only tells
+ * that there is a next page, whose cursor is the last row kept.
+ */
+export function keysetPage<T extends { tree_sort: string; id: string }>(
+  rows: T[],
+  limit: number,
+): { rows: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    rows: page,
+    nextCursor: rows.length > limit && last ? encodeCursor({ k: last.tree_sort, id: last.id }) : null,
+  };
+}
