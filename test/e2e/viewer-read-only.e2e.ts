@@ -52,6 +52,15 @@ test("a viewer sees no editing controls and the API refuses writes", async () =>
   for (const toggle of await page.getByRole("switch").all()) expect(await toggle.isDisabled()).toBe(true);
   expect(await page.getByRole("button", { name: "Sync now" }).count()).toBe(0);
 
+  // Review suggestions: the list, without accept or reject.
+  await page.goto("/mapping/suggestions");
+  await page.getByTestId("suggestion-list").locator("li.suggestion").first().waitFor();
+  expect(await page.getByRole("button", { name: /^(Accept|Reject)/ }).count()).toBe(0);
+  await screenshot(page, "viewer-review-suggestions");
+  expect(
+    (await api(page, "POST", "/suggestions/accept", { moduleKey: column0(data), minScore: 0.99 })).status,
+  ).toBe(403);
+
   // And the server says no, too.
   const column = data.columns[0];
   if (!column) throw new Error("no ready module");
@@ -63,3 +72,7 @@ test("a viewer sees no editing controls and the API refuses writes", async () =>
   expect(write.status).toBe(403);
   expect((await api(page, "PATCH", "/settings", { organizationTerm: "Client" })).status).toBe(403);
 });
+
+function column0(data: { columns: { moduleKey: string }[] }): string {
+  return data.columns[0]?.moduleKey ?? "";
+}

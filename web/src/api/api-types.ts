@@ -183,6 +183,7 @@ export interface SuggestionCandidate {
 export interface Suggestion {
   moduleOrganizationId: string;
   moduleOrganizationName: string;
+  moduleKey?: string;
   candidates: SuggestionCandidate[];
 }
 

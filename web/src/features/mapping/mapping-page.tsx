@@ -1,6 +1,6 @@
 import { type KeyboardEvent, useRef } from "react";
 import { useTerm } from "../auth/session-hooks.ts";
-import { useRouter, useSearchParams } from "../shell/router.tsx";
+import { Link, useRouter, useSearchParams } from "../shell/router.tsx";
 import { ModuleOrganizationTab } from "./module-organization-tab.tsx";
 import { OrganizationGridTab } from "./organization-grid-tab.tsx";
 import { SummaryBar } from "./summary-bar.tsx";
@@ -30,6 +30,10 @@ export function MappingPage() {
     <div className="page page-wide">
       <div className="page-head">
         <h1>{labels.moduleOrganization} Mapping</h1>
+        <span className="toolbar-spacer" />
+        <Link className="btn" to="/mapping/suggestions">
+          Review suggestions
+        </Link>
       </div>
       <SummaryBar />
       <div

@@ -33,6 +33,15 @@ export function SummaryBar() {
           >
             {module.organizationsWithoutMapping.toLocaleString()} {plural} without
           </span>
+          {module.unmappedModuleOrganizations > 0 && (
+            <Link
+              className="summary-review"
+              to={`/mapping/suggestions?moduleKey=${encodeURIComponent(module.moduleKey)}`}
+              aria-label={`Review suggestions for ${module.name}`}
+            >
+              Review
+            </Link>
+          )}
         </div>
       ))}
       <label className="checkbox summary-toggle">

@@ -14,11 +14,11 @@ export function SyncHistory({ moduleKey }: { moduleKey: string | null }) {
   const runs = useQuery({
     queryKey: ["sync-runs", moduleKey],
     queryFn: async () => {
+      // `psa=true` asks the server for the PSA's runs only (the ones without a module).
       const page = await api.request<Page<SyncRun>>("/sync-runs", {
-        query: { moduleKey: moduleKey ?? undefined, limit: moduleKey ? 10 : 50 },
+        query: moduleKey ? { moduleKey, limit: 10 } : { psa: true, limit: 10 },
       });
-      // The PSA's runs are the ones without a module.
-      return moduleKey ? page.items : page.items.filter((run) => run.moduleKey === null).slice(0, 10);
+      return page.items;
     },
     refetchInterval: (query) => (query.state.data?.some((run) => run.outcome === "running") ? 2000 : false),
   });

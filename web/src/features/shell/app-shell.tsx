@@ -7,6 +7,7 @@ import { MappingPage } from "../mapping/mapping-page.tsx";
 import { ModulesPage } from "../modules/modules-page.tsx";
 import { OrganizationPage } from "../organization/organization-page.tsx";
 import { SettingsPage } from "../settings/settings-page.tsx";
+import { SuggestionsPage } from "../suggestions/suggestions-page.tsx";
 import { Link, useRouter } from "./router.tsx";
 
 const NAV = [
@@ -69,6 +70,7 @@ function renderRoute(path: string) {
   const organization = /^\/organizations\/([^/]+)\/?$/.exec(path);
   if (organization?.[1])
     return <OrganizationPage key={organization[1]} id={decodeURIComponent(organization[1])} />;
+  if (path.startsWith("/mapping/suggestions")) return <SuggestionsPage />;
   if (path.startsWith("/modules")) return <ModulesPage />;
   if (path.startsWith("/history")) return <HistoryPage />;
   if (path.startsWith("/settings")) return <SettingsPage />;

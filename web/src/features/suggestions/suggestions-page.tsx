@@ -1,0 +1,163 @@
+import { useState } from "react";
+import { useApi } from "../../api/api-context.tsx";
+import { useSession, useTerm } from "../auth/session-hooks.ts";
+import { ConfirmDialog } from "../common/confirm-dialog.tsx";
+import { EmptyState, ErrorBanner, Loading } from "../common/status-views.tsx";
+import { useToast } from "../common/toast.tsx";
+import { useModulesQuery } from "../mapping/mapping-queries.ts";
+import { Link, useRouter, useSearchParams } from "../shell/router.tsx";
+import { SuggestionItem } from "./suggestion-item.tsx";
+import {
+  countConfident,
+  isConfident,
+  useAcceptSuggestions,
+  useRejectSuggestion,
+  useReviewQuery,
+} from "./suggestion-queries.ts";
+
+/**
+ * "Review suggestions" for one module (product §4): each unmapped module organization with its
+ * candidates; accept one, reject one (never proposed again), or accept every confident one in one
+ * audited step after a confirmation that says how many.
+ */
+export function SuggestionsPage() {
+  const api = useApi();
+  const labels = useTerm();
+  const toast = useToast();
+  const { canEditMappings } = useSession();
+  const { navigate } = useRouter();
+  const params = useSearchParams();
+  const modules = useModulesQuery();
+  const ready = (modules.data?.items ?? []).filter((m) => m.state === "ready");
+  const moduleKey = params.get("moduleKey") ?? ready[0]?.key ?? "";
+  const module = ready.find((m) => m.key === moduleKey);
+  const review = useReviewQuery(moduleKey);
+  const accept = useAcceptSuggestions(moduleKey);
+  const reject = useRejectSuggestion(moduleKey);
+  const [counting, setCounting] = useState(false);
+  const [confirmCount, setConfirmCount] = useState<number | null>(null);
+  const pages = review.data?.pages ?? [];
+  const items = pages.flatMap((page) => page.items);
+  const listedConfident = items.filter(isConfident).length;
+  const plural = labels.moduleOrganizations.toLowerCase();
+
+  const askAcceptAll = async () => {
+    setCounting(true);
+    try {
+      setConfirmCount(await countConfident(api, moduleKey, pages));
+    } catch (error) {
+      toast.error(error);
+    } finally {
+      setCounting(false);
+    }
+  };
+
+  return (
+    <div className="page">
+      <div className="breadcrumbs">
+        <Link to="/mapping">{labels.moduleOrganization} Mapping</Link> › Review suggestions
+      </div>
+      <div className="page-head">
+        <h1>Review suggestions{module ? ` — ${module.name}` : ""}</h1>
+        <select
+          className="input"
+          aria-label="Module"
+          value={moduleKey}
+          onChange={(event) =>
+            navigate(`/mapping/suggestions?moduleKey=${encodeURIComponent(event.target.value)}`, {
+              replace: true,
+            })
+          }
+        >
+          {ready.map((m) => (
+            <option key={m.key} value={m.key}>
+              {m.name}
+            </option>
+          ))}
+        </select>
+        <span className="toolbar-spacer" />
+        {canEditMappings && items.length > 0 && (
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={counting || accept.isPending || (listedConfident === 0 && !review.hasNextPage)}
+            onClick={() => void askAcceptAll()}
+          >
+            {counting ? "Counting…" : "Accept all confident"}
+          </button>
+        )}
+      </div>
+      <p className="muted">
+        Unmapped {plural} of this module with the {labels.plural.toLowerCase()} they most likely belong to,
+        best first. Nothing is applied until you accept it.
+      </p>
+      {modules.isPending && <Loading />}
+      {modules.isError && <ErrorBanner error={modules.error} onRetry={() => void modules.refetch()} />}
+      {modules.data && ready.length === 0 && <EmptyState>No module is ready for mapping yet.</EmptyState>}
+      {review.isPending && moduleKey && <Loading label="Finding suggestions…" />}
+      {review.isError && <ErrorBanner error={review.error} onRetry={() => void review.refetch()} />}
+      {review.data && items.length === 0 && !review.isFetching && (
+        <EmptyState>
+          No suggestions: every {labels.moduleOrganization.toLowerCase()} with a likely match is mapped.
+        </EmptyState>
+      )}
+      {items.length > 0 && (
+        <ul className="suggestion-list" data-testid="suggestion-list" aria-busy={review.isFetching}>
+          {items.map((item) => (
+            <SuggestionItem
+              key={item.moduleOrganizationId}
+              item={item}
+              canEdit={canEditMappings}
+              isBusy={accept.isPending || reject.isPending}
+              onAccept={(candidate) =>
+                accept.mutate({
+                  items: [
+                    {
+                      moduleOrganizationId: item.moduleOrganizationId,
+                      organizationId: candidate.organizationId,
+                    },
+                  ],
+                })
+              }
+              onReject={(candidate) =>
+                reject.mutate({
+                  moduleOrganizationId: item.moduleOrganizationId,
+                  organizationId: candidate.organizationId,
+                  organizationName: candidate.organizationName,
+                })
+              }
+            />
+          ))}
+        </ul>
+      )}
+      {review.hasNextPage && (
+        <button
+          type="button"
+          className="btn"
+          disabled={review.isFetchingNextPage}
+          onClick={() => void review.fetchNextPage()}
+        >
+          {review.isFetchingNextPage ? "Loading…" : "Show more"}
+        </button>
+      )}
+      {confirmCount !== null && (
+        <ConfirmDialog
+          title="Accept all confident suggestions?"
+          confirmLabel={confirmCount === 0 ? "Close" : `Accept ${confirmCount.toLocaleString()}`}
+          isBusy={accept.isPending}
+          onCancel={() => setConfirmCount(null)}
+          onConfirm={() => {
+            if (confirmCount > 0) accept.mutate({ moduleKey, minScore: 0 });
+            setConfirmCount(null);
+          }}
+        >
+          <p data-testid="accept-all-count">
+            {confirmCount === 0
+              ? "No suggestion of this module is confident enough to be applied."
+              : `${confirmCount.toLocaleString()} confident suggestion${confirmCount === 1 ? "" : "s"} of ${module?.name ?? moduleKey} will be applied as one step (it can be undone from History).`}
+          </p>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
