@@ -65,10 +65,14 @@ const UNKNOWN_ID = "5f0c8c5e-0000-4000-8000-000000000000";
 describe("authorization matrix", () => {
   const t = useTestApp(serverExtensions);
 
-  it("has a row, with the same access, for every registered route", () => {
+  it("has a row, with the same access, for every registered route, and no row for a route that does not exist", () => {
     const registered = t.app.apiRoutes.map((r) => `${r.method} ${r.url}`);
     const missing = registered.filter((key) => !(key in MATRIX));
     expect(missing, "routes without a row in the authorization matrix").toEqual([]);
+    expect(
+      Object.keys(MATRIX).filter((key) => !registered.includes(key)),
+      "rows for routes that do not exist",
+    ).toEqual([]);
     for (const route of t.app.apiRoutes) {
       expect(route.access, `${route.method} ${route.url}`).toBe(MATRIX[`${route.method} ${route.url}`]);
     }
