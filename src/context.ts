@@ -1,7 +1,13 @@
 import { join } from "node:path";
 import pino, { type Logger } from "pino";
 import type { Config } from "./config.ts";
-import { type DatabaseHandle, type DatabaseKind, type Db, migrateToLatest, openDatabase } from "./db/database.ts";
+import {
+  type DatabaseHandle,
+  type DatabaseKind,
+  type Db,
+  migrateToLatest,
+  openDatabase,
+} from "./db/database.ts";
 
 export interface Clock {
   now(): Date;
@@ -44,7 +50,10 @@ export function createLogger(config: Pick<Config, "logLevel">): Logger {
 }
 
 /** Opens the database, applies migrations and returns the context. */
-export async function openContext(config: Config, options: { log?: Logger; clock?: Clock } = {}): Promise<OpenedContext> {
+export async function openContext(
+  config: Config,
+  options: { log?: Logger; clock?: Clock } = {},
+): Promise<OpenedContext> {
   const handle: DatabaseHandle = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : join(config.dataDir, "pglite"),
