@@ -44,7 +44,13 @@ export function useGridQuery(filters: GridFilters) {
     initialPageParam: null as string | null,
     queryFn: ({ pageParam, signal }) =>
       api.request<GridPage>("/mapping-grid", {
-        query: { ...filters, limit: PAGE_SIZE, cursor: pageParam },
+        // Only the first page carries the total: later pages skip the server's count query.
+        query: {
+          ...filters,
+          limit: PAGE_SIZE,
+          cursor: pageParam,
+          withTotal: pageParam ? "false" : undefined,
+        },
         signal,
       }),
     getNextPageParam: (last) => last.nextCursor,
