@@ -12,8 +12,12 @@ export const ModulePatchBody = z
   .object({
     billingEnabled: z.boolean().optional(),
     name: z.string().trim().min(1).max(200).optional(),
+    /** `{kind, settings, secrets?}`: validated by the sync feature's extension against the connector kinds. */
+    connector: z.unknown().optional(),
+    /** A five-field cron expression in the instance time zone: validated by the sync feature's extension. */
+    schedule: z.unknown().optional(),
   })
-  .loose();
+  .strict();
 
 /** Extra PATCH fields (connector, schedule) are handled by routes registered by the sync feature. */
 export type ModulePatchExtension = (
