@@ -1,9 +1,9 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type KeyboardEvent, useState } from "react";
+import { type KeyboardEvent, memo, useState } from "react";
+import type { termLabels } from "../../../../src/domain/term.ts";
 import { useApi } from "../../api/api-context.tsx";
 import type { GridCell as GridCellData, GridColumn, GridRow, MovedFrom } from "../../api/api-types.ts";
 import type { CellInput } from "../../api/request-types.ts";
-import { useTerm } from "../auth/session-hooks.ts";
 import { ConfirmDialog } from "../common/confirm-dialog.tsx";
 import { Picker } from "../common/picker.tsx";
 import { useToast } from "../common/toast.tsx";
@@ -15,6 +15,7 @@ interface GridCellProps {
   row: GridRow;
   column: GridColumn;
   canEdit: boolean;
+  labels: ReturnType<typeof termLabels>;
   /** "row:col" coordinates, used by the grid's arrow-key navigation. */
   coordinates: string;
   onKeyDown(event: KeyboardEvent<HTMLElement>): void;
@@ -22,9 +23,12 @@ interface GridCellProps {
 
 const EMPTY_CELL: GridCellData = { state: "empty", moduleOrganizations: [] };
 
-/** One (organization, module) cell of tab 1 (rule 4). */
-export function GridCell({ row, column, canEdit, coordinates, onKeyDown }: GridCellProps) {
-  const labels = useTerm();
+/**
+ * One (organization, module) cell of tab 1 (rule 4). Memoized: while the grid scrolls, cells whose row
+ * data did not change are not rendered again (the grid passes stable props).
+ */
+export const GridCell = memo(function GridCell(props: GridCellProps) {
+  const { row, column, canEdit, labels, coordinates, onKeyDown } = props;
   const cell = row.cells[column.moduleKey] ?? EMPTY_CELL;
   const organization = row.organization;
   const current = cell.state === "mapped" ? (cell.moduleOrganizations[0] ?? null) : null;
@@ -108,7 +112,7 @@ export function GridCell({ row, column, canEdit, coordinates, onKeyDown }: GridC
       )}
     </>
   );
-}
+});
 
 function useCellWrite(row: GridRow, column: GridColumn, cell: GridCellData) {
   const api = useApi();

@@ -1,6 +1,6 @@
 import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type KeyboardEvent, useEffect, useMemo, useRef } from "react";
+import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef } from "react";
 import type { GridColumn, GridRow } from "../../api/api-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
 import { Link } from "../shell/router.tsx";
@@ -22,13 +22,22 @@ const MODULE_WIDTH = 210;
 
 type KeyHandler = (event: KeyboardEvent<HTMLElement>) => void;
 
+/** A loaded row inside the virtual window, with its position in the whole list. */
+interface WindowRow {
+  index: number;
+  row: GridRow;
+}
+
 /**
  * Tab 1's grid: the organization column sticks left, module columns scroll sideways, rows are
  * virtualized and the next page is fetched as the user scrolls near the end. Arrow keys move between cells.
  */
 export function OrganizationGrid(props: OrganizationGridProps) {
   const { rows, columns, canEdit, hasNextPage, isFetchingNextPage, fetchNextPage } = props;
-  const labels = useTerm();
+  const term = useTerm();
+  // One labels object per term, so that memoized cells keep their props across renders.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the labels follow from the term alone
+  const labels = useMemo(() => term, [term.term]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length + (hasNextPage ? 1 : 0),
@@ -68,36 +77,55 @@ export function OrganizationGrid(props: OrganizationGridProps) {
   };
   const keyRef = useRef(onCellKeyDown);
   keyRef.current = onCellKeyDown;
+  const stableKeyDown = useCallback<KeyHandler>((event) => keyRef.current(event), []);
 
   // Column definitions must keep their identity across page fetches: flexRender renders each cell
   // function as a component, so a new function would remount every cell (and close an open picker).
   const columnsKey = columns.map((c) => `${c.moduleKey}\u0000${c.name}`).join("\u0001");
   // biome-ignore lint/correctness/useExhaustiveDependencies: `columns` is represented by columnsKey
-  const tableColumns = useMemo<ColumnDef<GridRow>[]>(
+  const tableColumns = useMemo<ColumnDef<WindowRow>[]>(
     () => [
       {
         id: "organization",
         header: labels.psaOrganization,
-        cell: (ctx) => <OrganizationCell row={ctx.row.original} index={ctx.row.index} onKeyDown={keyRef} />,
+        cell: (ctx) => (
+          <OrganizationCell row={ctx.row.original.row} index={ctx.row.original.index} onKeyDown={keyRef} />
+        ),
       },
-      ...columns.map<ColumnDef<GridRow>>((column, colIndex) => ({
+      ...columns.map<ColumnDef<WindowRow>>((column, colIndex) => ({
         id: column.moduleKey,
         header: column.name,
         cell: (ctx) => (
           <GridCell
-            row={ctx.row.original}
+            row={ctx.row.original.row}
             column={column}
             canEdit={canEdit}
-            coordinates={`${ctx.row.index}:${colIndex + 1}`}
-            onKeyDown={(event) => keyRef.current(event)}
+            labels={labels}
+            coordinates={`${ctx.row.original.index}:${colIndex + 1}`}
+            onKeyDown={stableKeyDown}
           />
         ),
       })),
     ],
-    [columnsKey, canEdit, labels.psaOrganization],
+    [columnsKey, canEdit, labels, stableKeyDown],
   );
-  const table = useReactTable({ data: rows, columns: tableColumns, getCoreRowModel: getCoreRowModel() });
-  const tableRows = table.getRowModel().rows;
+  // The table sees the virtual window only: its row model is rebuilt per frame for ~40 rows, not for
+  // every loaded row each time a page arrives (tens of thousands after a long scroll).
+  const windowRows = useMemo(
+    () =>
+      virtualItems.flatMap((item) => {
+        const row = rows[item.index];
+        return row ? [{ index: item.index, row }] : [];
+      }),
+    [virtualItems, rows],
+  );
+  const table = useReactTable({
+    data: windowRows,
+    columns: tableColumns,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (windowRow) => windowRow.row.organization.id,
+  });
+  const tableRows = new Map(table.getRowModel().rows.map((row) => [row.original.index, row]));
   const width = ORG_WIDTH + columns.length * MODULE_WIDTH;
   const widthOf = (index: number) => (index === 0 ? ORG_WIDTH : MODULE_WIDTH);
 
@@ -129,7 +157,7 @@ export function OrganizationGrid(props: OrganizationGridProps) {
         </thead>
         <tbody className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
           {virtualItems.map((item) => {
-            const row = tableRows[item.index];
+            const row = tableRows.get(item.index);
             if (!row) {
               return (
                 <tr
@@ -141,7 +169,7 @@ export function OrganizationGrid(props: OrganizationGridProps) {
                 </tr>
               );
             }
-            const org = row.original.organization;
+            const org = row.original.row.organization;
             return (
               <tr
                 key={org.id}
