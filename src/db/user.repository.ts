@@ -107,6 +107,7 @@ export class UserRepository {
         "u.username",
         "u.role",
         "u.is_disabled",
+        "u.must_change_password",
       ])
       .where("s.id", "=", idHash)
       .executeTakeFirst();

@@ -15,6 +15,7 @@ export interface RequestAuth {
   user: AuthenticatedUser | null;
   via: "session" | "token";
   csrfToken: string | null;
+  mustChangePassword: boolean;
 }
 
 export interface ApiRoute {
@@ -101,13 +102,20 @@ async function authenticate(request: FastifyRequest, services: Services): Promis
       user: null,
       via: "token",
       csrfToken: null,
+      mustChangePassword: false,
     };
   }
   const cookie = request.cookies[SECURE_SESSION_COOKIE] ?? request.cookies[SESSION_COOKIE];
   if (!cookie) return null;
   const session = await services.auth.authenticateSession(cookie);
   if (!session) return null;
-  return { actor: userActor(session.user), user: session.user, via: "session", csrfToken: session.csrfToken };
+  return {
+    actor: userActor(session.user),
+    user: session.user,
+    via: "session",
+    csrfToken: session.csrfToken,
+    mustChangePassword: session.mustChangePassword,
+  };
 }
 
 /** The authenticated caller; only for routes whose access is not public. */

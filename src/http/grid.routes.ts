@@ -9,6 +9,8 @@ export const GridQuery = PageQuery.extend({
   unmappedOnly: BooleanQuery.optional(),
   hideMapped: BooleanQuery.optional(),
   withTotal: BooleanQuery.optional(),
+  /** Start at this row (instead of a cursor), so a virtualized grid can jump to any row. */
+  offset: z.coerce.number().int().min(0).max(10_000_000).optional(),
 });
 
 export const CellBody = z
@@ -35,10 +37,11 @@ export const gridRoutes =
         },
       },
       async (request) => {
-        const { limit, cursor, withTotal, ...filter } = request.query;
+        const { limit, cursor, offset, withTotal, ...filter } = request.query;
         return services.grid.page(requireAuth(request).user?.id ?? null, filter, {
           limit,
           cursor,
+          offset,
           withTotal: withTotal ?? true,
         });
       },

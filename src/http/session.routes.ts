@@ -20,6 +20,7 @@ const SessionAnswer = z.object({
     .nullable(),
   via: z.enum(["session", "token"]),
   csrfToken: z.string().nullable(),
+  mustChangePassword: z.boolean(),
 });
 
 export const sessionRoutes =
@@ -64,7 +65,12 @@ export const sessionRoutes =
       },
       async (request) => {
         const auth = requireAuth(request);
-        return { user: auth.user, via: auth.via, csrfToken: auth.csrfToken };
+        return {
+          user: auth.user,
+          via: auth.via,
+          csrfToken: auth.csrfToken,
+          mustChangePassword: auth.mustChangePassword,
+        };
       },
     );
     app.put(

@@ -94,6 +94,14 @@ describe("sessions and tokens", () => {
     });
     expect(wrong.statusCode).toBe(422);
     expect(wrong.json().field).toBe("currentPassword");
+    const short = await t.app.inject({
+      method: "PUT",
+      url: "/api/v1/me/password",
+      headers,
+      payload: { currentPassword: password, newPassword: "short" },
+    });
+    expect(short.statusCode).toBe(422);
+    expect(short.json().field).toBe("newPassword");
     const ok = await t.app.inject({
       method: "PUT",
       url: "/api/v1/me/password",

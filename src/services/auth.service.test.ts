@@ -20,5 +20,6 @@ describe("first admin", () => {
     const login = await auth.login("admin", created!.password, "127.0.0.1");
     expect(login.user.role).toBe("admin");
     expect(login.mustChangePassword).toBe(true);
+    expect((await auth.authenticateSession(login.sessionToken))?.mustChangePassword).toBe(true);
   });
 });

@@ -39,9 +39,9 @@ export class AuthService {
     return hash(password, ARGON2_OPTIONS);
   }
 
-  private validatePassword(password: string) {
-    if (password.length < 12) throw invalidValue("password", "a password needs at least 12 characters");
-    if (password.length > 1024) throw invalidValue("password", "a password may have at most 1024 characters");
+  private validatePassword(password: string, field = "password") {
+    if (password.length < 12) throw invalidValue(field, "a password needs at least 12 characters");
+    if (password.length > 1024) throw invalidValue(field, "a password may have at most 1024 characters");
   }
 
   /**
@@ -111,7 +111,7 @@ export class AuthService {
   /** The session's user, or null when the session is unknown, expired (idle or absolute) or its user disabled. */
   async authenticateSession(
     sessionToken: string,
-  ): Promise<{ user: AuthenticatedUser; csrfToken: string } | null> {
+  ): Promise<{ user: AuthenticatedUser; csrfToken: string; mustChangePassword: boolean } | null> {
     const repos = repositories(this.ctx.db);
     const idHash = sha256(sessionToken);
     const session = await repos.users.findSession(idHash);
@@ -131,6 +131,7 @@ export class AuthService {
     return {
       user: { id: session.user_id, username: session.username, role: session.role },
       csrfToken: session.csrf_token,
+      mustChangePassword: session.must_change_password,
     };
   }
 
@@ -223,7 +224,7 @@ export class AuthService {
    * this one included, so they sign in again with the new password.
    */
   async changeOwnPassword(actor: Actor, userId: string, currentPassword: string, newPassword: string) {
-    this.validatePassword(newPassword);
+    this.validatePassword(newPassword, "newPassword");
     const repos = repositories(this.ctx.db);
     const user = await repos.users.findById(userId);
     if (!user) throw notFound("user", userId, "id");

@@ -17,7 +17,7 @@ export class GridService {
   async page(
     userId: string | null,
     filter: Omit<GridFilter, "moduleKeys">,
-    page: { limit: number; cursor?: string | undefined; withTotal?: boolean },
+    page: { limit: number; cursor?: string | undefined; offset?: number | undefined; withTotal?: boolean },
   ) {
     const repos = repositories(this.ctx.db);
     const modules = await repos.modules.list();
@@ -27,7 +27,11 @@ export class GridService {
     const grid = new GridRepository(this.ctx.db);
     const fullFilter = { ...filter, moduleKeys: order };
     const [{ rows, nextCursor }, total] = await Promise.all([
-      grid.page(fullFilter, page.limit, decodeCursor(page.cursor)),
+      grid.page(
+        fullFilter,
+        page.limit,
+        page.offset !== undefined ? { o: page.offset } : decodeCursor(page.cursor),
+      ),
       page.withTotal === false ? Promise.resolve(null) : grid.count(fullFilter),
     ]);
     const pair = await readPairs(

@@ -135,6 +135,17 @@ describe("mapping rules", () => {
     expect(grid.total).toBe(3);
   });
 
+  it("rule 4: a grid page can start at any row (offset) as well as after a cursor", async () => {
+    await buildModule(t.ctx.db);
+    for (const name of ["A", "B", "C", "D", "E"]) await buildOrganization(t.ctx.db, { name });
+    const first = await services().grid.page(null, {}, { limit: 2 });
+    const second = await services().grid.page(null, {}, { limit: 2, cursor: first.nextCursor ?? undefined });
+    const jumped = await services().grid.page(null, {}, { limit: 2, offset: 2 });
+    expect(second.items.map((i) => i.organization.name)).toEqual(["C", "D"]);
+    expect(jumped.items.map((i) => i.organization.name)).toEqual(["C", "D"]);
+    expect(jumped.nextCursor).not.toBeNull();
+  });
+
   it("rule 4: the column order is per user with an instance default; a new module's column is appended; no column can be hidden", async () => {
     await buildModule(t.ctx.db, { key: "a" });
     await buildModule(t.ctx.db, { key: "b" });
