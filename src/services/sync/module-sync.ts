@@ -1,11 +1,10 @@
-import type { ModuleConnector, ModuleOrganizationRecord } from "../../connectors/connector.ts";
+import type { ModuleConnector } from "../../connectors/connector.ts";
 import type { AppContext } from "../../context.ts";
 import { repositories } from "../../db/repositories.ts";
 import { systemActor } from "../../domain/actor.ts";
 import { AuditStep } from "../audit-step.ts";
+import { recordSeen, syncPages } from "./sync-pages.ts";
 import type { RunningSync } from "./sync-run.ts";
-
-export const DUPLICATE_IN_RUN = "duplicate id: the same id appeared earlier in this sync";
 
 /**
  * Reads a module's full list and upserts it page by page (each page one transaction, with the
@@ -26,61 +25,32 @@ export async function runModuleSync(
   const pendingParents: { id: string; parentExternalId: string }[] = [];
   let isComplete = false;
   try {
-    for await (const page of connector.fetchAll({ signal: run.signal })) {
-      run.check();
-      run.reject(page.rejected);
-      const fresh: ModuleOrganizationRecord[] = [];
-      for (const record of page.records) {
-        if (seen.has(record.externalId)) {
-          run.reject([{ reason: `${DUPLICATE_IN_RUN}: ${record.externalId}`, raw: record }]);
-          continue;
-        }
-        seen.add(record.externalId);
-        fresh.push(record);
-      }
-      await ctx.db.transaction().execute(async (tx) => {
-        const repos = repositories(tx);
-        const results = await repos.moduleOrganizations.upsertMany(moduleKey, fresh, seenAt);
-        for (const { record, id, before } of results) {
-          run.counts.seen += 1;
+    await syncPages(ctx, run, connector, {
+      idOf: (record) => record.externalId,
+      table: "module_organizations",
+      step,
+      seen,
+      onPage,
+      upsert: async (repos, fresh) => {
+        for (const { record, id, before } of await repos.moduleOrganizations.upsertMany(
+          moduleKey,
+          fresh,
+          seenAt,
+        )) {
           if (record.parentExternalId !== null && !seen.has(record.parentExternalId)) {
             pendingParents.push({ id, parentExternalId: record.parentExternalId });
           }
-          if (!before) {
-            run.counts.added += 1;
-            continue;
-          }
-          if (before.status === "missing") {
-            run.counts.returned += 1;
-            step.record({
-              action: "module_organization.returned",
-              entityType: "module_organization",
-              entityId: id,
-              summary: `${moduleKey} "${record.name}" is back in the module`,
-              before: { status: "missing" },
-              after: { status: "active" },
-            });
-          }
-          if (before.name !== record.name) {
-            run.counts.renamed += 1;
-            step.record({
-              action: "module_organization.renamed",
-              entityType: "module_organization",
-              entityId: id,
-              summary: `${moduleKey} "${before.name}" renamed to "${record.name}" in the module`,
-              before: { name: before.name },
-              after: { name: record.name },
-            });
-          }
+          recordSeen(run, step, {
+            type: "module_organization",
+            id,
+            name: record.name,
+            before,
+            where: "module",
+            label: (name) => `${moduleKey} "${name}"`,
+          });
         }
-        await step.flush(repos.audit);
-      });
-      // Renewing here also stores the counts so far, for progress shown elsewhere.
-      await run.renew();
-      await run.analyzeIfGrown("module_organizations");
-      onPage();
-    }
-    run.check();
+      },
+    });
     await ctx.db.transaction().execute(async (tx) => {
       const repos = repositories(tx);
       await repos.moduleOrganizations.linkPendingParents(moduleKey, pendingParents);

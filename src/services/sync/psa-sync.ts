@@ -4,7 +4,7 @@ import { repositories } from "../../db/repositories.ts";
 import { systemActor } from "../../domain/actor.ts";
 import { isMappableType } from "../../domain/organization.ts";
 import { AuditStep } from "../audit-step.ts";
-import { DUPLICATE_IN_RUN } from "./module-sync.ts";
+import { recordSeen, syncPages } from "./sync-pages.ts";
 import type { RunningSync } from "./sync-run.ts";
 
 /**
@@ -25,50 +25,24 @@ export async function runPsaSync(
   const pendingParents: PsaOrganizationRecord[] = [];
   let isComplete = false;
   try {
-    for await (const page of connector.fetchAll({ signal: run.signal })) {
-      run.check();
-      run.reject(page.rejected);
-      const fresh: PsaOrganizationRecord[] = [];
-      for (const record of page.records) {
-        if (seen.has(record.psaId)) {
-          run.reject([{ reason: `${DUPLICATE_IN_RUN}: ${record.psaId}`, raw: record }]);
-          continue;
-        }
-        seen.add(record.psaId);
-        fresh.push(record);
-      }
-      await ctx.db.transaction().execute(async (tx) => {
-        const repos = repositories(tx);
+    await syncPages(ctx, run, connector, {
+      idOf: (record) => record.psaId,
+      table: "organizations",
+      step,
+      seen,
+      onPage,
+      upsert: async (repos, fresh) => {
         for (const { record, id, before } of await repos.organizations.upsertMany(fresh, seenAt)) {
-          run.counts.seen += 1;
           if (record.parentPsaId !== null && !seen.has(record.parentPsaId)) pendingParents.push(record);
-          if (!before) {
-            run.counts.added += 1;
-            continue;
-          }
-          if (before.status === "missing") {
-            run.counts.returned += 1;
-            step.record({
-              action: "organization.returned",
-              entityType: "organization",
-              entityId: id,
-              summary: `${record.name} is back in the PSA`,
-              before: { status: "missing" },
-              after: { status: "active" },
-            });
-          }
-          if (before.name !== record.name) {
-            run.counts.renamed += 1;
-            step.record({
-              action: "organization.renamed",
-              entityType: "organization",
-              entityId: id,
-              summary: `${before.name} renamed to ${record.name} in the PSA`,
-              before: { name: before.name },
-              after: { name: record.name },
-            });
-          }
-          if (before.type !== record.type) {
+          const isKnown = recordSeen(run, step, {
+            type: "organization",
+            id,
+            name: record.name,
+            before,
+            where: "PSA",
+            label: (name) => name,
+          });
+          if (isKnown && before && before.type !== record.type) {
             const flagged = isMappableType(before.type) && !isMappableType(record.type);
             step.record({
               action: "organization.type_changed",
@@ -80,14 +54,8 @@ export async function runPsaSync(
             });
           }
         }
-        await step.flush(repos.audit);
-      });
-      // Renewing here also stores the counts so far, for progress shown elsewhere.
-      await run.renew();
-      await run.analyzeIfGrown("organizations");
-      onPage();
-    }
-    run.check();
+      },
+    });
     await ctx.db.transaction().execute(async (tx) => {
       const repos = repositories(tx);
       await run.holdLease(tx);
