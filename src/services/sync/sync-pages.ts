@@ -1,14 +1,14 @@
 import type { Connector } from "../../connectors/connector.ts";
+import { DUPLICATE_REASON } from "../../connectors/record-checks.ts";
 import type { AppContext } from "../../context.ts";
 import { type Repositories, repositories } from "../../db/repositories.ts";
 import type { AuditStep } from "../audit-step.ts";
 import type { RunningSync } from "./sync-run.ts";
 
-const DUPLICATE_IN_RUN = "duplicate id: the same id appeared earlier in this sync";
-
 /**
  * The page loop every sync shares: each page's rejected records are kept with their reasons, an id
- * seen earlier in the run is rejected as a duplicate, the rest is upserted in one transaction
+ * seen earlier in the run is rejected as a duplicate (connectors do so too; this guards the upsert,
+ * which cannot take one id twice), the rest is upserted in one transaction
  * (whose audit step is flushed with it), then the lease is renewed (storing the counts so far) and
  * the planner's statistics refreshed when the table has grown.
  */
@@ -32,7 +32,7 @@ export async function syncPages<T>(
     for (const record of page.records) {
       const id = options.idOf(record);
       if (options.seen.has(id)) {
-        run.reject([{ reason: `${DUPLICATE_IN_RUN}: ${id}`, raw: record }]);
+        run.reject([{ reason: `${DUPLICATE_REASON}: ${id}`, raw: record }]);
         continue;
       }
       options.seen.add(id);
