@@ -23,6 +23,8 @@ export const AcceptSuggestionsBody = z
     items: z.array(AcceptPair).min(1).max(5000).optional(),
     moduleKey: z.string().min(1).max(64).optional(),
     minScore: z.number().min(0).max(1).optional(),
+    /** With moduleKey: count what would be applied (for the confirmation) and change nothing. */
+    dryRun: z.boolean().optional(),
   })
   .strict();
 
@@ -83,20 +85,26 @@ export const suggestionRoutes =
           summary:
             "Accept chosen suggestions, or every confident one of a module at or above minScore, as one undoable step",
           body: AcceptSuggestionsBody,
-          response: { 200: z.object({ applied: z.number(), stepId: z.string().nullable() }) },
+          response: {
+            200: z.object({
+              applied: z.number(),
+              stepId: z.string().nullable(),
+              wouldApply: z.number().optional(),
+            }),
+          },
         },
       },
       async (request) => {
-        const { items, moduleKey, minScore } = request.body;
+        const { items, moduleKey, minScore, dryRun } = request.body;
         const actor = requireAuth(request).actor;
         if (items !== undefined) {
-          if (moduleKey !== undefined || minScore !== undefined)
+          if (moduleKey !== undefined || minScore !== undefined || dryRun !== undefined)
             throw invalidValue("items", "send either items or moduleKey with minScore, not both");
           return services.suggestions.accept(actor, { items });
         }
         if (moduleKey === undefined) throw invalidValue("items", "send items, or moduleKey with minScore");
         if (minScore === undefined) throw invalidValue("minScore", "minScore is required with moduleKey");
-        return services.suggestions.accept(actor, { moduleKey, minScore });
+        return services.suggestions.accept(actor, { moduleKey, minScore, dryRun: dryRun ?? false });
       },
     );
     app.post(

@@ -12,7 +12,7 @@ export interface AcceptPair {
   organizationId: string;
 }
 
-export type AcceptInput = { items: AcceptPair[] } | { moduleKey: string; minScore: number };
+export type AcceptInput = { items: AcceptPair[] } | { moduleKey: string; minScore: number; dryRun?: boolean };
 
 const LOCK_CHUNK = 5000;
 

@@ -163,7 +163,14 @@ describe("suggestions", () => {
     const vagueItem = page.items.find((s) => s.moduleOrganizationId === vague.id);
     expect(vagueItem?.candidates[0]?.accept).toBe(false);
 
+    const preview = await services.suggestions.accept(cliActor, {
+      moduleKey: module.key,
+      minScore: 0.8,
+      dryRun: true,
+    });
+    expect(await t.ctx.db.selectFrom("mappings").selectAll().execute()).toHaveLength(0);
     const result = await services.suggestions.accept(cliActor, { moduleKey: module.key, minScore: 0.8 });
+    expect(preview.wouldApply).toBe(result.applied);
     expect(result.applied).toBe(2);
     const mappings = await t.ctx.db.selectFrom("mappings").selectAll().orderBy("organization_id").execute();
     expect(mappings.map((m) => [m.module_organization_id, m.organization_id, m.source]).sort()).toEqual(

@@ -121,7 +121,10 @@ export class SuggestionService {
    * Accepts chosen pairs, or every confident top candidate of a module at or above `minScore`, as
    * one audited step (undoable as one). Answers how many mappings changed and the step.
    */
-  async accept(actor: Actor, input: AcceptInput): Promise<{ applied: number; stepId: string | null }> {
+  async accept(
+    actor: Actor,
+    input: AcceptInput,
+  ): Promise<{ applied: number; stepId: string | null; wouldApply?: number }> {
     if ("items" in input) return acceptSuggestions(this.ctx, actor, input.items);
     const repos = repositories(this.ctx.db);
     await requireReadyModule(repos, input.moduleKey);
@@ -135,6 +138,7 @@ export class SuggestionService {
       if (best?.accept && best.score >= input.minScore)
         chosen.push({ moduleOrganizationId: row.id, organizationId: best.organizationId });
     }
+    if (input.dryRun) return { applied: 0, stepId: null, wouldApply: chosen.length };
     return acceptSuggestions(this.ctx, actor, chosen, { skipMapped: true });
   }
 
