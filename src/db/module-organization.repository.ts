@@ -33,6 +33,8 @@ export interface ModuleOrganizationListRow {
   organization_type: string | null;
 }
 
+type ListQuery = ReturnType<ModuleOrganizationRepository["filtered"]>;
+
 export interface ModuleOrganizationUpsert {
   externalId: string;
   name: string;
@@ -79,13 +81,29 @@ export class ModuleOrganizationRepository {
 
   /**
    * A page of module organizations with their mapping. Tree order by default (sub-organizations
-   * right after their parent); `unmappedFirst` puts unmapped ones first, then by name (offset paging).
+   * right after their parent); `unmappedFirst` puts unmapped ones first, each part in tree order.
    */
   async list(
     filter: ModuleOrganizationFilter,
     options: { limit: number; cursor: Cursor | undefined; orderBy: "tree" | "unmappedFirst" },
   ): Promise<{ rows: ModuleOrganizationListRow[]; nextCursor: string | null }> {
     if (filter.moduleKeys.length === 0) return { rows: [], nextCursor: null };
+    let query = this.filtered(filter);
+    if (options.orderBy === "unmappedFirst") return this.unmappedFirst(query, options.limit, options.cursor);
+    if (options.cursor && "k" in options.cursor) {
+      query = query.where(
+        sql<boolean>`(mo.tree_sort, mo.id) > (${options.cursor.k}, ${options.cursor.id}::uuid)`,
+      );
+    }
+    const rows = await query
+      .orderBy("mo.tree_sort")
+      .orderBy("mo.id")
+      .limit(options.limit + 1)
+      .execute();
+    return keysetPage(rows, options.limit);
+  }
+
+  private filtered(filter: ModuleOrganizationFilter) {
     let query = this.db
       .selectFrom("module_organizations as mo")
       .innerJoin("modules as m", "m.key", "mo.module_key")
@@ -133,35 +151,61 @@ export class ModuleOrganizationRepository {
         break;
     }
     if (filter.needsAttention) {
-      query = query
-        .where("mp.module_organization_id", "is not", null)
-        .where((eb) => eb.or([eb("mo.status", "=", "missing"), eb("o.type", "in", ["Dead", "Cancelation"])]));
-    }
-    if (options.orderBy === "unmappedFirst") {
-      const offset = options.cursor && "o" in options.cursor ? options.cursor.o : 0;
-      const rows = await query
-        .orderBy(sql`mp.module_organization_id is not null`)
-        .orderBy(sql`lower(mo.name)`)
-        .orderBy("mo.id")
-        .offset(offset)
-        .limit(options.limit + 1)
-        .execute();
-      return {
-        rows: rows.slice(0, options.limit),
-        nextCursor: rows.length > options.limit ? encodeCursor({ o: offset + options.limit }) : null,
-      };
-    }
-    if (options.cursor && "k" in options.cursor) {
-      query = query.where(
-        sql<boolean>`(mo.tree_sort, mo.id) > (${options.cursor.k}, ${options.cursor.id}::uuid)`,
+      // Few rows qualify: find them from the two small sets rather than filter every row.
+      query = query.where("mp.module_organization_id", "is not", null).where((eb) =>
+        eb(
+          "mo.id",
+          "in",
+          eb
+            .selectFrom("module_organizations as m2")
+            .select("m2.id")
+            .where("m2.status", "=", "missing")
+            .union(
+              eb
+                .selectFrom("mappings as mp2")
+                .innerJoin("organizations as o2", "o2.id", "mp2.organization_id")
+                .select("mp2.module_organization_id as id")
+                .where("o2.type", "in", ["Dead", "Cancelation"]),
+            ),
+        ),
       );
     }
-    const rows = await query
-      .orderBy("mo.tree_sort")
-      .orderBy("mo.id")
-      .limit(options.limit + 1)
-      .execute();
-    return keysetPage(rows, options.limit);
+    return query;
+  }
+
+  /**
+   * Pickers want unmapped records first: the unmapped ones in tree order, then the mapped ones in
+   * tree order. Two keyset walks over the tree index (the cursor says which phase it is in), so
+   * no page sorts the whole module.
+   */
+  private async unmappedFirst(query: ListQuery, limit: number, cursor: Cursor | undefined) {
+    const after = (q: ListQuery) =>
+      cursor && "k" in cursor
+        ? q.where(sql<boolean>`(mo.tree_sort, mo.id) > (${cursor.k}, ${cursor.id}::uuid)`)
+        : q;
+    const walk = (q: ListQuery, n: number) => q.orderBy("mo.tree_sort").orderBy("mo.id").limit(n).execute();
+    const inMappedPhase = cursor !== undefined && "k" in cursor && cursor.p === 1;
+    let rows: ModuleOrganizationListRow[] = [];
+    if (!inMappedPhase) {
+      rows = await walk(after(query.where("mp.module_organization_id", "is", null)), limit + 1);
+    }
+    if (rows.length <= limit) {
+      const mapped = query.where("mp.module_organization_id", "is not", null);
+      rows = rows.concat(await walk(inMappedPhase ? after(mapped) : mapped, limit + 1 - rows.length));
+    }
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      rows: page,
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({
+              k: last.tree_sort,
+              id: last.id,
+              ...(last.organization_id ? { p: 1 as const } : {}),
+            })
+          : null,
+    };
   }
 
   async findByExternalIds(

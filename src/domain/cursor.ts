@@ -4,7 +4,7 @@ import { AppError } from "./errors.ts";
  * Opaque page cursors. Keyset cursors carry the sort key and id of the last row; offset cursors
  * serve orderings with no stable key. Both are base64url JSON so a client cannot depend on them.
  */
-export type Cursor = { k: string; id: string } | { o: number };
+export type Cursor = { k: string; id: string; p?: 1 } | { o: number };
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString("base64url");
@@ -16,7 +16,8 @@ export function decodeCursor(value: string | undefined): Cursor | undefined {
     const parsed: unknown = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
     if (parsed && typeof parsed === "object") {
       const c = parsed as Record<string, unknown>;
-      if (typeof c.k === "string" && typeof c.id === "string") return { k: c.k, id: c.id };
+      if (typeof c.k === "string" && typeof c.id === "string")
+        return { k: c.k, id: c.id, ...(c.p === 1 ? { p: 1 } : {}) };
       if (typeof c.o === "number" && Number.isInteger(c.o) && c.o >= 0) return { o: c.o };
     }
   } catch {

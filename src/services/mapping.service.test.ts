@@ -230,6 +230,26 @@ describe("mapping rules", () => {
     expect(lists.modules[0]).toMatchObject({ organizationsWithoutMapping: 3 });
   });
 
+  it("pickers list unmapped module organizations first, each part in tree order, across pages", async () => {
+    const module = await buildModule(t.ctx.db, { key: "m" });
+    const org = await buildOrganization(t.ctx.db);
+    const names = ["Alpha", "Bravo", "Charlie", "Delta", "Echo"];
+    const rows = [];
+    for (const name of names) rows.push(await buildModuleOrganization(t.ctx.db, module.key, { name }));
+    await services().mapping.bulkMap(cliActor, [rows[0]!.id, rows[3]!.id], org.id);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await services().moduleOrganizations.list(
+        { moduleKey: "m" },
+        { limit: 2, cursor, orderBy: "unmappedFirst" },
+      );
+      seen.push(...page.items.map((i) => i.name));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(["Bravo", "Charlie", "Echo", "Alpha", "Delta"]);
+  });
+
   it("rule 10: a change based on a stale version is refused with a conflict", async () => {
     const module = await buildModule(t.ctx.db);
     const mo = await buildModuleOrganization(t.ctx.db, module.key);
