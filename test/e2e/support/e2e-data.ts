@@ -12,6 +12,7 @@ export interface GridRowData {
 export interface GridData {
   columns: { moduleKey: string; name: string }[];
   items: GridRowData[];
+  total?: number | null;
 }
 export interface ModuleOrganizationData {
   id: string;

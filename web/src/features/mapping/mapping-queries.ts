@@ -1,5 +1,5 @@
 import { type QueryClient, useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { ApiError, type QueryValue } from "../../api/api-client.ts";
+import { type ApiClient, ApiError, type QueryValue } from "../../api/api-client.ts";
 import { useApi } from "../../api/api-context.tsx";
 import type {
   GridPage,
@@ -36,24 +36,47 @@ export interface GridFilters {
   hideMapped: boolean;
 }
 
-/** Tab 1 rows, a page at a time (server-side paging and search). */
-export function useGridQuery(filters: GridFilters) {
-  const api = useApi();
-  return useInfiniteQuery({
-    queryKey: ["mapping-grid", filters],
-    initialPageParam: null as string | null,
-    queryFn: ({ pageParam, signal }) =>
+/** Tab 1 loads its rows in blocks of this many rows, each block by its offset. */
+export const GRID_BLOCK_SIZE = 100;
+
+/** The query key of one block of tab 1 rows; every key starts with ["mapping-grid", filters]. */
+export function gridBlockKey(filters: GridFilters, block: number) {
+  return ["mapping-grid", filters, "block", block] as const;
+}
+
+/** Unobserved blocks leave the cache after this long (and sooner when too many are cached). */
+export const GRID_BLOCK_GC_MS = 30_000;
+
+/**
+ * Query options for one block of tab 1 rows (rows `block * 100` to `block * 100 + 99`), fetched by
+ * offset so that a virtualized grid can show any part of the list without loading what comes before.
+ * Block 0 also carries the total and the columns; the other blocks skip the server's count query.
+ */
+export function gridBlockOptions(api: ApiClient, filters: GridFilters, block: number) {
+  return {
+    queryKey: gridBlockKey(filters, block),
+    queryFn: ({ signal }: { signal: AbortSignal }) =>
       api.request<GridPage>("/mapping-grid", {
-        // Only the first page carries the total: later pages skip the server's count query.
         query: {
           ...filters,
-          limit: PAGE_SIZE,
-          cursor: pageParam,
-          withTotal: pageParam ? "false" : undefined,
+          limit: GRID_BLOCK_SIZE,
+          offset: block * GRID_BLOCK_SIZE,
+          withTotal: block === 0 ? undefined : "false",
         },
         signal,
       }),
-    getNextPageParam: (last) => last.nextCursor,
+    gcTime: GRID_BLOCK_GC_MS,
+  };
+}
+
+/**
+ * Tab 1's first block: the total row count (the virtualizer's size), the columns and the first 100
+ * rows. While other filters load, the previous answer stays on screen.
+ */
+export function useGridHeadQuery(filters: GridFilters) {
+  const api = useApi();
+  return useQuery({
+    ...gridBlockOptions(api, filters, 0),
     placeholderData: (previous) => previous,
   });
 }

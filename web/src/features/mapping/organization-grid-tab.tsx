@@ -1,9 +1,9 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { useSession, useTerm } from "../auth/session-hooks.ts";
 import { EmptyState, ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useDebouncedValue } from "../common/use-debounced-value.ts";
 import { ColumnChooser } from "./column-chooser.tsx";
-import { useGridQuery } from "./mapping-queries.ts";
+import { useGridHeadQuery } from "./mapping-queries.ts";
 import { OrganizationGrid } from "./organization-grid.tsx";
 
 /** Tab 1, "Map by Organization" (rule 4). */
@@ -14,11 +14,12 @@ export function OrganizationGridTab() {
   const [unmappedOnly, setUnmappedOnly] = useState(false);
   const [hideMapped, setHideMapped] = useState(false);
   const search = useDebouncedValue(searchText.trim(), 250);
-  const grid = useGridQuery({ search, unmappedOnly, hideMapped });
-  const pages = grid.data?.pages ?? [];
-  const columns = pages[0]?.columns ?? [];
-  const rows = pages.flatMap((page) => page.items);
-  const total = pages[0]?.total;
+  const filters = useMemo(() => ({ search, unmappedOnly, hideMapped }), [search, unmappedOnly, hideMapped]);
+  // The first block (rows 0-99) gives the total and the columns; the grid fetches the other blocks
+  // it shows by offset.
+  const grid = useGridHeadQuery(filters);
+  const columns = grid.data?.columns ?? [];
+  const total = grid.data?.total ?? grid.data?.items.length ?? 0;
 
   return (
     <div className="tab-panel-inner">
@@ -49,8 +50,8 @@ export function OrganizationGridTab() {
         </label>
         <span className="toolbar-spacer" />
         <span className="muted" role="status" aria-live="polite">
-          {grid.isFetching && !grid.isFetchingNextPage ? "Updating…" : ""}
-          {total !== undefined && !grid.isFetching
+          {grid.isFetching ? "Updating…" : ""}
+          {grid.data && !grid.isFetching
             ? `${total.toLocaleString()} ${(total === 1 ? labels.term : labels.plural).toLowerCase()}`
             : ""}
         </span>
@@ -64,19 +65,11 @@ export function OrganizationGridTab() {
           sync.
         </EmptyState>
       )}
-      {grid.data && columns.length > 0 && rows.length === 0 && !grid.isFetching && (
+      {grid.data && columns.length > 0 && total === 0 && !grid.isFetching && (
         <EmptyState>No {labels.plural.toLowerCase()} match these filters.</EmptyState>
       )}
-      {grid.data && columns.length > 0 && rows.length > 0 && (
-        <OrganizationGrid
-          columns={columns}
-          rows={rows}
-          total={total}
-          canEdit={canEditMappings}
-          hasNextPage={grid.hasNextPage}
-          isFetchingNextPage={grid.isFetchingNextPage}
-          fetchNextPage={() => void grid.fetchNextPage()}
-        />
+      {grid.data && columns.length > 0 && total > 0 && (
+        <OrganizationGrid columns={columns} filters={filters} total={total} canEdit={canEditMappings} />
       )}
     </div>
   );
