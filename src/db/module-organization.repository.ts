@@ -95,12 +95,24 @@ export class ModuleOrganizationRepository {
         sql<boolean>`(mo.tree_sort, mo.id) > (${options.cursor.k}, ${options.cursor.id}::uuid)`,
       );
     }
+    // An offset lets a virtualized list jump to any row.
+    if (options.cursor && "o" in options.cursor) query = query.offset(options.cursor.o);
     const rows = await query
       .orderBy("mo.tree_sort")
       .orderBy("mo.id")
       .limit(options.limit + 1)
       .execute();
     return keysetPage(rows, options.limit);
+  }
+
+  /** How many rows the filter matches (for a virtualized list's scrollbar). */
+  async count(filter: ModuleOrganizationFilter): Promise<number> {
+    if (filter.moduleKeys.length === 0) return 0;
+    const row = await this.filtered(filter)
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   private filtered(filter: ModuleOrganizationFilter) {

@@ -11,6 +11,10 @@ export const ModuleOrganizationQuery = PageQuery.extend({
   organizationId: z.string().min(1).max(200).optional(),
   needsAttention: BooleanQuery.optional(),
   orderBy: z.enum(["tree", "unmappedFirst"]).optional(),
+  /** Start at this row of the tree order (instead of a cursor), so a virtualized list can jump. */
+  offset: z.coerce.number().int().min(0).max(10_000_000).optional(),
+  /** Also answer `total`, the number of rows the filters match. */
+  withTotal: BooleanQuery.optional(),
 });
 
 export const MappingBody = z
@@ -40,8 +44,8 @@ export const moduleOrganizationRoutes =
         },
       },
       async (request) => {
-        const { limit, cursor, orderBy, ...filter } = request.query;
-        return services.moduleOrganizations.list(filter, { limit, cursor, orderBy });
+        const { limit, cursor, orderBy, offset, withTotal, ...filter } = request.query;
+        return services.moduleOrganizations.list(filter, { limit, cursor, orderBy, offset, withTotal });
       },
     );
     app.get(

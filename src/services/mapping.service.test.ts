@@ -248,6 +248,17 @@ describe("mapping rules", () => {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(seen).toEqual(["Bravo", "Charlie", "Echo", "Alpha", "Delta"]);
+    const jumped = await services().moduleOrganizations.list(
+      { moduleKey: "m" },
+      { limit: 2, offset: 3, withTotal: true },
+    );
+    expect(jumped.items.map((i) => i.name)).toEqual(["Delta", "Echo"]);
+    expect(jumped.total).toBe(5);
+    const unmapped = await services().moduleOrganizations.list(
+      { status: "unmapped" },
+      { limit: 1, withTotal: true },
+    );
+    expect(unmapped.total).toBe(3);
   });
 
   it("rule 10: a change based on a stale version is refused with a conflict", async () => {

@@ -68,7 +68,14 @@ export class ModuleOrganizationService {
       organizationId?: string | undefined;
       needsAttention?: boolean | undefined;
     },
-    page: { limit: number; cursor?: string | undefined; orderBy?: "tree" | "unmappedFirst" | undefined },
+    page: {
+      limit: number;
+      cursor?: string | undefined;
+      orderBy?: "tree" | "unmappedFirst" | undefined;
+      /** Start at this row of the tree order instead of after a cursor. */
+      offset?: number | undefined;
+      withTotal?: boolean | undefined;
+    },
   ) {
     const repos = repositories(this.ctx.db);
     const ready = await repos.modules.readyKeys();
@@ -79,11 +86,18 @@ export class ModuleOrganizationService {
       throw notFound("organization", filter.organizationId, "organizationId");
     }
     const moduleKeys = filter.moduleKey ? ready.filter((k) => k === filter.moduleKey) : ready;
-    const { rows, nextCursor } = await repos.moduleOrganizations.list(
-      { ...filter, moduleKeys },
-      { limit: page.limit, cursor: decodeCursor(page.cursor), orderBy: page.orderBy ?? "tree" },
-    );
-    return { items: rows.map(toModuleOrganizationView), nextCursor };
+    const cursor =
+      page.offset !== undefined && page.orderBy !== "unmappedFirst"
+        ? { o: page.offset }
+        : decodeCursor(page.cursor);
+    const [{ rows, nextCursor }, total] = await Promise.all([
+      repos.moduleOrganizations.list(
+        { ...filter, moduleKeys },
+        { limit: page.limit, cursor, orderBy: page.orderBy ?? "tree" },
+      ),
+      page.withTotal ? repos.moduleOrganizations.count({ ...filter, moduleKeys }) : null,
+    ]);
+    return { items: rows.map(toModuleOrganizationView), nextCursor, ...(total === null ? {} : { total }) };
   }
 
   async get(id: string): Promise<ModuleOrganizationView> {
