@@ -105,7 +105,7 @@ export interface ScrollRun {
   frameDeltasMs: number[];
   maxDomRows: number;
   finalDomRows: number;
-  /** Frames in which some row of the viewport was still a placeholder. */
+  /** Frames in which some row in view (below the header) was still a placeholder. */
   framesWithPlaceholders: number;
   wallMs: number;
   /** From the last scroll step until the target row's cells were rendered (jump only). */
@@ -128,6 +128,14 @@ export async function jumpToRow(page: Page, targetRow: number, steps = 20): Prom
         const bottom = scroller.scrollHeight - scroller.clientHeight;
         const from = scroller.scrollTop;
         const to = Math.min(bottom, Math.max(0, (targetRow - 1) * rowHeight - scroller.clientHeight / 2));
+        // A placeholder row (block not loaded yet) inside the visible part of the grid.
+        const placeholderInView = (grid: HTMLElement) => {
+          const view = grid.getBoundingClientRect();
+          return Array.from(grid.querySelectorAll("tr.grid-placeholder")).some((tr) => {
+            const box = tr.getBoundingClientRect();
+            return box.bottom > view.top + 36 && box.top < view.bottom;
+          });
+        };
         const deltas: number[] = [];
         let maxDomRows = 0;
         let framesWithPlaceholders = 0;
@@ -151,7 +159,7 @@ export async function jumpToRow(page: Page, targetRow: number, steps = 20): Prom
           deltas.push(now - last);
           last = now;
           maxDomRows = Math.max(maxDomRows, scroller.querySelectorAll("tbody tr").length);
-          if (scroller.querySelector("tr.grid-placeholder")) framesWithPlaceholders++;
+          if (placeholderInView(scroller)) framesWithPlaceholders++;
           if (step >= steps && scroller.querySelector(selector)) return finish(true);
           if (now - started > 60_000) return finish(false);
           if (step < steps) {
@@ -185,6 +193,14 @@ export async function wheelScroll(page: Page, rows: number, rowsPerFrame = 30): 
         const bottom = scroller.scrollHeight - scroller.clientHeight;
         const to = Math.min(bottom, Math.max(0, scroller.scrollTop + rows * rowHeight));
         const stepPx = Math.sign(rows) * rowsPerFrame * rowHeight;
+        // A placeholder row (block not loaded yet) inside the visible part of the grid.
+        const placeholderInView = (grid: HTMLElement) => {
+          const view = grid.getBoundingClientRect();
+          return Array.from(grid.querySelectorAll("tr.grid-placeholder")).some((tr) => {
+            const box = tr.getBoundingClientRect();
+            return box.bottom > view.top + 36 && box.top < view.bottom;
+          });
+        };
         const deltas: number[] = [];
         let maxDomRows = 0;
         let framesWithPlaceholders = 0;
@@ -194,7 +210,7 @@ export async function wheelScroll(page: Page, rows: number, rowsPerFrame = 30): 
           deltas.push(now - last);
           last = now;
           maxDomRows = Math.max(maxDomRows, scroller.querySelectorAll("tbody tr").length);
-          if (scroller.querySelector("tr.grid-placeholder")) framesWithPlaceholders++;
+          if (placeholderInView(scroller)) framesWithPlaceholders++;
           if (Math.abs(scroller.scrollTop - to) < 1 || now - started > 60_000) {
             resolve({
               reached: Math.abs(scroller.scrollTop - to) < 1,
