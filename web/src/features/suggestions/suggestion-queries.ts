@@ -15,8 +15,6 @@ import { invalidateMappingData } from "../mapping/mapping-queries.ts";
 /** Under "suggestions", so every mapping change (invalidateMappingData) refreshes the review list too. */
 export const reviewKey = (moduleKey: string) => ["suggestions", "review", moduleKey] as const;
 const REVIEW_PAGE_SIZE = 50;
-/** Pages read while counting every confident suggestion of a module before "Accept all confident". */
-const COUNT_PAGE_SIZE = 500;
 
 type ReviewData = InfiniteData<Page<Suggestion>, string | null>;
 
@@ -43,24 +41,13 @@ export function isConfident(item: Suggestion): boolean {
 }
 
 /**
- * How many suggestions "Accept all confident" would apply: the confident items of every page (the
- * pages already listed are counted as they are; the rest are read in large pages).
+ * How many suggestions "Accept all confident" would apply, as the server counts them (a dry run of
+ * the same request: nothing changes), so the confirmation says exactly what the step will do.
  */
-export async function countConfident(
-  api: ApiClient,
-  moduleKey: string,
-  listed: Page<Suggestion>[],
-): Promise<number> {
-  let count = listed.flatMap((page) => page.items).filter(isConfident).length;
-  let cursor = listed.at(-1)?.nextCursor ?? null;
-  while (cursor) {
-    const page = await api.request<Page<Suggestion>>("/suggestions", {
-      query: { moduleKey, limit: COUNT_PAGE_SIZE, cursor, top: 1 },
-    });
-    count += page.items.filter(isConfident).length;
-    cursor = page.nextCursor;
-  }
-  return count;
+export async function countConfident(api: ApiClient, moduleKey: string): Promise<number> {
+  const body = { moduleKey, minScore: 0, dryRun: true } satisfies AcceptSuggestionsInput;
+  const answer = await api.request<{ wouldApply?: number }>("/suggestions/accept", { method: "POST", body });
+  return answer.wouldApply ?? 0;
 }
 
 /** Drops items (or one candidate of an item) from the listed pages at once, before the refetch. */

@@ -44,7 +44,7 @@ export function SuggestionsPage() {
   const askAcceptAll = async () => {
     setCounting(true);
     try {
-      setConfirmCount(await countConfident(api, moduleKey, pages));
+      setConfirmCount(await countConfident(api, moduleKey));
     } catch (error) {
       toast.error(error);
     } finally {
