@@ -10,7 +10,17 @@ export const DECISION = {
   dominantScore: 0.8,
   /** ...when it is this far ahead of the runner-up. */
   dominantMargin: 0.3,
+  /**
+   * A module organization's name whose words are all in the organization's name, which says more
+   * ("Philips Electronics" / "Koninklijke Philips Electronics"), is accepted from this score...
+   */
+  containedScore: 0.6,
+  /** ...when it is this far ahead of the runner-up. */
+  containedMargin: 0.3,
 } as const;
+
+/** How far two names agree word for word: all words, all words of one of them, or only some. */
+export type NameExtent = "complete" | "contained" | "partial";
 
 /** Evidence strengths, strongest first (product.md section 4). */
 export const EVIDENCE = {
@@ -30,12 +40,15 @@ export const EVIDENCE = {
 
 /**
  * Whether the best candidate is confident enough to accept: high and clearly ahead, or (when its name
- * differs only by typos, `isComplete`) a little lower but far ahead of any other.
+ * differs only by typos, "complete") a little lower but far ahead of any other, or (when one name holds
+ * every word of the other, "contained") lower still but far ahead of any other.
  */
-export function isConfident(best: number, runnerUp: number | undefined, isComplete: boolean): boolean {
+export function isConfident(best: number, runnerUp: number | undefined, extent: NameExtent): boolean {
   const margin = best - (runnerUp ?? 0);
   if (best >= DECISION.acceptScore && margin >= DECISION.acceptMargin) return true;
-  return isComplete && best >= DECISION.dominantScore && margin >= DECISION.dominantMargin;
+  if (extent === "complete") return best >= DECISION.dominantScore && margin >= DECISION.dominantMargin;
+  if (extent === "contained") return best >= DECISION.containedScore && margin >= DECISION.containedMargin;
+  return false;
 }
 
 /** Combines evidence scores of different kinds: the best, plus a share of the second best. */

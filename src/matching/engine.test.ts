@@ -69,6 +69,57 @@ describe("suggest: name evidence", () => {
   });
 });
 
+describe("suggest: spellings of one name", () => {
+  const index = buildMatchIndex({
+    organizations: [
+      { id: "philips", name: "Koninklijke Philips Electronics N.V." },
+      { id: "philips-ip", name: "Philips Intellectual Property & Standards GmbH" },
+      { id: "ge", name: "General Electric" },
+      { id: "willis", name: "Willis Group Ltd." },
+      { id: "fabrikam", name: "Fabrikam Holdings" },
+    ],
+  });
+
+  it("accepts words that sound the same (a transliteration) and says so", () => {
+    const [best] = suggest(index, { id: "t1", name: "KONINKLEJKE FILIPS EHLEKTRONIKS N.V." });
+    expect(best).toMatchObject({ organizationId: "philips", accept: true });
+    expect(best?.reasons.join(" ")).toContain("'Filip' sounds the same as 'Philip'");
+    expect(best?.reasons.join(" ")).toContain("'Koninklejke' sounds the same as 'Koninklijke'");
+  });
+
+  it("accepts a one-word name with a doubled letter, which sounds the same", () => {
+    const local = buildMatchIndex({ organizations: [{ id: "b", name: "Braskem S.A." }] });
+    const [best] = suggest(local, { id: "t2", name: "Brasskem S.A." });
+    expect(best).toMatchObject({ organizationId: "b", accept: true });
+    expect(best?.reasons.join(" ")).toContain("'Brasskem' sounds the same as 'Braskem'");
+  });
+
+  it("accepts a module name whose words are all in the organization's longer name, and says so", () => {
+    const [best] = suggest(index, { id: "t3", name: "Philips Electronics N.V." });
+    expect(best).toMatchObject({ organizationId: "philips", accept: true });
+    expect(best?.reasons).toContain(
+      "every word of 'Philips Electronics N.V.' is in 'Koninklijke Philips Electronics N.V.', which says more",
+    );
+  });
+
+  it("does not accept a shortened name that two organizations of one family contain", () => {
+    const candidates = suggest(index, { id: "t4", name: "Philips N.V." });
+    expect(
+      candidates
+        .map((c) => c.organizationId)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(["philips", "philips-ip"]);
+    expect(candidates.some((c) => c.accept)).toBe(false);
+  });
+
+  it("does not accept a module name that adds a word (another entity of the group)", () => {
+    const [best] = suggest(index, { id: "t5", name: "Willis Group Holdings Ltd." });
+    expect(best?.organizationId).toBe("willis");
+    expect(best?.accept).toBe(false);
+  });
+});
+
 describe("suggest: other evidence", () => {
   it("uses a PSA id carried by the record", () => {
     const index = buildMatchIndex({ organizations });

@@ -24,6 +24,8 @@ interface Evidence {
   reasons: () => string[];
   /** The names agree word for word apart from typos (or the evidence is not a name at all). */
   isComplete: boolean;
+  /** Every word of one name is in the other, which has more words (see `NameMatch.contained`). */
+  isContained?: boolean;
 }
 
 type EvidenceByOrganization = Map<string, Evidence[]>;
@@ -125,19 +127,22 @@ function nameEvidence(
     return doc.source !== "name" && reasons[0] === "same name" ? reasons.slice(1) : reasons;
   };
   const { isComplete } = match;
+  // Only a module organization's name that drops words is trusted this way: one that adds words
+  // ("Willis Group Holdings" for "Willis Group") may name another entity of the group.
+  const isContained = match.contained === "query";
   if (doc.source === "name")
-    return { kind: "name", score: match.score * EVIDENCE.name, reasons: explained, isComplete };
+    return { kind: "name", score: match.score * EVIDENCE.name, reasons: explained, isComplete, isContained };
   const organizationName = index.organizations.get(doc.organizationId)?.name ?? doc.organizationId;
   if (doc.source === "alias") {
     const head = `matches the confirmed alias '${doc.norm.raw}' of ${organizationName}`;
     const reasons = () => [head, ...explained()];
-    return { kind: "alias", score: match.score * EVIDENCE.alias, reasons, isComplete };
+    return { kind: "alias", score: match.score * EVIDENCE.alias, reasons, isComplete, isContained };
   }
   const mapping = doc.confirmed;
   const moduleLabel = mapping?.moduleName ?? mapping?.moduleKey ?? "another module";
   const head = `${moduleLabel}'s '${doc.norm.raw}' is already mapped to ${organizationName}`;
   const reasons = () => [head, ...explained()];
-  return { kind: "confirmed", score: match.score * EVIDENCE.confirmed, reasons, isComplete };
+  return { kind: "confirmed", score: match.score * EVIDENCE.confirmed, reasons, isComplete, isContained };
 }
 
 function acronymEvidence(index: MatchIndex, norm: NormalizedName, all: EvidenceByOrganization): void {
@@ -233,8 +238,10 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
   }
   scored.sort((a, b) => b.score - a.score || a.organizationId.localeCompare(b.organizationId));
   const best = scored[0];
-  const isAccepted =
-    best !== undefined && isConfident(best.score, scored[1]?.score, best.evidences[0]?.isComplete === true);
+  const strongest = best?.evidences[0];
+  const extent =
+    strongest?.isComplete === true ? "complete" : strongest?.isContained === true ? "contained" : "partial";
+  const isAccepted = best !== undefined && isConfident(best.score, scored[1]?.score, extent);
   return scored.slice(0, top).map(({ organizationId, score, evidences }, rank) => ({
     organizationId,
     score,

@@ -82,13 +82,22 @@ export function explainNameMatch(
   }
   if (match.kind !== "similar") return explainSameName(query, target, match);
   const reasons = [`similar name (${Math.round(match.similarity * 100)}% of the weighted words agree)`];
+  if (match.contained === "query") {
+    reasons.push(
+      `every word of ${quote(query.raw.trim())} is in ${quote(target.raw.trim())}, which says more`,
+    );
+  }
   const rare = match.pairs
-    .filter((p) => p.similarity === 1 && isRare(p.target))
+    .filter((p) => p.kind === "same" && isRare(p.target))
     .map((p) => quote(display(p.target)));
   if (rare.length > 0) reasons.push(`shares the rare word${rare.length > 1 ? "s" : ""} ${joinWords(rare)}`);
   for (const pair of match.pairs) {
-    if (pair.similarity === 1) continue;
-    const kind = pair.similarity >= 0.85 ? "a typo of" : "a shortening of";
+    if (pair.kind === "same") continue;
+    if (pair.kind === "sound") {
+      reasons.push(`${quote(display(pair.query))} sounds the same as ${quote(display(pair.target))}`);
+      continue;
+    }
+    const kind = pair.kind === "typo" ? "a typo of" : "a shortening of";
     const [short, long] =
       pair.query.length <= pair.target.length ? [pair.query, pair.target] : [pair.target, pair.query];
     reasons.push(

@@ -1,5 +1,6 @@
 import { expandAbbreviation, singularize } from "./abbreviations.ts";
 import { legalFormAtStart, legalFormEndingAt, TRUNCATED_FORMS, UNAMBIGUOUS_FORMS } from "./legal-forms.ts";
+import { soundKey } from "./phonetic.ts";
 
 /** A legal form removed from a name, by canonical group and display label. */
 export interface RemovedLegalForm {
@@ -13,6 +14,8 @@ export interface NormalizedName {
   raw: string;
   /** Base tokens: no legal form, no site, no leading "The", no "and"; abbreviations expanded, singular. */
   tokens: string[];
+  /** Sound key of each base token ("" when the word is too short to have one): see `phonetic.ts`. */
+  sounds: string[];
   /** `tokens` joined by one space: the exact-match key. */
   key: string;
   /** `tokens` joined without spaces: catches "ST Microelectronics" vs "STMicroelectronics". */
@@ -27,6 +30,8 @@ export interface NormalizedName {
   site: string | null;
   /** Tokens of the site, for comparing sites. */
   siteTokens: string[];
+  /** Sound keys of the site tokens. */
+  siteSounds: string[];
   legalForms: RemovedLegalForm[];
   /** Abbreviations read as words: [as written, read as]. */
   expansions: Array<[string, string]>;
@@ -250,6 +255,7 @@ export function normalizeName(raw: string): NormalizedName {
   return {
     raw,
     tokens: base,
+    sounds: base.map(soundKey),
     key: base.join(" "),
     compact: base.join(""),
     sortedKey: base.length < 2 ? base.join(" ") : [...base].sort().join(" "),
@@ -257,6 +263,7 @@ export function normalizeName(raw: string): NormalizedName {
     acronym: initials.length >= 3 && initials.length <= 6 ? initials.map((t) => t[0]).join("") : null,
     site: site === null || siteTokens.length === 0 ? null : site,
     siteTokens,
+    siteSounds: siteTokens.map(soundKey),
     legalForms,
     expansions,
     hadLeadingThe,

@@ -14,8 +14,14 @@ export interface NameMatch {
   kind: "exact" | "compact" | "reordered" | "similar" | "spelling";
   site: SiteRelation;
   legal: LegalRelation;
-  /** Every word on both sides found its counterpart, with at least one exact word (only typos differ). */
+  /** Every word on both sides found its counterpart, with at least one exact or same-sounding word (only typos differ). */
   isComplete: boolean;
+  /**
+   * Every word of one name found its counterpart in the other, which has more words ("Philips
+   * Electronics" in "Koninklijke Philips Electronics"): "query" when the module organization's name is
+   * the shorter one, "target" when the organization's is; null otherwise or when complete.
+   */
+  contained: "query" | "target" | null;
   /** Soft Dice of the words (1 for the exact kinds). */
   similarity: number;
   pairs: TokenPair[];
@@ -64,7 +70,16 @@ export function compareNames(
   const legal = legalRelation(query, target);
   if (query.key !== target.key && query.wholeKey === target.wholeKey) {
     const score = 1 - LEGAL_PENALTY[legal];
-    return { score, kind: "exact", site: "none", legal, isComplete: true, similarity: 1, pairs: [] };
+    return {
+      score,
+      kind: "exact",
+      site: "none",
+      legal,
+      isComplete: true,
+      contained: null,
+      similarity: 1,
+      pairs: [],
+    };
   }
   const exactKind =
     query.key === target.key
@@ -77,9 +92,18 @@ export function compareNames(
   if (exactKind !== null) {
     const base = exactKind === "exact" ? 1 : exactKind === "compact" ? 0.98 : 0.97;
     const score = base - SITE_PENALTY[site] - LEGAL_PENALTY[legal];
-    return { score, kind: exactKind, site, legal, isComplete: true, similarity: 1, pairs: [] };
+    return {
+      score,
+      kind: exactKind,
+      site,
+      legal,
+      isComplete: true,
+      contained: null,
+      similarity: 1,
+      pairs: [],
+    };
   }
-  let dice = softDice(query.tokens, target.tokens, weight);
+  let dice = softDice(query.tokens, target.tokens, weight, query.sounds, target.sounds);
   let effectiveSite = site;
   if (query.siteTokens.length > 0 || target.siteTokens.length > 0) {
     // A suffix read as a site may belong to the name ("Smith - Jones Law"): try the whole names too.
@@ -87,6 +111,8 @@ export function compareNames(
       [...query.tokens, ...query.siteTokens],
       [...target.tokens, ...target.siteTokens],
       weight,
+      [...query.sounds, ...query.siteSounds],
+      [...target.sounds, ...target.siteSounds],
     );
     if (whole.score > dice.score) {
       dice = whole;
@@ -104,11 +130,21 @@ export function compareNames(
       kind = "spelling";
     }
   }
-  const isComplete =
-    kind === "similar" &&
-    dice.pairs.length === query.tokens.length &&
-    dice.pairs.length === target.tokens.length &&
-    dice.pairs.some((p) => p.similarity === 1);
+  const anchored = dice.pairs.some((p) => p.kind === "same" || p.kind === "sound");
+  const paired = dice.pairs.length;
+  // When the sites were read as part of the names, their words count too.
+  const usedWhole = effectiveSite !== site;
+  const queryWords = query.tokens.length + (usedWhole ? query.siteTokens.length : 0);
+  const targetWords = target.tokens.length + (usedWhole ? target.siteTokens.length : 0);
+  const isComplete = kind === "similar" && anchored && paired === queryWords && paired === targetWords;
+  const contained =
+    kind !== "similar" || !anchored || isComplete
+      ? null
+      : paired === queryWords
+        ? "query"
+        : paired === targetWords
+          ? "target"
+          : null;
   const score = Math.max(0, SIMILAR_CEILING * similarity - SITE_PENALTY[effectiveSite] / 2);
-  return { score, kind, site: effectiveSite, legal, isComplete, similarity, pairs: dice.pairs };
+  return { score, kind, site: effectiveSite, legal, isComplete, contained, similarity, pairs: dice.pairs };
 }

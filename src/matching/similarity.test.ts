@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { editDistanceWithin, softDice, tokenSimilarity } from "./similarity.ts";
+import { soundKey } from "./phonetic.ts";
+import { editDistanceWithin, SOUND_SIMILARITY, softDice, tokenSimilarity } from "./similarity.ts";
 
 describe("similarity", () => {
   it("bounds the edit distance and counts a transposition as one edit", () => {
@@ -19,5 +20,16 @@ describe("similarity", () => {
     const rareShared = softDice(["zephyr", "service"], ["zephyr", "dental"], weight).score;
     const commonShared = softDice(["zephyr", "service"], ["bright", "service"], weight).score;
     expect(rareShared).toBeGreaterThan(commonShared);
+  });
+
+  it("pairs words that sound the same when given their sound keys, and says how it paired them", () => {
+    const query = ["filip", "ehlektronik"];
+    const target = ["philip", "electronic"];
+    const weight = () => 1;
+    const without = softDice(query, target, weight);
+    const withSounds = softDice(query, target, weight, query.map(soundKey), target.map(soundKey));
+    expect(without.pairs.map((p) => p.kind)).not.toContain("sound");
+    expect(withSounds.pairs.map((p) => p.kind)).toEqual(["sound", "sound"]);
+    expect(withSounds.score).toBeCloseTo(SOUND_SIMILARITY);
   });
 });

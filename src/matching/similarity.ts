@@ -51,12 +51,19 @@ export function tokenSimilarity(a: string, b: string): number {
   return 0;
 }
 
+/** Similarity of two words that sound the same (see `phonetic.ts`): as strong as a one-letter typo. */
+export const SOUND_SIMILARITY = 0.9;
+
+/** How a pair of words was matched: the same word, sounding the same, a typo, or a shortening. */
+export type PairKind = "same" | "sound" | "typo" | "prefix";
+
 /** One pair of words matched between a query name and a candidate name. */
 export interface TokenPair {
   query: string;
   target: string;
   similarity: number;
   weight: number;
+  kind: PairKind;
 }
 
 /** The weighted soft Dice of two token lists and the pairs it matched. */
@@ -67,12 +74,16 @@ export interface SoftDice {
 
 /**
  * IDF-weighted soft Dice: each query word is paired with at most one target word (exact first, then
- * typos and prefixes), and rare words count more. A typo takes the weight of the word it resembles.
+ * words that sound the same, typos and prefixes), and rare words count more. A look-alike takes the
+ * weight of the word it resembles. `querySounds` and `targetSounds` are the sound keys of the words
+ * (`soundKey`, "" for none); without them no pair is read as sounding the same.
  */
 export function softDice(
   query: readonly string[],
   target: readonly string[],
   weight: (token: string) => number,
+  querySounds?: readonly string[],
+  targetSounds?: readonly string[],
 ): SoftDice {
   // Bit masks of the words already paired (names have far fewer than 32 words; longer ones fall back to arrays).
   const small = query.length <= 30 && target.length <= 30;
@@ -82,6 +93,7 @@ export function softDice(
   const matchedList: boolean[] = small ? [] : new Array<boolean>(query.length).fill(false);
   const isUsed = (k: number) => (small ? (usedMask & (1 << k)) !== 0 : usedList[k] === true);
   const pairs: TokenPair[] = [];
+  const sounds = querySounds === undefined || targetSounds === undefined ? null : targetSounds;
   let queryWeight = 0;
   for (let i = 0; i < query.length; i++) {
     const q = query[i] as string;
@@ -96,21 +108,33 @@ export function softDice(
       }
       const w = weight(q);
       queryWeight += w;
-      pairs.push({ query: q, target: q, similarity: 1, weight: w });
+      pairs.push({ query: q, target: q, similarity: 1, weight: w, kind: "same" });
       break;
     }
   }
   for (let i = 0; i < query.length; i++) {
     if (small ? (matchedMask & (1 << i)) !== 0 : matchedList[i] === true) continue;
     const q = query[i] as string;
+    const qSound = sounds === null ? "" : (querySounds?.[i] ?? "");
     let best = -1;
     let bestSim = 0;
+    let bestKind: PairKind = "typo";
     for (let k = 0; k < target.length; k++) {
       if (isUsed(k)) continue;
+      if (qSound !== "" && (sounds as readonly string[])[k] === qSound) {
+        // Sounding the same beats a typo of the same strength: it is the likelier reading.
+        if (SOUND_SIMILARITY >= bestSim) {
+          bestSim = SOUND_SIMILARITY;
+          best = k;
+          bestKind = "sound";
+        }
+        continue;
+      }
       const sim = tokenSimilarity(q, target[k] as string);
       if (sim > bestSim) {
         bestSim = sim;
         best = k;
+        bestKind = sim >= 0.85 ? "typo" : "prefix";
       }
     }
     if (best >= 0) {
@@ -119,7 +143,7 @@ export function softDice(
       const t = target[best] as string;
       const w = weight(t);
       queryWeight += w;
-      pairs.push({ query: q, target: t, similarity: bestSim, weight: w });
+      pairs.push({ query: q, target: t, similarity: bestSim, weight: w, kind: bestKind });
     } else {
       queryWeight += weight(q);
     }
