@@ -102,4 +102,21 @@ describe("normalizeName", () => {
     expect(normalizeName("ST Microelectronics").compact).toBe(normalizeName("STMicroelectronics").compact);
     expect(key("I.B.M.")).toBe("ibm");
   });
+
+  it("reads what follows a legal form as a site (an address or a place), not as part of the name", () => {
+    expect(normalizeName("DSM N.V. te Heerlen")).toMatchObject({ key: "dsm", site: "te heerlen" });
+    expect(normalizeName("Koninklijke Philips N.V. Groenewoudseweg 1")).toMatchObject({
+      key: "koninklijke philip",
+      siteTokens: ["groenewoudseweg", "1"],
+    });
+    // A second legal form at the end: the words between name a company ("Acme Inc. Netherlands B.V.").
+    expect(normalizeName("Acme Inc. Netherlands B.V.")).toMatchObject({ key: "acme netherland", site: null });
+  });
+
+  it("gives every word a sound key, empty for short words", () => {
+    expect(normalizeName("Filips Ehlektroniks N.V.").sounds).toEqual(
+      normalizeName("Philips Electronics").sounds,
+    );
+    expect(normalizeName("ABB Philips").sounds[0]).toBe("");
+  });
 });

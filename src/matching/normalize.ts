@@ -197,11 +197,36 @@ function splitSite(text: string): SiteSplit {
   return { main, site, extraLegal };
 }
 
+/**
+ * Where words that follow an unambiguous legal form begin ("Philips Electronics N.V. Groenewoudseweg 1",
+ * "DSM N.V. te Heerlen"): an address or a place, read as a site. Null when nothing follows, or when what
+ * follows ends with a legal form of its own ("Acme Inc. Netherlands B.V." names a company).
+ */
+function tailAfterLegalForm(tokens: readonly string[]): number | null {
+  for (let i = 1; i < tokens.length - 1; i++) {
+    if (!UNAMBIGUOUS_FORMS.has(tokens[i] as string)) continue;
+    const tail = tokens.slice(i + 1);
+    if (tail.every((t) => t === "and")) return null;
+    if (tail.some((t) => UNAMBIGUOUS_FORMS.has(t)) || endsWithLegalForm(tail)) return null;
+    return i + 1;
+  }
+  return null;
+}
+
 /** Takes a company name apart: see {@link NormalizedName}. */
 export function normalizeName(raw: string): NormalizedName {
   const folded = foldAccents(raw).replace(LEADING_JUNK, "");
-  const { main, site, extraLegal } = splitSite(folded);
-  const all = tokenize(main);
+  const split = splitSite(folded);
+  const { main, extraLegal } = split;
+  let site = split.site;
+  let all = tokenize(main);
+  if (site === null) {
+    const tail = tailAfterLegalForm(all);
+    if (tail !== null) {
+      site = all.slice(tail).join(" ");
+      all = all.slice(0, tail);
+    }
+  }
   const hadAmpersand = /[&+]/.test(main) || all.includes("and");
   let tokens = [...all, ...extraLegal];
   const legalForms: RemovedLegalForm[] = [];
