@@ -119,4 +119,17 @@ describe("normalizeName", () => {
     );
     expect(normalizeName("ABB Philips").sounds[0]).toBe("");
   });
+
+  it("reads possessives: 's after an s is dropped, s' glued to the next word splits it", () => {
+    expect(key("Philips's Gloeilampenfabrieken")).toBe(key("Philips Gloeilampenfabrieken"));
+    expect(key("N.V. Philips'Gloeilampenfabrieken")).toBe(key("Philips Gloeilampenfabrieken"));
+    expect(key("McDonald's")).toBe("mcdonald");
+  });
+
+  it("does not read a name after a leading legal form and a comma as a site", () => {
+    expect(normalizeName("N.V, Philips Gloeilampenfabrieken")).toMatchObject({
+      key: key("Philips Gloeilampenfabrieken"),
+      site: null,
+    });
+  });
 });

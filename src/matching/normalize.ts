@@ -67,11 +67,17 @@ export function foldAccents(text: string): string {
 
 const RUN_SUFFIX_FORMS = new Set(["nv", "bv", "sa", "ag", "ab", "as", "cv", "kg", "se", "co"]);
 
-/** Lower-case tokens: "&" and "+" become "and", apostrophes vanish, runs of single letters join ("N. V." -> "nv"). */
+/**
+ * Lower-case tokens: "&" and "+" become "and", apostrophes vanish (a possessive "s'" glued to the next
+ * word splits it), runs of single letters join ("N. V." -> "nv").
+ */
 export function tokenize(text: string): string[] {
   const pieces = text
     .toLowerCase()
     .replace(/[&+]/g, " and ")
+    // Possessives: "Philips's" is "Philips"; "Philips'Gloeilampenfabrieken" is two words.
+    .replace(/s['’`´]s\b/g, "s")
+    .replace(/s['’`´](?=[a-z])/g, "s ")
     .replace(/['’`´]/g, "")
     .split(/[^a-z0-9]+/);
   const tokens: string[] = [];
@@ -181,7 +187,9 @@ function splitSite(text: string): SiteSplit {
     const segments = main.split(",");
     let lastLegal = -1;
     for (let i = 0; i < segments.length; i++) {
-      if (endsWithLegalForm(tokenize(segments[i] ?? ""))) lastLegal = i;
+      const tokens = tokenize(segments[i] ?? "");
+      // A leading legal form ("N.V., Philips ...") is not the end of a name.
+      if (endsWithLegalForm(tokens) && (lastLegal >= 0 || !isAllLegalForms(tokens))) lastLegal = i;
     }
     if (lastLegal >= 0 && lastLegal < segments.length - 1) {
       const rest = segments
