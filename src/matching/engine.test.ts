@@ -113,6 +113,20 @@ describe("suggest: spellings of one name", () => {
     expect(candidates.some((c) => c.accept)).toBe(false);
   });
 
+  it("accepts a long name one letter off once spaces are ignored, and says so", () => {
+    const local = buildMatchIndex({
+      organizations: [
+        { id: "roche", name: "F. Hoffman-LaRoche Ltd." },
+        { id: "fabrikam", name: "Fabrikam Holdings" },
+      ],
+    });
+    const [best] = suggest(local, { id: "t6", name: "F. HOFFMANN-LA ROCHE AG" });
+    expect(best).toMatchObject({ organizationId: "roche", accept: true });
+    expect(best?.reasons[0]).toContain("spelled almost the same letter for letter");
+    // A short name one letter off stays a proposal.
+    expect(suggest(local, { id: "t7", name: "Fabrikma" })[0]?.accept).toBe(false);
+  });
+
   it("does not accept a module name that adds a word (another entity of the group)", () => {
     const [best] = suggest(index, { id: "t5", name: "Willis Group Holdings Ltd." });
     expect(best?.organizationId).toBe("willis");

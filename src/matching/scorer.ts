@@ -37,6 +37,9 @@ const SITE_PENALTY: Readonly<Record<SiteRelation, number>> = {
 
 const LEGAL_PENALTY: Readonly<Record<LegalRelation, number>> = { same: 0, "one-side": 0.01, different: 0.03 };
 
+/** Letters from which one letter off, spaces aside, still reads as the same name ("Hoffmann-La Roche" / "Hoffman-LaRoche"). */
+const LONG_SPELLING = 12;
+
 /** Ceiling of a name that only resembles another: an exact normalized match always ranks above it. */
 const SIMILAR_CEILING = 0.95;
 
@@ -121,6 +124,7 @@ export function compareNames(
   }
   let similarity = dice.score;
   let kind: NameMatch["kind"] = "similar";
+  let oneLetterOff = false;
   const budget = typoBudget(Math.min(query.compact.length, target.compact.length) - 3);
   if (similarity < 0.9 && budget > 0) {
     // Joined or split words plus a typo ("Hoffmann-La Roche" / "Hoffman-LaRoche"): compare letter by letter.
@@ -128,6 +132,7 @@ export function compareNames(
     if (distance <= budget) {
       similarity = distance === 1 ? 0.9 : 0.85;
       kind = "spelling";
+      oneLetterOff = distance === 1 && Math.min(query.compact.length, target.compact.length) >= LONG_SPELLING;
     }
   }
   const anchored = dice.pairs.some((p) => p.kind === "same" || p.kind === "sound");
@@ -136,7 +141,8 @@ export function compareNames(
   const usedWhole = effectiveSite !== site;
   const queryWords = query.tokens.length + (usedWhole ? query.siteTokens.length : 0);
   const targetWords = target.tokens.length + (usedWhole ? target.siteTokens.length : 0);
-  const isComplete = kind === "similar" && anchored && paired === queryWords && paired === targetWords;
+  const isComplete =
+    oneLetterOff || (kind === "similar" && anchored && paired === queryWords && paired === targetWords);
   const contained =
     kind !== "similar" || !anchored || isComplete
       ? null
