@@ -87,6 +87,21 @@ describe("suggest: spellings of one name", () => {
     expect(best?.reasons.join(" ")).toContain("'Koninklejke' sounds the same as 'Koninklijke'");
   });
 
+  it("finds candidates through words that sound the same, but does not stretch a sound-alike to containment", () => {
+    const local = buildMatchIndex({
+      organizations: [
+        { id: "philips", name: "Philips Electronics" },
+        { id: "berkley", name: "Berkley Resources Inc." },
+      ],
+    });
+    const [best] = suggest(local, { id: "t8", name: "Filips Ehlektroniks" });
+    expect(best).toMatchObject({ organizationId: "philips", accept: true });
+    // "Barclays" sounds like "Berkley", but the organization's name says more: proposed, not accepted.
+    const [barclays] = suggest(local, { id: "t9", name: "Barclays" });
+    expect(barclays?.organizationId).toBe("berkley");
+    expect(barclays?.accept).toBe(false);
+  });
+
   it("accepts a one-word name with a doubled letter, which sounds the same", () => {
     const local = buildMatchIndex({ organizations: [{ id: "b", name: "Braskem S.A." }] });
     const [best] = suggest(local, { id: "t2", name: "Brasskem S.A." });

@@ -41,7 +41,7 @@ function addEvidence(all: EvidenceByOrganization, organizationId: string, eviden
   else if ((list[same] as Evidence).score < evidence.score) list[same] = evidence;
 }
 
-/** Candidate documents: exact keys first, then rare words and their look-alikes, ranked cheaply. */
+/** Candidate documents: exact keys first, then rare words and their look-alikes and sound-alikes, ranked cheaply. */
 function candidateDocuments(
   index: MatchIndex,
   query: NormalizedName,
@@ -75,7 +75,12 @@ function candidateDocuments(
     if (budget <= 0) break;
     const df = words.documentFrequency(token);
     if (df === 0) {
-      for (const similar of words.similarTokens(token, 3)) budget -= accumulate(similar.token, 0.9, budget);
+      const similar = words.similarTokens(token, 3).map((s) => s.token);
+      for (const word of similar) budget -= accumulate(word, 0.9, budget);
+      const sound = query.sounds[query.tokens.indexOf(token)] ?? "";
+      for (const alike of words.soundAlikes(token, sound)) {
+        if (!similar.includes(alike)) budget -= accumulate(alike, 0.9, budget);
+      }
     } else if (touched.length === 0 || (df <= budget && df <= commonLimit)) {
       budget -= accumulate(token, 1, budget);
     }

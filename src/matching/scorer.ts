@@ -143,8 +143,9 @@ export function compareNames(
   const targetWords = target.tokens.length + (usedWhole ? target.siteTokens.length : 0);
   const isComplete =
     oneLetterOff || (kind === "similar" && anchored && paired === queryWords && paired === targetWords);
+  // Containment is already a leap: it needs a word written the same, not only one that sounds the same.
   const contained =
-    kind !== "similar" || !anchored || isComplete
+    kind !== "similar" || isComplete || !dice.pairs.some((p) => p.kind === "same")
       ? null
       : paired === queryWords
         ? "query"

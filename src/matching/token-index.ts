@@ -1,3 +1,4 @@
+import { soundKey } from "./phonetic.ts";
 import { editDistanceWithin, typoBudget } from "./similarity.ts";
 
 /** A known word that looks like a typo of a word the index has never seen. */
@@ -30,6 +31,8 @@ export class TokenIndex {
   /** Each known word of 5 letters or more under every one-letter deletion of it (SymSpell). */
   private readonly deletions = new Map<string, string[]>();
   private readonly vocabulary = new Set<string>();
+  /** Known words by sound key (`phonetic.ts`): "philip" under the key of "filip". */
+  private readonly bySound = new Map<string, string[]>();
   private documents = 0;
 
   /** Number of documents in the index. */
@@ -67,6 +70,12 @@ export class TokenIndex {
               if (words === undefined) this.deletions.set(variant, [token]);
               else words.push(token);
             }
+          }
+          const sound = soundKey(token);
+          if (sound !== "") {
+            const words = this.bySound.get(sound);
+            if (words === undefined) this.bySound.set(sound, [token]);
+            else words.push(token);
           }
           if (token.length >= 9) {
             for (const gram of new Set(gramsOf(token))) {
@@ -125,5 +134,17 @@ export class TokenIndex {
       (a, b) => a.distance - b.distance || this.documentFrequency(a.token) - this.documentFrequency(b.token),
     );
     return found.slice(0, limit);
+  }
+
+  /** Known words (in some document now) with the sound key `sound`, other than `token`, at most `limit`. */
+  soundAlikes(token: string, sound: string, limit = 3): string[] {
+    if (sound === "") return [];
+    const out: string[] = [];
+    for (const word of this.bySound.get(sound) ?? []) {
+      if (word === token || !this.postings.has(word)) continue;
+      out.push(word);
+      if (out.length >= limit) break;
+    }
+    return out;
   }
 }
