@@ -1,7 +1,7 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useApi } from "../../api/api-context.tsx";
-import type { ModuleOrganization, Organization } from "../../api/api-types.ts";
+import type { ModuleOrganization, Organization, Page } from "../../api/api-types.ts";
 import type { BulkMappingInput } from "../../api/request-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
 import { ConfirmDialog } from "../common/confirm-dialog.tsx";
@@ -11,19 +11,36 @@ import { invalidateMappingData } from "./mapping-queries.ts";
 import { useTargetOrganizationOptions } from "./picker-options.ts";
 
 interface BulkMapBarProps {
-  selected: Set<string>;
-  rows: ModuleOrganization[];
+  /** The selected rows by id, as they were when selected. */
+  selected: ReadonlyMap<string, ModuleOrganization>;
   onDone(): void;
 }
 
+/**
+ * The newest copy of each selected row: the cached tab 2 block answered last, or the row as selected
+ * when its block has left the cache (a mapping may have changed since the row was selected).
+ */
+function latestRows(queryClient: QueryClient, selected: ReadonlyMap<string, ModuleOrganization>) {
+  const latest = new Map(selected);
+  const queries = queryClient
+    .getQueryCache()
+    .findAll({ queryKey: ["module-organizations"] })
+    .sort((a, b) => a.state.dataUpdatedAt - b.state.dataUpdatedAt);
+  for (const query of queries) {
+    const page = query.state.data as Page<ModuleOrganization> | undefined;
+    for (const row of page?.items ?? []) if (latest.has(row.id)) latest.set(row.id, row);
+  }
+  return [...latest.values()];
+}
+
 /** "Map selected to …": one target for many module organizations (rule 5), asking first when some move. */
-export function BulkMapBar({ selected, rows, onDone }: BulkMapBarProps) {
+export function BulkMapBar({ selected, onDone }: BulkMapBarProps) {
   const api = useApi();
   const labels = useTerm();
   const queryClient = useQueryClient();
   const toast = useToast();
   const [confirming, setConfirming] = useState<{ target: Organization; moving: number } | null>(null);
-  const ids = [...selected];
+  const ids = [...selected.keys()];
   const bulk = useMutation({
     mutationFn: (target: Organization) =>
       api.request<{ applied: number; moved: number }>("/module-organizations/bulk-mapping", {
@@ -39,8 +56,8 @@ export function BulkMapBar({ selected, rows, onDone }: BulkMapBarProps) {
     onError: (error) => toast.error(error, () => invalidateMappingData(queryClient)),
   });
   const choose = (target: Organization) => {
-    const moving = rows.filter(
-      (row) => selected.has(row.id) && row.mapping && row.mapping.organizationId !== target.id,
+    const moving = latestRows(queryClient, selected).filter(
+      (row) => row.mapping && row.mapping.organizationId !== target.id,
     ).length;
     if (moving > 0) setConfirming({ target, moving });
     else bulk.mutate(target);

@@ -1,4 +1,5 @@
-import { type QueryClient, useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { type QueryClient, useQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
 import { type ApiClient, ApiError, type QueryValue } from "../../api/api-client.ts";
 import { useApi } from "../../api/api-context.tsx";
 import type {
@@ -11,8 +12,7 @@ import type {
   WorklistModule,
 } from "../../api/api-types.ts";
 import { isMappableType } from "../common/format.ts";
-
-export const PAGE_SIZE = 100;
+import type { OffsetBlockSource, OffsetPage } from "../common/use-offset-blocks.ts";
 
 /** Every query whose answer a mapping change can alter; invalidated after each write. */
 export function invalidateMappingData(queryClient: QueryClient) {
@@ -36,49 +36,27 @@ export interface GridFilters {
   hideMapped: boolean;
 }
 
-/** Tab 1 loads its rows in blocks of this many rows, each block by its offset. */
-export const GRID_BLOCK_SIZE = 100;
+/** Both mapping lists load their rows in blocks of this many rows, each block by its offset. */
+export const BLOCK_SIZE = 100;
 
-/** The query key of one block of tab 1 rows; every key starts with ["mapping-grid", filters]. */
-export function gridBlockKey(filters: GridFilters, block: number) {
-  return ["mapping-grid", filters, "block", block] as const;
-}
-
-/** Unobserved blocks leave the cache after this long (and sooner when too many are cached). */
-export const GRID_BLOCK_GC_MS = 30_000;
-
-/**
- * Query options for one block of tab 1 rows (rows `block * 100` to `block * 100 + 99`), fetched by
- * offset so that a virtualized grid can show any part of the list without loading what comes before.
- * Block 0 also carries the total and the columns; the other blocks skip the server's count query.
- */
-export function gridBlockOptions(api: ApiClient, filters: GridFilters, block: number) {
+/** A list endpoint paged by offset (tree order), answering `total` when asked. */
+function offsetSource<TPage extends OffsetPage<unknown>>(
+  api: ApiClient,
+  path: string,
+  filters: object,
+): OffsetBlockSource<TPage> {
   return {
-    queryKey: gridBlockKey(filters, block),
-    queryFn: ({ signal }: { signal: AbortSignal }) =>
-      api.request<GridPage>("/mapping-grid", {
-        query: {
-          ...filters,
-          limit: GRID_BLOCK_SIZE,
-          offset: block * GRID_BLOCK_SIZE,
-          withTotal: block === 0 ? undefined : "false",
-        },
-        signal,
-      }),
-    gcTime: GRID_BLOCK_GC_MS,
+    key: [path.slice(1), filters],
+    blockSize: BLOCK_SIZE,
+    fetch: ({ signal, ...page }) =>
+      api.request<TPage>(path, { query: { ...(filters as Record<string, QueryValue>), ...page }, signal }),
   };
 }
 
-/**
- * Tab 1's first block: the total row count (the virtualizer's size), the columns and the first 100
- * rows. While other filters load, the previous answer stays on screen.
- */
-export function useGridHeadQuery(filters: GridFilters) {
+/** Tab 1 rows (keys start with ["mapping-grid", filters]); the first block also carries the columns. */
+export function useGridSource(filters: GridFilters) {
   const api = useApi();
-  return useQuery({
-    ...gridBlockOptions(api, filters, 0),
-    placeholderData: (previous) => previous,
-  });
+  return useMemo(() => offsetSource<GridPage>(api, "/mapping-grid", filters), [api, filters]);
 }
 
 export interface ModuleOrganizationFilters {
@@ -89,20 +67,16 @@ export interface ModuleOrganizationFilters {
   organizationId: string;
 }
 
-/** Tab 2 rows, a page at a time; sub-organizations come right after their parent (server order). */
-export function useModuleOrganizationsQuery(filters: ModuleOrganizationFilters) {
+/**
+ * Tab 2 rows (keys start with ["module-organizations", filters]); sub-organizations come right after
+ * their parent (server tree order).
+ */
+export function useModuleOrganizationSource(filters: ModuleOrganizationFilters) {
   const api = useApi();
-  return useInfiniteQuery({
-    queryKey: ["module-organizations", filters],
-    initialPageParam: null as string | null,
-    queryFn: ({ pageParam, signal }) =>
-      api.request<Page<ModuleOrganization>>("/module-organizations", {
-        query: { ...(filters as unknown as Record<string, QueryValue>), limit: PAGE_SIZE, cursor: pageParam },
-        signal,
-      }),
-    getNextPageParam: (last) => last.nextCursor,
-    placeholderData: (previous) => previous,
-  });
+  return useMemo(
+    () => offsetSource<Page<ModuleOrganization>>(api, "/module-organizations", filters),
+    [api, filters],
+  );
 }
 
 export function useModulesQuery() {

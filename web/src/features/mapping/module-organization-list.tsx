@@ -1,88 +1,98 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef } from "react";
-import type { ModuleOrganization } from "../../api/api-types.ts";
+import { useMemo, useRef } from "react";
+import type { ModuleOrganization, Page } from "../../api/api-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
+import { PlaceholderRow } from "../common/placeholder-row.tsx";
+import {
+  cachedBlockItems,
+  type OffsetBlockSource,
+  useOffsetBlocks,
+  type WindowRow,
+} from "../common/use-offset-blocks.ts";
 import { ExclusionButton, TargetCell } from "./module-organization-row-actions.tsx";
 
 interface ModuleOrganizationListProps {
-  rows: ModuleOrganization[];
-  total: number | undefined;
+  source: OffsetBlockSource<Page<ModuleOrganization>>;
+  /** Every row that matches the filters (from the first block): the virtualizer's size. */
+  total: number;
   canEdit: boolean;
-  selected: Set<string>;
-  onSelectedChange(selected: Set<string>): void;
-  hasNextPage: boolean;
-  isFetchingNextPage: boolean;
-  fetchNextPage(): void;
+  selected: ReadonlyMap<string, ModuleOrganization>;
+  onSelectedChange(selected: ReadonlyMap<string, ModuleOrganization>): void;
 }
 
 const ROW_HEIGHT = 38;
+const NAME_WIDTH = 320;
 
-/** Tab 2's virtualized list; sub-organizations are indented under their parent (server order). */
+type MoWindowRow = WindowRow<ModuleOrganization>;
+
+const idOf = (row: ModuleOrganization) => row.id;
+
+/**
+ * Tab 2's virtualized list; sub-organizations are indented under their parent (server order). Like
+ * tab 1's grid, it is sized for every row and fetches only the 100-row blocks it shows, by offset.
+ */
 export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
-  const { rows, canEdit, selected, onSelectedChange, hasNextPage, isFetchingNextPage, fetchNextPage } = props;
+  const { source, total, canEdit, selected, onSelectedChange } = props;
   const labels = useTerm();
+  const queryClient = useQueryClient();
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: rows.length + (hasNextPage ? 1 : 0),
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+  const { virtualizer, virtualItems, windowRows } = useOffsetBlocks({
+    source,
+    total,
+    rowHeight: ROW_HEIGHT,
+    scrollRef,
+    getRowId: idOf,
   });
-  const items = virtualizer.getVirtualItems();
-  const lastIndex = items.at(-1)?.index ?? 0;
-  useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - 30) fetchNextPage();
-  }, [lastIndex, rows.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
-  const toggle = (id: string, on: boolean) => {
-    const next = new Set(selectedRef.current);
-    if (on) next.add(id);
-    else next.delete(id);
+  const toggle = (row: ModuleOrganization, on: boolean) => {
+    const next = new Map(selectedRef.current);
+    if (on) next.set(row.id, row);
+    else next.delete(row.id);
     onSelectedChange(next);
   };
   const toggleRef = useRef(toggle);
   toggleRef.current = toggle;
 
-  const columns = useMemo<ColumnDef<ModuleOrganization>[]>(() => {
-    const all: ColumnDef<ModuleOrganization>[] = [
+  const columns = useMemo<ColumnDef<MoWindowRow>[]>(() => {
+    const all: ColumnDef<MoWindowRow>[] = [
       {
         id: "name",
         header: labels.moduleOrganization,
-        size: 320,
+        size: NAME_WIDTH,
         cell: ({ row }) => (
-          <div className="mo-name" style={{ paddingLeft: row.original.depth * 20 }}>
-            {row.original.depth > 0 && (
+          <div className="mo-name" style={{ paddingLeft: row.original.row.depth * 20 }}>
+            {row.original.row.depth > 0 && (
               <span className="sub-marker" aria-hidden="true">
                 ↳
               </span>
             )}
-            <span className="cell-text" title={row.original.name}>
-              {row.original.name}
+            <span className="cell-text" title={row.original.row.name}>
+              {row.original.row.name}
             </span>
           </div>
         ),
       },
-      { id: "module", header: "Module", size: 150, cell: ({ row }) => row.original.moduleName },
+      { id: "module", header: "Module", size: 150, cell: ({ row }) => row.original.row.moduleName },
       {
         id: "externalId",
         header: "External id",
         size: 120,
-        cell: ({ row }) => <span className="mono muted">{row.original.externalId}</span>,
+        cell: ({ row }) => <span className="mono muted">{row.original.row.externalId}</span>,
       },
       {
         id: "status",
         header: "Status",
         size: 150,
-        cell: ({ row }) => <StatusBadges row={row.original} />,
+        cell: ({ row }) => <StatusBadges row={row.original.row} />,
       },
       {
         id: "target",
         header: labels.psaOrganization,
         size: 340,
-        cell: ({ row }) => <TargetCell row={row.original} canEdit={canEdit} />,
+        cell: ({ row }) => <TargetCell row={row.original.row} canEdit={canEdit} />,
       },
     ];
     if (!canEdit) return all;
@@ -94,34 +104,38 @@ export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
         cell: ({ row }) => (
           <input
             type="checkbox"
-            aria-label={`Select ${row.original.name}`}
-            checked={selectedRef.current.has(row.original.id)}
-            onChange={(event) => toggleRef.current(row.original.id, event.target.checked)}
+            aria-label={`Select ${row.original.row.name}`}
+            checked={selectedRef.current.has(row.original.row.id)}
+            onChange={(event) => toggleRef.current(row.original.row, event.target.checked)}
           />
         ),
       },
       ...all,
-      { id: "actions", header: "", size: 90, cell: ({ row }) => <ExclusionButton row={row.original} /> },
+      { id: "actions", header: "", size: 90, cell: ({ row }) => <ExclusionButton row={row.original.row} /> },
     ];
   }, [canEdit, labels.moduleOrganization, labels.psaOrganization]);
 
   // `selected` is read through a ref inside cells; passing it as meta re-renders the rows when it changes.
   const table = useReactTable({
-    data: rows,
+    data: windowRows,
     columns,
     getCoreRowModel: getCoreRowModel(),
+    getRowId: (windowRow) => windowRow.row.id,
+    autoResetPageIndex: false,
     meta: { selected },
   });
-  const tableRows = table.getRowModel().rows;
+  const tableRows = new Map(table.getRowModel().rows.map((row) => [row.original.index, row]));
   const width = table.getTotalSize();
-  const allLoadedSelected = rows.length > 0 && rows.every((row) => selected.has(row.id));
+  // "Loaded" rows: those of the blocks in the cache for these filters.
+  const loaded = cachedBlockItems(queryClient, source);
+  const allLoadedSelected = loaded.length > 0 && loaded.every((row) => selected.has(row.id));
 
   return (
     <div ref={scrollRef} className="grid-scroll" data-testid="module-organization-list">
       <table
         className="vtable grows-last"
         aria-label={labels.mapByModuleOrganization}
-        aria-rowcount={(props.total ?? rows.length) + 1}
+        aria-rowcount={total + 1}
         style={{ width }}
       >
         <thead className="grid-header">
@@ -139,7 +153,7 @@ export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
                     aria-label="Select all loaded rows"
                     checked={allLoadedSelected}
                     onChange={(event) =>
-                      onSelectedChange(new Set(event.target.checked ? rows.map((r) => r.id) : []))
+                      onSelectedChange(new Map(event.target.checked ? loaded.map((r) => [r.id, r]) : []))
                     }
                   />
                 ) : (
@@ -150,25 +164,25 @@ export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
           </tr>
         </thead>
         <tbody className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
-          {items.map((item) => {
-            const row = tableRows[item.index];
+          {virtualItems.map((item) => {
+            const row = tableRows.get(item.index);
             if (!row) {
               return (
-                <tr
-                  key="loader"
-                  className="grid-row grid-loader"
-                  style={{ transform: `translateY(${item.start}px)` }}
-                >
-                  <td>Loading more…</td>
-                </tr>
+                <PlaceholderRow
+                  key={`placeholder-${item.index}`}
+                  item={item}
+                  height={ROW_HEIGHT}
+                  cellClassName="grid-td"
+                  width={width}
+                />
               );
             }
-            const isSelected = selected.has(row.original.id);
+            const isSelected = selected.has(row.original.row.id);
             return (
               <tr
-                key={row.original.id}
+                key={row.original.row.id}
                 aria-rowindex={item.index + 2}
-                data-module-organization-id={row.original.id}
+                data-module-organization-id={row.original.row.id}
                 className={`grid-row${item.index % 2 ? " is-odd" : ""}${isSelected ? " is-selected" : ""}`}
                 style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
               >

@@ -1,10 +1,12 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
+import type { ModuleOrganization } from "../../api/api-types.ts";
 import { useSession, useTerm } from "../auth/session-hooks.ts";
 import { EmptyState, ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useDebouncedValue } from "../common/use-debounced-value.ts";
+import { useFirstBlock } from "../common/use-offset-blocks.ts";
 import { Link, useSearchParams } from "../shell/router.tsx";
 import { BulkMapBar } from "./bulk-map-bar.tsx";
-import { useModuleOrganizationsQuery, useModulesQuery } from "./mapping-queries.ts";
+import { useModuleOrganizationSource, useModulesQuery } from "./mapping-queries.ts";
 import { ModuleOrganizationList } from "./module-organization-list.tsx";
 
 const STATUSES = [
@@ -26,11 +28,17 @@ export function ModuleOrganizationTab() {
   const [searchText, setSearchText] = useState(params.get("search") ?? "");
   const [needsAttention, setNeedsAttention] = useState(params.get("needsAttention") === "true");
   const [organizationId, setOrganizationId] = useState(params.get("organizationId") ?? "");
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  // The selected rows by id, as they were when selected: the selection outlives the blocks it came from.
+  const [selected, setSelected] = useState<ReadonlyMap<string, ModuleOrganization>>(new Map());
   const search = useDebouncedValue(searchText.trim(), 250);
-  const list = useModuleOrganizationsQuery({ moduleKey, status, search, needsAttention, organizationId });
-  const rows = list.data?.pages.flatMap((page) => page.items) ?? [];
-  const total = list.data?.pages[0]?.total;
+  const filters = useMemo(
+    () => ({ moduleKey, status, search, needsAttention, organizationId }),
+    [moduleKey, status, search, needsAttention, organizationId],
+  );
+  // The first block (rows 0-99) gives the total; the list fetches the other blocks it shows by offset.
+  const source = useModuleOrganizationSource(filters);
+  const list = useFirstBlock(source);
+  const total = list.data?.total ?? list.data?.items.length ?? 0;
   const readyModules = (modules.data?.items ?? []).filter((m) => m.state === "ready");
   const plural = labels.moduleOrganizations.toLowerCase();
 
@@ -96,30 +104,27 @@ export function ModuleOrganizationTab() {
         )}
         <span className="toolbar-spacer" />
         <span className="muted" role="status" aria-live="polite">
-          {list.isFetching && !list.isFetchingNextPage ? "Updating…" : ""}
-          {total !== undefined && !list.isFetching
+          {list.isFetching ? "Updating…" : ""}
+          {list.data && !list.isFetching
             ? `${total.toLocaleString()} ${total === 1 ? labels.moduleOrganization.toLowerCase() : plural}`
             : ""}
         </span>
       </div>
       {canEditMappings && selected.size > 0 && (
-        <BulkMapBar selected={selected} rows={rows} onDone={() => setSelected(new Set())} />
+        <BulkMapBar selected={selected} onDone={() => setSelected(new Map())} />
       )}
       {list.isPending && <Loading />}
       {list.isError && <ErrorBanner error={list.error} onRetry={() => void list.refetch()} />}
-      {list.data && rows.length === 0 && !list.isFetching && (
+      {list.data && total === 0 && !list.isFetching && (
         <EmptyState>No {plural} match these filters.</EmptyState>
       )}
-      {rows.length > 0 && (
+      {list.data && total > 0 && (
         <ModuleOrganizationList
-          rows={rows}
+          source={source}
           total={total}
           canEdit={canEditMappings}
           selected={selected}
           onSelectedChange={setSelected}
-          hasNextPage={list.hasNextPage}
-          isFetchingNextPage={list.isFetchingNextPage}
-          fetchNextPage={() => void list.fetchNextPage()}
         />
       )}
     </div>

@@ -2,8 +2,9 @@ import { useMemo, useState } from "react";
 import { useSession, useTerm } from "../auth/session-hooks.ts";
 import { EmptyState, ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useDebouncedValue } from "../common/use-debounced-value.ts";
+import { useFirstBlock } from "../common/use-offset-blocks.ts";
 import { ColumnChooser } from "./column-chooser.tsx";
-import { useGridHeadQuery } from "./mapping-queries.ts";
+import { useGridSource } from "./mapping-queries.ts";
 import { OrganizationGrid } from "./organization-grid.tsx";
 
 /** Tab 1, "Map by Organization" (rule 4). */
@@ -17,7 +18,8 @@ export function OrganizationGridTab() {
   const filters = useMemo(() => ({ search, unmappedOnly, hideMapped }), [search, unmappedOnly, hideMapped]);
   // The first block (rows 0-99) gives the total and the columns; the grid fetches the other blocks
   // it shows by offset.
-  const grid = useGridHeadQuery(filters);
+  const source = useGridSource(filters);
+  const grid = useFirstBlock(source);
   const columns = grid.data?.columns ?? [];
   const total = grid.data?.total ?? grid.data?.items.length ?? 0;
 
@@ -69,7 +71,7 @@ export function OrganizationGridTab() {
         <EmptyState>No {labels.plural.toLowerCase()} match these filters.</EmptyState>
       )}
       {grid.data && columns.length > 0 && total > 0 && (
-        <OrganizationGrid columns={columns} filters={filters} total={total} canEdit={canEditMappings} />
+        <OrganizationGrid columns={columns} source={source} total={total} canEdit={canEditMappings} />
       )}
     </div>
   );

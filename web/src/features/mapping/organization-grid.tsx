@@ -1,17 +1,15 @@
-import { useQueries, useQueryClient } from "@tanstack/react-query";
 import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { useApi } from "../../api/api-context.tsx";
-import type { GridColumn, GridRow } from "../../api/api-types.ts";
+import { type KeyboardEvent, useCallback, useMemo, useRef } from "react";
+import type { GridColumn, GridPage, GridRow } from "../../api/api-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
+import { PlaceholderRow } from "../common/placeholder-row.tsx";
+import { type OffsetBlockSource, useOffsetBlocks, type WindowRow } from "../common/use-offset-blocks.ts";
 import { Link } from "../shell/router.tsx";
 import { GridCell } from "./grid-cell.tsx";
-import { GRID_BLOCK_SIZE, type GridFilters, gridBlockOptions } from "./mapping-queries.ts";
 
 interface OrganizationGridProps {
   columns: GridColumn[];
-  filters: GridFilters;
+  source: OffsetBlockSource<GridPage>;
   /** Every row that matches the filters (from the first block): the virtualizer's size. */
   total: number;
   canEdit: boolean;
@@ -20,50 +18,11 @@ interface OrganizationGridProps {
 const ROW_HEIGHT = 36;
 const ORG_WIDTH = 300;
 const MODULE_WIDTH = 210;
-/** Rows beyond the visible window whose block is fetched too (so a slow scroll rarely sees placeholders). */
-const FETCH_OVERSCAN_ROWS = 30;
-/** After a jump (scrollbar drag, End key), blocks are fetched once the window rests this long. */
-const JUMP_SETTLE_MS = 90;
-/** Blocks kept in the cache for this grid at most (observed ones always stay): about 3,000 rows. */
-const MAX_CACHED_BLOCKS = 30;
 
 type KeyHandler = (event: KeyboardEvent<HTMLElement>) => void;
+type GridWindowRow = WindowRow<GridRow>;
 
-/** A loaded row inside the virtual window, with its position in the whole list. */
-interface WindowRow {
-  index: number;
-  row: GridRow;
-}
-
-/** The rows of each block of the window, in block order (undefined while a block is not loaded). */
-function itemsOfBlocks(results: { data?: { items: GridRow[] } | undefined }[]) {
-  return results.map((result) => result.data?.items);
-}
-
-interface BlockRange {
-  from: number;
-  to: number;
-}
-
-/**
- * Which blocks to fetch: those of the visible window, at once while the window moves to a block next
- * to the ones already wanted (a wheel or keyboard scroll), but only once it rests after a jump, so that
- * dragging the scrollbar across 40,000 rows does not fetch every block it passes.
- */
-function useSettledBlocks(wanted: BlockRange): BlockRange {
-  const [settled, setSettled] = useState(wanted);
-  useEffect(() => {
-    if (wanted.from === settled.from && wanted.to === settled.to) return;
-    const isNear = wanted.from <= settled.to + 1 && wanted.to >= settled.from - 1;
-    if (isNear) {
-      setSettled(wanted);
-      return;
-    }
-    const timer = setTimeout(() => setSettled(wanted), JUMP_SETTLE_MS);
-    return () => clearTimeout(timer);
-  }, [wanted, settled]);
-  return settled;
-}
+const organizationIdOf = (row: GridRow) => row.organization.id;
 
 /**
  * Tab 1's grid: the organization column sticks left, module columns scroll sideways. The virtualizer
@@ -72,63 +31,19 @@ function useSettledBlocks(wanted: BlockRange): BlockRange {
  * the cache when far away. Rows not loaded yet show a placeholder. Arrow keys move between cells.
  */
 export function OrganizationGrid(props: OrganizationGridProps) {
-  const { columns, filters, total, canEdit } = props;
-  const api = useApi();
-  const queryClient = useQueryClient();
+  const { columns, source, total, canEdit } = props;
   const term = useTerm();
   // One labels object per term, so that memoized cells keep their props across renders.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the labels follow from the term alone
   const labels = useMemo(() => term, [term.term]);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+  const { virtualizer, virtualItems, windowRows } = useOffsetBlocks({
+    source,
+    total,
+    rowHeight: ROW_HEIGHT,
+    scrollRef,
+    getRowId: organizationIdOf,
   });
-  const virtualItems = virtualizer.getVirtualItems();
-  const firstIndex = virtualItems[0]?.index ?? 0;
-  const lastIndex = virtualItems.at(-1)?.index ?? 0;
-
-  // New filters: back to the top.
-  const filtersKey = JSON.stringify(filters);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the filters change
-  useEffect(() => {
-    if (scrollRef.current) scrollRef.current.scrollTop = 0;
-  }, [filtersKey]);
-
-  const lastBlock = Math.max(0, Math.ceil(total / GRID_BLOCK_SIZE) - 1);
-  const wantedFrom = Math.floor(Math.max(0, firstIndex - FETCH_OVERSCAN_ROWS) / GRID_BLOCK_SIZE);
-  const wantedTo = Math.min(lastBlock, Math.floor((lastIndex + FETCH_OVERSCAN_ROWS) / GRID_BLOCK_SIZE));
-  const wanted = useMemo(() => ({ from: wantedFrom, to: wantedTo }), [wantedFrom, wantedTo]);
-  const settled = useSettledBlocks(wanted);
-  const blocks = useMemo(() => {
-    const list: number[] = [];
-    for (let block = wanted.from; block <= wanted.to; block++) list.push(block);
-    return list;
-  }, [wanted]);
-  const blockItems = useQueries({
-    queries: blocks.map((block) => ({
-      ...gridBlockOptions(api, filters, block),
-      // A block shows from the cache at once; it is fetched once the window rests on it.
-      enabled: block >= settled.from && block <= settled.to,
-    })),
-    combine: itemsOfBlocks,
-  });
-
-  // Memory stays bounded: past MAX_CACHED_BLOCKS, the unobserved blocks farthest from the window go.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: filters are represented by filtersKey
-  useEffect(() => {
-    const cache = queryClient.getQueryCache();
-    const cached = cache.findAll({ queryKey: ["mapping-grid", filters, "block"] });
-    if (cached.length <= MAX_CACHED_BLOCKS) return;
-    const center = (settled.from + settled.to) / 2;
-    const distance = (key: readonly unknown[]) => Math.abs(Number(key[3]) - center);
-    const removable = cached
-      .filter((query) => query.getObserversCount() === 0)
-      .sort((a, b) => distance(b.queryKey) - distance(a.queryKey));
-    for (const query of removable.slice(0, cached.length - MAX_CACHED_BLOCKS)) cache.remove(query);
-  }, [settled, filtersKey, queryClient]);
 
   const onCellKeyDown: KeyHandler = (event) => {
     const [r, c] = (event.currentTarget.dataset.cell ?? "0:0").split(":").map(Number) as [number, number];
@@ -174,7 +89,7 @@ export function OrganizationGrid(props: OrganizationGridProps) {
   // function as a component, so a new function would remount every cell (and close an open picker).
   const columnsKey = columns.map((c) => `${c.moduleKey}\u0000${c.name}`).join("\u0001");
   // biome-ignore lint/correctness/useExhaustiveDependencies: `columns` is represented by columnsKey
-  const tableColumns = useMemo<ColumnDef<WindowRow>[]>(
+  const tableColumns = useMemo<ColumnDef<GridWindowRow>[]>(
     () => [
       {
         id: "organization",
@@ -183,7 +98,7 @@ export function OrganizationGrid(props: OrganizationGridProps) {
           <OrganizationCell row={ctx.row.original.row} index={ctx.row.original.index} onKeyDown={keyRef} />
         ),
       },
-      ...columns.map<ColumnDef<WindowRow>>((column, colIndex) => ({
+      ...columns.map<ColumnDef<GridWindowRow>>((column, colIndex) => ({
         id: column.moduleKey,
         header: column.name,
         cell: (ctx) => (
@@ -200,22 +115,6 @@ export function OrganizationGrid(props: OrganizationGridProps) {
     ],
     [columnsKey, canEdit, labels, stableKeyDown],
   );
-  // The table sees the virtual window only: its row model is rebuilt per frame for ~40 rows, not for
-  // every
-  // loaded row. A row whose organization is already in the window (the list shifted between two
-  // block fetches) waits as a placeholder for the refetch.
-  // The array must keep its identity while nothing changes (a new one makes the table reset its state,
-  // which renders again).
-  const windowRows = useMemo(() => {
-    const seen = new Set<string>();
-    return virtualItems.flatMap((item) => {
-      const block = Math.floor(item.index / GRID_BLOCK_SIZE) - wanted.from;
-      const row = blockItems[block]?.[item.index % GRID_BLOCK_SIZE];
-      if (!row || seen.has(row.organization.id)) return [];
-      seen.add(row.organization.id);
-      return [{ index: item.index, row }];
-    });
-  }, [virtualItems, blockItems, wanted.from]);
   const table = useReactTable({
     data: windowRows,
     columns: tableColumns,
@@ -258,19 +157,14 @@ export function OrganizationGrid(props: OrganizationGridProps) {
           {virtualItems.map((item) => {
             const row = tableRows.get(item.index);
             if (!row) {
-              // Not loaded yet: a light row (one cell) until its block arrives.
               return (
-                <tr
+                <PlaceholderRow
                   key={`placeholder-${item.index}`}
-                  aria-rowindex={item.index + 2}
-                  aria-busy="true"
-                  className={`grid-row grid-placeholder${item.index % 2 ? " is-odd" : ""}`}
-                  style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                >
-                  <td className="grid-td sticky-col" style={{ width: ORG_WIDTH }}>
-                    <span className="placeholder-bar" aria-hidden="true" />
-                  </td>
-                </tr>
+                  item={item}
+                  height={ROW_HEIGHT}
+                  cellClassName="grid-td sticky-col"
+                  width={ORG_WIDTH}
+                />
               );
             }
             const org = row.original.row.organization;
