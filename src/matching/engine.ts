@@ -75,11 +75,12 @@ function candidateDocuments(
     if (budget <= 0) break;
     const df = words.documentFrequency(token);
     if (df === 0) {
-      const similar = words.similarTokens(token, 3).map((s) => s.token);
-      for (const word of similar) budget -= accumulate(word, 0.9, budget);
-      const sound = query.sounds[query.tokens.indexOf(token)] ?? "";
-      for (const alike of words.soundAlikes(token, sound)) {
-        if (!similar.includes(alike)) budget -= accumulate(alike, 0.9, budget);
+      const similar = words.similarTokens(token, 3);
+      for (const word of similar) budget -= accumulate(word.token, 0.9, budget);
+      if (similar.length === 0) {
+        // No typo of a known word: perhaps another spelling of one ("Filips" for "Philips").
+        const sound = query.sounds[query.tokens.indexOf(token)] ?? "";
+        for (const alike of words.soundAlikes(token, sound)) budget -= accumulate(alike, 0.9, budget);
       }
     } else if (touched.length === 0 || (df <= budget && df <= commonLimit)) {
       budget -= accumulate(token, 1, budget);
