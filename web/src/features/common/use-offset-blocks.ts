@@ -193,5 +193,5 @@ export function useOffsetBlocks<TPage extends OffsetPage<unknown>>(options: Offs
     });
   }, [virtualItems, blockItems, wanted.from, blockSize]);
 
-  return { virtualizer, virtualItems, windowRows };
+  return { virtualizer, virtualItems, windowRows, rowHeight };
 }

@@ -3,13 +3,13 @@ import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from "@tan
 import { useMemo, useRef } from "react";
 import type { ModuleOrganization, Page } from "../../api/api-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
-import { PlaceholderRow } from "../common/placeholder-row.tsx";
 import {
   cachedBlockItems,
   type OffsetBlockSource,
   useOffsetBlocks,
   type WindowRow,
 } from "../common/use-offset-blocks.ts";
+import { VirtualTableBody } from "../common/virtual-table-body.tsx";
 import { ExclusionButton, TargetCell } from "./module-organization-row-actions.tsx";
 
 interface ModuleOrganizationListProps {
@@ -22,7 +22,6 @@ interface ModuleOrganizationListProps {
 }
 
 const ROW_HEIGHT = 38;
-const NAME_WIDTH = 320;
 
 type MoWindowRow = WindowRow<ModuleOrganization>;
 
@@ -37,13 +36,14 @@ export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
   const labels = useTerm();
   const queryClient = useQueryClient();
   const scrollRef = useRef<HTMLDivElement>(null);
-  const { virtualizer, virtualItems, windowRows } = useOffsetBlocks({
+  const blocks = useOffsetBlocks({
     source,
     total,
     rowHeight: ROW_HEIGHT,
     scrollRef,
     getRowId: idOf,
   });
+  const { windowRows } = blocks;
 
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
@@ -61,7 +61,7 @@ export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
       {
         id: "name",
         header: labels.moduleOrganization,
-        size: NAME_WIDTH,
+        size: 320,
         cell: ({ row }) => (
           <div className="mo-name" style={{ paddingLeft: row.original.row.depth * 20 }}>
             {row.original.row.depth > 0 && (
@@ -163,20 +163,11 @@ export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
             ))}
           </tr>
         </thead>
-        <tbody className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualItems.map((item) => {
-            const row = tableRows.get(item.index);
-            if (!row) {
-              return (
-                <PlaceholderRow
-                  key={`placeholder-${item.index}`}
-                  item={item}
-                  height={ROW_HEIGHT}
-                  cellClassName="grid-td"
-                  width={width}
-                />
-              );
-            }
+        <VirtualTableBody
+          blocks={blocks}
+          rows={tableRows}
+          placeholderCell={{ className: "grid-td", width: width }}
+          renderRow={(row, item) => {
             const isSelected = selected.has(row.original.row.id);
             return (
               <tr
@@ -193,8 +184,8 @@ export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
                 ))}
               </tr>
             );
-          })}
-        </tbody>
+          }}
+        />
       </table>
     </div>
   );

@@ -2,8 +2,8 @@ import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from "@tan
 import { type KeyboardEvent, useCallback, useMemo, useRef } from "react";
 import type { GridColumn, GridPage, GridRow } from "../../api/api-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
-import { PlaceholderRow } from "../common/placeholder-row.tsx";
 import { type OffsetBlockSource, useOffsetBlocks, type WindowRow } from "../common/use-offset-blocks.ts";
+import { VirtualTableBody } from "../common/virtual-table-body.tsx";
 import { Link } from "../shell/router.tsx";
 import { GridCell } from "./grid-cell.tsx";
 
@@ -37,13 +37,14 @@ export function OrganizationGrid(props: OrganizationGridProps) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: the labels follow from the term alone
   const labels = useMemo(() => term, [term.term]);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const { virtualizer, virtualItems, windowRows } = useOffsetBlocks({
+  const blocks = useOffsetBlocks({
     source,
     total,
     rowHeight: ROW_HEIGHT,
     scrollRef,
     getRowId: organizationIdOf,
   });
+  const { virtualizer, windowRows } = blocks;
 
   const onCellKeyDown: KeyHandler = (event) => {
     const [r, c] = (event.currentTarget.dataset.cell ?? "0:0").split(":").map(Number) as [number, number];
@@ -153,20 +154,11 @@ export function OrganizationGrid(props: OrganizationGridProps) {
             ))}
           </tr>
         </thead>
-        <tbody className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualItems.map((item) => {
-            const row = tableRows.get(item.index);
-            if (!row) {
-              return (
-                <PlaceholderRow
-                  key={`placeholder-${item.index}`}
-                  item={item}
-                  height={ROW_HEIGHT}
-                  cellClassName="grid-td sticky-col"
-                  width={ORG_WIDTH}
-                />
-              );
-            }
+        <VirtualTableBody
+          blocks={blocks}
+          rows={tableRows}
+          placeholderCell={{ className: "grid-td sticky-col", width: ORG_WIDTH }}
+          renderRow={(row, item) => {
             const org = row.original.row.organization;
             return (
               <tr
@@ -199,8 +191,8 @@ export function OrganizationGrid(props: OrganizationGridProps) {
                 )}
               </tr>
             );
-          })}
-        </tbody>
+          }}
+        />
       </table>
     </div>
   );
