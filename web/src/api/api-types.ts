@@ -1,8 +1,21 @@
+import type { CellState } from "../../../src/domain/mapping.ts";
+import type { OrganizationTerm } from "../../../src/domain/term.ts";
+import type { toAuditView } from "../../../src/services/audit.service.ts";
+import type { OrganizationMappingLine } from "../../../src/services/mapping.service.ts";
+import type { ModuleOrganizationView } from "../../../src/services/module-organization.service.ts";
+import type { OrganizationView } from "../../../src/services/organization.service.ts";
+
 /**
  * Answers of the orgmap REST API (/api/v1) as the web app uses them. Request bodies are inferred from
- * the server's zod schemas in request-types.ts; most answers have no zod schema on the server yet.
+ * the server's zod schemas (request-types.ts). Where the server has a view type for an answer, it is
+ * used as is (type-only imports: no server code reaches the bundle), so the two cannot drift apart.
  */
-import type { OrganizationTerm } from "../../../src/domain/term.ts";
+export type { CellState };
+export type Organization = OrganizationView;
+export type ModuleOrganization = ModuleOrganizationView;
+export type ModuleOrganizationMapping = NonNullable<ModuleOrganizationView["mapping"]>;
+export type AuditEvent = ReturnType<typeof toAuditView>;
+export type ModuleMappingLine = OrganizationMappingLine;
 
 export type Role = "admin" | "editor" | "viewer";
 
@@ -28,16 +41,6 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
   total?: number;
-}
-
-export interface Organization {
-  id: string;
-  psaId: string;
-  name: string;
-  type: string;
-  isActive: boolean;
-  isMappable: boolean;
-  parentId: string | null;
 }
 
 export type ModuleState = "disabled" | "awaiting_first_sync" | "ready";
@@ -92,31 +95,6 @@ export interface SyncRun {
   rejected?: { reason: string; raw: unknown }[];
 }
 
-export interface ModuleOrganizationMapping {
-  organizationId: string;
-  organizationName: string;
-  organizationType: string;
-  needsAttention: boolean;
-  version: number;
-}
-
-export interface ModuleOrganization {
-  id: string;
-  moduleKey: string;
-  moduleName: string;
-  externalId: string;
-  name: string;
-  parentId: string | null;
-  depth: number;
-  status: "active" | "missing";
-  isExcluded: boolean;
-  mapping: ModuleOrganizationMapping | null;
-  /** Sent back with a mapping change (PUT .../mapping) so a concurrent change gets 409. */
-  version: number;
-}
-
-export type CellState = "empty" | "mapped" | "multiple" | "ignored";
-
 export interface GridCell {
   state: CellState;
   moduleOrganizations: { id: string; name: string }[];
@@ -150,16 +128,6 @@ export interface MovedFrom {
   organizationName: string;
 }
 
-export interface ModuleMappingLine {
-  moduleKey: string;
-  moduleName: string;
-  moduleOrganizationId: string | null;
-  moduleOrganizationName: string | null;
-  isIgnored: boolean;
-  extraModuleOrganizations: { id: string; name: string }[];
-  version: string;
-}
-
 export interface OrganizationModuleMappings {
   organization: Organization;
   modules: ModuleMappingLine[];
@@ -185,17 +153,4 @@ export interface Suggestion {
   moduleOrganizationName: string;
   moduleKey?: string;
   candidates: SuggestionCandidate[];
-}
-
-export interface AuditEvent {
-  id: string;
-  at: string;
-  actor: string;
-  action: string;
-  entityType: string;
-  entityId: string;
-  summary: string;
-  before: unknown;
-  after: unknown;
-  stepId: string | null;
 }

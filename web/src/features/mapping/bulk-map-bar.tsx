@@ -1,14 +1,14 @@
 import { type QueryClient, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useApi } from "../../api/api-context.tsx";
-import type { ModuleOrganization, Organization, Page } from "../../api/api-types.ts";
+import type { ModuleOrganization, Page } from "../../api/api-types.ts";
 import type { BulkMappingInput } from "../../api/request-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
 import { ConfirmDialog } from "../common/confirm-dialog.tsx";
 import { Picker } from "../common/picker.tsx";
 import { useToast } from "../common/toast.tsx";
 import { invalidateMappingData } from "./mapping-queries.ts";
-import { useTargetOrganizationOptions } from "./picker-options.ts";
+import { type TargetChoice, useTargetOrganizationOptions } from "./picker-options.ts";
 
 interface BulkMapBarProps {
   /** The selected rows by id, as they were when selected. */
@@ -39,10 +39,10 @@ export function BulkMapBar({ selected, onDone }: BulkMapBarProps) {
   const labels = useTerm();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const [confirming, setConfirming] = useState<{ target: Organization; moving: number } | null>(null);
+  const [confirming, setConfirming] = useState<{ target: TargetChoice; moving: number } | null>(null);
   const ids = [...selected.keys()];
   const bulk = useMutation({
-    mutationFn: (target: Organization) =>
+    mutationFn: (target: TargetChoice) =>
       api.request<{ applied: number; moved: number }>("/module-organizations/bulk-mapping", {
         method: "POST",
         body: { moduleOrganizationIds: ids, organizationId: target.id } satisfies BulkMappingInput,
@@ -55,7 +55,7 @@ export function BulkMapBar({ selected, onDone }: BulkMapBarProps) {
     },
     onError: (error) => toast.error(error, () => invalidateMappingData(queryClient)),
   });
-  const choose = (target: Organization) => {
+  const choose = (target: TargetChoice) => {
     const moving = latestRows(queryClient, selected).filter(
       (row) => row.mapping && row.mapping.organizationId !== target.id,
     ).length;

@@ -1,13 +1,13 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useApi } from "../../api/api-context.tsx";
-import type { ModuleOrganization, Organization } from "../../api/api-types.ts";
+import type { ModuleOrganization } from "../../api/api-types.ts";
 import type { MappingInput } from "../../api/request-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
 import { Picker } from "../common/picker.tsx";
 import { useToast } from "../common/toast.tsx";
 import { Link } from "../shell/router.tsx";
 import { invalidateMappingData } from "./mapping-queries.ts";
-import { useTargetOrganizationOptions } from "./picker-options.ts";
+import { type TargetChoice, useTargetOrganizationOptions } from "./picker-options.ts";
 
 function useWrite<TVars>(fn: (vars: TVars) => Promise<unknown>, success: (vars: TVars) => string) {
   const queryClient = useQueryClient();
@@ -28,7 +28,7 @@ export function TargetCell({ row, canEdit }: { row: ModuleOrganization; canEdit:
   const labels = useTerm();
   const path = `/module-organizations/${encodeURIComponent(row.id)}/mapping`;
   const map = useWrite(
-    (org: Organization | null) =>
+    (org: TargetChoice | null) =>
       org
         ? api.request(path, {
             method: "PUT",

@@ -14,6 +14,8 @@ import {
 
 /** The chosen value of a module organization picker: a module organization, or null for "None". */
 export type ModuleOrganizationChoice = ModuleOrganization | null;
+/** A target as a picker knows it: a suggestion names only the organization. */
+export type TargetChoice = Pick<Organization, "id" | "name">;
 
 export const NONE_OPTION_ID = "__none__";
 
@@ -46,6 +48,7 @@ function suggestedOnly(moduleKey: string, suggestion: Suggestion): ModuleOrganiz
     depth: 0,
     status: "active",
     isExcluded: false,
+    attributes: {},
     mapping: null,
     version: 0,
   };
@@ -114,12 +117,12 @@ export function useModuleOrganizationOptions(
 export function useTargetOrganizationOptions(
   search: string,
   { includeNone, moduleOrganizationId }: { includeNone: boolean; moduleOrganizationId?: string },
-): OptionsResult<Organization | null> {
+): OptionsResult<TargetChoice | null> {
   const query = useMappableOrganizationSearch(search);
   const suggestions = useSuggestions({
     moduleOrganizationId: search ? null : (moduleOrganizationId ?? null),
   });
-  const options: ComboboxOption<Organization | null>[] = includeNone
+  const options: ComboboxOption<TargetChoice | null>[] = includeNone
     ? [{ id: NONE_OPTION_ID, label: "None", hint: "Unmap", tone: "none", value: null }]
     : [];
   const suggested = new Set<string>();
@@ -130,15 +133,7 @@ export function useTargetOrganizationOptions(
       label: candidate.organizationName,
       hint: suggestedHint(candidate, "").replace(/ · $/, ""),
       tone: "suggested",
-      value: {
-        id: candidate.organizationId,
-        name: candidate.organizationName,
-        psaId: "",
-        type: "",
-        isActive: true,
-        isMappable: true,
-        parentId: null,
-      },
+      value: { id: candidate.organizationId, name: candidate.organizationName },
     });
   }
   for (const org of query.items) {
