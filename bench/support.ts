@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import pino from "pino";
+import type { AppContext } from "../src/context.ts";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../src/db/database.ts";
+import { testConfig } from "../test/support/test-context.ts";
 
 /** The PostgreSQL server benchmarks use (a scratch database is created on it and dropped after). */
 export const BENCH_POSTGRES_URL =
@@ -58,3 +61,14 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; re
 }
 
 export const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+
+/** The context services need, over a bench database: real clock, silent log. */
+export function benchContext(database: DatabaseHandle): AppContext {
+  return {
+    db: database.db,
+    databaseKind: database.kind,
+    clock: { now: () => new Date() },
+    log: pino({ level: "silent" }),
+    config: testConfig(),
+  };
+}

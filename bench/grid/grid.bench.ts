@@ -1,4 +1,3 @@
-import pino from "pino";
 import type { AppContext } from "../../src/context.ts";
 import { analyzeTables, type Db } from "../../src/db/database.ts";
 import { repositories } from "../../src/db/repositories.ts";
@@ -7,8 +6,15 @@ import { seededRandom } from "../../src/services/demo/demo-data.ts";
 import { GridService } from "../../src/services/grid.service.ts";
 import { ModuleOrganizationService } from "../../src/services/module-organization.service.ts";
 import { SettingsService } from "../../src/services/settings.service.ts";
-import { testConfig } from "../../test/support/test-context.ts";
-import { type BenchDatabase, fmt, median, openBenchDatabase, percentile, timed } from "../support.ts";
+import {
+  type BenchDatabase,
+  benchContext,
+  fmt,
+  median,
+  openBenchDatabase,
+  percentile,
+  timed,
+} from "../support.ts";
 
 const WORDS = [
   "Summit",
@@ -55,13 +61,7 @@ export async function benchGrid(
 ): Promise<GridFigures> {
   const database: BenchDatabase = await openBenchDatabase(kind);
   try {
-    const ctx: AppContext = {
-      db: database.db,
-      databaseKind: database.kind,
-      clock: { now: () => new Date() },
-      log: pino({ level: "silent" }),
-      config: testConfig(),
-    };
+    const ctx = benchContext(database);
     const { loadOrgsMs, loadModuleOrganizationsMs } = await seedGridInstance(ctx.db, sizes);
     const grid = new GridService(ctx, new SettingsService(ctx));
     const all: number[] = [];

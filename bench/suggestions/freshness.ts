@@ -1,15 +1,11 @@
-import { randomBytes } from "node:crypto";
 import { pathToFileURL } from "node:url";
-import pg from "pg";
-import pino from "pino";
-import type { AppContext } from "../../src/context.ts";
-import { analyzeTables, type DatabaseHandle, migrateToLatest, openDatabase } from "../../src/db/database.ts";
+import { analyzeTables } from "../../src/db/database.ts";
 import { repositories } from "../../src/db/repositories.ts";
 import { cliActor } from "../../src/domain/actor.ts";
 import { createServices } from "../../src/services/index.ts";
 import { SuggestionService } from "../../src/services/suggestion/suggestion.service.ts";
-import { testConfig } from "../../test/support/test-context.ts";
 import { syntheticSet } from "../matching/synthetic.ts";
+import { benchContext, median, openBenchDatabase } from "../support.ts";
 
 /** What the freshness benchmark measures (milliseconds). */
 export interface SuggestionsBenchFigures {
@@ -29,36 +25,6 @@ export interface SuggestionsBenchFigures {
 const SIZES = { organizations: 50_000, mapped: 40_000, unmapped: 20_000, trials: 25 };
 const CHUNK = 2000;
 
-async function openBenchDb(): Promise<DatabaseHandle & { label: string; dispose(): Promise<void> }> {
-  const server = process.env.DATABASE_URL;
-  if (!server) {
-    const handle = await openDatabase({});
-    await migrateToLatest(handle.db);
-    return { ...handle, label: "PGlite (in memory)", dispose: handle.close };
-  }
-  const name = `orgmap_bench_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ databaseUrl: url.toString() });
-  await migrateToLatest(handle.db);
-  return {
-    ...handle,
-    label: `PostgreSQL ${url.host}`,
-    async dispose() {
-      await handle.close();
-      const client = new pg.Client({ connectionString: server });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
-  };
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const max = (values: number[]) => Math.max(...values);
 
 /**
@@ -68,15 +34,10 @@ const max = (values: number[]) => Math.max(...values);
  * writer's commit to the reader's next answer that shows the change.
  */
 export async function runSuggestionsBench(): Promise<SuggestionsBenchFigures> {
-  const database = await openBenchDb();
+  // PostgreSQL when DATABASE_URL names a server (a scratch database on it), else in-memory PGlite.
+  const database = await openBenchDatabase(process.env.DATABASE_URL ? "postgres" : "pglite");
   try {
-    const ctx: AppContext = {
-      db: database.db,
-      databaseKind: database.kind,
-      clock: { now: () => new Date() },
-      log: pino({ level: "silent" }),
-      config: testConfig(),
-    };
+    const ctx = benchContext(database);
     const repos = repositories(ctx.db);
     const set = syntheticSet(SIZES.organizations, SIZES.mapped + SIZES.unmapped, 7);
     const at = new Date();

@@ -16,17 +16,8 @@ export class MappingRepository {
   constructor(private readonly db: Db) {}
 
   async findMapping(moduleOrganizationId: string) {
-    return this.db
-      .selectFrom("mappings as mp")
-      .innerJoin("organizations as o", "o.id", "mp.organization_id")
-      .select([
-        "mp.module_organization_id",
-        "mp.organization_id",
-        "mp.module_key",
-        "o.name as organization_name",
-      ])
-      .where("mp.module_organization_id", "=", moduleOrganizationId)
-      .executeTakeFirst();
+    const [mapping] = await this.findMappings([moduleOrganizationId]);
+    return mapping;
   }
 
   async findMappings(moduleOrganizationIds: readonly string[]) {
