@@ -172,7 +172,10 @@ export function generateDemoData(options: { organizations?: number; seed?: numbe
   const baseNames: string[] = [];
   const used = new Set<string>();
   for (let i = 0; organizations.length < count; i++) {
-    const base = [pick(FIRST), pick(SECOND), pick(THIRD)].filter(Boolean).join(" ");
+    const second = pick(SECOND);
+    const third = pick(THIRD);
+    // "Auto Group" + "Group" would read "Auto Group Group".
+    const base = [pick(FIRST), second, second.endsWith(third) ? "" : third].filter(Boolean).join(" ");
     if (used.has(base)) continue;
     used.add(base);
     let roll = random();
@@ -188,18 +191,19 @@ export function generateDemoData(options: { organizations?: number; seed?: numbe
     const psaId = String(29_680_000 + i);
     const isChild = organizations.length > 10 && random() < 0.04;
     const parent = isChild ? organizations[Math.floor(random() * organizations.length)] : undefined;
+    // A sub-organization is a site of its parent ("Summit Dental - Denver"), and its module
+    // organizations are spelled from that name, not from the unused base drawn above.
+    const siteName = parent ? `${baseNames[organizations.indexOf(parent)]} - ${pick(SITES)}` : undefined;
+    if (siteName && used.has(siteName)) continue;
+    if (siteName) used.add(siteName);
     organizations.push({
       psaId,
-      name: parent
-        ? `${baseNames[organizations.indexOf(parent)]} - ${pick(SITES)}`
-        : legal
-          ? `${base}, ${legal}`
-          : base,
+      name: siteName ?? (legal ? `${base}, ${legal}` : base),
       type,
       isActive: random() > 0.05,
       parentPsaId: parent && !parent.parentPsaId ? parent.psaId : null,
     });
-    baseNames.push(base);
+    baseNames.push(siteName ?? base);
   }
 
   const customers = organizations
