@@ -65,6 +65,8 @@ export function foldAccents(text: string): string {
     : folded;
 }
 
+const APOSTROPHE = /['’`´]/;
+
 const RUN_SUFFIX_FORMS = new Set(["nv", "bv", "sa", "ag", "ab", "as", "cv", "kg", "se", "co"]);
 
 /**
@@ -72,14 +74,16 @@ const RUN_SUFFIX_FORMS = new Set(["nv", "bv", "sa", "ag", "ab", "as", "cv", "kg"
  * word splits it), runs of single letters join ("N. V." -> "nv").
  */
 export function tokenize(text: string): string[] {
-  const pieces = text
-    .toLowerCase()
-    .replace(/[&+]/g, " and ")
+  let lower = text.toLowerCase();
+  if (lower.includes("&") || lower.includes("+")) lower = lower.replace(/[&+]/g, " and ");
+  if (APOSTROPHE.test(lower)) {
     // Possessives: "Philips's" is "Philips"; "Philips'Gloeilampenfabrieken" is two words.
-    .replace(/s['’`´]s\b/g, "s")
-    .replace(/s['’`´](?=[a-z])/g, "s ")
-    .replace(/['’`´]/g, "")
-    .split(/[^a-z0-9]+/);
+    lower = lower
+      .replace(/s['’`´]s\b/g, "s")
+      .replace(/s['’`´](?=[a-z])/g, "s ")
+      .replace(/['’`´]/g, "");
+  }
+  const pieces = lower.split(/[^a-z0-9]+/);
   const tokens: string[] = [];
   let run = "";
   for (const piece of pieces) {
