@@ -12,7 +12,7 @@ const MAX_HEIGHT = 340;
 
 /**
  * Floats its children next to `anchor` (fixed position, in a portal so virtualized rows and scroll
- * containers do not clip it). Closes on outside click and when the page scrolls under it.
+ * containers do not clip it). Closes on outside click and when the anchor scrolls away.
  */
 export function Popover({ anchor, onClose, children, width = 360 }: PopoverProps) {
   const ref = useRef<HTMLDivElement>(null);
@@ -34,8 +34,11 @@ export function Popover({ anchor, onClose, children, width = 360 }: PopoverProps
       onClose();
     };
     const onScroll = (event: Event) => {
-      if (ref.current?.contains(event.target as Node)) return;
-      onClose();
+      const target = event.target as Node;
+      if (ref.current?.contains(target)) return;
+      // Only a scroll that moves the anchor (the page or a container around it) closes: a search
+      // field scrolling its own long text back into view must not.
+      if (target === document || target.contains(anchor)) onClose();
     };
     document.addEventListener("pointerdown", onPointerDown, true);
     window.addEventListener("scroll", onScroll, true);
