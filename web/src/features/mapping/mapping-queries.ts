@@ -48,8 +48,12 @@ function offsetSource<TPage extends OffsetPage<unknown>>(
   return {
     key: [path.slice(1), filters],
     blockSize: BLOCK_SIZE,
-    fetch: ({ signal, ...page }) =>
-      api.request<TPage>(path, { query: { ...(filters as Record<string, QueryValue>), ...page }, signal }),
+    // withTotal is sent as text either way: the client drops false values, and the grid's default is true.
+    fetch: ({ signal, offset, limit, withTotal }) =>
+      api.request<TPage>(path, {
+        query: { ...(filters as Record<string, QueryValue>), offset, limit, withTotal: String(withTotal) },
+        signal,
+      }),
   };
 }
 
