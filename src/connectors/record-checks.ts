@@ -88,6 +88,24 @@ export class SeenIds {
 
 export const DUPLICATE_REASON = "duplicate id: the same id appeared earlier in this sync";
 
+/**
+ * The checks every flat vendor record passes: an id, a name, and an id not seen before in this run.
+ * Answers the clean id and name, or the rejection with its reason.
+ */
+export function checkIdentity(
+  raw: unknown,
+  id: unknown,
+  name: unknown,
+  seen: SeenIds,
+): { ok: true; id: string; name: string } | { ok: false; rejected: RejectedRecord } {
+  const checkedId = checkId(id);
+  if (!checkedId.ok) return { ok: false, rejected: rejection(checkedId.reason, raw) };
+  const checkedName = checkName(name);
+  if (!checkedName.ok) return { ok: false, rejected: rejection(checkedName.reason, raw) };
+  if (!seen.claim(checkedId.value)) return { ok: false, rejected: rejection(DUPLICATE_REASON, raw) };
+  return { ok: true, id: checkedId.value, name: checkedName.value };
+}
+
 /** What a mapper makes of one vendor record. `skipped` records are neither kept nor rejected. */
 export type MapResult<T> = { record: T } | { rejected: RejectedRecord } | { skipped: string };
 

@@ -1,9 +1,7 @@
 import type { ModuleOrganizationRecord } from "../connector.ts";
 import {
-  checkId,
-  checkName,
+  checkIdentity,
   compactAttributes,
-  DUPLICATE_REASON,
   type MapResult,
   optionalText,
   rejection,
@@ -26,15 +24,12 @@ export function mapDattoRmmSite(raw: unknown, seen: SeenIds): MapResult<ModuleOr
   ) {
     return { skipped: "built-in Deleted Devices site" };
   }
-  const id = checkId(site.uid ?? site.id);
-  if (!id.ok) return { rejected: rejection(id.reason, raw) };
-  const name = checkName(site.name);
-  if (!name.ok) return { rejected: rejection(name.reason, raw) };
-  if (!seen.claim(id.value)) return { rejected: rejection(DUPLICATE_REASON, raw) };
+  const identity = checkIdentity(raw, site.uid ?? site.id, site.name, seen);
+  if (!identity.ok) return { rejected: identity.rejected };
   return {
     record: {
-      externalId: id.value,
-      name: name.value,
+      externalId: identity.id,
+      name: identity.name,
       parentExternalId: null,
       attributes: compactAttributes({
         siteId: optionalText(site.id),

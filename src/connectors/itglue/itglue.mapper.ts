@@ -1,9 +1,7 @@
 import type { ModuleOrganizationRecord } from "../connector.ts";
 import {
-  checkId,
-  checkName,
+  checkIdentity,
   compactAttributes,
-  DUPLICATE_REASON,
   type MapResult,
   optionalText,
   rejection,
@@ -20,15 +18,12 @@ export function mapItGlueOrganization(raw: unknown, seen: SeenIds): MapResult<Mo
   const attributes = (
     typeof resource.attributes === "object" && resource.attributes !== null ? resource.attributes : {}
   ) as Record<string, unknown>;
-  const id = checkId(resource.id);
-  if (!id.ok) return { rejected: rejection(id.reason, raw) };
-  const name = checkName(attributes.name);
-  if (!name.ok) return { rejected: rejection(name.reason, raw) };
-  if (!seen.claim(id.value)) return { rejected: rejection(DUPLICATE_REASON, raw) };
+  const identity = checkIdentity(raw, resource.id, attributes.name, seen);
+  if (!identity.ok) return { rejected: identity.rejected };
   return {
     record: {
-      externalId: id.value,
-      name: name.value,
+      externalId: identity.id,
+      name: identity.name,
       parentExternalId: null,
       attributes: compactAttributes({
         shortName: optionalText(attributes["short-name"]),
