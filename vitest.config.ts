@@ -7,5 +7,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // A worker runs its test files one after the other in one process, so they share one migrated
+    // PGlite (test/support/test-context.ts) instead of booting one each (seconds per file). Test
+    // files keep no state outside their own module and empty the database before each test.
+    isolate: false,
   },
 });

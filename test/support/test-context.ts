@@ -5,7 +5,7 @@ import pino from "pino";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { Config } from "../../src/config.ts";
 import type { AppContext, Clock } from "../../src/context.ts";
-import { migrateToLatest, openDatabase } from "../../src/db/database.ts";
+import { type DatabaseHandle, type Db, migrateToLatest, openDatabase } from "../../src/db/database.ts";
 
 /** A clock that tests can move by hand. */
 export class TestClock implements Clock {
@@ -68,23 +68,51 @@ async function createScratchDatabase(serverUrl: string): Promise<{ url: string; 
   };
 }
 
+interface SharedDatabase {
+  handle: DatabaseHandle;
+  toTruncate: string[];
+}
+
+/** Every table the tests fill, i.e. all but the migrator's and the two single-row tables reset() rewrites. */
+async function tablesToTruncate(db: Db): Promise<string[]> {
+  const tables = await sql<{ tablename: string }>`
+    select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely_%'
+  `.execute(db);
+  return tables.rows.map((r) => r.tablename).filter((t) => t !== "settings" && t !== "psa_connection");
+}
+
+async function openMigrated(databaseUrl: string | undefined): Promise<SharedDatabase> {
+  const handle = await openDatabase({ databaseUrl, poolSize: 5 });
+  await migrateToLatest(handle.db);
+  return { handle, toTruncate: await tablesToTruncate(handle.db) };
+}
+
 /**
- * Opens a fresh, migrated database for one test file: in-memory PGlite by default, or a scratch
- * database on the PostgreSQL server named by TEST_DATABASE_URL/DATABASE_URL (dropped afterwards).
+ * One migrated in-memory PGlite per test worker. Booting PGlite (WebAssembly compile + initdb) costs
+ * seconds, truncating its tables milliseconds, so the test files a worker runs one after the other
+ * (vitest.config.ts: `isolate: false`) share it, each starting from empty tables. Kept on globalThis
+ * so that it outlives a re-evaluation of this module; the worker's exit closes it.
+ */
+const SHARED_PGLITE = Symbol.for("orgmap.test.sharedPglite");
+type WithSharedPglite = typeof globalThis & { [SHARED_PGLITE]?: Promise<SharedDatabase> };
+
+function sharedPglite(): Promise<SharedDatabase> {
+  const holder = globalThis as WithSharedPglite;
+  holder[SHARED_PGLITE] ??= openMigrated(undefined);
+  return holder[SHARED_PGLITE];
+}
+
+/**
+ * Opens an empty, migrated database for one test file: the worker's shared in-memory PGlite by
+ * default, or a scratch database of its own on the PostgreSQL server named by
+ * TEST_DATABASE_URL/DATABASE_URL (dropped afterwards), so that races between connections stay testable.
  */
 export async function openTestContext(): Promise<TestContext> {
   const serverUrl = testServerUrl();
   const scratch = serverUrl ? await createScratchDatabase(serverUrl) : undefined;
-  const handle = await openDatabase({ databaseUrl: scratch?.url, poolSize: 5 });
-  await migrateToLatest(handle.db);
-  const tables = await sql<{ tablename: string }>`
-    select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely_%'
-  `.execute(handle.db);
-  const toTruncate = tables.rows
-    .map((r) => r.tablename)
-    .filter((t) => t !== "settings" && t !== "psa_connection");
+  const { handle, toTruncate } = scratch ? await openMigrated(scratch.url) : await sharedPglite();
   const clock = new TestClock();
-  return {
+  const ctx: TestContext = {
     db: handle.db,
     databaseKind: handle.kind,
     clock,
@@ -101,14 +129,20 @@ export async function openTestContext(): Promise<TestContext> {
       clock.set("2026-01-15T10:00:00Z");
     },
     async close() {
+      // The shared PGlite stays open for the worker's next file; a scratch database is dropped.
+      if (!scratch) return;
       await handle.close();
-      await scratch?.drop();
+      await scratch.drop();
     },
   };
+  // The previous file on this worker may have left rows behind.
+  if (!scratch) await ctx.reset();
+  return ctx;
 }
 
 /**
- * Registers the hooks for a test file: one database for the file, emptied before each test.
+ * Registers the hooks for a test file: one database for the file (on PGlite, the worker's), emptied
+ * before each test.
  * Returns a holder whose `ctx` is valid inside tests.
  */
 export function useTestContext(): { readonly ctx: TestContext } {
