@@ -1,0 +1,143 @@
+import type { UsageSegment } from "./attribution.ts";
+import type { BillingPeriod } from "./period.ts";
+import type { UnknownReason } from "./usage-ledger.ts";
+
+/**
+ * Desired units per (organization, billing type, period): what the period should bill. Policy
+ * "latest" (the default) takes the units in force at the end of the period (or now, for the
+ * current period); "peak" takes the highest total the organization reached in the period.
+ * Unknown readings keep the last known quantity and flag the result stale, so a failed read
+ * never lowers what is billed (product rule 13).
+ */
+
+export type UnitsPolicy = "latest" | "peak";
+export const UNITS_POLICIES: readonly UnitsPolicy[] = ["latest", "peak"];
+
+/** The attributed segments of one module organization (see attributeUsage). */
+export interface SourceUsage {
+  moduleOrganizationId: string;
+  segments: readonly UsageSegment[];
+}
+
+export interface UnitsStep {
+  from: Date;
+  to: Date;
+  units: number;
+  /** Module organizations whose quantity was unknown in this step (their last known is counted). */
+  unknownSources: number;
+}
+
+export interface SourceContribution {
+  moduleOrganizationId: string;
+  /** Units counted from this source at the deciding time (last known when unknown); null if none. */
+  units: number | null;
+  unknownReason: UnknownReason | null;
+}
+
+export interface DesiredUnits {
+  /** Null: the usage of unmapped module organizations, listed with its quantity. */
+  organizationId: string | null;
+  policy: UnitsPolicy;
+  /** Null when no source attributed here ever had a known quantity. */
+  units: number | null;
+  /** True when an unknown reading was replaced by its last known quantity (or by nothing). */
+  isStale: boolean;
+  /** The organization's total through the period: where a posting would put effective dates. */
+  steps: UnitsStep[];
+  /** The module organizations whose usage made the units (the drill-down). */
+  sources: SourceContribution[];
+}
+
+interface Piece {
+  source: string;
+  segment: UsageSegment;
+}
+
+function countedUnits(segment: UsageSegment): number | null {
+  return segment.quantity ?? segment.lastKnownQuantity;
+}
+
+function stepsOf(pieces: readonly Piece[]): { step: UnitsStep; covering: Piece[]; known: boolean }[] {
+  const edges = [...new Set(pieces.flatMap((p) => [p.segment.from.getTime(), p.segment.to.getTime()]))].sort(
+    (a, b) => a - b,
+  );
+  const steps: { step: UnitsStep; covering: Piece[]; known: boolean }[] = [];
+  for (let index = 0; index + 1 < edges.length; index++) {
+    const from = edges[index]!;
+    const covering = pieces.filter((p) => p.segment.from.getTime() <= from && from < p.segment.to.getTime());
+    if (covering.length === 0) continue;
+    const counted = covering.map((p) => countedUnits(p.segment));
+    steps.push({
+      step: {
+        from: new Date(from),
+        to: new Date(edges[index + 1]!),
+        units: counted.reduce<number>((sum, units) => sum + (units ?? 0), 0),
+        unknownSources: covering.filter((p) => p.segment.quantity === null).length,
+      },
+      covering,
+      known: counted.some((units) => units !== null),
+    });
+  }
+  return steps;
+}
+
+/**
+ * Desired units for every organization the sources' segments name (null for unmapped usage), for
+ * one billing type and one period. `asOf` bounds "latest" in the current period (default: the
+ * period's end); segments are expected to lie inside the period, as attributeUsage makes them.
+ */
+export function desiredUnits(
+  period: Pick<BillingPeriod, "start" | "end">,
+  policy: UnitsPolicy,
+  sources: readonly SourceUsage[],
+  asOf: Date = period.end,
+): DesiredUnits[] {
+  const limit = Math.min(asOf.getTime(), period.end.getTime());
+  const byOrganization = new Map<string | null, Piece[]>();
+  for (const source of sources) {
+    for (const segment of source.segments) {
+      if (segment.from.getTime() >= limit) continue;
+      const clipped = segment.to.getTime() > limit ? { ...segment, to: new Date(limit) } : segment;
+      const list = byOrganization.get(segment.organizationId) ?? [];
+      list.push({ source: source.moduleOrganizationId, segment: clipped });
+      byOrganization.set(segment.organizationId, list);
+    }
+  }
+  const results: DesiredUnits[] = [];
+  for (const [organizationId, pieces] of byOrganization) {
+    const steps = stepsOf(pieces);
+    const lastEnd = steps.at(-1)?.step.to.getTime();
+    let chosen: (typeof steps)[number] | undefined;
+    if (policy === "latest") {
+      // Units in force at the deciding instant; a source that left earlier counts 0 here.
+      chosen = lastEnd === limit ? steps.at(-1) : undefined;
+    } else {
+      for (const step of steps) if (!chosen || step.step.units > chosen.step.units) chosen = step;
+    }
+    const isStale =
+      policy === "latest"
+        ? (chosen?.step.unknownSources ?? 0) > 0
+        : pieces.some((piece) => piece.segment.quantity === null);
+    results.push({
+      organizationId,
+      policy,
+      units: chosen === undefined ? 0 : chosen.known ? chosen.step.units : null,
+      isStale,
+      steps: steps.map((entry) => entry.step),
+      sources: contributions(pieces, chosen?.covering ?? []),
+    });
+  }
+  return results;
+}
+
+function contributions(all: readonly Piece[], chosen: readonly Piece[]): SourceContribution[] {
+  const ids = [...new Set(all.map((piece) => piece.source))];
+  return ids.map((id) => {
+    const piece = chosen.find((candidate) => candidate.source === id);
+    return {
+      moduleOrganizationId: id,
+      units: piece ? countedUnits(piece.segment) : 0,
+      unknownReason: piece?.segment.unknownReason ?? null,
+    };
+  });
+}
