@@ -1,3 +1,4 @@
+import { type AutotaskContractsData, routeAutotaskContracts } from "./autotask-contracts.server.ts";
 import { type RecordShape, recordCount, recordSlice } from "./generated-records.ts";
 import { organizationName } from "./org-names.ts";
 import { type FaultRule, type RecordFault, startVendorServer, type VendorServer } from "./vendor-server.ts";
@@ -19,6 +20,8 @@ export interface AutotaskServerOptions {
   /** The largest page the server agrees to send (Autotask: 500). */
   maxPageSize?: number;
   credentials?: { apiIntegrationCode: string; userName: string; secret: string };
+  /** Billing: Services, Contracts, ContractServices, ContractServiceUnits (autotask-contracts.server.ts). */
+  contracts?: AutotaskContractsData;
 }
 
 /** Autotask's standard company types and their picklist ids. */
@@ -94,6 +97,11 @@ export function startAutotaskServer(options: AutotaskServerOptions = {}): Promis
       ) {
         return { status: 401, json: errorBody(401, "Unauthorized: invalid credentials") };
       }
+      // Billing entities (autotask-contracts.server.ts); Companies below are untouched.
+      const billing = options.contracts
+        ? routeAutotaskContracts(request, baseUrl, options.contracts, options.maxPageSize)
+        : null;
+      if (billing) return billing;
       if (request.method === "GET" && request.path === "/V1.0/Companies/entityInformation/fields") {
         return {
           status: 200,

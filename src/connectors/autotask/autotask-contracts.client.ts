@@ -1,0 +1,267 @@
+import { type BillingPeriod, nextPeriod, previousPeriod } from "../../domain/billing/period.ts";
+import type { PsaContractData } from "../../domain/billing/psa-contracts.ts";
+import { type ConnectorDeps, ConnectorError, type RejectedRecord } from "../connector.ts";
+import { type HttpSession, startHttpSession } from "../http/http-client.ts";
+import { withoutTrailingSlash } from "../http/http-settings.schema.ts";
+import { resolveNextPageUrl } from "../http/next-page-url.ts";
+import { PageChain } from "../http/page-chain.ts";
+import { countRequests } from "../http/request-counter.ts";
+import { type MapResult, rejection, SeenIds } from "../record-checks.ts";
+import type { AutotaskSecrets, AutotaskSettings } from "./autotask.settings.ts";
+import {
+  mapAutotaskContract,
+  mapAutotaskContractService,
+  mapAutotaskContractServiceUnit,
+  mapAutotaskService,
+} from "./autotask-contracts.mapper.ts";
+
+const VENDOR = "Autotask";
+/** Ids per "in" condition: one query per chunk keeps each request's body and URL small. */
+export const IN_CHUNK = 200;
+
+/** One condition of Autotask's JSON query filter, or an and/or group of them. */
+export type AutotaskFilter =
+  | { op: "eq" | "noteq" | "gt" | "gte" | "lt" | "lte"; field: string; value: string | number | boolean }
+  | { op: "in" | "notin"; field: string; value: (string | number)[] }
+  | { op: "and" | "or"; items: AutotaskFilter[] };
+
+/** Calendar dates of the read: from the previous period's first day up to (not into) the next period. */
+export interface ContractsWindow {
+  from: string;
+  to: string;
+}
+
+export type AutotaskContractsRead =
+  | { kind: "complete"; data: PsaContractData; rejected: RejectedRecord[]; requestCount: number }
+  | { kind: "failed"; error: ConnectorError; requestCount: number };
+
+/** The window of the current period and the one before it, as Autotask's calendar dates. */
+export function contractsWindow(current: BillingPeriod): ContractsWindow {
+  return { from: `${previousPeriod(current).key}-01`, to: `${nextPeriod(current).key}-01` };
+}
+
+function isAutotaskHost(url: URL): boolean {
+  return url.protocol === "https:" && url.hostname.endsWith(".autotask.net");
+}
+
+function headers(secrets: AutotaskSecrets): Record<string, string> {
+  return {
+    ApiIntegrationCode: secrets.apiIntegrationCode,
+    UserName: secrets.userName,
+    Secret: secrets.secret,
+    "Content-Type": "application/json",
+    Accept: "application/json",
+  };
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * Reads every record of `entity` that matches `filter`: one POST /V1.0/<entity>/query with the
+ * largest page, then GET on each `pageDetails.nextPageUrl` until it is null (as Companies).
+ */
+async function* queryAll(
+  http: HttpSession,
+  settings: AutotaskSettings,
+  secrets: AutotaskSecrets,
+  entity: string,
+  filter: AutotaskFilter[],
+  fields: readonly string[],
+): AsyncGenerator<unknown[]> {
+  const chain = new PageChain(VENDOR);
+  let body = await http.requestJson({
+    method: "POST",
+    url: `${settings.baseUrl}/V1.0/${entity}/query`,
+    headers: headers(secrets),
+    body: JSON.stringify({ MaxRecords: settings.pageSize, IncludeFields: fields, filter }),
+  });
+  for (;;) {
+    const page = asObject(body);
+    if (!Array.isArray(page.items))
+      throw new ConnectorError(`${VENDOR}: a ${entity} page has no "items" array`);
+    yield page.items;
+    const next = asObject(page.pageDetails).nextPageUrl;
+    if (typeof next !== "string" || next === "") return;
+    const url = resolveNextPageUrl(VENDOR, settings.baseUrl, next, isAutotaskHost);
+    chain.visit(url);
+    body = await http.requestJson({ url, headers: headers(secrets) });
+  }
+}
+
+/** Picklist value of `label` in one field of GET /V1.0/Contracts/entityInformation/fields. */
+function picklistValue(fields: unknown, fieldName: string, labels: readonly string[]): number | string {
+  const list = Array.isArray(asObject(fields).fields) ? (asObject(fields).fields as unknown[]) : [];
+  const field = list.map(asObject).find((f) => String(f.name).toLowerCase() === fieldName.toLowerCase());
+  const values = Array.isArray(field?.picklistValues) ? field.picklistValues.map(asObject) : [];
+  const wanted = labels.map((label) => label.toLowerCase());
+  const entry = values.find((value) => wanted.includes(String(value.label).trim().toLowerCase()));
+  if (!entry || (typeof entry.value !== "string" && typeof entry.value !== "number")) {
+    throw new ConnectorError(
+      `${VENDOR}: the Contracts field ${fieldName} has no picklist value ${labels.map((l) => `"${l}"`).join(" or ")}`,
+    );
+  }
+  return typeof entry.value === "string" && /^\d+$/.test(entry.value) ? Number(entry.value) : entry.value;
+}
+
+function chunks<T>(values: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let index = 0; index < values.length; index += size) out.push(values.slice(index, index + size));
+  return out;
+}
+
+async function collect<T>(
+  pages: AsyncIterable<unknown[]>,
+  map: (raw: unknown) => MapResult<T>,
+  into: T[],
+  rejected: RejectedRecord[],
+): Promise<void> {
+  for await (const items of pages) {
+    for (const raw of items) {
+      const result = map(raw);
+      if ("record" in result) into.push(result.record);
+      else if ("rejected" in result) rejected.push(result.rejected);
+    }
+  }
+}
+
+const numericIds = (ids: Iterable<string>) => [...new Set(ids)].map(Number).filter(Number.isSafeInteger);
+
+/**
+ * Reads what billing needs from Autotask for the window (the current and previous periods):
+ * the contract type and status picklists (1 request), active recurring service contracts that
+ * overlap the window, their contract services, their units in the window, and the services they
+ * name. Children are asked by contract id, IN_CHUNK ids per query. Never throws: a failure comes
+ * back as `failed`, with the requests spent either way.
+ */
+export async function readAutotaskContracts(
+  rawSettings: AutotaskSettings,
+  secrets: AutotaskSecrets,
+  window: ContractsWindow,
+  deps: ConnectorDeps = {},
+  signal?: AbortSignal,
+): Promise<AutotaskContractsRead> {
+  const settings = withoutTrailingSlash(rawSettings);
+  const counter = countRequests(deps);
+  const http = startHttpSession(
+    {
+      vendor: VENDOR,
+      ...settings,
+      secrets: [secrets.secret, secrets.apiIntegrationCode, secrets.userName],
+      deps: counter.deps,
+    },
+    signal,
+  );
+  const data: PsaContractData = {
+    services: [],
+    contracts: [],
+    contractServices: [],
+    contractServiceUnits: [],
+  };
+  const rejected: RejectedRecord[] = [];
+  const seen = new SeenIds();
+  try {
+    const fields = await http.requestJson({
+      url: `${settings.baseUrl}/V1.0/Contracts/entityInformation/fields`,
+      headers: headers(secrets),
+    });
+    const recurring = picklistValue(fields, "contractType", ["Recurring Service", "Recurring Services"]);
+    const active = picklistValue(fields, "status", ["Active"]);
+    const contractFilter: AutotaskFilter[] = [
+      { op: "eq", field: "contractType", value: recurring },
+      { op: "eq", field: "status", value: active },
+      { op: "lt", field: "startDate", value: window.to },
+      { op: "gte", field: "endDate", value: window.from },
+    ];
+    const contractFields = [
+      "id",
+      "companyID",
+      "contractName",
+      "contractType",
+      "status",
+      "startDate",
+      "endDate",
+    ];
+    await collect(
+      queryAll(http, settings, secrets, "Contracts", contractFilter, contractFields),
+      (raw) => mapAutotaskContract(raw, seen),
+      data.contracts,
+      rejected,
+    );
+    for (const ids of chunks(numericIds(data.contracts.map((c) => c.psaId)), IN_CHUNK)) {
+      const byContract: AutotaskFilter = { op: "in", field: "contractID", value: ids };
+      await collect(
+        queryAll(
+          http,
+          settings,
+          secrets,
+          "ContractServices",
+          [byContract],
+          ["id", "contractID", "serviceID", "unitPrice"],
+        ),
+        (raw) => mapAutotaskContractService(raw, seen),
+        data.contractServices,
+        rejected,
+      );
+      const unitFilter: AutotaskFilter[] = [
+        byContract,
+        { op: "lt", field: "startDate", value: window.to },
+        { op: "gte", field: "endDate", value: window.from },
+      ];
+      const unitFields = [
+        "id",
+        "contractID",
+        "contractServiceID",
+        "serviceID",
+        "startDate",
+        "endDate",
+        "units",
+        "approveAndPostDate",
+      ];
+      await collect(
+        queryAll(http, settings, secrets, "ContractServiceUnits", unitFilter, unitFields),
+        (raw) => mapAutotaskContractServiceUnit(raw, seen),
+        data.contractServiceUnits,
+        rejected,
+      );
+    }
+    for (const ids of chunks(numericIds(data.contractServices.map((s) => s.servicePsaId)), IN_CHUNK)) {
+      await collect(
+        queryAll(
+          http,
+          settings,
+          secrets,
+          "Services",
+          [{ op: "in", field: "id", value: ids }],
+          ["id", "name", "unitPrice", "isActive"],
+        ),
+        (raw) => mapAutotaskService(raw, seen),
+        data.services,
+        rejected,
+      );
+    }
+  } catch (error) {
+    const failure =
+      error instanceof ConnectorError ? error : new ConnectorError(`${VENDOR}: ${(error as Error).message}`);
+    return { kind: "failed", error: failure, requestCount: counter.count() };
+  }
+  return { kind: "complete", data, rejected: dropOrphans(data, rejected), requestCount: counter.count() };
+}
+
+/** A child whose parent was rejected cannot be billed against: say so rather than drop it silently. */
+function dropOrphans(data: PsaContractData, rejected: RejectedRecord[]): RejectedRecord[] {
+  const contracts = new Set(data.contracts.map((c) => c.psaId));
+  const kept = data.contractServices.filter((s) => contracts.has(s.contractPsaId));
+  for (const orphan of data.contractServices.filter((s) => !contracts.has(s.contractPsaId))) {
+    const raw = { id: orphan.psaId, contractID: orphan.contractPsaId, serviceID: orphan.servicePsaId };
+    rejected.push(
+      rejection(
+        `contract service ${orphan.psaId} names contract ${orphan.contractPsaId}, which was not read`,
+        raw,
+      ),
+    );
+  }
+  data.contractServices = kept;
+  return rejected;
+}
