@@ -44,7 +44,7 @@ export function ledgerInputs(
   expected: readonly ExpectedUsage[],
   readAt: Date,
 ): { inputs: LedgerInput[]; rejected: RejectedUsage[] } {
-  const unknown = (reason: UnknownReason, detail: string): UsageReading => ({
+  const unknown = (reason: UnknownReason): UsageReading => ({
     quantity: null,
     reason,
     readAt,
@@ -56,7 +56,7 @@ export function ledgerInputs(
         e.billingTypes.map((billingType) => ({
           externalId: e.externalId,
           billingType,
-          reading: unknown("failed", detail),
+          reading: unknown("failed"),
           detail,
         })),
       ),
@@ -82,12 +82,12 @@ export function ledgerInputs(
       const found = byPair.get(`${e.externalId}\u0000${billingType}`);
       if (found === undefined) {
         const detail = "the module did not report this billing type for this module organization";
-        inputs.push({ externalId: e.externalId, billingType, reading: unknown("skipped", detail), detail });
+        inputs.push({ externalId: e.externalId, billingType, reading: unknown("skipped"), detail });
       } else if (found.quantity === null) {
         inputs.push({
           externalId: e.externalId,
           billingType,
-          reading: unknown(found.reason, found.detail),
+          reading: unknown(found.reason),
           detail: found.detail,
         });
       } else {
