@@ -1,3 +1,8 @@
+import {
+  type DattoRmmUsageOptions,
+  isDattoRmmUsagePath,
+  routeDattoRmmUsage,
+} from "./datto-rmm-usage.server.ts";
 import { type RecordShape, recordCount, recordSlice } from "./generated-records.ts";
 import { organizationName } from "./org-names.ts";
 import {
@@ -21,6 +26,8 @@ export interface DattoRmmServerOptions {
   /** Tokens stop working after this many site requests (to test renewal); default never. */
   tokenValidForRequests?: number;
   maxPageSize?: number;
+  /** Billing: devices and device filters (datto-rmm-usage.server.ts). */
+  usage?: DattoRmmUsageOptions;
 }
 
 interface DattoSite {
@@ -99,7 +106,9 @@ export function startDattoRmmServer(options: DattoRmmServerOptions = {}): Promis
           json: { access_token: token, token_type: "bearer", expires_in: 359_999, scope: "default" },
         };
       }
-      if (request.method !== "GET" || request.path !== "/api/v2/account/sites") {
+      // Billing: usage endpoints (datto-rmm-usage.server.ts) pass the same token check as sites.
+      const isUsage = options.usage !== undefined && isDattoRmmUsagePath(request);
+      if (!isUsage && (request.method !== "GET" || request.path !== "/api/v2/account/sites")) {
         return { status: 404, json: errorBody(404, "Not found") };
       }
       const token = String(request.headers.authorization ?? "").replace(/^Bearer /, "");
@@ -107,6 +116,8 @@ export function startDattoRmmServer(options: DattoRmmServerOptions = {}): Promis
       if (left <= 0)
         return { status: 401, json: { error: "invalid_token", error_description: "Access token expired" } };
       tokens.set(token, left - 1);
+      if (isUsage && options.usage)
+        return routeDattoRmmUsage(request, baseUrl, options.usage, options.maxPageSize);
       const max = Math.min(Number(request.query.max ?? 250), options.maxPageSize ?? 250);
       const page = Math.max(0, Number(request.query.page ?? 0));
       const total = recordCount(options) + extra;

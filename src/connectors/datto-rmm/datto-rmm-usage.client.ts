@@ -1,0 +1,207 @@
+import { z } from "zod";
+import {
+  DATTO_RMM_DEVICE_CATEGORIES,
+  DATTO_RMM_DEVICES,
+  type DattoRmmDeviceCategory,
+  dattoRmmCategoryKey,
+} from "../../domain/billing/billing-types.ts";
+import type { ModuleUsageReading, UsageReadResult } from "../../domain/billing/usage-read.ts";
+import { type ConnectorDeps, ConnectorError, type RejectedRecord } from "../connector.ts";
+import { type HttpSession, startHttpSession } from "../http/http-client.ts";
+import { withoutTrailingSlash } from "../http/http-settings.schema.ts";
+import { resolveNextPageUrl } from "../http/next-page-url.ts";
+import { PageChain } from "../http/page-chain.ts";
+import { countRequests } from "../http/request-counter.ts";
+import { checkId, rejection } from "../record-checks.ts";
+import { DELETED_DEVICES_SITE } from "./datto-rmm.mapper.ts";
+import type { DattoRmmSecrets, DattoRmmSettings } from "./datto-rmm.settings.ts";
+
+const VENDOR = "Datto RMM";
+const OAUTH_CLIENT = `Basic ${Buffer.from("public-client:public").toString("base64")}`;
+
+/** Usage settings of a Datto RMM module (not secret). */
+export const dattoRmmUsageSettingsSchema = z.strictObject({
+  /** A custom device filter whose devices are not billed (e.g. the MSP's own lab machines). */
+  notBillableFilterName: z.string().trim().min(1).max(200).optional(),
+});
+export type DattoRmmUsageSettings = z.infer<typeof dattoRmmUsageSettingsSchema>;
+
+type Counts = { total: number } & Record<DattoRmmDeviceCategory, number>;
+const CATEGORY_KEYS = Object.keys(DATTO_RMM_DEVICE_CATEGORIES) as DattoRmmDeviceCategory[];
+
+function asObject(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * Reads Datto RMM usage: device counts per site, in total and per category. The account-wide
+ * device list (GET /api/v2/account/devices, 250 a page) costs devices/250 requests, where a read
+ * per site (GET /api/v2/site/{uid}/devices) would cost at least one request per site; the sites
+ * list gives every site, so a site without devices reads 0 rather than nothing. Devices of the
+ * named "not billable" filter, deleted devices and the Deleted Devices site are left out.
+ * Never throws: a failed read comes back `failed`, and its sites' usage is then unknown, never 0.
+ */
+export async function readDattoRmmUsage(
+  rawSettings: DattoRmmSettings,
+  usage: DattoRmmUsageSettings,
+  secrets: DattoRmmSecrets,
+  deps: ConnectorDeps = {},
+  signal?: AbortSignal,
+): Promise<UsageReadResult> {
+  const settings = withoutTrailingSlash(rawSettings);
+  const counter = countRequests(deps);
+  const http = startHttpSession(
+    { vendor: VENDOR, ...settings, secrets: [secrets.apiKey, secrets.apiSecret], deps: counter.deps },
+    signal,
+  );
+  const api = new TokenApi(settings.baseUrl, secrets, http, counter.deps.now ?? Date.now);
+  const rejected: RejectedRecord[] = [];
+  const counts = new Map<string, Counts>();
+  /** Datto's own Deleted Devices site: no customer, and its devices are no one's usage. */
+  const deletedDevicesSites = new Set<string>();
+  const blank = (): Counts =>
+    ({ total: 0, ...Object.fromEntries(CATEGORY_KEYS.map((key) => [key, 0])) }) as Counts;
+  try {
+    for await (const sites of api.pages(`/api/v2/account/sites?max=${settings.pageSize}&page=0`, "sites")) {
+      for (const raw of sites) {
+        const site = asObject(raw);
+        const uid = checkId(site.uid ?? site.id, "site uid");
+        const name = typeof site.name === "string" ? site.name.trim().toLowerCase() : "";
+        if (name === DELETED_DEVICES_SITE.toLowerCase()) {
+          if (uid.ok) deletedDevicesSites.add(uid.value);
+          continue;
+        }
+        if (uid.ok && !counts.has(uid.value)) counts.set(uid.value, blank());
+      }
+    }
+    const excluded = await notBillableDevices(api, usage.notBillableFilterName, settings.pageSize);
+    for await (const devices of api.pages(
+      `/api/v2/account/devices?max=${settings.pageSize}&page=0`,
+      "devices",
+    )) {
+      for (const raw of devices) {
+        const device = asObject(raw);
+        if (device.deleted === true || excluded.has(String(device.uid))) continue;
+        const site = checkId(device.siteUid, "siteUid");
+        if (!site.ok) {
+          rejected.push(rejection(`device ${String(device.uid ?? "?")}: ${site.reason}`, raw));
+          continue;
+        }
+        if (deletedDevicesSites.has(site.value)) continue;
+        // A device of a site the list did not name (created meanwhile) is not lost: it opens the site's count.
+        const entry = counts.get(site.value) ?? blank();
+        counts.set(site.value, entry);
+        entry.total += 1;
+        const category = dattoRmmCategoryKey(asObject(device.deviceType).category);
+        if (category !== null) entry[category] += 1;
+      }
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { kind: "failed", error: message, requestCount: counter.count() };
+  }
+  const readings: ModuleUsageReading[] = [];
+  for (const [externalId, entry] of counts) {
+    readings.push({ externalId, billingType: DATTO_RMM_DEVICES, quantity: entry.total });
+    for (const key of CATEGORY_KEYS)
+      readings.push({ externalId, billingType: `devices.${key}`, quantity: entry[key] });
+  }
+  return { kind: "complete", readings, rejected, requestCount: counter.count() };
+}
+
+/** The uids of the devices in the named custom filter; a name that matches no filter fails the read. */
+async function notBillableDevices(
+  api: TokenApi,
+  name: string | undefined,
+  pageSize: number,
+): Promise<Set<string>> {
+  const uids = new Set<string>();
+  if (name === undefined) return uids;
+  let filterId: string | null = null;
+  for await (const filters of api.pages(`/api/v2/filter/custom-filters?max=${pageSize}&page=0`, "filters")) {
+    const found = filters
+      .map(asObject)
+      .find((f) => String(f.name).trim().toLowerCase() === name.toLowerCase());
+    if (found && (typeof found.id === "number" || typeof found.id === "string")) {
+      filterId = String(found.id);
+      break;
+    }
+  }
+  if (filterId === null) {
+    throw new ConnectorError(
+      `${VENDOR}: no custom device filter is named "${name}", so the devices not to bill cannot be left out`,
+    );
+  }
+  const path = `/api/v2/account/devices?filterId=${encodeURIComponent(filterId)}&max=${pageSize}&page=0`;
+  for await (const devices of api.pages(path, "devices")) {
+    for (const device of devices) uids.add(String(asObject(device).uid));
+  }
+  return uids;
+}
+
+/**
+ * Datto RMM API access with an OAuth password-grant token, renewed once on a 401. (The same
+ * dance as DattoRmmClient, whose token methods are private; fold the two when that file moves.)
+ */
+class TokenApi {
+  private token: { value: string; expiresAt: number } | null = null;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly secrets: DattoRmmSecrets,
+    private readonly http: HttpSession,
+    private readonly now: () => number,
+  ) {}
+
+  /** Every page of a list, following `pageDetails.nextPageUrl`. */
+  async *pages(path: string, key: string): AsyncGenerator<unknown[]> {
+    const chain = new PageChain(VENDOR);
+    let url: string | null = `${this.baseUrl}${path}`;
+    while (url !== null) {
+      chain.visit(url);
+      const body = asObject(await this.get(url));
+      const items = body[key];
+      if (!Array.isArray(items)) throw new ConnectorError(`${VENDOR}: a ${key} page has no "${key}" array`);
+      yield items;
+      const next = asObject(body.pageDetails).nextPageUrl;
+      url = typeof next === "string" && next !== "" ? resolveNextPageUrl(VENDOR, this.baseUrl, next) : null;
+    }
+  }
+
+  private async get(url: string): Promise<unknown> {
+    try {
+      return await this.http.requestJson({
+        url,
+        headers: { authorization: `Bearer ${await this.accessToken()}` },
+      });
+    } catch (error) {
+      if (!(error instanceof ConnectorError) || error.details.status !== 401) throw error;
+      this.token = null;
+      return this.http.requestJson({ url, headers: { authorization: `Bearer ${await this.accessToken()}` } });
+    }
+  }
+
+  private async accessToken(): Promise<string> {
+    const now = this.now();
+    if (this.token && this.token.expiresAt > now) return this.token.value;
+    const body = asObject(
+      await this.http.requestJson({
+        method: "POST",
+        url: `${this.baseUrl}/auth/oauth/token`,
+        headers: { authorization: OAUTH_CLIENT, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          grant_type: "password",
+          username: this.secrets.apiKey,
+          password: this.secrets.apiSecret,
+        }).toString(),
+      }),
+    );
+    if (typeof body.access_token !== "string" || body.access_token === "") {
+      throw new ConnectorError(`${VENDOR}: the token endpoint answered without an access_token`);
+    }
+    this.http.addSecret(body.access_token);
+    const lifetimeMs = typeof body.expires_in === "number" ? body.expires_in * 1000 : 3_600_000;
+    this.token = { value: body.access_token, expiresAt: now + Math.max(0, lifetimeMs - 60_000) };
+    return this.token.value;
+  }
+}
