@@ -1,3 +1,4 @@
+import type { AutotaskPicklistValue } from "./autotask.server.ts";
 import type { RecordedRequest, Reply } from "./vendor-server.ts";
 
 /**
@@ -8,25 +9,19 @@ import type { RecordedRequest, Reply } from "./vendor-server.ts";
  * `contracts` option.
  */
 
-export interface AutotaskPicklistEntry {
-  value: string;
-  label: string;
-  isActive: boolean;
-}
-
 export interface AutotaskContractsData {
   services?: unknown[];
   contracts?: unknown[];
   contractServices?: unknown[];
   contractServiceUnits?: unknown[];
-  contractTypes?: AutotaskPicklistEntry[];
-  contractStatuses?: AutotaskPicklistEntry[];
+  contractTypes?: AutotaskPicklistValue[];
+  contractStatuses?: AutotaskPicklistValue[];
   /** Values an "in" condition may hold before the query is refused (default 500). */
   maxInValues?: number;
 }
 
 /** Autotask's contract types and statuses. */
-export const AUTOTASK_CONTRACT_TYPES: AutotaskPicklistEntry[] = [
+export const AUTOTASK_CONTRACT_TYPES: AutotaskPicklistValue[] = [
   { value: "1", label: "Time and Materials", isActive: true },
   { value: "3", label: "Fixed Price", isActive: true },
   { value: "4", label: "Block Hours", isActive: true },
@@ -34,7 +29,7 @@ export const AUTOTASK_CONTRACT_TYPES: AutotaskPicklistEntry[] = [
   { value: "7", label: "Recurring Service", isActive: true },
   { value: "8", label: "Per Ticket", isActive: true },
 ];
-export const AUTOTASK_CONTRACT_STATUSES: AutotaskPicklistEntry[] = [
+export const AUTOTASK_CONTRACT_STATUSES: AutotaskPicklistValue[] = [
   { value: "0", label: "Inactive", isActive: true },
   { value: "1", label: "Active", isActive: true },
 ];

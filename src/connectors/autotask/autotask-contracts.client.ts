@@ -1,11 +1,11 @@
 import { type BillingPeriod, nextPeriod, previousPeriod } from "../../domain/billing/period.ts";
 import type { PsaContractData } from "../../domain/billing/psa-contracts.ts";
 import { type ConnectorDeps, ConnectorError, type RejectedRecord } from "../connector.ts";
-import { type HttpSession, startHttpSession } from "../http/http-client.ts";
+import type { HttpSession } from "../http/http-client.ts";
 import { withoutTrailingSlash } from "../http/http-settings.schema.ts";
 import { resolveNextPageUrl } from "../http/next-page-url.ts";
 import { PageChain } from "../http/page-chain.ts";
-import { countRequests } from "../http/request-counter.ts";
+import { startCountedSession } from "../http/request-counter.ts";
 import { type MapResult, rejection, SeenIds } from "../record-checks.ts";
 import type { AutotaskSecrets, AutotaskSettings } from "./autotask.settings.ts";
 import {
@@ -143,13 +143,12 @@ export async function readAutotaskContracts(
   signal?: AbortSignal,
 ): Promise<AutotaskContractsRead> {
   const settings = withoutTrailingSlash(rawSettings);
-  const counter = countRequests(deps);
-  const http = startHttpSession(
+  const { http, requestCount } = startCountedSession(
     {
       vendor: VENDOR,
       ...settings,
       secrets: [secrets.secret, secrets.apiIntegrationCode, secrets.userName],
-      deps: counter.deps,
+      deps,
     },
     signal,
   );
@@ -244,9 +243,9 @@ export async function readAutotaskContracts(
   } catch (error) {
     const failure =
       error instanceof ConnectorError ? error : new ConnectorError(`${VENDOR}: ${(error as Error).message}`);
-    return { kind: "failed", error: failure, requestCount: counter.count() };
+    return { kind: "failed", error: failure, requestCount: requestCount() };
   }
-  return { kind: "complete", data, rejected: dropOrphans(data, rejected), requestCount: counter.count() };
+  return { kind: "complete", data, rejected: dropOrphans(data, rejected), requestCount: requestCount() };
 }
 
 /** A child whose parent was rejected cannot be billed against: say so rather than drop it silently. */

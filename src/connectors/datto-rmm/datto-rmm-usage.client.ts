@@ -7,11 +7,11 @@ import {
 } from "../../domain/billing/billing-types.ts";
 import type { ModuleUsageReading, UsageReadResult } from "../../domain/billing/usage-read.ts";
 import { type ConnectorDeps, ConnectorError, type RejectedRecord } from "../connector.ts";
-import { type HttpSession, startHttpSession } from "../http/http-client.ts";
+import type { HttpSession } from "../http/http-client.ts";
 import { withoutTrailingSlash } from "../http/http-settings.schema.ts";
 import { resolveNextPageUrl } from "../http/next-page-url.ts";
 import { PageChain } from "../http/page-chain.ts";
-import { countRequests } from "../http/request-counter.ts";
+import { startCountedSession } from "../http/request-counter.ts";
 import { checkId, rejection } from "../record-checks.ts";
 import { DELETED_DEVICES_SITE } from "./datto-rmm.mapper.ts";
 import type { DattoRmmSecrets, DattoRmmSettings } from "./datto-rmm.settings.ts";
@@ -49,12 +49,11 @@ export async function readDattoRmmUsage(
   signal?: AbortSignal,
 ): Promise<UsageReadResult> {
   const settings = withoutTrailingSlash(rawSettings);
-  const counter = countRequests(deps);
-  const http = startHttpSession(
-    { vendor: VENDOR, ...settings, secrets: [secrets.apiKey, secrets.apiSecret], deps: counter.deps },
+  const { http, requestCount } = startCountedSession(
+    { vendor: VENDOR, ...settings, secrets: [secrets.apiKey, secrets.apiSecret], deps },
     signal,
   );
-  const api = new TokenApi(settings.baseUrl, secrets, http, counter.deps.now ?? Date.now);
+  const api = new TokenApi(settings.baseUrl, secrets, http, deps.now ?? Date.now);
   const rejected: RejectedRecord[] = [];
   const counts = new Map<string, Counts>();
   /** Datto's own Deleted Devices site: no customer, and its devices are no one's usage. */
@@ -98,7 +97,7 @@ export async function readDattoRmmUsage(
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { kind: "failed", error: message, requestCount: counter.count() };
+    return { kind: "failed", error: message, requestCount: requestCount() };
   }
   const readings: ModuleUsageReading[] = [];
   for (const [externalId, entry] of counts) {
@@ -106,7 +105,7 @@ export async function readDattoRmmUsage(
     for (const key of CATEGORY_KEYS)
       readings.push({ externalId, billingType: `devices.${key}`, quantity: entry[key] });
   }
-  return { kind: "complete", readings, rejected, requestCount: counter.count() };
+  return { kind: "complete", readings, rejected, requestCount: requestCount() };
 }
 
 /** The uids of the devices in the named custom filter; a name that matches no filter fails the read. */

@@ -6,9 +6,8 @@ import {
 import { readQuantity } from "../../domain/billing/usage-ledger.ts";
 import type { ModuleUsageReading, UsageReadResult } from "../../domain/billing/usage-read.ts";
 import type { ConnectorDeps, RejectedRecord } from "../connector.ts";
-import { startHttpSession } from "../http/http-client.ts";
 import { withoutTrailingSlash } from "../http/http-settings.schema.ts";
-import { countRequests } from "../http/request-counter.ts";
+import { startCountedSession } from "../http/request-counter.ts";
 import { checkId, optionalText, rejection } from "../record-checks.ts";
 import { readSaasDomains } from "./datto-saas.client.ts";
 import type { DattoSaasSecrets, DattoSaasSettings } from "./datto-saas.settings.ts";
@@ -89,21 +88,15 @@ export async function readDattoSaasUsage(
   signal?: AbortSignal,
 ): Promise<UsageReadResult> {
   const settings = withoutTrailingSlash(rawSettings);
-  const counter = countRequests(deps);
-  const http = startHttpSession(
-    {
-      vendor: "Datto SaaS Protection",
-      ...settings,
-      secrets: [secrets.publicKey, secrets.secretKey],
-      deps: counter.deps,
-    },
+  const { http, requestCount } = startCountedSession(
+    { vendor: "Datto SaaS Protection", ...settings, secrets: [secrets.publicKey, secrets.secretKey], deps },
     signal,
   );
   try {
     const rows = await readSaasDomains(http, settings, secrets);
-    return { kind: "complete", ...seatsByCustomer(rows), requestCount: counter.count() };
+    return { kind: "complete", ...seatsByCustomer(rows), requestCount: requestCount() };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { kind: "failed", error: message, requestCount: counter.count() };
+    return { kind: "failed", error: message, requestCount: requestCount() };
   }
 }

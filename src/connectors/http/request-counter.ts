@@ -1,4 +1,5 @@
 import type { ConnectorDeps } from "../connector.ts";
+import { type HttpClientOptions, type HttpSession, startHttpSession } from "./http-client.ts";
 
 /**
  * Counts every HTTP request a read sends, retries included, by wrapping the fetch it is given.
@@ -13,4 +14,13 @@ export function countRequests(deps: ConnectorDeps): { deps: ConnectorDeps; count
     return inner(input, init);
   };
   return { deps: { ...deps, fetch: counted }, count: () => sent };
+}
+
+/** Starts a session (one deadline for the whole read) whose requests are counted. */
+export function startCountedSession(
+  options: HttpClientOptions,
+  signal?: AbortSignal,
+): { http: HttpSession; requestCount: () => number } {
+  const counter = countRequests(options.deps ?? {});
+  return { http: startHttpSession({ ...options, deps: counter.deps }, signal), requestCount: counter.count };
 }

@@ -1,28 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { attributeUsage, type MappingInterval } from "./attribution.ts";
-import type { UsageInterval } from "./usage-ledger.ts";
-
-// November 2026 in UTC, days as instants at midnight.
-const day = (n: number) => new Date(Date.UTC(2026, 10, n));
-const period = { start: day(1), end: new Date(Date.UTC(2026, 11, 1)) };
-
-const mapped = (
-  organizationId: string | null,
-  from: Date,
-  to: Date | null = null,
-  isExcluded = false,
-): MappingInterval => ({
-  organizationId,
-  isExcluded,
-  validFrom: from,
-  validTo: to,
-});
-const usage = (quantity: number | null, from: Date, to: Date | null = null): UsageInterval => ({
-  quantity,
-  unknownReason: quantity === null ? "failed" : null,
-  validFrom: from,
-  validTo: to,
-});
+import { attributeUsage } from "./attribution.ts";
+import { day, mapped, NOVEMBER as period, usage } from "./billing-test-support.ts";
 
 const short = (segments: ReturnType<typeof attributeUsage>) =>
   segments.map((s) => [

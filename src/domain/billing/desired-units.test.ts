@@ -1,24 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { attributeUsage, type MappingInterval } from "./attribution.ts";
+import { ALWAYS as always, day, mapped, NOVEMBER as period, usage } from "./billing-test-support.ts";
 import { desiredUnits, type SourceUsage } from "./desired-units.ts";
 import type { UsageInterval } from "./usage-ledger.ts";
 
-const day = (n: number) => new Date(Date.UTC(2026, 10, n));
-const period = { start: day(1), end: new Date(Date.UTC(2026, 11, 1)) };
-const always = new Date(0);
-
-const mapped = (organizationId: string | null, from: Date, to: Date | null = null): MappingInterval => ({
-  organizationId,
-  isExcluded: false,
-  validFrom: from,
-  validTo: to,
-});
-const usage = (quantity: number | null, from: Date, to: Date | null = null): UsageInterval => ({
-  quantity,
-  unknownReason: quantity === null ? "failed" : null,
-  validFrom: from,
-  validTo: to,
-});
 const source = (id: string, mappings: MappingInterval[], intervals: UsageInterval[]): SourceUsage => ({
   moduleOrganizationId: id,
   segments: attributeUsage(period, mappings, intervals),
