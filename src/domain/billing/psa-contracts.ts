@@ -53,3 +53,49 @@ export interface PsaContractData {
 export function unitPeriodKey(unit: Pick<PsaContractServiceUnit, "startDate">): string {
   return unit.startDate.slice(0, 7);
 }
+
+/** What the PSA bills one organization for one service in one period (ReconciliationInput.contract). */
+export type PsaSide = null | {
+  contractService: null | { psaUnits: number; unitPrice: bigint | null; isInvoiced: boolean };
+};
+
+/**
+ * Finds the PSA's side of one (organization, service, period): null when the organization has no
+ * active recurring contract running in the period (no_contract); `contractService: null` when
+ * none of its contracts has the service (service_not_on_contract); else the units of the
+ * period's ContractServiceUnits row (0 when the PSA has not made the row yet). Should two
+ * contracts carry the service, their units add up and the price is kept only if they agree.
+ */
+export function psaSideFor(
+  data: PsaContractData,
+  organizationPsaId: string,
+  servicePsaId: string,
+  period: { key: string },
+): PsaSide {
+  const first = `${period.key}-01`;
+  const contracts = data.contracts.filter(
+    (contract) =>
+      contract.organizationPsaId === organizationPsaId &&
+      contract.startDate.slice(0, 7) <= period.key &&
+      contract.endDate >= first,
+  );
+  if (contracts.length === 0) return null;
+  const contractIds = new Set(contracts.map((contract) => contract.psaId));
+  const services = data.contractServices.filter(
+    (service) => contractIds.has(service.contractPsaId) && service.servicePsaId === servicePsaId,
+  );
+  if (services.length === 0) return { contractService: null };
+  const serviceIds = new Set(services.map((service) => service.psaId));
+  const units = data.contractServiceUnits.filter(
+    (unit) => serviceIds.has(unit.contractServicePsaId) && unitPeriodKey(unit) === period.key,
+  );
+  const prices = new Set(services.map((service) => service.unitPrice));
+  const [price] = prices;
+  return {
+    contractService: {
+      psaUnits: units.reduce((sum, unit) => sum + unit.units, 0),
+      unitPrice: prices.size === 1 ? (price ?? null) : null,
+      isInvoiced: units.some((unit) => unit.approveAndPostDate !== null),
+    },
+  };
+}
