@@ -5,6 +5,8 @@
  * so the conversion must cope with wall times that happen twice or never.
  */
 
+// A memo, not state: a formatter per zone is immutable and costly to build (the gap search below
+// formats a few dozen instants).
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
