@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { AUTOTASK_TEST_CREDENTIALS, startAutotaskServer } from "../../../test/vendors/autotask.server.ts";
+import { generatedAutotaskContracts } from "../../../test/vendors/autotask-contracts.generated.ts";
 import type { AutotaskContractsData } from "../../../test/vendors/autotask-contracts.server.ts";
 import type { FaultRule, VendorServer } from "../../../test/vendors/vendor-server.ts";
 import { formatDecimal } from "../../domain/billing/money.ts";
@@ -231,5 +232,27 @@ describe("Autotask contracts read", () => {
       "contract service unit 103: units 2.5 is not a whole number",
       "contractServiceID missing",
     ]);
+  });
+});
+
+describe("Autotask contracts read of the generated companies", () => {
+  it("meets every PSA situation the reconciliation needs", async () => {
+    const at = await start(generatedAutotaskContracts(60, "2026-10", "2026-11"));
+    const result = await read(at.url);
+    if (result.kind !== "complete") throw result.error;
+    const { contracts, contractServices, contractServiceUnits, services } = result.data;
+    expect(result.rejected).toEqual([]);
+    expect(contracts.length).toBeGreaterThan(20);
+    expect(contracts.some((c) => c.organizationPsaId === "1004")).toBe(false); // every 5th: no contract
+    const withDevices = new Set(
+      contractServices.filter((s) => s.servicePsaId === "501").map((s) => s.contractPsaId),
+    );
+    expect(contracts.some((c) => !withDevices.has(c.psaId))).toBe(true); // service not on the contract
+    expect(contractServices.some((s) => s.unitPrice === null)).toBe(true); // money unknown
+    expect(contractServiceUnits).toHaveLength(contractServices.length * 2);
+    expect(contractServiceUnits.filter((u) => u.approveAndPostDate !== null)).toHaveLength(
+      contractServices.length,
+    );
+    expect(services.map((s) => s.psaId).sort()).toEqual(["501", "502"]);
   });
 });
