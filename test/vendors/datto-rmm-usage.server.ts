@@ -110,3 +110,20 @@ export function routeDattoRmmUsage(
   }
   return paged(request, baseUrl, "devices", devices, maxPageSize);
 }
+
+/**
+ * Devices for the generated sites of startDattoRmmServer({ count }) (site i has uid
+ * site-0000000i): site i has (i * 7) % 13 devices, so some have none; deleted ones are mixed in.
+ */
+export function generatedDattoRmmDevices(siteCount: number): unknown[] {
+  const devices: unknown[] = [];
+  let next = 0;
+  for (let site = 0; site < siteCount; site++) {
+    const uid = `site-${String(site).padStart(8, "0")}`;
+    for (let index = 0; index < (site * 7) % 13; index++) {
+      devices.push(dattoRmmDevice(uid, next, next % 17 === 16 ? { deleted: true } : {}));
+      next += 1;
+    }
+  }
+  return devices;
+}

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type DattoRmmServerOptions, startDattoRmmServer } from "../../../test/vendors/datto-rmm.server.ts";
-import { dattoRmmDevice } from "../../../test/vendors/datto-rmm-usage.server.ts";
+import { dattoRmmDevice, generatedDattoRmmDevices } from "../../../test/vendors/datto-rmm-usage.server.ts";
 import type { VendorServer } from "../../../test/vendors/vendor-server.ts";
 import { ledgerInputs, type UsageReadResult } from "../../domain/billing/usage-read.ts";
 import type { ConnectorDeps } from "../connector.ts";
@@ -117,6 +117,18 @@ describe("Datto RMM usage read", () => {
     const result = counts(await read(at.url));
     expect(result[`${SITE_1} devices`]).toBe(620);
     expect(at.requests.filter((r) => r.path === "/api/v2/account/devices")).toHaveLength(3);
+  });
+
+  it("reads the devices of the generated sites, a site without devices at 0", async () => {
+    const at = await start({ count: 30, usage: { devices: generatedDattoRmmDevices(30) } });
+    const result = counts(await read(at.url));
+    expect(result[`${SITE_0} devices`]).toBe(0);
+    expect(result[`${SITE_1} devices`]).toBe(7);
+    const total = Object.entries(result)
+      .filter(([key]) => key.endsWith(" devices"))
+      .reduce((sum, [, quantity]) => sum + (quantity ?? 0), 0);
+    const listed = generatedDattoRmmDevices(30).filter((device) => !(device as { deleted: boolean }).deleted);
+    expect(total).toBe(listed.length);
   });
 
   it("retries a 429 with Retry-After and a 500 on a device page, and counts every request", async () => {
