@@ -51,6 +51,9 @@ export interface DesiredUnits {
 interface Piece {
   source: string;
   segment: UsageSegment;
+  /** The segment's bounds in milliseconds, read once: this runs for every pair of a period. */
+  from: number;
+  to: number;
 }
 
 function countedUnits(segment: UsageSegment): number | null {
@@ -58,25 +61,31 @@ function countedUnits(segment: UsageSegment): number | null {
 }
 
 function stepsOf(pieces: readonly Piece[]): { step: UnitsStep; covering: Piece[]; known: boolean }[] {
-  const edges = [...new Set(pieces.flatMap((p) => [p.segment.from.getTime(), p.segment.to.getTime()]))].sort(
-    (a, b) => a - b,
-  );
+  const all: number[] = [];
+  for (const piece of pieces) all.push(piece.from, piece.to);
+  all.sort((a, b) => a - b);
+  // Distinct edges only: the unmapped group can hold thousands of pieces sharing a few edges.
+  const edges = all.filter((edge, index) => index === 0 || edge !== all[index - 1]);
   const steps: { step: UnitsStep; covering: Piece[]; known: boolean }[] = [];
   for (let index = 0; index + 1 < edges.length; index++) {
     const from = edges[index]!;
-    const covering = pieces.filter((p) => p.segment.from.getTime() <= from && from < p.segment.to.getTime());
+    const to = edges[index + 1]!;
+    const covering: Piece[] = [];
+    let units = 0;
+    let unknownSources = 0;
+    let known = false;
+    for (const piece of pieces) {
+      if (piece.from > from || from >= piece.to) continue;
+      covering.push(piece);
+      const counted = countedUnits(piece.segment);
+      if (counted !== null) {
+        units += counted;
+        known = true;
+      }
+      if (piece.segment.quantity === null) unknownSources += 1;
+    }
     if (covering.length === 0) continue;
-    const counted = covering.map((p) => countedUnits(p.segment));
-    steps.push({
-      step: {
-        from: new Date(from),
-        to: new Date(edges[index + 1]!),
-        units: counted.reduce<number>((sum, units) => sum + (units ?? 0), 0),
-        unknownSources: covering.filter((p) => p.segment.quantity === null).length,
-      },
-      covering,
-      known: counted.some((units) => units !== null),
-    });
+    steps.push({ step: { from: new Date(from), to: new Date(to), units, unknownSources }, covering, known });
   }
   return steps;
 }
@@ -96,11 +105,15 @@ export function desiredUnits(
   const byOrganization = new Map<string | null, Piece[]>();
   for (const source of sources) {
     for (const segment of source.segments) {
-      if (segment.from.getTime() >= limit) continue;
-      const clipped = segment.to.getTime() > limit ? { ...segment, to: new Date(limit) } : segment;
-      const list = byOrganization.get(segment.organizationId) ?? [];
-      list.push({ source: source.moduleOrganizationId, segment: clipped });
-      byOrganization.set(segment.organizationId, list);
+      const from = segment.from.getTime();
+      if (from >= limit) continue;
+      const to = Math.min(segment.to.getTime(), limit);
+      let list = byOrganization.get(segment.organizationId);
+      if (list === undefined) {
+        list = [];
+        byOrganization.set(segment.organizationId, list);
+      }
+      list.push({ source: source.moduleOrganizationId, segment, from, to });
     }
   }
   const results: DesiredUnits[] = [];
@@ -131,9 +144,11 @@ export function desiredUnits(
 }
 
 function contributions(all: readonly Piece[], chosen: readonly Piece[]): SourceContribution[] {
+  // By source id: the unmapped group can hold thousands of module organizations.
+  const chosenBySource = new Map(chosen.map((piece) => [piece.source, piece]));
   const ids = [...new Set(all.map((piece) => piece.source))];
   return ids.map((id) => {
-    const piece = chosen.find((candidate) => candidate.source === id);
+    const piece = chosenBySource.get(id);
     return {
       moduleOrganizationId: id,
       units: piece ? countedUnits(piece.segment) : 0,
