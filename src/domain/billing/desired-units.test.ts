@@ -96,6 +96,16 @@ describe("desired units", () => {
     expect(results).toMatchObject([{ organizationId: null, units: 6, isStale: false }]);
   });
 
+  it("adds up thousands of unmapped module organizations that share their edges", () => {
+    const many = Array.from({ length: 3_000 }, (_, index) =>
+      source(`site-${index}`, [], [usage(1, always, day(10)), usage(2, day(10))]),
+    );
+    const [latest] = desiredUnits(period, "latest", many);
+    expect(latest).toMatchObject({ organizationId: null, units: 6_000 });
+    expect(latest?.steps.map((step) => step.units)).toEqual([3_000, 6_000]);
+    expect(latest?.sources).toHaveLength(3_000);
+  });
+
   it("for the current period, latest stops at asOf", () => {
     const results = desiredUnits(
       period,
