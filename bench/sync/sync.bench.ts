@@ -11,8 +11,7 @@ import type { Config } from "../../src/config.ts";
 import { type AppContext, systemClock } from "../../src/context.ts";
 import { repositories } from "../../src/db/repositories.ts";
 import { cliActor } from "../../src/domain/actor.ts";
-import { SyncService } from "../../src/services/sync/sync.service.ts";
-import { SyncConfigService } from "../../src/services/sync/sync-config.service.ts";
+import { createServices } from "../../src/services/index.ts";
 import { startItGlueServer } from "../../test/vendors/itglue.server.ts";
 import { openBenchDatabase } from "../support.ts";
 
@@ -70,13 +69,14 @@ export async function runSyncBench(
       log: pino({ level: "silent" }),
       config,
     };
-    const sync = new SyncService(ctx);
+    const services = createServices(ctx);
+    const sync = services.sync;
     await repositories(ctx.db).modules.insert({ key: "itglue", name: "IT Glue", createdAt: new Date() });
     await repositories(ctx.db).modules.update("itglue", {
       billing_enabled: true,
       billing_changed_at: new Date(),
     });
-    await new SyncConfigService(ctx, sync).configureModule(cliActor, "itglue", {
+    await services.syncConfig.configureModule(cliActor, "itglue", {
       connector: {
         kind: "itglue",
         settings: { baseUrl: server.url, pageSize: 1000 },

@@ -1,11 +1,8 @@
 import type { FastifyInstance } from "fastify";
-import type { AppContext, OpenedContext } from "../context.ts";
-import { type AppOptions, buildApp } from "../http/app.ts";
-import { syncAppOptions } from "../http/sync.routes.ts";
+import type { OpenedContext } from "../context.ts";
+import { buildApp } from "../http/app.ts";
 import type { Services } from "../services/index.ts";
 import { SyncScheduler } from "../services/sync/scheduler.ts";
-import { SyncService } from "../services/sync/sync.service.ts";
-import { SyncConfigService } from "../services/sync/sync-config.service.ts";
 import { say } from "./runtime.ts";
 
 export interface ServeOptions {
@@ -25,20 +22,22 @@ export async function announceInitialAdmin(services: Services): Promise<void> {
   }
 }
 
-/** Starts the HTTP server and keeps it running until SIGINT/SIGTERM. */
+/**
+ * Starts the HTTP server and the sync scheduler (only here: tests and other commands build the
+ * same app and services without it) and keeps them running until SIGINT/SIGTERM.
+ */
 export async function serve(
   ctx: OpenedContext,
   services: Services,
   options: ServeOptions,
 ): Promise<FastifyInstance> {
   await announceInitialAdmin(services);
-  const sync = new SyncService(ctx);
-  const app = await buildApp(ctx, services, await serverExtensions(ctx, services, sync));
-  const scheduler = new SyncScheduler(ctx, sync);
+  const app = await buildApp(ctx, services);
+  const scheduler = new SyncScheduler(ctx, services.sync);
   // On close: no new scheduled runs, and this process's runs are recorded as interrupted.
   app.addHook("onClose", async () => {
     await scheduler.stop();
-    await sync.close();
+    await services.sync.close();
   });
   const address = await app.listen({ port: options.port, host: options.host });
   scheduler.start();
@@ -55,16 +54,4 @@ export async function runUntilStopped(app: FastifyInstance, ctx: OpenedContext):
   });
   await app.close();
   await ctx.close();
-}
-
-/**
- * The app options every server gets: the routes and PATCH handlers of features (sync) that the
- * core does not know. Tests build their app with the same options (no side effects here).
- */
-export async function serverExtensions(
-  ctx: AppContext,
-  _services: Services,
-  sync: SyncService = new SyncService(ctx),
-): Promise<AppOptions> {
-  return syncAppOptions(sync, new SyncConfigService(ctx, sync));
 }

@@ -6,7 +6,7 @@ import type { SyncScope } from "../db/sync-run.repository.ts";
 import { cliActor } from "../domain/actor.ts";
 import { AppError, isAppError } from "../domain/errors.ts";
 import { type SyncRunDetail, SyncService } from "../services/sync/sync.service.ts";
-import { SyncConfigService } from "../services/sync/sync-config.service.ts";
+import { connectorKindNames } from "../services/sync/sync-connectors.ts";
 import { quietLog } from "../services/sync/sync-run.ts";
 import { say, withRuntime } from "./runtime.ts";
 
@@ -121,7 +121,7 @@ export function registerSyncCommands(program: Command): void {
       withRuntime(async (opened, services) => {
         // The progress bar tells the story; info lines would only interleave with it.
         const ctx = { ...opened, log: quietLog(opened.log) };
-        const sync = new SyncService(ctx);
+        const sync = new SyncService(ctx, services.secretBox);
         const scopes: { scope: SyncScope; label: string }[] = [];
         if (options.psa) scopes.push({ scope: null, label: "PSA" });
         if (options.all) {
@@ -152,7 +152,7 @@ export function registerSyncCommands(program: Command): void {
     command
       .option(
         "--connector <kind>",
-        "connector kind (itglue, datto-rmm, datto-saas, file; autotask or file for the PSA)",
+        `connector kind (${connectorKindNames("module").join(", ")}; ${connectorKindNames("psa").join(" or ")} for the PSA)`,
       )
       .option("--setting <key=value>", "a connector setting (repeatable)", parseAssignment)
       .option("--settings-file <file.json>", "connector settings from a JSON file")
@@ -177,12 +177,8 @@ export function registerSyncCommands(program: Command): void {
   addConfigureOptions(
     modules.command("configure <key>").description("set a module's connector and schedule"),
   ).action((key: string, options: ConfigureOptions) =>
-    withRuntime(async (ctx, services) => {
-      await new SyncConfigService(ctx, new SyncService(ctx)).configureModule(
-        cliActor,
-        key,
-        configureInput(options),
-      );
+    withRuntime(async (_ctx, services) => {
+      await services.syncConfig.configureModule(cliActor, key, configureInput(options));
       const view = await services.modules.get(key);
       say(`module ${key}: connector ${view.connector?.kind ?? "none"}, schedule "${view.schedule}"`);
     }),
@@ -192,11 +188,8 @@ export function registerSyncCommands(program: Command): void {
   psa.description("the PSA connection");
   addConfigureOptions(psa.command("configure").description("set the PSA connector and schedule")).action(
     (options: ConfigureOptions) =>
-      withRuntime(async (ctx) => {
-        const view = await new SyncConfigService(ctx, new SyncService(ctx)).configurePsa(
-          cliActor,
-          configureInput(options),
-        );
+      withRuntime(async (_ctx, services) => {
+        const view = await services.syncConfig.configurePsa(cliActor, configureInput(options));
         say(`PSA: connector ${view.connector?.kind ?? "none"}, schedule "${view.schedule}"`);
       }),
   );

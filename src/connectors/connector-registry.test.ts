@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
 import { startItGlueServer } from "../../test/vendors/itglue.server.ts";
 import { ConnectorConfigError } from "./connector.ts";
 import {
-  CONNECTOR_KINDS,
-  createModuleConnector,
-  createPsaConnector,
-  MODULE_CONNECTOR_KINDS,
+  CONNECTOR_DEFINITIONS,
+  connectorDefinitions,
+  createConnector,
+  describeConnectorKinds,
   validateConnectorConfig,
 } from "./connector-registry.ts";
 import { collectAll } from "./connector-test-support.ts";
@@ -23,26 +22,55 @@ function configError(run: () => unknown): ConnectorConfigError {
 }
 
 describe("connector registry", () => {
-  it("lists every kind with its role and schemas", () => {
-    expect(CONNECTOR_KINDS.map((spec) => [spec.kind, spec.role])).toEqual([
+  it("lists every kind with its role, one definition per kind and role", () => {
+    expect(CONNECTOR_DEFINITIONS.map((d) => [d.kind, d.role])).toEqual([
       ["autotask", "psa"],
+      ["file", "psa"],
       ["itglue", "module"],
       ["datto-rmm", "module"],
       ["datto-saas", "module"],
       ["file", "module"],
     ]);
-    expect(MODULE_CONNECTOR_KINDS).toEqual(["itglue", "datto-rmm", "datto-saas", "file"]);
+    expect(connectorDefinitions("module").map((d) => d.kind)).toEqual([
+      "itglue",
+      "datto-rmm",
+      "datto-saas",
+      "file",
+    ]);
+    const keys = CONNECTOR_DEFINITIONS.map((d) => `${d.role}:${d.kind}`);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it("publishes every schema as JSON Schema (the API documents them in OpenAPI)", () => {
-    for (const spec of CONNECTOR_KINDS) {
-      expect(() => z.toJSONSchema(spec.settings)).not.toThrow();
-      expect(() => z.toJSONSchema(spec.secrets)).not.toThrow();
+  it("publishes every schema as JSON Schema a form can render: a title per field, secrets write-only", () => {
+    const kinds = describeConnectorKinds();
+    expect(kinds).toHaveLength(CONNECTOR_DEFINITIONS.length);
+    for (const kind of kinds) {
+      for (const part of ["settings", "secrets"] as const) {
+        const schema = kind[part] as { type: string; properties: Record<string, Record<string, unknown>> };
+        expect(schema.type, `${kind.kind} ${part}`).toBe("object");
+        for (const [name, property] of Object.entries(schema.properties)) {
+          expect(property.title, `${kind.kind} ${part}.${name} has a label`).toEqual(expect.any(String));
+          if (part === "secrets") expect(property).toMatchObject({ writeOnly: true, format: "password" });
+          else expect(property.writeOnly).toBeUndefined();
+        }
+      }
     }
+    const itglue = kinds.find((k) => k.kind === "itglue");
+    expect(itglue?.secrets).toMatchObject({
+      properties: { apiKey: { title: "API key", type: "string" } },
+      required: ["apiKey"],
+    });
+    // Input side: a setting with a default is optional for a client.
+    expect(itglue?.settings.required).toBeUndefined();
+    const file = kinds.find((k) => k.kind === "file" && k.role === "module");
+    expect(file?.settings).toMatchObject({
+      properties: { path: { title: "File path" }, format: { title: "Format", enum: ["csv", "json"] } },
+      required: ["path"],
+    });
   });
 
   it("fills in defaults when validating", () => {
-    const config = validateConnectorConfig("itglue", {}, { apiKey: "k" });
+    const config = validateConnectorConfig("module", "itglue", {}, { apiKey: "k" });
     expect(config.settings).toEqual({
       baseUrl: "https://api.itglue.com",
       requestTimeoutMs: 30_000,
@@ -53,29 +81,32 @@ describe("connector registry", () => {
   });
 
   it("names the offending field", () => {
-    expect(configError(() => validateConnectorConfig("datto-rmm", { baseUrl: "ftp://x" }, {})).field).toBe(
-      "settings.baseUrl",
-    );
-    expect(configError(() => validateConnectorConfig("datto-rmm", {}, { apiKey: "k" })).field).toBe(
+    expect(
+      configError(() => validateConnectorConfig("module", "datto-rmm", { baseUrl: "ftp://x" }, {})).field,
+    ).toBe("settings.baseUrl");
+    expect(configError(() => validateConnectorConfig("module", "datto-rmm", {}, { apiKey: "k" })).field).toBe(
       "settings.baseUrl",
     );
     const secrets = configError(() =>
-      validateConnectorConfig("datto-rmm", { baseUrl: "https://x.test" }, { apiKey: "k" }),
+      validateConnectorConfig("module", "datto-rmm", { baseUrl: "https://x.test" }, { apiKey: "k" }),
     );
     expect(secrets.field).toBe("secrets.apiSecret");
     expect(secrets.message).toContain("datto-rmm connector: secrets.apiSecret");
     expect(
-      configError(() => validateConnectorConfig("itglue", { pageSize: 5_000 }, { apiKey: "k" })).field,
+      configError(() => validateConnectorConfig("module", "itglue", { pageSize: 5_000 }, { apiKey: "k" }))
+        .field,
     ).toBe("settings.pageSize");
     expect(
-      configError(() => validateConnectorConfig("itglue", { basUrl: "https://x" }, { apiKey: "k" })).message,
+      configError(() => validateConnectorConfig("module", "itglue", { basUrl: "https://x" }, { apiKey: "k" }))
+        .message,
     ).toContain("basUrl");
-    expect(configError(() => validateConnectorConfig("nope", {}, {})).field).toBe("kind");
+    expect(configError(() => validateConnectorConfig("module", "nope", {}, {})).field).toBe("kind");
   });
 
   it("never repeats a secret's value in its error", () => {
     const error = configError(() =>
-      createPsaConnector(
+      createConnector(
+        "psa",
         "autotask",
         { baseUrl: "https://webservices5.autotask.net/ATServicesRest" },
         { apiIntegrationCode: "CODE-123456", userName: "u@x.test", secret: 12345678 },
@@ -87,14 +118,35 @@ describe("connector registry", () => {
   });
 
   it("refuses a module kind for the PSA and the PSA kind for a module", () => {
-    expect(configError(() => createModuleConnector("autotask" as never, {}, {})).field).toBe("kind");
-    expect(configError(() => createPsaConnector("itglue" as never, {}, {})).field).toBe("kind");
+    const psaForModule = configError(() => createConnector("module", "autotask", {}, {}));
+    expect(psaForModule.field).toBe("kind");
+    expect(psaForModule.message).toBe("Autotask is a PSA connector and cannot serve a module");
+    expect(configError(() => createConnector("psa", "itglue", {}, {})).message).toBe(
+      "IT Glue is a module connector and cannot serve the PSA",
+    );
+  });
+
+  it("serves the file kind to both roles, each with its own settings", () => {
+    expect(validateConnectorConfig("psa", "file", { path: "/x.json" }, {}).settings).toEqual({
+      path: "/x.json",
+    });
+    expect(validateConnectorConfig("module", "file", { path: "/x.csv" }, {}).settings).toEqual({
+      path: "/x.csv",
+      delimiter: ",",
+    });
+    expect(
+      configError(() => validateConnectorConfig("psa", "file", { path: "/x", format: "csv" }, {})).field,
+    ).toBe("settings");
+    expect(
+      configError(() => validateConnectorConfig("psa", "file", { path: "/x" }, { key: "k" })).message,
+    ).toContain("a file needs no credentials");
   });
 
   it("builds a working connector (base URL with a trailing slash)", async () => {
     const server = await startItGlueServer({ count: 3 });
     try {
-      const connector = createModuleConnector(
+      const connector = createConnector(
+        "module",
         "itglue",
         { baseUrl: server.url },
         { apiKey: "itg-test-key" },

@@ -1,88 +1,51 @@
-import type { z } from "zod";
-import { createAutotaskConnector } from "./autotask/autotask.connector.ts";
-import { autotaskSecretsSchema, autotaskSettingsSchema } from "./autotask/autotask.settings.ts";
-import {
-  ConnectorConfigError,
-  type ConnectorDeps,
-  type ModuleConnector,
-  type PsaConnector,
-} from "./connector.ts";
-import { createDattoRmmConnector } from "./datto-rmm/datto-rmm.connector.ts";
-import { dattoRmmSecretsSchema, dattoRmmSettingsSchema } from "./datto-rmm/datto-rmm.settings.ts";
-import { createDattoSaasConnector } from "./datto-saas/datto-saas.connector.ts";
-import { dattoSaasSecretsSchema, dattoSaasSettingsSchema } from "./datto-saas/datto-saas.settings.ts";
-import { createFileConnector } from "./file/file.connector.ts";
-import { fileSecretsSchema, fileSettingsSchema } from "./file/file.settings.ts";
-import { createItGlueConnector } from "./itglue/itglue.connector.ts";
-import { itGlueSecretsSchema, itGlueSettingsSchema } from "./itglue/itglue.settings.ts";
+import { z } from "zod";
+import { autotaskDefinition } from "./autotask/autotask.definition.ts";
+import { ConnectorConfigError, type ConnectorDeps } from "./connector.ts";
+import type {
+  AnyConnectorDefinition,
+  ConnectorDefinition,
+  ConnectorFor,
+  ConnectorRole,
+} from "./connector-definition.ts";
+import { dattoRmmDefinition } from "./datto-rmm/datto-rmm.definition.ts";
+import { dattoSaasDefinition } from "./datto-saas/datto-saas.definition.ts";
+import { fileDefinition, filePsaDefinition } from "./file/file.definition.ts";
+import { itGlueDefinition } from "./itglue/itglue.definition.ts";
 
-export const MODULE_CONNECTOR_KINDS = ["itglue", "datto-rmm", "datto-saas", "file"] as const;
-export type ModuleConnectorKind = (typeof MODULE_CONNECTOR_KINDS)[number];
-export const PSA_CONNECTOR_KINDS = ["autotask"] as const;
-export type PsaConnectorKind = (typeof PSA_CONNECTOR_KINDS)[number];
-export type ConnectorKind = ModuleConnectorKind | PsaConnectorKind;
-
-export interface ConnectorKindSpec {
-  kind: ConnectorKind;
-  /** "module" connectors read module organizations; the "psa" connector reads PSA organizations. */
-  role: "module" | "psa";
-  label: string;
-  /** Non-secret settings (may be returned by the API). */
-  settings: z.ZodType;
-  /** Credentials (stored encrypted, never returned). */
-  secrets: z.ZodType;
-}
-
-/** Every connector kind with its settings and secrets schemas, e.g. to validate PATCH /modules/{key}. */
-export const CONNECTOR_KINDS: readonly ConnectorKindSpec[] = [
-  {
-    kind: "autotask",
-    role: "psa",
-    label: "Autotask",
-    settings: autotaskSettingsSchema,
-    secrets: autotaskSecretsSchema,
-  },
-  {
-    kind: "itglue",
-    role: "module",
-    label: "IT Glue",
-    settings: itGlueSettingsSchema,
-    secrets: itGlueSecretsSchema,
-  },
-  {
-    kind: "datto-rmm",
-    role: "module",
-    label: "Datto RMM",
-    settings: dattoRmmSettingsSchema,
-    secrets: dattoRmmSecretsSchema,
-  },
-  {
-    kind: "datto-saas",
-    role: "module",
-    label: "Datto SaaS Protection",
-    settings: dattoSaasSettingsSchema,
-    secrets: dattoSaasSecretsSchema,
-  },
-  {
-    kind: "file",
-    role: "module",
-    label: "File (CSV or JSON)",
-    settings: fileSettingsSchema,
-    secrets: fileSecretsSchema,
-  },
+/** Every connector kind, in the order forms offer them. A new kind is one line here. */
+export const CONNECTOR_DEFINITIONS: readonly AnyConnectorDefinition[] = [
+  autotaskDefinition,
+  filePsaDefinition,
+  itGlueDefinition,
+  dattoRmmDefinition,
+  dattoSaasDefinition,
+  fileDefinition,
 ];
 
-/** The spec of a kind, or undefined when the kind is unknown. */
-export function connectorKindSpec(kind: string): ConnectorKindSpec | undefined {
-  return CONNECTOR_KINDS.find((spec) => spec.kind === kind);
+/** The definitions that serve a role ("module" or "psa"). */
+export function connectorDefinitions(role: ConnectorRole): AnyConnectorDefinition[] {
+  return CONNECTOR_DEFINITIONS.filter((definition) => definition.role === role);
 }
 
-export function isModuleConnectorKind(kind: string): kind is ModuleConnectorKind {
-  return (MODULE_CONNECTOR_KINDS as readonly string[]).includes(kind);
-}
-
-export function isPsaConnectorKind(kind: string): kind is PsaConnectorKind {
-  return (PSA_CONNECTOR_KINDS as readonly string[]).includes(kind);
+/**
+ * The definition of a kind for a role. Throws ConnectorConfigError (field "kind") for an unknown
+ * kind, and for a kind of the other role ("Autotask is a PSA connector and cannot serve a module").
+ */
+export function connectorDefinition(role: ConnectorRole, kind: string): AnyConnectorDefinition {
+  const found = CONNECTOR_DEFINITIONS.find((d) => d.role === role && d.kind === kind);
+  if (found) return found;
+  const other = CONNECTOR_DEFINITIONS.find((d) => d.kind === kind);
+  if (other) {
+    const serves = role === "psa" ? "the PSA" : "a module";
+    throw new ConnectorConfigError(
+      `${other.label} is a ${other.role === "psa" ? "PSA" : "module"} connector and cannot serve ${serves}`,
+      "kind",
+    );
+  }
+  const known = connectorDefinitions(role)
+    .map((d) => d.kind)
+    .join(", ");
+  throw new ConnectorConfigError(`unknown connector kind "${kind}" (known: ${known})`, "kind");
 }
 
 function parsePart<T>(schema: z.ZodType<T>, value: unknown, kind: string, part: "settings" | "secrets"): T {
@@ -95,83 +58,72 @@ function parsePart<T>(schema: z.ZodType<T>, value: unknown, kind: string, part: 
   throw new ConnectorConfigError(`${kind} connector: ${field}: ${issue?.message ?? "invalid"}`, field);
 }
 
+export interface ValidConnectorConfig {
+  kind: string;
+  settings: Record<string, unknown>;
+  secrets: Record<string, unknown>;
+}
+
 /**
  * Validates a connector configuration without building it; returns the settings with defaults
  * filled in. Throws ConnectorConfigError naming the field (e.g. "settings.baseUrl").
  *
- * @example validateConnectorConfig("itglue", { pageSize: 500 }, { apiKey: "ITG.xxx" })
+ * @example validateConnectorConfig("module", "itglue", { pageSize: 500 }, { apiKey: "ITG.xxx" })
  */
 export function validateConnectorConfig(
+  role: ConnectorRole,
   kind: string,
   settings: unknown,
   secrets: unknown,
-): { kind: ConnectorKind; settings: Record<string, unknown>; secrets: Record<string, unknown> } {
-  const spec = connectorKindSpec(kind);
-  if (!spec) {
-    const known = CONNECTOR_KINDS.map((s) => s.kind).join(", ");
-    throw new ConnectorConfigError(`unknown connector kind "${kind}" (known: ${known})`, "kind");
-  }
+): ValidConnectorConfig {
+  const definition = connectorDefinition(role, kind);
   return {
-    kind: spec.kind,
-    settings: parsePart(spec.settings, settings, kind, "settings") as Record<string, unknown>,
-    secrets: parsePart(spec.secrets, secrets, kind, "secrets") as Record<string, unknown>,
+    kind,
+    settings: parsePart(definition.settingsSchema, settings, kind, "settings") as Record<string, unknown>,
+    secrets: parsePart(definition.secretsSchema, secrets, kind, "secrets") as Record<string, unknown>,
   };
 }
 
 /**
- * Builds a module connector from stored (unvalidated) settings and secrets.
+ * Builds a connector from stored (unvalidated) settings and secrets.
  *
  * @example
- * const connector = createModuleConnector("itglue", { baseUrl: "https://api.eu.itglue.com" }, { apiKey });
+ * const connector = createConnector("module", "itglue", { baseUrl: "https://api.eu.itglue.com" }, { apiKey });
  * for await (const page of connector.fetchAll({ signal })) await upsert(page);
  */
-export function createModuleConnector(
-  kind: ModuleConnectorKind,
+export function createConnector<R extends ConnectorRole>(
+  role: R,
+  kind: string,
   settings: unknown,
   secrets: unknown,
   deps: ConnectorDeps = {},
-): ModuleConnector {
-  if (!isModuleConnectorKind(kind)) {
-    throw new ConnectorConfigError(`"${String(kind)}" is not a module connector kind`, "kind");
-  }
-  switch (kind) {
-    case "itglue":
-      return createItGlueConnector(
-        parsePart(itGlueSettingsSchema, settings, kind, "settings"),
-        parsePart(itGlueSecretsSchema, secrets, kind, "secrets"),
-        deps,
-      );
-    case "datto-rmm":
-      return createDattoRmmConnector(
-        parsePart(dattoRmmSettingsSchema, settings, kind, "settings"),
-        parsePart(dattoRmmSecretsSchema, secrets, kind, "secrets"),
-        deps,
-      );
-    case "datto-saas":
-      return createDattoSaasConnector(
-        parsePart(dattoSaasSettingsSchema, settings, kind, "settings"),
-        parsePart(dattoSaasSecretsSchema, secrets, kind, "secrets"),
-        deps,
-      );
-    case "file":
-      parsePart(fileSecretsSchema, secrets, kind, "secrets");
-      return createFileConnector(parsePart(fileSettingsSchema, settings, kind, "settings"));
-  }
-}
-
-/** Builds the PSA connector (Autotask) from stored settings and secrets. */
-export function createPsaConnector(
-  kind: PsaConnectorKind,
-  settings: unknown,
-  secrets: unknown,
-  deps: ConnectorDeps = {},
-): PsaConnector {
-  if (!isPsaConnectorKind(kind)) {
-    throw new ConnectorConfigError(`"${String(kind)}" is not a PSA connector kind`, "kind");
-  }
-  return createAutotaskConnector(
-    parsePart(autotaskSettingsSchema, settings, kind, "settings"),
-    parsePart(autotaskSecretsSchema, secrets, kind, "secrets"),
+): ConnectorFor<R> {
+  const definition = connectorDefinition(role, kind) as ConnectorDefinition<R, unknown, unknown>;
+  return definition.create(
+    parsePart(definition.settingsSchema, settings, kind, "settings"),
+    parsePart(definition.secretsSchema, secrets, kind, "secrets"),
     deps,
   );
+}
+
+/** What a client needs to render a kind's form: label, role and the JSON Schemas of its two parts. */
+export interface ConnectorKindDescription {
+  kind: string;
+  role: ConnectorRole;
+  label: string;
+  /** JSON Schema (draft 2020-12) of what a client may send: fields with a default are optional. */
+  settings: Record<string, unknown>;
+  /** Every property is `writeOnly` with `format: "password"`. */
+  secrets: Record<string, unknown>;
+}
+
+/** Every kind as JSON Schemas (zod's toJSONSchema, input side), e.g. for GET /connector-kinds. */
+export function describeConnectorKinds(): ConnectorKindDescription[] {
+  return CONNECTOR_DEFINITIONS.map((definition) => ({
+    kind: definition.kind,
+    role: definition.role,
+    label: definition.label,
+    settings: z.toJSONSchema(definition.settingsSchema, { io: "input" }) as Record<string, unknown>,
+    secrets: z.toJSONSchema(definition.secretsSchema, { io: "input" }) as Record<string, unknown>,
+  }));
 }

@@ -242,10 +242,10 @@ export class MappingRepository {
     return new Map(result.rows.map((r) => [r.module_key, Number(r.n)]));
   }
 
-  /** Per module: mapped, excluded and total module organizations. */
-  async moduleCounts(): Promise<
-    Map<string, { total: number; mapped: number; excluded: number; unmapped: number }>
-  > {
+  /** Per module (or for one): mapped, excluded and total module organizations. */
+  async moduleCounts(
+    moduleKey?: string,
+  ): Promise<Map<string, { total: number; mapped: number; excluded: number; unmapped: number }>> {
     const result = await sql<{
       module_key: string;
       total: number;
@@ -261,6 +261,7 @@ export class MappingRepository {
       from module_organizations mo
       left join mappings mp on mp.module_organization_id = mo.id
       left join exclusions ex on ex.module_organization_id = mo.id
+      ${moduleKey === undefined ? sql`` : sql`where mo.module_key = ${moduleKey}`}
       group by mo.module_key
     `.execute(this.db);
     return new Map(

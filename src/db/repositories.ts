@@ -4,7 +4,9 @@ import { MappingRepository } from "./mapping.repository.ts";
 import { ModuleRepository } from "./module.repository.ts";
 import { ModuleOrganizationRepository } from "./module-organization.repository.ts";
 import { OrganizationRepository } from "./organization.repository.ts";
+import { PsaConnectionRepository } from "./psa-connection.repository.ts";
 import { SettingsRepository } from "./settings.repository.ts";
+import { SyncRunRepository } from "./sync-run.repository.ts";
 import { UserRepository } from "./user.repository.ts";
 
 /** Every repository bound to one connection or transaction. Construction is free; build per use. */
@@ -17,6 +19,8 @@ export function repositories(db: Db) {
     audit: new AuditRepository(db),
     settings: new SettingsRepository(db),
     users: new UserRepository(db),
+    psaConnection: new PsaConnectionRepository(db),
+    syncRuns: new SyncRunRepository(db),
   };
 }
 

@@ -16,6 +16,12 @@ export interface StoredRejection {
   raw: unknown;
 }
 
+/** A run as a module's card shows it. */
+export type SyncRunSummary = Pick<
+  SyncRunRow,
+  "id" | "module_key" | "trigger" | "started_at" | "finished_at" | "outcome" | "error"
+>;
+
 export const STALE_LEASE_ERROR = "stale lease: process stopped";
 
 const scopeIs = (scope: SyncScope) =>
@@ -172,5 +178,21 @@ export class SyncRunRepository {
     let query = this.db.selectFrom("sync_runs").selectAll().where(scopeIs(scope));
     if (outcome) query = query.where("outcome", "=", outcome);
     return query.orderBy("started_at", "desc").orderBy("id", "desc").limit(1).executeTakeFirst();
+  }
+
+  /** The newest run of each module (or of one), without its rejected records. */
+  async latestPerModule(moduleKey?: string): Promise<Map<string, SyncRunSummary>> {
+    let query = this.db
+      .selectFrom("sync_runs")
+      .select(["id", "module_key", "trigger", "started_at", "finished_at", "outcome", "error"])
+      .distinctOn("module_key")
+      .where("module_key", "is not", null);
+    if (moduleKey !== undefined) query = query.where("module_key", "=", moduleKey);
+    const rows = await query
+      .orderBy("module_key")
+      .orderBy("started_at", "desc")
+      .orderBy("id", "desc")
+      .execute();
+    return new Map(rows.map((row) => [row.module_key as string, row]));
   }
 }

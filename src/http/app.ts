@@ -5,21 +5,23 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { AppContext } from "../context.ts";
 import type { Services } from "../services/index.ts";
 import { auditRoutes } from "./audit.routes.ts";
 import { registerAuth } from "./auth.ts";
+import { connectorKindRoutes } from "./connector-kind.routes.ts";
 import { gridRoutes } from "./grid.routes.ts";
 import { healthRoutes } from "./health.routes.ts";
-import { type ModulePatchExtension, moduleRoutes } from "./module.routes.ts";
+import { moduleRoutes } from "./module.routes.ts";
 import { moduleOrganizationRoutes } from "./module-organization.routes.ts";
 import { organizationRoutes } from "./organization.routes.ts";
 import { errorHandler, problem, sendProblem } from "./problem.ts";
 import { sessionRoutes } from "./session.routes.ts";
 import { settingsRoutes } from "./settings.routes.ts";
 import { suggestionRoutes } from "./suggestion.routes.ts";
+import { syncRoutes } from "./sync.routes.ts";
 import { userRoutes } from "./user.routes.ts";
 
 export const API_PREFIX = "/api/v1";
@@ -27,10 +29,6 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "web", "dist");
 
 export interface AppOptions {
-  /** Extra API plugins (the sync feature registers its routes here). */
-  plugins?: FastifyPluginAsync[];
-  /** Extra handling of PATCH /modules/{key} fields (connector, schedule). */
-  modulePatchExtensions?: ModulePatchExtension[];
   /** Serve the built web app from web/dist (default: when it exists). */
   serveWeb?: boolean;
   logger?: boolean;
@@ -101,13 +99,14 @@ export async function buildApp(
       await api.register(sessionRoutes(ctx, services));
       await api.register(settingsRoutes(services));
       await api.register(organizationRoutes(services));
-      await api.register(moduleRoutes(services, options.modulePatchExtensions));
+      await api.register(moduleRoutes(services));
       await api.register(moduleOrganizationRoutes(services));
       await api.register(gridRoutes(services));
       await api.register(suggestionRoutes(services));
       await api.register(auditRoutes(services));
       await api.register(userRoutes(services));
-      for (const plugin of options.plugins ?? []) await api.register(plugin);
+      await api.register(syncRoutes(services));
+      await api.register(connectorKindRoutes(services));
       api.get("/openapi.json", { config: { access: "viewer" }, schema: { hide: true } }, async () =>
         app.swagger(),
       );

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { type Caller, useTestApp } from "../../test/support/test-app.ts";
-import { serverExtensions } from "../cli/serve.command.ts";
 import type { Access } from "./auth.ts";
 
 /**
@@ -53,6 +52,7 @@ const MATRIX: Record<string, Access> = {
   "GET /api/v1/psa": "viewer",
   "PATCH /api/v1/psa": "admin",
   "POST /api/v1/psa/sync": "admin",
+  "GET /api/v1/connector-kinds": "viewer",
   // suggestions feature
   "GET /api/v1/suggestions": "viewer",
   "POST /api/v1/suggestions/accept": "editor",
@@ -63,7 +63,7 @@ const RANK = { anonymous: -1, viewer: 0, editor: 1, admin: 2 } as const;
 const UNKNOWN_ID = "5f0c8c5e-0000-4000-8000-000000000000";
 
 describe("authorization matrix", () => {
-  const t = useTestApp(serverExtensions);
+  const t = useTestApp();
 
   it("has a row, with the same access, for every registered route, and no row for a route that does not exist", () => {
     const registered = t.app.apiRoutes.map((r) => `${r.method} ${r.url}`);

@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { buildModule, buildModuleOrganization, buildOrganization } from "../../test/support/factories.ts";
 import { useTestApp } from "../../test/support/test-app.ts";
-import { serverExtensions } from "../cli/serve.command.ts";
 
 const UNKNOWN_ID = "5f0c8c5e-0000-4000-8000-000000000000";
 
 /** Rule 11: bad input gets a clear problem+json error, changes nothing, and never a 500. */
 describe("bad input", () => {
-  const t = useTestApp(serverExtensions);
+  const t = useTestApp();
 
   const writeRoutes = () => t.app.apiRoutes.filter((r) => ["POST", "PUT", "PATCH"].includes(r.method));
   const urlOf = (url: string, id = UNKNOWN_ID) => url.replace(/:[a-zA-Z]+/g, id);

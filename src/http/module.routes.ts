@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Services } from "../services/index.ts";
 import { requireAuth } from "./auth.ts";
 import { BooleanQuery, KeyParams, ModuleKey } from "./common.schema.ts";
+import { ConnectorBody, Schedule } from "./sync.schema.ts";
 
 export const ModuleCreateBody = z
   .object({ key: ModuleKey, name: z.string().trim().min(1).max(200) })
@@ -12,22 +13,15 @@ export const ModulePatchBody = z
   .object({
     billingEnabled: z.boolean().optional(),
     name: z.string().trim().min(1).max(200).optional(),
-    /** `{kind, settings, secrets?}`: validated by the sync feature's extension against the connector kinds. */
-    connector: z.unknown().optional(),
-    /** A five-field cron expression in the instance time zone: validated by the sync feature's extension. */
-    schedule: z.unknown().optional(),
+    /** `{kind, settings, secrets?}`: settings and secrets checked against the kind's schemas (422 naming the field). */
+    connector: ConnectorBody.optional(),
+    /** A five-field cron expression in the instance time zone. */
+    schedule: Schedule.optional(),
   })
   .strict();
 
-/** Extra PATCH fields (connector, schedule) are handled by routes registered by the sync feature. */
-export type ModulePatchExtension = (
-  key: string,
-  body: Record<string, unknown>,
-  actor: ReturnType<typeof requireAuth>["actor"],
-) => Promise<void>;
-
 export const moduleRoutes =
-  (services: Services, extensions: ModulePatchExtension[] = []): FastifyPluginAsyncZod =>
+  (services: Services): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       "/modules",
@@ -64,17 +58,8 @@ export const moduleRoutes =
           body: ModulePatchBody,
         },
       },
-      async (request) => {
-        const actor = requireAuth(request).actor;
-        const { key } = request.params;
-        await services.modules.get(key);
-        for (const extension of extensions) await extension(key, request.body, actor);
-        if (request.body.name !== undefined) await services.modules.rename(actor, key, request.body.name);
-        if (request.body.billingEnabled !== undefined) {
-          await services.modules.setBillingEnabled(actor, key, request.body.billingEnabled);
-        }
-        return services.modules.get(key);
-      },
+      async (request) =>
+        services.modules.update(requireAuth(request).actor, request.params.key, request.body),
     );
     app.get(
       "/worklists",

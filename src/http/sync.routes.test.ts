@@ -2,18 +2,12 @@ import { describe, expect, it } from "vitest";
 import { buildModule } from "../../test/support/factories.ts";
 import { useTestApp } from "../../test/support/test-app.ts";
 import { startItGlueServer } from "../../test/vendors/itglue.server.ts";
-import { serverExtensions } from "../cli/serve.command.ts";
-import { SyncService } from "../services/sync/sync.service.ts";
 import { useTempFiles } from "../services/sync/sync-test-support.ts";
 
 describe("sync API", () => {
-  let sync: SyncService | undefined;
-  const t = useTestApp(async (ctx, services) => {
-    sync = new SyncService(ctx);
-    return serverExtensions(ctx, services, sync);
-  });
+  const t = useTestApp();
   const files = useTempFiles();
-  const idle = () => sync!.idle();
+  const idle = () => t.services.sync.idle();
 
   it("configures a module's connector and schedule, syncs now (202), and lists the run", async () => {
     const admin = await t.tokenAs("admin");
@@ -232,5 +226,35 @@ describe("sync API", () => {
     });
     const psaRuns = (await t.request(viewer, { method: "GET", url: "/api/v1/sync-runs?psa=true" })).json();
     expect(psaRuns.items.map((r: { moduleKey: string | null }) => r.moduleKey)).toEqual([null]);
+  });
+
+  it("serves the connector kinds with JSON Schemas a form renders (labels, secrets write-only)", async () => {
+    const viewer = await t.tokenAs("viewer");
+    const res = await t.request(viewer, { method: "GET", url: "/api/v1/connector-kinds" });
+    expect(res.statusCode, res.body).toBe(200);
+    const { items } = res.json() as {
+      items: { kind: string; role: string; label: string; settings: unknown; secrets: unknown }[];
+    };
+    expect(items.map((k) => `${k.role}:${k.kind}`)).toEqual([
+      "psa:autotask",
+      "psa:file",
+      "module:itglue",
+      "module:datto-rmm",
+      "module:datto-saas",
+      "module:file",
+    ]);
+    expect(items.find((k) => k.kind === "datto-rmm")).toMatchObject({
+      label: "Datto RMM",
+      settings: { type: "object", properties: { baseUrl: { title: "Base URL", format: "uri" } } },
+      secrets: {
+        properties: {
+          apiKey: { title: "API key", writeOnly: true, format: "password" },
+          apiSecret: { title: "API secret key", writeOnly: true, format: "password" },
+        },
+        required: ["apiKey", "apiSecret"],
+      },
+    });
+    const openapi = (await t.request(viewer, { method: "GET", url: "/api/v1/openapi.json" })).json();
+    expect(openapi.paths["/api/v1/connector-kinds"].get.responses).toHaveProperty("200");
   });
 });

@@ -1,33 +1,12 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { invalidValue } from "../domain/errors.ts";
-import type { SyncService } from "../services/sync/sync.service.ts";
-import type { SyncConfigService } from "../services/sync/sync-config.service.ts";
-import type { AppOptions } from "./app.ts";
+import type { Services } from "../services/index.ts";
 import { requireAuth } from "./auth.ts";
 import { IdParams, KeyParams } from "./common.schema.ts";
-import type { ModulePatchExtension } from "./module.routes.ts";
-import { ModuleSyncPatch, PsaPatchBody, SyncRunsQuery, SyncStarted } from "./sync.schema.ts";
-
-/**
- * PATCH /modules/{key} `{connector: {kind, settings, secrets?}, schedule?}`: validated here (422
- * naming the field, e.g. `connector.settings.baseUrl`), sealed and stored by the config service.
- */
-export function moduleSyncPatch(config: SyncConfigService): ModulePatchExtension {
-  return async (key, body, actor) => {
-    if (body.connector === undefined && body.schedule === undefined) return;
-    const parsed = ModuleSyncPatch.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.map(String).join(".") || "connector";
-      throw invalidValue(field, `body.${field}: ${issue?.message ?? "invalid"}`);
-    }
-    await config.configureModule(actor, key, parsed.data);
-  };
-}
+import { PsaPatchBody, SyncRunsQuery, SyncStarted } from "./sync.schema.ts";
 
 /** Sync now, sync history, and the PSA connection. Reading is for viewers, changing for admins. */
 export const syncRoutes =
-  (sync: SyncService, config: SyncConfigService): FastifyPluginAsyncZod =>
+  ({ sync, syncConfig: config }: Services): FastifyPluginAsyncZod =>
   async (app) => {
     app.post(
       "/modules/:key/sync",
@@ -108,8 +87,3 @@ export const syncRoutes =
       },
     );
   };
-
-/** The app options of the sync feature: its routes and the PATCH /modules/{key} extension. */
-export function syncAppOptions(sync: SyncService, config: SyncConfigService): AppOptions {
-  return { plugins: [syncRoutes(sync, config)], modulePatchExtensions: [moduleSyncPatch(config)] };
-}

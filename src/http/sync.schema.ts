@@ -15,12 +15,6 @@ export const ConnectorBody = z
 
 export const Schedule = z.string().trim().min(9).max(200);
 
-/** The fields PATCH /modules/{key} takes besides name and billingEnabled. */
-export const ModuleSyncPatch = z.object({
-  connector: ConnectorBody.optional(),
-  schedule: Schedule.optional(),
-});
-
 export const PsaPatchBody = z
   .object({ connector: ConnectorBody.optional(), schedule: Schedule.optional() })
   .strict();

@@ -6,22 +6,39 @@ import { MappingService } from "./mapping.service.ts";
 import { ModuleService } from "./module.service.ts";
 import { ModuleOrganizationService } from "./module-organization.service.ts";
 import { OrganizationService } from "./organization.service.ts";
+import { createSecretBox } from "./secret-box.ts";
 import { SettingsService } from "./settings.service.ts";
 import { SuggestionService } from "./suggestion/suggestion.service.ts";
+import { SyncService, type SyncServiceOptions } from "./sync/sync.service.ts";
+import { SyncConfigService } from "./sync/sync-config.service.ts";
 
-/** Every use case, bound to one context. Built once at start-up (or per test file). */
-export function createServices(ctx: AppContext) {
+export interface ServicesOptions {
+  /** Lease, owner and connector effects of the sync engine (tests: fast sleep). */
+  sync?: SyncServiceOptions;
+}
+
+/**
+ * Every use case, bound to one context. Built once at start-up (or per test file). Building starts
+ * nothing: the sync scheduler runs only under `orgmap serve` (src/cli/serve.command.ts).
+ */
+export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
   const settings = new SettingsService(ctx);
+  // One box per instance: connector credentials are sealed and opened only through it.
+  const secretBox = createSecretBox(ctx.config);
+  const syncConfig = new SyncConfigService(ctx, secretBox);
   return {
     audit: new AuditService(ctx),
     auth: new AuthService(ctx),
     grid: new GridService(ctx, settings),
     mapping: new MappingService(ctx),
-    modules: new ModuleService(ctx),
+    modules: new ModuleService(ctx, syncConfig),
     moduleOrganizations: new ModuleOrganizationService(ctx),
     organizations: new OrganizationService(ctx),
+    secretBox,
     settings,
     suggestions: new SuggestionService(ctx),
+    sync: new SyncService(ctx, secretBox, options.sync),
+    syncConfig,
   };
 }
 

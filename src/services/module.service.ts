@@ -1,10 +1,17 @@
 import type { AppContext } from "../context.ts";
 import { repositories } from "../db/repositories.ts";
 import type { ModuleRow } from "../db/schema.ts";
+import type { SyncRunSummary } from "../db/sync-run.repository.ts";
 import type { Actor } from "../domain/actor.ts";
 import { AppError, notFound } from "../domain/errors.ts";
 import { moduleState } from "../domain/module.ts";
-import { AuditStep } from "./audit-step.ts";
+import {
+  type ConnectorView,
+  connectorView,
+  type SyncConfigInput,
+  type SyncConfigService,
+} from "./sync/sync-config.service.ts";
+import { inUnitOfWork, type UnitOfWork } from "./unit-of-work.ts";
 
 export interface ModuleView {
   key: string;
@@ -13,7 +20,7 @@ export interface ModuleView {
   state: ReturnType<typeof moduleState>;
   firstSuccessfulSyncAt: string | null;
   schedule: string;
-  connector: { kind: string; settings: Record<string, unknown>; hasSecrets: boolean } | null;
+  connector: ConnectorView | null;
   lastSync: {
     id: string;
     outcome: string;
@@ -25,7 +32,16 @@ export interface ModuleView {
   counts: { moduleOrganizations: number; mapped: number; unmapped: number; excluded: number };
 }
 
+/** PATCH /modules/{key}: every field optional; all of them change in one transaction and one audit step. */
+export interface ModulePatch extends SyncConfigInput {
+  name?: string | undefined;
+  billingEnabled?: boolean | undefined;
+}
+
+type Counts = { total: number; mapped: number; unmapped: number; excluded: number };
+
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
+const NO_COUNTS: Counts = { total: 0, mapped: 0, unmapped: 0, excluded: 0 };
 
 export function stateOf(module: Pick<ModuleRow, "billing_enabled" | "first_successful_sync_at">) {
   return moduleState(
@@ -34,75 +50,63 @@ export function stateOf(module: Pick<ModuleRow, "billing_enabled" | "first_succe
   );
 }
 
-/** Modules: the integrated billing switch (rule 1) and what the admin page shows. */
+function toView(m: ModuleRow, c: Counts, run: SyncRunSummary | undefined): ModuleView {
+  return {
+    key: m.key,
+    name: m.name,
+    billingEnabled: m.billing_enabled,
+    state: stateOf(m),
+    firstSuccessfulSyncAt: iso(m.first_successful_sync_at),
+    schedule: m.schedule,
+    connector: connectorView(m),
+    lastSync: run
+      ? {
+          id: run.id,
+          outcome: run.outcome,
+          trigger: run.trigger,
+          startedAt: iso(run.started_at)!,
+          finishedAt: iso(run.finished_at),
+          error: run.error,
+        }
+      : null,
+    counts: { moduleOrganizations: c.total, mapped: c.mapped, unmapped: c.unmapped, excluded: c.excluded },
+  };
+}
+
+/** Modules: the integrated billing switch (rule 1), name, connector and schedule, and what the admin page shows. */
 export class ModuleService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly syncConfig: SyncConfigService,
+  ) {}
 
   async list(): Promise<ModuleView[]> {
     const repos = repositories(this.ctx.db);
     const [modules, counts, lastRuns] = await Promise.all([
       repos.modules.list(),
       repos.mappings.moduleCounts(),
-      this.ctx.db
-        .selectFrom("sync_runs")
-        .selectAll()
-        .distinctOn("module_key")
-        .where("module_key", "is not", null)
-        .orderBy("module_key")
-        .orderBy("started_at", "desc")
-        .execute(),
+      repos.syncRuns.latestPerModule(),
     ]);
-    const lastByModule = new Map(lastRuns.map((r) => [r.module_key, r]));
-    return modules.map((m) => {
-      const c = counts.get(m.key) ?? { total: 0, mapped: 0, unmapped: 0, excluded: 0 };
-      const run = lastByModule.get(m.key);
-      return {
-        key: m.key,
-        name: m.name,
-        billingEnabled: m.billing_enabled,
-        state: stateOf(m),
-        firstSuccessfulSyncAt: iso(m.first_successful_sync_at),
-        schedule: m.schedule,
-        connector: m.connector_kind
-          ? {
-              kind: m.connector_kind,
-              settings: m.connector_settings,
-              hasSecrets: m.connector_secrets !== null,
-            }
-          : null,
-        lastSync: run
-          ? {
-              id: run.id,
-              outcome: run.outcome,
-              trigger: run.trigger,
-              startedAt: iso(run.started_at)!,
-              finishedAt: iso(run.finished_at),
-              error: run.error,
-            }
-          : null,
-        counts: {
-          moduleOrganizations: c.total,
-          mapped: c.mapped,
-          unmapped: c.unmapped,
-          excluded: c.excluded,
-        },
-      };
-    });
+    return modules.map((m) => toView(m, counts.get(m.key) ?? NO_COUNTS, lastRuns.get(m.key)));
   }
 
+  /** One module, read alone (its row, its counts, its last run). */
   async get(key: string): Promise<ModuleView> {
-    const module = (await this.list()).find((m) => m.key === key);
+    const repos = repositories(this.ctx.db);
+    const module = await repos.modules.findByKey(key);
     if (!module) throw notFound("module", key, "key");
-    return module;
+    const [counts, lastRuns] = await Promise.all([
+      repos.mappings.moduleCounts(key),
+      repos.syncRuns.latestPerModule(key),
+    ]);
+    return toView(module, counts.get(key) ?? NO_COUNTS, lastRuns.get(key));
   }
 
   async create(actor: Actor, input: { key: string; name: string }): Promise<ModuleView> {
-    await this.ctx.db.transaction().execute(async (tx) => {
-      const repos = repositories(tx);
+    await inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
       if (await repos.modules.findByKey(input.key)) {
         throw new AppError("conflict", `a module with key ${input.key} exists already`, { field: "key" });
       }
-      const step = new AuditStep(actor, this.ctx.clock.now());
       await repos.modules.insert({ key: input.key, name: input.name, createdAt: step.at });
       step.record({
         action: "module.created",
@@ -112,9 +116,34 @@ export class ModuleService {
         before: null,
         after: { key: input.key, name: input.name },
       });
-      await step.flush(repos.audit);
     });
     return this.get(input.key);
+  }
+
+  /**
+   * Changes what the patch names (connector and schedule, name, integrated billing) in one
+   * transaction and one audit step: all of it or, when one part is refused, none of it.
+   */
+  async update(actor: Actor, key: string, patch: ModulePatch): Promise<ModuleView> {
+    await inUnitOfWork(this.ctx, actor, async (unit) => {
+      const module = await unit.repos.modules.lock(key);
+      if (!module) throw notFound("module", key, "key");
+      if (patch.connector !== undefined || patch.schedule !== undefined) {
+        await this.syncConfig.configureModuleIn(unit, module, {
+          connector: patch.connector,
+          schedule: patch.schedule,
+        });
+      }
+      if (patch.name !== undefined) await this.renameIn(unit, module, patch.name);
+      if (patch.billingEnabled !== undefined) {
+        await this.setBillingEnabledIn(
+          unit,
+          { ...module, name: patch.name ?? module.name },
+          patch.billingEnabled,
+        );
+      }
+    });
+    return this.get(key);
   }
 
   /**
@@ -122,45 +151,37 @@ export class ModuleService {
    * keeps every mapping; on again restores them (at once if its first sync already happened).
    */
   async setBillingEnabled(actor: Actor, key: string, enabled: boolean): Promise<ModuleView> {
-    await this.ctx.db.transaction().execute(async (tx) => {
-      const repos = repositories(tx);
-      const module = await repos.modules.lock(key);
-      if (!module) throw notFound("module", key, "key");
-      if (module.billing_enabled === enabled) return;
-      const step = new AuditStep(actor, this.ctx.clock.now());
-      await repos.modules.update(key, { billing_enabled: enabled, billing_changed_at: step.at });
-      step.record({
-        action: enabled ? "module.billing_enabled" : "module.billing_disabled",
-        entityType: "module",
-        entityId: key,
-        summary: `integrated billing ${enabled ? "on" : "off"} for ${module.name}`,
-        before: { billingEnabled: module.billing_enabled },
-        after: { billingEnabled: enabled },
-      });
-      await step.flush(repos.audit);
-    });
-    return this.get(key);
+    return this.update(actor, key, { billingEnabled: enabled });
   }
 
   async rename(actor: Actor, key: string, name: string): Promise<ModuleView> {
-    await this.ctx.db.transaction().execute(async (tx) => {
-      const repos = repositories(tx);
-      const module = await repos.modules.lock(key);
-      if (!module) throw notFound("module", key, "key");
-      if (module.name === name) return;
-      const step = new AuditStep(actor, this.ctx.clock.now());
-      await repos.modules.update(key, { name });
-      step.record({
-        action: "module.renamed",
-        entityType: "module",
-        entityId: key,
-        summary: `module ${module.name} renamed to ${name}`,
-        before: { name: module.name },
-        after: { name },
-      });
-      await step.flush(repos.audit);
+    return this.update(actor, key, { name });
+  }
+
+  private async setBillingEnabledIn({ repos, step }: UnitOfWork, module: ModuleRow, enabled: boolean) {
+    if (module.billing_enabled === enabled) return;
+    await repos.modules.update(module.key, { billing_enabled: enabled, billing_changed_at: step.at });
+    step.record({
+      action: enabled ? "module.billing_enabled" : "module.billing_disabled",
+      entityType: "module",
+      entityId: module.key,
+      summary: `integrated billing ${enabled ? "on" : "off"} for ${module.name}`,
+      before: { billingEnabled: module.billing_enabled },
+      after: { billingEnabled: enabled },
     });
-    return this.get(key);
+  }
+
+  private async renameIn({ repos, step }: UnitOfWork, module: ModuleRow, name: string) {
+    if (module.name === name) return;
+    await repos.modules.update(module.key, { name });
+    step.record({
+      action: "module.renamed",
+      entityType: "module",
+      entityId: module.key,
+      summary: `module ${module.name} renamed to ${name}`,
+      before: { name: module.name },
+      after: { name },
+    });
   }
 
   /** Yet to be mapped (rule 7), per ready module. */

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { resolveSecretKey, SECRET_KEY_FILE, SecretBox } from "./secret-box.ts";
+import { createSecretBox, resolveSecretKey, SECRET_KEY_FILE, SecretBox } from "./secret-box.ts";
 
 describe("secret box", () => {
   const dirs: string[] = [];
@@ -35,5 +35,17 @@ describe("secret box", () => {
     expect(readFileSync(file, "utf8").trim()).toBe(first);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(resolveSecretKey({ secretKey: undefined, dataDir: join(dir, "data") })).toBe(first);
+  });
+
+  it("built from the config at start: a short ORGMAP_SECRET_KEY is refused at once, secret.key made only when needed", () => {
+    expect(() => createSecretBox({ secretKey: "short", dataDir: "/nonexistent" })).toThrow(/at least 16/);
+    const dir = mkdtempSync(join(tmpdir(), "orgmap-key-"));
+    dirs.push(dir);
+    const box = createSecretBox({ secretKey: undefined, dataDir: join(dir, "data") });
+    const file = join(dir, "data", SECRET_KEY_FILE);
+    expect(existsSync(file)).toBe(false);
+    const sealed = box.seal({ apiKey: "k" }, "psa");
+    expect(existsSync(file)).toBe(true);
+    expect(new SecretBox(readFileSync(file, "utf8").trim()).open(sealed, "psa")).toEqual({ apiKey: "k" });
   });
 });

@@ -8,10 +8,20 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 export const SECRET_KEY_FILE = "secret.key";
 
+const MIN_KEY_LENGTH = 16;
+
+function checkedKey(secretKey: string): string {
+  if (secretKey.length < MIN_KEY_LENGTH) {
+    throw new Error(`the secret key must have at least ${MIN_KEY_LENGTH} characters`);
+  }
+  return secretKey;
+}
+
 /**
  * Seals connector credentials with AES-256-GCM before they reach the database. Each sealed value
  * is bound to where it is stored (`context`, e.g. "module:itglue"), so a value copied to another
  * row does not open. The plain text never leaves this object except to build a connector.
+ * Built once per instance (`createSecretBox(config)` in `createServices`) and passed to whoever seals.
  *
  * @example
  * const box = new SecretBox("a long random key");
@@ -19,12 +29,23 @@ export const SECRET_KEY_FILE = "secret.key";
  * box.open(sealed, "module:itglue"); // { apiKey: "ITG.xxx" }
  */
 export class SecretBox {
-  private readonly key: Buffer;
+  private derived: Buffer | undefined;
+  private readonly resolveKey: () => string;
 
-  constructor(secretKey: string) {
-    if (secretKey.length < 16) throw new Error("the secret key must have at least 16 characters");
-    // scrypt stretches a passphrase; a random key loses nothing by it.
-    this.key = scryptSync(secretKey, "orgmap-secret-box-v1", 32);
+  /** `secretKey`: the key, or a function that finds it when first needed (e.g. reads secret.key). */
+  constructor(secretKey: string | (() => string)) {
+    if (typeof secretKey === "string") {
+      const key = checkedKey(secretKey);
+      this.resolveKey = () => key;
+    } else {
+      this.resolveKey = () => checkedKey(secretKey());
+    }
+  }
+
+  /** scrypt stretches a passphrase (a random key loses nothing by it); done once, on first use. */
+  private get key(): Buffer {
+    this.derived ??= scryptSync(this.resolveKey(), "orgmap-secret-box-v1", 32);
+    return this.derived;
   }
 
   seal(value: Record<string, unknown>, context: string): string {
@@ -78,7 +99,11 @@ export function resolveSecretKey(config: Pick<Config, "secretKey" | "dataDir">):
   return readFileSync(file, "utf8").trim();
 }
 
-/** The secret box of an instance (see resolveSecretKey). */
-export function secretBoxFor(config: Pick<Config, "secretKey" | "dataDir">): SecretBox {
-  return new SecretBox(resolveSecretKey(config));
+/**
+ * The instance's secret box. ORGMAP_SECRET_KEY is checked now; the data folder's secret.key is
+ * read (or created) only when a secret is first sealed or opened, so commands that never touch
+ * credentials leave the data folder alone.
+ */
+export function createSecretBox(config: Pick<Config, "secretKey" | "dataDir">): SecretBox {
+  return new SecretBox(config.secretKey ?? (() => resolveSecretKey(config)));
 }

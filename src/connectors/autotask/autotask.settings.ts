@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { httpSettingsShape, secretString } from "../http/http-settings.schema.ts";
+import {
+  baseUrlSchema,
+  httpSettingsShape,
+  pageSizeField,
+  secretField,
+} from "../http/http-settings.schema.ts";
 
 /**
  * Autotask settings (not secret). The base URL is the zone's REST root, e.g.
@@ -7,15 +12,18 @@ import { httpSettingsShape, secretString } from "../http/http-settings.schema.ts
  */
 export const autotaskSettingsSchema = z.strictObject({
   ...httpSettingsShape,
+  baseUrl: baseUrlSchema.meta({
+    description: "The zone's REST root, e.g. https://webservices5.autotask.net/ATServicesRest",
+  }),
   /** Companies per request; Autotask allows 500, and the hourly request budget is shared. */
-  pageSize: z.number().int().min(1).max(500).default(500),
+  pageSize: pageSizeField(500),
 });
 
 /** An API-only user's credentials and the integration's tracking code. */
 export const autotaskSecretsSchema = z.strictObject({
-  apiIntegrationCode: secretString,
-  userName: secretString,
-  secret: secretString,
+  apiIntegrationCode: secretField("API integration code"),
+  userName: secretField("API user name"),
+  secret: secretField("API user secret"),
 });
 
 export type AutotaskSettings = z.infer<typeof autotaskSettingsSchema>;

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { httpSettingsShape, secretString } from "../http/http-settings.schema.ts";
+import {
+  baseUrlSchema,
+  httpSettingsShape,
+  pageSizeField,
+  secretField,
+} from "../http/http-settings.schema.ts";
 
 /**
  * Datto RMM settings (not secret). The base URL is the account's platform API,
@@ -7,12 +12,18 @@ import { httpSettingsShape, secretString } from "../http/http-settings.schema.ts
  */
 export const dattoRmmSettingsSchema = z.strictObject({
   ...httpSettingsShape,
+  baseUrl: baseUrlSchema.meta({
+    description: "The platform's API, e.g. https://pinotage-api.centrastage.net",
+  }),
   /** Sites per request; Datto RMM allows up to 250. */
-  pageSize: z.number().int().min(1).max(250).default(250),
+  pageSize: pageSizeField(250),
 });
 
 /** The API key and secret key generated for an RMM user (Setup > Users > Generate API Keys). */
-export const dattoRmmSecretsSchema = z.strictObject({ apiKey: secretString, apiSecret: secretString });
+export const dattoRmmSecretsSchema = z.strictObject({
+  apiKey: secretField("API key"),
+  apiSecret: secretField("API secret key"),
+});
 
 export type DattoRmmSettings = z.infer<typeof dattoRmmSettingsSchema>;
 export type DattoRmmSecrets = z.infer<typeof dattoRmmSecretsSchema>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { baseUrlSchema, httpSettingsShape, secretString } from "../http/http-settings.schema.ts";
+import { baseUrlSchema, httpSettingsShape, secretField } from "../http/http-settings.schema.ts";
 
 /** Datto SaaS Protection settings (not secret). */
 export const dattoSaasSettingsSchema = z.strictObject({
@@ -8,7 +8,10 @@ export const dattoSaasSettingsSchema = z.strictObject({
 });
 
 /** The Datto partner portal's REST API key pair, sent as Basic auth (public key as user). */
-export const dattoSaasSecretsSchema = z.strictObject({ publicKey: secretString, secretKey: secretString });
+export const dattoSaasSecretsSchema = z.strictObject({
+  publicKey: secretField("API public key"),
+  secretKey: secretField("API secret key"),
+});
 
 export type DattoSaasSettings = z.infer<typeof dattoSaasSettingsSchema>;
 export type DattoSaasSecrets = z.infer<typeof dattoSaasSecretsSchema>;

@@ -5,6 +5,7 @@ import { repositories } from "../../db/repositories.ts";
 import type { Actor } from "../../domain/actor.ts";
 import { AuditStep } from "../audit-step.ts";
 import { applyMapping } from "../mapping-rules.ts";
+import { createSecretBox } from "../secret-box.ts";
 import { SyncService } from "../sync/sync.service.ts";
 import { SyncConfigService } from "../sync/sync-config.service.ts";
 import { quietLog } from "../sync/sync-run.ts";
@@ -34,8 +35,10 @@ export class DemoService {
   ) {
     const dir = options.dir ?? join(this.ctx.config.dataDir, "demo-sources");
     mkdirSync(dir, { recursive: true });
-    const sync = options.sync ?? new SyncService({ ...this.ctx, log: quietLog(this.ctx.log) });
-    const config = new SyncConfigService(this.ctx, sync);
+    const sync =
+      options.sync ??
+      new SyncService({ ...this.ctx, log: quietLog(this.ctx.log) }, createSecretBox(this.ctx.config));
+    const config = new SyncConfigService(this.ctx, sync.secrets);
 
     const psaPath = join(dir, "psa-organizations.json");
     writeFileSync(psaPath, JSON.stringify(data.organizations));

@@ -3,8 +3,6 @@ import { buildModule, buildModuleOrganization } from "../../../test/support/fact
 import { useTestContext } from "../../../test/support/test-context.ts";
 import { cliActor } from "../../domain/actor.ts";
 import { createServices } from "../index.ts";
-import { SyncService } from "./sync.service.ts";
-import { SyncConfigService } from "./sync-config.service.ts";
 import { useTempFiles } from "./sync-test-support.ts";
 
 describe("PSA sync", () => {
@@ -12,13 +10,13 @@ describe("PSA sync", () => {
   const files = useTempFiles();
 
   it("a mapped organization that becomes Dead stays mapped, is flagged, and the type change is audited", async () => {
-    const sync = new SyncService(t.ctx);
+    const sync = createServices(t.ctx).sync;
     const services = createServices(t.ctx);
     const path = files.json([
       { psaId: "100", name: "Acme Corporation", type: "Customer" },
       { psaId: "101", name: "Beta LLC", type: "Customer" },
     ]);
-    await new SyncConfigService(t.ctx, sync).configurePsa(cliActor, {
+    await createServices(t.ctx).syncConfig.configurePsa(cliActor, {
       connector: { kind: "file", settings: { path } },
     });
     const first = await sync.syncPsa("manual");
@@ -63,7 +61,7 @@ describe("PSA sync", () => {
   });
 
   it("links PSA parents arriving on a later page, marks absent organizations missing, reports bad items", async () => {
-    const sync = new SyncService(t.ctx);
+    const sync = createServices(t.ctx).sync;
     const items: unknown[] = [{ psaId: "child", name: "Acme West", type: "Customer", parentPsaId: "parent" }];
     for (let i = 0; i < 500; i++) items.push({ psaId: `f${i}`, name: `Filler ${i}`, type: "Lead" });
     items.push(
@@ -71,7 +69,7 @@ describe("PSA sync", () => {
       { psaId: "bad", name: "X", type: "Friend" },
     );
     const path = files.json(items);
-    await new SyncConfigService(t.ctx, sync).configurePsa(cliActor, {
+    await createServices(t.ctx).syncConfig.configurePsa(cliActor, {
       connector: { kind: "file", settings: { path } },
     });
     const run = await sync.syncPsa("manual");
@@ -86,7 +84,7 @@ describe("PSA sync", () => {
     files.json([items[0], items[501]], path.split("/").at(-1));
     const second = await sync.syncPsa("manual");
     expect(second.counts).toMatchObject({ seen: 2, missing: 500 });
-    const psa = await new SyncConfigService(t.ctx, sync).getPsa();
+    const psa = await createServices(t.ctx).syncConfig.getPsa();
     expect(psa).toMatchObject({
       connector: { kind: "file", hasSecrets: false },
       schedule: "0 2 * * *",

@@ -7,8 +7,6 @@ import { AppError } from "../../domain/errors.ts";
 import { createServices } from "../index.ts";
 import { dueOccurrence, validateSchedule } from "./schedule.ts";
 import { SyncScheduler } from "./scheduler.ts";
-import { SyncService } from "./sync.service.ts";
-import { SyncConfigService } from "./sync-config.service.ts";
 import { useTempFiles } from "./sync-test-support.ts";
 
 describe("sync scheduler", () => {
@@ -30,8 +28,8 @@ describe("sync scheduler", () => {
   it("starts only what is due (nightly 02:00 in the instance time zone) and one module's error spares the others", async () => {
     const services = createServices(t.ctx);
     await services.settings.update(cliActor, { timeZone: "Europe/Berlin" });
-    const sync = new SyncService(t.ctx);
-    const config = new SyncConfigService(t.ctx, sync);
+    const sync = createServices(t.ctx).sync;
+    const config = createServices(t.ctx).syncConfig;
     for (const key of ["busy", "nightly", "hourly"]) {
       await buildModule(t.ctx.db, { key });
       await config.configureModule(cliActor, key, {

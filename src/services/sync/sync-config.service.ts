@@ -1,13 +1,19 @@
 import type { AppContext } from "../../context.ts";
-import { PsaConnectionRepository } from "../../db/psa-connection.repository.ts";
 import { repositories } from "../../db/repositories.ts";
-import { SyncRunRepository } from "../../db/sync-run.repository.ts";
+import type { ModuleRow } from "../../db/schema.ts";
 import type { Actor } from "../../domain/actor.ts";
 import { notFound } from "../../domain/errors.ts";
-import { AuditStep } from "../audit-step.ts";
+import type { SecretBox } from "../secret-box.ts";
+import { inUnitOfWork, type UnitOfWork } from "../unit-of-work.ts";
 import { validateSchedule } from "./schedule.ts";
-import { type SyncRunView, type SyncService, toRunView } from "./sync.service.ts";
-import { type SyncTarget, validateConnector } from "./sync-connectors.ts";
+import { type SyncRunView, toRunView } from "./sync.service.ts";
+import {
+  connectorKinds,
+  openConnectorSecrets,
+  type SyncTarget,
+  sealConnectorSecrets,
+  validateConnector,
+} from "./sync-connectors.ts";
 
 export interface ConnectorInput {
   kind: string;
@@ -40,7 +46,8 @@ interface StoredConnector {
   schedule: string;
 }
 
-const connectorView = (row: StoredConnector): ConnectorView | null =>
+/** The stored connector as answers show it: settings, and only whether there are secrets. */
+export const connectorView = (row: StoredConnector): ConnectorView | null =>
   row.connector_kind
     ? {
         kind: row.connector_kind,
@@ -56,45 +63,54 @@ const connectorView = (row: StoredConnector): ConnectorView | null =>
 export class SyncConfigService {
   constructor(
     private readonly ctx: AppContext,
-    private readonly sync: SyncService,
+    private readonly secrets: SecretBox,
   ) {}
 
-  /** PATCH /modules/{key}: `{connector: {kind, settings, secrets?}, schedule?}`. */
+  /** Every connector kind with its label, role and JSON Schemas (the web form renders from them). */
+  connectorKinds() {
+    return connectorKinds();
+  }
+
+  /** `{connector: {kind, settings, secrets?}, schedule?}` of one module, in a transaction of its own. */
   async configureModule(actor: Actor, key: string, input: SyncConfigInput): Promise<void> {
-    await this.ctx.db.transaction().execute(async (tx) => {
-      const repos = repositories(tx);
-      const module = await repos.modules.lock(key);
+    await inUnitOfWork(this.ctx, actor, async (unit) => {
+      const module = await unit.repos.modules.lock(key);
       if (!module) throw notFound("module", key, "key");
-      const patch = this.prepare("module", key, module, input);
-      if (!patch) return;
-      await repos.modules.update(key, patch.columns);
-      const step = new AuditStep(actor, this.ctx.clock.now());
-      step.record({
-        action: "module.sync_configured",
-        entityType: "module_sync",
-        entityId: key,
-        summary: `connector or schedule of ${module.name} changed`,
-        before: patch.before,
-        after: patch.after,
-      });
-      await step.flush(repos.audit);
+      await this.configureModuleIn(unit, module, input);
+    });
+  }
+
+  /**
+   * The same inside the caller's unit of work, on the module row it has locked: PATCH
+   * /modules/{key} changes name, billing, connector and schedule in one transaction and one step.
+   */
+  async configureModuleIn(unit: UnitOfWork, module: ModuleRow, input: SyncConfigInput): Promise<void> {
+    const patch = this.prepare("module", module.key, module, input);
+    if (!patch) return;
+    await unit.repos.modules.update(module.key, patch.columns);
+    unit.step.record({
+      action: "module.sync_configured",
+      entityType: "module_sync",
+      entityId: module.key,
+      summary: `connector or schedule of ${module.name} changed`,
+      before: patch.before,
+      after: patch.after,
     });
   }
 
   async getPsa(): Promise<PsaView> {
-    const row = await new PsaConnectionRepository(this.ctx.db).get();
-    const last = await new SyncRunRepository(this.ctx.db).latest(null);
+    const repos = repositories(this.ctx.db);
+    const row = await repos.psaConnection.get();
+    const last = await repos.syncRuns.latest(null);
     return { connector: connectorView(row), schedule: row.schedule, lastSync: last ? toRunView(last) : null };
   }
 
   async configurePsa(actor: Actor, input: SyncConfigInput): Promise<PsaView> {
-    await this.ctx.db.transaction().execute(async (tx) => {
-      const psa = new PsaConnectionRepository(tx);
-      const row = await psa.get();
+    await inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
+      const row = await repos.psaConnection.get();
       const patch = this.prepare("psa", null, row, input);
       if (!patch) return;
-      await psa.update(patch.columns);
-      const step = new AuditStep(actor, this.ctx.clock.now());
+      await repos.psaConnection.update(patch.columns);
       step.record({
         action: "psa.sync_configured",
         entityType: "psa_sync",
@@ -103,7 +119,6 @@ export class SyncConfigService {
         before: patch.before,
         after: patch.after,
       });
-      await step.flush(repositories(tx).audit);
     });
     return this.getPsa();
   }
@@ -123,14 +138,14 @@ export class SyncConfigService {
       const { kind, settings, secrets } = input.connector;
       const keepSecrets = secrets === undefined && kind === row.connector_kind;
       const plainSecrets = keepSecrets
-        ? this.sync.openSecrets(scope, row.connector_secrets)
+        ? openConnectorSecrets(this.secrets, scope, row.connector_secrets)
         : (secrets ?? {});
       const valid = validateConnector(target, kind, settings ?? {}, plainSecrets);
       columns.connector_kind = valid.kind;
       columns.connector_settings = JSON.stringify(valid.settings);
       columns.connector_secrets = keepSecrets
         ? row.connector_secrets
-        : this.sync.sealSecrets(scope, valid.secrets);
+        : sealConnectorSecrets(this.secrets, scope, valid.secrets);
     }
     if (Object.keys(columns).length === 0) return null;
     const before = { connector: connectorView(row), schedule: row.schedule };

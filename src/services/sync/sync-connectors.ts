@@ -1,100 +1,78 @@
+import { ConnectorConfigError, type ConnectorDeps } from "../../connectors/connector.ts";
+import type { ConnectorFor, ConnectorRole } from "../../connectors/connector-definition.ts";
 import {
-  ConnectorConfigError,
-  type ConnectorDeps,
-  type ModuleConnector,
-  type PsaConnector,
-} from "../../connectors/connector.ts";
-import {
-  connectorKindSpec,
-  createModuleConnector,
-  createPsaConnector,
-  isModuleConnectorKind,
-  isPsaConnectorKind,
+  type ConnectorKindDescription,
+  connectorDefinitions,
+  createConnector,
+  describeConnectorKinds,
+  type ValidConnectorConfig,
   validateConnectorConfig,
 } from "../../connectors/connector-registry.ts";
+import type { SyncScope } from "../../db/sync-run.repository.ts";
 import { invalidValue } from "../../domain/errors.ts";
-import { createFilePsaConnector, filePsaSecretsSchema, filePsaSettingsSchema } from "./file-psa.connector.ts";
+import type { SecretBox } from "../secret-box.ts";
 
-export type SyncTarget = "module" | "psa";
-
-export interface ValidatedConnector {
-  kind: string;
-  settings: Record<string, unknown>;
-  secrets: Record<string, unknown>;
-}
+/** A module's connector or the PSA's. */
+export type SyncTarget = ConnectorRole;
 
 /** Turns a connector configuration error into a 422 naming the request field ("connector.settings.baseUrl"). */
-function configError(error: unknown): never {
-  if (error instanceof ConnectorConfigError) {
-    throw invalidValue(`connector.${error.field}`, error.message);
+function asInvalidValue<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof ConnectorConfigError) throw invalidValue(`connector.${error.field}`, error.message);
+    throw error;
   }
-  throw error;
 }
 
-function validateFilePsa(settings: unknown, secrets: unknown): ValidatedConnector {
-  const parsedSettings = filePsaSettingsSchema.safeParse(settings ?? {});
-  if (!parsedSettings.success) {
-    const issue = parsedSettings.error.issues[0];
-    const path = ["settings", ...(issue?.path.map(String) ?? [])].join(".");
-    throw invalidValue(`connector.${path}`, `file connector: ${path}: ${issue?.message ?? "invalid"}`);
-  }
-  if (!filePsaSecretsSchema.safeParse(secrets ?? {}).success) {
-    throw invalidValue("connector.secrets", "file connector: secrets: a file needs no credentials");
-  }
-  return { kind: "file", settings: parsedSettings.data, secrets: {} };
-}
-
-/**
- * Validates a connector for a module or the PSA with the connectors' zod schemas; 422 naming the
- * field otherwise. The PSA takes `autotask`, or `file` (a JSON list of companies, used by the demo).
- */
+/** Validates a connector for a module or the PSA with the kind's schemas; 422 naming the field otherwise. */
 export function validateConnector(
   target: SyncTarget,
   kind: string,
   settings: unknown,
   secrets: unknown,
-): ValidatedConnector {
-  if (target === "psa" && kind === "file") return validateFilePsa(settings, secrets);
-  const spec = connectorKindSpec(kind);
-  if (spec && spec.role !== target) {
-    throw invalidValue(
-      "connector.kind",
-      `${spec.label} is a ${spec.role === "psa" ? "PSA" : "module"} connector and cannot serve ${target === "psa" ? "the PSA" : "a module"}`,
-    );
-  }
-  try {
-    return validateConnectorConfig(kind, settings, secrets);
-  } catch (error) {
-    return configError(error);
-  }
+): ValidConnectorConfig {
+  return asInvalidValue(() => validateConnectorConfig(target, kind, settings, secrets));
 }
 
-export function buildModuleConnector(
+/** Builds the connector of a module or the PSA from its stored configuration (422 when it is not valid). */
+export function buildConnector<R extends SyncTarget>(
+  target: R,
   kind: string,
   settings: unknown,
   secrets: unknown,
   deps: ConnectorDeps,
-): ModuleConnector {
-  if (!isModuleConnectorKind(kind))
-    throw invalidValue("connector.kind", `"${kind}" is not a module connector`);
-  try {
-    return createModuleConnector(kind, settings, secrets, deps);
-  } catch (error) {
-    return configError(error);
-  }
+): ConnectorFor<R> {
+  return asInvalidValue(() => createConnector(target, kind, settings, secrets, deps));
 }
 
-export function buildPsaConnector(
-  kind: string,
-  settings: unknown,
-  secrets: unknown,
-  deps: ConnectorDeps,
-): PsaConnector {
-  if (kind === "file") return createFilePsaConnector(filePsaSettingsSchema.parse(settings));
-  if (!isPsaConnectorKind(kind)) throw invalidValue("connector.kind", `"${kind}" is not a PSA connector`);
-  try {
-    return createPsaConnector(kind, settings, secrets, deps);
-  } catch (error) {
-    return configError(error);
-  }
+/** The kinds a module (or the PSA) can use, e.g. for the CLI's help. */
+export function connectorKindNames(target: SyncTarget): string[] {
+  return connectorDefinitions(target).map((definition) => definition.kind);
+}
+
+/** Every kind with its label, role and JSON Schemas (GET /connector-kinds). */
+export function connectorKinds(): ConnectorKindDescription[] {
+  return describeConnectorKinds();
+}
+
+/** Sealed secrets are bound to where they are stored, so a value copied to another row does not open. */
+const secretsContext = (scope: SyncScope) => (scope === null ? "psa" : `module:${scope}`);
+
+/** Opens a scope's stored secrets for building a connector; the plain values go nowhere else. */
+export function openConnectorSecrets(
+  box: SecretBox,
+  scope: SyncScope,
+  sealed: string | null,
+): Record<string, unknown> {
+  return sealed ? box.open(sealed, secretsContext(scope)) : {};
+}
+
+/** Seals a scope's secrets for storage; null when there are none. */
+export function sealConnectorSecrets(
+  box: SecretBox,
+  scope: SyncScope,
+  secrets: Record<string, unknown>,
+): string | null {
+  return Object.keys(secrets).length === 0 ? null : box.seal(secrets, secretsContext(scope));
 }

@@ -9,8 +9,6 @@ import { SyncRunRepository } from "../../db/sync-run.repository.ts";
 import { cliActor } from "../../domain/actor.ts";
 import { AppError } from "../../domain/errors.ts";
 import { createServices } from "../index.ts";
-import { SyncService } from "./sync.service.ts";
-import { SyncConfigService } from "./sync-config.service.ts";
 
 async function waitFor(check: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
   const until = Date.now() + ms;
@@ -30,7 +28,7 @@ describe("sync leases and secrets", () => {
       count: 30,
       faults: [{ fault: { kind: "hang" }, page: 2, times: Infinity }],
     });
-    await new SyncConfigService(t.ctx, new SyncService(t.ctx)).configureModule(cliActor, key, {
+    await createServices(t.ctx).syncConfig.configureModule(cliActor, key, {
       connector: {
         kind: "itglue",
         settings: { baseUrl: server.url, pageSize: 10, requestTimeoutMs: 60_000 },
@@ -42,8 +40,8 @@ describe("sync leases and secrets", () => {
 
   it("one module never has two runs: a second claim (another process) gets 409 while the first runs", async () => {
     const server = await hangingModule("itglue");
-    const first = new SyncService(t.ctx, { owner: "process-a" });
-    const second = new SyncService(t.ctx, { owner: "process-b" });
+    const first = createServices(t.ctx, { sync: { owner: "process-a" } }).sync;
+    const second = createServices(t.ctx, { sync: { owner: "process-b" } }).sync;
     try {
       const started = await first.startModuleSync("itglue", "manual");
       await waitFor(() => server.requests.some((r) => r.page === 2));
@@ -80,8 +78,8 @@ describe("sync leases and secrets", () => {
       leaseMs: 60_000,
       startedAt: t.ctx.clock.now(),
     });
-    const sync = new SyncService(t.ctx, { owner: "alive" });
-    await new SyncConfigService(t.ctx, sync).configureModule(cliActor, "graphus", {
+    const sync = createServices(t.ctx, { sync: { owner: "alive" } }).sync;
+    await createServices(t.ctx).syncConfig.configureModule(cliActor, "graphus", {
       connector: { kind: "file", settings: { path: "/nonexistent/graphus.csv" } },
     });
     const refused = await sync.startModuleSync("graphus", "manual").catch((e: unknown) => e);
@@ -101,8 +99,8 @@ describe("sync leases and secrets", () => {
 
   it("a run that lost its lease to another process stops and marks nothing missing", async () => {
     const server = await hangingModule("datto");
-    const slow = new SyncService(t.ctx, { owner: "paused-process", leaseMs: 300 });
-    const other = new SyncService(t.ctx, { owner: "other-process" });
+    const slow = createServices(t.ctx, { sync: { owner: "paused-process", leaseMs: 300 } }).sync;
+    const other = createServices(t.ctx, { sync: { owner: "other-process" } }).sync;
     try {
       const started = await slow.startModuleSync("datto", "manual");
       await waitFor(() => server.requests.some((r) => r.page === 2));
@@ -141,13 +139,13 @@ describe("sync leases and secrets", () => {
     await buildModule(t.ctx.db, { key: "itglue" });
     const server = await startItGlueServer({ count: 5, apiKey: secret });
     try {
-      const sync = new SyncService(ctx);
-      await new SyncConfigService(ctx, sync).configureModule(cliActor, "itglue", {
+      const sync = createServices(ctx).sync;
+      await createServices(ctx).syncConfig.configureModule(cliActor, "itglue", {
         connector: { kind: "itglue", settings: { baseUrl: server.url }, secrets: { apiKey: secret } },
       });
       expect((await sync.syncModule("itglue", "manual")).counts.added).toBe(5);
       // A wrong key fails; the error and the log must not carry either key.
-      await new SyncConfigService(ctx, sync).configureModule(cliActor, "itglue", {
+      await createServices(ctx).syncConfig.configureModule(cliActor, "itglue", {
         connector: {
           kind: "itglue",
           settings: { baseUrl: server.url, maxAttempts: 1 },

@@ -10,8 +10,6 @@ import { startItGlueServer } from "../../../test/vendors/itglue.server.ts";
 import type { VendorServer } from "../../../test/vendors/vendor-server.ts";
 import { cliActor } from "../../domain/actor.ts";
 import { createServices } from "../index.ts";
-import { SyncService } from "./sync.service.ts";
-import { SyncConfigService } from "./sync-config.service.ts";
 
 /**
  * Real orgmap processes on one PostgreSQL database: the lease keeps one run per module across
@@ -80,7 +78,7 @@ describe.skipIf(!testServerUrl())("sync across real processes on PostgreSQL", ()
         : {}),
     });
     servers.push(server);
-    await new SyncConfigService(t.ctx, new SyncService(t.ctx)).configureModule(cliActor, key, {
+    await createServices(t.ctx).syncConfig.configureModule(cliActor, key, {
       connector: {
         kind: "itglue",
         settings: { baseUrl: server.url, pageSize: 10, requestTimeoutMs: 120_000 },
@@ -136,7 +134,7 @@ describe.skipIf(!testServerUrl())("sync across real processes on PostgreSQL", ()
   it("a process killed mid-sync leaves the run failed (stale lease) and the previous data intact", async () => {
     await buildModule(t.ctx.db, { key: "itglue" });
     await itGlueModule("itglue");
-    const sync = new SyncService(t.ctx);
+    const sync = createServices(t.ctx).sync;
     expect((await sync.syncModule("itglue", "manual")).counts.added).toBe(30);
     const first = await t.ctx.db
       .selectFrom("module_organizations")

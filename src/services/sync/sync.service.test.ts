@@ -4,16 +4,14 @@ import { useTestContext } from "../../../test/support/test-context.ts";
 import { startItGlueServer } from "../../../test/vendors/itglue.server.ts";
 import { cliActor } from "../../domain/actor.ts";
 import { createServices } from "../index.ts";
-import { SyncService } from "./sync.service.ts";
-import { SyncConfigService } from "./sync-config.service.ts";
 import { useTempFiles } from "./sync-test-support.ts";
 
 describe("module sync (rule 8)", () => {
   const t = useTestContext();
   const files = useTempFiles();
   const setup = () => {
-    const sync = new SyncService(t.ctx, { connectorDeps: { sleep: async () => {} } });
-    return { sync, config: new SyncConfigService(t.ctx, sync), services: createServices(t.ctx) };
+    const services = createServices(t.ctx, { sync: { connectorDeps: { sleep: async () => {} } } });
+    return { sync: services.sync, config: services.syncConfig, services };
   };
   const rows = (key: string) =>
     t.ctx.db

@@ -8,10 +8,10 @@ import type { SyncCounts, SyncRunRow } from "../../db/schema.ts";
 import { SyncRunRepository, type SyncScope } from "../../db/sync-run.repository.ts";
 import { decodeCursor } from "../../domain/cursor.ts";
 import { AppError, invalidValue, notFound } from "../../domain/errors.ts";
-import { type SecretBox, secretBoxFor } from "../secret-box.ts";
+import type { SecretBox } from "../secret-box.ts";
 import { runModuleSync } from "./module-sync.ts";
 import { runPsaSync } from "./psa-sync.ts";
-import { buildModuleConnector, buildPsaConnector } from "./sync-connectors.ts";
+import { buildConnector, openConnectorSecrets } from "./sync-connectors.ts";
 import { emptyCounts, RunningSync } from "./sync-run.ts";
 
 export type SyncTrigger = "schedule" | "manual" | "cli" | "demo";
@@ -40,7 +40,6 @@ export interface SyncServiceOptions {
   owner?: string;
   /** Effects handed to connectors (tests: fast sleep). */
   connectorDeps?: ConnectorDeps;
-  secretBox?: SecretBox;
 }
 
 export interface StartedSync {
@@ -55,7 +54,6 @@ export interface SyncHooks {
 }
 
 export const DEFAULT_LEASE_MS = 60_000;
-const secretsContext = (scope: SyncScope) => (scope === null ? "psa" : `module:${scope}`);
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
 export function toRunView(row: Omit<SyncRunRow, "rejected">): SyncRunView {
@@ -79,26 +77,17 @@ export function toRunView(row: Omit<SyncRunRow, "rejected">): SyncRunView {
 export class SyncService {
   readonly owner: string;
   readonly leaseMs: number;
-  readonly secrets: SecretBox;
   private readonly inFlight = new Map<string, Promise<SyncRunDetail>>();
   private readonly stopping = new AbortController();
 
   constructor(
     private readonly ctx: AppContext,
+    /** Opens the stored credentials when a run builds its connector. */
+    readonly secrets: SecretBox,
     private readonly options: SyncServiceOptions = {},
   ) {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
     this.leaseMs = options.leaseMs ?? ctx.config.syncLeaseMs ?? DEFAULT_LEASE_MS;
-    this.secrets = options.secretBox ?? secretBoxFor(ctx.config);
-  }
-
-  /** Opens stored secrets for building a connector; the plain values go nowhere else. */
-  openSecrets(scope: SyncScope, sealed: string | null): Record<string, unknown> {
-    return sealed ? this.secrets.open(sealed, secretsContext(scope)) : {};
-  }
-
-  sealSecrets(scope: SyncScope, secrets: Record<string, unknown>): string | null {
-    return Object.keys(secrets).length === 0 ? null : this.secrets.seal(secrets, secretsContext(scope));
   }
 
   /** Claims a run of the module and starts it in the background; 409 when one is under way. */
@@ -119,7 +108,13 @@ export class SyncService {
         run,
         moduleKey,
         this.connector(() =>
-          buildModuleConnector(kind, settings, this.openSecrets(moduleKey, sealed), this.deps()),
+          buildConnector(
+            "module",
+            kind,
+            settings,
+            openConnectorSecrets(this.secrets, moduleKey, sealed),
+            this.deps(),
+          ),
         ),
         () => hooks.onProgress?.({ ...run.counts }),
       ),
@@ -136,7 +131,15 @@ export class SyncService {
       runPsaSync(
         this.ctx,
         run,
-        this.connector(() => buildPsaConnector(kind, settings, this.openSecrets(null, sealed), this.deps())),
+        this.connector(() =>
+          buildConnector(
+            "psa",
+            kind,
+            settings,
+            openConnectorSecrets(this.secrets, null, sealed),
+            this.deps(),
+          ),
+        ),
         () => hooks.onProgress?.({ ...run.counts }),
       ),
     );

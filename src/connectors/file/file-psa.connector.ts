@@ -1,21 +1,14 @@
 import { readFile } from "node:fs/promises";
-import { z } from "zod";
+import { isOrganizationType } from "../../domain/organization.ts";
 import {
   ConnectorError,
   type FetchOptions,
   type Page,
   type PsaConnector,
   type PsaOrganizationRecord,
-} from "../../connectors/connector.ts";
-import { checkId, checkName, rejection, SeenIds } from "../../connectors/record-checks.ts";
-import { isOrganizationType } from "../../domain/organization.ts";
-
-/** A PSA read from a JSON file (the demo, and instances that export companies by hand). */
-export const filePsaSettingsSchema = z.strictObject({
-  path: z.string().trim().min(1, { error: "must name a file" }),
-});
-export const filePsaSecretsSchema = z.strictObject({});
-export type FilePsaSettings = z.infer<typeof filePsaSettingsSchema>;
+} from "../connector.ts";
+import { checkId, checkName, rejection, SeenIds } from "../record-checks.ts";
+import type { FilePsaSettings } from "./file.settings.ts";
 
 const PAGE_SIZE = 500;
 

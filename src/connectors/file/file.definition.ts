@@ -1,0 +1,32 @@
+import { defineConnector } from "../connector-definition.ts";
+import { createFileConnector } from "./file.connector.ts";
+import {
+  filePsaSecretsSchema,
+  filePsaSettingsSchema,
+  fileSecretsSchema,
+  fileSettingsSchema,
+} from "./file.settings.ts";
+import { createFilePsaConnector } from "./file-psa.connector.ts";
+
+/** A module's organizations from a CSV or JSON file (modules without an API, and the demo). */
+export const fileDefinition = defineConnector({
+  kind: "file",
+  role: "module",
+  label: "File (CSV or JSON)",
+  settingsSchema: fileSettingsSchema,
+  secretsSchema: fileSecretsSchema,
+  create: (settings) => createFileConnector(settings),
+});
+
+/**
+ * The PSA's companies from a JSON file. The one provider that serves both roles, so this folder
+ * declares two definitions (same kind, other role, other settings).
+ */
+export const filePsaDefinition = defineConnector({
+  kind: "file",
+  role: "psa",
+  label: "File (JSON list of companies)",
+  settingsSchema: filePsaSettingsSchema,
+  secretsSchema: filePsaSecretsSchema,
+  create: (settings) => createFilePsaConnector(settings),
+});
