@@ -1,43 +1,69 @@
+import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import type { z } from "zod";
+import type { ConnectorKindList } from "../../../../src/http/connector-kind.routes.ts";
+import { useApi } from "../../api/api-context.tsx";
 import type { Connector } from "../../api/api-types.ts";
 import type { ConnectorInput, PsaPatchInput } from "../../api/request-types.ts";
+import { ErrorBanner, Loading } from "../common/status-views.tsx";
 
-interface KindFields {
-  label: string;
-  settings: string[];
-  secrets: string[];
+type ConnectorKinds = z.infer<typeof ConnectorKindList>;
+type ConnectorKind = ConnectorKinds["items"][number];
+type Role = ConnectorKind["role"];
+
+/** The part of a JSON Schema (zod's toJSONSchema of the kind's settings or secrets) the form reads. */
+interface FieldSchema {
+  title?: string;
+  description?: string;
+  type?: string;
+  enum?: unknown[];
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+}
+interface ObjectSchema {
+  properties?: Record<string, FieldSchema>;
+  required?: string[];
 }
 
-/**
- * Connector kinds and their fields as src/connectors/connector-registry.ts defines them. Unknown
- * kinds and extra stored settings still get text fields; numeric settings are sent as numbers.
- */
-const KINDS: Record<string, KindFields> = {
-  file: { label: "File (CSV or JSON)", settings: ["path", "format"], secrets: [] },
-  itglue: { label: "IT Glue", settings: ["baseUrl"], secrets: ["apiKey"] },
-  "datto-rmm": { label: "Datto RMM", settings: ["baseUrl"], secrets: ["apiKey", "apiSecret"] },
-  "datto-saas": {
-    label: "Datto SaaS Protection",
-    settings: ["baseUrl"],
-    secrets: ["publicKey", "secretKey"],
-  },
-  autotask: {
-    label: "Autotask",
-    settings: ["baseUrl"],
-    secrets: ["apiIntegrationCode", "userName", "secret"],
-  },
-};
+interface Field {
+  name: string;
+  schema: FieldSchema;
+  required: boolean;
+}
 
-const NUMERIC_SETTINGS = new Set(["pageSize", "requestTimeoutMs", "totalTimeoutMs"]);
+function fieldsOf(schema: unknown): Field[] {
+  const object = (schema ?? {}) as ObjectSchema;
+  const required = new Set(object.required ?? []);
+  return Object.entries(object.properties ?? {}).map(([name, field]) => ({
+    name,
+    schema: field,
+    required: required.has(name),
+  }));
+}
 
-/** The settings as the API expects them: numbers for numeric fields, blank fields left out. */
-function typedSettings(settings: Record<string, string>): Record<string, string | number> {
+const isNumeric = (field: FieldSchema) => field.type === "integer" || field.type === "number";
+
+/** The settings as the API expects them: numbers for numeric fields, blank fields left out (defaults apply). */
+function typedSettings(fields: Field[], values: Record<string, string>): Record<string, string | number> {
+  const numeric = new Set(fields.filter((f) => isNumeric(f.schema)).map((f) => f.name));
   const typed: Record<string, string | number> = {};
-  for (const [key, value] of Object.entries(settings)) {
+  for (const [key, value] of Object.entries(values)) {
     if (value.trim() === "") continue;
-    typed[key] = NUMERIC_SETTINGS.has(key) && /^\d+$/.test(value.trim()) ? Number(value) : value;
+    typed[key] = numeric.has(key) && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
   }
   return typed;
+}
+
+/** The connector kinds of a role, with their schemas (GET /connector-kinds, the same for the whole session). */
+function useConnectorKinds(role: Role) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ["connector-kinds"],
+    queryFn: () => api.request<ConnectorKinds>("/connector-kinds"),
+    staleTime: Number.POSITIVE_INFINITY,
+    select: (data) => data.items.filter((kind) => kind.role === role),
+  });
 }
 
 /** The body of PATCH /psa and the connector part of PATCH /modules/{key} (server: PsaPatchBody). */
@@ -45,9 +71,10 @@ export type ConnectorChange = PsaPatchInput & { connector: ConnectorInput };
 
 interface ConnectorFormProps {
   idPrefix: string;
+  /** Which kinds to offer: a module's connectors or the PSA's. */
+  connectorRole: Role;
   connector: Connector | null;
   schedule: unknown;
-  kinds: string[];
   canEdit: boolean;
   isSaving: boolean;
   onSave(change: ConnectorChange): void;
@@ -58,24 +85,36 @@ function scheduleText(schedule: unknown): string {
   return typeof schedule === "string" ? schedule : JSON.stringify(schedule);
 }
 
-/** Connector settings and schedule. Secrets are write-only: blank keeps the stored ones. */
+/** Connector settings and schedule, rendered from the kind's JSON Schemas. Secrets are write-only: blank keeps the stored ones. */
 export function ConnectorForm(props: ConnectorFormProps) {
-  const [kind, setKind] = useState(props.connector?.kind ?? props.kinds[0] ?? "file");
+  const kinds = useConnectorKinds(props.connectorRole);
+  if (kinds.isPending) return <Loading label="Loading connector kinds…" />;
+  if (kinds.isError) return <ErrorBanner error={kinds.error} onRetry={() => void kinds.refetch()} />;
+  return <ConnectorFields {...props} kinds={kinds.data} />;
+}
+
+function ConnectorFields(props: ConnectorFormProps & { kinds: ConnectorKind[] }) {
+  const [kind, setKind] = useState(props.connector?.kind ?? props.kinds[0]?.kind ?? "");
   const stored = () =>
     Object.fromEntries(Object.entries(props.connector?.settings ?? {}).map(([k, v]) => [k, String(v ?? "")]));
   const [settings, setSettings] = useState<Record<string, string>>(stored);
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const [schedule, setSchedule] = useState(scheduleText(props.schedule));
-  const fields = KINDS[kind] ?? { label: kind, settings: [], secrets: [] };
-  const settingKeys = [...new Set([...fields.settings, ...Object.keys(settings)])];
-  const kindOptions = [...new Set([...props.kinds, kind])];
+  const definition = props.kinds.find((k) => k.kind === kind);
+  // A kind this server no longer knows still shows its stored settings, as text.
+  const settingFields = definition
+    ? fieldsOf(definition.settings)
+    : Object.keys(settings).map((name) => ({ name, schema: {}, required: false }));
+  const secretFields = definition ? fieldsOf(definition.secrets) : [];
+  const id = (name: string) => `${props.idPrefix}-${name}`;
+
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     const filled = Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== ""));
     props.onSave({
       connector: {
         kind,
-        settings: typedSettings(settings),
+        settings: typedSettings(settingFields, settings),
         ...(Object.keys(filled).length ? { secrets: filled } : {}),
       },
       // A blank schedule keeps the stored one (the server has no "no schedule" value).
@@ -83,11 +122,13 @@ export function ConnectorForm(props: ConnectorFormProps) {
     });
     setSecrets({});
   };
-  const id = (name: string) => `${props.idPrefix}-${name}`;
+
   return (
     <form className="form form-grid" onSubmit={onSubmit}>
-      <label className="field" htmlFor={id("kind")}>
-        <span>Connector</span>
+      <div className="field">
+        <label htmlFor={id("kind")}>
+          <span>Connector</span>
+        </label>
         <select
           id={id("kind")}
           className="input"
@@ -97,44 +138,43 @@ export function ConnectorForm(props: ConnectorFormProps) {
             // Another kind has other (strictly checked) settings: start from its own fields.
             setKind(event.target.value);
             setSettings(event.target.value === props.connector?.kind ? stored() : {});
+            setSecrets({});
           }}
         >
-          {kindOptions.map((k) => (
-            <option key={k} value={k}>
-              {KINDS[k]?.label ?? k}
+          {!definition && <option value={kind}>{kind}</option>}
+          {props.kinds.map((k) => (
+            <option key={k.kind} value={k.kind}>
+              {k.label}
             </option>
           ))}
         </select>
-      </label>
-      {settingKeys.map((key) => (
-        <label className="field" key={key} htmlFor={id(`setting-${key}`)}>
-          <span>{key}</span>
-          <input
-            id={id(`setting-${key}`)}
-            className="input"
-            value={settings[key] ?? ""}
-            disabled={!props.canEdit}
-            onChange={(event) => setSettings({ ...settings, [key]: event.target.value })}
-          />
-        </label>
+      </div>
+      {settingFields.map((field) => (
+        <SchemaField
+          key={field.name}
+          id={id(`setting-${field.name}`)}
+          field={field}
+          value={settings[field.name] ?? ""}
+          disabled={!props.canEdit}
+          onChange={(value) => setSettings({ ...settings, [field.name]: value })}
+        />
       ))}
-      {fields.secrets.map((key) => (
-        <label className="field" key={key} htmlFor={id(`secret-${key}`)}>
-          <span>{key} (secret)</span>
-          <input
-            id={id(`secret-${key}`)}
-            className="input"
-            type="password"
-            autoComplete="new-password"
-            placeholder={props.connector?.hasSecrets ? "Stored — leave blank to keep" : "Not set"}
-            value={secrets[key] ?? ""}
-            disabled={!props.canEdit}
-            onChange={(event) => setSecrets({ ...secrets, [key]: event.target.value })}
-          />
-        </label>
+      {secretFields.map((field) => (
+        <SchemaField
+          key={field.name}
+          id={id(`secret-${field.name}`)}
+          field={field}
+          secret
+          placeholder={props.connector?.hasSecrets ? "Stored — leave blank to keep" : "Not set"}
+          value={secrets[field.name] ?? ""}
+          disabled={!props.canEdit}
+          onChange={(value) => setSecrets({ ...secrets, [field.name]: value })}
+        />
       ))}
-      <label className="field" htmlFor={id("schedule")}>
-        <span>Schedule (cron, instance time zone)</span>
+      <div className="field">
+        <label htmlFor={id("schedule")}>
+          <span>Schedule (cron, instance time zone)</span>
+        </label>
         <input
           id={id("schedule")}
           className="input mono"
@@ -143,7 +183,7 @@ export function ConnectorForm(props: ConnectorFormProps) {
           disabled={!props.canEdit}
           onChange={(event) => setSchedule(event.target.value)}
         />
-      </label>
+      </div>
       {props.canEdit && (
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={props.isSaving}>
@@ -152,5 +192,82 @@ export function ConnectorForm(props: ConnectorFormProps) {
         </div>
       )}
     </form>
+  );
+}
+
+interface SchemaFieldProps {
+  id: string;
+  field: Field;
+  value: string;
+  disabled: boolean;
+  secret?: boolean;
+  placeholder?: string;
+  onChange(value: string): void;
+}
+
+/** One labelled field: a select for an enum, a number input for numbers, a password input for a secret. */
+function SchemaField({ id, field, value, disabled, secret, placeholder, onChange }: SchemaFieldProps) {
+  const { schema } = field;
+  const hint = schema.description ? `${id}-hint` : undefined;
+  const fallback = schema.default === undefined ? undefined : String(schema.default);
+  const common = {
+    id,
+    className: "input",
+    value,
+    disabled,
+    required: field.required && !secret,
+    "aria-describedby": hint,
+  };
+  let control: React.ReactNode;
+  if (schema.enum) {
+    control = (
+      <select {...common} onChange={(event) => onChange(event.target.value)}>
+        {!field.required && (
+          <option value="">{fallback === undefined ? "Default" : `Default (${fallback})`}</option>
+        )}
+        {schema.enum.map((option) => (
+          <option key={String(option)} value={String(option)}>
+            {String(option) === "\t" ? "Tab" : String(option)}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (secret) {
+    control = (
+      <input
+        {...common}
+        type="password"
+        autoComplete="new-password"
+        placeholder={placeholder}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    );
+  } else {
+    control = (
+      <input
+        {...common}
+        type={isNumeric(schema) ? "number" : "text"}
+        min={schema.minimum}
+        max={schema.maximum}
+        placeholder={fallback}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    );
+  }
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        <span>
+          {schema.title ?? field.name}
+          {field.required && !secret ? " *" : ""}
+        </span>
+      </label>
+      {control}
+      {hint && (
+        <small id={hint} className="muted small">
+          {schema.description}
+        </small>
+      )}
+    </div>
   );
 }

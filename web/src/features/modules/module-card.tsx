@@ -15,8 +15,6 @@ const STATE_LABEL: Record<ModuleState, string> = {
   ready: "Ready",
 };
 
-const MODULE_KINDS = ["file", "itglue", "datto-rmm", "datto-saas"];
-
 /** One module: integrated billing switch, state, counts, connector, schedule, Sync now, history. */
 export function ModuleCard({ module }: { module: ModuleInfo }) {
   const api = useApi();
@@ -113,7 +111,7 @@ export function ModuleCard({ module }: { module: ModuleInfo }) {
           idPrefix={`module-${module.key}`}
           connector={module.connector}
           schedule={module.schedule}
-          kinds={MODULE_KINDS}
+          connectorRole="module"
           canEdit={isAdmin}
           isSaving={patch.isPending}
           onSave={(change) => patch.mutate(change)}

@@ -65,7 +65,7 @@ export function PsaCard() {
               idPrefix="psa"
               connector={psa.data.connector}
               schedule={psa.data.schedule}
-              kinds={["autotask", "file"]}
+              connectorRole="psa"
               canEdit={isAdmin}
               isSaving={patch.isPending}
               onSave={(change) => patch.mutate(change)}
