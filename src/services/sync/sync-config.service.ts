@@ -1,3 +1,7 @@
+import {
+  type ConnectorKindDescription,
+  describeConnectorKinds,
+} from "../../connectors/connector-registry.ts";
 import type { AppContext } from "../../context.ts";
 import { repositories } from "../../db/repositories.ts";
 import type { ModuleRow } from "../../db/schema.ts";
@@ -8,7 +12,6 @@ import { inUnitOfWork, type UnitOfWork } from "../unit-of-work.ts";
 import { validateSchedule } from "./schedule.ts";
 import { type SyncRunView, toRunView } from "./sync.service.ts";
 import {
-  connectorKinds,
   openConnectorSecrets,
   type SyncTarget,
   sealConnectorSecrets,
@@ -67,8 +70,8 @@ export class SyncConfigService {
   ) {}
 
   /** Every connector kind with its label, role and JSON Schemas (the web form renders from them). */
-  connectorKinds() {
-    return connectorKinds();
+  connectorKinds(): ConnectorKindDescription[] {
+    return describeConnectorKinds();
   }
 
   /** `{connector: {kind, settings, secrets?}, schedule?}` of one module, in a transaction of its own. */

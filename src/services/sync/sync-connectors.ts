@@ -1,10 +1,8 @@
 import { ConnectorConfigError, type ConnectorDeps } from "../../connectors/connector.ts";
 import type { ConnectorFor, ConnectorRole } from "../../connectors/connector-definition.ts";
 import {
-  type ConnectorKindDescription,
   connectorDefinitions,
   createConnector,
-  describeConnectorKinds,
   type ValidConnectorConfig,
   validateConnectorConfig,
 } from "../../connectors/connector-registry.ts";
@@ -49,11 +47,6 @@ export function buildConnector<R extends SyncTarget>(
 /** The kinds a module (or the PSA) can use, e.g. for the CLI's help. */
 export function connectorKindNames(target: SyncTarget): string[] {
   return connectorDefinitions(target).map((definition) => definition.kind);
-}
-
-/** Every kind with its label, role and JSON Schemas (GET /connector-kinds). */
-export function connectorKinds(): ConnectorKindDescription[] {
-  return describeConnectorKinds();
 }
 
 /** Sealed secrets are bound to where they are stored, so a value copied to another row does not open. */
