@@ -24,12 +24,13 @@ export interface UnitOfWork {
  */
 export async function inUnitOfWork<T>(
   ctx: Pick<AppContext, "db" | "clock">,
-  actor: Actor,
+  /** The actor of a new step, or a step that spans several units (a sync run: one step, a transaction per page). */
+  by: Actor | AuditStep,
   work: (unit: UnitOfWork) => Promise<T>,
 ): Promise<T> {
   return ctx.db.transaction().execute(async (tx) => {
     const repos = repositories(tx);
-    const step = new AuditStep(actor, ctx.clock.now());
+    const step = by instanceof AuditStep ? by : new AuditStep(by, ctx.clock.now());
     const result = await work({ tx, repos, step });
     await step.flush(repos.audit);
     return result;

@@ -3,6 +3,7 @@ import type { AppContext } from "../../context.ts";
 import { repositories } from "../../db/repositories.ts";
 import { systemActor } from "../../domain/actor.ts";
 import { AuditStep } from "../audit-step.ts";
+import { inUnitOfWork } from "../unit-of-work.ts";
 import { recordSeen, syncPages } from "./sync-pages.ts";
 import type { RunningSync } from "./sync-run.ts";
 
@@ -51,8 +52,7 @@ export async function runModuleSync(
         }
       },
     });
-    await ctx.db.transaction().execute(async (tx) => {
-      const repos = repositories(tx);
+    await inUnitOfWork(ctx, step, async ({ tx, repos }) => {
       await repos.moduleOrganizations.linkPendingParents(moduleKey, pendingParents);
       pendingParents.length = 0;
       const module = await repos.modules.lock(moduleKey);
@@ -83,7 +83,6 @@ export async function runModuleSync(
           after: { state: "ready" },
         });
       }
-      await step.flush(repos.audit);
     });
     isComplete = true;
   } finally {

@@ -4,6 +4,7 @@ import { repositories } from "../../db/repositories.ts";
 import { systemActor } from "../../domain/actor.ts";
 import { isMappableType } from "../../domain/organization.ts";
 import { AuditStep } from "../audit-step.ts";
+import { inUnitOfWork } from "../unit-of-work.ts";
 import { recordSeen, syncPages } from "./sync-pages.ts";
 import type { RunningSync } from "./sync-run.ts";
 
@@ -56,8 +57,7 @@ export async function runPsaSync(
         }
       },
     });
-    await ctx.db.transaction().execute(async (tx) => {
-      const repos = repositories(tx);
+    await inUnitOfWork(ctx, step, async ({ tx, repos }) => {
       await run.holdLease(tx);
       await relinkParents(repos, pendingParents, seenAt);
       const missing = await repos.organizations.markMissingNotSeenSince(seenAt);
@@ -73,7 +73,6 @@ export async function runPsaSync(
         });
       }
       await repos.organizations.recomputeTreeSort();
-      await step.flush(repos.audit);
     });
     isComplete = true;
   } finally {

@@ -1,8 +1,9 @@
 import type { Connector } from "../../connectors/connector.ts";
 import { DUPLICATE_REASON } from "../../connectors/record-checks.ts";
 import type { AppContext } from "../../context.ts";
-import { type Repositories, repositories } from "../../db/repositories.ts";
+import type { Repositories } from "../../db/repositories.ts";
 import type { AuditStep } from "../audit-step.ts";
+import { inUnitOfWork } from "../unit-of-work.ts";
 import type { RunningSync } from "./sync-run.ts";
 
 /**
@@ -38,11 +39,7 @@ export async function syncPages<T>(
       options.seen.add(id);
       fresh.push(record);
     }
-    await ctx.db.transaction().execute(async (tx) => {
-      const repos = repositories(tx);
-      await options.upsert(repos, fresh);
-      await options.step.flush(repos.audit);
-    });
+    await inUnitOfWork(ctx, options.step, ({ repos }) => options.upsert(repos, fresh));
     await run.renew();
     await run.analyzeIfGrown(options.table);
     options.onPage();
