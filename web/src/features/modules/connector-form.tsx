@@ -105,7 +105,12 @@ function ConnectorFields(props: ConnectorFormProps & { kinds: ConnectorKind[] })
   const settingFields = definition
     ? fieldsOf(definition.settings)
     : Object.keys(settings).map((name) => ({ name, schema: {}, required: false }));
-  const secretFields = definition ? fieldsOf(definition.secrets) : [];
+  // Stored secrets belong to the stored kind: another kind starts without any.
+  const hasStoredSecrets = kind === props.connector?.kind && props.connector.hasSecrets;
+  const secretFields = (definition ? fieldsOf(definition.secrets) : []).map((field) => ({
+    ...field,
+    required: field.required && !hasStoredSecrets,
+  }));
   const id = (name: string) => `${props.idPrefix}-${name}`;
 
   const onSubmit = (event: FormEvent) => {
@@ -165,7 +170,7 @@ function ConnectorFields(props: ConnectorFormProps & { kinds: ConnectorKind[] })
           id={id(`secret-${field.name}`)}
           field={field}
           secret
-          placeholder={props.connector?.hasSecrets ? "Stored — leave blank to keep" : "Not set"}
+          placeholder={hasStoredSecrets ? "Stored — leave blank to keep" : "Not set"}
           value={secrets[field.name] ?? ""}
           disabled={!props.canEdit}
           onChange={(value) => setSecrets({ ...secrets, [field.name]: value })}
@@ -215,7 +220,7 @@ function SchemaField({ id, field, value, disabled, secret, placeholder, onChange
     className: "input",
     value,
     disabled,
-    required: field.required && !secret,
+    required: field.required,
     "aria-describedby": hint,
   };
   let control: React.ReactNode;
@@ -259,7 +264,7 @@ function SchemaField({ id, field, value, disabled, secret, placeholder, onChange
       <label htmlFor={id}>
         <span>
           {schema.title ?? field.name}
-          {field.required && !secret ? " *" : ""}
+          {field.required ? " *" : ""}
         </span>
       </label>
       {control}
