@@ -79,6 +79,21 @@ export class AuditRepository {
       .execute();
   }
 
+  /**
+   * The step's events, locked until the transaction ends: two undos of one step wait for each other,
+   * and the second sees the first's `undone_by_step` (rows locked FOR UPDATE are re-read when released).
+   */
+  async lockStepEvents(stepId: string): Promise<AuditEventRow[]> {
+    if (!isUuid(stepId)) return [];
+    return this.db
+      .selectFrom("audit_events")
+      .selectAll()
+      .where("step_id", "=", stepId)
+      .orderBy("id")
+      .forUpdate()
+      .execute();
+  }
+
   async markUndone(stepId: string, undoStepId: string): Promise<void> {
     await this.db
       .updateTable("audit_events")

@@ -1,8 +1,8 @@
 import { type Expression, type SqlBool, sql } from "kysely";
 import { type Cursor, keysetPage } from "../domain/cursor.ts";
-import { UNMAPPABLE_TYPES } from "../domain/organization.ts";
 import type { Db } from "./database.ts";
 import { likePattern } from "./organization.repository.ts";
+import { isMappable, isOpenPair } from "./rule-conditions.ts";
 import type { OrganizationRow } from "./schema.ts";
 
 export interface GridFilter {
@@ -19,7 +19,7 @@ export class GridRepository {
   constructor(private readonly db: Db) {}
 
   private filtered(filter: GridFilter) {
-    let query = this.db.selectFrom("organizations as o").where("o.type", "not in", UNMAPPABLE_TYPES);
+    let query = this.db.selectFrom("organizations as o").where(isMappable("o.type"));
     if (filter.search) query = query.where("o.name", "ilike", likePattern(filter.search));
     const keys = filter.moduleKeys;
     if (filter.unmappedOnly && keys.length > 0) {
@@ -29,9 +29,7 @@ export class GridRepository {
     }
     if (filter.hideMapped && keys.length > 0) {
       const hasGap: Expression<SqlBool> = sql<SqlBool>`exists (
-        select 1 from unnest(${sql.val(keys)}::text[]) as k(key)
-        where not exists (select 1 from mappings mp where mp.organization_id = o.id and mp.module_key = k.key)
-          and not exists (select 1 from ignores ig where ig.organization_id = o.id and ig.module_key = k.key))`;
+        select 1 from unnest(${sql.val(keys)}::text[]) as k(key) where ${isOpenPair("o.id", "k.key")})`;
       query = query.where(hasGap);
     }
     return query;

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "./database.ts";
+import { isMappable, isOpenPair } from "./rule-conditions.ts";
 import type { MappingSource } from "./schema.ts";
 
 export interface MappingWithTarget {
@@ -14,6 +15,19 @@ export interface MappingWithTarget {
 /** Mappings, ignores and exclusions: the three kinds of decision a person makes. */
 export class MappingRepository {
   constructor(private readonly db: Db) {}
+
+  /**
+   * Locks (organization, module) pairs until the transaction ends, so that a pair's version is read
+   * and changed by one writer at a time (rule 10). An advisory lock, because an empty pair has no row
+   * to lock; taken in module key order so that two writers of several pairs cannot deadlock.
+   */
+  async lockPairs(organizationId: string, moduleKeys: readonly string[]): Promise<void> {
+    for (const moduleKey of [...new Set(moduleKeys)].sort()) {
+      await sql`select pg_advisory_xact_lock(hashtext('orgmap.pair'), hashtext(${`${organizationId}/${moduleKey}`}))`.execute(
+        this.db,
+      );
+    }
+  }
 
   async findMapping(moduleOrganizationId: string) {
     const [mapping] = await this.findMappings([moduleOrganizationId]);
@@ -230,13 +244,12 @@ export class MappingRepository {
     if (moduleKeys.length === 0) return new Map();
     const customerFilter = scope.customersOnly
       ? sql`o.type = 'Customer' and o.is_active`
-      : sql`o.type not in ('Dead', 'Cancelation')`;
+      : isMappable("o.type");
     const result = await sql<{ module_key: string; n: number }>`
       select k.key as module_key, count(o.id) as n
       from unnest(${sql.val(moduleKeys)}::text[]) as k(key)
       join organizations o on ${customerFilter} and o.status = 'active'
-      where not exists (select 1 from mappings mp where mp.organization_id = o.id and mp.module_key = k.key)
-        and not exists (select 1 from ignores ig where ig.organization_id = o.id and ig.module_key = k.key)
+      where ${isOpenPair("o.id", "k.key")}
       group by k.key
     `.execute(this.db);
     return new Map(result.rows.map((r) => [r.module_key, Number(r.n)]));

@@ -3,6 +3,7 @@ import { type Cursor, encodeCursor, keysetPage } from "../domain/cursor.ts";
 import { isUuid } from "../domain/ids.ts";
 import type { Db } from "./database.ts";
 import { likePattern } from "./organization.repository.ts";
+import { isUnmappable } from "./rule-conditions.ts";
 import type { ModuleOrganizationRow } from "./schema.ts";
 
 export type ModuleOrganizationStatusFilter = "unmapped" | "mapped" | "excluded" | "missing";
@@ -177,7 +178,7 @@ export class ModuleOrganizationRepository {
                 .selectFrom("mappings as mp2")
                 .innerJoin("organizations as o2", "o2.id", "mp2.organization_id")
                 .select("mp2.module_organization_id as id")
-                .where("o2.type", "in", ["Dead", "Cancelation"]),
+                .where(isUnmappable("o2.type")),
             ),
         ),
       );

@@ -1,5 +1,6 @@
 import type { Updateable } from "kysely";
 import type { Db } from "./database.ts";
+import { isReadyModule } from "./rule-conditions.ts";
 import type { ModuleRow, ModulesTable } from "./schema.ts";
 
 /** Modules (the MSP's tools) and their connector settings. */
@@ -19,8 +20,7 @@ export class ModuleRepository {
     const rows = await this.db
       .selectFrom("modules")
       .select("key")
-      .where("billing_enabled", "=", true)
-      .where("first_successful_sync_at", "is not", null)
+      .where(isReadyModule())
       .orderBy("created_at")
       .orderBy("key")
       .execute();

@@ -1,8 +1,9 @@
 import { sql } from "kysely";
 import { type Cursor, keysetPage } from "../domain/cursor.ts";
 import { isUuid } from "../domain/ids.ts";
-import { ORGANIZATION_TYPES, type OrganizationType, UNMAPPABLE_TYPES } from "../domain/organization.ts";
+import { ORGANIZATION_TYPES, type OrganizationType } from "../domain/organization.ts";
 import type { Db } from "./database.ts";
+import { isMappable, isUnmappable } from "./rule-conditions.ts";
 import type { OrganizationRow } from "./schema.ts";
 
 export interface OrganizationFilter {
@@ -60,8 +61,8 @@ export class OrganizationRepository {
     let query = this.db.selectFrom("organizations").selectAll();
     if (filter.search) query = query.where("name", "ilike", likePattern(filter.search));
     if (filter.type) query = query.where("type", "=", filter.type);
-    if (filter.isMappable === true) query = query.where("type", "not in", UNMAPPABLE_TYPES);
-    if (filter.isMappable === false) query = query.where("type", "in", UNMAPPABLE_TYPES);
+    if (filter.isMappable === true) query = query.where(isMappable("type"));
+    if (filter.isMappable === false) query = query.where(isUnmappable("type"));
     if (filter.ids)
       query = query.where("id", "in", [...filter.ids.filter(isUuid), "00000000-0000-0000-0000-000000000000"]);
     if (cursor && "k" in cursor) {

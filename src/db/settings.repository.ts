@@ -11,12 +11,10 @@ export interface SettingsRecord {
 export class SettingsRepository {
   constructor(private readonly db: Db) {}
 
-  async get(): Promise<SettingsRecord> {
-    const row = await this.db
-      .selectFrom("settings")
-      .selectAll()
-      .where("id", "=", 1)
-      .executeTakeFirstOrThrow();
+  /** The settings; with `lock`, the row stays locked until the transaction ends (read, then change). */
+  async get(options: { lock?: boolean } = {}): Promise<SettingsRecord> {
+    const query = this.db.selectFrom("settings").selectAll().where("id", "=", 1);
+    const row = await (options.lock ? query.forUpdate() : query).executeTakeFirstOrThrow();
     return {
       organizationTerm: row.organization_term,
       timeZone: row.time_zone,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AuditRepository, NewAuditEvent } from "../db/audit.repository.ts";
 import type { Actor } from "../domain/actor.ts";
+import type { AuditEvent } from "../domain/audit.ts";
 
 /**
  * One user-visible step (one request, one transaction): every change inside it is recorded under
@@ -15,14 +16,8 @@ export class AuditStep {
     readonly at: Date,
   ) {}
 
-  record(event: {
-    action: string;
-    entityType: string;
-    entityId: string;
-    summary: string;
-    before: unknown;
-    after: unknown;
-  }) {
+  /** Records one change; only the kinds of change in `AuditEvent` (with their state shapes) are accepted. */
+  record(event: AuditEvent) {
     this.events.push({ ...event, stepId: this.id, at: this.at, actor: this.actor.label });
   }
 

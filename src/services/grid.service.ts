@@ -2,9 +2,9 @@ import type { AppContext } from "../context.ts";
 import { type GridFilter, GridRepository } from "../db/grid.repository.ts";
 import { repositories } from "../db/repositories.ts";
 import { decodeCursor } from "../domain/cursor.ts";
-import { readPairs } from "./mapping.service.ts";
 import { stateOf } from "./module.service.ts";
 import { toOrganizationView } from "./organization.service.ts";
+import { readPairs } from "./pair-selection.ts";
 import type { SettingsService } from "./settings.service.ts";
 
 /** Map by Organization (rule 4): a page of rows with one cell per ready module, in the user's column order. */

@@ -2,12 +2,11 @@ import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import type { AppContext } from "../context.ts";
 import { ExportRepository } from "../db/export.repository.ts";
-import { repositories } from "../db/repositories.ts";
 import type { Actor } from "../domain/actor.ts";
 import { AppError } from "../domain/errors.ts";
-import { isMappableType } from "../domain/organization.ts";
-import { AuditStep } from "./audit-step.ts";
-import { applyMapping, lockModuleOrganization } from "./mapping-rules.ts";
+import { checkMapping, type ReadyModule, type RuleCheck } from "./mapping-rules.ts";
+import { applyMapping } from "./mapping-writes.ts";
+import { inUnitOfWork } from "./unit-of-work.ts";
 
 export const EXPORT_COLUMNS = [
   "moduleKey",
@@ -87,93 +86,65 @@ export class ImportExportService {
         throw new AppError("invalid_value", `the header row has no ${column} column`, { field: "file" });
       }
     }
-    return this.ctx.db
-      .transaction()
-      .execute(async (tx) => {
-        const repos = repositories(tx);
-        const step = new AuditStep(actor, this.ctx.clock.now());
-        const readyKeys = new Set(await repos.modules.readyKeys());
-        const report: ImportRowReport[] = [];
-        for (const [index, record] of records.entries()) {
-          const line = index + 2;
-          const moduleKey = unescapeFormula(record.moduleKey ?? "");
-          const moduleExternalId = unescapeFormula(record.moduleExternalId ?? "");
-          const organizationPsaId = unescapeFormula(record.organizationPsaId ?? "");
-          const row = { line, moduleKey, moduleExternalId, organizationPsaId };
-          const fail = (message: string) => report.push({ ...row, action: "error", message });
-          if (!readyKeys.has(moduleKey)) {
-            fail(`module ${JSON.stringify(moduleKey)} does not exist or is not ready`);
-            continue;
-          }
-          const [moduleOrganization] = await repos.moduleOrganizations.findByExternalIds(moduleKey, [
+    return inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
+      const readyChecks = new Map<string, RuleCheck<ReadyModule>>();
+      const report: ImportRowReport[] = [];
+      for (const [index, record] of records.entries()) {
+        const line = index + 2;
+        const moduleKey = unescapeFormula(record.moduleKey ?? "");
+        const moduleExternalId = unescapeFormula(record.moduleExternalId ?? "");
+        const organizationPsaId = unescapeFormula(record.organizationPsaId ?? "");
+        const row = { line, moduleKey, moduleExternalId, organizationPsaId };
+        // The write path's own rules, as a value: every line is reported, not only the first error.
+        const check = await checkMapping(
+          repos,
+          {
+            moduleKey,
             moduleExternalId,
-          ]);
-          if (!moduleOrganization) {
-            fail(
-              `${moduleKey} has no module organization with external id ${JSON.stringify(moduleExternalId)}`,
-            );
-            continue;
-          }
-          const current = await repos.mappings.findMapping(moduleOrganization.id);
-          if (organizationPsaId === "") {
-            if (!current) report.push({ ...row, action: "unchanged", message: "not mapped" });
-            else {
-              report.push({ ...row, action: "unmap", message: `unmap from ${current.organization_name}` });
-              await applyMapping(
-                repos,
-                step,
-                await lockModuleOrganization(repos, moduleOrganization.id),
-                null,
-                "import",
-              );
-            }
-            continue;
-          }
-          const [target] = await repos.organizations.findByPsaIds([organizationPsaId]);
-          if (!target) {
-            fail(`no organization has PSA id ${JSON.stringify(organizationPsaId)}`);
-            continue;
-          }
-          if (!isMappableType(target.type)) {
-            fail(`${target.name} is a ${target.type} organization and cannot be a mapping target`);
-            continue;
-          }
-          if (current?.organization_id === target.id) {
-            report.push({ ...row, action: "unchanged", message: `already mapped to ${target.name}` });
-            continue;
-          }
+            organizationPsaId: organizationPsaId === "" ? null : organizationPsaId,
+          },
+          readyChecks,
+        );
+        if (!check.ok) {
+          report.push({ ...row, action: "error", message: check.error.message });
+          continue;
+        }
+        const { moduleOrganization, target } = check.value;
+        const current = await repos.mappings.findMapping(moduleOrganization.id);
+        if ((current?.organization_id ?? null) === (target?.id ?? null)) {
           report.push({
             ...row,
-            action: current ? "move" : "map",
-            message: current
+            action: "unchanged",
+            message: target ? `already mapped to ${target.name}` : "not mapped",
+          });
+          continue;
+        }
+        report.push({
+          ...row,
+          action: target ? (current ? "move" : "map") : "unmap",
+          message: !target
+            ? `unmap from ${current?.organization_name}`
+            : current
               ? `move from ${current.organization_name} to ${target.name}`
               : `map to ${target.name}`,
-          });
-          await applyMapping(
-            repos,
-            step,
-            await lockModuleOrganization(repos, moduleOrganization.id),
-            target,
-            "import",
-          );
-        }
-        const errors = report.filter((r) => r.action === "error").length;
-        const summary = {
-          applied: options.apply && errors === 0,
-          rows: report.length,
-          errors,
-          changes: report.filter((r) => r.action === "map" || r.action === "move" || r.action === "unmap")
-            .length,
-          report,
-        };
-        if (!summary.applied) throw new DryRun(summary);
-        await step.flush(repos.audit);
-        return summary;
-      })
-      .catch((error: unknown) => {
-        if (error instanceof DryRun) return error.summary;
-        throw error;
-      });
+        });
+        await applyMapping(repos, step, moduleOrganization, target, "import");
+      }
+      const errors = report.filter((r) => r.action === "error").length;
+      const summary = {
+        applied: options.apply && errors === 0,
+        rows: report.length,
+        errors,
+        changes: report.filter((r) => r.action === "map" || r.action === "move" || r.action === "unmap")
+          .length,
+        report,
+      };
+      if (!summary.applied) throw new DryRun(summary);
+      return summary;
+    }).catch((error: unknown) => {
+      if (error instanceof DryRun) return error.summary;
+      throw error;
+    });
   }
 }
 

@@ -3,7 +3,7 @@ import { repositories } from "../db/repositories.ts";
 import type { Actor } from "../domain/actor.ts";
 import { invalidValue } from "../domain/errors.ts";
 import type { OrganizationTerm } from "../domain/term.ts";
-import { AuditStep } from "./audit-step.ts";
+import { inUnitOfWork } from "./unit-of-work.ts";
 
 /** True when the IANA time zone is known to this runtime ("Europe/Berlin", "UTC"). */
 export function isValidTimeZone(timeZone: string): boolean {
@@ -31,10 +31,8 @@ export class SettingsService {
     if (patch.timeZone !== undefined && !isValidTimeZone(patch.timeZone)) {
       throw invalidValue("timeZone", `${patch.timeZone} is not a known IANA time zone`);
     }
-    return this.ctx.db.transaction().execute(async (tx) => {
-      const repos = repositories(tx);
-      const before = await repos.settings.get();
-      const step = new AuditStep(actor, this.ctx.clock.now());
+    return inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
+      const before = await repos.settings.get({ lock: true });
       const after = await repos.settings.update(
         {
           ...(patch.organizationTerm !== undefined ? { organizationTerm: patch.organizationTerm } : {}),
@@ -53,7 +51,6 @@ export class SettingsService {
           after: pick(after),
         });
       }
-      await step.flush(repos.audit);
       return pick(after);
     });
   }

@@ -4,7 +4,8 @@ import type { AppContext } from "../../context.ts";
 import { repositories } from "../../db/repositories.ts";
 import type { Actor } from "../../domain/actor.ts";
 import { AuditStep } from "../audit-step.ts";
-import { applyMapping } from "../mapping-rules.ts";
+import { checkMappableTarget, lockWritable, requireChecked } from "../mapping-rules.ts";
+import { applyMapping } from "../mapping-writes.ts";
 import { createSecretBox } from "../secret-box.ts";
 import { SyncService } from "../sync/sync.service.ts";
 import { SyncConfigService } from "../sync/sync-config.service.ts";
@@ -97,11 +98,23 @@ export class DemoService {
           module.key,
           wanted.map((m) => m.externalId),
         );
-        const byExternalId = new Map(rows.map((r) => [r.external_id, r]));
+        const writable = await lockWritable(
+          repos,
+          rows.map((r) => r.id),
+          { field: () => "moduleOrganizationId" },
+        );
+        const byExternalId = new Map(writable.map((r) => [r.external_id, r]));
         for (const m of wanted) {
           const row = byExternalId.get(m.externalId);
           const target = byPsaId.get(m.psaId);
-          if (row && target) await applyMapping(repos, step, row, target, "import");
+          if (row && target)
+            await applyMapping(
+              repos,
+              step,
+              row,
+              requireChecked(checkMappableTarget(target, target.id)),
+              "import",
+            );
         }
       }
       const changes = step.size;

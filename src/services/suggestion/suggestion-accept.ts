@@ -1,11 +1,15 @@
 import type { AppContext } from "../../context.ts";
-import { repositories } from "../../db/repositories.ts";
-import type { ModuleOrganizationRow, OrganizationRow } from "../../db/schema.ts";
 import type { Actor } from "../../domain/actor.ts";
-import { invalidValue, notFound } from "../../domain/errors.ts";
-import { isMappableType } from "../../domain/organization.ts";
-import { AuditStep } from "../audit-step.ts";
-import { applyMappingsInBulk, requireMappableTarget, requireReadyModule } from "../mapping-rules.ts";
+import { invalidValue } from "../../domain/errors.ts";
+import {
+  checkMappableTarget,
+  lockWritable,
+  type MappableOrganization,
+  requireChecked,
+  type WritableModuleOrganization,
+} from "../mapping-rules.ts";
+import { applyMappingsInBulk } from "../mapping-writes.ts";
+import { inUnitOfWork } from "../unit-of-work.ts";
 
 export interface AcceptPair {
   moduleOrganizationId: string;
@@ -31,15 +35,7 @@ export async function acceptSuggestions(
   options: { skipMapped?: boolean } = {},
 ): Promise<{ applied: number; stepId: string | null }> {
   if (pairs.length === 0) return { applied: 0, stepId: null };
-  return ctx.db.transaction().execute(async (tx) => {
-    const repos = repositories(tx);
-    const step = new AuditStep(actor, ctx.clock.now());
-    const ids = [...new Set(pairs.map((p) => p.moduleOrganizationId))];
-    const rows = new Map<string, ModuleOrganizationRow>();
-    for (let i = 0; i < ids.length; i += LOCK_CHUNK) {
-      for (const row of await repos.moduleOrganizations.lockByIds(ids.slice(i, i + LOCK_CHUNK)))
-        rows.set(row.id, row);
-    }
+  return inUnitOfWork(ctx, actor, async ({ repos, step }) => {
     const field = (i: number, name: string) => (options.skipMapped ? name : `items.${i}.${name}`);
     const chosen = new Map<string, string>();
     pairs.forEach((pair, i) => {
@@ -50,27 +46,36 @@ export async function acceptSuggestions(
           "a module organization can be accepted for one target only",
         );
       chosen.set(pair.moduleOrganizationId, pair.organizationId);
-      if (!rows.has(pair.moduleOrganizationId))
-        throw notFound("module organization", pair.moduleOrganizationId, field(i, "moduleOrganizationId"));
     });
-    for (const key of new Set([...rows.values()].map((r) => r.module_key)))
-      await requireReadyModule(repos, key, "moduleKey");
-    // One read for every target; the per-pair check below then only errs with the pair's field.
+    const ids = [...chosen.keys()];
+    const indexOf = new Map(pairs.map((p, i) => [p.moduleOrganizationId, i] as const).reverse());
+    const rows = new Map<string, WritableModuleOrganization>();
+    for (let i = 0; i < ids.length; i += LOCK_CHUNK) {
+      const writable = await lockWritable(repos, ids.slice(i, i + LOCK_CHUNK), {
+        field: (id) => field(indexOf.get(id) ?? 0, "moduleOrganizationId"),
+        readyField: "moduleKey",
+      });
+      for (const row of writable) rows.set(row.id, row);
+    }
+    // One read for every target, then the mappable rule per target (422 naming it, with the pair's field).
     const found = new Map(
       (await repos.organizations.findByIds([...new Set(pairs.map((p) => p.organizationId))])).map((o) => [
         o.id,
         o,
       ]),
     );
-    const targets = new Map<string, OrganizationRow>();
+    const targets = new Map<string, MappableOrganization>();
     for (const [i, pair] of pairs.entries()) {
       if (targets.has(pair.organizationId)) continue;
-      const target = found.get(pair.organizationId);
       targets.set(
         pair.organizationId,
-        target && isMappableType(target.type)
-          ? target
-          : await requireMappableTarget(repos, pair.organizationId, field(i, "organizationId")),
+        requireChecked(
+          checkMappableTarget(
+            found.get(pair.organizationId),
+            pair.organizationId,
+            field(i, "organizationId"),
+          ),
+        ),
       );
     }
     const mapped = new Set<string>();
@@ -79,18 +84,14 @@ export async function acceptSuggestions(
         for (const m of await repos.mappings.findMappings(ids.slice(i, i + LOCK_CHUNK)))
           mapped.add(m.module_organization_id);
     }
-    const done = new Set<string>();
-    const items: { moduleOrganization: ModuleOrganizationRow; target: OrganizationRow }[] = [];
-    for (const pair of pairs) {
-      if (mapped.has(pair.moduleOrganizationId) || done.has(pair.moduleOrganizationId)) continue;
-      done.add(pair.moduleOrganizationId);
-      items.push({
-        moduleOrganization: rows.get(pair.moduleOrganizationId) as ModuleOrganizationRow,
-        target: targets.get(pair.organizationId) as OrganizationRow,
-      });
+    const items: { moduleOrganization: WritableModuleOrganization; target: MappableOrganization }[] = [];
+    for (const [id, organizationId] of chosen) {
+      const moduleOrganization = rows.get(id);
+      const target = targets.get(organizationId);
+      if (mapped.has(id) || !moduleOrganization || !target) continue;
+      items.push({ moduleOrganization, target });
     }
     const { applied } = await applyMappingsInBulk(repos, step, items, "suggestion");
-    await step.flush(repos.audit);
     return { applied, stepId: applied > 0 ? step.id : null };
   });
 }

@@ -6,6 +6,7 @@ import {
   type SuggestionOrganizationRow,
   SuggestionRepository,
 } from "../../db/suggestion.repository.ts";
+import { assertNever, isAuditEntityType } from "../../domain/audit.ts";
 import { buildMatchIndex, type MatchIndex } from "../../matching/engine.ts";
 
 /** More audit events than this since the last look: rebuilding is cheaper than replaying. */
@@ -82,7 +83,7 @@ export class SuggestionIndexCache {
     const touchedOrganizations = new Set<string>();
     const modulesToReload = new Set<string>();
     let organizationsSince: Date | null = null;
-    let isAliasDirty = markers.aliasCount !== previous.aliasCount;
+    const isAliasDirty = markers.aliasCount !== previous.aliasCount;
     const isOrganizationReloadNeeded = markers.organizationFingerprint !== previous.organizationFingerprint;
 
     if (markers.maxAuditId > this.lastAuditId || this.gaps.size > 0) {
@@ -94,10 +95,31 @@ export class SuggestionIndexCache {
         markers.maxAuditId,
       );
       for (const event of events) {
-        if (["mapping", "module_organization", "exclusion"].includes(event.entity_type))
-          touched.add(event.entity_id);
-        else if (event.entity_type === "alias") isAliasDirty = true;
-        else if (event.entity_type === "organization") touchedOrganizations.add(event.entity_id);
+        // A kind this version does not know (written by a newer one) cannot be evidence it reads.
+        if (!isAuditEntityType(event.entity_type)) continue;
+        switch (event.entity_type) {
+          case "mapping":
+          case "module_organization":
+          case "exclusion":
+            touched.add(event.entity_id);
+            break;
+          case "organization":
+            touchedOrganizations.add(event.entity_id);
+            break;
+          // Not evidence: ignores and settings change no name or confirmed mapping; rejections are
+          // read per answer; module state, sync settings, users and tokens are not matched on.
+          case "ignore":
+          case "settings":
+          case "suggestion_rejection":
+          case "module":
+          case "module_sync":
+          case "psa_sync":
+          case "user":
+          case "token":
+            break;
+          default:
+            assertNever(event.entity_type, "audit entity type");
+        }
       }
       this.lastAuditId = markers.maxAuditId;
       this.lastAuditStep = markers.maxAuditStep;

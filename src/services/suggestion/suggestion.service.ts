@@ -5,8 +5,8 @@ import type { Actor } from "../../domain/actor.ts";
 import { decodeCursor, encodeCursor, type PageResult } from "../../domain/cursor.ts";
 import { invalidValue, notFound } from "../../domain/errors.ts";
 import { type Candidate, type MatchIndex, suggest } from "../../matching/engine.ts";
-import { AuditStep } from "../audit-step.ts";
 import { requireOrganization, requireReadyModule } from "../mapping-rules.ts";
+import { inUnitOfWork } from "../unit-of-work.ts";
 import { ModuleOrganizationFinder } from "./module-organization-finder.ts";
 import { type AcceptInput, acceptSuggestions } from "./suggestion-accept.ts";
 import { SuggestionIndexCache } from "./suggestion-index.cache.ts";
@@ -144,13 +144,11 @@ export class SuggestionService {
 
   /** Remembers that this organization is not the target of this module organization: never proposed again. */
   async reject(actor: Actor, moduleOrganizationId: string, organizationId: string): Promise<void> {
-    await this.ctx.db.transaction().execute(async (tx) => {
-      const repos = repositories(tx);
+    await inUnitOfWork(this.ctx, actor, async ({ tx, repos, step }) => {
       const moduleOrganization = await repos.moduleOrganizations.findById(moduleOrganizationId);
       if (!moduleOrganization)
         throw notFound("module organization", moduleOrganizationId, "moduleOrganizationId");
       const organization = await requireOrganization(repos, organizationId);
-      const step = new AuditStep(actor, this.ctx.clock.now());
       await new SuggestionRepository(tx).insertRejection({
         moduleOrganizationId,
         organizationId,
@@ -165,7 +163,6 @@ export class SuggestionService {
         before: null,
         after: { rejected: true },
       });
-      await step.flush(repos.audit);
     });
   }
 

@@ -1,0 +1,145 @@
+import type { OrganizationTerm } from "./term.ts";
+
+/**
+ * Every kind of change the audit log records: its action, the entity it is about, and the shape of
+ * that entity's state before and after. `AuditStep.record` accepts only these, and undo and the
+ * suggestion cache switch over `entityType` exhaustively, so a new kind of change that one of them
+ * forgets fails to compile. The action strings are the ones already stored: old rows keep working.
+ */
+
+/** Where a module organization points (names are for display; equality is by id). */
+export interface MappingState {
+  organizationId: string;
+  organizationName: string;
+}
+
+export interface SettingsState {
+  organizationTerm: OrganizationTerm;
+  timeZone: string;
+}
+
+interface Change<TEntity extends string, TAction extends string, TBefore, TAfter> {
+  entityType: TEntity;
+  action: TAction;
+  entityId: string;
+  summary: string;
+  before: TBefore;
+  after: TAfter;
+}
+
+type Ignored = { ignored: true };
+type Excluded = { excluded: true };
+type Status = { status: "active" | "missing" };
+type SyncedEntity = "organization" | "module_organization";
+
+export type AuditEvent =
+  | Change<"mapping", "mapping.created", null, MappingState>
+  | Change<"mapping", "mapping.moved", MappingState, MappingState>
+  | Change<"mapping", "mapping.deleted", MappingState, null>
+  /** entityId is `<organizationId>/<moduleKey>`. */
+  | Change<"ignore", "ignore.created", null, Ignored>
+  | Change<"ignore", "ignore.deleted", Ignored, null>
+  | Change<"exclusion", "exclusion.created", null, Excluded>
+  | Change<"exclusion", "exclusion.deleted", Excluded, null>
+  | Change<"settings", "settings.updated", SettingsState, SettingsState>
+  | Change<"suggestion_rejection", "suggestion.rejected", null, { rejected: true }>
+  | Change<"module", "module.created", null, { key: string; name: string }>
+  | Change<
+      "module",
+      "module.billing_enabled" | "module.billing_disabled",
+      { billingEnabled: boolean },
+      { billingEnabled: boolean }
+    >
+  | Change<"module", "module.renamed", { name: string }, { name: string }>
+  | Change<"module", "module.ready", { state: "awaiting_first_sync" }, { state: "ready" }>
+  | Change<"module_sync", "module.sync_configured", Record<string, unknown>, Record<string, unknown>>
+  | Change<"psa_sync", "psa.sync_configured", Record<string, unknown>, Record<string, unknown>>
+  | Change<"organization", "organization.type_changed", { type: string }, { type: string }>
+  | Change<SyncedEntity, `${SyncedEntity}.missing`, Status, Status>
+  | Change<SyncedEntity, `${SyncedEntity}.returned`, Status, Status>
+  | Change<SyncedEntity, `${SyncedEntity}.renamed`, { name: string }, { name: string }>
+  | Change<"user", "user.created", null, { username: string; role: string }>
+  | Change<"user", "user.updated", Record<string, unknown>, Record<string, unknown>>
+  | Change<"token", "token.created", null, { name: string; role: string }>
+  | Change<"token", "token.revoked", null, null>;
+
+export type AuditEntityType = AuditEvent["entityType"];
+export type AuditAction = AuditEvent["action"];
+
+/** Every entity type, listed once so stored rows can be narrowed to the union (the compiler checks the list). */
+const ENTITY_TYPES: { [K in AuditEntityType]: true } = {
+  mapping: true,
+  ignore: true,
+  exclusion: true,
+  settings: true,
+  suggestion_rejection: true,
+  module: true,
+  module_sync: true,
+  psa_sync: true,
+  organization: true,
+  module_organization: true,
+  user: true,
+  token: true,
+};
+
+export function isAuditEntityType(value: string): value is AuditEntityType {
+  return Object.hasOwn(ENTITY_TYPES, value);
+}
+
+/** The events undo can replay: the decisions a person makes (rule 9). */
+export type UndoableEvent = Extract<
+  AuditEvent,
+  { entityType: "mapping" | "ignore" | "exclusion" | "settings" }
+>;
+
+/** For the `default` of an exhaustive switch: a missing case is a compile error. */
+export function assertNever(value: never, what = "value"): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);
+}
+
+type Subject = { entityId: string; summary: string };
+
+/** The mapping event for a change from `before` to `after` (null: not mapped); at least one is set. */
+export function mappingEvent(
+  subject: Subject,
+  before: MappingState | null,
+  after: MappingState | null,
+): Extract<AuditEvent, { entityType: "mapping" }> {
+  const base = { entityType: "mapping" as const, ...subject };
+  if (before && after) return { ...base, action: "mapping.moved", before, after };
+  if (after) return { ...base, action: "mapping.created", before: null, after };
+  if (before) return { ...base, action: "mapping.deleted", before, after: null };
+  throw new Error("a mapping event needs a state before or after");
+}
+
+/** The event of a pair's ignore being set (true) or cleared (false). */
+export function ignoreEvent(
+  subject: Subject,
+  ignored: boolean,
+): Extract<AuditEvent, { entityType: "ignore" }> {
+  return ignored
+    ? { entityType: "ignore", action: "ignore.created", ...subject, before: null, after: { ignored: true } }
+    : { entityType: "ignore", action: "ignore.deleted", ...subject, before: { ignored: true }, after: null };
+}
+
+/** The event of a module organization being excluded from billing (true) or included again (false). */
+export function exclusionEvent(
+  subject: Subject,
+  excluded: boolean,
+): Extract<AuditEvent, { entityType: "exclusion" }> {
+  return excluded
+    ? {
+        entityType: "exclusion",
+        action: "exclusion.created",
+        ...subject,
+        before: null,
+        after: { excluded: true },
+      }
+    : {
+        entityType: "exclusion",
+        action: "exclusion.deleted",
+        ...subject,
+        before: { excluded: true },
+        after: null,
+      };
+}
