@@ -69,29 +69,15 @@ export class AuditRepository {
     };
   }
 
-  async stepEvents(stepId: string): Promise<AuditEventRow[]> {
-    if (!isUuid(stepId)) return [];
-    return this.db
-      .selectFrom("audit_events")
-      .selectAll()
-      .where("step_id", "=", stepId)
-      .orderBy("id")
-      .execute();
-  }
-
   /**
-   * The step's events, locked until the transaction ends: two undos of one step wait for each other,
-   * and the second sees the first's `undone_by_step` (rows locked FOR UPDATE are re-read when released).
+   * A step's events. With `lock`, they stay locked until the transaction ends: two undos of one
+   * step wait for each other, and the second sees the first's `undone_by_step` (rows locked FOR
+   * UPDATE are read again once released).
    */
-  async lockStepEvents(stepId: string): Promise<AuditEventRow[]> {
+  async stepEvents(stepId: string, options: { lock?: boolean } = {}): Promise<AuditEventRow[]> {
     if (!isUuid(stepId)) return [];
-    return this.db
-      .selectFrom("audit_events")
-      .selectAll()
-      .where("step_id", "=", stepId)
-      .orderBy("id")
-      .forUpdate()
-      .execute();
+    const query = this.db.selectFrom("audit_events").selectAll().where("step_id", "=", stepId).orderBy("id");
+    return (options.lock ? query.forUpdate() : query).execute();
   }
 
   async markUndone(stepId: string, undoStepId: string): Promise<void> {

@@ -1,6 +1,7 @@
+import type { InjectOptions } from "fastify";
 import { describe, expect, it } from "vitest";
 import { buildModule, buildModuleOrganization, buildOrganization } from "../../test/support/factories.ts";
-import { useTestApp } from "../../test/support/test-app.ts";
+import { type Caller, useTestApp } from "../../test/support/test-app.ts";
 import { testServerUrl } from "../../test/support/test-context.ts";
 import { cliActor } from "../domain/actor.ts";
 import { pairVersion } from "../domain/mapping.ts";
@@ -26,8 +27,11 @@ describe.skipIf(!testServerUrl())("concurrent writers on PostgreSQL", () => {
     return { module, organization, moduleOrganizations, editor: await t.loginAs("editor") };
   }
 
-  function statuses(responses: { statusCode: number }[]) {
-    return responses.map((r) => r.statusCode).sort();
+  /** Sends every request at once; exactly one must win (200), every other one gets 409. Answers the winner's body. */
+  async function race(editor: Caller, requests: InjectOptions[]): Promise<unknown> {
+    const responses = await Promise.all(requests.map((options) => t.request(editor, options)));
+    expect(responses.map((r) => r.statusCode).sort()).toEqual([200, ...Array(requests.length - 1).fill(409)]);
+    return responses.find((r) => r.statusCode === 200)!.json();
   }
 
   /** The pair holds exactly the winner, and the log holds exactly one mapping event: the winner's. */
@@ -52,24 +56,19 @@ describe.skipIf(!testServerUrl())("concurrent writers on PostgreSQL", () => {
     it(`one grid cell, ${WRITERS} writers with one version: one 200, the rest 409 (round ${round})`, async () => {
       const { module, organization, moduleOrganizations, editor } = await setup();
       const version = pairVersion([], false);
-      const responses = await Promise.all(
-        moduleOrganizations.map((mo) =>
-          t.request(editor, {
-            method: "PUT",
-            url: "/api/v1/mapping-grid/cell",
-            payload: {
-              organizationId: organization.id,
-              moduleKey: module.key,
-              moduleOrganizationId: mo.id,
-              version,
-            },
-          }),
-        ),
-      );
-      expect(statuses(responses)).toEqual([200, ...Array(WRITERS - 1).fill(409)]);
-      const winner = responses.find((r) => r.statusCode === 200)!.json() as {
-        cell: { moduleOrganizations: { id: string }[] };
-      };
+      const winner = (await race(
+        editor,
+        moduleOrganizations.map((mo) => ({
+          method: "PUT",
+          url: "/api/v1/mapping-grid/cell",
+          payload: {
+            organizationId: organization.id,
+            moduleKey: module.key,
+            moduleOrganizationId: mo.id,
+            version,
+          },
+        })),
+      )) as { cell: { moduleOrganizations: { id: string }[] } };
       expect(winner.cell.moduleOrganizations).toHaveLength(1);
       await expectOneWinner(organization.id, winner.cell.moduleOrganizations[0]!.id);
     });
@@ -77,21 +76,16 @@ describe.skipIf(!testServerUrl())("concurrent writers on PostgreSQL", () => {
     it(`one organization page, ${WRITERS} writers with one version: one 200, the rest 409 (round ${round})`, async () => {
       const { module, organization, moduleOrganizations, editor } = await setup();
       const version = pairVersion([], false);
-      const responses = await Promise.all(
-        moduleOrganizations.map((mo) =>
-          t.request(editor, {
-            method: "PUT",
-            url: `/api/v1/organizations/${organization.id}/module-mappings`,
-            payload: {
-              modules: [{ moduleKey: module.key, moduleOrganizationId: mo.id, ignore: false, version }],
-            },
-          }),
-        ),
-      );
-      expect(statuses(responses)).toEqual([200, ...Array(WRITERS - 1).fill(409)]);
-      const winner = responses.find((r) => r.statusCode === 200)!.json() as {
-        modules: { moduleOrganizationId: string; extraModuleOrganizations: unknown[] }[];
-      };
+      const winner = (await race(
+        editor,
+        moduleOrganizations.map((mo) => ({
+          method: "PUT",
+          url: `/api/v1/organizations/${organization.id}/module-mappings`,
+          payload: {
+            modules: [{ moduleKey: module.key, moduleOrganizationId: mo.id, ignore: false, version }],
+          },
+        })),
+      )) as { modules: { moduleOrganizationId: string; extraModuleOrganizations: unknown[] }[] };
       expect(winner.modules[0]?.extraModuleOrganizations).toEqual([]);
       await expectOneWinner(organization.id, winner.modules[0]!.moduleOrganizationId);
     });
@@ -105,13 +99,13 @@ describe.skipIf(!testServerUrl())("concurrent writers on PostgreSQL", () => {
         .select("step_id")
         .where("entity_type", "=", "mapping")
         .execute();
-      const responses = await Promise.all(
-        Array.from({ length: WRITERS }, () =>
-          t.request(editor, { method: "POST", url: `/api/v1/audit-events/steps/${step!.step_id}/undo` }),
-        ),
-      );
-      expect(statuses(responses)).toEqual([200, ...Array(WRITERS - 1).fill(409)]);
-      const { stepId } = responses.find((r) => r.statusCode === 200)!.json() as { stepId: string };
+      const { stepId } = (await race(
+        editor,
+        Array.from({ length: WRITERS }, () => ({
+          method: "POST" as const,
+          url: `/api/v1/audit-events/steps/${step!.step_id}/undo`,
+        })),
+      )) as { stepId: string };
       expect(await t.ctx.db.selectFrom("mappings").selectAll().execute()).toEqual([]);
       const events = await t.ctx.db
         .selectFrom("audit_events")

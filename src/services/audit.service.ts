@@ -47,7 +47,7 @@ export class AuditService {
    */
   async undo(actor: Actor, stepId: string) {
     return inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
-      const rows = await repos.audit.lockStepEvents(stepId);
+      const rows = await repos.audit.stepEvents(stepId, { lock: true });
       if (rows.length === 0) throw notFound("step", stepId, "stepId");
       if (rows.some((e) => e.undone_by_step)) throw new AppError("conflict", "this step was undone already");
       const events = rows.map(toUndoableEvent);
