@@ -119,4 +119,32 @@ describe.skipIf(!testServerUrl())("concurrent writers on PostgreSQL", () => {
       ]);
     });
   }
+
+  it(`one settings step, ${WRITERS} undos: one 200, the rest 409, one undo event`, async () => {
+    const editor = await t.loginAs("editor");
+    await t.services.settings.update(cliActor, { organizationTerm: "Client" });
+    const [step] = await t.ctx.db
+      .selectFrom("audit_events")
+      .select("step_id")
+      .where("entity_type", "=", "settings")
+      .execute();
+    const { stepId } = (await race(
+      editor,
+      Array.from({ length: WRITERS }, () => ({
+        method: "POST" as const,
+        url: `/api/v1/audit-events/steps/${step!.step_id}/undo`,
+      })),
+    )) as { stepId: string };
+    expect((await t.services.settings.get()).organizationTerm).toBe("Organization");
+    const events = await t.ctx.db
+      .selectFrom("audit_events")
+      .select(["step_id", "undone_by_step"])
+      .where("entity_type", "=", "settings")
+      .orderBy("id")
+      .execute();
+    expect(events).toEqual([
+      { step_id: step!.step_id, undone_by_step: stepId },
+      { step_id: stepId, undone_by_step: null },
+    ]);
+  });
 });

@@ -144,7 +144,11 @@ export async function lockWritableModuleOrganization(
   field = "moduleOrganizationId",
   module?: ReadyModule,
 ): Promise<WritableModuleOrganization> {
-  const [row] = await lockWritable(repos, [id], { field: () => field, ...(module ? { module } : {}) });
+  const [row] = await lockWritable(repos, [id], {
+    field: () => field,
+    readyField: "moduleKey",
+    ...(module ? { module } : {}),
+  });
   return row as WritableModuleOrganization;
 }
 
