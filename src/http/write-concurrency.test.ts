@@ -15,6 +15,38 @@ import { pairVersion } from "../domain/mapping.ts";
 const WRITERS = 50;
 const ROUNDS = 3;
 
+/** The two writers of one (organization, module) pair: a grid cell and an organization-page line. */
+const pairWriters = [
+  {
+    name: "grid cell",
+    request: (organizationId: string, moduleKey: string, moduleOrganizationId: string, version: string) => ({
+      method: "PUT" as const,
+      url: "/api/v1/mapping-grid/cell",
+      payload: { organizationId, moduleKey, moduleOrganizationId, version },
+    }),
+    winnerOf: (body: unknown) => {
+      const { cell } = body as { cell: { moduleOrganizations: { id: string }[] } };
+      expect(cell.moduleOrganizations).toHaveLength(1);
+      return cell.moduleOrganizations[0]!.id;
+    },
+  },
+  {
+    name: "organization page",
+    request: (organizationId: string, moduleKey: string, moduleOrganizationId: string, version: string) => ({
+      method: "PUT" as const,
+      url: `/api/v1/organizations/${organizationId}/module-mappings`,
+      payload: { modules: [{ moduleKey, moduleOrganizationId, ignore: false, version }] },
+    }),
+    winnerOf: (body: unknown) => {
+      const { modules } = body as {
+        modules: { moduleOrganizationId: string; extraModuleOrganizations: unknown[] }[];
+      };
+      expect(modules[0]?.extraModuleOrganizations).toEqual([]);
+      return modules[0]!.moduleOrganizationId;
+    },
+  },
+];
+
 describe.skipIf(!testServerUrl())("concurrent writers on PostgreSQL", () => {
   const t = useTestApp();
 
@@ -32,6 +64,23 @@ describe.skipIf(!testServerUrl())("concurrent writers on PostgreSQL", () => {
     const responses = await Promise.all(requests.map((options) => t.request(editor, options)));
     expect(responses.map((r) => r.statusCode).sort()).toEqual([200, ...Array(requests.length - 1).fill(409)]);
     return responses.find((r) => r.statusCode === 200)!.json();
+  }
+
+  /** 50 undos of the one step recorded for `entityType`; answers that step and the winning undo's step. */
+  async function raceUndo(editor: Caller, entityType: string) {
+    const { step_id: step } = await t.ctx.db
+      .selectFrom("audit_events")
+      .select("step_id")
+      .where("entity_type", "=", entityType)
+      .executeTakeFirstOrThrow();
+    const winner = (await race(
+      editor,
+      Array.from({ length: WRITERS }, () => ({
+        method: "POST" as const,
+        url: `/api/v1/audit-events/steps/${step}/undo`,
+      })),
+    )) as { stepId: string };
+    return { step, stepId: winner.stepId };
   }
 
   /** The pair holds exactly the winner, and the log holds exactly one mapping event: the winner's. */
@@ -53,59 +102,23 @@ describe.skipIf(!testServerUrl())("concurrent writers on PostgreSQL", () => {
   }
 
   for (let round = 1; round <= ROUNDS; round++) {
-    it(`one grid cell, ${WRITERS} writers with one version: one 200, the rest 409 (round ${round})`, async () => {
-      const { module, organization, moduleOrganizations, editor } = await setup();
-      const version = pairVersion([], false);
-      const winner = (await race(
-        editor,
-        moduleOrganizations.map((mo) => ({
-          method: "PUT",
-          url: "/api/v1/mapping-grid/cell",
-          payload: {
-            organizationId: organization.id,
-            moduleKey: module.key,
-            moduleOrganizationId: mo.id,
-            version,
-          },
-        })),
-      )) as { cell: { moduleOrganizations: { id: string }[] } };
-      expect(winner.cell.moduleOrganizations).toHaveLength(1);
-      await expectOneWinner(organization.id, winner.cell.moduleOrganizations[0]!.id);
-    });
-
-    it(`one organization page, ${WRITERS} writers with one version: one 200, the rest 409 (round ${round})`, async () => {
-      const { module, organization, moduleOrganizations, editor } = await setup();
-      const version = pairVersion([], false);
-      const winner = (await race(
-        editor,
-        moduleOrganizations.map((mo) => ({
-          method: "PUT",
-          url: `/api/v1/organizations/${organization.id}/module-mappings`,
-          payload: {
-            modules: [{ moduleKey: module.key, moduleOrganizationId: mo.id, ignore: false, version }],
-          },
-        })),
-      )) as { modules: { moduleOrganizationId: string; extraModuleOrganizations: unknown[] }[] };
-      expect(winner.modules[0]?.extraModuleOrganizations).toEqual([]);
-      await expectOneWinner(organization.id, winner.modules[0]!.moduleOrganizationId);
-    });
+    for (const writer of pairWriters) {
+      it(`one ${writer.name}, ${WRITERS} writers with one version: one 200, the rest 409 (round ${round})`, async () => {
+        const { module, organization, moduleOrganizations, editor } = await setup();
+        const version = pairVersion([], false);
+        const winner = await race(
+          editor,
+          moduleOrganizations.map((mo) => writer.request(organization.id, module.key, mo.id, version)),
+        );
+        await expectOneWinner(organization.id, writer.winnerOf(winner));
+      });
+    }
 
     it(`one undo, ${WRITERS} writers: one 200, the rest 409, one undo step in the log (round ${round})`, async () => {
       const { organization, moduleOrganizations, editor } = await setup();
       const mo = moduleOrganizations[0]!;
       await t.services.mapping.map(cliActor, mo.id, organization.id);
-      const [step] = await t.ctx.db
-        .selectFrom("audit_events")
-        .select("step_id")
-        .where("entity_type", "=", "mapping")
-        .execute();
-      const { stepId } = (await race(
-        editor,
-        Array.from({ length: WRITERS }, () => ({
-          method: "POST" as const,
-          url: `/api/v1/audit-events/steps/${step!.step_id}/undo`,
-        })),
-      )) as { stepId: string };
+      const { step, stepId } = await raceUndo(editor, "mapping");
       expect(await t.ctx.db.selectFrom("mappings").selectAll().execute()).toEqual([]);
       const events = await t.ctx.db
         .selectFrom("audit_events")
@@ -114,7 +127,7 @@ describe.skipIf(!testServerUrl())("concurrent writers on PostgreSQL", () => {
         .orderBy("id")
         .execute();
       expect(events).toEqual([
-        { step_id: step!.step_id, action: "mapping.created", undone_by_step: stepId },
+        { step_id: step, action: "mapping.created", undone_by_step: stepId },
         { step_id: stepId, action: "mapping.deleted", undone_by_step: null },
       ]);
     });
@@ -123,18 +136,7 @@ describe.skipIf(!testServerUrl())("concurrent writers on PostgreSQL", () => {
   it(`one settings step, ${WRITERS} undos: one 200, the rest 409, one undo event`, async () => {
     const editor = await t.loginAs("editor");
     await t.services.settings.update(cliActor, { organizationTerm: "Client" });
-    const [step] = await t.ctx.db
-      .selectFrom("audit_events")
-      .select("step_id")
-      .where("entity_type", "=", "settings")
-      .execute();
-    const { stepId } = (await race(
-      editor,
-      Array.from({ length: WRITERS }, () => ({
-        method: "POST" as const,
-        url: `/api/v1/audit-events/steps/${step!.step_id}/undo`,
-      })),
-    )) as { stepId: string };
+    const { step, stepId } = await raceUndo(editor, "settings");
     expect((await t.services.settings.get()).organizationTerm).toBe("Organization");
     const events = await t.ctx.db
       .selectFrom("audit_events")
@@ -143,7 +145,7 @@ describe.skipIf(!testServerUrl())("concurrent writers on PostgreSQL", () => {
       .orderBy("id")
       .execute();
     expect(events).toEqual([
-      { step_id: step!.step_id, undone_by_step: stepId },
+      { step_id: step, undone_by_step: stepId },
       { step_id: stepId, undone_by_step: null },
     ]);
   });
