@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
 import type { AppContext } from "../context.ts";
+import { HealthAnswer } from "./health.schema.ts";
 import { serverProblemResponses } from "./response.schema.ts";
 
 export const healthRoutes =
@@ -14,7 +14,7 @@ export const healthRoutes =
           tags: ["system"],
           summary: "Liveness and the kind of database in use",
           response: {
-            200: z.object({ status: z.literal("ok"), database: z.enum(["pglite", "postgres"]) }),
+            200: HealthAnswer,
             ...serverProblemResponses,
           },
         },

@@ -37,7 +37,7 @@ export const BulkMappingBody = z
   })
   .strict();
 
-const VersionQuery = z.object({ version: z.coerce.number().int().min(0).optional() });
+export const VersionQuery = z.object({ version: z.coerce.number().int().min(0).optional() });
 
 export const moduleOrganizationRoutes =
   (services: Services): FastifyPluginAsyncZod =>

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Services } from "../services/index.ts";
 import { requireAuth } from "./auth.ts";
-import { BooleanQuery, KeyParams, ModuleKey } from "./common.schema.ts";
-import { ModuleList, ModuleViewSchema, Worklists } from "./module.schema.ts";
+import { KeyParams, ModuleKey } from "./common.schema.ts";
+import { ModuleList, ModuleViewSchema, WorklistQuery, Worklists } from "./module.schema.ts";
 import { problemResponses } from "./response.schema.ts";
 import { ConnectorBody, Schedule } from "./sync.schema.ts";
 
@@ -88,7 +88,7 @@ export const moduleRoutes =
         schema: {
           tags: ["modules"],
           summary: "Yet to be mapped, per ready module (active customers unless allTypes)",
-          querystring: z.object({ allTypes: BooleanQuery.optional() }),
+          querystring: WorklistQuery,
           response: { 200: Worklists, ...problemResponses },
         },
       },

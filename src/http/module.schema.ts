@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ModuleService, ModuleView } from "../services/module.service.ts";
-import { answerMatches, Timestamp } from "./common.schema.ts";
+import { answerMatches, BooleanQuery, Timestamp } from "./common.schema.ts";
 import { ConnectorViewSchema } from "./sync.schema.ts";
 
 /** Answers of the module routes; the web app infers its types from these. */
@@ -36,6 +36,9 @@ export const ModuleViewSchema = z.object({
 });
 
 export const ModuleList = z.object({ items: z.array(ModuleViewSchema) });
+
+/** `allTypes`: count every mappable organization, not only active customers. */
+export const WorklistQuery = z.object({ allTypes: BooleanQuery.optional() });
 
 /** Yet to be mapped, per ready module (rule 7). */
 export const Worklists = z.object({

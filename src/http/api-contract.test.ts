@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { useTestApp } from "../../test/support/test-app.ts";
+import { type ApiContract, apiContract, type ContractRoute } from "./api-contract.ts";
 import { API_PREFIX } from "./app.ts";
 
 /** The routes left out of the contract: the OpenAPI document itself (hidden from it). */
@@ -60,6 +61,38 @@ describe("the API contract", () => {
       return gaps.length === 0 ? [] : [`${route.method} ${route.url}: ${gaps.join("; ")}`];
     });
     expect(offending, "routes whose answers /openapi.json does not document").toEqual([]);
+  });
+
+  it("lists every route in apiContract with the very schemas the route validates and answers with", () => {
+    const routes = t.app.apiRoutes.filter((r) => !NOT_DOCUMENTED.has(`${r.method} ${r.url}`));
+    const keys = routes.map((r) => `${r.method} ${r.url.slice(API_PREFIX.length)}`);
+    expect(
+      keys.filter((key) => !(key in apiContract)),
+      "routes missing from apiContract",
+    ).toEqual([]);
+    expect(
+      Object.keys(apiContract).filter((key) => !keys.includes(key)),
+      "apiContract rows for routes that do not exist",
+    ).toEqual([]);
+    const differing = routes.flatMap((route) => {
+      const key = `${route.method} ${route.url.slice(API_PREFIX.length)}` as keyof ApiContract;
+      const entry: ContractRoute = apiContract[key];
+      const schema = (route.schema ?? {}) as {
+        response?: Record<string, unknown>;
+        body?: unknown;
+        querystring?: unknown;
+      };
+      const success = Object.keys(schema.response ?? {}).filter((status) => /^2\d\d$/.test(status));
+      const gaps = [
+        success.join() !== String(entry.status) &&
+          `success status ${success.join()} (contract: ${entry.status})`,
+        schema.response?.[entry.status] !== entry.answer && "another answer schema",
+        schema.body !== entry.body && "another body schema",
+        schema.querystring !== entry.query && "another query schema",
+      ].filter(Boolean);
+      return gaps.length === 0 ? [] : [`${key}: ${gaps.join("; ")}`];
+    });
+    expect(differing, "apiContract rows that differ from their route").toEqual([]);
   });
 
   it("finds the gaps it is meant to find", () => {
