@@ -37,14 +37,20 @@ type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer R
     ? Name
     : never;
 
-/** A call's options, following from the route: its path parameters, body and query. */
-export type CallOptions<R extends ApiRoute> = { signal?: AbortSignal | undefined } & ([
-  ParamNames<R>,
-] extends [never]
+type ParamsOption<R extends ApiRoute> = [ParamNames<R>] extends [never]
   ? { params?: undefined }
-  : { params: Record<ParamNames<R>, string> }) &
-  ([BodyOf<R>] extends [never] ? { body?: undefined } : { body: BodyOf<R> }) &
-  ([QueryOf<R>] extends [never] ? { query?: undefined } : { query?: QueryOf<R> });
+  : { params: Record<ParamNames<R>, string> };
+type BodyOption<R extends ApiRoute> = [BodyOf<R>] extends [never]
+  ? { body?: undefined }
+  : { body: BodyOf<R> };
+type QueryOption<R extends ApiRoute> = [QueryOf<R>] extends [never]
+  ? { query?: undefined }
+  : { query?: QueryOf<R> };
+
+/** A call's options, following from the route: its path parameters, body and query. */
+export type CallOptions<R extends ApiRoute> = { signal?: AbortSignal | undefined } & ParamsOption<R> &
+  BodyOption<R> &
+  QueryOption<R>;
 
 /** Options may be left out when the route needs neither path parameters nor a body. */
 type CallArgs<R extends ApiRoute> =
