@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { ORGANIZATION_TYPES } from "../domain/organization.ts";
 import type { MappingService } from "../services/mapping.service.ts";
-import type { MovedFrom } from "../services/mapping-rules.ts";
 import type {
   ModuleOrganizationService,
   ModuleOrganizationView,
@@ -69,7 +68,6 @@ answerMatches<z.infer<typeof ModuleOrganizationViewSchema>, ModuleOrganizationVi
 answerMatches<z.infer<typeof ModuleOrganizationPage>, Awaited<ReturnType<ModuleOrganizationService["list"]>>>(
   true,
 );
-answerMatches<z.infer<typeof MovedFromSchema>, MovedFrom>(true);
 answerMatches<
   z.infer<typeof MappingAnswer>["mapping"] & Pick<z.infer<typeof MappingAnswer>, "movedFrom">,
   Awaited<ReturnType<MappingService["map"]>>
