@@ -14,6 +14,7 @@ import { registerAuth } from "./auth.ts";
 import { connectorKindRoutes } from "./connector-kind.routes.ts";
 import { gridRoutes } from "./grid.routes.ts";
 import { healthRoutes } from "./health.routes.ts";
+import { acceptEmptyJsonBodies } from "./json-body.ts";
 import { moduleRoutes } from "./module.routes.ts";
 import { moduleOrganizationRoutes } from "./module-organization.routes.ts";
 import { organizationRoutes } from "./organization.routes.ts";
@@ -53,6 +54,7 @@ export async function buildApp(
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  acceptEmptyJsonBodies(app);
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {

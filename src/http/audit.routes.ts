@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Services } from "../services/index.ts";
+import { AuditPage, UndoAnswer } from "./audit.schema.ts";
 import { requireAuth } from "./auth.ts";
 import { PageQuery } from "./common.schema.ts";
+import { problemResponses } from "./response.schema.ts";
 
 export const AuditQuery = PageQuery.extend({
   entityType: z.string().max(64).optional(),
@@ -17,7 +19,12 @@ export const auditRoutes =
       "/audit-events",
       {
         config: { access: "viewer" },
-        schema: { tags: ["history"], summary: "Every change, newest first", querystring: AuditQuery },
+        schema: {
+          tags: ["history"],
+          summary: "Every change, newest first",
+          querystring: AuditQuery,
+          response: { 200: AuditPage, ...problemResponses },
+        },
       },
       async (request) => {
         const { limit, cursor, ...filter } = request.query;
@@ -32,6 +39,7 @@ export const auditRoutes =
           tags: ["history"],
           summary: "Undo one step while the state is still what it left (else 409)",
           params: z.object({ stepId: z.string().min(1).max(200) }),
+          response: { 200: UndoAnswer, ...problemResponses },
         },
       },
       async (request) => services.audit.undo(requireAuth(request).actor, request.params.stepId),

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from "fastify";
 import type { Actor } from "../domain/actor.ts";
 import { AppError } from "../domain/errors.ts";
 import { hasRole, type Role } from "../domain/role.ts";
@@ -22,6 +22,8 @@ export interface ApiRoute {
   method: string;
   url: string;
   access: Access;
+  /** The route's schemas (the API contract test compares them with `apiContract`). */
+  schema: FastifySchema | undefined;
 }
 
 declare module "fastify" {
@@ -70,7 +72,7 @@ export function registerAuth(app: FastifyInstance, services: Services) {
     if (access === undefined)
       throw new Error(`route ${route.method} ${route.url} does not declare its access level`);
     for (const method of [route.method].flat()) {
-      if (method !== "HEAD") apiRoutes.push({ method, url: route.url, access });
+      if (method !== "HEAD") apiRoutes.push({ method, url: route.url, access, schema: route.schema });
     }
   });
   app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {

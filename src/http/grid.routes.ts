@@ -3,6 +3,8 @@ import { z } from "zod";
 import type { Services } from "../services/index.ts";
 import { requireAuth } from "./auth.ts";
 import { BooleanQuery, PageQuery } from "./common.schema.ts";
+import { CellAnswer, GridPage } from "./grid.schema.ts";
+import { problemResponses } from "./response.schema.ts";
 
 export const GridQuery = PageQuery.extend({
   search: z.string().max(200).optional(),
@@ -34,6 +36,7 @@ export const gridRoutes =
           tags: ["mapping grid"],
           summary: "Map by Organization: rows of mappable organizations, one cell per ready module",
           querystring: GridQuery,
+          response: { 200: GridPage, ...problemResponses },
         },
       },
       async (request) => {
@@ -55,6 +58,7 @@ export const gridRoutes =
           summary:
             "Set one cell: map the chosen module organization here (unmapping the one the cell held), or none",
           body: CellBody,
+          response: { 200: CellAnswer, ...problemResponses },
         },
       },
       async (request) => services.mapping.setCell(requireAuth(request).actor, request.body),

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
 import type { AppContext } from "../context.ts";
+import { HealthAnswer } from "./health.schema.ts";
+import { serverProblemResponses } from "./response.schema.ts";
 
 export const healthRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
@@ -12,7 +13,10 @@ export const healthRoutes =
         schema: {
           tags: ["system"],
           summary: "Liveness and the kind of database in use",
-          response: { 200: z.object({ status: z.literal("ok"), database: z.enum(["pglite", "postgres"]) }) },
+          response: {
+            200: HealthAnswer,
+            ...serverProblemResponses,
+          },
         },
       },
       async () => {

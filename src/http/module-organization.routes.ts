@@ -3,6 +3,15 @@ import { z } from "zod";
 import type { Services } from "../services/index.ts";
 import { requireAuth } from "./auth.ts";
 import { BooleanQuery, IdParams, PageQuery } from "./common.schema.ts";
+import {
+  BulkMappingAnswer,
+  ExclusionAnswer,
+  MappingAnswer,
+  ModuleOrganizationPage,
+  ModuleOrganizationViewSchema,
+  UnmapAnswer,
+} from "./module-organization.schema.ts";
+import { problemResponses } from "./response.schema.ts";
 
 export const ModuleOrganizationQuery = PageQuery.extend({
   moduleKey: z.string().min(1).max(64).optional(),
@@ -28,7 +37,7 @@ export const BulkMappingBody = z
   })
   .strict();
 
-const VersionQuery = z.object({ version: z.coerce.number().int().min(0).optional() });
+export const VersionQuery = z.object({ version: z.coerce.number().int().min(0).optional() });
 
 export const moduleOrganizationRoutes =
   (services: Services): FastifyPluginAsyncZod =>
@@ -41,6 +50,7 @@ export const moduleOrganizationRoutes =
           tags: ["module organizations"],
           summary: "Every module organization of the ready modules, sub-organizations under their parent",
           querystring: ModuleOrganizationQuery,
+          response: { 200: ModuleOrganizationPage, ...problemResponses },
         },
       },
       async (request) => {
@@ -50,7 +60,15 @@ export const moduleOrganizationRoutes =
     );
     app.get(
       "/module-organizations/:id",
-      { config: { access: "viewer" }, schema: { tags: ["module organizations"], params: IdParams } },
+      {
+        config: { access: "viewer" },
+        schema: {
+          tags: ["module organizations"],
+          summary: "One module organization with its mapping",
+          params: IdParams,
+          response: { 200: ModuleOrganizationViewSchema, ...problemResponses },
+        },
+      },
       async (request) => services.moduleOrganizations.get(request.params.id),
     );
     app.put(
@@ -62,6 +80,7 @@ export const moduleOrganizationRoutes =
           summary: "Map to an organization (moves it when mapped elsewhere; the answer says from where)",
           params: IdParams,
           body: MappingBody,
+          response: { 200: MappingAnswer, ...problemResponses },
         },
       },
       async (request) => {
@@ -93,6 +112,7 @@ export const moduleOrganizationRoutes =
           summary: "Unmap",
           params: IdParams,
           querystring: VersionQuery,
+          response: { 200: UnmapAnswer, ...problemResponses },
         },
       },
       async (request) =>
@@ -108,6 +128,7 @@ export const moduleOrganizationRoutes =
           tags: ["module organizations"],
           summary: "Exclude from billing (never bill this)",
           params: IdParams,
+          response: { 200: ExclusionAnswer, ...problemResponses },
         },
       },
       async (request) => services.mapping.setExcluded(requireAuth(request).actor, request.params.id, true),
@@ -116,7 +137,12 @@ export const moduleOrganizationRoutes =
       "/module-organizations/:id/exclusion",
       {
         config: { access: "editor" },
-        schema: { tags: ["module organizations"], summary: "Include in billing again", params: IdParams },
+        schema: {
+          tags: ["module organizations"],
+          summary: "Include in billing again",
+          params: IdParams,
+          response: { 200: ExclusionAnswer, ...problemResponses },
+        },
       },
       async (request) => services.mapping.setExcluded(requireAuth(request).actor, request.params.id, false),
     );
@@ -128,6 +154,7 @@ export const moduleOrganizationRoutes =
           tags: ["module organizations"],
           summary: "Map many module organizations to one target in one step",
           body: BulkMappingBody,
+          response: { 200: BulkMappingAnswer, ...problemResponses },
         },
       },
       async (request) =>

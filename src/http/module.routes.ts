@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Services } from "../services/index.ts";
 import { requireAuth } from "./auth.ts";
-import { BooleanQuery, KeyParams, ModuleKey } from "./common.schema.ts";
+import { KeyParams, ModuleKey } from "./common.schema.ts";
+import { ModuleList, ModuleViewSchema, WorklistQuery, Worklists } from "./module.schema.ts";
+import { problemResponses } from "./response.schema.ts";
 import { ConnectorBody, Schedule } from "./sync.schema.ts";
 
 export const ModuleCreateBody = z
@@ -27,20 +29,37 @@ export const moduleRoutes =
       "/modules",
       {
         config: { access: "viewer" },
-        schema: { tags: ["modules"], summary: "Modules with state, counts and last sync" },
+        schema: {
+          tags: ["modules"],
+          summary: "Modules with state, counts and last sync",
+          response: { 200: ModuleList, ...problemResponses },
+        },
       },
       async () => ({ items: await services.modules.list() }),
     );
     app.get(
       "/modules/:key",
-      { config: { access: "viewer" }, schema: { tags: ["modules"], params: KeyParams } },
+      {
+        config: { access: "viewer" },
+        schema: {
+          tags: ["modules"],
+          summary: "One module",
+          params: KeyParams,
+          response: { 200: ModuleViewSchema, ...problemResponses },
+        },
+      },
       async (request) => services.modules.get(request.params.key),
     );
     app.post(
       "/modules",
       {
         config: { access: "admin" },
-        schema: { tags: ["modules"], summary: "Add a module", body: ModuleCreateBody },
+        schema: {
+          tags: ["modules"],
+          summary: "Add a module",
+          body: ModuleCreateBody,
+          response: { 201: ModuleViewSchema, ...problemResponses },
+        },
       },
       async (request, reply) => {
         const module = await services.modules.create(requireAuth(request).actor, request.body);
@@ -56,6 +75,7 @@ export const moduleRoutes =
           summary: "Switch integrated billing, rename, or configure the connector",
           params: KeyParams,
           body: ModulePatchBody,
+          response: { 200: ModuleViewSchema, ...problemResponses },
         },
       },
       async (request) =>
@@ -68,7 +88,8 @@ export const moduleRoutes =
         schema: {
           tags: ["modules"],
           summary: "Yet to be mapped, per ready module (active customers unless allTypes)",
-          querystring: z.object({ allTypes: BooleanQuery.optional() }),
+          querystring: WorklistQuery,
+          response: { 200: Worklists, ...problemResponses },
         },
       },
       async (request) => services.modules.worklists({ allTypes: request.query.allTypes ?? false }),

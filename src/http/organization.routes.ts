@@ -5,6 +5,13 @@ import type { Services } from "../services/index.ts";
 import { toOrganizationView } from "../services/organization.service.ts";
 import { requireAuth } from "./auth.ts";
 import { BooleanQuery, IdParams, PageQuery } from "./common.schema.ts";
+import {
+  OrganizationMappings,
+  OrganizationMappingsSaved,
+  OrganizationPage,
+  OrganizationViewSchema,
+} from "./organization.schema.ts";
+import { problemResponses } from "./response.schema.ts";
 
 export const OrganizationQuery = PageQuery.extend({
   search: z.string().max(200).optional(),
@@ -40,6 +47,7 @@ export const organizationRoutes =
           tags: ["organizations"],
           summary: "PSA organizations in tree order",
           querystring: OrganizationQuery,
+          response: { 200: OrganizationPage, ...problemResponses },
         },
       },
       async (request) => {
@@ -49,7 +57,15 @@ export const organizationRoutes =
     );
     app.get(
       "/organizations/:id",
-      { config: { access: "viewer" }, schema: { tags: ["organizations"], params: IdParams } },
+      {
+        config: { access: "viewer" },
+        schema: {
+          tags: ["organizations"],
+          summary: "One PSA organization",
+          params: IdParams,
+          response: { 200: OrganizationViewSchema, ...problemResponses },
+        },
+      },
       async (request) => services.organizations.get(request.params.id),
     );
     app.get(
@@ -60,6 +76,7 @@ export const organizationRoutes =
           tags: ["organizations"],
           summary: "The organization page: one line per ready module",
           params: IdParams,
+          response: { 200: OrganizationMappings, ...problemResponses },
         },
       },
       async (request) => {
@@ -76,6 +93,7 @@ export const organizationRoutes =
           summary: "Save the organization page: every line in one transaction",
           params: IdParams,
           body: ModuleMappingsBody,
+          response: { 200: OrganizationMappingsSaved, ...problemResponses },
         },
       },
       async (request) => {

@@ -4,6 +4,8 @@ import type { AppContext } from "../context.ts";
 import { AppError } from "../domain/errors.ts";
 import type { Services } from "../services/index.ts";
 import { isSecure, requireAuth, SECURE_SESSION_COOKIE, SESSION_COOKIE, sessionCookieName } from "./auth.ts";
+import { NoContent, problemResponses } from "./response.schema.ts";
+import { LoginAnswer, SessionAnswer } from "./session.schema.ts";
 
 export const LoginBody = z.object({
   username: z.string().min(1).max(200),
@@ -13,15 +15,6 @@ export const LoginBody = z.object({
 export const PasswordChangeBody = z
   .object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(12).max(1024) })
   .strict();
-
-const SessionAnswer = z.object({
-  user: z
-    .object({ id: z.string(), username: z.string(), role: z.enum(["admin", "editor", "viewer"]) })
-    .nullable(),
-  via: z.enum(["session", "token"]),
-  csrfToken: z.string().nullable(),
-  mustChangePassword: z.boolean(),
-});
 
 export const sessionRoutes =
   (ctx: AppContext, services: Services): FastifyPluginAsyncZod =>
@@ -34,6 +27,7 @@ export const sessionRoutes =
           tags: ["session"],
           summary: "Sign in with a password; sets the session cookie",
           body: LoginBody,
+          response: { 200: LoginAnswer, ...problemResponses },
         },
       },
       async (request, reply) => {
@@ -60,7 +54,7 @@ export const sessionRoutes =
         schema: {
           tags: ["session"],
           summary: "Who is signed in, and the CSRF token for writes",
-          response: { 200: SessionAnswer },
+          response: { 200: SessionAnswer, ...problemResponses },
         },
       },
       async (request) => {
@@ -81,6 +75,7 @@ export const sessionRoutes =
           tags: ["session"],
           summary: "Change your own password (ends all your sessions; sign in again)",
           body: PasswordChangeBody,
+          response: { 204: NoContent, ...problemResponses },
         },
       },
       async (request, reply) => {
@@ -94,21 +89,25 @@ export const sessionRoutes =
         );
         reply.clearCookie(SESSION_COOKIE, { path: "/" });
         reply.clearCookie(SECURE_SESSION_COOKIE, { path: "/", secure: true });
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
     app.delete(
       "/session",
       {
         config: { access: "viewer" },
-        schema: { tags: ["session"], summary: "Sign out (ends the session at once)" },
+        schema: {
+          tags: ["session"],
+          summary: "Sign out (ends the session at once)",
+          response: { 204: NoContent, ...problemResponses },
+        },
       },
       async (request, reply) => {
         const token = request.cookies[SECURE_SESSION_COOKIE] ?? request.cookies[SESSION_COOKIE];
         if (token) await services.auth.logout(token);
         reply.clearCookie(SESSION_COOKIE, { path: "/" });
         reply.clearCookie(SECURE_SESSION_COOKIE, { path: "/", secure: true });
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
   };

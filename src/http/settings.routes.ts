@@ -4,6 +4,8 @@ import { AppError } from "../domain/errors.ts";
 import { ORGANIZATION_TERMS } from "../domain/term.ts";
 import type { Services } from "../services/index.ts";
 import { requireAuth } from "./auth.ts";
+import { problemResponses } from "./response.schema.ts";
+import { PreferencesView, SettingsView } from "./settings.schema.ts";
 
 export const SettingsPatch = z
   .object({
@@ -16,14 +18,15 @@ export const PreferencesBody = z
   .object({ moduleColumnOrder: z.array(z.string().min(1).max(64)).max(200) })
   .strict();
 
-const SettingsAnswer = z.object({ organizationTerm: z.enum(ORGANIZATION_TERMS), timeZone: z.string() });
-
 export const settingsRoutes =
   (services: Services): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       "/settings",
-      { config: { access: "viewer" }, schema: { tags: ["settings"], response: { 200: SettingsAnswer } } },
+      {
+        config: { access: "viewer" },
+        schema: { tags: ["settings"], response: { 200: SettingsView, ...problemResponses } },
+      },
       async () => services.settings.get(),
     );
     app.patch(
@@ -34,7 +37,7 @@ export const settingsRoutes =
           tags: ["settings"],
           summary: "Change the term or the time zone",
           body: SettingsPatch,
-          response: { 200: SettingsAnswer },
+          response: { 200: SettingsView, ...problemResponses },
         },
       },
       async (request) => services.settings.update(requireAuth(request).actor, request.body),
@@ -43,7 +46,11 @@ export const settingsRoutes =
       "/me/preferences",
       {
         config: { access: "viewer" },
-        schema: { tags: ["settings"], summary: "The caller's module column order" },
+        schema: {
+          tags: ["settings"],
+          summary: "The caller's module column order",
+          response: { 200: PreferencesView, ...problemResponses },
+        },
       },
       async (request) => ({
         moduleColumnOrder: await services.settings.columnOrder(requireAuth(request).user?.id ?? null),
@@ -57,6 +64,7 @@ export const settingsRoutes =
           tags: ["settings"],
           summary: "Reorder module columns (every ready module must be placed; columns cannot be hidden)",
           body: PreferencesBody,
+          response: { 200: PreferencesView, ...problemResponses },
         },
       },
       async (request) => {
@@ -83,6 +91,7 @@ export const settingsRoutes =
           tags: ["settings"],
           summary: "The instance default column order for users with none",
           body: PreferencesBody,
+          response: { 200: PreferencesView, ...problemResponses },
         },
       },
       async (request) => ({

@@ -4,6 +4,8 @@ import { invalidValue } from "../domain/errors.ts";
 import type { Services } from "../services/index.ts";
 import { requireAuth } from "./auth.ts";
 import { PageQuery } from "./common.schema.ts";
+import { NoContent, problemResponses } from "./response.schema.ts";
+import { AcceptAnswer, SuggestionPage } from "./suggestion.schema.ts";
 
 const Id = z.string().min(1).max(200);
 
@@ -30,23 +32,6 @@ export const AcceptSuggestionsBody = z
 
 export const RejectSuggestionBody = AcceptPair;
 
-export const SuggestionCandidateSchema = z.object({
-  organizationId: z.string(),
-  organizationName: z.string(),
-  score: z.number(),
-  accept: z.boolean(),
-  reasons: z.array(z.string()),
-});
-
-export const SuggestionItemSchema = z.object({
-  moduleOrganizationId: z.string(),
-  moduleOrganizationName: z.string(),
-  moduleKey: z.string(),
-  candidates: z.array(SuggestionCandidateSchema),
-});
-
-export type SuggestionItemView = z.infer<typeof SuggestionItemSchema>;
-
 export const suggestionRoutes =
   (services: Services): FastifyPluginAsyncZod =>
   async (app) => {
@@ -59,9 +44,7 @@ export const suggestionRoutes =
           summary:
             "Likely targets with scores and reasons: for the unmapped module organizations of ready modules (paged), for one module organization (moduleOrganizationId), or the module organizations of a module most likely to belong to one organization (organizationId + moduleKey)",
           querystring: SuggestionQuery,
-          response: {
-            200: z.object({ items: z.array(SuggestionItemSchema), nextCursor: z.string().nullable() }),
-          },
+          response: { 200: SuggestionPage, ...problemResponses },
         },
       },
       async (request) => {
@@ -85,13 +68,7 @@ export const suggestionRoutes =
           summary:
             "Accept chosen suggestions, or every confident one of a module at or above minScore, as one undoable step",
           body: AcceptSuggestionsBody,
-          response: {
-            200: z.object({
-              applied: z.number(),
-              stepId: z.string().nullable(),
-              wouldApply: z.number().optional(),
-            }),
-          },
+          response: { 200: AcceptAnswer, ...problemResponses },
         },
       },
       async (request) => {
@@ -115,6 +92,7 @@ export const suggestionRoutes =
           tags: ["suggestions"],
           summary: "Reject a suggested target: it is never proposed again for that module organization",
           body: RejectSuggestionBody,
+          response: { 204: NoContent, ...problemResponses },
         },
       },
       async (request, reply) => {
@@ -123,7 +101,7 @@ export const suggestionRoutes =
           request.body.moduleOrganizationId,
           request.body.organizationId,
         );
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
   };

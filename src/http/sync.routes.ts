@@ -2,7 +2,15 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Services } from "../services/index.ts";
 import { requireAuth } from "./auth.ts";
 import { IdParams, KeyParams } from "./common.schema.ts";
-import { PsaPatchBody, SyncRunsQuery, SyncStarted } from "./sync.schema.ts";
+import { problemResponses } from "./response.schema.ts";
+import {
+  PsaPatchBody,
+  PsaViewSchema,
+  SyncRunDetailSchema,
+  SyncRunPage,
+  SyncRunsQuery,
+  SyncStarted,
+} from "./sync.schema.ts";
 
 /** Sync now, sync history, and the PSA connection. Reading is for viewers, changing for admins. */
 export const syncRoutes =
@@ -16,7 +24,7 @@ export const syncRoutes =
           tags: ["sync"],
           summary: "Sync now: starts a run of the module's connector (409 when one is under way)",
           params: KeyParams,
-          response: { 202: SyncStarted },
+          response: { 202: SyncStarted, ...problemResponses },
         },
       },
       async (request, reply) => {
@@ -33,6 +41,7 @@ export const syncRoutes =
           tags: ["sync"],
           summary: "Sync runs, newest first (of a module, of the PSA, or all)",
           querystring: SyncRunsQuery,
+          response: { 200: SyncRunPage, ...problemResponses },
         },
       },
       async (request) => {
@@ -44,7 +53,12 @@ export const syncRoutes =
       "/sync-runs/:id",
       {
         config: { access: "viewer" },
-        schema: { tags: ["sync"], summary: "One sync run with its rejected records", params: IdParams },
+        schema: {
+          tags: ["sync"],
+          summary: "One sync run with its rejected records",
+          params: IdParams,
+          response: { 200: SyncRunDetailSchema, ...problemResponses },
+        },
       },
       async (request) => sync.getRun(request.params.id),
     );
@@ -55,6 +69,7 @@ export const syncRoutes =
         schema: {
           tags: ["sync"],
           summary: "The PSA connection: connector (without secrets), schedule, last sync",
+          response: { 200: PsaViewSchema, ...problemResponses },
         },
       },
       async () => config.getPsa(),
@@ -67,6 +82,7 @@ export const syncRoutes =
           tags: ["sync"],
           summary: "Configure the PSA connector or its schedule",
           body: PsaPatchBody,
+          response: { 200: PsaViewSchema, ...problemResponses },
         },
       },
       async (request) => config.configurePsa(requireAuth(request).actor, request.body),
@@ -78,7 +94,7 @@ export const syncRoutes =
         schema: {
           tags: ["sync"],
           summary: "Sync the PSA now (409 when a run is under way)",
-          response: { 202: SyncStarted },
+          response: { 202: SyncStarted, ...problemResponses },
         },
       },
       async (_request, reply) => {

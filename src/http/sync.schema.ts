@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { BooleanQuery, ModuleKey, PageQuery } from "./common.schema.ts";
+import type { StartedSync, SyncRunDetail, SyncService } from "../services/sync/sync.service.ts";
+import type { ConnectorView, PsaView } from "../services/sync/sync-config.service.ts";
+import { answerMatches, BooleanQuery, ModuleKey, PageQuery, pageOf, Timestamp } from "./common.schema.ts";
 
 /** Request shapes of the sync feature; the web app infers its types from these. */
 
@@ -29,3 +31,50 @@ export const SyncStarted = z.object({ runId: z.string() });
 
 export type ConnectorBodyInput = z.infer<typeof ConnectorBody>;
 export type PsaPatchInput = z.infer<typeof PsaPatchBody>;
+
+/** Answers of the sync feature; the web app infers its types from these. */
+
+/** A connector as answers show it: secrets are never returned, only whether there are some. */
+export const ConnectorViewSchema = z.object({
+  kind: z.string(),
+  settings: z.record(z.string(), z.unknown()),
+  hasSecrets: z.boolean(),
+});
+
+export const SyncRunViewSchema = z.object({
+  id: z.string(),
+  /** null for the PSA. */
+  moduleKey: z.string().nullable(),
+  trigger: z.string(),
+  startedAt: Timestamp,
+  finishedAt: Timestamp.nullable(),
+  outcome: z.enum(["running", "succeeded", "failed"]),
+  counts: z.object({
+    seen: z.number().int(),
+    added: z.number().int(),
+    renamed: z.number().int(),
+    missing: z.number().int(),
+    returned: z.number().int(),
+    rejected: z.number().int(),
+  }),
+  error: z.string().nullable(),
+});
+
+/** One run with its stored rejected records (at most 1,000; `counts.rejected` counts all). */
+export const SyncRunDetailSchema = SyncRunViewSchema.extend({
+  rejected: z.array(z.object({ reason: z.string(), raw: z.unknown() })),
+});
+
+export const SyncRunPage = pageOf(SyncRunViewSchema);
+
+export const PsaViewSchema = z.object({
+  connector: ConnectorViewSchema.nullable(),
+  schedule: z.string(),
+  lastSync: SyncRunViewSchema.nullable(),
+});
+
+answerMatches<z.infer<typeof ConnectorViewSchema>, ConnectorView>(true);
+answerMatches<z.infer<typeof SyncRunDetailSchema>, SyncRunDetail>(true);
+answerMatches<z.infer<typeof SyncRunPage>, Awaited<ReturnType<SyncService["listRuns"]>>>(true);
+answerMatches<z.infer<typeof PsaViewSchema>, PsaView>(true);
+answerMatches<z.infer<typeof SyncStarted>, Pick<StartedSync, "runId">>(true);

@@ -4,6 +4,8 @@ import { ROLES } from "../domain/role.ts";
 import type { Services } from "../services/index.ts";
 import { requireAuth } from "./auth.ts";
 import { IdParams } from "./common.schema.ts";
+import { NoContent, problemResponses } from "./response.schema.ts";
+import { TokenCreated, TokenList, UserList, UserViewSchema } from "./user.schema.ts";
 
 export const UserCreateBody = z
   .object({
@@ -33,12 +35,25 @@ export const TokenCreateBody = z
 export const userRoutes =
   (services: Services): FastifyPluginAsyncZod =>
   async (app) => {
-    app.get("/users", { config: { access: "admin" }, schema: { tags: ["users"] } }, async () => ({
-      items: await services.auth.listUsers(),
-    }));
+    app.get(
+      "/users",
+      {
+        config: { access: "admin" },
+        schema: { tags: ["users"], summary: "Users", response: { 200: UserList, ...problemResponses } },
+      },
+      async () => ({ items: await services.auth.listUsers() }),
+    );
     app.post(
       "/users",
-      { config: { access: "admin" }, schema: { tags: ["users"], body: UserCreateBody } },
+      {
+        config: { access: "admin" },
+        schema: {
+          tags: ["users"],
+          summary: "Add a user",
+          body: UserCreateBody,
+          response: { 201: UserViewSchema, ...problemResponses },
+        },
+      },
       async (request, reply) =>
         reply.status(201).send(await services.auth.createUser(requireAuth(request).actor, request.body)),
     );
@@ -51,19 +66,30 @@ export const userRoutes =
           summary: "Change role, disable, or set a password (ends the user's sessions)",
           params: IdParams,
           body: UserPatchBody,
+          response: { 200: UserViewSchema, ...problemResponses },
         },
       },
       async (request) =>
         services.auth.updateUser(requireAuth(request).actor, request.params.id, request.body),
     );
-    app.get("/tokens", { config: { access: "admin" }, schema: { tags: ["users"] } }, async () => ({
-      items: await services.auth.listTokens(),
-    }));
+    app.get(
+      "/tokens",
+      {
+        config: { access: "admin" },
+        schema: { tags: ["users"], summary: "API tokens", response: { 200: TokenList, ...problemResponses } },
+      },
+      async () => ({ items: await services.auth.listTokens() }),
+    );
     app.post(
       "/tokens",
       {
         config: { access: "admin" },
-        schema: { tags: ["users"], summary: "Create an API token (shown once)", body: TokenCreateBody },
+        schema: {
+          tags: ["users"],
+          summary: "Create an API token (shown once)",
+          body: TokenCreateBody,
+          response: { 201: TokenCreated, ...problemResponses },
+        },
       },
       async (request, reply) =>
         reply.status(201).send(await services.auth.createToken(requireAuth(request).actor, request.body)),
@@ -72,11 +98,16 @@ export const userRoutes =
       "/tokens/:id",
       {
         config: { access: "admin" },
-        schema: { tags: ["users"], summary: "Revoke an API token", params: IdParams },
+        schema: {
+          tags: ["users"],
+          summary: "Revoke an API token",
+          params: IdParams,
+          response: { 204: NoContent, ...problemResponses },
+        },
       },
       async (request, reply) => {
         await services.auth.revokeToken(requireAuth(request).actor, request.params.id);
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       },
     );
   };

@@ -1,3 +1,6 @@
+import type { z } from "zod";
+import type { ApiContract } from "../../../src/http/api-contract.ts";
+
 /** A problem+json error from the API (or a network failure, status 0). */
 export class ApiError extends Error {
   readonly status: number;
@@ -15,16 +18,65 @@ export class ApiError extends Error {
 
 export type QueryValue = string | number | boolean | null | undefined;
 
-export interface RequestOptions {
-  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  query?: Record<string, QueryValue>;
+/** A route of the API contract: "METHOD /path", path parameters as `:name`. */
+export type ApiRoute = keyof ApiContract;
+
+/** What the server answers on success: the input side of the route's answer schema (what it encodes). */
+export type Answer<R extends ApiRoute> = z.input<ApiContract[R]["answer"]>;
+
+type BodyOf<R extends ApiRoute> = ApiContract[R] extends { body: infer B extends z.ZodType }
+  ? z.input<B>
+  : never;
+/** The query parameters the route reads, by name; values are sent as text. */
+type QueryOf<R extends ApiRoute> = ApiContract[R] extends { query: infer Q extends z.ZodType }
+  ? { [K in keyof z.input<Q>]?: QueryValue }
+  : never;
+type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | ParamNames<Rest>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never;
+
+type ParamsOption<R extends ApiRoute> = [ParamNames<R>] extends [never]
+  ? { params?: undefined }
+  : { params: Record<ParamNames<R>, string> };
+type BodyOption<R extends ApiRoute> = [BodyOf<R>] extends [never]
+  ? { body?: undefined }
+  : { body: BodyOf<R> };
+type QueryOption<R extends ApiRoute> = [QueryOf<R>] extends [never]
+  ? { query?: undefined }
+  : { query?: QueryOf<R> };
+
+/** A call's options, following from the route: its path parameters, body and query. */
+export type CallOptions<R extends ApiRoute> = { signal?: AbortSignal | undefined } & ParamsOption<R> &
+  BodyOption<R> &
+  QueryOption<R>;
+
+/** Options may be left out when the route needs neither path parameters nor a body. */
+type CallArgs<R extends ApiRoute> =
+  object extends CallOptions<R> ? [options?: CallOptions<R>] : [options: CallOptions<R>];
+
+/** What a call carries at run time, whatever the route. */
+interface RequestOptions {
+  params?: Record<string, string> | undefined;
+  query?: Record<string, QueryValue> | undefined;
   body?: unknown;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface ApiClient {
-  request<T>(path: string, options?: RequestOptions): Promise<T>;
+  /** Calls one route of the contract; the answer's type follows from the route. */
+  request<R extends ApiRoute>(route: R, ...args: CallArgs<R>): Promise<Answer<R>>;
   setCsrfToken(token: string | null): void;
+}
+
+/** The path of a route with its parameters filled in (encoded). */
+export function routePath(pattern: string, params: Record<string, string> = {}): string {
+  return pattern.replace(/:([a-zA-Z]+)/g, (_match, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`${pattern}: missing path parameter ${name}`);
+    return encodeURIComponent(value);
+  });
 }
 
 /** Builds `/api/v1<path>?query`, leaving out empty, null and false-y filter values. */
@@ -48,8 +100,10 @@ export function createApiClient(onUnauthenticated: () => void): ApiClient {
     setCsrfToken(token) {
       csrfToken = token;
     },
-    async request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-      const method = options.method ?? "GET";
+    async request(route, ...args) {
+      const options: RequestOptions = args[0] ?? {};
+      const [method = "GET", pattern = ""] = route.split(" ");
+      const path = routePath(pattern, options.params);
       const headers: Record<string, string> = { Accept: "application/json" };
       if (options.body !== undefined) headers["Content-Type"] = "application/json";
       if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
@@ -66,7 +120,7 @@ export function createApiClient(onUnauthenticated: () => void): ApiClient {
         if (error instanceof DOMException && error.name === "AbortError") throw error;
         throw new ApiError(0, "Cannot reach the server. Check your connection and try again.");
       }
-      if (response.status === 204) return undefined as T;
+      if (response.status === 204) return null as never;
       const text = await response.text();
       let data: unknown = null;
       if (text) {
@@ -78,7 +132,7 @@ export function createApiClient(onUnauthenticated: () => void): ApiClient {
       }
       if (!response.ok) {
         const problem = (data ?? {}) as { title?: string; detail?: string; code?: string; field?: string };
-        if (response.status === 401 && path !== "/session") onUnauthenticated();
+        if (response.status === 401 && pattern !== "/session") onUnauthenticated();
         throw new ApiError(
           response.status,
           problem.detail ?? problem.title ?? `${response.status} ${response.statusText}`,
@@ -86,7 +140,8 @@ export function createApiClient(onUnauthenticated: () => void): ApiClient {
           problem.field,
         );
       }
-      return data as T;
+      // The one place an answer's type is taken on trust: the server serialized it with this route's schema.
+      return data as never;
     },
   };
 }

@@ -1,156 +1,80 @@
-import type { CellState } from "../../../src/domain/mapping.ts";
-import type { OrganizationTerm } from "../../../src/domain/term.ts";
-import type { toAuditView } from "../../../src/services/audit.service.ts";
-import type { OrganizationMappingLine } from "../../../src/services/mapping.service.ts";
-import type { ModuleOrganizationView } from "../../../src/services/module-organization.service.ts";
-import type { OrganizationView } from "../../../src/services/organization.service.ts";
+import type { z } from "zod";
+import type { AuditEventSchema } from "../../../src/http/audit.schema.ts";
+import type {
+  CellStateSchema,
+  GridCellSchema,
+  GridColumnSchema,
+  GridPage as GridPageSchema,
+  GridRowSchema,
+} from "../../../src/http/grid.schema.ts";
+import type { ModuleStateSchema, ModuleViewSchema, Worklists } from "../../../src/http/module.schema.ts";
+import type {
+  ModuleOrganizationMappingSchema,
+  ModuleOrganizationPage as ModuleOrganizationPageSchema,
+  ModuleOrganizationViewSchema,
+  MovedFromSchema,
+} from "../../../src/http/module-organization.schema.ts";
+import type {
+  OrganizationMappingLineSchema,
+  OrganizationMappings,
+  OrganizationViewSchema,
+} from "../../../src/http/organization.schema.ts";
+import type { LoginAnswer } from "../../../src/http/session.schema.ts";
+import type { PreferencesView, SettingsView } from "../../../src/http/settings.schema.ts";
+import type {
+  SuggestionCandidateSchema,
+  SuggestionItemSchema,
+  SuggestionPage as SuggestionPageSchema,
+} from "../../../src/http/suggestion.schema.ts";
+import type {
+  ConnectorViewSchema,
+  PsaViewSchema,
+  SyncRunDetailSchema,
+  SyncRunViewSchema,
+} from "../../../src/http/sync.schema.ts";
+import type { RoleSchema, UserViewSchema } from "../../../src/http/user.schema.ts";
 
 /**
- * Answers of the orgmap REST API (/api/v1) as the web app uses them. Request bodies are inferred from
- * the server's zod schemas (request-types.ts). Where the server has a view type for an answer, it is
- * used as is (type-only imports: no server code reaches the bundle), so the two cannot drift apart.
+ * Names for the answers of the orgmap API (/api/v1) the web app uses, every one inferred from the
+ * server's zod answer schemas (`z.input`: what the server encodes and sends). Type-only imports: no
+ * server code reaches the bundle. Nothing here is written by hand, so nothing can drift; a call's
+ * answer type follows from its route (api-client.ts), these names are for components' props.
  */
-export type { CellState };
-export type Organization = OrganizationView;
-export type ModuleOrganization = ModuleOrganizationView;
-export type ModuleOrganizationMapping = NonNullable<ModuleOrganizationView["mapping"]>;
-export type AuditEvent = ReturnType<typeof toAuditView>;
-export type ModuleMappingLine = OrganizationMappingLine;
+type Sent<T extends z.ZodType> = z.input<T>;
 
-export type Role = "admin" | "editor" | "viewer";
+export type Role = Sent<typeof RoleSchema>;
+export type User = Sent<typeof UserViewSchema>;
+/** The browser's signed-in session: POST /session's answer (GET /session answers the same for a cookie). */
+export type Session = Sent<typeof LoginAnswer>;
+export type Settings = Sent<typeof SettingsView>;
+export type Preferences = Sent<typeof PreferencesView>;
 
-export interface User {
-  id: string;
-  username: string;
-  role: Role;
-}
+export type Organization = Sent<typeof OrganizationViewSchema>;
+export type ModuleMappingLine = Sent<typeof OrganizationMappingLineSchema>;
+export type OrganizationModuleMappings = Sent<typeof OrganizationMappings>;
 
-export interface Session {
-  user: User;
-  csrfToken: string;
-  /** POST /session answers it (true for a generated first-admin password); GET /session does not yet. */
-  mustChangePassword?: boolean;
-}
+export type ModuleState = Sent<typeof ModuleStateSchema>;
+export type ModuleInfo = Sent<typeof ModuleViewSchema>;
+export type WorklistModule = Sent<typeof Worklists>["modules"][number];
+export type Connector = Sent<typeof ConnectorViewSchema>;
+export type PsaInfo = Sent<typeof PsaViewSchema>;
+export type SyncRun = Sent<typeof SyncRunViewSchema>;
+export type SyncRunWithRejected = Sent<typeof SyncRunDetailSchema>;
+export type SyncOutcome = SyncRun["outcome"];
 
-export interface Settings {
-  organizationTerm: OrganizationTerm;
-  timeZone: string;
-}
+export type ModuleOrganization = Sent<typeof ModuleOrganizationViewSchema>;
+export type ModuleOrganizationPage = Sent<typeof ModuleOrganizationPageSchema>;
+export type ModuleOrganizationMapping = Sent<typeof ModuleOrganizationMappingSchema>;
+export type MovedFrom = Sent<typeof MovedFromSchema>;
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-  total?: number;
-}
+export type CellState = Sent<typeof CellStateSchema>;
+export type GridCell = Sent<typeof GridCellSchema>;
+export type GridRow = Sent<typeof GridRowSchema>;
+export type GridColumn = Sent<typeof GridColumnSchema>;
+export type GridPage = Sent<typeof GridPageSchema>;
 
-export type ModuleState = "disabled" | "awaiting_first_sync" | "ready";
-export type SyncOutcome = "running" | "succeeded" | "failed";
+export type AuditEvent = Sent<typeof AuditEventSchema>;
 
-export interface SyncRunSummary {
-  id: string;
-  outcome: SyncOutcome;
-  startedAt: string;
-  finishedAt: string | null;
-}
-
-export interface Connector {
-  kind: string;
-  settings: Record<string, unknown>;
-  hasSecrets: boolean;
-}
-
-export interface ModuleInfo {
-  key: string;
-  name: string;
-  billingEnabled: boolean;
-  state: ModuleState;
-  lastSync: SyncRunSummary | null;
-  counts: { moduleOrganizations: number; mapped: number; unmapped: number; excluded: number };
-  connector: Connector | null;
-  schedule: string | null;
-}
-
-export interface PsaInfo {
-  connector: Connector | null;
-  schedule: string | null;
-  lastSync: SyncRunSummary | null;
-}
-
-export interface SyncRun {
-  id: string;
-  moduleKey: string | null;
-  trigger: string;
-  startedAt: string;
-  finishedAt: string | null;
-  outcome: SyncOutcome;
-  counts: {
-    seen: number;
-    added: number;
-    renamed: number;
-    missing: number;
-    returned: number;
-    rejected: number;
-  };
-  error: string | null;
-  rejected?: { reason: string; raw: unknown }[];
-}
-
-export interface GridCell {
-  state: CellState;
-  moduleOrganizations: { id: string; name: string }[];
-  version?: string;
-}
-
-export interface GridRow {
-  organization: {
-    id: string;
-    name: string;
-    psaId: string;
-    type: string;
-    isActive: boolean;
-    parentId: string | null;
-    depth: number;
-  };
-  cells: Record<string, GridCell | undefined>;
-}
-
-export interface GridColumn {
-  moduleKey: string;
-  name: string;
-}
-
-export interface GridPage extends Page<GridRow> {
-  columns: GridColumn[];
-}
-
-export interface MovedFrom {
-  organizationId: string;
-  organizationName: string;
-}
-
-export interface OrganizationModuleMappings {
-  organization: Organization;
-  modules: ModuleMappingLine[];
-}
-
-export interface WorklistModule {
-  moduleKey: string;
-  name: string;
-  unmappedModuleOrganizations: number;
-  organizationsWithoutMapping: number;
-}
-
-export interface SuggestionCandidate {
-  organizationId: string;
-  organizationName: string;
-  score: number;
-  accept?: boolean;
-  reasons: string[];
-}
-
-export interface Suggestion {
-  moduleOrganizationId: string;
-  moduleOrganizationName: string;
-  moduleKey?: string;
-  candidates: SuggestionCandidate[];
-}
+export type SuggestionCandidate = Sent<typeof SuggestionCandidateSchema>;
+export type Suggestion = Sent<typeof SuggestionItemSchema>;
+export type SuggestionPage = Sent<typeof SuggestionPageSchema>;

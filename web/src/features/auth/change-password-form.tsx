@@ -43,7 +43,7 @@ export function ChangePasswordForm({ onCancel }: { onCancel?: () => void }) {
   });
   const [errors, setErrors] = useState<FieldErrors>({});
   const change = useMutation({
-    mutationFn: (body: PasswordChangeInput) => api.request<void>("/me/password", { method: "PUT", body }),
+    mutationFn: (body: PasswordChangeInput) => api.request("PUT /me/password", { body }),
     onSuccess: () => {
       endLocalSession(api, queryClient);
       queryClient.setQueryData(LOGIN_NOTICE_KEY, "Password changed. Sign in with your new password.");

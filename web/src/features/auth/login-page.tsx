@@ -4,7 +4,7 @@ import { useApi } from "../../api/api-context.tsx";
 import type { Session } from "../../api/api-types.ts";
 import type { LoginInput } from "../../api/request-types.ts";
 import { ErrorBanner } from "../common/status-views.tsx";
-import { LOGIN_NOTICE_KEY, rememberMustChangePassword, SESSION_KEY } from "./session-hooks.ts";
+import { LOGIN_NOTICE_KEY, SESSION_KEY } from "./session-hooks.ts";
 
 export function LoginPage() {
   const api = useApi();
@@ -14,18 +14,11 @@ export function LoginPage() {
   const [notice] = useState(() => queryClient.getQueryData<string>(LOGIN_NOTICE_KEY) ?? null);
   const login = useMutation({
     mutationFn: () =>
-      api.request<Session>("/session", {
-        method: "POST",
-        body: { username: username.trim(), password } satisfies LoginInput,
-      }),
+      api.request("POST /session", { body: { username: username.trim(), password } satisfies LoginInput }),
     onSuccess: (session) => {
       api.setCsrfToken(session.csrfToken);
-      rememberMustChangePassword(session);
       queryClient.removeQueries({ queryKey: LOGIN_NOTICE_KEY });
-      queryClient.setQueryData(SESSION_KEY, {
-        ...session,
-        mustChangePassword: session.mustChangePassword === true,
-      });
+      queryClient.setQueryData<Session>(SESSION_KEY, session);
     },
   });
   const onSubmit = (event: FormEvent) => {

@@ -1,6 +1,5 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useApi } from "../../api/api-context.tsx";
-import type { AuditEvent, Page } from "../../api/api-types.ts";
 import { useSession, useSettings } from "../auth/session-hooks.ts";
 import { formatDateTime } from "../common/format.ts";
 import { EmptyState, ErrorBanner, Loading } from "../common/status-views.tsx";
@@ -17,13 +16,12 @@ export function HistoryPage() {
   const events = useInfiniteQuery({
     queryKey: ["audit-events"],
     initialPageParam: null as string | null,
-    queryFn: ({ pageParam }) =>
-      api.request<Page<AuditEvent>>("/audit-events", { query: { limit: 50, cursor: pageParam } }),
+    queryFn: ({ pageParam }) => api.request("GET /audit-events", { query: { limit: 50, cursor: pageParam } }),
     getNextPageParam: (last) => last.nextCursor,
   });
   const undo = useMutation({
     mutationFn: (stepId: string) =>
-      api.request(`/audit-events/steps/${encodeURIComponent(stepId)}/undo`, { method: "POST" }),
+      api.request("POST /audit-events/steps/:stepId/undo", { params: { stepId } }),
     onSuccess: () => {
       toast.success("Step undone");
       invalidateMappingData(queryClient);

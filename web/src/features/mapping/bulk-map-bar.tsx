@@ -1,7 +1,7 @@
 import { type QueryClient, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useApi } from "../../api/api-context.tsx";
-import type { ModuleOrganization, Page } from "../../api/api-types.ts";
+import type { ModuleOrganization, ModuleOrganizationPage } from "../../api/api-types.ts";
 import type { BulkMappingInput } from "../../api/request-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
 import { ConfirmDialog } from "../common/confirm-dialog.tsx";
@@ -27,7 +27,7 @@ function latestRows(queryClient: QueryClient, selected: ReadonlyMap<string, Modu
     .findAll({ queryKey: ["module-organizations"] })
     .sort((a, b) => a.state.dataUpdatedAt - b.state.dataUpdatedAt);
   for (const query of queries) {
-    const page = query.state.data as Page<ModuleOrganization> | undefined;
+    const page = query.state.data as ModuleOrganizationPage | undefined;
     for (const row of page?.items ?? []) if (latest.has(row.id)) latest.set(row.id, row);
   }
   return [...latest.values()];
@@ -43,13 +43,12 @@ export function BulkMapBar({ selected, onDone }: BulkMapBarProps) {
   const ids = [...selected.keys()];
   const bulk = useMutation({
     mutationFn: (target: TargetChoice) =>
-      api.request<{ applied: number; moved: number }>("/module-organizations/bulk-mapping", {
-        method: "POST",
+      api.request("POST /module-organizations/bulk-mapping", {
         body: { moduleOrganizationIds: ids, organizationId: target.id } satisfies BulkMappingInput,
       }),
     onSuccess: (result, target) => {
-      const moved = result?.moved ? `, ${result.moved} moved` : "";
-      toast.success(`Mapped ${result?.applied ?? ids.length} to ${target.name}${moved}`);
+      const moved = result.moved ? `, ${result.moved} moved` : "";
+      toast.success(`Mapped ${result.applied} to ${target.name}${moved}`);
       invalidateMappingData(queryClient);
       onDone();
     },

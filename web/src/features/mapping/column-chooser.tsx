@@ -6,10 +6,6 @@ import type { PreferencesInput } from "../../api/request-types.ts";
 import { Popover } from "../common/popover.tsx";
 import { useToast } from "../common/toast.tsx";
 
-interface Preferences {
-  moduleColumnOrder: string[];
-}
-
 /**
  * Reorders the module columns of tab 1 with up/down buttons (a ready module's column cannot be hidden,
  * rule 4). Each move is saved at once as the user's preference.
@@ -23,14 +19,13 @@ export function ColumnChooser({ columns }: { columns: GridColumn[] }) {
   const [order, setOrder] = useState<GridColumn[] | null>(null);
   const preferences = useQuery({
     queryKey: ["preferences"],
-    queryFn: () => api.request<Preferences>("/me/preferences"),
+    queryFn: () => api.request("GET /me/preferences"),
     enabled: isOpen,
   });
   const save = useMutation({
     mutationFn: (keys: string[]) => {
       const others = (preferences.data?.moduleColumnOrder ?? []).filter((key) => !keys.includes(key));
-      return api.request<Preferences>("/me/preferences", {
-        method: "PUT",
+      return api.request("PUT /me/preferences", {
         body: { moduleColumnOrder: [...keys, ...others] } satisfies PreferencesInput,
       });
     },

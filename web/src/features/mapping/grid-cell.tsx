@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type KeyboardEvent, memo, useState } from "react";
 import type { termLabels } from "../../../../src/domain/term.ts";
 import { useApi } from "../../api/api-context.tsx";
-import type { GridCell as GridCellData, GridColumn, GridRow, MovedFrom } from "../../api/api-types.ts";
+import type { GridCell as GridCellData, GridColumn, GridRow } from "../../api/api-types.ts";
 import type { CellInput } from "../../api/request-types.ts";
 import { ConfirmDialog } from "../common/confirm-dialog.tsx";
 import { Picker } from "../common/picker.tsx";
@@ -21,7 +21,9 @@ interface GridCellProps {
   onKeyDown(event: KeyboardEvent<HTMLElement>): void;
 }
 
-const EMPTY_CELL: GridCellData = { state: "empty", moduleOrganizations: [] };
+/** A cell the row does not carry (a column that just appeared): empty, and no version to check. */
+type ShownCell = Omit<GridCellData, "version"> & { version?: string | undefined };
+const EMPTY_CELL: ShownCell = { state: "empty", moduleOrganizations: [] };
 
 /**
  * One (organization, module) cell of tab 1 (rule 4). Memoized: while the grid scrolls, cells whose row
@@ -114,15 +116,14 @@ export const GridCell = memo(function GridCell(props: GridCellProps) {
   );
 });
 
-function useCellWrite(row: GridRow, column: GridColumn, cell: GridCellData) {
+function useCellWrite(row: GridRow, column: GridColumn, cell: ShownCell) {
   const api = useApi();
   const queryClient = useQueryClient();
   const toast = useToast();
   const [pending, setPending] = useState<ModuleOrganizationChoice>(null);
   const save = useMutation({
     mutationFn: (choice: ModuleOrganizationChoice) =>
-      api.request<{ movedFrom: MovedFrom | null }>("/mapping-grid/cell", {
-        method: "PUT",
+      api.request("PUT /mapping-grid/cell", {
         body: {
           organizationId: row.organization.id,
           moduleKey: column.moduleKey,
@@ -131,7 +132,7 @@ function useCellWrite(row: GridRow, column: GridColumn, cell: GridCellData) {
         } satisfies CellInput,
       }),
     onSuccess: (result, choice) => {
-      const moved = result?.movedFrom ? ` (moved from ${result.movedFrom.organizationName})` : "";
+      const moved = result.movedFrom ? ` (moved from ${result.movedFrom.organizationName})` : "";
       toast.success(
         choice
           ? `Mapped ${choice.name} to ${row.organization.name}${moved}`

@@ -1,16 +1,7 @@
 import { type QueryClient, useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
-import { type ApiClient, ApiError, type QueryValue } from "../../api/api-client.ts";
+import { ApiError, type QueryValue } from "../../api/api-client.ts";
 import { useApi } from "../../api/api-context.tsx";
-import type {
-  GridPage,
-  ModuleInfo,
-  ModuleOrganization,
-  Organization,
-  Page,
-  Suggestion,
-  WorklistModule,
-} from "../../api/api-types.ts";
 import { isMappableType } from "../common/format.ts";
 import type { OffsetBlockSource, OffsetPage } from "../common/use-offset-blocks.ts";
 
@@ -39,28 +30,34 @@ export interface GridFilters {
 /** Both mapping lists load their rows in blocks of this many rows, each block by its offset. */
 export const BLOCK_SIZE = 100;
 
-/** A list endpoint paged by offset (tree order), answering `total` when asked. */
+/** A list endpoint paged by offset (tree order), answering `total` when asked; `key` names its queries. */
 function offsetSource<TPage extends OffsetPage<unknown>>(
-  api: ApiClient,
-  path: string,
+  key: string,
   filters: object,
+  fetchPage: (query: Record<string, QueryValue>, signal: AbortSignal) => Promise<TPage>,
 ): OffsetBlockSource<TPage> {
   return {
-    key: [path.slice(1), filters],
+    key: [key, filters],
     blockSize: BLOCK_SIZE,
     // withTotal is sent as text either way: the client drops false values, and the grid's default is true.
     fetch: ({ signal, offset, limit, withTotal }) =>
-      api.request<TPage>(path, {
-        query: { ...(filters as Record<string, QueryValue>), offset, limit, withTotal: String(withTotal) },
+      fetchPage(
+        { ...(filters as Record<string, QueryValue>), offset, limit, withTotal: String(withTotal) },
         signal,
-      }),
+      ),
   };
 }
 
 /** Tab 1 rows (keys start with ["mapping-grid", filters]); the first block also carries the columns. */
 export function useGridSource(filters: GridFilters) {
   const api = useApi();
-  return useMemo(() => offsetSource<GridPage>(api, "/mapping-grid", filters), [api, filters]);
+  return useMemo(
+    () =>
+      offsetSource("mapping-grid", filters, (query, signal) =>
+        api.request("GET /mapping-grid", { query, signal }),
+      ),
+    [api, filters],
+  );
 }
 
 export interface ModuleOrganizationFilters {
@@ -78,7 +75,10 @@ export interface ModuleOrganizationFilters {
 export function useModuleOrganizationSource(filters: ModuleOrganizationFilters) {
   const api = useApi();
   return useMemo(
-    () => offsetSource<Page<ModuleOrganization>>(api, "/module-organizations", filters),
+    () =>
+      offsetSource("module-organizations", filters, (query, signal) =>
+        api.request("GET /module-organizations", { query, signal }),
+      ),
     [api, filters],
   );
 }
@@ -87,7 +87,7 @@ export function useModulesQuery() {
   const api = useApi();
   return useQuery({
     queryKey: ["modules"],
-    queryFn: () => api.request<{ items: ModuleInfo[] }>("/modules"),
+    queryFn: () => api.request("GET /modules"),
     // While a sync runs, follow it until it ends.
     refetchInterval: (query) =>
       query.state.data?.items.some((m) => m.lastSync?.outcome === "running") ? 2000 : false,
@@ -98,7 +98,7 @@ export function useWorklistsQuery(allTypes: boolean) {
   const api = useApi();
   return useQuery({
     queryKey: ["worklists", allTypes],
-    queryFn: () => api.request<{ modules: WorklistModule[] }>("/worklists", { query: { allTypes } }),
+    queryFn: () => api.request("GET /worklists", { query: { allTypes } }),
   });
 }
 
@@ -108,7 +108,7 @@ export function useModuleOrganizationSearch(moduleKey: string, search: string) {
   return useQuery({
     queryKey: ["module-org-options", moduleKey, search],
     queryFn: ({ signal }) =>
-      api.request<Page<ModuleOrganization>>("/module-organizations", {
+      api.request("GET /module-organizations", {
         query: { moduleKey, search, orderBy: "unmappedFirst", limit: 50 },
         signal,
       }),
@@ -129,7 +129,7 @@ export function useSuggestions(query: Record<string, string | null>) {
     enabled: isEnabled,
     queryFn: async () => {
       try {
-        const page = await api.request<{ items: Suggestion[] }>("/suggestions", {
+        const page = await api.request("GET /suggestions", {
           query: { ...query, limit: 10 },
         });
         return page.items;
@@ -149,7 +149,7 @@ export function useMappableOrganizationSearch(search: string) {
   const query = useQuery({
     queryKey: ["org-options", search],
     queryFn: ({ signal }) =>
-      api.request<Page<Organization>>("/organizations", {
+      api.request("GET /organizations", {
         query: { isMappable: true, search, limit: 50 },
         signal,
       }),

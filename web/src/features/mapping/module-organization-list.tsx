@@ -1,7 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useMemo, useRef } from "react";
-import type { ModuleOrganization, Page } from "../../api/api-types.ts";
+import type { ModuleOrganization, ModuleOrganizationPage } from "../../api/api-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
 import {
   cachedBlockItems,
@@ -13,7 +13,7 @@ import { VirtualTableBody } from "../common/virtual-table-body.tsx";
 import { ExclusionButton, TargetCell } from "./module-organization-row-actions.tsx";
 
 interface ModuleOrganizationListProps {
-  source: OffsetBlockSource<Page<ModuleOrganization>>;
+  source: OffsetBlockSource<ModuleOrganizationPage>;
   /** Every row that matches the filters (from the first block): the virtualizer's size. */
   total: number;
   canEdit: boolean;

@@ -26,15 +26,15 @@ function useWrite<TVars>(fn: (vars: TVars) => Promise<unknown>, success: (vars: 
 export function TargetCell({ row, canEdit }: { row: ModuleOrganization; canEdit: boolean }) {
   const api = useApi();
   const labels = useTerm();
-  const path = `/module-organizations/${encodeURIComponent(row.id)}/mapping`;
+  const params = { id: row.id };
   const map = useWrite(
     (org: TargetChoice | null) =>
       org
-        ? api.request(path, {
-            method: "PUT",
+        ? api.request("PUT /module-organizations/:id/mapping", {
+            params,
             body: { organizationId: org.id, version: row.version } satisfies MappingInput,
           })
-        : api.request(path, { method: "DELETE" }),
+        : api.request("DELETE /module-organizations/:id/mapping", { params }),
     (org) => (org ? `Mapped ${row.name} to ${org.name}` : `Unmapped ${row.name}`),
   );
   const mapping = row.mapping;
@@ -85,9 +85,12 @@ export function TargetCell({ row, canEdit }: { row: ModuleOrganization; canEdit:
 /** Exclude ("never bill this") or include again. */
 export function ExclusionButton({ row }: { row: ModuleOrganization }) {
   const api = useApi();
-  const path = `/module-organizations/${encodeURIComponent(row.id)}/exclusion`;
+  const params = { id: row.id };
   const toggle = useWrite(
-    (exclude: boolean) => api.request(path, { method: exclude ? "PUT" : "DELETE" }),
+    (exclude: boolean) =>
+      exclude
+        ? api.request("PUT /module-organizations/:id/exclusion", { params })
+        : api.request("DELETE /module-organizations/:id/exclusion", { params }),
     (exclude) => (exclude ? `Excluded ${row.name}` : `Included ${row.name}`),
   );
   return (

@@ -60,7 +60,7 @@ function useConnectorKinds(role: Role) {
   const api = useApi();
   return useQuery({
     queryKey: ["connector-kinds"],
-    queryFn: () => api.request<ConnectorKinds>("/connector-kinds"),
+    queryFn: () => api.request("GET /connector-kinds"),
     staleTime: Number.POSITIVE_INFINITY,
     select: (data) => data.items.filter((kind) => kind.role === role),
   });

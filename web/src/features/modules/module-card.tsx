@@ -22,13 +22,13 @@ export function ModuleCard({ module }: { module: ModuleInfo }) {
   const toast = useToast();
   const { isAdmin } = useSession();
   const timeZone = useSettings().data?.timeZone;
-  const path = `/modules/${encodeURIComponent(module.key)}`;
   const refresh = () => {
     invalidateMappingData(queryClient);
     void queryClient.invalidateQueries({ queryKey: ["sync-runs"] });
   };
   const patch = useMutation({
-    mutationFn: (body: ModulePatchInput | ConnectorChange) => api.request(path, { method: "PATCH", body }),
+    mutationFn: (body: ModulePatchInput | ConnectorChange) =>
+      api.request("PATCH /modules/:key", { params: { key: module.key }, body }),
     onSuccess: () => {
       toast.success(`${module.name} saved`);
       refresh();
@@ -36,7 +36,7 @@ export function ModuleCard({ module }: { module: ModuleInfo }) {
     onError: (error) => toast.error(error),
   });
   const sync = useMutation({
-    mutationFn: () => api.request<{ runId: string }>(`${path}/sync`, { method: "POST" }),
+    mutationFn: () => api.request("POST /modules/:key/sync", { params: { key: module.key } }),
     onSuccess: () => {
       toast.success(`${module.name}: sync started`);
       refresh();

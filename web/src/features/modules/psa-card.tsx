@@ -1,6 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useApi } from "../../api/api-context.tsx";
-import type { PsaInfo } from "../../api/api-types.ts";
 import { useSession, useSettings } from "../auth/session-hooks.ts";
 import { formatDateTime } from "../common/format.ts";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
@@ -16,14 +15,14 @@ export function PsaCard() {
   const toast = useToast();
   const { isAdmin } = useSession();
   const timeZone = useSettings().data?.timeZone;
-  const psa = useQuery({ queryKey: ["psa"], queryFn: () => api.request<PsaInfo>("/psa") });
+  const psa = useQuery({ queryKey: ["psa"], queryFn: () => api.request("GET /psa") });
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: ["psa"] });
     void queryClient.invalidateQueries({ queryKey: ["sync-runs"] });
     invalidateMappingData(queryClient);
   };
   const patch = useMutation({
-    mutationFn: (body: ConnectorChange) => api.request("/psa", { method: "PATCH", body }),
+    mutationFn: (body: ConnectorChange) => api.request("PATCH /psa", { body }),
     onSuccess: () => {
       toast.success("PSA connector saved");
       refresh();
@@ -31,7 +30,7 @@ export function PsaCard() {
     onError: (error) => toast.error(error),
   });
   const sync = useMutation({
-    mutationFn: () => api.request("/psa/sync", { method: "POST" }),
+    mutationFn: () => api.request("POST /psa/sync"),
     onSuccess: () => {
       toast.success("PSA sync started");
       refresh();

@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useApi } from "../../api/api-context.tsx";
-import type { Page, SyncRun } from "../../api/api-types.ts";
+import type { SyncRun } from "../../api/api-types.ts";
 import { useSettings } from "../auth/session-hooks.ts";
 import { formatDateTime } from "../common/format.ts";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
@@ -15,7 +15,7 @@ export function SyncHistory({ moduleKey }: { moduleKey: string | null }) {
     queryKey: ["sync-runs", moduleKey],
     queryFn: async () => {
       // `psa=true` asks the server for the PSA's runs only (the ones without a module).
-      const page = await api.request<Page<SyncRun>>("/sync-runs", {
+      const page = await api.request("GET /sync-runs", {
         query: moduleKey ? { moduleKey, limit: 10 } : { psa: true, limit: 10 },
       });
       return page.items;
@@ -102,7 +102,7 @@ function RejectedRecords({ runId }: { runId: string }) {
   const api = useApi();
   const detail = useQuery({
     queryKey: ["sync-run", runId],
-    queryFn: () => api.request<SyncRun>(`/sync-runs/${encodeURIComponent(runId)}`),
+    queryFn: () => api.request("GET /sync-runs/:id", { params: { id: runId } }),
   });
   if (detail.isPending) return <Loading />;
   if (detail.isError) return <ErrorBanner error={detail.error} onRetry={() => void detail.refetch()} />;

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useApi } from "../../api/api-context.tsx";
-import type { ModuleMappingLine, Organization, OrganizationModuleMappings } from "../../api/api-types.ts";
+import type { ModuleMappingLine, Organization } from "../../api/api-types.ts";
 import type { ModuleMappingsInput } from "../../api/request-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
@@ -42,10 +42,10 @@ export function MappingsEditor({ organization, canEdit, onClose }: MappingsEdito
   const labels = useTerm();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const path = `/organizations/${encodeURIComponent(organization.id)}/module-mappings`;
+  const params = { id: organization.id };
   const mappings = useQuery({
     queryKey: ["organization-mappings", organization.id],
-    queryFn: () => api.request<OrganizationModuleMappings>(path),
+    queryFn: () => api.request("GET /organizations/:id/module-mappings", { params }),
   });
   const [drafts, setDrafts] = useState<Record<string, Draft>>({});
   const [baseline, setBaseline] = useState<ModuleMappingLine[] | null>(null);
@@ -63,8 +63,8 @@ export function MappingsEditor({ organization, canEdit, onClose }: MappingsEdito
 
   const save = useMutation({
     mutationFn: () =>
-      api.request<OrganizationModuleMappings>(path, {
-        method: "PUT",
+      api.request("PUT /organizations/:id/module-mappings", {
+        params,
         body: {
           modules: lines.map((line) => {
             const draft = drafts[line.moduleKey];

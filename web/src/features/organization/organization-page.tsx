@@ -1,6 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
 import { useApi } from "../../api/api-context.tsx";
-import type { Organization } from "../../api/api-types.ts";
 import { useSession, useTerm } from "../auth/session-hooks.ts";
 import { isMappableType } from "../common/format.ts";
 import { MenuButton } from "../common/menu-button.tsx";
@@ -19,7 +18,7 @@ export function OrganizationPage({ id }: { id: string }) {
   const base = `/organizations/${encodeURIComponent(id)}`;
   const organization = useQuery({
     queryKey: ["organization", id],
-    queryFn: () => api.request<Organization>(`/organizations/${encodeURIComponent(id)}`),
+    queryFn: () => api.request("GET /organizations/:id", { params: { id } }),
   });
   if (organization.isPending) return <Loading />;
   if (organization.isError)

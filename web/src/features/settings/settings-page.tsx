@@ -29,7 +29,7 @@ export function SettingsPage() {
   const zones = useMemo(() => timeZones(draft?.timeZone ?? "UTC"), [draft?.timeZone]);
   const save = useMutation({
     mutationFn: (value: Settings) =>
-      api.request<Settings>("/settings", { method: "PATCH", body: value satisfies SettingsPatchInput }),
+      api.request("PATCH /settings", { body: value satisfies SettingsPatchInput }),
     onSuccess: (data) => {
       queryClient.setQueryData(SETTINGS_KEY, data);
       setDraft(data);

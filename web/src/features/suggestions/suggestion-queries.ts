@@ -7,7 +7,7 @@ import {
 } from "@tanstack/react-query";
 import type { ApiClient } from "../../api/api-client.ts";
 import { useApi } from "../../api/api-context.tsx";
-import type { Page, Suggestion } from "../../api/api-types.ts";
+import type { Suggestion, SuggestionPage } from "../../api/api-types.ts";
 import type { AcceptSuggestionsInput, RejectSuggestionInput } from "../../api/request-types.ts";
 import { useToast } from "../common/toast.tsx";
 import { invalidateMappingData } from "../mapping/mapping-queries.ts";
@@ -16,7 +16,7 @@ import { invalidateMappingData } from "../mapping/mapping-queries.ts";
 export const reviewKey = (moduleKey: string) => ["suggestions", "review", moduleKey] as const;
 const REVIEW_PAGE_SIZE = 50;
 
-type ReviewData = InfiniteData<Page<Suggestion>, string | null>;
+type ReviewData = InfiniteData<SuggestionPage, string | null>;
 
 /** The unmapped module organizations of one module that have candidates, best first per item. */
 export function useReviewQuery(moduleKey: string) {
@@ -26,7 +26,7 @@ export function useReviewQuery(moduleKey: string) {
     enabled: moduleKey !== "",
     initialPageParam: null as string | null,
     queryFn: ({ pageParam, signal }) =>
-      api.request<Page<Suggestion>>("/suggestions", {
+      api.request("GET /suggestions", {
         query: { moduleKey, limit: REVIEW_PAGE_SIZE, cursor: pageParam },
         signal,
       }),
@@ -46,7 +46,7 @@ export function isConfident(item: Suggestion): boolean {
  */
 export async function countConfident(api: ApiClient, moduleKey: string): Promise<number> {
   const body = { moduleKey, minScore: 0, dryRun: true } satisfies AcceptSuggestionsInput;
-  const answer = await api.request<{ wouldApply?: number }>("/suggestions/accept", { method: "POST", body });
+  const answer = await api.request("POST /suggestions/accept", { body });
   return answer.wouldApply ?? 0;
 }
 
@@ -77,11 +77,7 @@ export function useAcceptSuggestions(moduleKey: string) {
   const queryClient = useQueryClient();
   const toast = useToast();
   return useMutation({
-    mutationFn: (body: AcceptSuggestionsInput) =>
-      api.request<{ applied: number; stepId: string | null }>("/suggestions/accept", {
-        method: "POST",
-        body,
-      }),
+    mutationFn: (body: AcceptSuggestionsInput) => api.request("POST /suggestions/accept", { body }),
     onSuccess: (result, body) => {
       const accepted = new Set((body.items ?? []).map((pair) => pair.moduleOrganizationId));
       if (accepted.size > 0)
@@ -102,8 +98,7 @@ export function useRejectSuggestion(moduleKey: string) {
   const toast = useToast();
   return useMutation({
     mutationFn: (body: RejectSuggestionInput & { organizationName: string }) =>
-      api.request<void>("/suggestions/reject", {
-        method: "POST",
+      api.request("POST /suggestions/reject", {
         body: {
           moduleOrganizationId: body.moduleOrganizationId,
           organizationId: body.organizationId,

@@ -1,0 +1,124 @@
+import type { z } from "zod";
+import { AuditQuery } from "./audit.routes.ts";
+import { AuditPage, UndoAnswer } from "./audit.schema.ts";
+import { ConnectorKindList } from "./connector-kind.routes.ts";
+import { CellBody, GridQuery } from "./grid.routes.ts";
+import { CellAnswer, GridPage } from "./grid.schema.ts";
+import { HealthAnswer } from "./health.schema.ts";
+import { ModuleCreateBody, ModulePatchBody } from "./module.routes.ts";
+import { ModuleList, ModuleViewSchema, WorklistQuery, Worklists } from "./module.schema.ts";
+import {
+  BulkMappingBody,
+  MappingBody,
+  ModuleOrganizationQuery,
+  VersionQuery,
+} from "./module-organization.routes.ts";
+import {
+  BulkMappingAnswer,
+  ExclusionAnswer,
+  MappingAnswer,
+  ModuleOrganizationPage,
+  ModuleOrganizationViewSchema,
+  UnmapAnswer,
+} from "./module-organization.schema.ts";
+import { ModuleMappingsBody, OrganizationQuery } from "./organization.routes.ts";
+import {
+  OrganizationMappings,
+  OrganizationMappingsSaved,
+  OrganizationPage,
+  OrganizationViewSchema,
+} from "./organization.schema.ts";
+import { NoContent } from "./response.schema.ts";
+import { LoginBody, PasswordChangeBody } from "./session.routes.ts";
+import { LoginAnswer, SessionAnswer } from "./session.schema.ts";
+import { PreferencesBody, SettingsPatch } from "./settings.routes.ts";
+import { PreferencesView, SettingsView } from "./settings.schema.ts";
+import { AcceptSuggestionsBody, RejectSuggestionBody, SuggestionQuery } from "./suggestion.routes.ts";
+import { AcceptAnswer, SuggestionPage } from "./suggestion.schema.ts";
+import {
+  PsaPatchBody,
+  PsaViewSchema,
+  SyncRunDetailSchema,
+  SyncRunPage,
+  SyncRunsQuery,
+  SyncStarted,
+} from "./sync.schema.ts";
+import { TokenCreateBody, UserCreateBody, UserPatchBody } from "./user.routes.ts";
+import { TokenCreated, TokenList, UserList, UserViewSchema } from "./user.schema.ts";
+
+/** One route of the contract: its success answer, and the body and query it reads (if any). */
+export interface ContractRoute {
+  readonly status: 200 | 201 | 202 | 204;
+  readonly answer: z.ZodType;
+  readonly body?: z.ZodType;
+  readonly query?: z.ZodType;
+}
+
+/**
+ * The API contract: every route under /api/v1 by "METHOD /path" (Fastify's `:param` syntax), with
+ * the same zod schemas the route validates and serializes with (`api-contract.test.ts` checks
+ * that they are the very same objects). The web app imports its type only and derives each
+ * call's body, query and answer types from it (web/src/api/api-client.ts).
+ */
+export const apiContract = {
+  "GET /health": { status: 200, answer: HealthAnswer },
+  "POST /session": { status: 200, answer: LoginAnswer, body: LoginBody },
+  "GET /session": { status: 200, answer: SessionAnswer },
+  "DELETE /session": { status: 204, answer: NoContent },
+  "PUT /me/password": { status: 204, answer: NoContent, body: PasswordChangeBody },
+  "GET /settings": { status: 200, answer: SettingsView },
+  "PATCH /settings": { status: 200, answer: SettingsView, body: SettingsPatch },
+  "GET /me/preferences": { status: 200, answer: PreferencesView },
+  "PUT /me/preferences": { status: 200, answer: PreferencesView, body: PreferencesBody },
+  "PUT /settings/module-column-order": { status: 200, answer: PreferencesView, body: PreferencesBody },
+  "GET /organizations": { status: 200, answer: OrganizationPage, query: OrganizationQuery },
+  "GET /organizations/:id": { status: 200, answer: OrganizationViewSchema },
+  "GET /organizations/:id/module-mappings": { status: 200, answer: OrganizationMappings },
+  "PUT /organizations/:id/module-mappings": {
+    status: 200,
+    answer: OrganizationMappingsSaved,
+    body: ModuleMappingsBody,
+  },
+  "GET /modules": { status: 200, answer: ModuleList },
+  "GET /modules/:key": { status: 200, answer: ModuleViewSchema },
+  "POST /modules": { status: 201, answer: ModuleViewSchema, body: ModuleCreateBody },
+  "PATCH /modules/:key": { status: 200, answer: ModuleViewSchema, body: ModulePatchBody },
+  "GET /worklists": { status: 200, answer: Worklists, query: WorklistQuery },
+  "GET /module-organizations": {
+    status: 200,
+    answer: ModuleOrganizationPage,
+    query: ModuleOrganizationQuery,
+  },
+  "GET /module-organizations/:id": { status: 200, answer: ModuleOrganizationViewSchema },
+  "PUT /module-organizations/:id/mapping": { status: 200, answer: MappingAnswer, body: MappingBody },
+  "DELETE /module-organizations/:id/mapping": { status: 200, answer: UnmapAnswer, query: VersionQuery },
+  "PUT /module-organizations/:id/exclusion": { status: 200, answer: ExclusionAnswer },
+  "DELETE /module-organizations/:id/exclusion": { status: 200, answer: ExclusionAnswer },
+  "POST /module-organizations/bulk-mapping": {
+    status: 200,
+    answer: BulkMappingAnswer,
+    body: BulkMappingBody,
+  },
+  "GET /mapping-grid": { status: 200, answer: GridPage, query: GridQuery },
+  "PUT /mapping-grid/cell": { status: 200, answer: CellAnswer, body: CellBody },
+  "GET /audit-events": { status: 200, answer: AuditPage, query: AuditQuery },
+  "POST /audit-events/steps/:stepId/undo": { status: 200, answer: UndoAnswer },
+  "GET /users": { status: 200, answer: UserList },
+  "POST /users": { status: 201, answer: UserViewSchema, body: UserCreateBody },
+  "PATCH /users/:id": { status: 200, answer: UserViewSchema, body: UserPatchBody },
+  "GET /tokens": { status: 200, answer: TokenList },
+  "POST /tokens": { status: 201, answer: TokenCreated, body: TokenCreateBody },
+  "DELETE /tokens/:id": { status: 204, answer: NoContent },
+  "POST /modules/:key/sync": { status: 202, answer: SyncStarted },
+  "GET /sync-runs": { status: 200, answer: SyncRunPage, query: SyncRunsQuery },
+  "GET /sync-runs/:id": { status: 200, answer: SyncRunDetailSchema },
+  "GET /psa": { status: 200, answer: PsaViewSchema },
+  "PATCH /psa": { status: 200, answer: PsaViewSchema, body: PsaPatchBody },
+  "POST /psa/sync": { status: 202, answer: SyncStarted },
+  "GET /connector-kinds": { status: 200, answer: ConnectorKindList },
+  "GET /suggestions": { status: 200, answer: SuggestionPage, query: SuggestionQuery },
+  "POST /suggestions/accept": { status: 200, answer: AcceptAnswer, body: AcceptSuggestionsBody },
+  "POST /suggestions/reject": { status: 204, answer: NoContent, body: RejectSuggestionBody },
+} as const satisfies Record<string, ContractRoute>;
+
+export type ApiContract = typeof apiContract;

@@ -1,0 +1,57 @@
+import { z } from "zod";
+import type { ModuleService, ModuleView } from "../services/module.service.ts";
+import { answerMatches, BooleanQuery, Timestamp } from "./common.schema.ts";
+import { ConnectorViewSchema } from "./sync.schema.ts";
+
+/** Answers of the module routes; the web app infers its types from these. */
+
+export const ModuleStateSchema = z.enum(["disabled", "awaiting_first_sync", "ready"]);
+
+export const ModuleViewSchema = z.object({
+  key: z.string(),
+  name: z.string(),
+  billingEnabled: z.boolean(),
+  /** Rule 1: `ready` once billing is on and the first sync succeeded. */
+  state: ModuleStateSchema,
+  firstSuccessfulSyncAt: Timestamp.nullable(),
+  /** A five-field cron expression in the instance time zone (default "0 2 * * *"). */
+  schedule: z.string(),
+  connector: ConnectorViewSchema.nullable(),
+  lastSync: z
+    .object({
+      id: z.string(),
+      outcome: z.string(),
+      trigger: z.string(),
+      startedAt: Timestamp,
+      finishedAt: Timestamp.nullable(),
+      error: z.string().nullable(),
+    })
+    .nullable(),
+  counts: z.object({
+    moduleOrganizations: z.number().int(),
+    mapped: z.number().int(),
+    unmapped: z.number().int(),
+    excluded: z.number().int(),
+  }),
+});
+
+export const ModuleList = z.object({ items: z.array(ModuleViewSchema) });
+
+/** `allTypes`: count every mappable organization, not only active customers. */
+export const WorklistQuery = z.object({ allTypes: BooleanQuery.optional() });
+
+/** Yet to be mapped, per ready module (rule 7). */
+export const Worklists = z.object({
+  scope: z.enum(["active_customers", "all_mappable"]),
+  modules: z.array(
+    z.object({
+      moduleKey: z.string(),
+      name: z.string(),
+      unmappedModuleOrganizations: z.number().int(),
+      organizationsWithoutMapping: z.number().int(),
+    }),
+  ),
+});
+
+answerMatches<z.infer<typeof ModuleViewSchema>, ModuleView>(true);
+answerMatches<z.infer<typeof Worklists>, Awaited<ReturnType<ModuleService["worklists"]>>>(true);

@@ -1,0 +1,29 @@
+import { z } from "zod";
+import type { AuthService } from "../services/auth.service.ts";
+import type { RequestAuth } from "./auth.ts";
+import { answerMatches } from "./common.schema.ts";
+import { RoleSchema } from "./user.schema.ts";
+
+/** Answers of the session routes; the web app infers its types from these. */
+
+export const SessionUserSchema = z.object({ id: z.string(), username: z.string(), role: RoleSchema });
+
+/** POST /session: who signed in, the CSRF token for writes, and whether the password must change first. */
+export const LoginAnswer = z.object({
+  user: SessionUserSchema,
+  csrfToken: z.string(),
+  mustChangePassword: z.boolean(),
+});
+
+/** GET /session: the caller (user null for an API token, which needs no CSRF token). */
+export const SessionAnswer = z.object({
+  user: SessionUserSchema.nullable(),
+  via: z.enum(["session", "token"]),
+  csrfToken: z.string().nullable(),
+  mustChangePassword: z.boolean(),
+});
+
+answerMatches<z.infer<typeof LoginAnswer>, Omit<Awaited<ReturnType<AuthService["login"]>>, "sessionToken">>(
+  true,
+);
+answerMatches<z.infer<typeof SessionAnswer>, Omit<RequestAuth, "actor">>(true);
