@@ -89,6 +89,17 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
       ),
     );
   }
+  if (isConcurrentWriteConflict(error)) {
+    request.log.warn({ err: error }, "concurrent write conflict");
+    return sendProblem(
+      reply,
+      problem(
+        409,
+        "concurrent_change",
+        "another change to the same records was being saved at the same moment; nothing of yours was saved, reload and try again",
+      ),
+    );
+  }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const code =
@@ -106,4 +117,14 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     reply,
     problem(500, "internal_error", "something went wrong on our side; the error was logged"),
   );
+}
+
+/**
+ * PostgreSQL gave up one of two transactions that waited on each other (deadlock) or could not be
+ * serialized. The database rolled it back whole, so the caller lost nothing but this attempt: a
+ * conflict like a stale version (409), never a 500.
+ */
+function isConcurrentWriteConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "40P01" || code === "40001";
 }
