@@ -30,11 +30,15 @@ export function MappingLine({ organization, line, draft, isChanged, canEdit, onC
     ignore: false,
     movesFrom: null,
   };
+  // A line holding several module organizations is changed in Map by Module Organization: the
+  // server refuses any other choice here (409 cell_has_multiple), so the line offers none.
+  const holdsSeveral = line.extraModuleOrganizations.length > 0;
+  const isEditable = canEdit && !holdsSeveral;
   return (
     <tr className={isChanged ? "is-changed" : undefined} data-module-key={line.moduleKey}>
       <th scope="row">{line.moduleName}</th>
       <td>
-        {canEdit ? (
+        {isEditable ? (
           <Picker
             className={`picker-button${current.moduleOrganizationId ? "" : " is-empty"}`}
             ariaLabel={`${line.moduleName}: ${current.moduleOrganizationName ?? "none"}`}
@@ -70,7 +74,7 @@ export function MappingLine({ organization, line, draft, isChanged, canEdit, onC
           <input
             type="checkbox"
             checked={current.ignore}
-            disabled={!canEdit}
+            disabled={!isEditable}
             aria-label={`Ignore ${line.moduleName}`}
             onChange={(event) =>
               onChange(
@@ -96,7 +100,7 @@ export function MappingLine({ organization, line, draft, isChanged, canEdit, onC
             <Link
               to={`/mapping?tab=module-organizations&organizationId=${encodeURIComponent(organization.id)}&moduleKey=${encodeURIComponent(line.moduleKey)}`}
             >
-              edit
+              change them in {labels.mapByModuleOrganization}
             </Link>
             )
           </span>
