@@ -13,10 +13,3 @@ export function formatDateTime(iso: string | null | undefined, timeZone?: string
     return date.toLocaleString();
   }
 }
-
-/** Types that can never be chosen as a target (product rule 2); filtered again client-side as a guard. */
-export const UNMAPPABLE_TYPES = ["Dead", "Cancelation"];
-
-export function isMappableType(type: string | undefined): boolean {
-  return !UNMAPPABLE_TYPES.includes(type ?? "");
-}

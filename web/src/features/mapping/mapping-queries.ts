@@ -2,7 +2,6 @@ import { type QueryClient, useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { ApiError, type QueryValue } from "../../api/api-client.ts";
 import { useApi } from "../../api/api-context.tsx";
-import { isMappableType } from "../common/format.ts";
 import type { OffsetBlockSource, OffsetPage } from "../common/use-offset-blocks.ts";
 
 /** Every query whose answer a mapping change can alter; invalidated after each write. */
@@ -143,7 +142,7 @@ export function useSuggestions(query: Record<string, string | null>) {
   });
 }
 
-/** Mappable organizations matching a search; Dead and Cancelation are filtered out again here as a guard. */
+/** Mappable organizations matching a search; filtered again by the server's own isMappable as a guard (rule 2). */
 export function useMappableOrganizationSearch(search: string) {
   const api = useApi();
   const query = useQuery({
@@ -155,8 +154,6 @@ export function useMappableOrganizationSearch(search: string) {
       }),
     placeholderData: (previous) => previous,
   });
-  const items = (query.data?.items ?? []).filter(
-    (org) => org.isMappable !== false && isMappableType(org.type),
-  );
+  const items = (query.data?.items ?? []).filter((org) => org.isMappable);
   return { ...query, items };
 }

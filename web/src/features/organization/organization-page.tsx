@@ -1,7 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useApi } from "../../api/api-context.tsx";
 import { useSession, useTerm } from "../auth/session-hooks.ts";
-import { isMappableType } from "../common/format.ts";
 import { MenuButton } from "../common/menu-button.tsx";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
 import { Link, useRouter, useSearchParams } from "../shell/router.tsx";
@@ -28,7 +27,7 @@ export function OrganizationPage({ id }: { id: string }) {
       </div>
     );
   const org = organization.data;
-  const mappable = isMappableType(org.type);
+  const mappable = org.isMappable;
   return (
     <div className="page">
       <nav className="breadcrumbs" aria-label="Breadcrumb">
