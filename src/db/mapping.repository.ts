@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Db } from "./database.ts";
-import { isMappable, isOpenPair } from "./rule-conditions.ts";
+import { isActiveCustomer, isMappable, isOpenPair } from "./rule-conditions.ts";
 import type { MappingSource } from "./schema.ts";
 
 export interface MappingWithTarget {
@@ -243,7 +243,7 @@ export class MappingRepository {
   ): Promise<Map<string, number>> {
     if (moduleKeys.length === 0) return new Map();
     const customerFilter = scope.customersOnly
-      ? sql`o.type = 'Customer' and o.is_active`
+      ? isActiveCustomer("o.type", "o.is_active")
       : isMappable("o.type");
     const result = await sql<{ module_key: string; n: number }>`
       select k.key as module_key, count(o.id) as n

@@ -1,5 +1,5 @@
 import { type RawBuilder, type SqlBool, sql } from "kysely";
-import { UNMAPPABLE_TYPES } from "../domain/organization.ts";
+import { CONTRACT_CARRYING_TYPE, UNMAPPABLE_TYPES } from "../domain/organization.ts";
 
 /**
  * The product's rules as SQL conditions, built once from the domain's constants so that every
@@ -15,6 +15,11 @@ export function isMappable(typeColumn: string): RawBuilder<SqlBool> {
 /** Rule 2, negated: the organization can no longer be a target (its mappings need attention). */
 export function isUnmappable(typeColumn: string): RawBuilder<SqlBool> {
   return sql<SqlBool>`${sql.ref(typeColumn)} in (${sql.join(UNMAPPABLE_TYPES)})`;
+}
+
+/** Rule 7's default scope: an active Customer (only customers carry contracts, so only they are billed). */
+export function isActiveCustomer(typeColumn: string, activeColumn: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${sql.ref(typeColumn)} = ${CONTRACT_CARRYING_TYPE} and ${sql.ref(activeColumn)})`;
 }
 
 /** Rule 1: the module (table alias `m`, or the bare table) has billing on and its first sync done. */
