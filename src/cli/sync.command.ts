@@ -1,14 +1,16 @@
 import { readFileSync } from "node:fs";
 import { SingleBar } from "cli-progress";
 import { type Command, InvalidArgumentError } from "commander";
-import type { SyncCounts } from "../db/schema.ts";
-import type { SyncScope } from "../db/sync-run.repository.ts";
 import { cliActor } from "../domain/actor.ts";
 import { AppError, isAppError } from "../domain/errors.ts";
 import { type SyncRunDetail, SyncService } from "../services/sync/sync.service.ts";
 import { connectorKindNames } from "../services/sync/sync-connectors.ts";
 import { quietLog } from "../services/sync/sync-run.ts";
 import { say, withRuntime } from "./runtime.ts";
+
+/** What a run syncs: a module's key, or null for the PSA (the CLI imports no db types). */
+type SyncScope = string | null;
+type SyncCounts = SyncRunDetail["counts"];
 
 /** `key=value`: the value as JSON when it parses (numbers, booleans), else as text. */
 function parseAssignment(text: string, previous: Record<string, unknown> = {}): Record<string, unknown> {

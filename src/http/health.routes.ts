@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { AppContext } from "../context.ts";
+import { checkDatabase } from "../services/health.ts";
 import { HealthAnswer } from "./health.schema.ts";
 import { serverProblemResponses } from "./response.schema.ts";
 
@@ -19,9 +20,6 @@ export const healthRoutes =
           },
         },
       },
-      async () => {
-        await ctx.db.selectFrom("settings").select("id").executeTakeFirstOrThrow();
-        return { status: "ok" as const, database: ctx.databaseKind };
-      },
+      async () => ({ status: "ok" as const, database: await checkDatabase(ctx) }),
     );
   };

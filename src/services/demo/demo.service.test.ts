@@ -28,5 +28,12 @@ describe("demo", () => {
     expect(runs.every((r) => r.outcome === "succeeded" && r.trigger === "demo")).toBe(true);
     expect((await t.ctx.db.selectFrom("organizations").selectAll().execute()).length).toBe(150);
     expect(await demo.isEmpty()).toBe(false);
+    // Each module's addition and billing switch, and the mappings, are in the audit log like a person's.
+    const audited = await t.ctx.db.selectFrom("audit_events").select(["action", "step_id"]).execute();
+    const count = (action: string) => audited.filter((e) => e.action === action).length;
+    expect([count("module.created"), count("module.billing_enabled")]).toEqual([6, 6]);
+    const mappingSteps = new Set(audited.filter((e) => e.action === "mapping.created").map((e) => e.step_id));
+    expect(mappingSteps.size).toBe(1);
+    expect(count("mapping.created")).toBe(loaded.changes);
   });
 });

@@ -3,13 +3,13 @@ import { join } from "node:path";
 import type { AppContext } from "../../context.ts";
 import { repositories } from "../../db/repositories.ts";
 import type { Actor } from "../../domain/actor.ts";
-import { AuditStep } from "../audit-step.ts";
 import { checkMappableTarget, lockWritable, requireChecked } from "../mapping-rules.ts";
 import { applyMapping } from "../mapping-writes.ts";
 import { createSecretBox } from "../secret-box.ts";
 import { SyncService } from "../sync/sync.service.ts";
 import { SyncConfigService } from "../sync/sync-config.service.ts";
 import { quietLog } from "../sync/sync-run.ts";
+import { inUnitOfWork } from "../unit-of-work.ts";
 import { DEMO_MODULES, type DemoData, generateDemoData } from "./demo-data.ts";
 
 /**
@@ -22,11 +22,8 @@ export class DemoService {
   constructor(private readonly ctx: AppContext) {}
 
   async isEmpty(): Promise<boolean> {
-    const row = await this.ctx.db
-      .selectFrom("organizations")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .executeTakeFirstOrThrow();
-    return Number(row.n) === 0;
+    const counts = await repositories(this.ctx.db).organizations.countByType();
+    return Object.values(counts).every((n) => n === 0);
   }
 
   async load(
@@ -61,17 +58,8 @@ export class DemoService {
           })),
         ),
       );
-      const repos = repositories(this.ctx.db);
-      if (!(await repos.modules.findByKey(module.key))) {
-        const order = DEMO_MODULES.findIndex((m) => m.key === module.key);
-        await repos.modules.insert({
-          key: module.key,
-          name: module.name,
-          createdAt: new Date(at.getTime() + order),
-        });
-      }
+      await this.addModule(actor, module, at);
       await config.configureModule(actor, module.key, { connector: { kind: "file", settings: { path } } });
-      await repos.modules.update(module.key, { billing_enabled: true, billing_changed_at: at });
       const run = await sync.syncModule(module.key, "demo");
       if (run.outcome !== "succeeded") throw new Error(`demo sync of ${module.key} failed: ${run.error}`);
     }
@@ -85,10 +73,41 @@ export class DemoService {
     };
   }
 
+  /** The module (in the demo's column order) with integrated billing on, recorded as a person would. */
+  private async addModule(actor: Actor, module: { key: string; name: string }, at: Date): Promise<void> {
+    await inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
+      const existing = await repos.modules.findByKey(module.key);
+      if (!existing) {
+        const order = DEMO_MODULES.findIndex((m) => m.key === module.key);
+        await repos.modules.insert({
+          key: module.key,
+          name: module.name,
+          createdAt: new Date(at.getTime() + order),
+        });
+        step.record({
+          action: "module.created",
+          entityType: "module",
+          entityId: module.key,
+          summary: `module ${module.name} added`,
+          before: null,
+          after: { key: module.key, name: module.name },
+        });
+      }
+      if (existing?.billing_enabled) return;
+      await repos.modules.update(module.key, { billing_enabled: true, billing_changed_at: at });
+      step.record({
+        action: "module.billing_enabled",
+        entityType: "module",
+        entityId: module.key,
+        summary: `integrated billing on for ${module.name}`,
+        before: { billingEnabled: false },
+        after: { billingEnabled: true },
+      });
+    });
+  }
+
   private async applyMappings(actor: Actor, data: DemoData): Promise<number> {
-    return this.ctx.db.transaction().execute(async (tx) => {
-      const repos = repositories(tx);
-      const step = new AuditStep(actor, this.ctx.clock.now());
+    return inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
       const byPsaId = new Map(
         (await repos.organizations.findByPsaIds(data.mappings.map((m) => m.psaId))).map((o) => [o.psa_id, o]),
       );
@@ -117,9 +136,7 @@ export class DemoService {
             );
         }
       }
-      const changes = step.size;
-      await step.flush(repos.audit);
-      return changes;
+      return step.size;
     });
   }
 }
