@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { useTestContext } from "../../test/support/test-context.ts";
 import { cliActor } from "../domain/actor.ts";
@@ -21,5 +22,75 @@ describe("first admin", () => {
     expect(login.user.role).toBe("admin");
     expect(login.mustChangePassword).toBe(true);
     expect((await auth.authenticateSession(login.sessionToken))?.mustChangePassword).toBe(true);
+  });
+});
+
+describe("auth writes", () => {
+  const t = useTestContext();
+
+  /** The id of the transaction that last wrote the row (PostgreSQL's xmin), on both databases. */
+  async function writer(table: "users" | "api_tokens" | "audit_events", where: string, id: string) {
+    const row = await sql<{
+      xmin: string;
+    }>`select xmin::text as xmin from ${sql.table(table)} where ${sql.ref(where)} = ${id}`.execute(t.ctx.db);
+    expect(row.rows).toHaveLength(1);
+    return row.rows[0]!.xmin;
+  }
+
+  async function auditOf(entityId: string, action: string) {
+    const events = await sql<{ id: string; step_id: string }>`
+      select id::text, step_id::text from audit_events where entity_id = ${entityId} and action = ${action}
+    `.execute(t.ctx.db);
+    expect(events.rows).toHaveLength(1);
+    return events.rows[0]!;
+  }
+
+  it("write each change and its audit record in one transaction", async () => {
+    const auth = new AuthService(t.ctx);
+    const user = await auth.createUser(cliActor, {
+      username: "ann",
+      password: "a long enough password",
+      role: "viewer",
+    });
+    const created = await auditOf(user.id, "user.created");
+    expect(await writer("audit_events", "id", created.id)).toBe(await writer("users", "id", user.id));
+
+    await auth.updateUser(cliActor, user.id, { role: "editor", password: "another long password" });
+    const updated = await auditOf(user.id, "user.updated");
+    expect(await writer("audit_events", "id", updated.id)).toBe(await writer("users", "id", user.id));
+
+    const token = await auth.createToken(cliActor, { name: "billing", role: "viewer" });
+    const tokenCreated = await auditOf(token.id, "token.created");
+    expect(await writer("audit_events", "id", tokenCreated.id)).toBe(
+      await writer("api_tokens", "id", token.id),
+    );
+
+    await auth.revokeToken(cliActor, token.id);
+    const revoked = await auditOf(token.id, "token.revoked");
+    expect(await writer("audit_events", "id", revoked.id)).toBe(await writer("api_tokens", "id", token.id));
+
+    const admin = await auth.ensureInitialAdmin();
+    const adminRow = await t.ctx.db
+      .selectFrom("users")
+      .select("id")
+      .where("username", "=", admin!.username)
+      .executeTakeFirstOrThrow();
+    const adminCreated = await auditOf(adminRow.id, "user.created");
+    expect(await writer("audit_events", "id", adminCreated.id)).toBe(
+      await writer("users", "id", adminRow.id),
+    );
+  });
+
+  it("leave neither the change nor an audit record when the write is refused", async () => {
+    const auth = new AuthService(t.ctx);
+    await auth.createUser(cliActor, { username: "bob", password: "a long enough password", role: "viewer" });
+    await expect(
+      auth.createUser(cliActor, { username: "bob", password: "a long enough password", role: "admin" }),
+    ).rejects.toMatchObject({ code: "conflict" });
+    await expect(auth.revokeToken(cliActor, "00000000-0000-0000-0000-000000000000")).rejects.toMatchObject({
+      code: "not_found",
+    });
+    const events = await t.ctx.db.selectFrom("audit_events").select("action").execute();
+    expect(events.map((e) => e.action)).toEqual(["user.created"]);
   });
 });

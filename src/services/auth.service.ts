@@ -2,11 +2,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import type { AppContext } from "../context.ts";
 import { repositories } from "../db/repositories.ts";
-import type { Actor } from "../domain/actor.ts";
+import { type Actor, systemActor } from "../domain/actor.ts";
 import { AppError, invalidValue, notFound } from "../domain/errors.ts";
 import type { Role } from "../domain/role.ts";
-import { AuditStep } from "./audit-step.ts";
 import { LoginLimiter } from "./login-limiter.ts";
+import { inUnitOfWork } from "./unit-of-work.ts";
 
 /** OWASP's argon2id floor: 19 MiB, 2 passes, 1 lane. */
 const ARGON2_OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -49,23 +49,31 @@ export class AuthService {
    * the CLI before it); returns the one-time password to print, once.
    */
   async ensureInitialAdmin(): Promise<{ username: string; password: string } | null> {
-    const repos = repositories(this.ctx.db);
-    const users = await repos.users.list();
-    if (users.some((u) => u.role === "admin" && !u.is_disabled)) return null;
-    if (users.some((u) => u.username === "admin")) {
-      throw new Error(
-        "there is no enabled admin, and the username admin is taken; create one with `orgmap users create --role admin`",
-      );
-    }
+    const hasAdmin = (users: { role: Role; is_disabled: boolean }[]) =>
+      users.some((u) => u.role === "admin" && !u.is_disabled);
+    if (hasAdmin(await repositories(this.ctx.db).users.list())) return null;
     const password = this.ctx.config.initialAdminPassword ?? randomToken(15);
-    await repos.users.insert({
-      username: "admin",
-      passwordHash: await this.hashPassword(password),
-      role: "admin",
-      mustChangePassword: this.ctx.config.initialAdminPassword === undefined,
-      at: this.ctx.clock.now(),
+    // Hashing takes a while: done before the transaction, which then only checks and writes.
+    const passwordHash = await this.hashPassword(password);
+    const created = await inUnitOfWork(this.ctx, systemActor("start"), async ({ repos, step }) => {
+      const users = await repos.users.list();
+      if (hasAdmin(users)) return false;
+      if (users.some((u) => u.username === "admin")) {
+        throw new Error(
+          "there is no enabled admin, and the username admin is taken; create one with `orgmap users create --role admin`",
+        );
+      }
+      const row = await repos.users.insert({
+        username: "admin",
+        passwordHash,
+        role: "admin",
+        mustChangePassword: this.ctx.config.initialAdminPassword === undefined,
+        at: step.at,
+      });
+      step.record(userCreated(row));
+      return true;
     });
-    return { username: "admin", password };
+    return created ? { username: "admin", password } : null;
   }
 
   async login(username: string, password: string, ip: string) {
@@ -153,28 +161,21 @@ export class AuthService {
 
   async createUser(actor: Actor, input: { username: string; password: string; role: Role }) {
     this.validatePassword(input.password);
-    const repos = repositories(this.ctx.db);
-    if (await repos.users.findByUsername(input.username)) {
-      throw new AppError("conflict", `user ${input.username} exists already`, { field: "username" });
-    }
-    const step = new AuditStep(actor, this.ctx.clock.now());
-    const row = await repos.users.insert({
-      username: input.username,
-      passwordHash: await this.hashPassword(input.password),
-      role: input.role,
-      mustChangePassword: false,
-      at: step.at,
+    const passwordHash = await this.hashPassword(input.password);
+    return inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
+      if (await repos.users.findByUsername(input.username)) {
+        throw new AppError("conflict", `user ${input.username} exists already`, { field: "username" });
+      }
+      const row = await repos.users.insert({
+        username: input.username,
+        passwordHash,
+        role: input.role,
+        mustChangePassword: false,
+        at: step.at,
+      });
+      step.record(userCreated(row));
+      return toUserView(row);
     });
-    step.record({
-      action: "user.created",
-      entityType: "user",
-      entityId: row.id,
-      summary: `user ${row.username} (${row.role}) created`,
-      before: null,
-      after: { username: row.username, role: row.role },
-    });
-    await step.flush(repos.audit);
-    return toUserView(row);
   }
 
   async listUsers() {
@@ -188,17 +189,14 @@ export class AuthService {
     patch: { role?: Role | undefined; isDisabled?: boolean | undefined; password?: string | undefined },
   ) {
     if (patch.password !== undefined) this.validatePassword(patch.password);
-    return this.ctx.db.transaction().execute(async (tx) => {
-      const repos = repositories(tx);
+    const passwordHash = patch.password !== undefined ? await this.hashPassword(patch.password) : undefined;
+    return inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
       const before = await repos.users.findById(id);
       if (!before) throw notFound("user", id, "id");
-      const step = new AuditStep(actor, this.ctx.clock.now());
       const after = await repos.users.update(id, {
         ...(patch.role !== undefined ? { role: patch.role } : {}),
         ...(patch.isDisabled !== undefined ? { isDisabled: patch.isDisabled } : {}),
-        ...(patch.password !== undefined
-          ? { passwordHash: await this.hashPassword(patch.password), mustChangePassword: false }
-          : {}),
+        ...(passwordHash !== undefined ? { passwordHash, mustChangePassword: false } : {}),
         at: step.at,
       });
       if (patch.isDisabled || patch.password !== undefined) await repos.users.deleteSessionsOfUser(id);
@@ -214,7 +212,6 @@ export class AuthService {
           passwordChanged: patch.password !== undefined,
         },
       });
-      await step.flush(repos.audit);
       return toUserView(after!);
     });
   }
@@ -239,24 +236,23 @@ export class AuthService {
   /** Creates an API token; the clear token is returned once and stored only as a hash. */
   async createToken(actor: Actor, input: { name: string; role: Role }) {
     const token = `${TOKEN_PREFIX}${randomToken()}`;
-    const repos = repositories(this.ctx.db);
-    const step = new AuditStep(actor, this.ctx.clock.now());
-    const row = await repos.users.insertToken({
-      ...input,
-      tokenHash: sha256(token),
-      createdBy: actor.label,
-      at: step.at,
+    return inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
+      const row = await repos.users.insertToken({
+        ...input,
+        tokenHash: sha256(token),
+        createdBy: actor.label,
+        at: step.at,
+      });
+      step.record({
+        action: "token.created",
+        entityType: "token",
+        entityId: row.id,
+        summary: `API token ${row.name} (${row.role}) created`,
+        before: null,
+        after: { name: row.name, role: row.role },
+      });
+      return { id: row.id, name: row.name, role: row.role, token };
     });
-    step.record({
-      action: "token.created",
-      entityType: "token",
-      entityId: row.id,
-      summary: `API token ${row.name} (${row.role}) created`,
-      before: null,
-      after: { name: row.name, role: row.role },
-    });
-    await step.flush(repos.audit);
-    return { id: row.id, name: row.name, role: row.role, token };
   }
 
   async listTokens() {
@@ -272,19 +268,29 @@ export class AuthService {
   }
 
   async revokeToken(actor: Actor, id: string) {
-    const repos = repositories(this.ctx.db);
-    const step = new AuditStep(actor, this.ctx.clock.now());
-    if (!(await repos.users.revokeToken(id, step.at))) throw notFound("token", id, "id");
-    step.record({
-      action: "token.revoked",
-      entityType: "token",
-      entityId: id,
-      summary: "API token revoked",
-      before: null,
-      after: null,
+    await inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
+      if (!(await repos.users.revokeToken(id, step.at))) throw notFound("token", id, "id");
+      step.record({
+        action: "token.revoked",
+        entityType: "token",
+        entityId: id,
+        summary: "API token revoked",
+        before: null,
+        after: null,
+      });
     });
-    await step.flush(repos.audit);
   }
+}
+
+function userCreated(row: { id: string; username: string; role: Role }) {
+  return {
+    action: "user.created",
+    entityType: "user",
+    entityId: row.id,
+    summary: `user ${row.username} (${row.role}) created`,
+    before: null,
+    after: { username: row.username, role: row.role },
+  } as const;
 }
 
 function toUserView(row: {
