@@ -1,10 +1,19 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 
+/** Connector credentials are sealed with a key derived from ORGMAP_SECRET_KEY; shorter ones are refused. */
+export const MIN_SECRET_KEY_LENGTH = 16;
+
 const EnvSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   ORGMAP_DATA_DIR: z.string().min(1).default("./data"),
-  ORGMAP_SECRET_KEY: z.string().min(1).optional(),
+  ORGMAP_SECRET_KEY: z
+    .string()
+    .min(
+      MIN_SECRET_KEY_LENGTH,
+      `needs at least ${MIN_SECRET_KEY_LENGTH} characters (it seals connector credentials); unset, orgmap keeps a generated key in the data folder`,
+    )
+    .optional(),
   ORGMAP_ADMIN_PASSWORD: z.string().min(12).optional(),
   ORGMAP_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ORGMAP_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(60),
@@ -30,7 +39,10 @@ export interface Config {
   syncLeaseMs?: number | undefined;
 }
 
-/** Reads the configuration from the environment once, at start-up; the result is passed down. */
+/**
+ * Reads the configuration from the environment once, at start-up; the result is passed down. A bad
+ * value stops the start with the variable's name, before anything is opened.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
