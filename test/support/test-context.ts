@@ -5,7 +5,8 @@ import pino from "pino";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { Config } from "../../src/config.ts";
 import type { AppContext, Clock } from "../../src/context.ts";
-import { type DatabaseHandle, type Db, migrateToLatest, openDatabase } from "../../src/db/database.ts";
+import { type DatabaseHandle, migrateToLatest, openDatabase } from "../../src/db/database.ts";
+import { emptyingStatements } from "./empty-tables.ts";
 
 /** A clock that tests can move by hand. */
 export class TestClock implements Clock {
@@ -70,21 +71,14 @@ async function createScratchDatabase(serverUrl: string): Promise<{ url: string; 
 
 interface SharedDatabase {
   handle: DatabaseHandle;
-  toTruncate: string[];
-}
-
-/** Every table the tests fill, i.e. all but the migrator's and the two single-row tables reset() rewrites. */
-async function tablesToTruncate(db: Db): Promise<string[]> {
-  const tables = await sql<{ tablename: string }>`
-    select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely_%'
-  `.execute(db);
-  return tables.rows.map((r) => r.tablename).filter((t) => t !== "settings" && t !== "psa_connection");
+  /** What reset() runs to empty the tables (see empty-tables.ts). */
+  emptying: string[];
 }
 
 async function openMigrated(databaseUrl: string | undefined): Promise<SharedDatabase> {
   const handle = await openDatabase({ databaseUrl, poolSize: 5 });
   await migrateToLatest(handle.db);
-  return { handle, toTruncate: await tablesToTruncate(handle.db) };
+  return { handle, emptying: await emptyingStatements(handle.db) };
 }
 
 /**
@@ -110,7 +104,7 @@ function sharedPglite(): Promise<SharedDatabase> {
 export async function openTestContext(): Promise<TestContext> {
   const serverUrl = testServerUrl();
   const scratch = serverUrl ? await createScratchDatabase(serverUrl) : undefined;
-  const { handle, toTruncate } = scratch ? await openMigrated(scratch.url) : await sharedPglite();
+  const { handle, emptying } = scratch ? await openMigrated(scratch.url) : await sharedPglite();
   const clock = new TestClock();
   const ctx: TestContext = {
     db: handle.db,
@@ -119,13 +113,16 @@ export async function openTestContext(): Promise<TestContext> {
     log: pino({ level: "silent" }),
     config: testConfig({ databaseUrl: scratch?.url }),
     async reset() {
-      await sql.raw(`truncate ${toTruncate.join(", ")} restart identity cascade`).execute(handle.db);
-      await sql`update settings set organization_term = 'Organization', time_zone = 'UTC', module_column_order = '[]'`.execute(
-        handle.db,
-      );
-      await sql`update psa_connection set connector_kind = null, connector_settings = '{}', connector_secrets = null, schedule = '0 2 * * *'`.execute(
-        handle.db,
-      );
+      // One transaction: one commit (one flush on PostgreSQL) for the whole reset.
+      await handle.db.transaction().execute(async (tx) => {
+        for (const statement of emptying) await sql.raw(statement).execute(tx);
+        await sql`update settings set organization_term = 'Organization', time_zone = 'UTC', module_column_order = '[]'`.execute(
+          tx,
+        );
+        await sql`update psa_connection set connector_kind = null, connector_settings = '{}', connector_secrets = null, schedule = '0 2 * * *'`.execute(
+          tx,
+        );
+      });
       clock.set("2026-01-15T10:00:00Z");
     },
     async close() {
