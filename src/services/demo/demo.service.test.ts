@@ -12,7 +12,14 @@ describe("demo", () => {
 
   it("brings its data in through the file connector and the real sync path; every module ends ready", async () => {
     const data = generateDemoData({ organizations: 150 });
-    const demo = new DemoService(t.ctx);
+    // The clock moves as time would between the demo's steps (each module is added after the last).
+    const clock = {
+      now: () => {
+        t.ctx.clock.advance(1);
+        return t.ctx.clock.now();
+      },
+    };
+    const demo = new DemoService({ ...t.ctx, clock });
     expect(await demo.isEmpty()).toBe(true);
     const loaded = await demo.load(cliActor, data, { dir: files.dir });
     expect(loaded.modules).toBe(6);

@@ -5,12 +5,13 @@ import { repositories } from "../../db/repositories.ts";
 import type { Actor } from "../../domain/actor.ts";
 import { checkMappableTarget, lockWritable, requireChecked } from "../mapping-rules.ts";
 import { applyMapping } from "../mapping-writes.ts";
+import { ModuleService } from "../module.service.ts";
 import { createSecretBox } from "../secret-box.ts";
 import { SyncService } from "../sync/sync.service.ts";
 import { SyncConfigService } from "../sync/sync-config.service.ts";
 import { quietLog } from "../sync/sync-run.ts";
 import { inUnitOfWork } from "../unit-of-work.ts";
-import { DEMO_MODULES, type DemoData, generateDemoData } from "./demo-data.ts";
+import { type DemoData, generateDemoData } from "./demo-data.ts";
 
 /**
  * Loads the demo instance the way a real one fills: the generated data is written as files in
@@ -44,7 +45,9 @@ export class DemoService {
     const psaRun = await sync.syncPsa("demo");
     if (psaRun.outcome !== "succeeded") throw new Error(`demo PSA sync failed: ${psaRun.error}`);
 
-    const at = this.ctx.clock.now();
+    // Modules are added and switched on as an admin would (PATCH /modules/{key}): each added in
+    // turn, so the columns keep the demo's order, then its connector and billing in one step.
+    const modules = new ModuleService(this.ctx, config);
     for (const module of data.modules) {
       const path = join(dir, `${module.key}.json`);
       writeFileSync(
@@ -58,8 +61,13 @@ export class DemoService {
           })),
         ),
       );
-      await this.addModule(actor, module, at);
-      await config.configureModule(actor, module.key, { connector: { kind: "file", settings: { path } } });
+      if (!(await repositories(this.ctx.db).modules.findByKey(module.key))) {
+        await modules.create(actor, { key: module.key, name: module.name });
+      }
+      await modules.update(actor, module.key, {
+        connector: { kind: "file", settings: { path } },
+        billingEnabled: true,
+      });
       const run = await sync.syncModule(module.key, "demo");
       if (run.outcome !== "succeeded") throw new Error(`demo sync of ${module.key} failed: ${run.error}`);
     }
@@ -71,39 +79,6 @@ export class DemoService {
       moduleOrganizations: data.modules.reduce((n, m) => n + m.records.length, 0),
       changes,
     };
-  }
-
-  /** The module (in the demo's column order) with integrated billing on, recorded as a person would. */
-  private async addModule(actor: Actor, module: { key: string; name: string }, at: Date): Promise<void> {
-    await inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
-      const existing = await repos.modules.findByKey(module.key);
-      if (!existing) {
-        const order = DEMO_MODULES.findIndex((m) => m.key === module.key);
-        await repos.modules.insert({
-          key: module.key,
-          name: module.name,
-          createdAt: new Date(at.getTime() + order),
-        });
-        step.record({
-          action: "module.created",
-          entityType: "module",
-          entityId: module.key,
-          summary: `module ${module.name} added`,
-          before: null,
-          after: { key: module.key, name: module.name },
-        });
-      }
-      if (existing?.billing_enabled) return;
-      await repos.modules.update(module.key, { billing_enabled: true, billing_changed_at: at });
-      step.record({
-        action: "module.billing_enabled",
-        entityType: "module",
-        entityId: module.key,
-        summary: `integrated billing on for ${module.name}`,
-        before: { billingEnabled: false },
-        after: { billingEnabled: true },
-      });
-    });
   }
 
   private async applyMappings(actor: Actor, data: DemoData): Promise<number> {
