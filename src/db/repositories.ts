@@ -1,12 +1,16 @@
 import { AuditRepository } from "./audit.repository.ts";
 import type { Db } from "./database.ts";
 import { MappingRepository } from "./mapping.repository.ts";
+import { MappingIntervalRepository } from "./mapping-interval.repository.ts";
 import { ModuleRepository } from "./module.repository.ts";
 import { ModuleOrganizationRepository } from "./module-organization.repository.ts";
 import { OrganizationRepository } from "./organization.repository.ts";
 import { PsaConnectionRepository } from "./psa-connection.repository.ts";
+import { PsaContractRepository } from "./psa-contract.repository.ts";
+import { ServiceMappingRepository } from "./service-mapping.repository.ts";
 import { SettingsRepository } from "./settings.repository.ts";
 import { SyncRunRepository } from "./sync-run.repository.ts";
+import { UsageLedgerRepository } from "./usage-ledger.repository.ts";
 import { UserRepository } from "./user.repository.ts";
 
 /** Every repository bound to one connection or transaction. Construction is free; build per use. */
@@ -21,6 +25,10 @@ export function repositories(db: Db) {
     users: new UserRepository(db),
     psaConnection: new PsaConnectionRepository(db),
     syncRuns: new SyncRunRepository(db),
+    usageLedger: new UsageLedgerRepository(db),
+    mappingIntervals: new MappingIntervalRepository(db),
+    serviceMappings: new ServiceMappingRepository(db),
+    psaContracts: new PsaContractRepository(db),
   };
 }
 

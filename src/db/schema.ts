@@ -201,6 +201,17 @@ export interface Database {
   suggestion_rejections: SuggestionRejectionsTable;
   audit_events: AuditEventsTable;
   sync_runs: SyncRunsTable;
+
+  // Billing (migration 0004, docs/BILLING.md).
+  usage_ledger: UsageLedgerTable;
+  usage_reads: UsageReadsTable;
+  mapping_intervals: MappingIntervalsTable;
+  service_mappings: ServiceMappingsTable;
+  psa_contract_reads: PsaContractReadsTable;
+  psa_services: PsaServicesTable;
+  psa_contracts: PsaContractsTable;
+  psa_contract_services: PsaContractServicesTable;
+  psa_contract_service_units: PsaContractServiceUnitsTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;
@@ -211,3 +222,100 @@ export type ModuleOrganizationRow = Selectable<ModuleOrganizationsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type SyncRunRow = Selectable<SyncRunsTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
+
+// ---- Billing (migration 0004-billing) ------------------------------------------------------------
+
+/** A date column: written and read as "YYYY-MM-DD" (repositories select it `::text`, never as a Date). */
+type CalendarDate = ColumnType<string, string, string>;
+/** numeric(19,4): written as a decimal string, read `::text` and parsed by domain/billing/money.ts. */
+type Decimal = ColumnType<string | null, string | null, string | null>;
+
+export type UsageUnknownReason = "failed" | "skipped" | "stale";
+
+export interface UsageLedgerTable {
+  module_organization_id: string;
+  billing_type: string;
+  /** Null while unknown: never 0 for a reading that could not be taken (rule 13). */
+  quantity: number | null;
+  unknown_reason: UsageUnknownReason | null;
+  valid_from: Date | string;
+  valid_to: Date | string | null;
+  /** The reading that wrote the row; later nights that confirm it are the module's usage_reads. */
+  read_at: Date | string;
+  sync_run_id: string | null;
+}
+
+export interface UsageReadsTable {
+  id: Generated<number>;
+  module_key: string;
+  sync_run_id: string | null;
+  read_at: Date | string;
+  outcome: "complete" | "failed";
+  error: string | null;
+  request_count: number;
+  counts: Json<Record<string, number>>;
+  rejected: Json<{ reason: string; raw: unknown }[]>;
+}
+
+export interface MappingIntervalsTable {
+  module_organization_id: string;
+  /** Null only while excluded and unmapped; unmapped time has no row. */
+  organization_id: string | null;
+  is_excluded: boolean;
+  valid_from: Date | string;
+  valid_to: Date | string | null;
+}
+
+export type ServiceMappingPolicy = "latest" | "peak";
+
+export interface ServiceMappingsTable {
+  module_key: string;
+  billing_type: string;
+  psa_service_id: string;
+  psa_service_name: string;
+  policy: ColumnType<ServiceMappingPolicy, ServiceMappingPolicy | undefined, ServiceMappingPolicy>;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+export interface PsaContractReadsTable {
+  id: Generated<number>;
+  read_at: Date | string;
+  window_from: CalendarDate;
+  window_to: CalendarDate;
+  request_count: number;
+  rejected: Json<{ reason: string; raw: unknown }[]>;
+}
+
+export interface PsaServicesTable {
+  psa_id: string;
+  name: string;
+  unit_price: Decimal;
+  is_active: boolean;
+}
+
+export interface PsaContractsTable {
+  psa_id: string;
+  organization_psa_id: string;
+  name: string;
+  start_date: CalendarDate;
+  end_date: CalendarDate;
+}
+
+export interface PsaContractServicesTable {
+  psa_id: string;
+  contract_psa_id: string;
+  service_psa_id: string;
+  unit_price: Decimal;
+}
+
+export interface PsaContractServiceUnitsTable {
+  psa_id: string;
+  contract_psa_id: string;
+  contract_service_psa_id: string;
+  service_psa_id: string;
+  start_date: CalendarDate;
+  end_date: CalendarDate;
+  units: number;
+  approve_and_post_date: ColumnType<string | null, string | null, string | null>;
+}

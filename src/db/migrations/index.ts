@@ -2,10 +2,12 @@ import type { Migration } from "kysely";
 import * as m0001 from "./0001-initial.ts";
 import * as m0002 from "./0002-sync-lease.ts";
 import * as m0003 from "./0003-list-indexes.ts";
+import * as m0004 from "./0004-billing.ts";
 
 /** Every migration, in order. Forward-only: append, never edit or remove. */
 export const migrations: Record<string, Migration> = {
   "0001-initial": m0001,
   "0002-sync-lease": m0002,
   "0003-list-indexes": m0003,
+  "0004-billing": m0004,
 };

@@ -1,0 +1,215 @@
+import { sql } from "kysely";
+import type { UnknownReason, UsageInterval } from "../domain/billing/usage-ledger.ts";
+import type { Db } from "./database.ts";
+
+/** One (module organization, billing type) pair's interval, as the ledger stores it. */
+export interface LedgerInterval extends UsageInterval {
+  moduleOrganizationId: string;
+  billingType: string;
+}
+
+/** The writes of one chunk of readings, made in three statements whatever its size. */
+export interface LedgerWrites {
+  /** End the open interval of each pair at `at`. */
+  closes: { moduleOrganizationId: string; billingType: string; at: Date }[];
+  /** Overwrite the open interval of each pair in place (a second reading at the same instant). */
+  replaces: LedgerInterval[];
+  /** New open intervals (after the closes, so the one-open-row index holds). */
+  opens: LedgerInterval[];
+}
+
+interface LedgerRow {
+  module_organization_id: string;
+  billing_type: string;
+  quantity: number | null;
+  unknown_reason: UnknownReason | null;
+  valid_from: Date;
+  valid_to: Date | null;
+}
+
+const toInterval = (row: LedgerRow): LedgerInterval => ({
+  moduleOrganizationId: row.module_organization_id,
+  billingType: row.billing_type,
+  quantity: row.quantity === null ? null : Number(row.quantity),
+  unknownReason: row.unknown_reason,
+  validFrom: new Date(row.valid_from),
+  validTo: row.valid_to === null ? null : new Date(row.valid_to),
+});
+
+const iso = (date: Date) => date.toISOString();
+
+/**
+ * The usage ledger: intervals of constant quantity per (module organization, billing type), a row
+ * per change (docs/BILLING.md). Writes are set-based: a chunk of thousands of readings is one read
+ * of its open intervals and at most three writes, never a query per reading.
+ */
+export class UsageLedgerRepository {
+  constructor(private readonly db: Db) {}
+
+  /** The active module organizations of a module, by external id: whom a usage read can name. */
+  async moduleOrganizationIds(moduleKey: string): Promise<Map<string, string>> {
+    const rows = await this.db
+      .selectFrom("module_organizations")
+      .select(["id", "external_id"])
+      .where("module_key", "=", moduleKey)
+      .where("status", "=", "active")
+      .execute();
+    return new Map(rows.map((row) => [row.external_id, row.id]));
+  }
+
+  /** The interval in force of every pair of these module organizations. */
+  async openIntervals(moduleOrganizationIds: readonly string[]): Promise<LedgerInterval[]> {
+    if (moduleOrganizationIds.length === 0) return [];
+    const result = await sql<LedgerRow>`
+      select module_organization_id, billing_type, quantity, unknown_reason, valid_from, valid_to
+      from usage_ledger
+      where module_organization_id = any(${sql.val(moduleOrganizationIds)}::uuid[]) and valid_to is null
+    `.execute(this.db);
+    return result.rows.map(toInterval);
+  }
+
+  async applyWrites(writes: LedgerWrites, syncRunId: string | null): Promise<void> {
+    const { closes, replaces, opens } = writes;
+    if (closes.length > 0) {
+      await sql`
+        update usage_ledger u set valid_to = c.at
+        from unnest(${sql.val(closes.map((c) => c.moduleOrganizationId))}::uuid[],
+                    ${sql.val(closes.map((c) => c.billingType))}::text[],
+                    ${sql.val(closes.map((c) => iso(c.at)))}::timestamptz[]) as c(id, billing_type, at)
+        where u.module_organization_id = c.id and u.billing_type = c.billing_type and u.valid_to is null
+      `.execute(this.db);
+    }
+    if (replaces.length > 0) {
+      await sql`
+        update usage_ledger u
+        set quantity = r.quantity, unknown_reason = r.unknown_reason, read_at = r.valid_from,
+            sync_run_id = ${syncRunId}::uuid
+        from ${unnestIntervals(replaces)}
+        where u.module_organization_id = r.id and u.billing_type = r.billing_type
+          and u.valid_from = r.valid_from and u.valid_to is null
+      `.execute(this.db);
+    }
+    if (opens.length > 0) {
+      await sql`
+        insert into usage_ledger
+          (module_organization_id, billing_type, quantity, unknown_reason, valid_from, read_at, sync_run_id)
+        select r.id, r.billing_type, r.quantity, r.unknown_reason, r.valid_from, r.valid_from, ${syncRunId}::uuid
+        from ${unnestIntervals(opens)}
+      `.execute(this.db);
+    }
+  }
+
+  /**
+   * The intervals of these module organizations that overlap [from, to), plus, per pair, the last
+   * known interval that ended before `from`: an unknown stretch that began before the period still
+   * has its last known quantity at hand (rule 13). Oldest first per pair.
+   */
+  async intervalsForPeriod(
+    moduleOrganizationIds: readonly string[],
+    period: { start: Date; end: Date },
+  ): Promise<LedgerInterval[]> {
+    if (moduleOrganizationIds.length === 0) return [];
+    const ids = sql.val(moduleOrganizationIds);
+    const start = iso(period.start);
+    const result = await sql<LedgerRow>`
+      select * from (
+        select module_organization_id, billing_type, quantity, unknown_reason, valid_from, valid_to
+        from usage_ledger
+        where module_organization_id = any(${ids}::uuid[])
+          and valid_from < ${iso(period.end)}::timestamptz
+          and (valid_to is null or valid_to > ${start}::timestamptz)
+        union all
+        (select distinct on (module_organization_id, billing_type)
+            module_organization_id, billing_type, quantity, unknown_reason, valid_from, valid_to
+          from usage_ledger
+          where module_organization_id = any(${ids}::uuid[])
+            and quantity is not null and valid_to <= ${start}::timestamptz
+          order by module_organization_id, billing_type, valid_from desc)
+      ) found
+      order by module_organization_id, billing_type, valid_from
+    `.execute(this.db);
+    return result.rows.map(toInterval);
+  }
+
+  /** Every interval of one pair, oldest first (the drill-down to a module organization's readings). */
+  async history(moduleOrganizationId: string, billingType: string): Promise<LedgerInterval[]> {
+    const rows = await this.db
+      .selectFrom("usage_ledger")
+      .select([
+        "module_organization_id",
+        "billing_type",
+        "quantity",
+        "unknown_reason",
+        "valid_from",
+        "valid_to",
+      ])
+      .where("module_organization_id", "=", moduleOrganizationId)
+      .where("billing_type", "=", billingType)
+      .orderBy("valid_from")
+      .execute();
+    return (rows as LedgerRow[]).map(toInterval);
+  }
+
+  /** Ledger rows, of one module or in all. */
+  async countRows(moduleKey?: string): Promise<number> {
+    let query = this.db.selectFrom("usage_ledger as u").select((eb) => eb.fn.countAll<number>().as("n"));
+    if (moduleKey !== undefined) {
+      query = query
+        .innerJoin("module_organizations as mo", "mo.id", "u.module_organization_id")
+        .where("mo.module_key", "=", moduleKey);
+    }
+    const row = await query.executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Logs one usage read of a module: its outcome and counts, and the confirmation of every unchanged row. */
+  async insertUsageRead(read: {
+    moduleKey: string;
+    syncRunId: string | null;
+    readAt: Date;
+    outcome: "complete" | "failed";
+    error: string | null;
+    requestCount: number;
+    counts: Record<string, number>;
+    rejected: { reason: string; raw: unknown }[];
+  }): Promise<void> {
+    await this.db
+      .insertInto("usage_reads")
+      .values({
+        module_key: read.moduleKey,
+        sync_run_id: read.syncRunId,
+        read_at: read.readAt,
+        outcome: read.outcome,
+        error: read.error,
+        request_count: read.requestCount,
+        counts: JSON.stringify(read.counts),
+        rejected: JSON.stringify(read.rejected),
+      })
+      .execute();
+  }
+
+  /**
+   * The module's last usage read. A row still in force was confirmed by it when it was complete
+   * (an unconfirmed pair would have turned unknown), so no nightly update of 600,000 rows is needed.
+   */
+  async lastUsageRead(moduleKey: string) {
+    return this.db
+      .selectFrom("usage_reads")
+      .selectAll()
+      .where("module_key", "=", moduleKey)
+      .orderBy("read_at", "desc")
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+  }
+}
+
+function unnestIntervals(intervals: readonly LedgerInterval[]) {
+  return sql`unnest(
+    ${sql.val(intervals.map((i) => i.moduleOrganizationId))}::uuid[],
+    ${sql.val(intervals.map((i) => i.billingType))}::text[],
+    ${sql.val(intervals.map((i) => i.quantity))}::int[],
+    ${sql.val(intervals.map((i) => i.unknownReason))}::text[],
+    ${sql.val(intervals.map((i) => iso(i.validFrom)))}::timestamptz[]
+  ) as r(id, billing_type, quantity, unknown_reason, valid_from)`;
+}

@@ -1,0 +1,185 @@
+import type { AppContext } from "../../context.ts";
+import type { LedgerInterval, LedgerWrites } from "../../db/usage-ledger.repository.ts";
+import { systemActor } from "../../domain/actor.ts";
+import { decideLedgerWrite } from "../../domain/billing/usage-ledger.ts";
+import {
+  type ExpectedUsage,
+  type LedgerInput,
+  ledgerInputs,
+  type ModuleUsageReading,
+  type RejectedUsage,
+  type UsageReadResult,
+} from "../../domain/billing/usage-read.ts";
+import { inUnitOfWork } from "../unit-of-work.ts";
+
+/** Module organizations per chunk: 5,000 x 3 billing types is 15,000 pairs, one read and three writes. */
+export const LEDGER_CHUNK = 5000;
+
+export interface UsageReadCounts {
+  /** Pairs whose quantity (or unknown state) was the same as stored: nothing written. */
+  unchanged: number;
+  /** Pairs whose quantity changed: the old interval closed, a new one opened. */
+  changed: number;
+  /** Pairs seen for the first time. */
+  opened: number;
+  /** Pairs read as unknown this time (failed, skipped or stale), whatever was stored. */
+  unknown: number;
+  /** Readings older than what is stored (a late retry): not written. */
+  ignored: number;
+  /** Readings the read could not use (unknown external id, bad row), with their reasons. */
+  rejected: number;
+}
+
+export interface RecordedUsageRead {
+  counts: UsageReadCounts;
+  rejected: { reason: string; raw: unknown }[];
+}
+
+export interface RecordUsageOptions {
+  /** When the reading was taken; the clock's now by default. */
+  readAt?: Date;
+  /**
+   * Billing types every active module organization of the module must report (a Datto RMM site:
+   * devices and each category). Besides these, a pair is expected when the ledger already has it
+   * or the read names it, so a complete read that drops a pair makes it unknown ("skipped").
+   */
+  billingTypes?: readonly string[];
+}
+
+const pairKey = (moduleOrganizationId: string, billingType: string) =>
+  `${moduleOrganizationId}\u0000${billingType}`;
+
+/**
+ * Turns one usage read of a module into ledger writes (docs/BILLING.md): a row only where a quantity
+ * changed, unknown as its own state and never 0 (rule 13). The whole read is one transaction, and
+ * each chunk of module organizations is one read of its open intervals and at most three writes.
+ */
+export class UsageLedgerService {
+  constructor(private readonly ctx: Pick<AppContext, "db" | "clock">) {}
+
+  async recordUsageRead(
+    moduleKey: string,
+    syncRunId: string | null,
+    read: UsageReadResult,
+    options: RecordUsageOptions = {},
+  ): Promise<RecordedUsageRead> {
+    const readAt = options.readAt ?? this.ctx.clock.now();
+    const fixedTypes = options.billingTypes ?? [];
+    return inUnitOfWork(this.ctx, systemActor("usage"), async ({ repos }) => {
+      const ids = await repos.usageLedger.moduleOrganizationIds(moduleKey);
+      const counts: UsageReadCounts = {
+        unchanged: 0,
+        changed: 0,
+        opened: 0,
+        unknown: 0,
+        ignored: 0,
+        rejected: 0,
+      };
+      const readingsById = new Map<string, ModuleUsageReading[]>();
+      const complete: { readings: ModuleUsageReading[]; rejected: RejectedUsage[] } =
+        read.kind === "complete" ? read : { readings: [], rejected: [] };
+      const strangers: ModuleUsageReading[] = [];
+      for (const reading of complete.readings) {
+        if (!ids.has(reading.externalId)) {
+          strangers.push(reading);
+          continue;
+        }
+        const list = readingsById.get(reading.externalId);
+        if (list) list.push(reading);
+        else readingsById.set(reading.externalId, [reading]);
+      }
+      // The domain words the rejections: the read's own, and each reading for no module organization.
+      const { rejected } = ledgerInputs(
+        { kind: "complete", readings: strangers, rejected: complete.rejected, requestCount: 0 },
+        [],
+        readAt,
+      );
+      counts.rejected = rejected.length;
+
+      const externalIds = [...ids.keys()];
+      for (let i = 0; i < externalIds.length; i += LEDGER_CHUNK) {
+        const chunk = externalIds.slice(i, i + LEDGER_CHUNK);
+        const open = new Map(
+          (await repos.usageLedger.openIntervals(chunk.map((e) => ids.get(e)!))).map((interval) => [
+            pairKey(interval.moduleOrganizationId, interval.billingType),
+            interval,
+          ]),
+        );
+        const typesById = new Map<string, Set<string>>();
+        for (const interval of open.values()) {
+          const types = typesById.get(interval.moduleOrganizationId) ?? new Set(fixedTypes);
+          types.add(interval.billingType);
+          typesById.set(interval.moduleOrganizationId, types);
+        }
+        const expected: ExpectedUsage[] = chunk.map((externalId) => {
+          const types = typesById.get(ids.get(externalId)!) ?? new Set(fixedTypes);
+          for (const reading of readingsById.get(externalId) ?? []) types.add(reading.billingType);
+          return { externalId, billingTypes: [...types] };
+        });
+        const chunkRead: UsageReadResult =
+          read.kind === "failed"
+            ? read
+            : {
+                kind: "complete",
+                readings: chunk.flatMap((externalId) => readingsById.get(externalId) ?? []),
+                rejected: [],
+                requestCount: 0,
+              };
+        const inputs = ledgerInputs(chunkRead, expected, readAt).inputs;
+        const writes = ledgerWrites(inputs, (externalId) => ids.get(externalId)!, open, counts);
+        await repos.usageLedger.applyWrites(writes, syncRunId);
+      }
+      await repos.usageLedger.insertUsageRead({
+        moduleKey,
+        syncRunId,
+        readAt,
+        outcome: read.kind,
+        error: read.kind === "failed" ? read.error : null,
+        requestCount: read.requestCount,
+        counts: { ...counts },
+        rejected,
+      });
+      return { counts, rejected };
+    });
+  }
+}
+
+/** The domain's decision for each input of a chunk, gathered into the chunk's three writes. */
+function ledgerWrites(
+  inputs: readonly LedgerInput[],
+  idOf: (externalId: string) => string,
+  open: ReadonlyMap<string, LedgerInterval>,
+  counts: UsageReadCounts,
+): LedgerWrites {
+  const writes: LedgerWrites = { closes: [], replaces: [], opens: [] };
+  for (const input of inputs) {
+    const pair = { moduleOrganizationId: idOf(input.externalId), billingType: input.billingType };
+    if (input.reading.quantity === null) counts.unknown++;
+    const decision = decideLedgerWrite(
+      open.get(pairKey(pair.moduleOrganizationId, pair.billingType)) ?? null,
+      input.reading,
+    );
+    switch (decision.action) {
+      case "extend":
+        counts.unchanged++;
+        break;
+      case "ignore":
+        counts.ignored++;
+        break;
+      case "open":
+        counts.opened++;
+        writes.opens.push({ ...pair, ...decision.open });
+        break;
+      case "close-and-open":
+        counts.changed++;
+        writes.closes.push({ ...pair, at: decision.closeAt });
+        writes.opens.push({ ...pair, ...decision.open });
+        break;
+      case "replace":
+        counts.changed++;
+        writes.replaces.push({ ...pair, ...decision.open });
+        break;
+    }
+  }
+  return writes;
+}
