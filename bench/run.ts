@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, figures printed (never asserted). Pick some with
- * `npm run bench -- grid matching sync suggestions ui`. Each benchmark runs in a process of its own,
+ * `npm run bench -- grid matching sync suggestions ui billing`. Each benchmark runs in a process of its own,
  * so its memory figures are its own. PostgreSQL runs use BENCH_DATABASE_URL, DATABASE_URL or
  * postgres://postgres@127.0.0.1:5432/postgres (a scratch database each time).
  */
@@ -13,6 +13,7 @@ const BENCHMARKS: Record<string, string[]> = {
   sync: ["sync/sync.bench.ts"],
   suggestions: ["suggestions/freshness.ts"],
   ui: ["ui/grid-ui.bench.ts"],
+  billing: ["billing/ledger.bench.ts"],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -60,12 +60,21 @@ export class UsageLedgerRepository {
   /** The interval in force of every pair of these module organizations. */
   async openIntervals(moduleOrganizationIds: readonly string[]): Promise<LedgerInterval[]> {
     if (moduleOrganizationIds.length === 0) return [];
-    const result = await sql<LedgerRow>`
-      select module_organization_id, billing_type, quantity, unknown_reason, valid_from, valid_to
+    // The nightly write reads this for every pair: epoch milliseconds parse far faster than dates.
+    const result = await sql<Omit<LedgerRow, "valid_from" | "valid_to"> & { valid_from_ms: number }>`
+      select module_organization_id, billing_type, quantity, unknown_reason,
+        (extract(epoch from valid_from) * 1000)::float8 as valid_from_ms
       from usage_ledger
       where module_organization_id = any(${sql.val(moduleOrganizationIds)}::uuid[]) and valid_to is null
     `.execute(this.db);
-    return result.rows.map(toInterval);
+    return result.rows.map((row) => ({
+      moduleOrganizationId: row.module_organization_id,
+      billingType: row.billing_type,
+      quantity: row.quantity,
+      unknownReason: row.unknown_reason,
+      validFrom: new Date(Number(row.valid_from_ms)),
+      validTo: null,
+    }));
   }
 
   async applyWrites(writes: LedgerWrites, syncRunId: string | null): Promise<void> {
