@@ -46,35 +46,73 @@ const iso = (date: Date) => date.toISOString();
 export class UsageLedgerRepository {
   constructor(private readonly db: Db) {}
 
-  /** The active module organizations of a module, by external id: whom a usage read can name. */
-  async moduleOrganizationIds(moduleKey: string): Promise<Map<string, string>> {
-    const rows = await this.db
-      .selectFrom("module_organizations")
-      .select(["id", "external_id"])
-      .where("module_key", "=", moduleKey)
-      .where("status", "=", "active")
-      .execute();
-    return new Map(rows.map((row) => [row.external_id, row.id]));
+  /**
+   * For the rest of the transaction, joins look rows up by index instead of hashing the table.
+   * A page touches 15,000 pairs of a ledger of up to 1.5 million rows; the planner would otherwise
+   * hash every open interval (600,000) for each page, even with fresh statistics (measured on
+   * PostgreSQL: 108 ms against 18 ms for one page's closes at 120,000 open rows, and growing with
+   * the table). `set local` ends with the transaction.
+   */
+  async preferIndexLookups(): Promise<void> {
+    await sql`set local enable_hashjoin = off`.execute(this.db);
+    await sql`set local enable_mergejoin = off`.execute(this.db);
   }
 
-  /** The interval in force of every pair of these module organizations. */
-  async openIntervals(moduleOrganizationIds: readonly string[]): Promise<LedgerInterval[]> {
-    if (moduleOrganizationIds.length === 0) return [];
-    // The nightly write reads this for every pair: epoch milliseconds parse far faster than dates.
-    const result = await sql<Omit<LedgerRow, "valid_from" | "valid_to"> & { valid_from_ms: number }>`
-      select module_organization_id, billing_type, quantity, unknown_reason,
-        (extract(epoch from valid_from) * 1000)::float8 as valid_from_ms
-      from usage_ledger
-      where module_organization_id = any(${sql.val(moduleOrganizationIds)}::uuid[]) and valid_to is null
+  /**
+   * Refreshes the ledger's statistics. A plan made while the table looked empty scans every open
+   * interval for each pair closed (3.3 s for 750 closes at 30,000 rows, measured); PGlite has no
+   * autovacuum to fix that, so a read that added many rows calls this before the next one plans.
+   */
+  async analyze(): Promise<void> {
+    await sql`analyze usage_ledger`.execute(this.db);
+  }
+
+  /**
+   * One page of a module's active module organizations (by external id, after `afterExternalId`)
+   * with the interval in force of each of their pairs: what the nightly write compares a read with.
+   * One query per page, keyed on the (module, external id) index, with no list of ids to send.
+   */
+  async openIntervalsPage(
+    moduleKey: string,
+    afterExternalId: string | null,
+    limit: number,
+  ): Promise<{ moduleOrganizations: { id: string; externalId: string }[]; intervals: LedgerInterval[] }> {
+    const after = afterExternalId === null ? sql`` : sql`and external_id > ${afterExternalId}`;
+    // Epoch milliseconds: this runs for every pair every night, and they parse far faster than dates.
+    const result = await sql<{
+      id: string;
+      external_id: string;
+      billing_type: string | null;
+      quantity: number | null;
+      unknown_reason: UnknownReason | null;
+      valid_from_ms: number | null;
+    }>`
+      select p.id, p.external_id, u.billing_type, u.quantity, u.unknown_reason,
+        (extract(epoch from u.valid_from) * 1000)::float8 as valid_from_ms
+      from (
+        select id, external_id from module_organizations
+        where module_key = ${moduleKey} and status = 'active' ${after}
+        order by external_id limit ${limit}
+      ) p
+      left join usage_ledger u on u.module_organization_id = p.id and u.valid_to is null
+      order by p.external_id
     `.execute(this.db);
-    return result.rows.map((row) => ({
-      moduleOrganizationId: row.module_organization_id,
-      billingType: row.billing_type,
-      quantity: row.quantity,
-      unknownReason: row.unknown_reason,
-      validFrom: new Date(Number(row.valid_from_ms)),
-      validTo: null,
-    }));
+    const moduleOrganizations: { id: string; externalId: string }[] = [];
+    const intervals: LedgerInterval[] = [];
+    for (const row of result.rows) {
+      if (moduleOrganizations.at(-1)?.id !== row.id)
+        moduleOrganizations.push({ id: row.id, externalId: row.external_id });
+      if (row.billing_type === null) continue;
+      intervals.push({
+        moduleOrganizationId: row.id,
+        billingType: row.billing_type,
+        quantity: row.quantity,
+        unknownReason: row.unknown_reason,
+        validFrom: new Date(Number(row.valid_from_ms)),
+        validTo: null,
+      });
+    }
+    return { moduleOrganizations, intervals };
   }
 
   async applyWrites(writes: LedgerWrites, syncRunId: string | null): Promise<void> {

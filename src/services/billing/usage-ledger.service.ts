@@ -12,8 +12,11 @@ import {
 } from "../../domain/billing/usage-read.ts";
 import { inUnitOfWork } from "../unit-of-work.ts";
 
-/** Module organizations per chunk: 5,000 x 3 billing types is 15,000 pairs, one read and three writes. */
+/** Module organizations per page: 5,000 x 3 billing types is 15,000 pairs, one read and three writes. */
 export const LEDGER_CHUNK = 5000;
+
+/** A read that opened this many pairs (a first read, a new module) refreshes the ledger's statistics. */
+const ANALYZE_AFTER_OPENED = 1_000;
 
 export interface UsageReadCounts {
   /** Pairs whose quantity (or unknown state) was the same as stored: nothing written. */
@@ -44,6 +47,8 @@ export interface RecordUsageOptions {
    * or the read names it, so a complete read that drops a pair makes it unknown ("skipped").
    */
   billingTypes?: readonly string[];
+  /** Module organizations per page (LEDGER_CHUNK); tests make it small to cross pages. */
+  pageSize?: number;
 }
 
 const pairKey = (moduleOrganizationId: string, billingType: string) =>
@@ -65,8 +70,8 @@ export class UsageLedgerService {
   ): Promise<RecordedUsageRead> {
     const readAt = options.readAt ?? this.ctx.clock.now();
     const fixedTypes = options.billingTypes ?? [];
+    const pageSize = options.pageSize ?? LEDGER_CHUNK;
     return inUnitOfWork(this.ctx, systemActor("usage"), async ({ repos }) => {
-      const ids = await repos.usageLedger.moduleOrganizationIds(moduleKey);
       const counts: UsageReadCounts = {
         unchanged: 0,
         changed: 0,
@@ -75,60 +80,66 @@ export class UsageLedgerService {
         ignored: 0,
         rejected: 0,
       };
-      const readingsById = new Map<string, ModuleUsageReading[]>();
       const complete: { readings: ModuleUsageReading[]; rejected: RejectedUsage[] } =
         read.kind === "complete" ? read : { readings: [], rejected: [] };
-      const strangers: ModuleUsageReading[] = [];
+      // Readings by external id; what no page of module organizations claims is a stranger.
+      const unclaimed = new Map<string, ModuleUsageReading[]>();
       for (const reading of complete.readings) {
-        if (!ids.has(reading.externalId)) {
-          strangers.push(reading);
-          continue;
-        }
-        const list = readingsById.get(reading.externalId);
+        const list = unclaimed.get(reading.externalId);
         if (list) list.push(reading);
-        else readingsById.set(reading.externalId, [reading]);
+        else unclaimed.set(reading.externalId, [reading]);
       }
-      // The domain words the rejections: the read's own, and each reading for no module organization.
-      const { rejected } = ledgerInputs(
-        { kind: "complete", readings: strangers, rejected: complete.rejected, requestCount: 0 },
-        [],
-        readAt,
-      );
-      counts.rejected = rejected.length;
-
-      const externalIds = [...ids.keys()];
-      for (let i = 0; i < externalIds.length; i += LEDGER_CHUNK) {
-        const chunk = externalIds.slice(i, i + LEDGER_CHUNK);
+      await repos.usageLedger.preferIndexLookups();
+      let after: string | null = null;
+      for (;;) {
+        const page = await repos.usageLedger.openIntervalsPage(moduleKey, after, pageSize);
+        if (page.moduleOrganizations.length === 0) break;
+        after = page.moduleOrganizations.at(-1)!.externalId;
+        const ids = new Map(page.moduleOrganizations.map((mo) => [mo.externalId, mo.id]));
         const open = new Map(
-          (await repos.usageLedger.openIntervals(chunk.map((e) => ids.get(e)!))).map((interval) => [
+          page.intervals.map((interval) => [
             pairKey(interval.moduleOrganizationId, interval.billingType),
             interval,
           ]),
         );
         const typesById = new Map<string, Set<string>>();
-        for (const interval of open.values()) {
+        for (const interval of page.intervals) {
           const types = typesById.get(interval.moduleOrganizationId) ?? new Set(fixedTypes);
           types.add(interval.billingType);
           typesById.set(interval.moduleOrganizationId, types);
         }
-        const expected: ExpectedUsage[] = chunk.map((externalId) => {
-          const types = typesById.get(ids.get(externalId)!) ?? new Set(fixedTypes);
-          for (const reading of readingsById.get(externalId) ?? []) types.add(reading.billingType);
+        const readings: ModuleUsageReading[] = [];
+        const expected: ExpectedUsage[] = page.moduleOrganizations.map(({ id, externalId }) => {
+          const types = typesById.get(id) ?? new Set(fixedTypes);
+          for (const reading of unclaimed.get(externalId) ?? []) {
+            types.add(reading.billingType);
+            readings.push(reading);
+          }
+          unclaimed.delete(externalId);
           return { externalId, billingTypes: [...types] };
         });
-        const chunkRead: UsageReadResult =
-          read.kind === "failed"
-            ? read
-            : {
-                kind: "complete",
-                readings: chunk.flatMap((externalId) => readingsById.get(externalId) ?? []),
-                rejected: [],
-                requestCount: 0,
-              };
-        const inputs = ledgerInputs(chunkRead, expected, readAt).inputs;
-        const writes = ledgerWrites(inputs, (externalId) => ids.get(externalId)!, open, counts);
-        await repos.usageLedger.applyWrites(writes, syncRunId);
+        const pageRead: UsageReadResult =
+          read.kind === "failed" ? read : { kind: "complete", readings, rejected: [], requestCount: 0 };
+        const inputs = ledgerInputs(pageRead, expected, readAt).inputs;
+        await repos.usageLedger.applyWrites(
+          ledgerWrites(inputs, (externalId) => ids.get(externalId)!, open, counts),
+          syncRunId,
+        );
+        if (page.moduleOrganizations.length < pageSize) break;
       }
+      // The domain words the rejections: the read's own, and each reading for no module organization.
+      const { rejected } = ledgerInputs(
+        {
+          kind: "complete",
+          readings: [...unclaimed.values()].flat(),
+          rejected: complete.rejected,
+          requestCount: 0,
+        },
+        [],
+        readAt,
+      );
+      counts.rejected = rejected.length;
+      if (counts.opened >= ANALYZE_AFTER_OPENED) await repos.usageLedger.analyze();
       await repos.usageLedger.insertUsageRead({
         moduleKey,
         syncRunId,
