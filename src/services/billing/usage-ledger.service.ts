@@ -57,7 +57,7 @@ const pairKey = (moduleOrganizationId: string, billingType: string) =>
 /**
  * Turns one usage read of a module into ledger writes (docs/BILLING.md): a row only where a quantity
  * changed, unknown as its own state and never 0 (rule 13). The whole read is one transaction, and
- * each chunk of module organizations is one read of its open intervals and at most three writes.
+ * each page of module organizations is one read of their open intervals and at most three writes.
  */
 export class UsageLedgerService {
   constructor(private readonly ctx: Pick<AppContext, "db" | "clock">) {}
@@ -102,22 +102,7 @@ export class UsageLedgerService {
             interval,
           ]),
         );
-        const typesById = new Map<string, Set<string>>();
-        for (const interval of page.intervals) {
-          const types = typesById.get(interval.moduleOrganizationId) ?? new Set(fixedTypes);
-          types.add(interval.billingType);
-          typesById.set(interval.moduleOrganizationId, types);
-        }
-        const readings: ModuleUsageReading[] = [];
-        const expected: ExpectedUsage[] = page.moduleOrganizations.map(({ id, externalId }) => {
-          const types = typesById.get(id) ?? new Set(fixedTypes);
-          for (const reading of unclaimed.get(externalId) ?? []) {
-            types.add(reading.billingType);
-            readings.push(reading);
-          }
-          unclaimed.delete(externalId);
-          return { externalId, billingTypes: [...types] };
-        });
+        const { expected, readings } = claimPage(page, unclaimed, fixedTypes);
         const pageRead: UsageReadResult =
           read.kind === "failed" ? read : { kind: "complete", readings, rejected: [], requestCount: 0 };
         const inputs = ledgerInputs(pageRead, expected, readAt).inputs;
@@ -153,6 +138,34 @@ export class UsageLedgerService {
       return { counts, rejected };
     });
   }
+}
+
+/**
+ * The pairs a page expects (its ledger's, the caller's fixed billing types, and what the read names)
+ * and the readings that belong to it, taken out of `unclaimed`.
+ */
+function claimPage(
+  page: { moduleOrganizations: { id: string; externalId: string }[]; intervals: LedgerInterval[] },
+  unclaimed: Map<string, ModuleUsageReading[]>,
+  fixedTypes: readonly string[],
+): { expected: ExpectedUsage[]; readings: ModuleUsageReading[] } {
+  const typesById = new Map<string, Set<string>>();
+  for (const interval of page.intervals) {
+    const types = typesById.get(interval.moduleOrganizationId) ?? new Set(fixedTypes);
+    types.add(interval.billingType);
+    typesById.set(interval.moduleOrganizationId, types);
+  }
+  const readings: ModuleUsageReading[] = [];
+  const expected = page.moduleOrganizations.map(({ id, externalId }) => {
+    const types = typesById.get(id) ?? new Set(fixedTypes);
+    for (const reading of unclaimed.get(externalId) ?? []) {
+      types.add(reading.billingType);
+      readings.push(reading);
+    }
+    unclaimed.delete(externalId);
+    return { externalId, billingTypes: [...types] };
+  });
+  return { expected, readings };
 }
 
 /** The domain's decision for each input of a chunk, gathered into the chunk's three writes. */
