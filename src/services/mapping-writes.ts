@@ -2,6 +2,11 @@ import type { Repositories } from "../db/repositories.ts";
 import type { MappingSource } from "../db/schema.ts";
 import { exclusionEvent, ignoreEvent, type MappingState, mappingEvent } from "../domain/audit.ts";
 import type { AuditStep } from "./audit-step.ts";
+import {
+  recordExclusionChange,
+  recordMappingChange,
+  recordMappingChanges,
+} from "./billing/mapping-history.ts";
 import type { MappableOrganization, ReadyModule, WritableModuleOrganization } from "./mapping-rules.ts";
 
 /**
@@ -47,6 +52,7 @@ export async function applyMapping(
   } else {
     await repos.mappings.deleteMapping(moduleOrganization.id);
   }
+  await recordMappingChange(repos, moduleOrganization.id, target?.id ?? null, step.at);
   await repos.moduleOrganizations.bumpVersion([moduleOrganization.id]);
   const after = target ? { organizationId: target.id, organizationName: target.name } : null;
   step.record(
@@ -99,6 +105,7 @@ export async function applyExclusion(
   if (was === excluded) return false;
   if (excluded) await repos.mappings.setExclusion(moduleOrganization.id, step.actor.label, step.at);
   else await repos.mappings.deleteExclusion(moduleOrganization.id);
+  await recordExclusionChange(repos, moduleOrganization.id, excluded, step.at);
   await repos.moduleOrganizations.bumpVersion([moduleOrganization.id]);
   step.record(
     exclusionEvent(
@@ -146,6 +153,11 @@ export async function applyMappingsInBulk(
         createdBy: step.actor.label,
         at: step.at,
       })),
+    );
+    await recordMappingChanges(
+      repos,
+      changes.map((c) => ({ moduleOrganizationId: c.moduleOrganization.id, organizationId: c.target.id })),
+      step.at,
     );
     const ignored = await repos.mappings.ignoredModuleKeys(
       [...new Set(changes.map((c) => c.target.id))],
