@@ -16,6 +16,7 @@ import pg from "pg";
 import { repositories } from "../../src/db/repositories.ts";
 import type { ModuleUsageReading } from "../../src/domain/billing/usage-read.ts";
 import { UsageLedgerService } from "../../src/services/billing/usage-ledger.service.ts";
+import { seededRandom } from "../matching/datasets.ts";
 import { BENCH_POSTGRES_URL, benchContext, fmt, median, openBenchDatabase } from "../support.ts";
 
 const MODULES = 8;
@@ -33,18 +34,6 @@ interface LedgerFigures {
   firstNightSeconds: number;
   nightSeconds: number[];
   changesPerNight: number;
-}
-
-/** Deterministic (mulberry32): every run writes the same nights, and 5% means 5%. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 export async function runLedgerBench(
@@ -76,7 +65,8 @@ export async function runLedgerBench(
     const quantities = modules.map(() =>
       BILLING_TYPES.map(() => Int32Array.from({ length: perModule }, (_, i) => i % 50)),
     );
-    const next = random(42);
+    // Mulberry32 with a fixed seed: every run writes the same nights, and 5% means 5%.
+    const next = seededRandom(42);
     const service = new UsageLedgerService(ctx);
     const nightSeconds: number[] = [];
     let changes = 0;
@@ -132,7 +122,7 @@ function printLedgerFigures(all: LedgerFigures[]): void {
   const naive = pairs * first.nights;
   const atFullSize = first.moduleOrganizations === 200_000 && first.nights === 30;
   console.log(
-    `\nUsage ledger: ${first.moduleOrganizations.toLocaleString("en")} module organizations x ${BILLING_TYPES.length} billing types in ${MODULES} modules, ${first.nights} nights, ${CHANGE_SHARE * 100}% of quantities changing each night${atFullSize ? "" : " (SMALLER than the issue's 200,000 x 30: figures scale about linearly)"}`,
+    `\nUsage ledger: ${first.moduleOrganizations.toLocaleString("en")} module organizations x ${BILLING_TYPES.length} billing types in ${MODULES} modules, ${first.nights} nights, ${CHANGE_SHARE * 100}% of quantities changing each night${atFullSize ? "" : " (SMALLER than the issue's 200,000 x 30: BILLING_BENCH_COUNT=200000 for the full size)"}`,
   );
   console.log(
     `database              rows after ${first.nights} nights   (a row per reading: ${naive.toLocaleString("en")})   first night   nightly write median / max   target`,

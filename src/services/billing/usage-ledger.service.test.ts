@@ -7,6 +7,7 @@ import { attributeUsage } from "../../domain/billing/attribution.ts";
 import { desiredUnits } from "../../domain/billing/desired-units.ts";
 import { applyReadings, type UsageInterval } from "../../domain/billing/usage-ledger.ts";
 import type { ModuleUsageReading, UsageReadResult } from "../../domain/billing/usage-read.ts";
+import { seededRandom } from "../demo/demo-data.ts";
 import { UsageLedgerService } from "./usage-ledger.service.ts";
 
 const TYPES = ["devices", "devices.server", "devices.laptop"];
@@ -31,15 +32,6 @@ const complete = (readings: ModuleUsageReading[]): UsageReadResult => ({
   requestCount: 3,
 });
 
-/** A small deterministic generator: the same nights every run. */
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state / 2_147_483_648;
-  };
-}
-
 describe("recordUsageRead", () => {
   const t = useTestContext();
   const moduleWithSites = (count: number) => moduleWith(t.ctx.db, count);
@@ -47,7 +39,7 @@ describe("recordUsageRead", () => {
   it("writes only the changes over 30 nights in which 5% of quantities change", async () => {
     const moduleKey = await moduleWithSites(200);
     const service = new UsageLedgerService(t.ctx);
-    const next = random(7);
+    const next = seededRandom(7);
     const quantities = new Map<string, number>();
     for (let i = 0; i < 200; i++) for (const type of TYPES) quantities.set(`site-${i}\u0000${type}`, i % 40);
     const model = new Map<string, UsageInterval[]>();
