@@ -122,7 +122,7 @@ function printLedgerFigures(all: LedgerFigures[]): void {
   const naive = pairs * first.nights;
   const atFullSize = first.moduleOrganizations === 200_000 && first.nights === 30;
   console.log(
-    `\nUsage ledger: ${first.moduleOrganizations.toLocaleString("en")} module organizations x ${BILLING_TYPES.length} billing types in ${MODULES} modules, ${first.nights} nights, ${CHANGE_SHARE * 100}% of quantities changing each night${atFullSize ? "" : " (SMALLER than the issue's 200,000 x 30: BILLING_BENCH_COUNT=200000 for the full size)"}`,
+    `\nUsage ledger: ${first.moduleOrganizations.toLocaleString("en")} module organizations x ${BILLING_TYPES.length} billing types in ${MODULES} modules, ${first.nights} nights, ${CHANGE_SHARE * 100}% of quantities changing each night${atFullSize ? "" : " (SMALLER than the issue's 200,000 x 30 nights: BILLING_BENCH_COUNT=200000 BILLING_BENCH_NIGHTS=30 for the full size)"}`,
   );
   console.log(
     `database              rows after ${first.nights} nights   (a row per reading: ${naive.toLocaleString("en")})   first night   nightly write median / max   target`,
