@@ -190,12 +190,12 @@ describe("sync API", () => {
       lastSync: null,
     });
     expect(configured.body).not.toContain("SECRET");
-    // Settings change without secrets keeps the stored ones.
+    // Settings change without secrets keeps the stored ones while the address stays (issue 11 point 2).
     const kept = await t.request(admin, {
       method: "PATCH",
       url: "/api/v1/psa",
       payload: {
-        connector: { kind: "autotask", settings: { baseUrl: "http://127.0.0.1:10" } },
+        connector: { kind: "autotask", settings: { baseUrl: "http://127.0.0.1:9/", pageSize: 100 } },
         schedule: "0 4 * * *",
       },
     });

@@ -6,7 +6,7 @@ import type { AppContext } from "../../context.ts";
 import { repositories } from "../../db/repositories.ts";
 import type { ModuleRow } from "../../db/schema.ts";
 import type { Actor } from "../../domain/actor.ts";
-import { notFound } from "../../domain/errors.ts";
+import { invalidValue, isAppError, notFound } from "../../domain/errors.ts";
 import type { SecretBox } from "../secret-box.ts";
 import { inUnitOfWork, type UnitOfWork } from "../unit-of-work.ts";
 import { validateSchedule } from "./schedule.ts";
@@ -58,6 +58,50 @@ export const connectorView = (row: StoredConnector): ConnectorView | null =>
         hasSecrets: row.connector_secrets !== null,
       }
     : null;
+
+/** Where a connector sends its secrets: the base URL's origin (scheme, host, port), or none. */
+function destinationOf(settings: Record<string, unknown>): string | null {
+  if (typeof settings.baseUrl !== "string") return null;
+  try {
+    return new URL(settings.baseUrl).origin;
+  } catch {
+    return settings.baseUrl;
+  }
+}
+
+/**
+ * Stored secrets are kept only for the origin they were given for (issue 11 point 2): another host,
+ * port or scheme (https to http sends them in clear) needs them sent again.
+ */
+const sameDestination = (stored: Record<string, unknown>, sent: Record<string, unknown>) =>
+  destinationOf(stored) === destinationOf(sent);
+
+/**
+ * Validates a connector whose stored secrets are not kept: when none were sent and the kind needs
+ * some, the 422 names connector.secrets and says why, instead of one missing secret field.
+ */
+function secretsSentAgain<T>(
+  stored: string | null,
+  sent: Record<string, unknown> | undefined,
+  validate: () => T,
+): T {
+  try {
+    return validate();
+  } catch (error) {
+    if (
+      stored !== null &&
+      sent === undefined &&
+      isAppError(error) &&
+      error.field?.startsWith("connector.secrets")
+    ) {
+      throw invalidValue(
+        "connector.secrets",
+        "the connector's kind or address changed: send its secrets again (stored secrets only go where they were given for)",
+      );
+    }
+    throw error;
+  }
+}
 
 /**
  * Connector and schedule of modules and the PSA. Secrets are validated, sealed (AES-256-GCM) and
@@ -139,11 +183,16 @@ export class SyncConfigService {
     }
     if (input.connector) {
       const { kind, settings, secrets } = input.connector;
-      const keepSecrets = secrets === undefined && kind === row.connector_kind;
+      const keepSecrets =
+        secrets === undefined &&
+        kind === row.connector_kind &&
+        sameDestination(row.connector_settings, settings ?? {});
       const plainSecrets = keepSecrets
         ? openConnectorSecrets(this.secrets, scope, row.connector_secrets)
         : (secrets ?? {});
-      const valid = validateConnector(target, kind, settings ?? {}, plainSecrets);
+      const valid = secretsSentAgain(row.connector_secrets, secrets, () =>
+        validateConnector(target, kind, settings ?? {}, plainSecrets),
+      );
       columns.connector_kind = valid.kind;
       columns.connector_settings = JSON.stringify(valid.settings);
       columns.connector_secrets = keepSecrets
