@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 
 /** Connector credentials are sealed with a key derived from ORGMAP_SECRET_KEY; shorter ones are refused. */
@@ -7,6 +7,7 @@ export const MIN_SECRET_KEY_LENGTH = 16;
 const EnvSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   ORGMAP_DATA_DIR: z.string().min(1).default("./data"),
+  ORGMAP_IMPORT_DIR: z.string().min(1).optional(),
   ORGMAP_SECRET_KEY: z
     .string()
     .min(
@@ -27,6 +28,8 @@ const EnvSchema = z.object({
 export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
+  /** The one folder the file connector reads from (ORGMAP_IMPORT_DIR, default `<data dir>/import`). */
+  importDir?: string | undefined;
   secretKey: string | undefined;
   initialAdminPassword: string | undefined;
   logLevel: z.infer<typeof EnvSchema>["ORGMAP_LOG_LEVEL"];
@@ -53,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     databaseUrl: e.DATABASE_URL,
     dataDir: resolve(e.ORGMAP_DATA_DIR),
+    importDir: resolve(e.ORGMAP_IMPORT_DIR ?? join(e.ORGMAP_DATA_DIR, "import")),
     secretKey: e.ORGMAP_SECRET_KEY,
     initialAdminPassword: e.ORGMAP_ADMIN_PASSWORD,
     logLevel: e.ORGMAP_LOG_LEVEL,
@@ -64,3 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncLeaseMs: e.ORGMAP_SYNC_LEASE_SECONDS === undefined ? undefined : e.ORGMAP_SYNC_LEASE_SECONDS * 1000,
   };
 }
+
+/** The import folder of a configuration (the default when it names none). */
+export const importDirOf = (config: Pick<Config, "dataDir" | "importDir">): string =>
+  config.importDir ?? join(config.dataDir, "import");

@@ -43,10 +43,19 @@ export const LOG_REDACT_PATHS = [
   "req.headers.cookie",
   'req.headers["x-csrf-token"]',
   'res.headers["set-cookie"]',
+  // A database error carries the statement's values (params on PGlite) and the failing row (detail):
+  // they may hold whatever a file or a vendor sent, so the log keeps the message, code and query only.
+  "err.params",
+  "err.parameters",
+  "err.detail",
+  "*.err.params",
+  "*.err.parameters",
+  "*.err.detail",
 ];
 
-export function createLogger(config: Pick<Config, "logLevel">): Logger {
-  return pino({ level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: "[redacted]" } });
+export function createLogger(config: Pick<Config, "logLevel">, destination?: pino.DestinationStream): Logger {
+  const options = { level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: "[redacted]" } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Opens the database, applies migrations and returns the context. */

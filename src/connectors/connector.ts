@@ -55,10 +55,21 @@ export type PsaConnector = Connector<PsaOrganizationRecord>;
 export class ConnectorError extends Error {
   constructor(
     message: string,
-    readonly details: { status?: number; url?: string; attempts?: number } = {},
+    readonly details: {
+      status?: number;
+      url?: string;
+      attempts?: number;
+      /** What users may read when the message quotes what a vendor or a file sent (the log gets the message). */
+      summary?: string;
+    } = {},
   ) {
     super(message);
     this.name = "ConnectorError";
+  }
+
+  /** The short message shown to users (sync runs are readable by viewers): never a body or a file's contents. */
+  get publicMessage(): string {
+    return this.details.summary ?? this.message;
   }
 }
 
@@ -75,6 +86,8 @@ export class ConnectorConfigError extends Error {
 
 /** Injectable effects, so tests control time and the network without waiting for real. */
 export interface ConnectorDeps {
+  /** The only folder file connectors read from (links out of it are refused); none: files are refused. */
+  importDir?: string;
   fetch?: typeof globalThis.fetch;
   /** Waits `ms` milliseconds; rejects when `signal` aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;

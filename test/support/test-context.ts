@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
 import { sql } from "kysely";
 import pg from "pg";
 import pino from "pino";
@@ -33,6 +34,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     databaseUrl: undefined,
     dataDir: "/nonexistent-test-data-dir",
+    // Tests write their connector files in temporary folders (useTempFiles).
+    importDir: tmpdir(),
     secretKey: "test-secret-key-that-is-long-enough-000000",
     initialAdminPassword: undefined,
     logLevel: "silent",

@@ -9,6 +9,7 @@ import {
 } from "../connector.ts";
 import { checkId, checkName, rejection, SeenIds } from "../record-checks.ts";
 import type { FilePsaSettings } from "./file.settings.ts";
+import { resolveImportFile } from "./import-file.ts";
 
 const PAGE_SIZE = 500;
 
@@ -16,18 +17,22 @@ const PAGE_SIZE = 500;
  * Reads a JSON array of `{psaId, name, type, isActive?, parentPsaId?}` (Autotask's type spelling)
  * and yields it 500 at a time, rejecting bad items with the reason and their position.
  */
-export function createFilePsaConnector(settings: FilePsaSettings): PsaConnector {
+export function createFilePsaConnector(
+  settings: FilePsaSettings,
+  importDir: string | undefined,
+): PsaConnector {
   return {
     kind: "file",
     async *fetchAll(options: FetchOptions = {}): AsyncGenerator<Page<PsaOrganizationRecord>> {
+      const path = await resolveImportFile(importDir, settings.path);
       let items: unknown;
       try {
-        items = JSON.parse(await readFile(settings.path, { encoding: "utf8", signal: options.signal }));
+        items = JSON.parse(await readFile(path, { encoding: "utf8", signal: options.signal }));
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new ConnectorError(
-          `file: cannot read ${settings.path}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`,
-        );
+        // JSON.parse quotes the text it choked on: the message goes to the log, users read the summary.
+        throw new ConnectorError(`file: cannot read ${settings.path}: ${(error as Error).message}`, {
+          summary: `file: ${settings.path} is not a readable JSON file`,
+        });
       }
       if (!Array.isArray(items)) throw new ConnectorError(`file: ${settings.path} must hold a JSON array`);
       const seen = new SeenIds();

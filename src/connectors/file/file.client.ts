@@ -13,7 +13,7 @@ function describeFileError(path: string, error: unknown): ConnectorError {
   const code = (error as { code?: unknown }).code;
   const text =
     code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (error as Error).message;
-  return new ConnectorError(`file: cannot read ${path}: ${text}`);
+  return new ConnectorError(`file: cannot read ${path}: ${text}`, { summary: `file: cannot read ${path}` });
 }
 
 /**
@@ -25,6 +25,7 @@ export async function* readCsvRows(
   path: string,
   delimiter: string,
   signal?: AbortSignal,
+  shown = path,
 ): AsyncGenerator<FileRow> {
   // The parser reports unreadable rows ahead of the good rows it still buffers; each waits for its turn.
   const skipped: { line: number; row: FileRow }[] = [];
@@ -33,9 +34,9 @@ export async function* readCsvRows(
     delimiter,
     columns: (header: string[]) => {
       if (!hasRequiredColumns(header)) {
-        throw new ConnectorError(
-          `file: the header of ${path} must name the columns externalId and name (found: ${header.join(", ")})`,
-        );
+        const must = `file: the header of ${shown} must name the columns externalId and name`;
+        // The header found goes to the log only: it is the file's first line, whatever the file is.
+        throw new ConnectorError(`${must} (found: ${header.join(", ")})`, { summary: must });
       }
       return header.map((column) => column.trim());
     },
@@ -66,29 +67,38 @@ export async function* readCsvRows(
   } catch (error) {
     if (error instanceof ConnectorError) throw error;
     if ((error as { code?: string }).code?.startsWith("CSV_")) {
-      throw new ConnectorError(`file: ${path} is not valid CSV: ${(error as Error).message}`);
+      throw new ConnectorError(`file: ${shown} is not valid CSV: ${(error as Error).message}`, {
+        summary: `file: ${shown} is not valid CSV`,
+      });
     }
     if (signal?.aborted) throw new ConnectorError("file: read cancelled");
-    throw describeFileError(path, error);
+    throw describeFileError(shown, error);
   }
 }
 
 /** Reads the rows of a JSON file: an array of objects (read whole; such files are small). */
-export async function* readJsonRows(path: string, signal?: AbortSignal): AsyncGenerator<FileRow> {
+export async function* readJsonRows(
+  path: string,
+  signal?: AbortSignal,
+  shown = path,
+): AsyncGenerator<FileRow> {
   let text: string;
   try {
     text = await readFile(path, { encoding: "utf8", signal });
   } catch (error) {
-    throw describeFileError(path, error);
+    throw describeFileError(shown, error);
   }
   let items: unknown;
   try {
     items = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (error) {
-    throw new ConnectorError(`file: ${path} is not valid JSON: ${(error as Error).message}`);
+    // JSON.parse quotes the text it choked on: the log gets it, users the summary.
+    throw new ConnectorError(`file: ${shown} is not valid JSON: ${(error as Error).message}`, {
+      summary: `file: ${shown} is not valid JSON`,
+    });
   }
   if (!Array.isArray(items))
-    throw new ConnectorError(`file: ${path} must hold a JSON array of organizations`);
+    throw new ConnectorError(`file: ${shown} must hold a JSON array of organizations`);
   for (const [index, item] of items.entries()) {
     const where = `item ${index + 1}`;
     if (typeof item !== "object" || item === null || Array.isArray(item)) {

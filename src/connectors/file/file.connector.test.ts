@@ -17,7 +17,7 @@ afterAll(async () => {
 async function fileConnector(name: string, content: string, settings: Record<string, unknown> = {}) {
   const path = join(dir, name);
   await writeFile(path, content, "utf8");
-  return createFileConnector(fileSettingsSchema.parse({ path, ...settings }));
+  return createFileConnector(fileSettingsSchema.parse({ path, ...settings }), dir);
 }
 
 describe("file connector, CSV", () => {
@@ -81,7 +81,7 @@ describe("file connector, CSV", () => {
   });
 
   it("fails clearly when the file does not exist", async () => {
-    const connector = createFileConnector(fileSettingsSchema.parse({ path: join(dir, "missing.csv") }));
+    const connector = createFileConnector(fileSettingsSchema.parse({ path: join(dir, "missing.csv") }), dir);
     const { error } = await collectFailure(connector);
     expect(error.message).toMatch(/cannot read .*missing\.csv: no such file/);
   });

@@ -3,6 +3,7 @@ import { type MapResult, rejection, SeenIds, toPage } from "../record-checks.ts"
 import { type FileRow, readCsvRows, readJsonRows } from "./file.client.ts";
 import { mapFileRow } from "./file.mapper.ts";
 import type { FileSettings } from "./file.settings.ts";
+import { resolveImportFile } from "./import-file.ts";
 
 const ROWS_PER_PAGE = 1_000;
 
@@ -15,14 +16,15 @@ export function fileFormat(settings: FileSettings): "csv" | "json" {
  * The file connector: a CSV or JSON list of `externalId,name,parentExternalId,...`, for modules
  * without a public API and for the demo. Rows are read as a stream and yielded 1000 at a time.
  */
-export function createFileConnector(settings: FileSettings): ModuleConnector {
+export function createFileConnector(settings: FileSettings, importDir: string | undefined): ModuleConnector {
   return {
     kind: "file",
     async *fetchAll(options: FetchOptions = {}): AsyncGenerator<Page<ModuleOrganizationRecord>> {
+      const path = await resolveImportFile(importDir, settings.path);
       const rows =
         fileFormat(settings) === "json"
-          ? readJsonRows(settings.path, options.signal)
-          : readCsvRows(settings.path, settings.delimiter, options.signal);
+          ? readJsonRows(path, options.signal, settings.path)
+          : readCsvRows(path, settings.delimiter, options.signal, settings.path);
       const seen = new SeenIds();
       let batch: MapResult<ModuleOrganizationRecord>[] = [];
       let yielded = false;

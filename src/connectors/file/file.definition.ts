@@ -15,7 +15,7 @@ export const fileDefinition = defineConnector({
   label: "File (CSV or JSON)",
   settingsSchema: fileSettingsSchema,
   secretsSchema: fileSecretsSchema,
-  create: (settings) => createFileConnector(settings),
+  create: (settings, _secrets, deps) => createFileConnector(settings, deps.importDir),
 });
 
 /**
@@ -28,5 +28,5 @@ export const filePsaDefinition = defineConnector({
   label: "File (JSON list of companies)",
   settingsSchema: filePsaSettingsSchema,
   secretsSchema: filePsaSecretsSchema,
-  create: (settings) => createFilePsaConnector(settings),
+  create: (settings, _secrets, deps) => createFilePsaConnector(settings, deps.importDir),
 });

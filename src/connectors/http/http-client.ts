@@ -24,7 +24,7 @@ export interface HttpRequest {
 
 type Attempt =
   | { kind: "ok"; body: unknown }
-  | { kind: "retry"; problem: string; retryAfterMs: number | null };
+  | { kind: "retry"; problem: string; shown?: string; retryAfterMs: number | null };
 
 /** Waits with setTimeout, and stops waiting when the signal aborts. */
 export function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -80,16 +80,20 @@ export class HttpSession {
   async requestJson(request: HttpRequest): Promise<unknown> {
     const { vendor, maxAttempts } = this.options;
     let lastProblem = "no attempt made";
+    // What users may read of the last problem: without the vendor's text (the log has it all).
+    let lastShown = lastProblem;
     for (let attempt = 1; ; attempt++) {
       this.throwIfCancelled();
       const remaining = this.deadlineAt - this.now();
-      if (remaining <= 0) throw this.timeLimitError(lastProblem, attempt - 1);
+      if (remaining <= 0) throw this.timeLimitError(lastProblem, lastShown, attempt - 1);
       const outcome = await this.attempt(request, Math.min(this.options.requestTimeoutMs, remaining));
       if (outcome.kind === "ok") return outcome.body;
       lastProblem = outcome.problem;
+      lastShown = outcome.shown ?? outcome.problem;
       if (attempt >= maxAttempts) {
         throw this.error(`${vendor}: ${lastProblem}; gave up after ${attempt} attempts`, {
           attempts: attempt,
+          summary: `${vendor}: ${lastShown}; gave up after ${attempt} attempts`,
         });
       }
       const delay =
@@ -101,7 +105,7 @@ export class HttpSession {
         );
       if (this.now() + delay > this.deadlineAt) {
         const wait = outcome.retryAfterMs === null ? "" : ` (the vendor asked to wait ${seconds(delay)})`;
-        throw this.timeLimitError(`${lastProblem}${wait}`, attempt);
+        throw this.timeLimitError(`${lastProblem}${wait}`, `${lastShown}${wait}`, attempt);
       }
       try {
         await this.sleep(delay, this.signal);
@@ -149,19 +153,25 @@ export class HttpSession {
       return {
         kind: "retry",
         problem: `HTTP ${status} from ${where}${vendorText(text)}`,
+        shown: `HTTP ${status} from ${where}`,
         retryAfterMs: parseRetryAfter(retryAfter, this.now()),
       };
     }
     if (status >= 300 && status < 400) {
       throw this.error(
         `${this.options.vendor}: HTTP ${status} from ${where}: redirected to ${clip(location ?? "?", 160)}; check the base URL`,
-        { status, url: request.url },
+        {
+          status,
+          url: request.url,
+          summary: `${this.options.vendor}: HTTP ${status} from ${where} (a redirect); check the base URL`,
+        },
       );
     }
     if (status < 200 || status > 299) {
       throw this.error(`${this.options.vendor}: HTTP ${status} from ${where}${vendorText(text)}`, {
         status,
         url: request.url,
+        summary: `${this.options.vendor}: HTTP ${status} from ${where}`,
       });
     }
     try {
@@ -170,7 +180,11 @@ export class HttpSession {
       // Not retried: a 200 with a broken body is usually a proxy or login page, which will not heal.
       throw this.error(
         `${this.options.vendor}: malformed JSON from ${where} (${describeCause(error)}): ${clip(text, 120)}`,
-        { status, url: request.url },
+        {
+          status,
+          url: request.url,
+          summary: `${this.options.vendor}: HTTP ${status} from ${where} is not JSON`,
+        },
       );
     }
   }
@@ -179,18 +193,21 @@ export class HttpSession {
     if (this.signal?.aborted) throw this.error(`${this.options.vendor}: read cancelled`, {});
   }
 
-  private timeLimitError(lastProblem: string, attempts: number): ConnectorError {
+  private timeLimitError(lastProblem: string, lastShown: string, attempts: number): ConnectorError {
     const limit = seconds(this.options.totalTimeoutMs);
-    return this.error(
-      `${this.options.vendor}: gave up after the time limit of ${limit} for one sync; last problem: ${lastProblem}`,
-      { attempts },
-    );
+    const gaveUp = `${this.options.vendor}: gave up after the time limit of ${limit} for one sync; last problem: `;
+    return this.error(`${gaveUp}${lastProblem}`, { attempts, summary: `${gaveUp}${lastShown}` });
   }
 
   /** Every message passes through here, so no secret can leak into a ConnectorError. */
   private error(message: string, details: ConnectorError["details"]): ConnectorError {
     const url = details.url === undefined ? undefined : redactSecrets(details.url, this.secrets);
-    return new ConnectorError(redactSecrets(message, this.secrets), { ...details, url });
+    const summary = details.summary === undefined ? undefined : redactSecrets(details.summary, this.secrets);
+    return new ConnectorError(redactSecrets(message, this.secrets), {
+      ...details,
+      ...(url === undefined ? {} : { url }),
+      ...(summary === undefined ? {} : { summary }),
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { importDirOf } from "../../config.ts";
 import type { AppContext } from "../../context.ts";
 import { repositories } from "../../db/repositories.ts";
 import type { Actor } from "../../domain/actor.ts";
@@ -15,7 +16,7 @@ import { type DemoData, generateDemoData } from "./demo-data.ts";
 
 /**
  * Loads the demo instance the way a real one fills: the generated data is written as files in
- * the data folder, the PSA and each module get the `file` connector, and the real sync path
+ * the import folder, the PSA and each module get the `file` connector, and the real sync path
  * brings everything in (rule 8), billing on so that the first sync makes each module ready (rule 1).
  * Then the demo mappings are applied. Refuses to run on an instance that has organizations already.
  */
@@ -32,7 +33,8 @@ export class DemoService {
     data: DemoData = generateDemoData(),
     options: { dir?: string; sync?: SyncService } = {},
   ) {
-    const dir = options.dir ?? join(this.ctx.config.dataDir, "demo-sources");
+    // The file connector reads only inside the import folder, so the demo's files go there.
+    const dir = options.dir ?? join(importDirOf(this.ctx.config), "demo");
     mkdirSync(dir, { recursive: true });
     const sync =
       options.sync ??

@@ -1,13 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { ConnectorDeps, ModuleConnector, PsaConnector } from "../../connectors/connector.ts";
+import { importDirOf } from "../../config.ts";
+import {
+  type ConnectorDeps,
+  ConnectorError,
+  type ModuleConnector,
+  type PsaConnector,
+} from "../../connectors/connector.ts";
 import type { AppContext } from "../../context.ts";
 import { PsaConnectionRepository } from "../../db/psa-connection.repository.ts";
 import { repositories } from "../../db/repositories.ts";
 import type { SyncCounts, SyncRunRow } from "../../db/schema.ts";
 import { SyncRunRepository, type SyncScope } from "../../db/sync-run.repository.ts";
 import { decodeCursor } from "../../domain/cursor.ts";
-import { AppError, invalidValue, notFound } from "../../domain/errors.ts";
+import { AppError, invalidValue, isAppError, notFound } from "../../domain/errors.ts";
 import type { SecretBox } from "../secret-box.ts";
 import { runModuleSync } from "./module-sync.ts";
 import { runPsaSync } from "./psa-sync.ts";
@@ -202,7 +208,7 @@ export class SyncService {
   }
 
   private deps(): ConnectorDeps {
-    return this.options.connectorDeps ?? {};
+    return { importDir: importDirOf(this.ctx.config), ...this.options.connectorDeps };
   }
 
   /** Defers building the connector into the run, so a bad configuration is a recorded failure. */
@@ -268,7 +274,9 @@ export class SyncService {
       await work(run);
     } catch (caught) {
       const reason: unknown = run.signal.aborted ? run.signal.reason : caught;
-      error = reason instanceof Error ? reason.message : String(reason);
+      // Viewers read the run's error: a short message; the whole error (bodies, files' text) goes to the log.
+      error = shownError(reason, run.signal.aborted);
+      this.ctx.log.warn({ err: reason, runId: run.id, moduleKey: scope }, "sync failed");
     }
     const outcome = error === null ? "succeeded" : "failed";
     const finished = await new SyncRunRepository(this.ctx.db)
@@ -290,4 +298,14 @@ export class SyncService {
     );
     return this.getRun(run.id);
   }
+}
+
+/**
+ * What a failed run shows (to viewers too): a connector's short message, our own 4xx answers, an
+ * interruption's reason; anything else (a database error quoting a value) only as "internal error".
+ */
+function shownError(reason: unknown, interrupted: boolean): string {
+  if (reason instanceof ConnectorError) return reason.publicMessage;
+  if (isAppError(reason) || (interrupted && reason instanceof Error)) return reason.message;
+  return "internal error while syncing; the server log has the detail";
 }
