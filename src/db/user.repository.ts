@@ -24,6 +24,22 @@ export class UserRepository {
     return this.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
+  /**
+   * Locks the enabled admins' rows (in id order, so two callers cannot deadlock) and returns their
+   * ids: a change that removes an admin decides on the admins that remain after concurrent ones.
+   */
+  async lockEnabledAdmins(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("users")
+      .select("id")
+      .where("role", "=", "admin")
+      .where("is_disabled", "=", false)
+      .orderBy("id")
+      .forUpdate()
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   async findByUsername(username: string): Promise<UserRow | undefined> {
     return this.db.selectFrom("users").selectAll().where("username", "=", username).executeTakeFirst();
   }

@@ -193,6 +193,18 @@ export class AuthService {
     return inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
       const before = await repos.users.findById(id);
       if (!before) throw notFound("user", id, "id");
+      const removesAnAdmin =
+        before.role === "admin" &&
+        !before.is_disabled &&
+        (patch.isDisabled === true || (patch.role !== undefined && patch.role !== "admin"));
+      // Under the admins' row locks, so two concurrent removals cannot both pass (issue 11 point 4).
+      if (removesAnAdmin && (await repos.users.lockEnabledAdmins()).every((admin) => admin === id)) {
+        throw new AppError(
+          "conflict",
+          `${before.username} is the last enabled admin: make another user admin first, then change this one`,
+          { field: patch.isDisabled === true ? "isDisabled" : "role" },
+        );
+      }
       const after = await repos.users.update(id, {
         ...(patch.role !== undefined ? { role: patch.role } : {}),
         ...(patch.isDisabled !== undefined ? { isDisabled: patch.isDisabled } : {}),
