@@ -14,6 +14,7 @@ export type AppErrorCode =
   | "payload_too_large"
   | "rate_limited"
   | "csrf_failed"
+  | "password_change_required"
   | "upstream_error"
   | "module_not_ready"
   | "cell_has_multiple"
@@ -31,6 +32,7 @@ const STATUS: Record<AppErrorCode, number> = {
   payload_too_large: 413,
   rate_limited: 429,
   csrf_failed: 403,
+  password_change_required: 403,
   upstream_error: 502,
   module_not_ready: 409,
   cell_has_multiple: 409,

@@ -43,6 +43,12 @@ export const SESSION_COOKIE = "orgmap_session";
 export const SECURE_SESSION_COOKIE = "__Host-orgmap_session";
 export const CSRF_HEADER = "x-csrf-token";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** What a session whose password must change may still do: read itself, change it, sign out. */
+const WHILE_PASSWORD_MUST_CHANGE = new Set([
+  "GET /api/v1/session",
+  "PUT /api/v1/me/password",
+  "DELETE /api/v1/session",
+]);
 
 export function sessionCookieName(request: FastifyRequest, mode: "auto" | "always" | "never"): string {
   return isSecure(request, mode) ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
@@ -81,6 +87,13 @@ export function registerAuth(app: FastifyInstance, services: Services) {
     request.auth = await authenticate(request, services);
     if (access === "public") return;
     if (!request.auth) throw new AppError("unauthenticated", "sign in or send an API token");
+    // Enforced here, not only by the web app: a one-time password must not reach the API (issue 11 point 5).
+    if (
+      request.auth.mustChangePassword &&
+      !WHILE_PASSWORD_MUST_CHANGE.has(`${request.method} ${request.routeOptions.url}`)
+    ) {
+      throw new AppError("password_change_required", "change your password first (PUT /api/v1/me/password)");
+    }
     if (!hasRole(request.auth.actor.role, access)) {
       throw new AppError("forbidden", `this needs the ${access} role; you have ${request.auth.actor.role}`);
     }
