@@ -43,11 +43,19 @@ export class AuditRepository {
   }
 
   async list(
-    filter: { entityType?: string | undefined; entityId?: string | undefined; stepId?: string | undefined },
+    filter: {
+      entityType?: string | undefined;
+      entityId?: string | undefined;
+      stepId?: string | undefined;
+      /** Entity types left out whatever the other filters say. */
+      hiddenEntityTypes?: readonly string[] | undefined;
+    },
     limit: number,
     cursor: Cursor | undefined,
   ): Promise<{ rows: AuditEventRow[]; nextCursor: string | null }> {
     let query = this.db.selectFrom("audit_events").selectAll();
+    if (filter.hiddenEntityTypes?.length)
+      query = query.where("entity_type", "not in", filter.hiddenEntityTypes);
     if (filter.entityType) query = query.where("entity_type", "=", filter.entityType);
     if (filter.entityId) query = query.where("entity_id", "=", filter.entityId);
     if (filter.stepId)

@@ -143,3 +143,6 @@ export function exclusionEvent(
         after: null,
       };
 }
+
+/** Events about accounts (who has which role, which tokens exist): for admins only (issue 11 point 7). */
+export const ACCOUNT_ENTITY_TYPES = ["user", "token"] as const;

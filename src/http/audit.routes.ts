@@ -28,7 +28,7 @@ export const auditRoutes =
       },
       async (request) => {
         const { limit, cursor, ...filter } = request.query;
-        return services.audit.list(filter, { limit, cursor });
+        return services.audit.list(requireAuth(request).actor, filter, { limit, cursor });
       },
     );
     app.post(

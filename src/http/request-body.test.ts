@@ -37,7 +37,8 @@ describe("request bodies", () => {
     expect(included.statusCode, included.body).toBe(200);
     expect(included.json()).toMatchObject({ isExcluded: false });
 
-    const [step] = (await t.services.audit.list({ entityId: moduleOrganization.id }, { limit: 1 })).items;
+    const [step] = (await t.services.audit.list(cliActor, { entityId: moduleOrganization.id }, { limit: 1 }))
+      .items;
     const undone = await t.request(admin, {
       method: "POST",
       url: `${API_PREFIX}/audit-events/steps/${step!.stepId}/undo`,

@@ -2,8 +2,10 @@ import type { AppContext } from "../context.ts";
 import { repositories } from "../db/repositories.ts";
 import type { AuditEventRow } from "../db/schema.ts";
 import type { Actor } from "../domain/actor.ts";
+import { ACCOUNT_ENTITY_TYPES } from "../domain/audit.ts";
 import { decodeCursor } from "../domain/cursor.ts";
 import { AppError, notFound } from "../domain/errors.ts";
+import { hasRole } from "../domain/role.ts";
 import { revertEvent, toUndoableEvent } from "./audit-undo.ts";
 import { inUnitOfWork } from "./unit-of-work.ts";
 
@@ -27,12 +29,14 @@ export function toAuditView(row: AuditEventRow) {
 export class AuditService {
   constructor(private readonly ctx: AppContext) {}
 
+  /** The history as the reader may see it: events about users and tokens only for admins. */
   async list(
+    reader: Pick<Actor, "role">,
     filter: { entityType?: string | undefined; entityId?: string | undefined; stepId?: string | undefined },
     page: { limit: number; cursor?: string | undefined },
   ) {
     const { rows, nextCursor } = await repositories(this.ctx.db).audit.list(
-      filter,
+      { ...filter, hiddenEntityTypes: hasRole(reader.role, "admin") ? undefined : ACCOUNT_ENTITY_TYPES },
       page.limit,
       decodeCursor(page.cursor),
     );

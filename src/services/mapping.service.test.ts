@@ -299,7 +299,7 @@ describe("mapping rules", () => {
     const b = await buildOrganization(t.ctx.db, { name: "B" });
     await services().mapping.map(cliActor, mo.id, a.id);
     await services().mapping.map(cliActor, mo.id, b.id);
-    const history = await services().audit.list({}, { limit: 10 });
+    const history = await services().audit.list(cliActor, {}, { limit: 10 });
     expect(history.items.map((e) => [e.action, e.actor, e.before, e.after])).toEqual([
       [
         "mapping.moved",
