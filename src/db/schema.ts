@@ -46,9 +46,18 @@ export interface ApiTokensTable {
   role: Role;
   token_hash: string;
   created_by: string;
+  /** The user who created it (the token stops with their account); null: created from the CLI. */
+  owner_user_id: string | null;
   created_at: Timestamp;
   last_used_at: Date | string | null;
   revoked_at: Date | string | null;
+}
+
+export interface LoginAttemptsTable {
+  /** "account:<username>" or "address:<ip>". */
+  key: string;
+  window_started_at: Timestamp;
+  attempts: number;
 }
 
 export interface UserPreferencesTable {
@@ -189,6 +198,7 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
+  login_attempts: LoginAttemptsTable;
   user_preferences: UserPreferencesTable;
   organizations: OrganizationsTable;
   psa_connection: PsaConnectionTable;

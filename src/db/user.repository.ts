@@ -141,7 +141,14 @@ export class UserRepository {
     await this.db.deleteFrom("sessions").where("user_id", "=", userId).execute();
   }
 
-  async insertToken(token: { name: string; role: Role; tokenHash: string; createdBy: string; at: Date }) {
+  async insertToken(token: {
+    name: string;
+    role: Role;
+    tokenHash: string;
+    createdBy: string;
+    ownerUserId: string | null;
+    at: Date;
+  }) {
     return this.db
       .insertInto("api_tokens")
       .values({
@@ -149,6 +156,7 @@ export class UserRepository {
         role: token.role,
         token_hash: token.tokenHash,
         created_by: token.createdBy,
+        owner_user_id: token.ownerUserId,
         created_at: token.at,
         last_used_at: null,
         revoked_at: null,
@@ -157,13 +165,27 @@ export class UserRepository {
       .executeTakeFirstOrThrow();
   }
 
+  /** An unrevoked token with its owner's current role and state (null for a token of the instance). */
   async findActiveToken(tokenHash: string) {
     return this.db
-      .selectFrom("api_tokens")
-      .selectAll()
-      .where("token_hash", "=", tokenHash)
-      .where("revoked_at", "is", null)
+      .selectFrom("api_tokens as t")
+      .leftJoin("users as u", "u.id", "t.owner_user_id")
+      .selectAll("t")
+      .select(["u.role as owner_role", "u.is_disabled as owner_is_disabled"])
+      .where("t.token_hash", "=", tokenHash)
+      .where("t.revoked_at", "is", null)
       .executeTakeFirst();
+  }
+
+  /** The user a token belongs to (null: the instance's, or no such token). */
+  async tokenOwner(tokenId: string): Promise<string | null> {
+    if (!isUuid(tokenId)) return null;
+    const row = await this.db
+      .selectFrom("api_tokens")
+      .select("owner_user_id")
+      .where("id", "=", tokenId)
+      .executeTakeFirst();
+    return row?.owner_user_id ?? null;
   }
 
   async listTokens() {

@@ -4,7 +4,7 @@ import type { AppContext } from "../context.ts";
 import { repositories } from "../db/repositories.ts";
 import { type Actor, systemActor } from "../domain/actor.ts";
 import { AppError, invalidValue, notFound } from "../domain/errors.ts";
-import type { Role } from "../domain/role.ts";
+import { hasRole, type Role } from "../domain/role.ts";
 import { LoginLimiter } from "./login-limiter.ts";
 import { inUnitOfWork } from "./unit-of-work.ts";
 
@@ -152,6 +152,13 @@ export class AuthService {
     const repos = repositories(this.ctx.db);
     const row = await repos.users.findActiveToken(sha256(token));
     if (!row) return null;
+    // A token acts for its owner: it stops while the owner is disabled or below its role (issue 11 point 6).
+    if (
+      row.owner_user_id !== null &&
+      (row.owner_is_disabled !== false || row.owner_role === null || !hasRole(row.owner_role, row.role))
+    ) {
+      return null;
+    }
     const now = this.ctx.clock.now();
     if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > TOUCH_EVERY_MS) {
       await repos.users.touchToken(row.id, now);
@@ -253,6 +260,13 @@ export class AuthService {
         ...input,
         tokenHash: sha256(token),
         createdBy: actor.label,
+        // A user's token is theirs; one made with a token belongs to that token's owner; the CLI's to the instance.
+        ownerUserId:
+          actor.kind === "user"
+            ? actor.id
+            : actor.kind === "token"
+              ? await repos.users.tokenOwner(actor.id)
+              : null,
         at: step.at,
       });
       step.record({
