@@ -28,12 +28,13 @@ export function userActor(user: AuthenticatedUser): Actor {
 
 /** Users, password login with database sessions, and API tokens. */
 export class AuthService {
-  private readonly accountLimiter = new LoginLimiter(5, 15 * 60_000);
-  private readonly addressLimiter = new LoginLimiter(30, 15 * 60_000);
+  private readonly limiter: LoginLimiter;
   /** A hash to verify against when the user does not exist, so timing does not reveal usernames. */
   private dummyHash: Promise<string> | undefined;
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: AppContext) {
+    this.limiter = new LoginLimiter(ctx.db);
+  }
 
   async hashPassword(password: string): Promise<string> {
     return hash(password, ARGON2_OPTIONS);
@@ -77,28 +78,18 @@ export class AuthService {
   }
 
   async login(username: string, password: string, ip: string) {
-    const now = this.ctx.clock.now().getTime();
-    const accountKey = `account:${username.toLowerCase()}`;
-    const addressKey = `address:${ip}`;
-    const wait = Math.max(
-      this.accountLimiter.retryAfterMs(accountKey, now),
-      this.addressLimiter.retryAfterMs(addressKey, now),
-    );
-    if (wait > 0) {
-      throw new AppError("rate_limited", "too many failed sign-ins; try again later", {
-        details: { retryAfterSeconds: Math.ceil(wait / 1000) },
-      });
-    }
+    const at = this.ctx.clock.now();
+    const now = at.getTime();
+    // Counted before the (slow) verification, so a parallel burst cannot pass the limit (issue 11 point 1).
+    const attempt = await this.limiter.reserve(username, ip, at);
     const repos = repositories(this.ctx.db);
     const user = await repos.users.findByUsername(username);
     this.dummyHash ??= this.hashPassword(randomToken());
     const isValid = await verify(user?.password_hash ?? (await this.dummyHash), password).catch(() => false);
     if (!user || !isValid || user.is_disabled) {
-      this.accountLimiter.fail(accountKey, now);
-      this.addressLimiter.fail(addressKey, now);
       throw new AppError("unauthenticated", "wrong username or password");
     }
-    this.accountLimiter.succeed(accountKey);
+    await attempt.succeeded();
     const sessionToken = randomToken();
     const csrfToken = randomToken();
     await repos.users.insertSession({

@@ -1,33 +1,58 @@
+import type { Db } from "../db/database.ts";
+import { LoginAttemptRepository } from "../db/login-attempt.repository.ts";
+import { AppError } from "../domain/errors.ts";
+
+interface Limit {
+  /** "account" or "address": the key's prefix. */
+  kind: string;
+  max: number;
+  windowMs: number;
+}
+
+/** 5 attempts per account and 30 per address in 15 minutes; a success gives its attempts back. */
+const LIMITS = {
+  account: { kind: "account", max: 5, windowMs: 15 * 60_000 },
+  address: { kind: "address", max: 30, windowMs: 15 * 60_000 },
+} satisfies Record<string, Limit>;
+
+export interface Reservation {
+  /** The attempt succeeded: the account's failures are forgotten, the address's attempt given back. */
+  succeeded(): Promise<void>;
+}
+
 /**
- * Counts failed logins per key (account, address) in a sliding window. Kept in memory: a restart
- * resets it, which only ever helps a legitimate user; several processes each enforce their own.
+ * Sign-in limits kept in the database, so they hold across parallel requests and processes: an
+ * attempt is reserved (counted) before the password is verified, and a reservation refused is a
+ * 429 with Retry-After. Failed attempts simply keep their reservation.
  */
 export class LoginLimiter {
-  private readonly failures = new Map<string, number[]>();
+  constructor(private readonly db: Db) {}
 
-  constructor(
-    private readonly maxFailures: number,
-    private readonly windowMs: number,
-  ) {}
-
-  /** Milliseconds until the key may try again, or 0. */
-  retryAfterMs(key: string, now: number): number {
-    const recent = this.recent(key, now);
-    if (recent.length < this.maxFailures) return 0;
-    return recent[0]! + this.windowMs - now;
+  async reserve(username: string, ip: string, now: Date): Promise<Reservation> {
+    const attempts = new LoginAttemptRepository(this.db);
+    const account = `account:${username.toLowerCase()}`;
+    const address = `address:${ip}`;
+    if (!(await attempts.reserve(account, LIMITS.account.max, LIMITS.account.windowMs, now))) {
+      throw await this.limited(attempts, account, LIMITS.account, now);
+    }
+    if (!(await attempts.reserve(address, LIMITS.address.max, LIMITS.address.windowMs, now))) {
+      await attempts.release(account);
+      throw await this.limited(attempts, address, LIMITS.address, now);
+    }
+    return {
+      succeeded: async () => {
+        await attempts.clear(account);
+        await attempts.release(address);
+        await attempts.pruneBefore(new Date(now.getTime() - LIMITS.address.windowMs));
+      },
+    };
   }
 
-  fail(key: string, now: number): void {
-    const recent = this.recent(key, now);
-    recent.push(now);
-    this.failures.set(key, recent);
-  }
-
-  succeed(key: string): void {
-    this.failures.delete(key);
-  }
-
-  private recent(key: string, now: number): number[] {
-    return (this.failures.get(key) ?? []).filter((t) => t > now - this.windowMs);
+  private async limited(attempts: LoginAttemptRepository, key: string, limit: Limit, now: Date) {
+    const startedAt = (await attempts.windowStartedAt(key)) ?? now;
+    const waitMs = Math.max(1000, startedAt.getTime() + limit.windowMs - now.getTime());
+    return new AppError("rate_limited", "too many failed sign-ins; try again later", {
+      details: { retryAfterSeconds: Math.ceil(waitMs / 1000) },
+    });
   }
 }
