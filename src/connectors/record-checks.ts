@@ -1,3 +1,4 @@
+import { withoutLoneSurrogates } from "../domain/text.ts";
 import type { Page, RejectedRecord } from "./connector.ts";
 
 /** Names longer than this are rejected rather than truncated: a cut name would be mapped by mistake. */
@@ -16,7 +17,7 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 export function checkId(value: unknown, label = "id"): Checked<string> {
   let id: string | null = null;
   if (typeof value === "number" && Number.isFinite(value)) id = String(value);
-  if (typeof value === "string") id = value.replace(CONTROL_CHARACTERS, "").trim();
+  if (typeof value === "string") id = withoutLoneSurrogates(value).replace(CONTROL_CHARACTERS, "").trim();
   if (id === null) return { ok: false, reason: `${label} missing` };
   if (id === "") return { ok: false, reason: `${label} empty` };
   if (id.length > MAX_ID_LENGTH)
@@ -27,7 +28,9 @@ export function checkId(value: unknown, label = "id"): Checked<string> {
 /** Reads a display name: trimmed, control characters turned into spaces, at most 500 characters. */
 export function checkName(value: unknown, label = "name"): Checked<string> {
   if (typeof value !== "string") return { ok: false, reason: `${label} missing` };
-  const name = value.replace(CONTROL_CHARACTERS, " ").trim();
+  // A lone surrogate becomes U+FFFD here, as the database would store it: the next sync then
+  // compares equal text and sees no rename (issue 11 point 9).
+  const name = withoutLoneSurrogates(value).replace(CONTROL_CHARACTERS, " ").trim();
   if (name === "") return { ok: false, reason: `${label} empty` };
   if (name.length > MAX_NAME_LENGTH) {
     return { ok: false, reason: `${label} longer than ${MAX_NAME_LENGTH} characters` };
@@ -39,7 +42,7 @@ export function checkName(value: unknown, label = "name"): Checked<string> {
 export function optionalText(value: unknown): string | null {
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   if (typeof value !== "string") return null;
-  const text = value.replace(CONTROL_CHARACTERS, " ").trim();
+  const text = withoutLoneSurrogates(value).replace(CONTROL_CHARACTERS, " ").trim();
   return text === "" ? null : text.slice(0, MAX_NAME_LENGTH);
 }
 
@@ -50,9 +53,12 @@ export function optionalText(value: unknown): string | null {
 export function safeRaw(raw: unknown): unknown {
   let text: string;
   try {
-    text = JSON.stringify(raw) ?? String(raw);
+    text =
+      JSON.stringify(raw, (_key, value) =>
+        typeof value === "string" ? withoutLoneSurrogates(value) : value,
+      ) ?? withoutLoneSurrogates(String(raw));
   } catch {
-    text = String(raw);
+    text = withoutLoneSurrogates(String(raw));
   }
   text = text.replaceAll("\\u0000", "");
   if (text.length <= MAX_RAW_CHARS) {

@@ -1,4 +1,5 @@
 import { AppError } from "./errors.ts";
+import { isStorableText } from "./text.ts";
 
 /**
  * Opaque page cursors. Keyset cursors carry the sort key and id of the last row; offset cursors
@@ -10,20 +11,44 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString("base64url");
 }
 
-export function decodeCursor(value: string | undefined): Cursor | undefined {
+/** What a list's keyset cursors hold: the row id's form, and what the sort key is. */
+export interface CursorShape {
+  id: "uuid" | "integer";
+  key?: "text" | "timestamp";
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INTEGER = /^[0-9]{1,18}$/;
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+/** Offsets past this are not pages anyone reads; PostgreSQL's bigint is the hard limit. */
+const MAX_OFFSET = 100_000_000;
+const MAX_KEY_LENGTH = 2000;
+
+function validKey(key: string, shape: CursorShape): boolean {
+  if (key.length > MAX_KEY_LENGTH || !isStorableText(key)) return false;
+  return shape.key !== "timestamp" || (ISO_TIMESTAMP.test(key) && !Number.isNaN(Date.parse(key)));
+}
+
+/**
+ * Reads a cursor this server gave out for a list of the given shape; anything else (tampered,
+ * truncated, another list's) is a 400 before any of it reaches a query.
+ */
+export function decodeCursor(value: string | undefined, shape: CursorShape): Cursor | undefined {
   if (!value) return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
-    if (parsed && typeof parsed === "object") {
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
       const c = parsed as Record<string, unknown>;
-      if (typeof c.k === "string" && typeof c.id === "string")
+      const idForm = shape.id === "uuid" ? UUID : INTEGER;
+      if (typeof c.k === "string" && typeof c.id === "string" && idForm.test(c.id) && validKey(c.k, shape))
         return { k: c.k, id: c.id, ...(c.p === 1 ? { p: 1 } : {}) };
-      if (typeof c.o === "number" && Number.isInteger(c.o) && c.o >= 0) return { o: c.o };
+      if (typeof c.o === "number" && Number.isSafeInteger(c.o) && c.o >= 0 && c.o <= MAX_OFFSET)
+        return { o: c.o };
     }
   } catch {
     // fall through to the error below
   }
-  throw new AppError("invalid_value", "cursor is not one this server gave out", { field: "cursor" });
+  throw new AppError("bad_request", "cursor is not one this server gave out", { field: "cursor" });
 }
 
 export interface PageResult<T> {

@@ -23,6 +23,7 @@ import { sessionRoutes } from "./session.routes.ts";
 import { settingsRoutes } from "./settings.routes.ts";
 import { suggestionRoutes } from "./suggestion.routes.ts";
 import { syncRoutes } from "./sync.routes.ts";
+import { registerTextGuard } from "./text-guard.ts";
 import { userRoutes } from "./user.routes.ts";
 
 export const API_PREFIX = "/api/v1";
@@ -55,6 +56,7 @@ export async function buildApp(
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   acceptEmptyJsonBodies(app);
+  registerTextGuard(app);
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {

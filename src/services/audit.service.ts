@@ -38,7 +38,7 @@ export class AuditService {
     const { rows, nextCursor } = await repositories(this.ctx.db).audit.list(
       { ...filter, hiddenEntityTypes: hasRole(reader.role, "admin") ? undefined : ACCOUNT_ENTITY_TYPES },
       page.limit,
-      decodeCursor(page.cursor),
+      decodeCursor(page.cursor, { id: "integer" }),
     );
     return { items: rows.map(toAuditView), nextCursor };
   }

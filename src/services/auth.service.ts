@@ -191,6 +191,10 @@ export class AuthService {
     return inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
       const before = await repos.users.findById(id);
       if (!before) throw notFound("user", id, "id");
+      // An empty patch changes nothing (and writes no audit event).
+      if (patch.role === undefined && patch.isDisabled === undefined && passwordHash === undefined) {
+        return toUserView(before);
+      }
       const removesAnAdmin =
         before.role === "admin" &&
         !before.is_disabled &&

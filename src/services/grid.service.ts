@@ -30,7 +30,7 @@ export class GridService {
       grid.page(
         fullFilter,
         page.limit,
-        page.offset !== undefined ? { o: page.offset } : decodeCursor(page.cursor),
+        page.offset !== undefined ? { o: page.offset } : decodeCursor(page.cursor, { id: "uuid" }),
       ),
       page.withTotal === false ? Promise.resolve(null) : grid.count(fullFilter),
     ]);

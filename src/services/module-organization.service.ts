@@ -89,7 +89,7 @@ export class ModuleOrganizationService {
     const cursor =
       page.offset !== undefined && page.orderBy !== "unmappedFirst"
         ? { o: page.offset }
-        : decodeCursor(page.cursor);
+        : decodeCursor(page.cursor, { id: "uuid" });
     const [{ rows, nextCursor }, total] = await Promise.all([
       repos.moduleOrganizations.list(
         { ...filter, moduleKeys },

@@ -40,7 +40,7 @@ export class OrganizationService {
     const { rows, nextCursor } = await repositories(this.ctx.db).organizations.list(
       filter,
       page.limit,
-      decodeCursor(page.cursor),
+      decodeCursor(page.cursor, { id: "uuid" }),
     );
     return { items: rows.map(toOrganizationView), nextCursor };
   }

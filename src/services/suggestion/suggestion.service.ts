@@ -52,7 +52,7 @@ export class SuggestionService {
     top?: number | undefined;
   }): Promise<PageResult<SuggestionItem>> {
     const moduleKeys = await this.moduleKeys(input.moduleKey);
-    const cursor = decodeCursor(input.cursor);
+    const cursor = decodeCursor(input.cursor, { id: "uuid" });
     if (cursor && !("k" in cursor)) throw invalidValue("cursor", "cursor is not one this server gave out");
     const index = await this.cache.current();
     const repo = new SuggestionRepository(this.ctx.db);

@@ -179,7 +179,7 @@ export class SyncService {
     const { rows, nextCursor } = await new SyncRunRepository(this.ctx.db).list(
       scope === undefined ? {} : { scope },
       page.limit,
-      decodeCursor(page.cursor),
+      decodeCursor(page.cursor, { id: "uuid", key: "timestamp" }),
     );
     return { items: rows.map(toRunView), nextCursor };
   }
