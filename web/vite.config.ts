@@ -5,7 +5,8 @@ import { defineConfig } from "vite";
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [react()],
-  build: { outDir: "dist", emptyOutDir: true, sourcemap: true },
+  // No source maps: the server would hand the whole source to anyone at /assets/*.js.map.
+  build: { outDir: "dist", emptyOutDir: true, sourcemap: false },
   server: {
     proxy: { "/api": { target: process.env.ORGMAP_API_URL ?? "http://127.0.0.1:3000", changeOrigin: false } },
   },

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from "kysely";
@@ -52,6 +52,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     return { db, kind: "postgres", close: () => db.destroy() };
   }
   const releaseLock = options.dataDir ? lockDataDir(options.dataDir) : () => {};
+  if (options.dataDir) process.umask(0o077);
   const pglite = new PGlite({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     parsers: {
@@ -60,6 +61,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     },
   });
   await pglite.waitReady;
+  // After waitReady: a new folder is unpacked from PGlite's bundled copy with its files 0666.
+  if (options.dataDir) keepPrivate(options.dataDir);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     db,
@@ -111,6 +114,26 @@ function lockDataDir(dataDir: string): () => void {
     writeFileSync(lockFile, String(process.pid));
   }
   return () => rmSync(lockFile, { force: true });
+}
+
+/**
+ * The database's files are the orgmap user's alone (issue 11 point 10): the umask is 077 before
+ * PGlite opens (what PostgreSQL creates later is 0600 anyway), and once it is ready whatever is
+ * open to others (its unpacked initial files are 0666, or an older version's) is narrowed: files
+ * 0600, folders 0700.
+ */
+function keepPrivate(dir: string): void {
+  const narrow = (path: string) => {
+    const stat = lstatSync(path);
+    if (stat.isSymbolicLink()) return;
+    if (stat.isDirectory()) {
+      if ((stat.mode & 0o077) !== 0) chmodSync(path, 0o700);
+      for (const name of readdirSync(path)) narrow(join(path, name));
+    } else if ((stat.mode & 0o077) !== 0) {
+      chmodSync(path, 0o600);
+    }
+  };
+  narrow(dir);
 }
 
 /**
