@@ -18,7 +18,6 @@ describe("stored connector secrets and a new address", () => {
       url: "/api/v1/modules/itglue",
       kind: "itglue",
       secrets: { apiKey: "ITG.stored" },
-      connector: (c: Record<string, unknown>) => ({ connector: c }),
       read: async (admin: Caller) =>
         (await t.request(admin, { method: "GET", url: "/api/v1/modules/itglue" })).json().connector,
     },
@@ -27,7 +26,6 @@ describe("stored connector secrets and a new address", () => {
       url: "/api/v1/psa",
       kind: "autotask",
       secrets: psaSecrets,
-      connector: (c: Record<string, unknown>) => ({ connector: c }),
       read: async (admin: Caller) =>
         (await t.request(admin, { method: "GET", url: "/api/v1/psa" })).json().connector,
     },
@@ -35,17 +33,19 @@ describe("stored connector secrets and a new address", () => {
 
   for (const target of targets) {
     describe(target.name, () => {
+      const patch = (admin: Caller, connector: Record<string, unknown>) =>
+        t.request(admin, {
+          method: "PATCH",
+          url: target.url,
+          payload: { connector: { kind: target.kind, ...connector } },
+        });
+
       async function configured() {
         await buildModule(t.ctx.db, { key: "itglue", name: "IT Glue", state: "disabled" });
         const admin = await t.tokenAs("admin");
-        const first = await t.request(admin, {
-          method: "PATCH",
-          url: target.url,
-          payload: target.connector({
-            kind: target.kind,
-            settings: { baseUrl: "https://vendor.example.com" },
-            secrets: target.secrets,
-          }),
+        const first = await patch(admin, {
+          settings: { baseUrl: "https://vendor.example.com" },
+          secrets: target.secrets,
         });
         expect(first.statusCode, first.body).toBe(200);
         return admin;
@@ -54,11 +54,7 @@ describe("stored connector secrets and a new address", () => {
       for (const baseUrl of ["https://attacker.example.net", "http://vendor.example.com"]) {
         it(`refuses a new base URL (${baseUrl}) without the secrets sent again`, async () => {
           const admin = await configured();
-          const res = await t.request(admin, {
-            method: "PATCH",
-            url: target.url,
-            payload: target.connector({ kind: target.kind, settings: { baseUrl } }),
-          });
+          const res = await patch(admin, { settings: { baseUrl } });
           expect(res.statusCode, res.body).toBe(422);
           expect(res.json().field).toBe("connector.secrets");
           expect(await target.read(admin)).toMatchObject({
@@ -70,14 +66,9 @@ describe("stored connector secrets and a new address", () => {
 
       it("takes the new base URL with the secrets sent again", async () => {
         const admin = await configured();
-        const res = await t.request(admin, {
-          method: "PATCH",
-          url: target.url,
-          payload: target.connector({
-            kind: target.kind,
-            settings: { baseUrl: "https://other.example.com" },
-            secrets: target.secrets,
-          }),
+        const res = await patch(admin, {
+          settings: { baseUrl: "https://other.example.com" },
+          secrets: target.secrets,
         });
         expect(res.statusCode, res.body).toBe(200);
         expect(await target.read(admin)).toMatchObject({
@@ -88,13 +79,8 @@ describe("stored connector secrets and a new address", () => {
 
       it("keeps the stored secrets when the address stays (another page size, a trailing slash)", async () => {
         const admin = await configured();
-        const res = await t.request(admin, {
-          method: "PATCH",
-          url: target.url,
-          payload: target.connector({
-            kind: target.kind,
-            settings: { baseUrl: "https://vendor.example.com/", pageSize: 50 },
-          }),
+        const res = await patch(admin, {
+          settings: { baseUrl: "https://vendor.example.com/", pageSize: 50 },
         });
         expect(res.statusCode, res.body).toBe(200);
         expect(await target.read(admin)).toMatchObject({ settings: { pageSize: 50 }, hasSecrets: true });
