@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import {
@@ -26,7 +26,9 @@ afterAll(async () => s?.close());
  * integrated billing on and syncs it, all through the API the UI uses.
  */
 async function createUntrustedModule(page: E2eSession["page"]) {
-  const dir = process.env.ORGMAP_E2E_DATA_DIR ?? "/tmp";
+  // The file connector reads only the import folder (ORGMAP_IMPORT_DIR, by default <data dir>/import).
+  const dir = join(process.env.ORGMAP_E2E_DATA_DIR ?? "/tmp", "import");
+  mkdirSync(dir, { recursive: true });
   const path = join(dir, "untrusted.csv");
   writeFileSync(path, `externalId,name,parentExternalId\nevil-1,"${EVIL}",\nfine-1,Plain Name Ltd,\n`);
   const created = await api(page, "POST", "/modules", { key: MODULE_KEY, name: "Untrusted Tool" });
