@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -105,23 +105,41 @@ describe("usage file read", () => {
       join(dir, "usage.json"),
       JSON.stringify([{ externalId: "g-1", billingType: "Users", quantity: 5 }]),
     );
-    const csv = await readFileUsage(fileUsageSettingsSchema.parse({ path: join(dir, "usage.csv") }));
-    const json = await readFileUsage(fileUsageSettingsSchema.parse({ path: join(dir, "usage.json") }));
+    const csv = await readFileUsage(fileUsageSettingsSchema.parse({ path: join(dir, "usage.csv") }), dir);
+    const json = await readFileUsage(fileUsageSettingsSchema.parse({ path: join(dir, "usage.json") }), dir);
     expect(csv).toMatchObject({ kind: "complete", readings: [{ quantity: 4 }], requestCount: 0 });
     expect(json).toMatchObject({ kind: "complete", readings: [{ quantity: 5 }] });
   });
 
   it("turns a missing or unreadable file into a failed read: its usage unknown, never 0", async () => {
-    const missing = await readFileUsage(fileUsageSettingsSchema.parse({ path: join(dir, "nope.csv") }));
+    const missing = await readFileUsage(fileUsageSettingsSchema.parse({ path: join(dir, "nope.csv") }), dir);
     expect(missing).toEqual({
       kind: "failed",
       error: `file: cannot read ${join(dir, "nope.csv")}: no such file`,
       requestCount: 0,
     });
     await writeFile(join(dir, "bad.csv"), "externalId,quantity\ng-1,3\n");
-    const bad = await readFileUsage(fileUsageSettingsSchema.parse({ path: join(dir, "bad.csv") }));
+    const bad = await readFileUsage(fileUsageSettingsSchema.parse({ path: join(dir, "bad.csv") }), dir);
     expect(bad.kind).toBe("failed");
     const { inputs } = ledgerInputs(bad, [{ externalId: "g-1", billingTypes: ["users"] }], new Date());
     expect(inputs[0]?.reading).toMatchObject({ quantity: null, reason: "failed" });
+  });
+
+  it("reads only inside the import folder, and never quotes a file's text (issue 11 point 3)", async () => {
+    const folder = join(dir, "import");
+    await mkdir(folder);
+    await writeFile(join(dir, "secret.key"), "TOPSECRET\n");
+    const outside = await readFileUsage(
+      fileUsageSettingsSchema.parse({ path: join(dir, "secret.key") }),
+      folder,
+    );
+    expect(outside).toMatchObject({
+      kind: "failed",
+      error: expect.stringMatching(/outside the import folder/),
+    });
+    await writeFile(join(folder, "broken.json"), '{"TOPSECRET": ');
+    const broken = await readFileUsage(fileUsageSettingsSchema.parse({ path: "broken.json" }), folder);
+    expect(broken.kind).toBe("failed");
+    expect(JSON.stringify(broken)).not.toContain("TOPSECRET");
   });
 });

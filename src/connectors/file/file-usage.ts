@@ -4,8 +4,9 @@ import { z } from "zod";
 import { billingTypeKey } from "../../domain/billing/billing-types.ts";
 import { readQuantity } from "../../domain/billing/usage-ledger.ts";
 import type { ModuleUsageReading, UsageReadResult } from "../../domain/billing/usage-read.ts";
-import type { RejectedRecord } from "../connector.ts";
+import { ConnectorError, type RejectedRecord } from "../connector.ts";
 import { checkId, rejection } from "../record-checks.ts";
+import { resolveImportFile } from "./import-file.ts";
 
 /**
  * Usage from a file, for modules without an API (Graphus, Passly, BullPhish ID) and for the demo:
@@ -132,25 +133,32 @@ export function parseUsageJson(text: string): ParsedUsage {
   return { readings: parsed.readings, rejected: [...bad, ...parsed.rejected] };
 }
 
-/** Reads a usage file. Never throws: a file that cannot be read comes back `failed`. */
+/**
+ * Reads a usage file inside the import folder (like the file connector: links out of it refused).
+ * Never throws: a file that cannot be read comes back `failed`, with a message that never quotes
+ * the file's text (a parser's message may).
+ */
 export async function readFileUsage(
   settings: FileUsageSettings,
+  importDir: string | undefined,
   signal?: AbortSignal,
 ): Promise<UsageReadResult> {
   const format = settings.format ?? (settings.path.toLowerCase().endsWith(".json") ? "json" : "csv");
   let text: string;
   try {
-    text = await readFile(settings.path, { encoding: "utf8", signal });
+    text = await readFile(await resolveImportFile(importDir, settings.path), { encoding: "utf8", signal });
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (error as Error).message;
-    return { kind: "failed", error: `file: cannot read ${settings.path}: ${why}`, requestCount: 0 };
+    const why = error instanceof ConnectorError ? error.publicMessage : `file: cannot read ${settings.path}`;
+    return { kind: "failed", error: why, requestCount: 0 };
   }
   try {
     const parsed = format === "json" ? parseUsageJson(text) : parseUsageCsv(text, settings.delimiter);
     return { kind: "complete", ...parsed, requestCount: 0 };
-  } catch (error) {
-    return { kind: "failed", error: `file: ${settings.path}: ${(error as Error).message}`, requestCount: 0 };
+  } catch {
+    return {
+      kind: "failed",
+      error: `file: ${settings.path} is not a valid ${format} usage file`,
+      requestCount: 0,
+    };
   }
 }
