@@ -3,17 +3,8 @@ import { repositories } from "../db/repositories.ts";
 import type { Actor } from "../domain/actor.ts";
 import { invalidValue } from "../domain/errors.ts";
 import type { OrganizationTerm } from "../domain/term.ts";
+import { isValidTimeZone } from "../domain/time-zone.ts";
 import { inUnitOfWork } from "./unit-of-work.ts";
-
-/** True when the IANA time zone is known to this runtime ("Europe/Berlin", "UTC"). */
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Instance settings (term, time zone) and per-user module column order (rule 4). */
 export class SettingsService {

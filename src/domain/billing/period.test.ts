@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors.ts";
+import { isValidTimeZone } from "../time-zone.ts";
 import {
   billingPeriod,
   nextPeriod,
@@ -8,7 +9,7 @@ import {
   periodIncludes,
   previousPeriod,
 } from "./period.ts";
-import { instantOfWallTime, isValidTimeZone, offsetAt } from "./zoned-time.ts";
+import { instantOfWallTime, offsetAt } from "./zoned-time.ts";
 
 const iso = (date: Date) => date.toISOString();
 

@@ -1,5 +1,6 @@
 import { invalidValue } from "../errors.ts";
-import { instantOfWallTime, isValidTimeZone, wallTimeAt } from "./zoned-time.ts";
+import { isValidTimeZone } from "../time-zone.ts";
+import { instantOfWallTime, wallTimeAt } from "./zoned-time.ts";
 
 /**
  * A monthly billing period in the instance's time zone (product section 6): from local midnight
