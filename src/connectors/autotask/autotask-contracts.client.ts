@@ -1,10 +1,7 @@
 import { type BillingPeriod, nextPeriod, previousPeriod } from "../../domain/billing/period.ts";
 import type { PsaContractData } from "../../domain/billing/psa-contracts.ts";
 import { type ConnectorDeps, ConnectorError, type RejectedRecord } from "../connector.ts";
-import type { HttpSession } from "../http/http-client.ts";
 import { withoutTrailingSlash } from "../http/http-settings.schema.ts";
-import { resolveNextPageUrl } from "../http/next-page-url.ts";
-import { PageChain } from "../http/page-chain.ts";
 import { startCountedSession } from "../http/request-counter.ts";
 import { type MapResult, rejection, SeenIds } from "../record-checks.ts";
 import type { AutotaskSecrets, AutotaskSettings } from "./autotask.settings.ts";
@@ -14,16 +11,17 @@ import {
   mapAutotaskContractServiceUnit,
   mapAutotaskService,
 } from "./autotask-contracts.mapper.ts";
+import {
+  AUTOTASK_VENDOR,
+  type AutotaskFilter,
+  asObject,
+  autotaskHeaders,
+  queryAll,
+} from "./autotask-rest.ts";
 
-const VENDOR = "Autotask";
+const VENDOR = AUTOTASK_VENDOR;
 /** Ids per "in" condition: one query per chunk keeps each request's body and URL small. */
 export const IN_CHUNK = 200;
-
-/** One condition of Autotask's JSON query filter, or an and/or group of them. */
-export type AutotaskFilter =
-  | { op: "eq" | "noteq" | "gt" | "gte" | "lt" | "lte"; field: string; value: string | number | boolean }
-  | { op: "in" | "notin"; field: string; value: (string | number)[] }
-  | { op: "and" | "or"; items: AutotaskFilter[] };
 
 /** Calendar dates of the read: from the previous period's first day up to (not into) the next period. */
 export interface ContractsWindow {
@@ -38,56 +36,6 @@ export type AutotaskContractsRead =
 /** The window of the current period and the one before it, as Autotask's calendar dates. */
 export function contractsWindow(current: BillingPeriod): ContractsWindow {
   return { from: `${previousPeriod(current).key}-01`, to: `${nextPeriod(current).key}-01` };
-}
-
-function isAutotaskHost(url: URL): boolean {
-  return url.protocol === "https:" && url.hostname.endsWith(".autotask.net");
-}
-
-function headers(secrets: AutotaskSecrets): Record<string, string> {
-  return {
-    ApiIntegrationCode: secrets.apiIntegrationCode,
-    UserName: secrets.userName,
-    Secret: secrets.secret,
-    "Content-Type": "application/json",
-    Accept: "application/json",
-  };
-}
-
-function asObject(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
-}
-
-/**
- * Reads every record of `entity` that matches `filter`: one POST /V1.0/<entity>/query with the
- * largest page, then GET on each `pageDetails.nextPageUrl` until it is null (as Companies).
- */
-async function* queryAll(
-  http: HttpSession,
-  settings: AutotaskSettings,
-  secrets: AutotaskSecrets,
-  entity: string,
-  filter: AutotaskFilter[],
-  fields: readonly string[],
-): AsyncGenerator<unknown[]> {
-  const chain = new PageChain(VENDOR);
-  let body = await http.requestJson({
-    method: "POST",
-    url: `${settings.baseUrl}/V1.0/${entity}/query`,
-    headers: headers(secrets),
-    body: JSON.stringify({ MaxRecords: settings.pageSize, IncludeFields: fields, filter }),
-  });
-  for (;;) {
-    const page = asObject(body);
-    if (!Array.isArray(page.items))
-      throw new ConnectorError(`${VENDOR}: a ${entity} page has no "items" array`);
-    yield page.items;
-    const next = asObject(page.pageDetails).nextPageUrl;
-    if (typeof next !== "string" || next === "") return;
-    const url = resolveNextPageUrl(VENDOR, settings.baseUrl, next, isAutotaskHost);
-    chain.visit(url);
-    body = await http.requestJson({ url, headers: headers(secrets) });
-  }
 }
 
 /** Picklist value of `label` in one field of GET /V1.0/Contracts/entityInformation/fields. */
@@ -163,7 +111,7 @@ export async function readAutotaskContracts(
   try {
     const fields = await http.requestJson({
       url: `${settings.baseUrl}/V1.0/Contracts/entityInformation/fields`,
-      headers: headers(secrets),
+      headers: autotaskHeaders(secrets),
     });
     const recurring = picklistValue(fields, "contractType", ["Recurring Service", "Recurring Services"]);
     const active = picklistValue(fields, "status", ["Active"]);
