@@ -7,17 +7,14 @@ import {
 } from "../../domain/billing/billing-types.ts";
 import type { ModuleUsageReading, UsageReadResult } from "../../domain/billing/usage-read.ts";
 import { type ConnectorDeps, ConnectorError, type RejectedRecord } from "../connector.ts";
-import type { HttpSession } from "../http/http-client.ts";
 import { withoutTrailingSlash } from "../http/http-settings.schema.ts";
-import { resolveNextPageUrl } from "../http/next-page-url.ts";
-import { PageChain } from "../http/page-chain.ts";
 import { startCountedSession } from "../http/request-counter.ts";
 import { checkId, rejection } from "../record-checks.ts";
+import { DattoRmmClient } from "./datto-rmm.client.ts";
 import { DELETED_DEVICES_SITE } from "./datto-rmm.mapper.ts";
 import type { DattoRmmSecrets, DattoRmmSettings } from "./datto-rmm.settings.ts";
 
 const VENDOR = "Datto RMM";
-const OAUTH_CLIENT = `Basic ${Buffer.from("public-client:public").toString("base64")}`;
 
 /** Usage settings of a Datto RMM module (not secret). */
 export const dattoRmmUsageSettingsSchema = z.strictObject({
@@ -28,6 +25,11 @@ export type DattoRmmUsageSettings = z.infer<typeof dattoRmmUsageSettingsSchema>;
 
 type Counts = { total: number } & Record<DattoRmmDeviceCategory, number>;
 const CATEGORY_KEYS = Object.keys(DATTO_RMM_DEVICE_CATEGORIES) as DattoRmmDeviceCategory[];
+
+/** The API's lists, read with the module's token (DattoRmmClient: cached, renewed once on a 401). */
+interface ListPages {
+  pages(path: string, key: string): AsyncGenerator<unknown[]>;
+}
 
 function asObject(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
@@ -53,7 +55,8 @@ export async function readDattoRmmUsage(
     { vendor: VENDOR, ...settings, secrets: [secrets.apiKey, secrets.apiSecret], deps },
     signal,
   );
-  const api = new TokenApi(settings.baseUrl, secrets, http, deps.now ?? Date.now);
+  const client = new DattoRmmClient(settings, secrets, deps);
+  const api: ListPages = { pages: (path, key) => client.pages(http, path, key) };
   const rejected: RejectedRecord[] = [];
   const counts = new Map<string, Counts>();
   /** Datto's own Deleted Devices site: no customer, and its devices are no one's usage. */
@@ -110,7 +113,7 @@ export async function readDattoRmmUsage(
 
 /** The uids of the devices in the named custom filter; a name that matches no filter fails the read. */
 async function notBillableDevices(
-  api: TokenApi,
+  api: ListPages,
   name: string | undefined,
   pageSize: number,
 ): Promise<Set<string>> {
@@ -136,71 +139,4 @@ async function notBillableDevices(
     for (const device of devices) uids.add(String(asObject(device).uid));
   }
   return uids;
-}
-
-/**
- * Datto RMM API access with an OAuth password-grant token, renewed once on a 401. (The same
- * dance as DattoRmmClient, whose token methods are private; fold the two when that file moves.)
- */
-class TokenApi {
-  private token: { value: string; expiresAt: number } | null = null;
-
-  constructor(
-    private readonly baseUrl: string,
-    private readonly secrets: DattoRmmSecrets,
-    private readonly http: HttpSession,
-    private readonly now: () => number,
-  ) {}
-
-  /** Every page of a list, following `pageDetails.nextPageUrl`. */
-  async *pages(path: string, key: string): AsyncGenerator<unknown[]> {
-    const chain = new PageChain(VENDOR);
-    let url: string | null = `${this.baseUrl}${path}`;
-    while (url !== null) {
-      chain.visit(url);
-      const body = asObject(await this.get(url));
-      const items = body[key];
-      if (!Array.isArray(items)) throw new ConnectorError(`${VENDOR}: a ${key} page has no "${key}" array`);
-      yield items;
-      const next = asObject(body.pageDetails).nextPageUrl;
-      url = typeof next === "string" && next !== "" ? resolveNextPageUrl(VENDOR, this.baseUrl, next) : null;
-    }
-  }
-
-  private async get(url: string): Promise<unknown> {
-    try {
-      return await this.http.requestJson({
-        url,
-        headers: { authorization: `Bearer ${await this.accessToken()}` },
-      });
-    } catch (error) {
-      if (!(error instanceof ConnectorError) || error.details.status !== 401) throw error;
-      this.token = null;
-      return this.http.requestJson({ url, headers: { authorization: `Bearer ${await this.accessToken()}` } });
-    }
-  }
-
-  private async accessToken(): Promise<string> {
-    const now = this.now();
-    if (this.token && this.token.expiresAt > now) return this.token.value;
-    const body = asObject(
-      await this.http.requestJson({
-        method: "POST",
-        url: `${this.baseUrl}/auth/oauth/token`,
-        headers: { authorization: OAUTH_CLIENT, "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({
-          grant_type: "password",
-          username: this.secrets.apiKey,
-          password: this.secrets.apiSecret,
-        }).toString(),
-      }),
-    );
-    if (typeof body.access_token !== "string" || body.access_token === "") {
-      throw new ConnectorError(`${VENDOR}: the token endpoint answered without an access_token`);
-    }
-    this.http.addSecret(body.access_token);
-    const lifetimeMs = typeof body.expires_in === "number" ? body.expires_in * 1000 : 3_600_000;
-    this.token = { value: body.access_token, expiresAt: now + Math.max(0, lifetimeMs - 60_000) };
-    return this.token.value;
-  }
 }

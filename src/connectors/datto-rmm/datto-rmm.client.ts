@@ -27,17 +27,21 @@ export class DattoRmmClient {
   ) {}
 
   /** Reads every page of GET /api/v2/account/sites, following `pageDetails.nextPageUrl`. */
-  async *readSites(http: HttpSession): AsyncGenerator<unknown[]> {
+  readSites(http: HttpSession): AsyncGenerator<unknown[]> {
+    return this.pages(http, `/api/v2/account/sites?max=${this.settings.pageSize}&page=0`, "sites");
+  }
+
+  /** Every page of a list of the API (`path` below the base URL), each page's `key` array. */
+  async *pages(http: HttpSession, path: string, key: string): AsyncGenerator<unknown[]> {
     const chain = new PageChain(VENDOR);
-    let url: string | null =
-      `${this.settings.baseUrl}/api/v2/account/sites?max=${this.settings.pageSize}&page=0`;
+    let url: string | null = `${this.settings.baseUrl}${path}`;
     while (url !== null) {
       chain.visit(url);
       const body = await this.getWithToken(http, url);
       const object = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
-      if (!Array.isArray(object.sites))
-        throw new ConnectorError(`${VENDOR}: a sites page has no "sites" array`);
-      yield object.sites;
+      const items = object[key];
+      if (!Array.isArray(items)) throw new ConnectorError(`${VENDOR}: a ${key} page has no "${key}" array`);
+      yield items;
       const next = (object.pageDetails as { nextPageUrl?: unknown } | undefined)?.nextPageUrl;
       url =
         typeof next === "string" && next !== ""
