@@ -16,6 +16,8 @@ const COMMON_SHARE = 0.005;
 const COMMON_MIN = 200;
 /** Documents scored in full per query after the cheap ranking. */
 const SHORTLIST = 10;
+/** Documents added per query from the character-trigram source. */
+const GRAM_CANDIDATES = 5;
 
 interface Evidence {
   kind: "psaId" | "confirmed" | "alias" | "name" | "acronym" | "parent";
@@ -103,6 +105,8 @@ function candidateDocuments(
     }
   }
   for (const [slot] of shortlist) found.add(slot);
+  // Names that share a rare stretch of letters but no whole word ("AxcanPharma", "Acad", "O'Donnell").
+  for (const slot of index.grams.nearest(query.wholeKey, GRAM_CANDIDATES)) found.add(slot);
   return found;
 }
 

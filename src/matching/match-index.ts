@@ -1,4 +1,5 @@
 import { isMappableType, type OrganizationType } from "../domain/organization.ts";
+import { GramIndex } from "./gram-index.ts";
 import { type NormalizedName, normalizeName } from "./normalize.ts";
 import { TokenIndex } from "./token-index.ts";
 import type { ConfirmedAlias, ConfirmedMapping, MatchIndexInput, MatchOrganization } from "./types.ts";
@@ -50,6 +51,8 @@ function confirmedKey(moduleKey: string, idOrName: string): string {
  */
 export class MatchIndex {
   readonly words = new TokenIndex();
+  /** Character trigrams of every name (words and site): candidates that share no whole word. */
+  readonly grams = new GramIndex();
   readonly documents: Array<NameDocument | undefined> = [];
   readonly byKey = new Map<string, number[]>();
   readonly byCompact = new Map<string, number[]>();
@@ -83,6 +86,7 @@ export class MatchIndex {
       this.documentWeight = weights;
     }
     this.words.add(slot, norm.tokens);
+    this.grams.add(slot, norm.wholeKey);
     let weight = 0;
     for (const token of norm.tokens) weight += this.words.weight(token);
     this.documentWeight[slot] = weight;
@@ -98,6 +102,7 @@ export class MatchIndex {
     if (doc === undefined) return;
     this.documents[slot] = undefined;
     this.words.remove(slot, doc.norm.tokens);
+    this.grams.remove(slot, doc.norm.wholeKey);
     removeFrom(this.byKey, doc.norm.key, slot);
     removeFrom(this.byCompact, doc.norm.compact, slot);
     if (doc.norm.acronym !== null) removeFrom(this.byAcronym, doc.norm.acronym, slot);

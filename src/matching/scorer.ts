@@ -1,4 +1,5 @@
 import type { NormalizedName } from "./normalize.ts";
+import { splitLike } from "./resegment.ts";
 import { editDistanceWithin, softDice, type TokenPair, typoBudget } from "./similarity.ts";
 
 /** How the sites of two names relate. */
@@ -106,7 +107,10 @@ export function compareNames(
       pairs: [],
     };
   }
-  let dice = softDice(query.tokens, target.tokens, weight, query.sounds, target.sounds);
+  // A word one name runs together is split the way the other writes it ("DePriest" / "De Priest").
+  const q = splitLike(query, target);
+  const t = splitLike(target, q);
+  let dice = softDice(q.tokens, t.tokens, weight, q.sounds, t.sounds);
   let effectiveSite = site;
   if (query.siteTokens.length > 0 || target.siteTokens.length > 0) {
     // A suffix read as a site may belong to the name ("Smith - Jones Law"): try the whole names too.
@@ -139,8 +143,8 @@ export function compareNames(
   const paired = dice.pairs.length;
   // When the sites were read as part of the names, their words count too.
   const usedWhole = effectiveSite !== site;
-  const queryWords = query.tokens.length + (usedWhole ? query.siteTokens.length : 0);
-  const targetWords = target.tokens.length + (usedWhole ? target.siteTokens.length : 0);
+  const queryWords = usedWhole ? query.tokens.length + query.siteTokens.length : q.tokens.length;
+  const targetWords = usedWhole ? target.tokens.length + target.siteTokens.length : t.tokens.length;
   const isComplete =
     oneLetterOff || (kind === "similar" && anchored && paired === queryWords && paired === targetWords);
   // Containment is already a leap: it needs a word written the same, not only one that sounds the same.
