@@ -16,6 +16,8 @@ const COMMON_SHARE = 0.005;
 const COMMON_MIN = 200;
 /** Documents scored in full per query after the cheap ranking. */
 const SHORTLIST = 10;
+/** Organizations beyond the top offered at most because they bear the same name as one in it. */
+const MAX_NAMESAKES = 20;
 /** Documents added per query from the character-trigram source. */
 const GRAM_CANDIDATES = 5;
 
@@ -252,12 +254,52 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
   const extent =
     strongest?.isComplete === true ? "complete" : strongest?.isContained === true ? "contained" : "partial";
   const isAccepted = best !== undefined && isConfident(best.score, scored[1]?.score, extent);
-  return scored.slice(0, top).map(({ organizationId, score, evidences }, rank) => ({
+  return withNamesakes(index, scored, top).map(({ organizationId, score, evidences }, rank, all) => ({
     organizationId,
     score,
     accept: rank === 0 && isAccepted,
-    reasons: reasonsOf(evidences),
+    reasons: [...reasonsOf(evidences), ...namesakeReason(index, organizationId, all)],
   }));
+}
+
+function nameKeyOf(index: MatchIndex, organizationId: string): string {
+  const organization = index.organizations.get(organizationId);
+  return organization === undefined
+    ? organizationId
+    : (index.documents[organization.nameSlot]?.norm.wholeKey ?? organizationId);
+}
+
+/**
+ * The first `top`, and beyond them every organization with the same name and score as one of them: a
+ * chain's sites named alike in the PSA are offered together, not an arbitrary few of them.
+ */
+function withNamesakes<T extends { organizationId: string; score: number }>(
+  index: MatchIndex,
+  scored: readonly T[],
+  top: number,
+): T[] {
+  const chosen = scored.slice(0, top);
+  if (scored.length <= top || top === 0) return chosen;
+  const scoreByName = new Map(chosen.map((c) => [nameKeyOf(index, c.organizationId), c.score] as const));
+  for (const other of scored.slice(top, top + MAX_NAMESAKES)) {
+    if (scoreByName.get(nameKeyOf(index, other.organizationId)) === other.score) chosen.push(other);
+  }
+  return chosen;
+}
+
+/** Says that other candidates bear the same name, and what tells this one apart (its PSA id). */
+function namesakeReason(
+  index: MatchIndex,
+  organizationId: string,
+  all: ReadonlyArray<{ organizationId: string }>,
+): string[] {
+  const key = nameKeyOf(index, organizationId);
+  const same = all.filter((c) => nameKeyOf(index, c.organizationId) === key).length;
+  if (same < 2) return [];
+  const organization = index.organizations.get(organizationId);
+  const apart =
+    organization?.psaId === null || organization === undefined ? "" : ` (PSA id ${organization.psaId})`;
+  return [`one of ${same} organizations named '${organization?.name ?? organizationId}'${apart}`];
 }
 
 /** Options of {@link suggestAll}: rejected organizations per module organization id. */

@@ -67,3 +67,31 @@ describe("pattern 3: a cut-off word no list holds", () => {
     expect(first?.accept).toBe(false);
   });
 });
+
+describe("pattern 6: several organizations with the same name", () => {
+  it("offers every namesake together beyond the top, each with its PSA id", () => {
+    const organizations = [
+      ...orgs(),
+      ...["101", "102", "103", "104"].map((psaId) => ({
+        id: `site-${psaId}`,
+        psaId,
+        name: "Quillon Learning Center",
+      })),
+    ];
+    const candidates = suggest(
+      buildMatchIndex({ organizations }),
+      { id: "m", name: "Quillon Learning Ctr" },
+      { top: 3 },
+    );
+    expect(candidates.map((c) => c.organizationId).sort()).toEqual([
+      "site-101",
+      "site-102",
+      "site-103",
+      "site-104",
+    ]);
+    expect(candidates.some((c) => c.accept)).toBe(false);
+    expect(candidates[0]?.reasons).toContain(
+      "one of 4 organizations named 'Quillon Learning Center' (PSA id 101)",
+    );
+  });
+});
