@@ -1,6 +1,9 @@
+import { acronymEvidence } from "./acronym.ts";
 import { combineEvidence, DECISION, EVIDENCE, isConfident } from "./decision.ts";
+import { addEvidence, type Evidence, type EvidenceByOrganization, reasonsOf } from "./evidence.ts";
 import { explainNameMatch } from "./explain.ts";
 import type { MatchIndex, NameDocument } from "./match-index.ts";
+import { namesakeReason, withNamesakes } from "./namesakes.ts";
 import { type NormalizedName, normalizeName } from "./normalize.ts";
 import { compareNames } from "./scorer.ts";
 import type { Candidate, MatchQuery, Suggestion, SuggestOptions } from "./types.ts";
@@ -16,34 +19,8 @@ const COMMON_SHARE = 0.005;
 const COMMON_MIN = 200;
 /** Documents scored in full per query after the cheap ranking. */
 const SHORTLIST = 10;
-/** Organizations beyond the top offered at most because they bear the same name as one in it. */
-const MAX_NAMESAKES = 20;
 /** Documents added per query from the character-trigram source. */
 const GRAM_CANDIDATES = 5;
-
-interface Evidence {
-  kind: "psaId" | "confirmed" | "alias" | "name" | "acronym" | "parent";
-  score: number;
-  /** Reasons in words, worked out only for the candidates that are returned. */
-  reasons: () => string[];
-  /** The names agree word for word apart from typos (or the evidence is not a name at all). */
-  isComplete: boolean;
-  /** Every word of one name is in the other, which has more words (see `NameMatch.contained`). */
-  isContained?: boolean;
-}
-
-type EvidenceByOrganization = Map<string, Evidence[]>;
-
-function addEvidence(all: EvidenceByOrganization, organizationId: string, evidence: Evidence): void {
-  const list = all.get(organizationId);
-  if (list === undefined) {
-    all.set(organizationId, [evidence]);
-    return;
-  }
-  const same = list.findIndex((e) => e.kind === evidence.kind);
-  if (same < 0) list.push(evidence);
-  else if ((list[same] as Evidence).score < evidence.score) list[same] = evidence;
-}
 
 /** Candidate documents: exact keys first, then rare words and their look-alikes and sound-alikes, ranked cheaply. */
 function candidateDocuments(
@@ -157,40 +134,6 @@ function nameEvidence(
   return { kind: "confirmed", score: match.score * EVIDENCE.confirmed, reasons, isComplete, isContained };
 }
 
-function acronymEvidence(index: MatchIndex, norm: NormalizedName, all: EvidenceByOrganization): void {
-  const pairs: Array<[string, number[] | undefined]> = [];
-  if (norm.tokens.length === 1 && norm.key.length >= 2 && norm.key.length <= 6) {
-    pairs.push([norm.key, index.byAcronym.get(norm.key)]);
-  }
-  if (norm.acronym !== null) pairs.push([norm.acronym, index.byKey.get(norm.acronym)]);
-  for (const [acronym, slots] of pairs) {
-    if (slots === undefined || slots.length > 3) continue;
-    for (const slot of slots) {
-      const doc = index.documents[slot];
-      if (doc === undefined || doc.source === "confirmed") continue;
-      const long = doc.norm.acronym === acronym ? doc.norm.raw : norm.raw;
-      const reason = `'${acronym.toUpperCase()}' is the initials of '${long}'`;
-      addEvidence(all, doc.organizationId, {
-        kind: "acronym",
-        score: EVIDENCE.acronym,
-        reasons: () => [reason],
-        isComplete: false,
-      });
-    }
-  }
-}
-
-/** The strongest evidence speaks in full; the others add their headline when they count. */
-function reasonsOf(evidences: readonly Evidence[]): string[] {
-  const reasons = evidences[0]?.reasons() ?? [];
-  for (const other of evidences.slice(1)) {
-    if (other.score < 0.75) continue;
-    const headline = other.reasons()[0];
-    if (headline !== undefined && !reasons.includes(headline)) reasons.push(headline);
-  }
-  return reasons;
-}
-
 /**
  * Proposes the organizations a module organization most likely belongs to, best first, with a score
  * in [0, 1], an `accept` flag on the best one when it is confident, and reasons in words.
@@ -260,46 +203,6 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
     accept: rank === 0 && isAccepted,
     reasons: [...reasonsOf(evidences), ...namesakeReason(index, organizationId, all)],
   }));
-}
-
-function nameKeyOf(index: MatchIndex, organizationId: string): string {
-  const organization = index.organizations.get(organizationId);
-  return organization === undefined
-    ? organizationId
-    : (index.documents[organization.nameSlot]?.norm.wholeKey ?? organizationId);
-}
-
-/**
- * The first `top`, and beyond them every organization with the same name and score as one of them: a
- * chain's sites named alike in the PSA are offered together, not an arbitrary few of them.
- */
-function withNamesakes<T extends { organizationId: string; score: number }>(
-  index: MatchIndex,
-  scored: readonly T[],
-  top: number,
-): T[] {
-  const chosen = scored.slice(0, top);
-  if (scored.length <= top || top === 0) return chosen;
-  const scoreByName = new Map(chosen.map((c) => [nameKeyOf(index, c.organizationId), c.score] as const));
-  for (const other of scored.slice(top, top + MAX_NAMESAKES)) {
-    if (scoreByName.get(nameKeyOf(index, other.organizationId)) === other.score) chosen.push(other);
-  }
-  return chosen;
-}
-
-/** Says that other candidates bear the same name, and what tells this one apart (its PSA id). */
-function namesakeReason(
-  index: MatchIndex,
-  organizationId: string,
-  all: ReadonlyArray<{ organizationId: string }>,
-): string[] {
-  const key = nameKeyOf(index, organizationId);
-  const same = all.filter((c) => nameKeyOf(index, c.organizationId) === key).length;
-  if (same < 2) return [];
-  const organization = index.organizations.get(organizationId);
-  const apart =
-    organization?.psaId === null || organization === undefined ? "" : ` (PSA id ${organization.psaId})`;
-  return [`one of ${same} organizations named '${organization?.name ?? organizationId}'${apart}`];
 }
 
 /** Options of {@link suggestAll}: rejected organizations per module organization id. */
