@@ -1,4 +1,4 @@
-import { acronymEvidence } from "./acronym.ts";
+import { acronymEvidence, leadingInitialsEvidence } from "./acronym.ts";
 import { combineEvidence, DECISION, EVIDENCE, isConfident } from "./decision.ts";
 import { addEvidence, type Evidence, type EvidenceByOrganization, reasonsOf } from "./evidence.ts";
 import { explainNameMatch } from "./explain.ts";
@@ -172,6 +172,7 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
     if (evidence !== null) addEvidence(all, doc.organizationId, evidence);
   }
   acronymEvidence(index, norm, all);
+  leadingInitialsEvidence(index, norm, all, weight);
   if (query.parentOrganizationId !== undefined && query.parentOrganizationId !== null) {
     const parent = index.organizations.get(query.parentOrganizationId);
     const reason = `its parent is mapped to ${parent?.name ?? query.parentOrganizationId}`;

@@ -95,3 +95,30 @@ describe("pattern 6: several organizations with the same name", () => {
     );
   });
 });
+
+describe("pattern 4: acronyms with their expansion", () => {
+  it("reads leading initials as the first words, and compares the others as words", () => {
+    const candidates = best(
+      ["Northern Lakes University - Ellis Head Start", "Northern Lakes University - Garfield Campus"],
+      "NLU - Ellis HS",
+    );
+    expect(candidates[0]?.organizationId).toBe("Northern Lakes University - Ellis Head Start");
+    expect(candidates[0]?.accept).toBe(false);
+    expect(candidates[0]?.reasons.join(" ")).toMatch(
+      /'NLU' is the initials of .* in 'Northern Lakes University - Ellis Head Start'/,
+    );
+    const [dotted] = best(["Quillon Teachers Academy"], "Q.T.A. (Quillon Teachers Academy)");
+    expect(dotted?.organizationId).toBe("Quillon Teachers Academy");
+  });
+});
+
+describe("pattern 5: a parent's name as a prefix, the site telling sites apart", () => {
+  it("ranks the site the module name ends with first among the parent's sites", () => {
+    const sites = ["Garfield Head Start Center", "Lincoln Head Start Center", "Hoover Head Start Center"];
+    const candidates = best(
+      ["YWCA of Metropolitan Quillon", ...sites.map((site) => `YWCA of Metropolitan Quillon - ${site}`)],
+      "YWCA of Metropolitan Quillon Lincoln",
+    );
+    expect(candidates[0]?.organizationId).toBe("YWCA of Metropolitan Quillon - Lincoln Head Start Center");
+  });
+});

@@ -1,4 +1,5 @@
 import type { NormalizedName } from "./normalize.ts";
+import { soundKey } from "./phonetic.ts";
 import { splitLike } from "./resegment.ts";
 import { editDistanceWithin, softDice, type TokenPair, typoBudget } from "./similarity.ts";
 
@@ -40,6 +41,9 @@ const LEGAL_PENALTY: Readonly<Record<LegalRelation, number>> = { same: 0, "one-s
 
 /** Letters from which one letter off, spaces aside, still reads as the same name ("Hoffmann-La Roche" / "Hoffman-LaRoche"). */
 const LONG_SPELLING = 12;
+
+/** Ceiling of a name matched through a site word it holds: a proposal below acceptance. */
+const SITE_WORD_CEILING = 0.9;
 
 /** Ceiling of a name that only resembles another: an exact normalized match always ranks above it. */
 const SIMILAR_CEILING = 0.95;
@@ -126,7 +130,25 @@ export function compareNames(
       effectiveSite = "none";
     }
   }
-  let similarity = dice.score;
+  let siteCap = 1;
+  if (target.siteTokens.length > 0 && query.siteTokens.length === 0) {
+    // A site word the module name holds tells a chain's sites apart ("YMCA of X Garfield" / "YMCA of X -
+    // Garfield Head Start Center"); the site's other words say nothing against it. Ranks, never accepts.
+    const queryWords = new Set(query.tokens);
+    const shared = target.siteTokens.filter((w) => queryWords.has(w));
+    if (shared.length > 0) {
+      const bySite = softDice(query.tokens, [...target.tokens, ...shared], weight, query.sounds, [
+        ...target.sounds,
+        ...shared.map(soundKey),
+      ]);
+      if (Math.min(bySite.score, SITE_WORD_CEILING) > dice.score) {
+        dice = bySite;
+        siteCap = SITE_WORD_CEILING;
+        effectiveSite = "none";
+      }
+    }
+  }
+  let similarity = Math.min(dice.score, siteCap);
   let kind: NameMatch["kind"] = "similar";
   let oneLetterOff = false;
   const budget = typoBudget(Math.min(query.compact.length, target.compact.length) - 3);
