@@ -84,8 +84,10 @@ function candidateDocuments(
     }
   }
   for (const [slot] of shortlist) found.add(slot);
-  // Names that share a rare stretch of letters but no whole word ("AxcanPharma", "Acad", "O'Donnell").
-  for (const slot of index.grams.nearest(query.wholeKey, GRAM_CANDIDATES)) found.add(slot);
+  // Names that share a rare stretch of letters but no whole word ("AxcanPharma", "Acad", "NLU"): only a
+  // word no name holds can need them, so names of known words skip the cost (a third of a query's time).
+  if (found.size === 0 || query.tokens.some((t) => words.documentFrequency(t) === 0))
+    for (const slot of index.grams.nearest(query.wholeKey, GRAM_CANDIDATES)) found.add(slot);
   return found;
 }
 

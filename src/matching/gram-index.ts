@@ -6,10 +6,10 @@
  */
 
 /** Grams in more names than this share (and at least COMMON_MIN) are skipped at query time. */
-const COMMON_SHARE = 0.02;
+const COMMON_SHARE = 0.005;
 const COMMON_MIN = 50;
 /** Postings read per query at most, rarest grams first. */
-const POSTINGS_BUDGET = 4000;
+const POSTINGS_BUDGET = 1000;
 
 /** The distinct trigrams of `text` with a space at each end, so that word edges count. */
 export function trigramsOf(text: string): string[] {
