@@ -92,7 +92,7 @@ const LEGAL_SWAPS: Array<[RegExp, string[]]> = [
   [/\bLLC$/, ["L.L.C.", "Limited Liability Company"]],
 ];
 
-const LEGAL_TAIL =
+export const LEGAL_TAIL =
   /,?\s+(Inc\.?|Incorporated|Ltd\.?|Limited|Corp\.?|Corporation|Co\.|plc|PLC|N\.V\.|B\.V\.|S\.A\.|S\.p\.A\.|AG|Aktiengesellschaft|GmbH|A\/S|AB|LLC|Oyj|ASA|S\.A\. de C\.V\.)$/;
 
 const ABBREVIATIONS: Array<[RegExp, string]> = [
@@ -153,13 +153,10 @@ export function variantOf(random: () => number, name: string): string {
   return out;
 }
 
-/**
- * companies_by_country: each real name is an organization; two seeded module-style variants of each
- * are module organizations. 15% of the names (seeded) are held out: their variants have no true organization.
- */
-export function companiesSet(seed = 11): LabeledSet {
+/** The distinct real company names of companies_by_country.csv, in file order. */
+export function companyNames(): string[] {
   const text = readFileSync(new URL("companies_by_country.csv", DATA), "utf8");
-  const names = [
+  return [
     ...new Set(
       text
         .replace(/^\uFEFF/, "")
@@ -168,6 +165,14 @@ export function companiesSet(seed = 11): LabeledSet {
         .filter((n) => n.length > 0),
     ),
   ];
+}
+
+/**
+ * companies_by_country: each real name is an organization; two seeded module-style variants of each
+ * are module organizations. 15% of the names (seeded) are held out: their variants have no true organization.
+ */
+export function companiesSet(seed = 11): LabeledSet {
+  const names = companyNames();
   const random = seededRandom(seed);
   const set: LabeledSet = { name: "companies", organizations: [], queries: [] };
   names.forEach((name, i) => {

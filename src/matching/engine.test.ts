@@ -128,7 +128,7 @@ describe("suggest: spellings of one name", () => {
     expect(candidates.some((c) => c.accept)).toBe(false);
   });
 
-  it("accepts a long name one letter off once spaces are ignored, and says so", () => {
+  it("accepts a long name one letter off with words run together, and says so", () => {
     const local = buildMatchIndex({
       organizations: [
         { id: "roche", name: "F. Hoffman-LaRoche Ltd." },
@@ -137,7 +137,8 @@ describe("suggest: spellings of one name", () => {
     });
     const [best] = suggest(local, { id: "t6", name: "F. HOFFMANN-LA ROCHE AG" });
     expect(best).toMatchObject({ organizationId: "roche", accept: true });
-    expect(best?.reasons[0]).toContain("spelled almost the same letter for letter");
+    // "LaRoche" is split the way the module writes it ("La Roche"), so the words agree apart from one typo.
+    expect(best?.reasons.join(" ")).toContain("'Hoffmann' sounds the same as 'Hoffman'");
     // A short name one letter off stays a proposal.
     expect(suggest(local, { id: "t7", name: "Fabrikma" })[0]?.accept).toBe(false);
   });

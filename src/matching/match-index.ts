@@ -1,4 +1,6 @@
 import { isMappableType, type OrganizationType } from "../domain/organization.ts";
+import { GramIndex } from "./gram-index.ts";
+import { leadingInitials } from "./initials.ts";
 import { type NormalizedName, normalizeName } from "./normalize.ts";
 import { TokenIndex } from "./token-index.ts";
 import type { ConfirmedAlias, ConfirmedMapping, MatchIndexInput, MatchOrganization } from "./types.ts";
@@ -50,10 +52,14 @@ function confirmedKey(moduleKey: string, idOrName: string): string {
  */
 export class MatchIndex {
   readonly words = new TokenIndex();
+  /** Character trigrams of every name (words and site): candidates that share no whole word. */
+  readonly grams = new GramIndex();
   readonly documents: Array<NameDocument | undefined> = [];
   readonly byKey = new Map<string, number[]>();
   readonly byCompact = new Map<string, number[]>();
   readonly byAcronym = new Map<string, number[]>();
+  /** Names by the initials of their first 2 to 6 words (base and site words together). */
+  readonly byInitials = new Map<string, number[]>();
   readonly organizations = new Map<string, IndexedOrganization>();
   readonly byPsaId = new Map<string, string[]>();
   private readonly confirmedSlots = new Map<string, number>();
@@ -83,12 +89,16 @@ export class MatchIndex {
       this.documentWeight = weights;
     }
     this.words.add(slot, norm.tokens);
+    this.grams.add(slot, norm.wholeKey);
     let weight = 0;
     for (const token of norm.tokens) weight += this.words.weight(token);
     this.documentWeight[slot] = weight;
     pushTo(this.byKey, norm.key, slot);
     pushTo(this.byCompact, norm.compact, slot);
     if (norm.acronym !== null && source !== "confirmed") pushTo(this.byAcronym, norm.acronym, slot);
+    if (source !== "confirmed")
+      for (const initials of leadingInitials([...norm.tokens, ...norm.siteTokens]))
+        pushTo(this.byInitials, initials, slot);
     this.organizations.get(organizationId)?.slots.add(slot);
     return slot;
   }
@@ -98,9 +108,13 @@ export class MatchIndex {
     if (doc === undefined) return;
     this.documents[slot] = undefined;
     this.words.remove(slot, doc.norm.tokens);
+    this.grams.remove(slot, doc.norm.wholeKey);
     removeFrom(this.byKey, doc.norm.key, slot);
     removeFrom(this.byCompact, doc.norm.compact, slot);
     if (doc.norm.acronym !== null) removeFrom(this.byAcronym, doc.norm.acronym, slot);
+    if (doc.source !== "confirmed")
+      for (const initials of leadingInitials([...doc.norm.tokens, ...doc.norm.siteTokens]))
+        removeFrom(this.byInitials, initials, slot);
     this.organizations.get(doc.organizationId)?.slots.delete(slot);
   }
 

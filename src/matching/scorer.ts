@@ -1,4 +1,6 @@
 import type { NormalizedName } from "./normalize.ts";
+import { soundKey } from "./phonetic.ts";
+import { splitLike } from "./resegment.ts";
 import { editDistanceWithin, softDice, type TokenPair, typoBudget } from "./similarity.ts";
 
 /** How the sites of two names relate. */
@@ -39,6 +41,9 @@ const LEGAL_PENALTY: Readonly<Record<LegalRelation, number>> = { same: 0, "one-s
 
 /** Letters from which one letter off, spaces aside, still reads as the same name ("Hoffmann-La Roche" / "Hoffman-LaRoche"). */
 const LONG_SPELLING = 12;
+
+/** Ceiling of a name matched through a site word it holds: a proposal below acceptance. */
+const SITE_WORD_CEILING = 0.9;
 
 /** Ceiling of a name that only resembles another: an exact normalized match always ranks above it. */
 const SIMILAR_CEILING = 0.95;
@@ -106,7 +111,10 @@ export function compareNames(
       pairs: [],
     };
   }
-  let dice = softDice(query.tokens, target.tokens, weight, query.sounds, target.sounds);
+  // A word one name runs together is split the way the other writes it ("DePriest" / "De Priest").
+  const q = splitLike(query, target);
+  const t = splitLike(target, q);
+  let dice = softDice(q.tokens, t.tokens, weight, q.sounds, t.sounds);
   let effectiveSite = site;
   if (query.siteTokens.length > 0 || target.siteTokens.length > 0) {
     // A suffix read as a site may belong to the name ("Smith - Jones Law"): try the whole names too.
@@ -122,7 +130,25 @@ export function compareNames(
       effectiveSite = "none";
     }
   }
-  let similarity = dice.score;
+  let siteCap = 1;
+  if (target.siteTokens.length > 0 && query.siteTokens.length === 0) {
+    // A site word the module name holds tells a chain's sites apart ("YMCA of X Garfield" / "YMCA of X -
+    // Garfield Head Start Center"); the site's other words say nothing against it. Ranks, never accepts.
+    const queryWords = new Set(query.tokens);
+    const shared = target.siteTokens.filter((w) => queryWords.has(w));
+    if (shared.length > 0) {
+      const bySite = softDice(query.tokens, [...target.tokens, ...shared], weight, query.sounds, [
+        ...target.sounds,
+        ...shared.map(soundKey),
+      ]);
+      if (Math.min(bySite.score, SITE_WORD_CEILING) > dice.score) {
+        dice = bySite;
+        siteCap = SITE_WORD_CEILING;
+        effectiveSite = "none";
+      }
+    }
+  }
+  let similarity = Math.min(dice.score, siteCap);
   let kind: NameMatch["kind"] = "similar";
   let oneLetterOff = false;
   const budget = typoBudget(Math.min(query.compact.length, target.compact.length) - 3);
@@ -139,8 +165,8 @@ export function compareNames(
   const paired = dice.pairs.length;
   // When the sites were read as part of the names, their words count too.
   const usedWhole = effectiveSite !== site;
-  const queryWords = query.tokens.length + (usedWhole ? query.siteTokens.length : 0);
-  const targetWords = target.tokens.length + (usedWhole ? target.siteTokens.length : 0);
+  const queryWords = usedWhole ? query.tokens.length + query.siteTokens.length : q.tokens.length;
+  const targetWords = usedWhole ? target.tokens.length + target.siteTokens.length : t.tokens.length;
   const isComplete =
     oneLetterOff || (kind === "similar" && anchored && paired === queryWords && paired === targetWords);
   // Containment is already a leap: it needs a word written the same, not only one that sounds the same.

@@ -40,6 +40,10 @@ export function typoBudget(length: number): number {
   return 0;
 }
 
+/** Shortest cut-off word read as the start of a longer one, and how much it counts. */
+const MIN_CUT = 3;
+const CUT_SIMILARITY = 0.6;
+
 /** How alike two different words are: 0.9 for a typo, 0.75 for a prefix ("Microelec" / "Microelectronic"), else 0. */
 export function tokenSimilarity(a: string, b: string): number {
   if (a === b) return 1;
@@ -48,6 +52,8 @@ export function tokenSimilarity(a: string, b: string): number {
   const budget = typoBudget(short.length);
   if (budget > 0 && editDistanceWithin(a, b, budget) <= budget) return budget === 1 ? 0.9 : 0.85;
   if (short.length >= 4 && long.startsWith(short) && short.length * 2 >= long.length) return 0.75;
+  // A cut-off word no list holds ("Acad", "Mgmt" aside, "Intl" aside): weaker, but still evidence.
+  if (short.length >= MIN_CUT && long.startsWith(short)) return CUT_SIMILARITY;
   return 0;
 }
 

@@ -49,7 +49,10 @@ export interface MatchQuery {
 }
 
 export interface SuggestOptions {
-  /** How many candidates at most (default 3). */
+  /**
+   * How many candidates (default 3); organizations bearing the same name and score as one of them come
+   * along beyond it (a chain's sites named alike are offered together, each saying what tells it apart).
+   */
   top?: number;
   /** Organizations a user rejected for this module organization: never proposed. */
   rejectedOrganizationIds?: Iterable<string>;
