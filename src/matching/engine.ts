@@ -231,3 +231,4 @@ export function suggestAll(
   }
   return out;
 }
+export { withNamesakes } from "./namesakes.ts";

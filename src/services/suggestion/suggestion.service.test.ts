@@ -28,6 +28,28 @@ describe("suggestions", () => {
     expect(second?.organizationId).toBe(named.id);
   });
 
+  it("offers every PSA organization of the same name together, each saying what tells it apart", async () => {
+    const passly = await buildModule(t.ctx.db, { key: "passly", name: "Passly" });
+    const sites = await Promise.all(
+      ["501", "502", "503", "504"].map((psaId) =>
+        buildOrganization(t.ctx.db, { name: "Bright Start Learning Center", psaId }),
+      ),
+    );
+    await buildOrganization(t.ctx.db, { name: "Bright Horizons Academy" });
+    const record = await buildModuleOrganization(t.ctx.db, passly.key, {
+      name: "Bright Start Learning Center",
+    });
+    const candidates = await suggestionsFor(new SuggestionService(t.ctx), record.id);
+    const offered = candidates.filter((c) => sites.some((s) => s.id === c.organizationId));
+    expect(offered).toHaveLength(4);
+    for (const candidate of offered) {
+      expect(candidate.accept).toBe(false);
+      expect(candidate.reasons.join(" ")).toMatch(
+        /one of 4 organizations named 'Bright Start Learning Center' \(PSA id 50\d\)/,
+      );
+    }
+  });
+
   it("cross-module evidence: Graphus's 'Acme NY' mapped to X suggests X for IT Glue's 'Acme NY'", async () => {
     const graphus = await buildModule(t.ctx.db, { key: "graphus", name: "Graphus" });
     const itglue = await buildModule(t.ctx.db, { key: "itglue", name: "IT Glue" });

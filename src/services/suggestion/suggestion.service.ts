@@ -4,7 +4,7 @@ import { SuggestionRepository, type SuggestionSubjectRow } from "../../db/sugges
 import type { Actor } from "../../domain/actor.ts";
 import { decodeCursor, encodeCursor, type PageResult } from "../../domain/cursor.ts";
 import { invalidValue, notFound } from "../../domain/errors.ts";
-import { type Candidate, type MatchIndex, suggest } from "../../matching/engine.ts";
+import { type Candidate, type MatchIndex, suggest, withNamesakes } from "../../matching/engine.ts";
 import { requireOrganization, requireReadyModule } from "../mapping-rules.ts";
 import { inUnitOfWork } from "../unit-of-work.ts";
 import { ModuleOrganizationFinder } from "./module-organization-finder.ts";
@@ -184,9 +184,12 @@ export class SuggestionService {
       top: top + 2,
       ...(rejected ? { rejectedOrganizationIds: rejected } : {}),
     });
-    return candidates
-      .filter((c) => this.cache.organization(c.organizationId)?.status !== "missing")
-      .slice(0, top);
+    // Keep the engine's namesakes (a chain's sites named alike, offered together beyond the top).
+    return withNamesakes(
+      index,
+      candidates.filter((c) => this.cache.organization(c.organizationId)?.status !== "missing"),
+      top,
+    );
   }
 
   private itemOf(
