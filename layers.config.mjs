@@ -83,12 +83,7 @@ export default {
       comment:
         "The web's types come from the API's schema files (src/http/*.schema.ts, api-contract.ts), the domain and the services' view types.",
       severity: "error",
-      from: {
-        path: "^web/",
-        // TODO: these two still read types from route files (the request bodies, GET /connector-kinds'
-        // answer); drop them once those schemas move into src/http/*.schema.ts.
-        pathNot: "^web/src/(api/request-types[.]ts|features/modules/connector-form[.]tsx)$",
-      },
+      from: { path: "^web/" },
       to: {
         path: "^src/",
         pathNot: "^src/http/([^/]+[.]schema|api-contract)[.]ts$|^src/(domain|services)/",

@@ -24,7 +24,8 @@ export type ApiRoute = keyof ApiContract;
 /** What the server answers on success: the input side of the route's answer schema (what it encodes). */
 export type Answer<R extends ApiRoute> = z.input<ApiContract[R]["answer"]>;
 
-type BodyOf<R extends ApiRoute> = ApiContract[R] extends { body: infer B extends z.ZodType }
+/** What a route's body may hold: the input side of its body schema (before defaults). */
+export type BodyOf<R extends ApiRoute> = ApiContract[R] extends { body: infer B extends z.ZodType }
   ? z.input<B>
   : never;
 /** The query parameters the route reads, by name; values are sent as text. */

@@ -1,13 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import type { z } from "zod";
-import type { ConnectorKindList } from "../../../../src/http/connector-kind.routes.ts";
+import type { Answer } from "../../api/api-client.ts";
 import { useApi } from "../../api/api-context.tsx";
 import type { Connector } from "../../api/api-types.ts";
 import type { ConnectorInput, PsaPatchInput } from "../../api/request-types.ts";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
 
-type ConnectorKinds = z.infer<typeof ConnectorKindList>;
+type ConnectorKinds = Answer<"GET /connector-kinds">;
 type ConnectorKind = ConnectorKinds["items"][number];
 type Role = ConnectorKind["role"];
 
