@@ -120,7 +120,18 @@ export class PsaContractRepository {
 
   /** The stored snapshot, or null when no read has completed yet. Dates as "YYYY-MM-DD", prices exact. */
   async load(): Promise<PsaContractSnapshot | null> {
-    const read = await this.db.selectFrom("psa_contract_reads").selectAll().executeTakeFirst();
+    const read = (
+      await sql<{
+        read_at: Date;
+        request_count: number;
+        rejected: { reason: string; raw: unknown }[];
+        from: string;
+        to: string;
+      }>`
+        select read_at, request_count, rejected, window_from::text as from, window_to::text as to
+        from psa_contract_reads
+      `.execute(this.db)
+    ).rows[0];
     if (!read) return null;
     const services = await sql<{
       psa_id: string;
@@ -164,12 +175,9 @@ export class PsaContractRepository {
         approve_and_post_date::text as approve_and_post_date
       from psa_contract_service_units order by psa_id
     `.execute(this.db);
-    const windowRow = await sql<{ from: string; to: string }>`
-      select window_from::text as from, window_to::text as to from psa_contract_reads
-    `.execute(this.db);
     return {
       readAt: new Date(read.read_at),
-      window: windowRow.rows[0]!,
+      window: { from: read.from, to: read.to },
       requestCount: read.request_count,
       rejected: read.rejected,
       data: {
