@@ -11,7 +11,6 @@ import type { UnknownReason } from "./usage-ledger.ts";
  */
 
 export type UnitsPolicy = "latest" | "peak";
-export const UNITS_POLICIES: readonly UnitsPolicy[] = ["latest", "peak"];
 
 /** The attributed segments of one module organization (see attributeUsage). */
 export interface SourceUsage {
