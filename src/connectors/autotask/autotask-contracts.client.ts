@@ -108,6 +108,14 @@ export async function readAutotaskContracts(
   };
   const rejected: RejectedRecord[] = [];
   const seen = new SeenIds();
+  /** Every record of `entity` that matches `filter`, mapped into `into` (or `rejected`). */
+  const read = <T>(
+    entity: string,
+    filter: AutotaskFilter[],
+    fields: readonly string[],
+    map: (raw: unknown) => MapResult<T>,
+    into: T[],
+  ) => collect(queryAll(http, settings, secrets, entity, filter, fields), map, into, rejected);
   try {
     const fields = await http.requestJson({
       url: `${settings.baseUrl}/V1.0/Contracts/entityInformation/fields`,
@@ -130,26 +138,21 @@ export async function readAutotaskContracts(
       "startDate",
       "endDate",
     ];
-    await collect(
-      queryAll(http, settings, secrets, "Contracts", contractFilter, contractFields),
+    await read(
+      "Contracts",
+      contractFilter,
+      contractFields,
       (raw) => mapAutotaskContract(raw, seen),
       data.contracts,
-      rejected,
     );
     for (const ids of chunks(numericIds(data.contracts.map((c) => c.psaId)), IN_CHUNK)) {
       const byContract: AutotaskFilter = { op: "in", field: "contractID", value: ids };
-      await collect(
-        queryAll(
-          http,
-          settings,
-          secrets,
-          "ContractServices",
-          [byContract],
-          ["id", "contractID", "serviceID", "unitPrice"],
-        ),
+      await read(
+        "ContractServices",
+        [byContract],
+        ["id", "contractID", "serviceID", "unitPrice"],
         (raw) => mapAutotaskContractService(raw, seen),
         data.contractServices,
-        rejected,
       );
       const unitFilter: AutotaskFilter[] = [
         byContract,
@@ -166,26 +169,21 @@ export async function readAutotaskContracts(
         "units",
         "approveAndPostDate",
       ];
-      await collect(
-        queryAll(http, settings, secrets, "ContractServiceUnits", unitFilter, unitFields),
+      await read(
+        "ContractServiceUnits",
+        unitFilter,
+        unitFields,
         (raw) => mapAutotaskContractServiceUnit(raw, seen),
         data.contractServiceUnits,
-        rejected,
       );
     }
     for (const ids of chunks(numericIds(data.contractServices.map((s) => s.servicePsaId)), IN_CHUNK)) {
-      await collect(
-        queryAll(
-          http,
-          settings,
-          secrets,
-          "Services",
-          [{ op: "in", field: "id", value: ids }],
-          ["id", "name", "unitPrice", "isActive"],
-        ),
+      await read(
+        "Services",
+        [{ op: "in", field: "id", value: ids }],
+        ["id", "name", "unitPrice", "isActive"],
         (raw) => mapAutotaskService(raw, seen),
         data.services,
-        rejected,
       );
     }
   } catch (error) {
