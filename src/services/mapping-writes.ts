@@ -26,6 +26,8 @@ function describe(moduleOrganization: WritableModuleOrganization) {
  * Points a module organization at a target (or at nothing). A move is a single update, so it is
  * one transaction with the caller's other changes (rule 3). Setting a mapping clears the pair's
  * ignore (product section 1). Returns where it was mapped before, when that changed.
+ * A caller that has already read the current mapping under the row lock (import, undo) passes it
+ * as `known`, so the row is not read twice in one write.
  */
 export async function applyMapping(
   repos: Repositories,
@@ -33,8 +35,9 @@ export async function applyMapping(
   moduleOrganization: WritableModuleOrganization,
   target: MappableOrganization | null,
   source: MappingSource,
+  known?: { current: { organization_id: string; organization_name: string } | undefined },
 ): Promise<{ movedFrom: MovedFrom | null; changed: boolean }> {
-  const current = await repos.mappings.findMapping(moduleOrganization.id);
+  const current = known ? known.current : await repos.mappings.findMapping(moduleOrganization.id);
   if ((current?.organization_id ?? null) === (target?.id ?? null)) return { movedFrom: null, changed: false };
   const before = current
     ? { organizationId: current.organization_id, organizationName: current.organization_name }
