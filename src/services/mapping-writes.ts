@@ -80,9 +80,20 @@ export async function applyIgnore(
   pair: { organization: MappableOrganization; module: ReadyModule },
   ignored: boolean,
 ): Promise<boolean> {
-  const { organization, module } = pair;
-  const was = await repos.mappings.isIgnored(organization.id, module.key);
+  const was = await repos.mappings.isIgnored(pair.organization.id, pair.module.key);
   if (was === ignored) return false;
+  await writeIgnore(repos, step, pair, ignored);
+  return true;
+}
+
+/** The write and the event of applyIgnore, for a caller that already knows the pair's ignore differs. */
+async function writeIgnore(
+  repos: Repositories,
+  step: AuditStep,
+  pair: { organization: MappableOrganization; module: ReadyModule },
+  ignored: boolean,
+): Promise<void> {
+  const { organization, module } = pair;
   if (ignored) await repos.mappings.setIgnore(organization.id, module.key, step.actor.label, step.at);
   else await repos.mappings.deleteIgnore(organization.id, module.key);
   step.record(
@@ -94,7 +105,6 @@ export async function applyIgnore(
       ignored,
     ),
   );
-  return true;
 }
 
 /** Excludes a module organization from billing, or includes it again. */
@@ -174,7 +184,8 @@ export async function applyMappingsInBulk(
     );
     for (const ignore of ignored) {
       const pair = pairs.get(`${ignore.organization_id}/${ignore.module_key}`);
-      if (pair) await applyIgnore(repos, step, pair, false);
+      // Read as ignored just above: clear it without reading it again.
+      if (pair) await writeIgnore(repos, step, pair, false);
     }
     await repos.moduleOrganizations.bumpVersion(changes.map((c) => c.moduleOrganization.id));
     for (const { moduleOrganization, target } of changes) {
