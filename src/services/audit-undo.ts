@@ -48,7 +48,7 @@ export async function revertEvent(repos: Repositories, step: AuditStep, event: U
       const target = event.before
         ? await undoing(requireMappableTarget(repos, event.before.organizationId))
         : null;
-      await applyMapping(repos, step, moduleOrganization, target, "undo");
+      await applyMapping(repos, step, moduleOrganization, target, "undo", { current });
       return;
     }
     case "ignore": {

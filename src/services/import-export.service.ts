@@ -128,7 +128,7 @@ export class ImportExportService {
               ? `move from ${current.organization_name} to ${target.name}`
               : `map to ${target.name}`,
         });
-        await applyMapping(repos, step, moduleOrganization, target, "import");
+        await applyMapping(repos, step, moduleOrganization, target, "import", { current });
       }
       const errors = report.filter((r) => r.action === "error").length;
       const summary = {

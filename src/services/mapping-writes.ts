@@ -26,6 +26,8 @@ function describe(moduleOrganization: WritableModuleOrganization) {
  * Points a module organization at a target (or at nothing). A move is a single update, so it is
  * one transaction with the caller's other changes (rule 3). Setting a mapping clears the pair's
  * ignore (product section 1). Returns where it was mapped before, when that changed.
+ * A caller that has already read the current mapping under the row lock (import, undo) passes it
+ * as `known`, so the row is not read twice in one write.
  */
 export async function applyMapping(
   repos: Repositories,
@@ -33,8 +35,9 @@ export async function applyMapping(
   moduleOrganization: WritableModuleOrganization,
   target: MappableOrganization | null,
   source: MappingSource,
+  known?: { current: { organization_id: string; organization_name: string } | undefined },
 ): Promise<{ movedFrom: MovedFrom | null; changed: boolean }> {
-  const current = await repos.mappings.findMapping(moduleOrganization.id);
+  const current = known ? known.current : await repos.mappings.findMapping(moduleOrganization.id);
   if ((current?.organization_id ?? null) === (target?.id ?? null)) return { movedFrom: null, changed: false };
   const before = current
     ? { organizationId: current.organization_id, organizationName: current.organization_name }
@@ -77,9 +80,20 @@ export async function applyIgnore(
   pair: { organization: MappableOrganization; module: ReadyModule },
   ignored: boolean,
 ): Promise<boolean> {
-  const { organization, module } = pair;
-  const was = await repos.mappings.isIgnored(organization.id, module.key);
+  const was = await repos.mappings.isIgnored(pair.organization.id, pair.module.key);
   if (was === ignored) return false;
+  await writeIgnore(repos, step, pair, ignored);
+  return true;
+}
+
+/** The write and the event of applyIgnore, for a caller that already knows the pair's ignore differs. */
+async function writeIgnore(
+  repos: Repositories,
+  step: AuditStep,
+  pair: { organization: MappableOrganization; module: ReadyModule },
+  ignored: boolean,
+): Promise<void> {
+  const { organization, module } = pair;
   if (ignored) await repos.mappings.setIgnore(organization.id, module.key, step.actor.label, step.at);
   else await repos.mappings.deleteIgnore(organization.id, module.key);
   step.record(
@@ -91,7 +105,6 @@ export async function applyIgnore(
       ignored,
     ),
   );
-  return true;
 }
 
 /** Excludes a module organization from billing, or includes it again. */
@@ -171,7 +184,8 @@ export async function applyMappingsInBulk(
     );
     for (const ignore of ignored) {
       const pair = pairs.get(`${ignore.organization_id}/${ignore.module_key}`);
-      if (pair) await applyIgnore(repos, step, pair, false);
+      // Read as ignored just above: clear it without reading it again.
+      if (pair) await writeIgnore(repos, step, pair, false);
     }
     await repos.moduleOrganizations.bumpVersion(changes.map((c) => c.moduleOrganization.id));
     for (const { moduleOrganization, target } of changes) {
