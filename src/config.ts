@@ -53,10 +53,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration: ${issue?.path.join(".")}: ${issue?.message}`);
   }
   const e = parsed.data;
+  const dataDir = resolve(e.ORGMAP_DATA_DIR);
   return {
     databaseUrl: e.DATABASE_URL,
-    dataDir: resolve(e.ORGMAP_DATA_DIR),
-    importDir: resolve(e.ORGMAP_IMPORT_DIR ?? join(e.ORGMAP_DATA_DIR, "import")),
+    dataDir,
+    importDir: e.ORGMAP_IMPORT_DIR === undefined ? importDirOf({ dataDir }) : resolve(e.ORGMAP_IMPORT_DIR),
     secretKey: e.ORGMAP_SECRET_KEY,
     initialAdminPassword: e.ORGMAP_ADMIN_PASSWORD,
     logLevel: e.ORGMAP_LOG_LEVEL,

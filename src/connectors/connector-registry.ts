@@ -117,13 +117,19 @@ export interface ConnectorKindDescription {
   secrets: Record<string, unknown>;
 }
 
-/** Every kind as JSON Schemas (zod's toJSONSchema, input side), e.g. for GET /connector-kinds. */
+let kindDescriptions: ConnectorKindDescription[] | undefined;
+
+/**
+ * Every kind as JSON Schemas (zod's toJSONSchema, input side), e.g. for GET /connector-kinds. The
+ * definitions never change while the process runs, so the schemas are generated once, on first use.
+ */
 export function describeConnectorKinds(): ConnectorKindDescription[] {
-  return CONNECTOR_DEFINITIONS.map((definition) => ({
+  kindDescriptions ??= CONNECTOR_DEFINITIONS.map((definition) => ({
     kind: definition.kind,
     role: definition.role,
     label: definition.label,
     settings: z.toJSONSchema(definition.settingsSchema, { io: "input" }) as Record<string, unknown>,
     secrets: z.toJSONSchema(definition.secretsSchema, { io: "input" }) as Record<string, unknown>,
   }));
+  return kindDescriptions;
 }

@@ -3,13 +3,11 @@ import type { GridService } from "../services/grid.service.ts";
 import type { MappingService } from "../services/mapping.service.ts";
 import { answerMatches } from "./common.schema.ts";
 import { MovedFromSchema } from "./module-organization.schema.ts";
-import { OrganizationViewSchema } from "./organization.schema.ts";
+import { ModuleOrganizationRef, OrganizationViewSchema } from "./organization.schema.ts";
 
 /** Answers of Map by Organization; the web app infers its types from these. */
 
 export const CellStateSchema = z.enum(["empty", "mapped", "multiple", "ignored"]);
-
-const ModuleOrganizationRef = z.object({ id: z.string(), name: z.string() });
 
 /** One cell: what the (organization, module) pair holds, and its version for the next change (rule 4). */
 export const GridCellSchema = z.object({

@@ -20,7 +20,8 @@ export const OrganizationViewSchema = z.object({
 
 export const OrganizationPage = pageOf(OrganizationViewSchema);
 
-const ModuleOrganizationRef = z.object({ id: z.string(), name: z.string() });
+/** A module organization named in an answer: its id and name. */
+export const ModuleOrganizationRef = z.object({ id: z.string(), name: z.string() });
 
 /** One line of the organization page: the pair's selection in one ready module (rule 6). */
 export const OrganizationMappingLineSchema = z.object({

@@ -29,7 +29,6 @@ export const SyncRunsQuery = PageQuery.extend({
 
 export const SyncStarted = z.object({ runId: z.string() });
 
-export type ConnectorBodyInput = z.infer<typeof ConnectorBody>;
 export type PsaPatchInput = z.infer<typeof PsaPatchBody>;
 
 /** Answers of the sync feature; the web app infers its types from these. */
