@@ -3,8 +3,8 @@ import { z } from "zod";
 import { parseDecimal } from "../../domain/billing/money.ts";
 import type { PsaContractData } from "../../domain/billing/psa-contracts.ts";
 import {
-  ConnectorError,
   type ConnectorContractsRead,
+  ConnectorError,
   type RejectedRecord,
   readFailure,
 } from "../connector.ts";
@@ -20,7 +20,10 @@ import { resolveImportFile } from "./import-file.ts";
  * (the stored contracts stay as they were).
  */
 
-const id = z.union([z.string(), z.number().int()]).transform(String).pipe(z.string().trim().min(1).max(MAX_ID_LENGTH));
+const id = z
+  .union([z.string(), z.number().int()])
+  .transform(String)
+  .pipe(z.string().trim().min(1).max(MAX_ID_LENGTH));
 const name = z.string().trim().min(1).max(MAX_NAME_LENGTH);
 const date = z.iso.date({ error: "must be a date YYYY-MM-DD" });
 const price = z
@@ -74,7 +77,10 @@ const LISTS = {
 } as const;
 
 /** Parses the file's text; throws ConnectorError when it is not a JSON object of lists. */
-export function parseContractsJson(text: string, path: string): { data: PsaContractData; rejected: RejectedRecord[] } {
+export function parseContractsJson(
+  text: string,
+  path: string,
+): { data: PsaContractData; rejected: RejectedRecord[] } {
   let body: unknown;
   try {
     body = JSON.parse(text.replace(/^\uFEFF/, ""));
@@ -103,12 +109,16 @@ export function parseContractsJson(text: string, path: string): { data: PsaContr
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const field = issue?.path.map(String).join(".") ?? "";
-        rejected.push(rejection(`${where}: ${field === "" ? "" : `${field}: `}${issue?.message ?? "invalid"}`, item));
+        rejected.push(
+          rejection(`${where}: ${field === "" ? "" : `${field}: `}${issue?.message ?? "invalid"}`, item),
+        );
         return;
       }
       const record = parsed.data as { psaId: string };
       if (seen.has(record.psaId)) {
-        rejected.push(rejection(`${where}: psaId ${record.psaId} was given earlier in ${list}; the first is kept`, item));
+        rejected.push(
+          rejection(`${where}: psaId ${record.psaId} was given earlier in ${list}; the first is kept`, item),
+        );
         return;
       }
       seen.add(record.psaId);
@@ -126,14 +136,22 @@ function dropOrphans(
   const contracts = new Set(data.contracts.map((c) => c.psaId));
   const contractServices = data.contractServices.filter((cs) => {
     if (contracts.has(cs.contractPsaId)) return true;
-    rejected.push(rejection(`contract service ${cs.psaId} names contract ${cs.contractPsaId}, which is not in the file`, { ...cs, unitPrice: String(cs.unitPrice) }));
+    rejected.push(
+      rejection(`contract service ${cs.psaId} names contract ${cs.contractPsaId}, which is not in the file`, {
+        ...cs,
+        unitPrice: String(cs.unitPrice),
+      }),
+    );
     return false;
   });
   const kept = new Set(contractServices.map((cs) => cs.psaId));
   const contractServiceUnits = data.contractServiceUnits.filter((unit) => {
     if (kept.has(unit.contractServicePsaId)) return true;
     rejected.push(
-      rejection(`contract service unit ${unit.psaId} names contract service ${unit.contractServicePsaId}, which is not in the file`, unit),
+      rejection(
+        `contract service unit ${unit.psaId} names contract service ${unit.contractServicePsaId}, which is not in the file`,
+        unit,
+      ),
     );
     return false;
   });

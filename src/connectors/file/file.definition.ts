@@ -24,11 +24,7 @@ export const fileDefinition = defineConnector({
     read: (settings, _secrets, deps, signal) =>
       settings.usagePath === undefined
         ? null
-        : readFileUsage(
-            { path: settings.usagePath, delimiter: settings.delimiter },
-            deps.importDir,
-            signal,
-          ),
+        : readFileUsage({ path: settings.usagePath, delimiter: settings.delimiter }, deps.importDir, signal),
   },
 });
 

@@ -203,7 +203,8 @@ export class HttpSession {
   }
 
   private throwIfCancelled(): void {
-    if (this.signal?.aborted) throw this.error(`${this.options.vendor}: read cancelled`, { code: "cancelled" });
+    if (this.signal?.aborted)
+      throw this.error(`${this.options.vendor}: read cancelled`, { code: "cancelled" });
   }
 
   private timeLimitError(

@@ -1,4 +1,8 @@
-import type { ConnectorContractsRead, ConnectorUsageRead, ContractsWindow } from "../../connectors/connector.ts";
+import type {
+  ConnectorContractsRead,
+  ConnectorUsageRead,
+  ContractsWindow,
+} from "../../connectors/connector.ts";
 import type { BillingReads } from "../../connectors/connector-registry.ts";
 import type { AppContext } from "../../context.ts";
 import { repositories } from "../../db/repositories.ts";

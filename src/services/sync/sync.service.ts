@@ -7,10 +7,10 @@ import {
   type ModuleConnector,
   type PsaConnector,
 } from "../../connectors/connector.ts";
+import { countRequests } from "../../connectors/http/request-counter.ts";
 import type { AppContext } from "../../context.ts";
 import { PsaConnectionRepository } from "../../db/psa-connection.repository.ts";
 import { repositories } from "../../db/repositories.ts";
-import { countRequests } from "../../connectors/http/request-counter.ts";
 import type { SyncBillingPart, SyncCounts, SyncRunRow } from "../../db/schema.ts";
 import { SyncRunRepository, type SyncScope } from "../../db/sync-run.repository.ts";
 import { decodeCursor } from "../../domain/cursor.ts";
