@@ -220,7 +220,7 @@ describe("module sync with usage", () => {
     const second = await sync.syncModule(module.key, "schedule");
     expect(second.billing?.counts).toMatchObject({ changed: 2, unknown: 1 });
     expect(await openLedger(module.key)).toEqual(
-      new Map([
+      new Map<string, number | string>([
         ["g-1 protected_mailboxes", 14],
         ["g-2 protected_mailboxes", "skipped"],
       ]),
