@@ -51,6 +51,8 @@ export interface SyncServiceOptions {
   owner?: string;
   /** Effects handed to connectors (tests: fast sleep). */
   connectorDeps?: ConnectorDeps;
+  /** false: runs read organizations only, no usage or contracts (the benchmark's baseline). Default true. */
+  billingReads?: boolean;
 }
 
 export interface StartedSync {
@@ -123,7 +125,7 @@ export class SyncService {
         moduleKey,
         this.connector(() => buildConnector("module", kind, settings, secrets(), deps)),
         () => hooks.onProgress?.({ ...run.counts }),
-        () => buildBillingReads("module", kind, settings, secrets(), deps).usage,
+        () => (this.readsBilling ? buildBillingReads("module", kind, settings, secrets(), deps).usage : null),
       );
     });
   }
@@ -142,7 +144,8 @@ export class SyncService {
         run,
         this.connector(() => buildConnector("psa", kind, settings, secrets(), deps)),
         () => hooks.onProgress?.({ ...run.counts }),
-        () => buildBillingReads("psa", kind, settings, secrets(), deps).contracts,
+        () =>
+          this.readsBilling ? buildBillingReads("psa", kind, settings, secrets(), deps).contracts : null,
       );
     });
   }
@@ -201,6 +204,10 @@ export class SyncService {
   async close(): Promise<void> {
     this.stopping.abort(new Error("interrupted: orgmap was stopped during the sync"));
     await this.idle();
+  }
+
+  private get readsBilling(): boolean {
+    return this.options.billingReads !== false;
   }
 
   private deps(): ConnectorDeps {
