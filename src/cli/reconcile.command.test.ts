@@ -1,8 +1,8 @@
 import { Writable } from "node:stream";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
+import { billingWorld, psaData } from "../../test/support/billing-world.ts";
 import { useTestContext } from "../../test/support/test-context.ts";
-import { billingWorld, psaData } from "../services/billing/reconciliation-test-support.ts";
 import { createServices } from "../services/index.ts";
 import { runReconcileCommand } from "./reconcile.command.ts";
 

@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
+import { billingWorld, psaData } from "../../test/support/billing-world.ts";
 import { useTestApp } from "../../test/support/test-app.ts";
-import { billingWorld, psaData } from "../services/billing/reconciliation-test-support.ts";
 
 const SERVICES = [{ id: "s-dev", name: "Managed device", price: "12.50" }];
 
