@@ -237,7 +237,6 @@ export interface Database {
   // Billing (migration 0004, docs/BILLING.md).
   usage_ledger: UsageLedgerTable;
   usage_reads: UsageReadsTable;
-  usage_ledger_digests: UsageLedgerDigestsTable;
   mapping_intervals: MappingIntervalsTable;
   service_mappings: ServiceMappingsTable;
   psa_contract_reads: PsaContractReadsTable;
@@ -276,13 +275,6 @@ export interface UsageLedgerTable {
   /** The reading that wrote the row; later nights that confirm it are the module's usage_reads. */
   read_at: Date | string;
   sync_run_id: string | null;
-}
-
-/** Migration 0006: one module organization's open ledger rows as one text, for the nightly compare. */
-export interface UsageLedgerDigestsTable {
-  module_organization_id: string;
-  digest: string;
-  latest_from: Date | string;
 }
 
 export interface UsageReadsTable {

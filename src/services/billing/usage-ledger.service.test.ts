@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { buildModule } from "../../../test/support/factories.ts";
 import { useTestContext } from "../../../test/support/test-context.ts";
@@ -192,51 +191,5 @@ describe("recordUsageRead", () => {
       { start: night(1), end: night(30) },
     );
     expect(row).toMatchObject({ quantity: 4, validFrom: night(5), validTo: null });
-  });
-
-  it("keeps each module organization's digest equal to its open rows (what the migration backfills)", async () => {
-    const moduleKey = await moduleWithSites(30);
-    const service = new UsageLedgerService(t.ctx);
-    const next = seededRandom(3);
-    for (let n = 1; n <= 6; n++) {
-      const readings: ModuleUsageReading[] = [];
-      for (let i = 0; i < 30; i++) {
-        if (next() < 0.2) continue; // left out: unknown ("skipped")
-        for (const billingType of TYPES)
-          readings.push({ externalId: `site-${i}`, billingType, quantity: Math.floor(next() * 3) });
-      }
-      const read: UsageReadResult =
-        n === 4 ? { kind: "failed", error: "HTTP 500", requestCount: 1 } : complete(readings);
-      await service.recordUsageRead(moduleKey, null, read, {
-        readAt: night(n),
-        billingTypes: ["devices"],
-        pageSize: 7,
-      });
-    }
-    // A late retry of night 2: older than the rows, ignored, digests untouched.
-    const late = await service.recordUsageRead(moduleKey, null, complete([]), {
-      readAt: night(2),
-      pageSize: 7,
-    });
-    expect(late.counts.ignored).toBeGreaterThan(0);
-    const fromRows = await t.ctx.db
-      .selectFrom("usage_ledger")
-      .select((eb) => [
-        "module_organization_id",
-        sql<string>`string_agg(billing_type || '=' || coalesce(quantity::text, '?'), ';' order by billing_type collate "C")`.as(
-          "digest",
-        ),
-        eb.fn.max("valid_from").as("latest_from"),
-      ])
-      .where("valid_to", "is", null)
-      .groupBy("module_organization_id")
-      .execute();
-    const digests = await t.ctx.db.selectFrom("usage_ledger_digests").selectAll().execute();
-    const byId = (rows: { module_organization_id: string; digest: string; latest_from: unknown }[]) =>
-      new Map(
-        rows.map((r) => [r.module_organization_id, [r.digest, new Date(r.latest_from as string).getTime()]]),
-      );
-    expect(byId(digests)).toEqual(byId(fromRows));
-    expect(digests).toHaveLength(30);
   });
 });

@@ -1,11 +1,5 @@
 import type { AppContext } from "../../context.ts";
-import type { Repositories } from "../../db/repositories.ts";
-import {
-  type LedgerDigest,
-  type LedgerInterval,
-  type LedgerWrites,
-  usageDigest,
-} from "../../db/usage-ledger.repository.ts";
+import type { LedgerInterval, LedgerWrites } from "../../db/usage-ledger.repository.ts";
 import { systemActor } from "../../domain/actor.ts";
 import { decideLedgerWrite } from "../../domain/billing/usage-ledger.ts";
 import {
@@ -98,21 +92,25 @@ export class UsageLedgerService {
       await repos.usageLedger.preferIndexLookups();
       let after: string | null = null;
       for (;;) {
-        const page = await repos.usageLedger.digestPage(moduleKey, after, pageSize);
-        if (page.length === 0) break;
-        after = page.at(-1)!.externalId;
+        const page = await repos.usageLedger.openIntervalsPage(moduleKey, after, pageSize);
+        if (page.moduleOrganizations.length === 0) break;
+        after = page.moduleOrganizations.at(-1)!.externalId;
+        const ids = new Map(page.moduleOrganizations.map((mo) => [mo.externalId, mo.id]));
+        const open = new Map(
+          page.intervals.map((interval) => [
+            pairKey(interval.moduleOrganizationId, interval.billingType),
+            interval,
+          ]),
+        );
         const { expected, readings } = claimPage(page, unclaimed, fixedTypes);
         const pageRead: UsageReadResult =
           read.kind === "failed" ? read : { kind: "complete", readings, rejected: [], requestCount: 0 };
-        await recordPage(
-          repos,
-          page,
-          ledgerInputs(pageRead, expected, readAt).inputs,
-          readAt,
-          counts,
+        const inputs = ledgerInputs(pageRead, expected, readAt).inputs;
+        await repos.usageLedger.applyWrites(
+          ledgerWrites(inputs, (externalId) => ids.get(externalId)!, open, counts),
           syncRunId,
         );
-        if (page.length < pageSize) break;
+        if (page.moduleOrganizations.length < pageSize) break;
       }
       // The domain words the rejections: the read's own, and each reading for no module organization.
       const { rejected } = ledgerInputs(
@@ -143,18 +141,23 @@ export class UsageLedgerService {
 }
 
 /**
- * The pairs a page expects (its ledger's, from the digests; the caller's fixed billing types; and
- * what the read names) and the readings that belong to it, taken out of `unclaimed`.
+ * The pairs a page expects (its ledger's, the caller's fixed billing types, and what the read names)
+ * and the readings that belong to it, taken out of `unclaimed`.
  */
 function claimPage(
-  page: readonly LedgerDigest[],
+  page: { moduleOrganizations: { id: string; externalId: string }[]; intervals: LedgerInterval[] },
   unclaimed: Map<string, ModuleUsageReading[]>,
   fixedTypes: readonly string[],
 ): { expected: ExpectedUsage[]; readings: ModuleUsageReading[] } {
+  const typesById = new Map<string, Set<string>>();
+  for (const interval of page.intervals) {
+    const types = typesById.get(interval.moduleOrganizationId) ?? new Set(fixedTypes);
+    types.add(interval.billingType);
+    typesById.set(interval.moduleOrganizationId, types);
+  }
   const readings: ModuleUsageReading[] = [];
-  const expected = page.map(({ externalId, digest }) => {
-    const types = new Set(fixedTypes);
-    if (digest !== "") for (const pair of digest.split(";")) types.add(pair.slice(0, pair.indexOf("=")));
+  const expected = page.moduleOrganizations.map(({ id, externalId }) => {
+    const types = typesById.get(id) ?? new Set(fixedTypes);
     for (const reading of unclaimed.get(externalId) ?? []) {
       types.add(reading.billingType);
       readings.push(reading);
@@ -163,67 +166,6 @@ function claimPage(
     return { externalId, billingTypes: [...types] };
   });
   return { expected, readings };
-}
-
-/**
- * Records one page: a module organization whose read state equals its stored digest (and is not
- * older than its rows) is unchanged without reading its rows; only the others' open rows are read,
- * decided pair by pair, written, and their digests replaced.
- */
-async function recordPage(
-  repos: Repositories,
-  page: readonly LedgerDigest[],
-  inputs: readonly LedgerInput[],
-  readAt: Date,
-  counts: UsageReadCounts,
-  syncRunId: string | null,
-): Promise<void> {
-  const byExternalId = new Map<string, LedgerInput[]>();
-  for (const input of inputs) {
-    const list = byExternalId.get(input.externalId);
-    if (list) list.push(input);
-    else byExternalId.set(input.externalId, [input]);
-  }
-  const ids = new Map(page.map((mo) => [mo.externalId, mo.id]));
-  const changedIds: string[] = [];
-  const changedInputs: LedgerInput[] = [];
-  for (const mo of page) {
-    const mine = byExternalId.get(mo.externalId) ?? [];
-    const digest = usageDigest(mine.map((input) => ({ ...input, quantity: input.reading.quantity })));
-    if (digest === mo.digest && (mo.latestFrom === null || mo.latestFrom <= readAt.getTime())) {
-      counts.unchanged += mine.length;
-      for (const input of mine) if (input.reading.quantity === null) counts.unknown++;
-    } else {
-      changedIds.push(mo.id);
-      changedInputs.push(...mine);
-    }
-  }
-  if (changedIds.length === 0) return;
-  const open = new Map(
-    (await repos.usageLedger.openIntervalsOf(changedIds)).map((interval) => [
-      pairKey(interval.moduleOrganizationId, interval.billingType),
-      interval,
-    ]),
-  );
-  const writes = ledgerWrites(changedInputs, (externalId) => ids.get(externalId)!, open, counts);
-  await repos.usageLedger.applyWrites(writes, syncRunId);
-  // The rows in force now: the ones read, replaced by what was written.
-  const inForce = new Map<string, LedgerInterval[]>();
-  const now = new Map(open);
-  for (const written of [...writes.replaces, ...writes.opens])
-    now.set(pairKey(written.moduleOrganizationId, written.billingType), written);
-  for (const interval of now.values()) {
-    const list = inForce.get(interval.moduleOrganizationId);
-    if (list) list.push(interval);
-    else inForce.set(interval.moduleOrganizationId, [interval]);
-  }
-  await repos.usageLedger.writeDigests(
-    [...inForce].map(([id, intervals]) => ({
-      id,
-      digest: usageDigest(intervals),
-      latestFrom: new Date(Math.max(...intervals.map((interval) => interval.validFrom.getTime()))),
-    })),
-  );
 }
 
 /** The domain's decision for each input of a chunk, gathered into the chunk's three writes. */
