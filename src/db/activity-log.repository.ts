@@ -87,7 +87,7 @@ export class ActivityLogRepository {
     if (filter.organizationId) query = query.where("organization_id", "=", filter.organizationId);
     const rows = await query
       .select(sql<number>`count(*) over ()`.as("total"))
-      .orderBy("day", "desc")
+      .orderBy("activity_log.day", "desc")
       .orderBy(sql`(outcome = 'failed')`, "desc")
       .orderBy("organization_name")
       .orderBy("service_name")
