@@ -2,11 +2,17 @@ import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildModule } from "../../../../test/support/factories.ts";
 import { useTestContext } from "../../../../test/support/test-context.ts";
+import {
+  candidate,
+  contractsWith,
+  emulator,
+  PERIOD,
+  postRun,
+} from "../../../../test/vendors/autotask-adjustments.fixtures.ts";
 import { emulatedUnits } from "../../../../test/vendors/autotask-adjustments.server.ts";
 import type { VendorServer } from "../../../../test/vendors/vendor-server.ts";
 import { repositories } from "../../../db/repositories.ts";
 import { attemptKey } from "../../../domain/billing/posting.ts";
-import { candidate, contractsWith, emulator, PERIOD, postRun } from "./posting-test-support.ts";
 
 /** Rule 15 against the emulated Autotask: read back, post the difference once, whatever goes wrong. */
 describe("posting engine: exactly once (rule 15)", () => {

@@ -16,6 +16,7 @@ import { inUnitOfWork } from "../../unit-of-work.ts";
 import { activityOf, dayIn, hourOf, lineOf, mergeByContractService } from "./posting-lines.ts";
 import { postOne } from "./posting-one.ts";
 import {
+  type EngineOptions,
   emptyCounts,
   type PostingCounts,
   type PostingLine,
@@ -23,21 +24,7 @@ import {
   type PostingPsa,
 } from "./posting-types.ts";
 
-export interface EngineOptions {
-  ctx: Pick<AppContext, "db" | "clock" | "log">;
-  actor: Actor;
-  psa: PostingPsa;
-  /** This process's name on its leases and attempts. */
-  owner: string;
-  /** Longer than the PSA session's time limit: a lease never runs out under a call in flight. */
-  leaseMs: number;
-  config: PostingConfig;
-  timeZone: string;
-  runId: string | null;
-  /** preview: reads the PSA and says what would be done; writes nothing. */
-  mode: "post" | "preview";
-  onProgress?: PostingProgress;
-}
+export type { EngineOptions };
 
 export interface EngineResult {
   outcome: "completed" | "budget_reached" | "failed";

@@ -10,9 +10,8 @@ import {
   type ReadBack,
 } from "../../../domain/billing/posting.ts";
 import { inUnitOfWork } from "../../unit-of-work.ts";
-import type { EngineOptions } from "./posting-engine.ts";
 import { activityOf, hourOf, lineOf } from "./posting-lines.ts";
-import type { PostingCounts, PostingLine } from "./posting-types.ts";
+import type { EngineOptions, PostingCounts, PostingLine } from "./posting-types.ts";
 
 export interface OneHelpers {
   next: string;

@@ -3,6 +3,9 @@ import type {
   AdjustmentInput,
   UnitsRead,
 } from "../../../connectors/autotask/autotask-adjustments.client.ts";
+import type { AppContext } from "../../../context.ts";
+import type { PostingConfig } from "../../../db/posting.repository.ts";
+import type { Actor } from "../../../domain/actor.ts";
 import type { PostingCandidate } from "../../../domain/billing/posting.ts";
 
 /** The PSA as posting sees it (AutotaskAdjustmentsClient is the one implementation). */
@@ -72,3 +75,19 @@ export const emptyCounts = (): PostingCounts => ({
 });
 
 export type PostingProgress = (done: number, total: number) => void;
+
+export interface EngineOptions {
+  ctx: Pick<AppContext, "db" | "clock" | "log">;
+  actor: Actor;
+  psa: PostingPsa;
+  /** This process's name on its leases and attempts. */
+  owner: string;
+  /** Longer than the PSA session's time limit: a lease never runs out under a call in flight. */
+  leaseMs: number;
+  config: PostingConfig;
+  timeZone: string;
+  runId: string | null;
+  /** preview: reads the PSA and says what would be done; writes nothing. */
+  mode: "post" | "preview";
+  onProgress?: PostingProgress;
+}

@@ -1,14 +1,14 @@
-import { AUTOTASK_TEST_CREDENTIALS, startAutotaskServer } from "../../../../test/vendors/autotask.server.ts";
-import type { AutotaskAdjustmentsData } from "../../../../test/vendors/autotask-adjustments.server.ts";
-import type { FaultRule, VendorServer } from "../../../../test/vendors/vendor-server.ts";
-import { autotaskSettingsSchema } from "../../../connectors/autotask/autotask.settings.ts";
-import { AutotaskAdjustmentsClient } from "../../../connectors/autotask/autotask-adjustments.client.ts";
-import type { ConnectorDeps } from "../../../connectors/connector.ts";
-import type { AppContext } from "../../../context.ts";
-import { DEFAULT_POSTING_CONFIG, type PostingConfig } from "../../../db/posting.repository.ts";
-import { systemActor } from "../../../domain/actor.ts";
-import type { PostingCandidate } from "../../../domain/billing/posting.ts";
-import { type EngineOptions, runPostingEngine } from "./posting-engine.ts";
+import { autotaskSettingsSchema } from "../../src/connectors/autotask/autotask.settings.ts";
+import { AutotaskAdjustmentsClient } from "../../src/connectors/autotask/autotask-adjustments.client.ts";
+import type { ConnectorDeps } from "../../src/connectors/connector.ts";
+import type { AppContext } from "../../src/context.ts";
+import { DEFAULT_POSTING_CONFIG, type PostingConfig } from "../../src/db/posting.repository.ts";
+import { systemActor } from "../../src/domain/actor.ts";
+import type { PostingCandidate } from "../../src/domain/billing/posting.ts";
+import { type EngineOptions, runPostingEngine } from "../../src/services/billing/posting/posting-engine.ts";
+import { AUTOTASK_TEST_CREDENTIALS, startAutotaskServer } from "./autotask.server.ts";
+import type { AutotaskAdjustmentsData } from "./autotask-adjustments.server.ts";
+import type { FaultRule, VendorServer } from "./vendor-server.ts";
 
 /** Test helpers for posting: an emulated Autotask with N contract services, and candidates for them. */
 
