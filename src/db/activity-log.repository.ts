@@ -103,6 +103,12 @@ export class ActivityLogRepository {
     return row ? toRecord(row) : undefined;
   }
 
+  /** The row an attempt was logged on (the latest, should a later day reuse it). */
+  async findByAttempt(attemptId: string): Promise<ActivityRecord | undefined> {
+    const row = await this.select().where("attempt_id", "=", attemptId).orderBy("updated_at", "desc").executeTakeFirst();
+    return row ? toRecord(row) : undefined;
+  }
+
   private select() {
     return selectActivity(this.db);
   }

@@ -57,6 +57,20 @@ const MATRIX: Record<string, Access> = {
   "GET /api/v1/suggestions": "viewer",
   "POST /api/v1/suggestions/accept": "editor",
   "POST /api/v1/suggestions/reject": "editor",
+  // posting feature (issue 10)
+  "GET /api/v1/posting/switches": "viewer",
+  "PUT /api/v1/posting/switches/:key": "admin",
+  "GET /api/v1/posting/config": "viewer",
+  "PATCH /api/v1/posting/config": "admin",
+  "GET /api/v1/posting/:key/preview": "viewer",
+  "POST /api/v1/posting/:key/runs": "admin",
+  "GET /api/v1/posting/approvals": "viewer",
+  "POST /api/v1/posting/approvals/:id/approve": "admin",
+  "POST /api/v1/posting/approvals/:id/reject": "admin",
+  "POST /api/v1/posting/attempts/:id/undo": "admin",
+  "GET /api/v1/activity-log": "viewer",
+  "GET /api/v1/activity-log/export": "viewer",
+  "POST /api/v1/activity-log/:id/retry": "admin",
 };
 
 const RANK = { anonymous: -1, viewer: 0, editor: 1, admin: 2 } as const;

@@ -1,6 +1,9 @@
 import type { AppContext } from "../context.ts";
 import { AuditService } from "./audit.service.ts";
 import { AuthService } from "./auth.service.ts";
+import { ActivityLogService } from "./billing/posting/activity-log.service.ts";
+import { ApprovalService } from "./billing/posting/approval.service.ts";
+import { PostingService, type PostingServiceOptions } from "./billing/posting/posting.service.ts";
 import { GridService } from "./grid.service.ts";
 import { MappingService } from "./mapping.service.ts";
 import { ModuleService } from "./module.service.ts";
@@ -15,6 +18,8 @@ import { SyncConfigService } from "./sync/sync-config.service.ts";
 export interface ServicesOptions {
   /** Lease, owner and connector effects of the sync engine (tests: fast sleep). */
   sync?: SyncServiceOptions;
+  /** Posting's planner source, owner and PSA effects (issue 10; tests: the emulator). */
+  posting?: PostingServiceOptions;
 }
 
 /**
@@ -26,7 +31,10 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
   // One box per instance: connector credentials are sealed and opened only through it.
   const secretBox = createSecretBox(ctx.config);
   const syncConfig = new SyncConfigService(ctx, secretBox);
+  const posting = new PostingService(ctx, secretBox, options.posting);
   return {
+    activityLog: new ActivityLogService(ctx, posting),
+    approvals: new ApprovalService(ctx),
     audit: new AuditService(ctx),
     auth: new AuthService(ctx),
     grid: new GridService(ctx, settings),
@@ -34,6 +42,7 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
     modules: new ModuleService(ctx, syncConfig),
     moduleOrganizations: new ModuleOrganizationService(ctx),
     organizations: new OrganizationService(ctx),
+    posting,
     secretBox,
     settings,
     suggestions: new SuggestionService(ctx),
