@@ -103,9 +103,22 @@ export class ActivityLogRepository {
     return row ? toRecord(row) : undefined;
   }
 
+  /** Settles a failed row that a retry wrote elsewhere (its contract or service changed meanwhile). */
+  async settleRetried(id: string, outcome: ActivityOutcome, reason: string, at: Date): Promise<void> {
+    await this.db
+      .updateTable("activity_log")
+      .set({ outcome, reason, updated_at: at })
+      .where("id", "=", id)
+      .where("outcome", "=", "failed")
+      .execute();
+  }
+
   /** The row an attempt was logged on (the latest, should a later day reuse it). */
   async findByAttempt(attemptId: string): Promise<ActivityRecord | undefined> {
-    const row = await this.select().where("attempt_id", "=", attemptId).orderBy("updated_at", "desc").executeTakeFirst();
+    const row = await this.select()
+      .where("attempt_id", "=", attemptId)
+      .orderBy("updated_at", "desc")
+      .executeTakeFirst();
     return row ? toRecord(row) : undefined;
   }
 

@@ -69,8 +69,19 @@ export class ActivityLogService {
         row.billingType.split("+").includes(c.billingType) &&
         (c.organizationId ?? c.organizationName) === (row.organizationId ?? row.organizationName),
     });
-    const outcome = summary.lines[0]?.action ?? "gone";
-    await inUnitOfWork(this.ctx, actor, async ({ step }) => {
+    const line = summary.lines[0];
+    const outcome = line?.action ?? "gone";
+    await inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
+      if (line && line.action !== "failed") {
+        const settled = line.action === "held" ? "held" : "posted";
+        const where = `contract ${line.contractPsaId ?? "?"}, ${line.serviceName ?? line.billingType}`;
+        await repos.activityLog.settleRetried(
+          id,
+          settled,
+          `retried by ${actor.label}: ${outcome} (${where})`,
+          step.at,
+        );
+      }
       step.record({
         entityType: "activity",
         action: "posting.retried",
