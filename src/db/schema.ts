@@ -16,6 +16,8 @@ export interface SettingsTable {
   id: Generated<number>;
   organization_term: ColumnType<OrganizationTerm, OrganizationTerm | undefined, OrganizationTerm>;
   time_zone: Generated<string>;
+  currency: Generated<string>;
+  locale: Generated<string>;
   module_column_order: Json<string[]>;
   updated_at: Timestamp;
 }
@@ -177,6 +179,24 @@ export interface SyncCounts {
   missing: number;
   returned: number;
   rejected: number;
+  /** HTTP requests the run sent (retries included): the organizations read and the usage or contracts read. */
+  requests: number;
+  /** A completed module run: its active module organizations neither mapped nor excluded at the end. */
+  unmappedAtEnd?: number;
+}
+
+/**
+ * The usage (module run) or contracts (PSA run) part of a sync run. Usage counts: unchanged,
+ * changed, opened, unknown, ignored, rejected; contracts counts: services, contracts,
+ * contractServices, contractServiceUnits, rejected.
+ */
+export interface SyncBillingPart {
+  part: "usage" | "contracts";
+  outcome: "complete" | "failed";
+  /** Why it failed: a code and a short message, never a vendor's body. */
+  error: { code: string; message: string } | null;
+  requestCount: number;
+  counts: Record<string, number>;
 }
 
 export interface SyncRunsTable {
@@ -191,6 +211,10 @@ export interface SyncRunsTable {
   rejected: Json<{ reason: string; raw: unknown }[]>;
   lease_owner: string | null;
   lease_expires_at: Date | string | null;
+  /** Migration 0006: the usage or contracts part; null when the run made no such read. */
+  billing: Json<SyncBillingPart> | null;
+  /** Its rejected readings or records (at most 1,000). */
+  billing_rejected: Json<{ reason: string; raw: unknown }[]>;
 }
 
 export interface Database {
@@ -232,6 +256,10 @@ export interface Database {
   posting_approvals: PostingApprovalsTable;
   activity_log: ActivityLogTable;
   posting_budget: PostingBudgetTable;
+  // Reconciliation snapshots (migration 0010, docs/BILLING.md).
+  reconciliation_data_version: ReconciliationDataVersionTable;
+  reconciliation_snapshots: ReconciliationSnapshotsTable;
+  reconciliation_rows: ReconciliationRowsTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;
@@ -457,4 +485,51 @@ export interface ActivityLogTable {
 export interface PostingBudgetTable {
   hour: Timestamp;
   requests: number;
+}
+
+// ---- Reconciliation (migration 0010-reconcile) ---------------------------------------------------
+
+export interface ReconciliationDataVersionTable {
+  id: number;
+  /** Bumped at the commit of every transaction that changed billing data (a trigger). */
+  version: ColumnType<string, string | number, string | number>;
+}
+
+export interface ReconciliationSnapshotsTable {
+  period_key: string;
+  time_zone: string;
+  data_version: ColumnType<string, string | number, string | number>;
+  stale_modules: string;
+  stale_after_hours: number;
+  computed_at: Timestamp;
+  row_count: number;
+}
+
+export interface ReconciliationRowsTable {
+  period_key: string;
+  row_key: string;
+  state: string;
+  state_rank: number;
+  organization_id: string | null;
+  psa_service_id: string | null;
+  psa_service_name: string | null;
+  contract_psa_id: string | null;
+  contract_name: string | null;
+  module_keys: string[];
+  billing_types: Json<unknown>;
+  module_organization_id: string | null;
+  source_count: number;
+  desired_units: number | null;
+  psa_units: number | null;
+  difference_units: number | null;
+  units_at_stake: number;
+  unit_price: Decimal;
+  price_source: string | null;
+  money: Decimal;
+  abs_money: Decimal;
+  is_stale: boolean;
+  is_invoiced: boolean;
+  sort_name: string;
+  search_text: string;
+  detail: Json<unknown>;
 }

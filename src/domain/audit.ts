@@ -16,6 +16,16 @@ export interface MappingState {
 export interface SettingsState {
   organizationTerm: OrganizationTerm;
   timeZone: string;
+  /** Absent in events recorded before issue 9 added them. */
+  currency?: string;
+  locale?: string;
+}
+
+/** The PSA service a (module, billing type) bills, and the policy of its units (issue 9). */
+export interface ServiceMappingState {
+  psaServiceId: string;
+  psaServiceName: string;
+  policy: "latest" | "peak";
 }
 
 interface Change<TEntity extends string, TAction extends string, TBefore, TAfter> {
@@ -73,7 +83,10 @@ export type AuditEvent =
       { state: "approved" | "rejected" }
     >
   | Change<"posting_attempt", "posting.undone", PostedAdjustment, PostedAdjustment>
-  | Change<"activity", "posting.retried", { outcome: "failed" }, { outcome: string }>;
+  | Change<"activity", "posting.retried", { outcome: "failed" }, { outcome: string }>
+  /** entityId is `<moduleKey>/<billingType>`. */
+  | Change<"service_mapping", "service_mapping.set", ServiceMappingState | null, ServiceMappingState>
+  | Change<"service_mapping", "service_mapping.deleted", ServiceMappingState, null>;
 
 export interface PostingConfigState {
   approvalSharePercent: number;
@@ -109,6 +122,7 @@ const ENTITY_TYPES: { [K in AuditEntityType]: true } = {
   posting_approval: true,
   posting_attempt: true,
   activity: true,
+  service_mapping: true,
 };
 
 export function isAuditEntityType(value: string): value is AuditEntityType {
@@ -118,7 +132,7 @@ export function isAuditEntityType(value: string): value is AuditEntityType {
 /** The events undo can replay: the decisions a person makes (rule 9). */
 export type UndoableEvent = Extract<
   AuditEvent,
-  { entityType: "mapping" | "ignore" | "exclusion" | "settings" }
+  { entityType: "mapping" | "ignore" | "exclusion" | "settings" | "service_mapping" }
 >;
 
 /** For the `default` of an exhaustive switch: a missing case is a compile error. */

@@ -43,7 +43,25 @@ import {
   PostNowBody,
   UndoAnswerView,
 } from "./posting.schema.ts";
+import {
+  ReconciliationCsv,
+  ReconciliationExportQuery,
+  ReconciliationPage,
+  ReconciliationPeriodQuery,
+  ReconciliationQuery,
+  ReconciliationRowDetail,
+  ReconciliationSummary,
+  ReconciliationSummaryQuery,
+} from "./reconciliation.schema.ts";
 import { NoContent } from "./response.schema.ts";
+import {
+  PsaServiceList,
+  PsaServiceQuery,
+  ServiceMappingBody,
+  ServiceMappingList,
+  ServiceMappingQuery,
+  ServiceMappingView,
+} from "./service-mapping.schema.ts";
 import { LoginBody, PasswordChangeBody } from "./session.routes.ts";
 import { LoginAnswer, SessionAnswer } from "./session.schema.ts";
 import { PreferencesBody, SettingsPatch } from "./settings.routes.ts";
@@ -147,6 +165,31 @@ export const apiContract = {
   "GET /activity-log": { status: 200, answer: ActivityPage, query: ActivityQuery },
   "GET /activity-log/export": { status: 200, answer: ActivityExport, query: ActivityQuery },
   "POST /activity-log/:id/retry": { status: 200, answer: PostingSummaryView },
+  // Billing (issue 9): service mappings and reconciliation.
+  "GET /service-mappings": { status: 200, answer: ServiceMappingList, query: ServiceMappingQuery },
+  "PUT /service-mappings/:moduleKey/:billingType": {
+    status: 200,
+    answer: ServiceMappingView,
+    body: ServiceMappingBody,
+  },
+  "DELETE /service-mappings/:moduleKey/:billingType": { status: 204, answer: NoContent },
+  "GET /psa-services": { status: 200, answer: PsaServiceList, query: PsaServiceQuery },
+  "GET /reconciliation": { status: 200, answer: ReconciliationPage, query: ReconciliationQuery },
+  "GET /reconciliation/summary": {
+    status: 200,
+    answer: ReconciliationSummary,
+    query: ReconciliationSummaryQuery,
+  },
+  "GET /reconciliation/rows/:key": {
+    status: 200,
+    answer: ReconciliationRowDetail,
+    query: ReconciliationPeriodQuery,
+  },
+  "GET /reconciliation/export": {
+    status: 200,
+    answer: ReconciliationCsv,
+    query: ReconciliationExportQuery,
+  },
 } as const satisfies Record<string, ContractRoute>;
 
 export type ApiContract = typeof apiContract;

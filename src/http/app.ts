@@ -21,6 +21,8 @@ import { moduleOrganizationRoutes } from "./module-organization.routes.ts";
 import { organizationRoutes } from "./organization.routes.ts";
 import { postingRoutes } from "./posting.routes.ts";
 import { errorHandler, problem, sendProblem } from "./problem.ts";
+import { reconciliationRoutes } from "./reconciliation.routes.ts";
+import { serviceMappingRoutes } from "./service-mapping.routes.ts";
 import { sessionRoutes } from "./session.routes.ts";
 import { settingsRoutes } from "./settings.routes.ts";
 import { suggestionRoutes } from "./suggestion.routes.ts";
@@ -115,6 +117,8 @@ export async function buildApp(
       await api.register(connectorKindRoutes(services));
       await api.register(postingRoutes(ctx, services));
       await api.register(activityLogRoutes(services));
+      await api.register(serviceMappingRoutes(services));
+      await api.register(reconciliationRoutes(services));
       api.get("/openapi.json", { config: { access: "viewer" }, schema: { hide: true } }, async () =>
         app.swagger(),
       );

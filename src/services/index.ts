@@ -4,6 +4,8 @@ import { AuthService } from "./auth.service.ts";
 import { ActivityLogService } from "./billing/posting/activity-log.service.ts";
 import { ApprovalService } from "./billing/posting/approval.service.ts";
 import { PostingService, type PostingServiceOptions } from "./billing/posting/posting.service.ts";
+import { ReconciliationService } from "./billing/reconciliation.service.ts";
+import { ServiceMappingService } from "./billing/service-mapping.service.ts";
 import { GridService } from "./grid.service.ts";
 import { MappingService } from "./mapping.service.ts";
 import { ModuleService } from "./module.service.ts";
@@ -43,7 +45,9 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
     moduleOrganizations: new ModuleOrganizationService(ctx),
     organizations: new OrganizationService(ctx),
     posting,
+    reconciliation: new ReconciliationService(ctx, settings),
     secretBox,
+    serviceMappings: new ServiceMappingService(ctx),
     settings,
     suggestions: new SuggestionService(ctx),
     sync: new SyncService(ctx, secretBox, options.sync),

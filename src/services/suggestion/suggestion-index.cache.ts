@@ -120,6 +120,7 @@ export class SuggestionIndexCache {
           case "posting_approval":
           case "posting_attempt":
           case "activity":
+          case "service_mapping":
             break;
           default:
             assertNever(event.entity_type, "audit entity type");
