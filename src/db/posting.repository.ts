@@ -142,6 +142,25 @@ export class PostingRepository {
     return row?.requests ?? 0;
   }
 
+  /**
+   * The contract service of each (contract, service) pair in the stored PSA contracts read, by
+   * "contract/service"; the lowest id when a contract carries the service twice.
+   */
+  async contractServiceIds(
+    pairs: readonly { contractPsaId: string; servicePsaId: string }[],
+  ): Promise<Map<string, string>> {
+    if (pairs.length === 0) return new Map();
+    const result = await sql<{ contract_psa_id: string; service_psa_id: string; psa_id: string }>`
+      select distinct on (s.contract_psa_id, s.service_psa_id) s.contract_psa_id, s.service_psa_id, s.psa_id
+      from psa_contract_services s
+      join unnest(${pairs.map((p) => p.contractPsaId)}::text[], ${pairs.map((p) => p.servicePsaId)}::text[])
+        as w(contract_psa_id, service_psa_id)
+        on w.contract_psa_id = s.contract_psa_id and w.service_psa_id = s.service_psa_id
+      order by s.contract_psa_id, s.service_psa_id, length(s.psa_id), s.psa_id
+    `.execute(this.db);
+    return new Map(result.rows.map((row) => [`${row.contract_psa_id}/${row.service_psa_id}`, row.psa_id]));
+  }
+
   async startRun(input: {
     moduleKey: string;
     trigger: string;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ActivityRecord } from "../db/activity-log.repository.ts";
+import type { ActivityRecord } from "../services/billing/posting/posting.service.ts";
 import { BooleanQuery } from "./common.schema.ts";
 
 /** The activity log (rule 17): filters, a page of rows, the CSV export. */

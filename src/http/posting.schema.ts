@@ -1,7 +1,10 @@
 import { z } from "zod";
-import type { ModuleSwitch, PostingConfig } from "../db/posting.repository.ts";
-import type { ApprovalRecord } from "../db/posting-approval.repository.ts";
-import type { PostingSummary } from "../services/billing/posting/posting.service.ts";
+import type {
+  ApprovalRecord,
+  ModuleSwitch,
+  PostingConfig,
+  PostingSummary,
+} from "../services/billing/posting/posting.service.ts";
 import type { UndoResult } from "../services/billing/posting/posting-undo.ts";
 
 /** Posting (issue 10): switches, limits, preview and runs, approvals, undo. */

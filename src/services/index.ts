@@ -4,6 +4,7 @@ import { AuthService } from "./auth.service.ts";
 import { ActivityLogService } from "./billing/posting/activity-log.service.ts";
 import { ApprovalService } from "./billing/posting/approval.service.ts";
 import { PostingService, type PostingServiceOptions } from "./billing/posting/posting.service.ts";
+import { ReconciliationPostingSource } from "./billing/posting/reconciliation-source.ts";
 import { ReconciliationService } from "./billing/reconciliation.service.ts";
 import { ServiceMappingService } from "./billing/service-mapping.service.ts";
 import { GridService } from "./grid.service.ts";
@@ -33,7 +34,11 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
   // One box per instance: connector credentials are sealed and opened only through it.
   const secretBox = createSecretBox(ctx.config);
   const syncConfig = new SyncConfigService(ctx, secretBox);
-  const posting = new PostingService(ctx, secretBox, options.posting);
+  const reconciliation = new ReconciliationService(ctx, settings);
+  const posting = new PostingService(ctx, secretBox, {
+    source: new ReconciliationPostingSource(ctx, reconciliation),
+    ...options.posting,
+  });
   return {
     activityLog: new ActivityLogService(ctx, posting),
     approvals: new ApprovalService(ctx),
@@ -45,7 +50,7 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
     moduleOrganizations: new ModuleOrganizationService(ctx),
     organizations: new OrganizationService(ctx),
     posting,
-    reconciliation: new ReconciliationService(ctx, settings),
+    reconciliation,
     secretBox,
     serviceMappings: new ServiceMappingService(ctx),
     settings,

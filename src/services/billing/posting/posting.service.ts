@@ -26,6 +26,10 @@ import type {
   PreviewAction,
 } from "./posting-types.ts";
 
+export type { ActivityRecord } from "../../../db/activity-log.repository.ts";
+export type { ModuleSwitch, PostingConfig } from "../../../db/posting.repository.ts";
+export type { ApprovalRecord } from "../../../db/posting-approval.repository.ts";
+
 export interface PostingServiceOptions {
   /** Where the planner inputs come from (the reconciliation, issue 9); null: nothing to post yet. */
   source?: PostingSource | null;
