@@ -142,8 +142,12 @@ export class PostingService {
   }
 
   /** What a run would do now: reads the PSA's units back (counted), writes nothing. */
-  async preview(moduleKey: string, periodKey?: string): Promise<PostingSummary> {
-    return this.run(moduleKey, { periodKey, mode: "preview", trigger: "preview" });
+  async preview(
+    moduleKey: string,
+    periodKey?: string,
+    onProgress?: PostingProgress,
+  ): Promise<PostingSummary> {
+    return this.run(moduleKey, { periodKey, mode: "preview", trigger: "preview", onProgress });
   }
 
   /**
@@ -160,7 +164,9 @@ export class PostingService {
       only?: (c: PostingCandidate) => boolean;
     } = {},
   ): Promise<PostingSummary> {
-    if (!(await repositories(this.ctx.db).posting.isEnabled(moduleKey))) {
+    const repos = repositories(this.ctx.db);
+    if (!(await repos.modules.findByKey(moduleKey))) throw notFound("module", moduleKey, "key");
+    if (!(await repos.posting.isEnabled(moduleKey))) {
       throw new AppError(
         "conflict",
         `Posting is off for module ${moduleKey}: an admin turns it on first (rule 16)`,
