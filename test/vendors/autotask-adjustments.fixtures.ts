@@ -82,7 +82,7 @@ export async function emulator(
 export function client(url: string, deps: ConnectorDeps = {}, settings: Record<string, unknown> = {}) {
   const parsed = autotaskSettingsSchema.parse({
     baseUrl: url,
-    requestTimeoutMs: 400,
+    requestTimeoutMs: 10_000,
     totalTimeoutMs: 20_000,
     maxAttempts: 3,
     ...settings,

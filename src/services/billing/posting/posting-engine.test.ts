@@ -4,6 +4,7 @@ import { buildModule } from "../../../../test/support/factories.ts";
 import { useTestContext } from "../../../../test/support/test-context.ts";
 import {
   candidate,
+  client,
   contractsWith,
   emulator,
   PERIOD,
@@ -107,7 +108,9 @@ describe("posting engine: exactly once (rule 15)", () => {
     const module = await buildModule(t.ctx.db);
     const data = contractsWith([5]);
     server = await emulator(data, [{ path: "/V1.0/ContractServiceAdjustments", fault: { kind } }]);
-    const first = await postRun(t.ctx, server.url, module.key, [candidate(module.key, 0, 9)]);
+    // A short request timeout: the hang is the client's timeout after the write.
+    const psa = client(server.url, { sleep: async () => {} }, { requestTimeoutMs: 500 });
+    const first = await postRun(t.ctx, server.url, module.key, [candidate(module.key, 0, 9)], { psa });
     expect(first.counts).toMatchObject({ postedByReadBack: 1, failed: 0 });
     expect(adjustments(data)).toHaveLength(1);
     const [attempt] = await repositories(t.ctx.db).postingAttempts.all();
@@ -170,6 +173,17 @@ describe("posting engine: exactly once (rule 15)", () => {
         ["5001", "test-owner", "posted", "answer"],
       ]),
     );
+  });
+
+  it("a unit row it cannot read is unknown, never 0: nothing is posted for it", async () => {
+    const module = await buildModule(t.ctx.db);
+    const data = contractsWith([5]);
+    (data.contractServiceUnits?.[0] as { units: unknown }).units = "five";
+    server = await emulator(data);
+    const result = await postRun(t.ctx, server.url, module.key, [candidate(module.key, 0, 9)]);
+    expect(result.counts).toMatchObject({ failed: 1, posted: 0 });
+    expect(adjustments(data)).toHaveLength(0);
+    expect(result.lines[0]?.reason).toMatch(/could not be read/);
   });
 
   it("never posts into an invoiced period: a failed row says so", async () => {
@@ -235,14 +249,17 @@ describe("posting engine: exactly once (rule 15)", () => {
     const data = contractsWith(Array.from({ length: 40 }, () => 1));
     server = await emulator(data);
     const wanted = Array.from({ length: 40 }, (_, i) => candidate(module.key, i, 3 + (i % 5)));
+    // Timeouts long enough for a loaded machine: this test is about the lease, not lost answers.
+    const psa = () => client(url, { sleep: async () => {} }, { requestTimeoutMs: 10_000 });
+    const url = server.url;
     const [a, b] = await Promise.all([
-      postRun(t.ctx, server.url, module.key, wanted, { owner: "process-a" }),
-      postRun(t.ctx, server.url, module.key, wanted, { owner: "process-b" }),
+      postRun(t.ctx, url, module.key, wanted, { owner: "process-a", psa: psa() }),
+      postRun(t.ctx, url, module.key, wanted, { owner: "process-b", psa: psa() }),
     ]);
-    expect(
-      a.counts.posted + b.counts.posted + a.counts.postedByReadBack + b.counts.postedByReadBack,
-    ).toBeLessThanOrEqual(40);
-    const third = await postRun(t.ctx, server.url, module.key, wanted, { owner: "process-c" });
+    expect(a.counts.posted + b.counts.posted + a.counts.postedByReadBack + b.counts.postedByReadBack).toBe(
+      40,
+    );
+    const third = await postRun(t.ctx, url, module.key, wanted, { owner: "process-c", psa: psa() });
     expect(adjustments(data)).toHaveLength(40);
     expect(third.counts).toMatchObject({ posted: 0, same: 40 });
     const perService = new Map<number, number>();

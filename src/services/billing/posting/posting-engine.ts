@@ -132,6 +132,8 @@ export async function runPostingEngine(
       if (mode === "post") {
         const pending = await write(({ repos }) => repos.postingAttempts.pending(held, periodKey));
         for (const attempt of pending) {
+          // Units that could not be read settle nothing: the attempt waits for a readable run.
+          if (read.unreadable.has(attempt.contractServicePsaId)) continue;
           await resolvePending(
             options,
             attempt,
