@@ -10,6 +10,7 @@ import { createServices } from "../services/index.ts";
 import { registerImportExportCommands } from "./import-export.command.ts";
 import { runMatchCommand } from "./match.command.ts";
 import { registerReconcileCommand } from "./reconcile.command.ts";
+import { registerPostCommand } from "./post.command.ts";
 import { say, withRuntime } from "./runtime.ts";
 import { runUntilStopped, serve } from "./serve.command.ts";
 import { buildWebIfNeeded, prepareFirstStart } from "./start.command.ts";
@@ -164,6 +165,7 @@ export const extraCommands: ((program: Command) => void)[] = [
   registerImportExportCommands,
   registerSyncCommands,
   registerReconcileCommand,
+  registerPostCommand,
 ];
 
 /** Runs the CLI; returns the exit code. Errors print as one clear line, never a stack for bad input. */

@@ -1,3 +1,4 @@
+import { ActivityLogRepository } from "./activity-log.repository.ts";
 import { AuditRepository } from "./audit.repository.ts";
 import type { Db } from "./database.ts";
 import { MappingRepository } from "./mapping.repository.ts";
@@ -5,6 +6,9 @@ import { MappingIntervalRepository } from "./mapping-interval.repository.ts";
 import { ModuleRepository } from "./module.repository.ts";
 import { ModuleOrganizationRepository } from "./module-organization.repository.ts";
 import { OrganizationRepository } from "./organization.repository.ts";
+import { PostingRepository } from "./posting.repository.ts";
+import { PostingApprovalRepository } from "./posting-approval.repository.ts";
+import { PostingAttemptRepository } from "./posting-attempt.repository.ts";
 import { PsaConnectionRepository } from "./psa-connection.repository.ts";
 import { PsaContractRepository } from "./psa-contract.repository.ts";
 import { ServiceMappingRepository } from "./service-mapping.repository.ts";
@@ -29,6 +33,10 @@ export function repositories(db: Db) {
     mappingIntervals: new MappingIntervalRepository(db),
     serviceMappings: new ServiceMappingRepository(db),
     psaContracts: new PsaContractRepository(db),
+    posting: new PostingRepository(db),
+    postingAttempts: new PostingAttemptRepository(db),
+    postingApprovals: new PostingApprovalRepository(db),
+    activityLog: new ActivityLogRepository(db),
   };
 }
 

@@ -247,6 +247,15 @@ export interface Database {
   psa_contract_services: PsaContractServicesTable;
   psa_contract_service_units: PsaContractServiceUnitsTable;
 
+  // Posting (migration 0007, docs/BILLING.md "Posting").
+  posting_settings: PostingSettingsTable;
+  posting_config: PostingConfigTable;
+  posting_runs: PostingRunsTable;
+  posting_attempts: PostingAttemptsTable;
+  posting_leases: PostingLeasesTable;
+  posting_approvals: PostingApprovalsTable;
+  activity_log: ActivityLogTable;
+  posting_budget: PostingBudgetTable;
   // Reconciliation snapshots (migration 0010, docs/BILLING.md).
   reconciliation_data_version: ReconciliationDataVersionTable;
   reconciliation_snapshots: ReconciliationSnapshotsTable;
@@ -357,6 +366,125 @@ export interface PsaContractServiceUnitsTable {
   end_date: CalendarDate;
   units: number;
   approve_and_post_date: ColumnType<string | null, string | null, string | null>;
+}
+
+// ---- Posting (migration 0007-posting, docs/BILLING.md "Posting") ---------------------------------
+
+export type PostingAttemptState = "pending" | "posted" | "failed" | "not_applied";
+export type PostingRunOutcome = "running" | "completed" | "budget_reached" | "failed";
+export type ApprovalState = "pending" | "approved" | "rejected" | "posted" | "superseded";
+export type ActivityOutcome = "posted" | "held" | "failed";
+
+export interface PostingSettingsTable {
+  module_key: string;
+  is_enabled: boolean;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+export interface PostingConfigTable {
+  id: Generated<number>;
+  approval_share_percent: number;
+  hourly_request_budget: number;
+  max_concurrency: number;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+export interface PostingRunsTable {
+  id: Generated<string>;
+  module_key: string;
+  trigger: string;
+  period_key: string;
+  started_at: Timestamp;
+  finished_at: Date | string | null;
+  outcome: ColumnType<PostingRunOutcome, PostingRunOutcome | undefined, PostingRunOutcome>;
+  counts: Json<Record<string, number>>;
+  request_count: Generated<number>;
+  error: string | null;
+  owner: string;
+}
+
+export interface PostingAttemptsTable {
+  id: Generated<string>;
+  attempt_key: string;
+  kind: ColumnType<"post" | "undo", "post" | "undo" | undefined, "post" | "undo">;
+  undoes_attempt_id: string | null;
+  module_key: string;
+  billing_type: string;
+  organization_id: string | null;
+  contract_psa_id: string;
+  contract_service_psa_id: string;
+  service_psa_id: string;
+  period_key: string;
+  units_before: number;
+  target_units: number;
+  unit_change: number;
+  effective_date: CalendarDate;
+  unit_price: Decimal;
+  state: ColumnType<PostingAttemptState, PostingAttemptState | undefined, PostingAttemptState>;
+  psa_adjustment_id: string | null;
+  psa_answer: string | null;
+  confirmed_by: "answer" | "read_back" | null;
+  run_id: string | null;
+  owner: string;
+  created_at: Timestamp;
+  answered_at: Date | string | null;
+}
+
+export interface PostingLeasesTable {
+  contract_service_psa_id: string;
+  owner: string;
+  expires_at: Timestamp;
+}
+
+export interface PostingApprovalsTable {
+  id: Generated<string>;
+  module_key: string;
+  billing_type: string;
+  organization_id: string | null;
+  organization_name: string;
+  contract_psa_id: string;
+  contract_service_psa_id: string;
+  service_psa_id: string;
+  service_name: string;
+  period_key: string;
+  units_before: number;
+  target_units: number;
+  unit_price: Decimal;
+  reason: string;
+  state: ColumnType<ApprovalState, ApprovalState | undefined, ApprovalState>;
+  decided_by: string | null;
+  decided_at: Date | string | null;
+  created_at: Timestamp;
+}
+
+export interface ActivityLogTable {
+  id: Generated<string>;
+  day: CalendarDate;
+  module_key: string;
+  billing_type: string;
+  organization_id: string | null;
+  organization_name: string;
+  contract_psa_id: string | null;
+  contract_service_psa_id: string | null;
+  service_psa_id: string | null;
+  service_name: string | null;
+  period_key: string;
+  direction: "up" | "down" | "same";
+  units_before: number | null;
+  units_after: number | null;
+  unit_price: Decimal;
+  outcome: ActivityOutcome;
+  reason: string | null;
+  attempt_id: string | null;
+  run_id: string | null;
+  updated_at: Timestamp;
+}
+
+export interface PostingBudgetTable {
+  hour: Timestamp;
+  requests: number;
 }
 
 // ---- Reconciliation (migration 0010-reconcile) ---------------------------------------------------

@@ -72,9 +72,34 @@ export type AuditEvent =
   | Change<"user", "user.updated", Record<string, unknown>, Record<string, unknown>>
   | Change<"token", "token.created", null, { name: string; role: string }>
   | Change<"token", "token.revoked", null, null>
+  // Posting (issue 10): the per-module switch and the limits (entityId: module key, or "config"),
+  // an admin's decision on a held decrease, an undo (a compensating adjustment) and a retry.
+  | Change<"posting", "posting.enabled" | "posting.disabled", { enabled: boolean }, { enabled: boolean }>
+  | Change<"posting", "posting.config_changed", PostingConfigState, PostingConfigState>
+  | Change<
+      "posting_approval",
+      "posting.approved" | "posting.rejected",
+      { state: "pending" },
+      { state: "approved" | "rejected" }
+    >
+  | Change<"posting_attempt", "posting.undone", PostedAdjustment, PostedAdjustment>
+  | Change<"activity", "posting.retried", { outcome: "failed" }, { outcome: string }>
   /** entityId is `<moduleKey>/<billingType>`. */
   | Change<"service_mapping", "service_mapping.set", ServiceMappingState | null, ServiceMappingState>
   | Change<"service_mapping", "service_mapping.deleted", ServiceMappingState, null>;
+
+export interface PostingConfigState {
+  approvalSharePercent: number;
+  hourlyRequestBudget: number;
+  maxConcurrency: number;
+}
+
+/** A contract service's units around an adjustment (undo: the compensating one). */
+export interface PostedAdjustment {
+  contractServicePsaId: string;
+  periodKey: string;
+  units: number;
+}
 
 export type AuditEntityType = AuditEvent["entityType"];
 export type AuditAction = AuditEvent["action"];
@@ -93,6 +118,10 @@ const ENTITY_TYPES: { [K in AuditEntityType]: true } = {
   module_organization: true,
   user: true,
   token: true,
+  posting: true,
+  posting_approval: true,
+  posting_attempt: true,
+  activity: true,
   service_mapping: true,
 };
 

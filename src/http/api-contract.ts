@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { ActivityExport, ActivityPage, ActivityQuery } from "./activity-log.schema.ts";
 import { AuditQuery } from "./audit.routes.ts";
 import { AuditPage, UndoAnswer } from "./audit.schema.ts";
 import { ConnectorKindList } from "./connector-kind.routes.ts";
@@ -28,6 +29,20 @@ import {
   OrganizationPage,
   OrganizationViewSchema,
 } from "./organization.schema.ts";
+import {
+  ApprovalList,
+  ApprovalQuery,
+  ApprovalView,
+  PostingConfigPatch,
+  PostingConfigView,
+  PostingQuery,
+  PostingSummaryView,
+  PostingSwitchBody,
+  PostingSwitchList,
+  PostingSwitchView,
+  PostNowBody,
+  UndoAnswerView,
+} from "./posting.schema.ts";
 import {
   ReconciliationCsv,
   ReconciliationExportQuery,
@@ -137,6 +152,19 @@ export const apiContract = {
   "GET /suggestions": { status: 200, answer: SuggestionPage, query: SuggestionQuery },
   "POST /suggestions/accept": { status: 200, answer: AcceptAnswer, body: AcceptSuggestionsBody },
   "POST /suggestions/reject": { status: 204, answer: NoContent, body: RejectSuggestionBody },
+  "GET /posting/switches": { status: 200, answer: PostingSwitchList },
+  "PUT /posting/switches/:key": { status: 200, answer: PostingSwitchView, body: PostingSwitchBody },
+  "GET /posting/config": { status: 200, answer: PostingConfigView },
+  "PATCH /posting/config": { status: 200, answer: PostingConfigView, body: PostingConfigPatch },
+  "GET /posting/:key/preview": { status: 200, answer: PostingSummaryView, query: PostingQuery },
+  "POST /posting/:key/runs": { status: 200, answer: PostingSummaryView, body: PostNowBody },
+  "GET /posting/approvals": { status: 200, answer: ApprovalList, query: ApprovalQuery },
+  "POST /posting/approvals/:id/approve": { status: 200, answer: ApprovalView },
+  "POST /posting/approvals/:id/reject": { status: 200, answer: ApprovalView },
+  "POST /posting/attempts/:id/undo": { status: 200, answer: UndoAnswerView },
+  "GET /activity-log": { status: 200, answer: ActivityPage, query: ActivityQuery },
+  "GET /activity-log/export": { status: 200, answer: ActivityExport, query: ActivityQuery },
+  "POST /activity-log/:id/retry": { status: 200, answer: PostingSummaryView },
   // Billing (issue 9): service mappings and reconciliation.
   "GET /service-mappings": { status: 200, answer: ServiceMappingList, query: ServiceMappingQuery },
   "PUT /service-mappings/:moduleKey/:billingType": {

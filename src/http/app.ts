@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { AppContext } from "../context.ts";
 import type { Services } from "../services/index.ts";
+import { activityLogRoutes } from "./activity-log.routes.ts";
 import { auditRoutes } from "./audit.routes.ts";
 import { registerAuth } from "./auth.ts";
 import { connectorKindRoutes } from "./connector-kind.routes.ts";
@@ -18,6 +19,7 @@ import { acceptEmptyJsonBodies } from "./json-body.ts";
 import { moduleRoutes } from "./module.routes.ts";
 import { moduleOrganizationRoutes } from "./module-organization.routes.ts";
 import { organizationRoutes } from "./organization.routes.ts";
+import { postingRoutes } from "./posting.routes.ts";
 import { errorHandler, problem, sendProblem } from "./problem.ts";
 import { reconciliationRoutes } from "./reconciliation.routes.ts";
 import { serviceMappingRoutes } from "./service-mapping.routes.ts";
@@ -113,6 +115,8 @@ export async function buildApp(
       await api.register(userRoutes(services));
       await api.register(syncRoutes(services));
       await api.register(connectorKindRoutes(services));
+      await api.register(postingRoutes(ctx, services));
+      await api.register(activityLogRoutes(services));
       await api.register(serviceMappingRoutes(services));
       await api.register(reconciliationRoutes(services));
       api.get("/openapi.json", { config: { access: "viewer" }, schema: { hide: true } }, async () =>

@@ -1,6 +1,10 @@
 import type { AppContext } from "../context.ts";
 import { AuditService } from "./audit.service.ts";
 import { AuthService } from "./auth.service.ts";
+import { ActivityLogService } from "./billing/posting/activity-log.service.ts";
+import { ApprovalService } from "./billing/posting/approval.service.ts";
+import { PostingService, type PostingServiceOptions } from "./billing/posting/posting.service.ts";
+import { ReconciliationPostingSource } from "./billing/posting/reconciliation-source.ts";
 import { ReconciliationService } from "./billing/reconciliation.service.ts";
 import { ServiceMappingService } from "./billing/service-mapping.service.ts";
 import { GridService } from "./grid.service.ts";
@@ -17,6 +21,8 @@ import { SyncConfigService } from "./sync/sync-config.service.ts";
 export interface ServicesOptions {
   /** Lease, owner and connector effects of the sync engine (tests: fast sleep). */
   sync?: SyncServiceOptions;
+  /** Posting's planner source, owner and PSA effects (issue 10; tests: the emulator). */
+  posting?: PostingServiceOptions;
 }
 
 /**
@@ -28,7 +34,14 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
   // One box per instance: connector credentials are sealed and opened only through it.
   const secretBox = createSecretBox(ctx.config);
   const syncConfig = new SyncConfigService(ctx, secretBox);
+  const reconciliation = new ReconciliationService(ctx, settings);
+  const posting = new PostingService(ctx, secretBox, {
+    source: new ReconciliationPostingSource(ctx, reconciliation),
+    ...options.posting,
+  });
   return {
+    activityLog: new ActivityLogService(ctx, posting),
+    approvals: new ApprovalService(ctx),
     audit: new AuditService(ctx),
     auth: new AuthService(ctx),
     grid: new GridService(ctx, settings),
@@ -36,7 +49,8 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
     modules: new ModuleService(ctx, syncConfig),
     moduleOrganizations: new ModuleOrganizationService(ctx),
     organizations: new OrganizationService(ctx),
-    reconciliation: new ReconciliationService(ctx, settings),
+    posting,
+    reconciliation,
     secretBox,
     serviceMappings: new ServiceMappingService(ctx),
     settings,

@@ -1,3 +1,4 @@
+import { routeAutotaskAdjustments } from "./autotask-adjustments.server.ts";
 import { type AutotaskContractsData, routeAutotaskContracts } from "./autotask-contracts.server.ts";
 import { type RecordShape, recordCount, recordSlice } from "./generated-records.ts";
 import { organizationName } from "./org-names.ts";
@@ -99,7 +100,8 @@ export function startAutotaskServer(options: AutotaskServerOptions = {}): Promis
       }
       // Billing entities (autotask-contracts.server.ts); Companies below are untouched.
       const billing = options.contracts
-        ? routeAutotaskContracts(request, baseUrl, options.contracts, options.maxPageSize)
+        ? (routeAutotaskContracts(request, baseUrl, options.contracts, options.maxPageSize) ??
+          routeAutotaskAdjustments(request, options.contracts))
         : null;
       if (billing) return billing;
       if (request.method === "GET" && request.path === "/V1.0/Companies/entityInformation/fields") {

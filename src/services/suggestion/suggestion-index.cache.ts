@@ -116,6 +116,10 @@ export class SuggestionIndexCache {
           case "psa_sync":
           case "user":
           case "token":
+          case "posting":
+          case "posting_approval":
+          case "posting_attempt":
+          case "activity":
           case "service_mapping":
             break;
           default:

@@ -6,6 +6,7 @@ import { HistoryPage } from "../history/history-page.tsx";
 import { MappingPage } from "../mapping/mapping-page.tsx";
 import { ModulesPage } from "../modules/modules-page.tsx";
 import { OrganizationPage } from "../organization/organization-page.tsx";
+import { PostingPage } from "../posting/posting-page.tsx";
 import { SettingsPage } from "../settings/settings-page.tsx";
 import { SuggestionsPage } from "../suggestions/suggestions-page.tsx";
 import { Link, useRouter } from "./router.tsx";
@@ -13,6 +14,7 @@ import { Link, useRouter } from "./router.tsx";
 const NAV = [
   { to: "/mapping", label: "Mapping" },
   { to: "/modules", label: "Modules" },
+  { to: "/posting", label: "Posting" },
   { to: "/history", label: "History" },
   { to: "/settings", label: "Settings" },
 ];
@@ -72,6 +74,7 @@ function renderRoute(path: string) {
     return <OrganizationPage key={organization[1]} id={decodeURIComponent(organization[1])} />;
   if (path.startsWith("/mapping/suggestions")) return <SuggestionsPage />;
   if (path.startsWith("/modules")) return <ModulesPage />;
+  if (path.startsWith("/posting")) return <PostingPage />;
   if (path.startsWith("/history")) return <HistoryPage />;
   if (path.startsWith("/settings")) return <SettingsPage />;
   if (path.startsWith("/account/password")) return <AccountPasswordPage />;
