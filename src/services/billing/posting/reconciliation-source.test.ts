@@ -11,7 +11,7 @@ import type { VendorServer } from "../../../../test/vendors/vendor-server.ts";
 import { repositories } from "../../../db/repositories.ts";
 import { cliActor } from "../../../domain/actor.ts";
 import { createServices } from "../../index.ts";
-import { billingWorld } from "../reconciliation-test-support.ts";
+import { billingWorld } from "../../../../test/support/billing-world.ts";
 
 /** From usage to the PSA: the reconciliation's rows feed the posting run (issue 9 -> issue 10). */
 describe("posting from the reconciliation", () => {
