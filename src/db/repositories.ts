@@ -1,4 +1,5 @@
 import { AuditRepository } from "./audit.repository.ts";
+import { DashboardRepository } from "./dashboard.repository.ts";
 import type { Db } from "./database.ts";
 import { MappingRepository } from "./mapping.repository.ts";
 import { MappingIntervalRepository } from "./mapping-interval.repository.ts";
@@ -29,6 +30,7 @@ export function repositories(db: Db) {
     mappingIntervals: new MappingIntervalRepository(db),
     serviceMappings: new ServiceMappingRepository(db),
     psaContracts: new PsaContractRepository(db),
+    dashboard: new DashboardRepository(db),
   };
 }
 

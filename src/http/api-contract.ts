@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { AuditQuery } from "./audit.routes.ts";
 import { AuditPage, UndoAnswer } from "./audit.schema.ts";
 import { ConnectorKindList } from "./connector-kind.routes.ts";
+import { DashboardAnswer } from "./dashboard.schema.ts";
 import { CellBody, GridQuery } from "./grid.routes.ts";
 import { CellAnswer, GridPage } from "./grid.schema.ts";
 import { HealthAnswer } from "./health.schema.ts";
@@ -119,6 +120,7 @@ export const apiContract = {
   "GET /suggestions": { status: 200, answer: SuggestionPage, query: SuggestionQuery },
   "POST /suggestions/accept": { status: 200, answer: AcceptAnswer, body: AcceptSuggestionsBody },
   "POST /suggestions/reject": { status: 204, answer: NoContent, body: RejectSuggestionBody },
+  "GET /dashboard": { status: 200, answer: DashboardAnswer },
 } as const satisfies Record<string, ContractRoute>;
 
 export type ApiContract = typeof apiContract;

@@ -12,6 +12,7 @@ import type { Services } from "../services/index.ts";
 import { auditRoutes } from "./audit.routes.ts";
 import { registerAuth } from "./auth.ts";
 import { connectorKindRoutes } from "./connector-kind.routes.ts";
+import { dashboardRoutes } from "./dashboard.routes.ts";
 import { gridRoutes } from "./grid.routes.ts";
 import { healthRoutes } from "./health.routes.ts";
 import { acceptEmptyJsonBodies } from "./json-body.ts";
@@ -111,6 +112,7 @@ export async function buildApp(
       await api.register(userRoutes(services));
       await api.register(syncRoutes(services));
       await api.register(connectorKindRoutes(services));
+      await api.register(dashboardRoutes(services));
       api.get("/openapi.json", { config: { access: "viewer" }, schema: { hide: true } }, async () =>
         app.swagger(),
       );

@@ -57,6 +57,8 @@ const MATRIX: Record<string, Access> = {
   "GET /api/v1/suggestions": "viewer",
   "POST /api/v1/suggestions/accept": "editor",
   "POST /api/v1/suggestions/reject": "editor",
+  // dashboard (issue 9)
+  "GET /api/v1/dashboard": "viewer",
 };
 
 const RANK = { anonymous: -1, viewer: 0, editor: 1, admin: 2 } as const;

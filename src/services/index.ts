@@ -1,6 +1,7 @@
 import type { AppContext } from "../context.ts";
 import { AuditService } from "./audit.service.ts";
 import { AuthService } from "./auth.service.ts";
+import { DashboardService } from "./dashboard.service.ts";
 import { GridService } from "./grid.service.ts";
 import { MappingService } from "./mapping.service.ts";
 import { ModuleService } from "./module.service.ts";
@@ -29,6 +30,7 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
   return {
     audit: new AuditService(ctx),
     auth: new AuthService(ctx),
+    dashboard: new DashboardService(ctx),
     grid: new GridService(ctx, settings),
     mapping: new MappingService(ctx),
     modules: new ModuleService(ctx, syncConfig),
