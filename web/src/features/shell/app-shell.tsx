@@ -2,6 +2,7 @@ import { useEffect } from "react";
 import { AccountPasswordPage } from "../auth/change-password-page.tsx";
 import { useSession, useSignOut } from "../auth/session-hooks.ts";
 import { MenuButton } from "../common/menu-button.tsx";
+import { DashboardPage } from "../dashboard/dashboard-page.tsx";
 import { HistoryPage } from "../history/history-page.tsx";
 import { MappingPage } from "../mapping/mapping-page.tsx";
 import { ModulesPage } from "../modules/modules-page.tsx";
@@ -11,6 +12,7 @@ import { SuggestionsPage } from "../suggestions/suggestions-page.tsx";
 import { Link, useRouter } from "./router.tsx";
 
 const NAV = [
+  { to: "/dashboard", label: "Dashboard" },
   { to: "/mapping", label: "Mapping" },
   { to: "/modules", label: "Modules" },
   { to: "/history", label: "History" },
@@ -24,7 +26,7 @@ export function AppShell() {
   const path = location.pathname;
 
   useEffect(() => {
-    if (path === "/" || path === "/login") navigate("/mapping", { replace: true });
+    if (path === "/" || path === "/login") navigate("/dashboard", { replace: true });
   }, [path, navigate]);
 
   return (
@@ -71,6 +73,7 @@ function renderRoute(path: string) {
   if (organization?.[1])
     return <OrganizationPage key={organization[1]} id={decodeURIComponent(organization[1])} />;
   if (path.startsWith("/mapping/suggestions")) return <SuggestionsPage />;
+  if (path.startsWith("/dashboard")) return <DashboardPage />;
   if (path.startsWith("/modules")) return <ModulesPage />;
   if (path.startsWith("/history")) return <HistoryPage />;
   if (path.startsWith("/settings")) return <SettingsPage />;
