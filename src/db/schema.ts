@@ -16,6 +16,8 @@ export interface SettingsTable {
   id: Generated<number>;
   organization_term: ColumnType<OrganizationTerm, OrganizationTerm | undefined, OrganizationTerm>;
   time_zone: Generated<string>;
+  currency: Generated<string>;
+  locale: Generated<string>;
   module_column_order: Json<string[]>;
   updated_at: Timestamp;
 }
@@ -222,6 +224,11 @@ export interface Database {
   psa_contracts: PsaContractsTable;
   psa_contract_services: PsaContractServicesTable;
   psa_contract_service_units: PsaContractServiceUnitsTable;
+
+  // Reconciliation snapshots (migration 0010, docs/BILLING.md).
+  reconciliation_data_version: ReconciliationDataVersionTable;
+  reconciliation_snapshots: ReconciliationSnapshotsTable;
+  reconciliation_rows: ReconciliationRowsTable;
 }
 
 export type OrganizationRow = Selectable<OrganizationsTable>;
@@ -328,4 +335,51 @@ export interface PsaContractServiceUnitsTable {
   end_date: CalendarDate;
   units: number;
   approve_and_post_date: ColumnType<string | null, string | null, string | null>;
+}
+
+// ---- Reconciliation (migration 0010-reconcile) ---------------------------------------------------
+
+export interface ReconciliationDataVersionTable {
+  id: number;
+  /** Bumped at the commit of every transaction that changed billing data (a trigger). */
+  version: ColumnType<string, string | number, string | number>;
+}
+
+export interface ReconciliationSnapshotsTable {
+  period_key: string;
+  time_zone: string;
+  data_version: ColumnType<string, string | number, string | number>;
+  stale_modules: string;
+  stale_after_hours: number;
+  computed_at: Timestamp;
+  row_count: number;
+}
+
+export interface ReconciliationRowsTable {
+  period_key: string;
+  row_key: string;
+  state: string;
+  state_rank: number;
+  organization_id: string | null;
+  psa_service_id: string | null;
+  psa_service_name: string | null;
+  contract_psa_id: string | null;
+  contract_name: string | null;
+  module_keys: string[];
+  billing_types: Json<unknown>;
+  module_organization_id: string | null;
+  source_count: number;
+  desired_units: number | null;
+  psa_units: number | null;
+  difference_units: number | null;
+  units_at_stake: number;
+  unit_price: Decimal;
+  price_source: string | null;
+  money: Decimal;
+  abs_money: Decimal;
+  is_stale: boolean;
+  is_invoiced: boolean;
+  sort_name: string;
+  search_text: string;
+  detail: Json<unknown>;
 }

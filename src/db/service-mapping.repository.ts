@@ -1,3 +1,6 @@
+import { sql } from "kysely";
+import { parseDecimal } from "../domain/billing/money.ts";
+import type { PsaService } from "../domain/billing/psa-contracts.ts";
 import type { Db } from "./database.ts";
 import type { ServiceMappingPolicy } from "./schema.ts";
 
@@ -65,6 +68,48 @@ export class ServiceMappingRepository {
         })),
       )
       .execute();
+  }
+
+  /** Locks the (module, billing type)'s row, if it has one, for the rest of the transaction. */
+  async lock(moduleKey: string, billingType: string): Promise<void> {
+    await this.db
+      .selectFrom("service_mappings")
+      .select("module_key")
+      .where("module_key", "=", moduleKey)
+      .where("billing_type", "=", billingType)
+      .forUpdate()
+      .execute();
+  }
+
+  /** The billing types the ledger holds readings for, per module (file modules name their own). */
+  async billingTypesInLedger(): Promise<{ moduleKey: string; billingType: string }[]> {
+    const result = await sql<{ module_key: string; billing_type: string }>`
+      select distinct mo.module_key, t.billing_type
+      from (select distinct module_organization_id, billing_type from usage_ledger where valid_to is null) t
+      join module_organizations mo on mo.id = t.module_organization_id
+    `.execute(this.db);
+    return result.rows.map((row) => ({ moduleKey: row.module_key, billingType: row.billing_type }));
+  }
+
+  /**
+   * The PSA services of the last contracts read (the service mapping picker's choices) and when
+   * it was made; null when contracts were never read. Prices exact (money.ts).
+   */
+  async psaServices(): Promise<{ readAt: Date; services: PsaService[] } | null> {
+    const read = await this.db.selectFrom("psa_contract_reads").select("read_at").executeTakeFirst();
+    if (!read) return null;
+    const rows = await sql<{ psa_id: string; name: string; unit_price: string | null; is_active: boolean }>`
+      select psa_id, name, unit_price::text as unit_price, is_active from psa_services order by name, psa_id
+    `.execute(this.db);
+    return {
+      readAt: new Date(read.read_at),
+      services: rows.rows.map((row) => ({
+        psaId: row.psa_id,
+        name: row.name,
+        unitPrice: row.unit_price === null ? null : parseDecimal(row.unit_price),
+        isActive: row.is_active,
+      })),
+    };
   }
 
   /** Returns whether there was one to delete. */

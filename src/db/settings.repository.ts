@@ -4,6 +4,8 @@ import type { Db } from "./database.ts";
 export interface SettingsRecord {
   organizationTerm: OrganizationTerm;
   timeZone: string;
+  currency: string;
+  locale: string;
   moduleColumnOrder: string[];
 }
 
@@ -18,6 +20,8 @@ export class SettingsRepository {
     return {
       organizationTerm: row.organization_term,
       timeZone: row.time_zone,
+      currency: row.currency,
+      locale: row.locale,
       moduleColumnOrder: row.module_column_order,
     };
   }
@@ -28,6 +32,8 @@ export class SettingsRepository {
       .set({
         ...(patch.organizationTerm !== undefined ? { organization_term: patch.organizationTerm } : {}),
         ...(patch.timeZone !== undefined ? { time_zone: patch.timeZone } : {}),
+        ...(patch.currency !== undefined ? { currency: patch.currency } : {}),
+        ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
         ...(patch.moduleColumnOrder !== undefined
           ? { module_column_order: JSON.stringify(patch.moduleColumnOrder) }
           : {}),

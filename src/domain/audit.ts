@@ -16,6 +16,16 @@ export interface MappingState {
 export interface SettingsState {
   organizationTerm: OrganizationTerm;
   timeZone: string;
+  /** Absent in events recorded before issue 9 added them. */
+  currency?: string;
+  locale?: string;
+}
+
+/** The PSA service a (module, billing type) bills, and the policy of its units (issue 9). */
+export interface ServiceMappingState {
+  psaServiceId: string;
+  psaServiceName: string;
+  policy: "latest" | "peak";
 }
 
 interface Change<TEntity extends string, TAction extends string, TBefore, TAfter> {
@@ -61,7 +71,10 @@ export type AuditEvent =
   | Change<"user", "user.created", null, { username: string; role: string }>
   | Change<"user", "user.updated", Record<string, unknown>, Record<string, unknown>>
   | Change<"token", "token.created", null, { name: string; role: string }>
-  | Change<"token", "token.revoked", null, null>;
+  | Change<"token", "token.revoked", null, null>
+  /** entityId is `<moduleKey>/<billingType>`. */
+  | Change<"service_mapping", "service_mapping.set", ServiceMappingState | null, ServiceMappingState>
+  | Change<"service_mapping", "service_mapping.deleted", ServiceMappingState, null>;
 
 export type AuditEntityType = AuditEvent["entityType"];
 export type AuditAction = AuditEvent["action"];
@@ -80,6 +93,7 @@ const ENTITY_TYPES: { [K in AuditEntityType]: true } = {
   module_organization: true,
   user: true,
   token: true,
+  service_mapping: true,
 };
 
 export function isAuditEntityType(value: string): value is AuditEntityType {
@@ -89,7 +103,7 @@ export function isAuditEntityType(value: string): value is AuditEntityType {
 /** The events undo can replay: the decisions a person makes (rule 9). */
 export type UndoableEvent = Extract<
   AuditEvent,
-  { entityType: "mapping" | "ignore" | "exclusion" | "settings" }
+  { entityType: "mapping" | "ignore" | "exclusion" | "settings" | "service_mapping" }
 >;
 
 /** For the `default` of an exhaustive switch: a missing case is a compile error. */

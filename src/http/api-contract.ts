@@ -29,7 +29,25 @@ import {
   OrganizationPage,
   OrganizationViewSchema,
 } from "./organization.schema.ts";
+import {
+  ReconciliationCsv,
+  ReconciliationExportQuery,
+  ReconciliationPage,
+  ReconciliationPeriodQuery,
+  ReconciliationQuery,
+  ReconciliationRowDetail,
+  ReconciliationSummary,
+  ReconciliationSummaryQuery,
+} from "./reconciliation.schema.ts";
 import { NoContent } from "./response.schema.ts";
+import {
+  PsaServiceList,
+  PsaServiceQuery,
+  ServiceMappingBody,
+  ServiceMappingList,
+  ServiceMappingQuery,
+  ServiceMappingView,
+} from "./service-mapping.schema.ts";
 import { LoginBody, PasswordChangeBody } from "./session.routes.ts";
 import { LoginAnswer, SessionAnswer } from "./session.schema.ts";
 import { PreferencesBody, SettingsPatch } from "./settings.routes.ts";
@@ -121,6 +139,31 @@ export const apiContract = {
   "POST /suggestions/accept": { status: 200, answer: AcceptAnswer, body: AcceptSuggestionsBody },
   "POST /suggestions/reject": { status: 204, answer: NoContent, body: RejectSuggestionBody },
   "GET /dashboard": { status: 200, answer: DashboardAnswer },
+  // Billing (issue 9): service mappings and reconciliation.
+  "GET /service-mappings": { status: 200, answer: ServiceMappingList, query: ServiceMappingQuery },
+  "PUT /service-mappings/:moduleKey/:billingType": {
+    status: 200,
+    answer: ServiceMappingView,
+    body: ServiceMappingBody,
+  },
+  "DELETE /service-mappings/:moduleKey/:billingType": { status: 204, answer: NoContent },
+  "GET /psa-services": { status: 200, answer: PsaServiceList, query: PsaServiceQuery },
+  "GET /reconciliation": { status: 200, answer: ReconciliationPage, query: ReconciliationQuery },
+  "GET /reconciliation/summary": {
+    status: 200,
+    answer: ReconciliationSummary,
+    query: ReconciliationSummaryQuery,
+  },
+  "GET /reconciliation/rows/:key": {
+    status: 200,
+    answer: ReconciliationRowDetail,
+    query: ReconciliationPeriodQuery,
+  },
+  "GET /reconciliation/export": {
+    status: 200,
+    answer: ReconciliationCsv,
+    query: ReconciliationExportQuery,
+  },
 } as const satisfies Record<string, ContractRoute>;
 
 export type ApiContract = typeof apiContract;

@@ -59,6 +59,11 @@ const MATRIX: Record<string, Access> = {
   "POST /api/v1/suggestions/reject": "editor",
   // dashboard (issue 9)
   "GET /api/v1/dashboard": "viewer",
+  // billing (issue 9)
+  "GET /api/v1/service-mappings": "viewer",
+  "PUT /api/v1/service-mappings/:moduleKey/:billingType": "admin",
+  "DELETE /api/v1/service-mappings/:moduleKey/:billingType": "admin",
+  "GET /api/v1/psa-services": "viewer",
 };
 
 const RANK = { anonymous: -1, viewer: 0, editor: 1, admin: 2 } as const;

@@ -11,6 +11,13 @@ export const SettingsPatch = z
   .object({
     organizationTerm: z.enum(ORGANIZATION_TERMS).optional(),
     timeZone: z.string().min(1).max(100).optional(),
+    /** ISO 4217: three letters; checked against what this server's Intl knows. */
+    currency: z
+      .string()
+      .regex(/^[A-Za-z]{3}$/, "an ISO 4217 currency code, e.g. USD")
+      .optional(),
+    /** BCP 47 language tag, e.g. en-US; checked against what this server's Intl knows. */
+    locale: z.string().min(2).max(35).optional(),
   })
   .strict();
 
@@ -35,7 +42,7 @@ export const settingsRoutes =
         config: { access: "admin" },
         schema: {
           tags: ["settings"],
-          summary: "Change the term or the time zone",
+          summary: "Change the term, the time zone, the currency or the locale",
           body: SettingsPatch,
           response: { 200: SettingsView, ...problemResponses },
         },

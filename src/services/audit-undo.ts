@@ -3,6 +3,7 @@ import type { AuditEventRow } from "../db/schema.ts";
 import { assertNever, isAuditEntityType, type UndoableEvent } from "../domain/audit.ts";
 import { AppError } from "../domain/errors.ts";
 import type { AuditStep } from "./audit-step.ts";
+import { revertServiceMapping } from "./billing/service-mapping.writes.ts";
 import {
   lockWritableModuleOrganization,
   requireMappableTarget,
@@ -15,6 +16,7 @@ const UNDOABLE = new Set<string>([
   "ignore",
   "exclusion",
   "settings",
+  "service_mapping",
 ] satisfies UndoableEvent["entityType"][]);
 
 /** A stored row as the typed event it was recorded as; 422 `not_undoable` for the kinds undo cannot replay. */
@@ -74,7 +76,9 @@ export async function revertEvent(repos: Repositories, step: AuditStep, event: U
       stillAsLeft(
         event,
         current.organizationTerm === event.after.organizationTerm &&
-          current.timeZone === event.after.timeZone,
+          current.timeZone === event.after.timeZone &&
+          (event.after.currency === undefined || current.currency === event.after.currency) &&
+          (event.after.locale === undefined || current.locale === event.after.locale),
       );
       await repos.settings.update(event.before, step.at);
       step.record({
@@ -85,6 +89,10 @@ export async function revertEvent(repos: Repositories, step: AuditStep, event: U
         before: event.after,
         after: event.before,
       });
+      return;
+    }
+    case "service_mapping": {
+      await revertServiceMapping(repos, step, event);
       return;
     }
     default:

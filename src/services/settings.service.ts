@@ -1,26 +1,68 @@
 import type { AppContext } from "../context.ts";
 import { repositories } from "../db/repositories.ts";
+import type { SettingsRecord } from "../db/settings.repository.ts";
 import type { Actor } from "../domain/actor.ts";
 import { invalidValue } from "../domain/errors.ts";
 import type { OrganizationTerm } from "../domain/term.ts";
 import { isValidTimeZone } from "../domain/time-zone.ts";
 import { inUnitOfWork } from "./unit-of-work.ts";
 
-/** Instance settings (term, time zone) and per-user module column order (rule 4). */
+/** True when this server's Intl knows the ISO 4217 code (upper case, as stored). */
+export function isKnownCurrency(code: string): boolean {
+  if (!/^[A-Z]{3}$/.test(code)) return false;
+  const supported = (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf;
+  return supported ? supported("currency").includes(code) : true;
+}
+
+/** The canonical form of a BCP 47 tag ("en-us" -> "en-US"), or null when Intl cannot use it. */
+export function canonicalLocale(tag: string): string | null {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(tag);
+    if (canonical === undefined) return null;
+    return Intl.NumberFormat.supportedLocalesOf([canonical]).length > 0 ? canonical : null;
+  } catch {
+    return null;
+  }
+}
+
+type InstanceSettings = Pick<SettingsRecord, "organizationTerm" | "timeZone" | "currency" | "locale">;
+const pick = (s: SettingsRecord): InstanceSettings => ({
+  organizationTerm: s.organizationTerm,
+  timeZone: s.timeZone,
+  currency: s.currency,
+  locale: s.locale,
+});
+
+/**
+ * Instance settings (term, time zone, currency and locale of money) and per-user module column
+ * order (rule 4).
+ */
 export class SettingsService {
   constructor(private readonly ctx: AppContext) {}
 
-  async get() {
-    const { organizationTerm, timeZone } = await repositories(this.ctx.db).settings.get();
-    return { organizationTerm, timeZone };
+  async get(): Promise<InstanceSettings> {
+    return pick(await repositories(this.ctx.db).settings.get());
   }
 
   async update(
     actor: Actor,
-    patch: { organizationTerm?: OrganizationTerm | undefined; timeZone?: string | undefined },
-  ) {
+    patch: {
+      organizationTerm?: OrganizationTerm | undefined;
+      timeZone?: string | undefined;
+      currency?: string | undefined;
+      locale?: string | undefined;
+    },
+  ): Promise<InstanceSettings> {
     if (patch.timeZone !== undefined && !isValidTimeZone(patch.timeZone)) {
       throw invalidValue("timeZone", `${patch.timeZone} is not a known IANA time zone`);
+    }
+    const currency = patch.currency?.toUpperCase();
+    if (currency !== undefined && !isKnownCurrency(currency)) {
+      throw invalidValue("currency", `${patch.currency} is not an ISO 4217 currency code (e.g. USD, EUR)`);
+    }
+    const locale = patch.locale === undefined ? undefined : canonicalLocale(patch.locale);
+    if (locale === null) {
+      throw invalidValue("locale", `${patch.locale} is not a locale this server can format for (e.g. en-US)`);
     }
     return inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
       const before = await repos.settings.get({ lock: true });
@@ -28,10 +70,11 @@ export class SettingsService {
         {
           ...(patch.organizationTerm !== undefined ? { organizationTerm: patch.organizationTerm } : {}),
           ...(patch.timeZone !== undefined ? { timeZone: patch.timeZone } : {}),
+          ...(currency !== undefined ? { currency } : {}),
+          ...(locale !== undefined ? { locale } : {}),
         },
         step.at,
       );
-      const pick = (s: typeof before) => ({ organizationTerm: s.organizationTerm, timeZone: s.timeZone });
       if (JSON.stringify(pick(before)) !== JSON.stringify(pick(after))) {
         step.record({
           action: "settings.updated",

@@ -94,3 +94,24 @@ export function billingTypeKey(name: string): string | null {
   if (key === "" || key.length > MAX_BILLING_TYPE_KEY_LENGTH) return null;
   return key;
 }
+
+/** The billing types a module of this connector kind reports up front (none for a file module). */
+export function billingTypesOfConnectorKind(kind: string | null): readonly BillingType[] {
+  if (kind === null || !Object.hasOwn(BILLING_TYPES_BY_CONNECTOR_KIND, kind)) return [];
+  return BILLING_TYPES_BY_CONNECTOR_KIND[kind as keyof typeof BILLING_TYPES_BY_CONNECTOR_KIND];
+}
+
+/**
+ * A label for a stored key: the connector kind's own label when it has one ("devices.server" ->
+ * "Devices: Server"), else the key in words ("protected_mailboxes" -> "Protected mailboxes").
+ */
+export function billingTypeLabel(key: string, kind: string | null = null): string {
+  const known = [
+    ...billingTypesOfConnectorKind(kind),
+    ...DATTO_RMM_BILLING_TYPES,
+    ...DATTO_SAAS_BILLING_TYPES,
+  ].find((type) => type.key === key);
+  if (known) return known.label;
+  const words = key.replace(/[._]+/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

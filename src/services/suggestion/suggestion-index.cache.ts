@@ -116,6 +116,7 @@ export class SuggestionIndexCache {
           case "psa_sync":
           case "user":
           case "token":
+          case "service_mapping":
             break;
           default:
             assertNever(event.entity_type, "audit entity type");
