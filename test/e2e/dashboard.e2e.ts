@@ -43,8 +43,9 @@ test("the dashboard is the first page after sign-in, and each module's unmapped 
     const url = new URL(page.url());
     expect(url.searchParams.get("moduleKey")).toBe(module.key);
     expect(url.searchParams.get("status")).toBe("unmapped");
-    expect(await page.getByRole("combobox", { name: "Module" }).inputValue()).toBe(module.key);
-    expect(await page.getByRole("combobox", { name: "Status" }).inputValue()).toBe("unmapped");
+    // The module list loads after the page: its select shows the filter once its options are there.
+    await expect.poll(() => page.getByRole("combobox", { name: "Module" }).inputValue()).toBe(module.key);
+    await expect.poll(() => page.getByRole("combobox", { name: "Status" }).inputValue()).toBe("unmapped");
     if (module.unmapped > 0) {
       const noun = module.unmapped === 1 ? "module organization" : "module organizations";
       await page

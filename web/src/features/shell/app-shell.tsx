@@ -1,6 +1,8 @@
 import { useEffect } from "react";
 import { AccountPasswordPage } from "../auth/change-password-page.tsx";
 import { useSession, useSignOut } from "../auth/session-hooks.ts";
+import { ReconciliationPage } from "../billing/reconciliation-page.tsx";
+import { ServiceMappingsPage } from "../billing/service-mappings-page.tsx";
 import { MenuButton } from "../common/menu-button.tsx";
 import { DashboardPage } from "../dashboard/dashboard-page.tsx";
 import { HistoryPage } from "../history/history-page.tsx";
@@ -14,6 +16,8 @@ import { Link, useRouter } from "./router.tsx";
 const NAV = [
   { to: "/dashboard", label: "Dashboard" },
   { to: "/mapping", label: "Mapping" },
+  { to: "/billing/reconciliation", label: "Reconciliation" },
+  { to: "/billing/service-mappings", label: "Service mappings" },
   { to: "/modules", label: "Modules" },
   { to: "/history", label: "History" },
   { to: "/settings", label: "Settings" },
@@ -74,6 +78,8 @@ function renderRoute(path: string) {
     return <OrganizationPage key={organization[1]} id={decodeURIComponent(organization[1])} />;
   if (path.startsWith("/mapping/suggestions")) return <SuggestionsPage />;
   if (path.startsWith("/dashboard")) return <DashboardPage />;
+  if (path.startsWith("/billing/reconciliation")) return <ReconciliationPage />;
+  if (path.startsWith("/billing/service-mappings")) return <ServiceMappingsPage />;
   if (path.startsWith("/modules")) return <ModulesPage />;
   if (path.startsWith("/history")) return <HistoryPage />;
   if (path.startsWith("/settings")) return <SettingsPage />;
