@@ -1,10 +1,9 @@
 import { useEffect } from "react";
 import { AccountPasswordPage } from "../auth/change-password-page.tsx";
 import { useSession, useSignOut } from "../auth/session-hooks.ts";
-import { ReconciliationPage } from "../billing/reconciliation-page.tsx";
-import { ServiceMappingsPage } from "../billing/service-mappings-page.tsx";
+import { ReconciliationRoute, ServiceMappingsRoute } from "../billing/billing-routes.tsx";
 import { MenuButton } from "../common/menu-button.tsx";
-import { DashboardPage } from "../dashboard/dashboard-page.tsx";
+import { DashboardRoute } from "../dashboard/dashboard-route.tsx";
 import { HistoryPage } from "../history/history-page.tsx";
 import { MappingPage } from "../mapping/mapping-page.tsx";
 import { ModulesPage } from "../modules/modules-page.tsx";
@@ -77,9 +76,9 @@ function renderRoute(path: string) {
   if (organization?.[1])
     return <OrganizationPage key={organization[1]} id={decodeURIComponent(organization[1])} />;
   if (path.startsWith("/mapping/suggestions")) return <SuggestionsPage />;
-  if (path.startsWith("/dashboard")) return <DashboardPage />;
-  if (path.startsWith("/billing/reconciliation")) return <ReconciliationPage />;
-  if (path.startsWith("/billing/service-mappings")) return <ServiceMappingsPage />;
+  if (path.startsWith("/dashboard")) return <DashboardRoute />;
+  if (path.startsWith("/billing/reconciliation")) return <ReconciliationRoute />;
+  if (path.startsWith("/billing/service-mappings")) return <ServiceMappingsRoute />;
   if (path.startsWith("/modules")) return <ModulesPage />;
   if (path.startsWith("/history")) return <HistoryPage />;
   if (path.startsWith("/settings")) return <SettingsPage />;
