@@ -137,7 +137,8 @@ function printLedgerFigures(all: LedgerFigures[]): void {
   }
 }
 
-async function postgresReachable(): Promise<boolean> {
+/** Whether the benchmarks' PostgreSQL server answers. */
+export async function postgresReachable(): Promise<boolean> {
   const client = new pg.Client({ connectionString: BENCH_POSTGRES_URL, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();

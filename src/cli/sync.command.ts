@@ -70,8 +70,28 @@ function configureInput(options: ConfigureOptions) {
 
 const summary = (label: string, run: SyncRunDetail) => {
   const c = run.counts;
-  return `${label}: ${run.outcome}: ${c.seen} seen, ${c.added} added, ${c.renamed} renamed, ${c.missing} missing, ${c.returned} returned, ${c.rejected} rejected${run.error ? ` (${run.error})` : ""}`;
+  const unmapped = c.unmappedAtEnd === undefined ? "" : `, ${c.unmappedAtEnd} unmapped at the end`;
+  const lines = [
+    `${label}: ${run.outcome}: ${c.seen} seen, ${c.added} added, ${c.renamed} renamed, ${c.missing} missing, ${c.returned} returned, ${c.rejected} rejected${unmapped}; ${c.requests} requests${run.error ? ` (${run.error})` : ""}`,
+  ];
+  if (run.billing) lines.push(`${label} ${billingSummary(run.billing)}`);
+  return lines.join("\n");
 };
+
+/** "usage: complete, 12 requests: 3 unchanged, ..." or "contracts: failed (rate_limited: ...), 6 requests; the previous contracts are kept". */
+function billingSummary(billing: NonNullable<SyncRunDetail["billing"]>): string {
+  const counts = Object.entries(billing.counts)
+    .map(([name, value]) => `${value} ${name}`)
+    .join(", ");
+  const requests = `${billing.requestCount} request${billing.requestCount === 1 ? "" : "s"}`;
+  if (billing.outcome === "complete") return `${billing.part}: complete, ${requests}: ${counts}`;
+  const error = billing.error ? ` (${billing.error.code}: ${billing.error.message})` : "";
+  const consequence =
+    billing.part === "usage"
+      ? `; readings unknown, not 0${counts === "" ? "" : ` (${counts})`}`
+      : "; the previous contracts are kept";
+  return `${billing.part}: failed${error}, ${requests}${consequence}`;
+}
 
 /** Runs one scope's sync in this process with a progress bar on stderr. */
 async function runWithProgress(sync: SyncService, scope: SyncScope, label: string, wait: boolean) {

@@ -1,10 +1,45 @@
 import type { z } from "zod";
-import type { ConnectorDeps, ModuleConnector, PsaConnector } from "./connector.ts";
+import type {
+  ConnectorContractsRead,
+  ConnectorDeps,
+  ConnectorUsageRead,
+  ContractsWindow,
+  ModuleConnector,
+  PsaConnector,
+} from "./connector.ts";
 
 /** "module" connectors read a module's organizations; "psa" connectors read the PSA's organizations. */
 export type ConnectorRole = "psa" | "module";
 
 export type ConnectorFor<R extends ConnectorRole> = R extends "psa" ? PsaConnector : ModuleConnector;
+
+/** A module kind that reports usage (Datto RMM devices, SaaS Protection seats, a usage file). */
+export interface UsageCapability<Settings, Secrets> {
+  /**
+   * Billing types every active module organization must report on each read (a Datto RMM site:
+   * its device counts); any other pair is expected once the ledger has it.
+   */
+  readonly billingTypes: readonly string[];
+  /** Reads the usage; null when these settings ask for none (a file module without a usage file). */
+  read(
+    settings: Settings,
+    secrets: Secrets,
+    deps: ConnectorDeps,
+    signal?: AbortSignal,
+  ): Promise<ConnectorUsageRead> | null;
+}
+
+/** A PSA kind that reads contracts (Autotask; a contracts file). */
+export interface ContractsCapability<Settings, Secrets> {
+  /** Reads the contracts of the window; null when these settings ask for none. */
+  read(
+    settings: Settings,
+    secrets: Secrets,
+    window: ContractsWindow,
+    deps: ConnectorDeps,
+    signal?: AbortSignal,
+  ): Promise<ConnectorContractsRead> | null;
+}
 
 /**
  * Everything orgmap knows about one connector kind, declared in the kind's own folder: the
@@ -27,6 +62,10 @@ export interface ConnectorDefinition<
   readonly secretsSchema: z.ZodType<Secrets>;
   /** Builds the connector from settings and secrets already parsed by the schemas above. */
   create(settings: Settings, secrets: Secrets, deps: ConnectorDeps): ConnectorFor<R>;
+  /** Module kinds only: the usage the same sync run reads after the organizations. */
+  readonly usage?: UsageCapability<Settings, Secrets>;
+  /** PSA kinds only: the contracts the same sync run reads after the companies. */
+  readonly contracts?: ContractsCapability<Settings, Secrets>;
 }
 
 /** A definition with its types erased, as the registry holds them. */
@@ -54,6 +93,8 @@ export function defineConnector<
   settingsSchema: S;
   secretsSchema: K;
   create(settings: z.output<S>, secrets: z.output<K>, deps: ConnectorDeps): ConnectorFor<R>;
+  usage?: R extends "module" ? UsageCapability<z.output<S>, z.output<K>> : never;
+  contracts?: R extends "psa" ? ContractsCapability<z.output<S>, z.output<K>> : never;
 }): ConnectorDefinition<R, z.output<S>, z.output<K>> {
   return definition as ConnectorDefinition<R, z.output<S>, z.output<K>>;
 }

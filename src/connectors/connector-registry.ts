@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { autotaskDefinition } from "./autotask/autotask.definition.ts";
-import { ConnectorConfigError, type ConnectorDeps } from "./connector.ts";
+import {
+  ConnectorConfigError,
+  type ConnectorContractsRead,
+  type ConnectorDeps,
+  type ConnectorUsageRead,
+  type ContractsWindow,
+} from "./connector.ts";
 import type {
   AnyConnectorDefinition,
   ConnectorDefinition,
@@ -104,6 +110,49 @@ export function createConnector<R extends ConnectorRole>(
     parsePart(definition.secretsSchema, secrets, kind, "secrets"),
     deps,
   );
+}
+
+/** The billing reads of one configuration, bound to its parsed settings and secrets. */
+export interface BillingReads {
+  /** A module kind's usage; null when the kind reports none (IT Glue). */
+  usage: {
+    billingTypes: readonly string[];
+    /** null when the settings ask for no usage read (a file module without a usage file). */
+    read(signal?: AbortSignal): Promise<ConnectorUsageRead> | null;
+  } | null;
+  /** A PSA kind's contracts; null when the kind reads none. */
+  contracts: {
+    /** null when the settings ask for no contracts read (a file PSA without a contracts file). */
+    read(window: ContractsWindow, signal?: AbortSignal): Promise<ConnectorContractsRead> | null;
+  } | null;
+}
+
+/**
+ * The usage (module) or contracts (PSA) reads of a stored configuration, validated like
+ * `createConnector` (ConnectorConfigError naming the field otherwise).
+ */
+export function createBillingReads(
+  role: ConnectorRole,
+  kind: string,
+  settings: unknown,
+  secrets: unknown,
+  deps: ConnectorDeps = {},
+): BillingReads {
+  const definition = connectorDefinition(role, kind) as ConnectorDefinition<ConnectorRole, unknown, unknown>;
+  const parsedSettings = parsePart(definition.settingsSchema, settings, kind, "settings");
+  const parsedSecrets = parsePart(definition.secretsSchema, secrets, kind, "secrets");
+  const { usage, contracts } = definition;
+  return {
+    usage: usage
+      ? {
+          billingTypes: usage.billingTypes,
+          read: (signal) => usage.read(parsedSettings, parsedSecrets, deps, signal),
+        }
+      : null,
+    contracts: contracts
+      ? { read: (window, signal) => contracts.read(parsedSettings, parsedSecrets, window, deps, signal) }
+      : null,
+  };
 }
 
 /** What a client needs to render a kind's form: label, role and the JSON Schemas of its two parts. */

@@ -1,3 +1,5 @@
+import type { PsaContractData } from "../domain/billing/psa-contracts.ts";
+import type { UsageReadResult } from "../domain/billing/usage-read.ts";
 import type { OrganizationType } from "../domain/organization.ts";
 
 /**
@@ -51,6 +53,30 @@ export interface Connector<T> {
 export type ModuleConnector = Connector<ModuleOrganizationRecord>;
 export type PsaConnector = Connector<PsaOrganizationRecord>;
 
+/**
+ * Why a read failed, as a word a screen or a script can switch on: the vendor rate-limited us
+ * (429), answered 5xx, answered something that is not JSON, did not answer in time, could not be
+ * reached, refused the credentials (401/403) or the request (other 4xx), or the read was stopped;
+ * `invalid` is anything else of the source itself (a file that is not there, a filter name that
+ * matches nothing).
+ */
+export type ReadFailureCode =
+  | "rate_limited"
+  | "vendor_error"
+  | "bad_response"
+  | "timeout"
+  | "unreachable"
+  | "unauthorized"
+  | "refused"
+  | "cancelled"
+  | "invalid";
+
+/** A failed read as runs record it: the code and the short public message, never a body. */
+export interface ReadFailure {
+  code: ReadFailureCode;
+  message: string;
+}
+
 /** Raised when a provider cannot be read completely; the sync run is recorded as failed with this message. */
 export class ConnectorError extends Error {
   constructor(
@@ -59,6 +85,8 @@ export class ConnectorError extends Error {
       status?: number;
       url?: string;
       attempts?: number;
+      /** Why, as a code (HTTP failures set it; anything else is `invalid`). */
+      code?: ReadFailureCode;
       /** What users may read when the message quotes what a vendor or a file sent (the log gets the message). */
       summary?: string;
     } = {},
@@ -71,6 +99,17 @@ export class ConnectorError extends Error {
   get publicMessage(): string {
     return this.details.summary ?? this.message;
   }
+}
+
+/**
+ * The recorded form of a failed read: a ConnectorError's code and public message; anything else
+ * (a bug, a parser's message quoting the data) only as a generic sentence, never its text.
+ */
+export function readFailure(error: unknown, vendor: string): ReadFailure {
+  if (error instanceof ConnectorError) {
+    return { code: error.details.code ?? "invalid", message: error.publicMessage };
+  }
+  return { code: "invalid", message: `${vendor}: the read failed; the server log has the detail` };
 }
 
 /** Raised by the connector factories when settings or secrets are invalid; `field` names the culprit. */
@@ -96,3 +135,23 @@ export interface ConnectorDeps {
   /** A number in [0, 1) for backoff jitter. */
   random?: () => number;
 }
+
+/**
+ * One usage read of a module as a connector returns it: complete, or failed with its typed
+ * failure (`error` is the failure's public message). Never thrown: a failed read makes the
+ * module's readings unknown, never 0.
+ */
+export type ConnectorUsageRead =
+  | Extract<UsageReadResult, { kind: "complete" }>
+  | { kind: "failed"; error: string; failure: ReadFailure; requestCount: number };
+
+/** Calendar dates ("YYYY-MM-DD") a contracts read covers: the previous period's first day up to the next's. */
+export interface ContractsWindow {
+  from: string;
+  to: string;
+}
+
+/** One read of the PSA's contracts: complete with the records and rejections, or failed. Never thrown. */
+export type ConnectorContractsRead =
+  | { kind: "complete"; data: PsaContractData; rejected: RejectedRecord[]; requestCount: number }
+  | { kind: "failed"; failure: ReadFailure; requestCount: number };

@@ -179,6 +179,24 @@ export interface SyncCounts {
   missing: number;
   returned: number;
   rejected: number;
+  /** HTTP requests the run sent (retries included): the organizations read and the usage or contracts read. */
+  requests: number;
+  /** A completed module run: its active module organizations neither mapped nor excluded at the end. */
+  unmappedAtEnd?: number;
+}
+
+/**
+ * The usage (module run) or contracts (PSA run) part of a sync run. Usage counts: unchanged,
+ * changed, opened, unknown, ignored, rejected; contracts counts: services, contracts,
+ * contractServices, contractServiceUnits, rejected.
+ */
+export interface SyncBillingPart {
+  part: "usage" | "contracts";
+  outcome: "complete" | "failed";
+  /** Why it failed: a code and a short message, never a vendor's body. */
+  error: { code: string; message: string } | null;
+  requestCount: number;
+  counts: Record<string, number>;
 }
 
 export interface SyncRunsTable {
@@ -193,6 +211,10 @@ export interface SyncRunsTable {
   rejected: Json<{ reason: string; raw: unknown }[]>;
   lease_owner: string | null;
   lease_expires_at: Date | string | null;
+  /** Migration 0006: the usage or contracts part; null when the run made no such read. */
+  billing: Json<SyncBillingPart> | null;
+  /** Its rejected readings or records (at most 1,000). */
+  billing_rejected: Json<{ reason: string; raw: unknown }[]>;
 }
 
 export interface Database {

@@ -3,7 +3,7 @@ import type { Cursor } from "../domain/cursor.ts";
 import { encodeCursor } from "../domain/cursor.ts";
 import { isUuid } from "../domain/ids.ts";
 import type { Db } from "./database.ts";
-import type { SyncCounts, SyncOutcome, SyncRunRow } from "./schema.ts";
+import type { SyncBillingPart, SyncCounts, SyncOutcome, SyncRunRow } from "./schema.ts";
 
 /** The PSA's runs have no module; the one-running-run index and the scope both use this word. */
 export const PSA_SCOPE = "__psa__";
@@ -103,6 +103,8 @@ export class SyncRunRepository {
       counts: SyncCounts;
       error: string | null;
       rejected: readonly StoredRejection[];
+      /** The usage or contracts part, when the run made that read. */
+      billing?: { part: SyncBillingPart; rejected: readonly StoredRejection[] } | null;
     },
   ): Promise<boolean> {
     const rows = await this.db
@@ -113,6 +115,12 @@ export class SyncRunRepository {
         counts: JSON.stringify(result.counts),
         error: result.error,
         rejected: JSON.stringify(result.rejected),
+        ...(result.billing
+          ? {
+              billing: JSON.stringify(result.billing.part),
+              billing_rejected: JSON.stringify(result.billing.rejected),
+            }
+          : {}),
         lease_owner: null,
         lease_expires_at: null,
       })
@@ -142,6 +150,7 @@ export class SyncRunRepository {
         "outcome",
         "counts",
         "error",
+        "billing",
         "lease_owner",
         "lease_expires_at",
       ]);

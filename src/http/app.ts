@@ -20,6 +20,7 @@ import { moduleRoutes } from "./module.routes.ts";
 import { moduleOrganizationRoutes } from "./module-organization.routes.ts";
 import { organizationRoutes } from "./organization.routes.ts";
 import { errorHandler, problem, sendProblem } from "./problem.ts";
+import { reconciliationRoutes } from "./reconciliation.routes.ts";
 import { serviceMappingRoutes } from "./service-mapping.routes.ts";
 import { sessionRoutes } from "./session.routes.ts";
 import { settingsRoutes } from "./settings.routes.ts";
@@ -115,6 +116,7 @@ export async function buildApp(
       await api.register(connectorKindRoutes(services));
       await api.register(dashboardRoutes(services));
       await api.register(serviceMappingRoutes(services));
+      await api.register(reconciliationRoutes(services));
       api.get("/openapi.json", { config: { access: "viewer" }, schema: { hide: true } }, async () =>
         app.swagger(),
       );

@@ -64,6 +64,10 @@ const MATRIX: Record<string, Access> = {
   "PUT /api/v1/service-mappings/:moduleKey/:billingType": "admin",
   "DELETE /api/v1/service-mappings/:moduleKey/:billingType": "admin",
   "GET /api/v1/psa-services": "viewer",
+  "GET /api/v1/reconciliation": "viewer",
+  "GET /api/v1/reconciliation/summary": "viewer",
+  "GET /api/v1/reconciliation/rows/:key": "viewer",
+  "GET /api/v1/reconciliation/export": "viewer",
 };
 
 const RANK = { anonymous: -1, viewer: 0, editor: 1, admin: 2 } as const;

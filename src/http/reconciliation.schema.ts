@@ -212,7 +212,9 @@ export const RowSource = z.object({
 export const ReconciliationRowDetail = z.object({
   period: PeriodView,
   row: ReconciliationRow,
+  /** The sources with the most units first, at most 200 (`moreSources` says how many are left out). */
   sources: z.array(RowSource),
+  moreSources: z.number().int(),
   /** The organization's total units through the period: a move on the 15th shows as two steps. */
   steps: z.array(
     z.object({ from: Timestamp, to: Timestamp, units: z.number().int(), unknownSources: z.number().int() }),

@@ -49,8 +49,12 @@ describe("sync API", () => {
           startedAt: expect.any(String),
           finishedAt: expect.any(String),
           outcome: "succeeded",
-          counts: { seen: 1, added: 1, renamed: 0, missing: 0, returned: 0, rejected: 1 },
+          counts: {
+            ...{ seen: 1, added: 1, renamed: 0, missing: 0, returned: 0, rejected: 1 },
+            ...{ requests: 0, unmappedAtEnd: 1 },
+          },
           error: null,
+          billing: null,
         },
       ],
       nextCursor: null,

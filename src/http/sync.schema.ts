@@ -55,13 +55,33 @@ export const SyncRunViewSchema = z.object({
     missing: z.number().int(),
     returned: z.number().int(),
     rejected: z.number().int(),
+    /** HTTP requests the run sent, retries included: organizations and usage or contracts. */
+    requests: z.number().int(),
+    /** A completed module run: module organizations neither mapped nor excluded at its end. */
+    unmappedAtEnd: z.number().int().optional(),
   }),
   error: z.string().nullable(),
+  /** The usage (module run) or contracts (PSA run) part; null when the run made no such read. */
+  billing: z
+    .object({
+      part: z.enum(["usage", "contracts"]),
+      /** failed: the part's readings are unknown (usage) or the previous contracts are kept. */
+      outcome: z.enum(["complete", "failed"]),
+      error: z.object({ code: z.string(), message: z.string() }).nullable(),
+      requestCount: z.number().int(),
+      /** usage: unchanged, changed, opened, unknown, ignored, rejected; contracts: services, contracts, contractServices, contractServiceUnits, rejected. */
+      counts: z.record(z.string(), z.number().int()),
+    })
+    .nullable(),
 });
+
+const Rejection = z.object({ reason: z.string(), raw: z.unknown() });
 
 /** One run with its stored rejected records (at most 1,000; `counts.rejected` counts all). */
 export const SyncRunDetailSchema = SyncRunViewSchema.extend({
-  rejected: z.array(z.object({ reason: z.string(), raw: z.unknown() })),
+  rejected: z.array(Rejection),
+  /** The usage or contracts part's rejected readings or records (at most 1,000), with their reasons. */
+  billingRejected: z.array(Rejection),
 });
 
 export const SyncRunPage = pageOf(SyncRunViewSchema);

@@ -1,6 +1,7 @@
 import type { AppContext } from "../context.ts";
 import { AuditService } from "./audit.service.ts";
 import { AuthService } from "./auth.service.ts";
+import { ReconciliationService } from "./billing/reconciliation.service.ts";
 import { ServiceMappingService } from "./billing/service-mapping.service.ts";
 import { DashboardService } from "./dashboard.service.ts";
 import { GridService } from "./grid.service.ts";
@@ -37,6 +38,7 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
     modules: new ModuleService(ctx, syncConfig),
     moduleOrganizations: new ModuleOrganizationService(ctx),
     organizations: new OrganizationService(ctx),
+    reconciliation: new ReconciliationService(ctx, settings),
     secretBox,
     serviceMappings: new ServiceMappingService(ctx),
     settings,

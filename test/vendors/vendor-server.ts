@@ -24,6 +24,11 @@ export interface FaultRule {
   path?: string;
   /** How many times the rule fires; default 1, `Infinity` for always. */
   times?: number;
+  /**
+   * Matching requests let through before the rule fires (default 0): a sync run that reads the same
+   * endpoint twice (SaaS Protection's domains: organizations, then usage) faults its second read.
+   */
+  skip?: number;
 }
 
 /** Replaces the record at `index` (0-based, in generation order) with a broken one. */
@@ -74,7 +79,11 @@ export interface VendorServerOptions {
 /** Starts a local emulated vendor API on 127.0.0.1 and a free port. */
 export async function startVendorServer(options: VendorServerOptions): Promise<VendorServer> {
   const requests: RecordedRequest[] = [];
-  const rules = (options.faults ?? []).map((rule) => ({ ...rule, left: rule.times ?? 1 }));
+  const rules = (options.faults ?? []).map((rule) => ({
+    ...rule,
+    left: rule.times ?? 1,
+    toSkip: rule.skip ?? 0,
+  }));
   let baseUrl = "";
 
   const takeFault = (request: RecordedRequest, page: number | undefined): Fault | null => {
@@ -83,6 +92,10 @@ export async function startVendorServer(options: VendorServerOptions): Promise<V
       const pathMatches = rule.path === undefined ? page !== undefined : request.path.startsWith(rule.path);
       if (!pathMatches) continue;
       if (rule.page !== undefined && rule.page !== page) continue;
+      if (rule.toSkip > 0) {
+        rule.toSkip -= 1;
+        continue;
+      }
       rule.left -= 1;
       return rule.fault;
     }

@@ -1,6 +1,11 @@
 import { type BillingPeriod, nextPeriod, previousPeriod } from "../../domain/billing/period.ts";
 import type { PsaContractData } from "../../domain/billing/psa-contracts.ts";
-import { type ConnectorDeps, ConnectorError, type RejectedRecord } from "../connector.ts";
+import {
+  type ConnectorDeps,
+  ConnectorError,
+  type ContractsWindow,
+  type RejectedRecord,
+} from "../connector.ts";
 import { withoutTrailingSlash } from "../http/http-settings.schema.ts";
 import { startCountedSession } from "../http/request-counter.ts";
 import { type MapResult, rejection, SeenIds } from "../record-checks.ts";
@@ -24,10 +29,7 @@ const VENDOR = AUTOTASK_VENDOR;
 export const IN_CHUNK = 200;
 
 /** Calendar dates of the read: from the previous period's first day up to (not into) the next period. */
-export interface ContractsWindow {
-  from: string;
-  to: string;
-}
+export type { ContractsWindow };
 
 export type AutotaskContractsRead =
   | { kind: "complete"; data: PsaContractData; rejected: RejectedRecord[]; requestCount: number }

@@ -1,6 +1,8 @@
+import { readFailure } from "../connector.ts";
 import { defineConnector } from "../connector-definition.ts";
 import { createAutotaskConnector } from "./autotask.connector.ts";
 import { autotaskSecretsSchema, autotaskSettingsSchema } from "./autotask.settings.ts";
+import { readAutotaskContracts } from "./autotask-contracts.client.ts";
 
 export const autotaskDefinition = defineConnector({
   kind: "autotask",
@@ -9,4 +11,13 @@ export const autotaskDefinition = defineConnector({
   settingsSchema: autotaskSettingsSchema,
   secretsSchema: autotaskSecretsSchema,
   create: createAutotaskConnector,
+  // Services, Contracts, ContractServices and ContractServiceUnits of the current and previous period.
+  contracts: {
+    read: async (settings, secrets, window, deps, signal) => {
+      const read = await readAutotaskContracts(settings, secrets, window, deps, signal);
+      return read.kind === "complete"
+        ? read
+        : { kind: "failed", failure: readFailure(read.error, "Autotask"), requestCount: read.requestCount };
+    },
+  },
 });

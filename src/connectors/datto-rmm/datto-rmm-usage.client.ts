@@ -1,12 +1,17 @@
-import { z } from "zod";
 import {
   DATTO_RMM_DEVICE_CATEGORIES,
   DATTO_RMM_DEVICES,
   type DattoRmmDeviceCategory,
   dattoRmmCategoryKey,
 } from "../../domain/billing/billing-types.ts";
-import type { ModuleUsageReading, UsageReadResult } from "../../domain/billing/usage-read.ts";
-import { type ConnectorDeps, ConnectorError, type RejectedRecord } from "../connector.ts";
+import type { ModuleUsageReading } from "../../domain/billing/usage-read.ts";
+import {
+  type ConnectorDeps,
+  ConnectorError,
+  type ConnectorUsageRead,
+  type RejectedRecord,
+  readFailure,
+} from "../connector.ts";
 import { withoutTrailingSlash } from "../http/http-settings.schema.ts";
 import { startCountedSession } from "../http/request-counter.ts";
 import { checkId, rejection } from "../record-checks.ts";
@@ -16,12 +21,8 @@ import type { DattoRmmSecrets, DattoRmmSettings } from "./datto-rmm.settings.ts"
 
 const VENDOR = "Datto RMM";
 
-/** Usage settings of a Datto RMM module (not secret). */
-export const dattoRmmUsageSettingsSchema = z.strictObject({
-  /** A custom device filter whose devices are not billed (e.g. the MSP's own lab machines). */
-  notBillableFilterName: z.string().trim().min(1).max(200).optional(),
-});
-export type DattoRmmUsageSettings = z.infer<typeof dattoRmmUsageSettingsSchema>;
+/** The usage settings of a Datto RMM module (part of its connector settings). */
+export type DattoRmmUsageSettings = Pick<DattoRmmSettings, "notBillableFilterName">;
 
 type Counts = { total: number } & Record<DattoRmmDeviceCategory, number>;
 const CATEGORY_KEYS = Object.keys(DATTO_RMM_DEVICE_CATEGORIES) as DattoRmmDeviceCategory[];
@@ -49,7 +50,7 @@ export async function readDattoRmmUsage(
   secrets: DattoRmmSecrets,
   deps: ConnectorDeps = {},
   signal?: AbortSignal,
-): Promise<UsageReadResult> {
+): Promise<ConnectorUsageRead> {
   const settings = withoutTrailingSlash(rawSettings);
   const { http, requestCount } = startCountedSession(
     { vendor: VENDOR, ...settings, secrets: [secrets.apiKey, secrets.apiSecret], deps },
@@ -99,8 +100,8 @@ export async function readDattoRmmUsage(
       }
     }
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { kind: "failed", error: message, requestCount: requestCount() };
+    const failure = readFailure(error, VENDOR);
+    return { kind: "failed", error: failure.message, failure, requestCount: requestCount() };
   }
   const readings: ModuleUsageReading[] = [];
   for (const [externalId, entry] of counts) {

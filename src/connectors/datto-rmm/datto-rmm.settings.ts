@@ -17,6 +17,12 @@ export const dattoRmmSettingsSchema = z.strictObject({
   }),
   /** Sites per request; Datto RMM allows up to 250. */
   pageSize: pageSizeField(250),
+  /** A custom device filter whose devices are not billed (e.g. the MSP's own lab machines). */
+  notBillableFilterName: z.string().trim().min(1).max(200).optional().meta({
+    title: "Not billable device filter",
+    description:
+      "Optional: the name of a custom device filter whose devices are left out of the usage (a name no filter has fails the usage read).",
+  }),
 });
 
 /** The API key and secret key generated for an RMM user (Setup > Users > Generate API Keys). */

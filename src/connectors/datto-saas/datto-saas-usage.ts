@@ -4,13 +4,20 @@ import {
   dattoSaasSeatsType,
 } from "../../domain/billing/billing-types.ts";
 import { readQuantity } from "../../domain/billing/usage-ledger.ts";
-import type { ModuleUsageReading, UsageReadResult } from "../../domain/billing/usage-read.ts";
-import type { ConnectorDeps, RejectedRecord } from "../connector.ts";
+import type { ModuleUsageReading } from "../../domain/billing/usage-read.ts";
+import {
+  type ConnectorDeps,
+  type ConnectorUsageRead,
+  type RejectedRecord,
+  readFailure,
+} from "../connector.ts";
 import { withoutTrailingSlash } from "../http/http-settings.schema.ts";
 import { startCountedSession } from "../http/request-counter.ts";
 import { checkId, optionalText, rejection } from "../record-checks.ts";
 import { readSaasDomains } from "./datto-saas.client.ts";
 import type { DattoSaasSecrets, DattoSaasSettings } from "./datto-saas.settings.ts";
+
+const VENDOR = "Datto SaaS Protection";
 
 interface CustomerSeats {
   total: number;
@@ -86,17 +93,17 @@ export async function readDattoSaasUsage(
   secrets: DattoSaasSecrets,
   deps: ConnectorDeps = {},
   signal?: AbortSignal,
-): Promise<UsageReadResult> {
+): Promise<ConnectorUsageRead> {
   const settings = withoutTrailingSlash(rawSettings);
   const { http, requestCount } = startCountedSession(
-    { vendor: "Datto SaaS Protection", ...settings, secrets: [secrets.publicKey, secrets.secretKey], deps },
+    { vendor: VENDOR, ...settings, secrets: [secrets.publicKey, secrets.secretKey], deps },
     signal,
   );
   try {
     const rows = await readSaasDomains(http, settings, secrets);
     return { kind: "complete", ...seatsByCustomer(rows), requestCount: requestCount() };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { kind: "failed", error: message, requestCount: requestCount() };
+    const failure = readFailure(error, VENDOR);
+    return { kind: "failed", error: failure.message, failure, requestCount: requestCount() };
   }
 }

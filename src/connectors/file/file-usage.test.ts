@@ -113,9 +113,11 @@ describe("usage file read", () => {
 
   it("turns a missing or unreadable file into a failed read: its usage unknown, never 0", async () => {
     const missing = await readFileUsage(fileUsageSettingsSchema.parse({ path: join(dir, "nope.csv") }), dir);
+    const why = `file: cannot read ${join(dir, "nope.csv")}: no such file`;
     expect(missing).toEqual({
       kind: "failed",
-      error: `file: cannot read ${join(dir, "nope.csv")}: no such file`,
+      error: why,
+      failure: { code: "invalid", message: why },
       requestCount: 0,
     });
     await writeFile(join(dir, "bad.csv"), "externalId,quantity\ng-1,3\n");

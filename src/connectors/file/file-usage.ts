@@ -3,8 +3,8 @@ import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { billingTypeKey } from "../../domain/billing/billing-types.ts";
 import { readQuantity } from "../../domain/billing/usage-ledger.ts";
-import type { ModuleUsageReading, UsageReadResult } from "../../domain/billing/usage-read.ts";
-import { ConnectorError, type RejectedRecord } from "../connector.ts";
+import type { ModuleUsageReading } from "../../domain/billing/usage-read.ts";
+import { ConnectorError, type ConnectorUsageRead, type RejectedRecord } from "../connector.ts";
 import { checkId, rejection } from "../record-checks.ts";
 import { resolveImportFile } from "./import-file.ts";
 
@@ -142,23 +142,20 @@ export async function readFileUsage(
   settings: FileUsageSettings,
   importDir: string | undefined,
   signal?: AbortSignal,
-): Promise<UsageReadResult> {
+): Promise<ConnectorUsageRead> {
   const format = settings.format ?? (settings.path.toLowerCase().endsWith(".json") ? "json" : "csv");
   let text: string;
   try {
     text = await readFile(await resolveImportFile(importDir, settings.path), { encoding: "utf8", signal });
   } catch (error) {
     const why = error instanceof ConnectorError ? error.publicMessage : `file: cannot read ${settings.path}`;
-    return { kind: "failed", error: why, requestCount: 0 };
+    return { kind: "failed", error: why, failure: { code: "invalid", message: why }, requestCount: 0 };
   }
   try {
     const parsed = format === "json" ? parseUsageJson(text) : parseUsageCsv(text, settings.delimiter);
     return { kind: "complete", ...parsed, requestCount: 0 };
   } catch {
-    return {
-      kind: "failed",
-      error: `file: ${settings.path} is not a valid ${format} usage file`,
-      requestCount: 0,
-    };
+    const why = `file: ${settings.path} is not a valid ${format} usage file`;
+    return { kind: "failed", error: why, failure: { code: "bad_response", message: why }, requestCount: 0 };
   }
 }

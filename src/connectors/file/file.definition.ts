@@ -6,7 +6,9 @@ import {
   fileSecretsSchema,
   fileSettingsSchema,
 } from "./file.settings.ts";
+import { readFileContracts } from "./file-contracts.ts";
 import { createFilePsaConnector } from "./file-psa.connector.ts";
+import { readFileUsage } from "./file-usage.ts";
 
 /** A module's organizations from a CSV or JSON file (modules without an API, and the demo). */
 export const fileDefinition = defineConnector({
@@ -16,6 +18,14 @@ export const fileDefinition = defineConnector({
   settingsSchema: fileSettingsSchema,
   secretsSchema: fileSecretsSchema,
   create: (settings, _secrets, deps) => createFileConnector(settings, deps.importDir),
+  // Any billing type the file names; none is required of every module organization.
+  usage: {
+    billingTypes: [],
+    read: (settings, _secrets, deps, signal) =>
+      settings.usagePath === undefined
+        ? null
+        : readFileUsage({ path: settings.usagePath, delimiter: settings.delimiter }, deps.importDir, signal),
+  },
 });
 
 /**
@@ -29,4 +39,10 @@ export const filePsaDefinition = defineConnector({
   settingsSchema: filePsaSettingsSchema,
   secretsSchema: filePsaSecretsSchema,
   create: (settings, _secrets, deps) => createFilePsaConnector(settings, deps.importDir),
+  contracts: {
+    read: (settings, _secrets, _window, deps, signal) =>
+      settings.contractsPath === undefined
+        ? null
+        : readFileContracts(settings.contractsPath, deps.importDir, signal),
+  },
 });

@@ -1,4 +1,4 @@
-import { type ConnectorDeps, ConnectorError } from "../connector.ts";
+import { type ConnectorDeps, ConnectorError, type ReadFailureCode } from "../connector.ts";
 import { clip, redactSecrets } from "./redact.ts";
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from "./retry-policy.ts";
 
@@ -24,7 +24,7 @@ export interface HttpRequest {
 
 type Attempt =
   | { kind: "ok"; body: unknown }
-  | { kind: "retry"; problem: string; shown?: string; retryAfterMs: number | null };
+  | { kind: "retry"; problem: string; shown?: string; retryAfterMs: number | null; code: ReadFailureCode };
 
 /** Waits with setTimeout, and stops waiting when the signal aborts. */
 export function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -82,17 +82,20 @@ export class HttpSession {
     let lastProblem = "no attempt made";
     // What users may read of the last problem: without the vendor's text (the log has it all).
     let lastShown = lastProblem;
+    let lastCode: ReadFailureCode = "timeout";
     for (let attempt = 1; ; attempt++) {
       this.throwIfCancelled();
       const remaining = this.deadlineAt - this.now();
-      if (remaining <= 0) throw this.timeLimitError(lastProblem, lastShown, attempt - 1);
+      if (remaining <= 0) throw this.timeLimitError(lastProblem, lastShown, attempt - 1, lastCode);
       const outcome = await this.attempt(request, Math.min(this.options.requestTimeoutMs, remaining));
       if (outcome.kind === "ok") return outcome.body;
       lastProblem = outcome.problem;
       lastShown = outcome.shown ?? outcome.problem;
+      lastCode = outcome.code;
       if (attempt >= maxAttempts) {
         throw this.error(`${vendor}: ${lastProblem}; gave up after ${attempt} attempts`, {
           attempts: attempt,
+          code: lastCode,
           summary: `${vendor}: ${lastShown}; gave up after ${attempt} attempts`,
         });
       }
@@ -105,7 +108,7 @@ export class HttpSession {
         );
       if (this.now() + delay > this.deadlineAt) {
         const wait = outcome.retryAfterMs === null ? "" : ` (the vendor asked to wait ${seconds(delay)})`;
-        throw this.timeLimitError(`${lastProblem}${wait}`, `${lastShown}${wait}`, attempt);
+        throw this.timeLimitError(`${lastProblem}${wait}`, `${lastShown}${wait}`, attempt, lastCode);
       }
       try {
         await this.sleep(delay, this.signal);
@@ -141,12 +144,18 @@ export class HttpSession {
     } catch (error) {
       this.throwIfCancelled();
       if (timeout.aborted) {
-        return { kind: "retry", problem: `no answer within ${timeoutMs} ms to ${where}`, retryAfterMs: null };
+        return {
+          kind: "retry",
+          problem: `no answer within ${timeoutMs} ms to ${where}`,
+          retryAfterMs: null,
+          code: "timeout",
+        };
       }
       return {
         kind: "retry",
         problem: `network error on ${where}: ${describeCause(error)}`,
         retryAfterMs: null,
+        code: "unreachable",
       };
     }
     if (isRetryableStatus(status)) {
@@ -155,6 +164,7 @@ export class HttpSession {
         problem: `HTTP ${status} from ${where}${vendorText(text)}`,
         shown: `HTTP ${status} from ${where}`,
         retryAfterMs: parseRetryAfter(retryAfter, this.now()),
+        code: status === 429 ? "rate_limited" : "vendor_error",
       };
     }
     if (status >= 300 && status < 400) {
@@ -163,6 +173,7 @@ export class HttpSession {
         {
           status,
           url: request.url,
+          code: "refused",
           summary: `${this.options.vendor}: HTTP ${status} from ${where} (a redirect); check the base URL`,
         },
       );
@@ -171,6 +182,7 @@ export class HttpSession {
       throw this.error(`${this.options.vendor}: HTTP ${status} from ${where}${vendorText(text)}`, {
         status,
         url: request.url,
+        code: status === 401 || status === 403 ? "unauthorized" : "refused",
         summary: `${this.options.vendor}: HTTP ${status} from ${where}`,
       });
     }
@@ -183,6 +195,7 @@ export class HttpSession {
         {
           status,
           url: request.url,
+          code: "bad_response",
           summary: `${this.options.vendor}: HTTP ${status} from ${where} is not JSON`,
         },
       );
@@ -190,13 +203,19 @@ export class HttpSession {
   }
 
   private throwIfCancelled(): void {
-    if (this.signal?.aborted) throw this.error(`${this.options.vendor}: read cancelled`, {});
+    if (this.signal?.aborted)
+      throw this.error(`${this.options.vendor}: read cancelled`, { code: "cancelled" });
   }
 
-  private timeLimitError(lastProblem: string, lastShown: string, attempts: number): ConnectorError {
+  private timeLimitError(
+    lastProblem: string,
+    lastShown: string,
+    attempts: number,
+    code: ReadFailureCode,
+  ): ConnectorError {
     const limit = seconds(this.options.totalTimeoutMs);
     const gaveUp = `${this.options.vendor}: gave up after the time limit of ${limit} for one sync; last problem: `;
-    return this.error(`${gaveUp}${lastProblem}`, { attempts, summary: `${gaveUp}${lastShown}` });
+    return this.error(`${gaveUp}${lastProblem}`, { attempts, code, summary: `${gaveUp}${lastShown}` });
   }
 
   /** Every message passes through here, so no secret can leak into a ConnectorError. */

@@ -36,7 +36,8 @@ const STATEMENTS = [
   end $$`,
   `create function reconciliation_bump_version() returns trigger language plpgsql as $$
   begin
-    update reconciliation_data_version set version = version + 1 where id = 1;
+    insert into reconciliation_data_version (id, version) values (1, 1)
+      on conflict (id) do update set version = reconciliation_data_version.version + 1;
     delete from reconciliation_data_changes where id = new.id;
     return null;
   end $$`,

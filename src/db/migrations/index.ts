@@ -4,6 +4,7 @@ import * as m0002 from "./0002-sync-lease.ts";
 import * as m0003 from "./0003-list-indexes.ts";
 import * as m0004 from "./0004-billing.ts";
 import * as m0005 from "./0005-security.ts";
+import * as m0006 from "./0006-sync-usage.ts";
 import * as m0010 from "./0010-reconcile.ts";
 
 /** Every migration, in order. Forward-only: append, never edit or remove. */
@@ -13,5 +14,6 @@ export const migrations: Record<string, Migration> = {
   "0003-list-indexes": m0003,
   "0004-billing": m0004,
   "0005-security": m0005,
+  "0006-sync-usage": m0006,
   "0010-reconcile": m0010,
 };

@@ -1,9 +1,11 @@
 import type { ModuleConnector } from "../../connectors/connector.ts";
+import type { BillingReads } from "../../connectors/connector-registry.ts";
 import type { AppContext } from "../../context.ts";
 import { repositories } from "../../db/repositories.ts";
 import { systemActor } from "../../domain/actor.ts";
 import { AuditStep } from "../audit-step.ts";
 import { inUnitOfWork } from "../unit-of-work.ts";
+import { runUsagePart } from "./billing-part.ts";
 import { recordSeen, syncPages } from "./sync-pages.ts";
 import type { RunningSync } from "./sync-run.ts";
 
@@ -12,6 +14,8 @@ import type { RunningSync } from "./sync-run.ts";
  * audit of its renames and returns). Only when every page was read does it mark the records not
  * seen as missing and make the module ready (rule 8, rule 1), in one transaction that first
  * checks the run still holds its lease. A failure part-way leaves the finished pages and nothing else.
+ * Then, in the same run, the module's usage (when its connector reports any) goes to the ledger,
+ * and the run records how many module organizations are left unmapped (the dashboard's trend).
  */
 export async function runModuleSync(
   ctx: AppContext,
@@ -19,6 +23,8 @@ export async function runModuleSync(
   moduleKey: string,
   connector: ModuleConnector,
   onPage: () => void,
+  /** The module's usage read, built on demand (a bad configuration fails the run it is in). */
+  usage: () => BillingReads["usage"] = () => null,
 ): Promise<void> {
   const seenAt = run.startedAt;
   const step = new AuditStep(systemActor("sync"), seenAt);
@@ -93,6 +99,10 @@ export async function runModuleSync(
       );
     }
   }
+  await runUsagePart(ctx, run, moduleKey, usage());
+  onPage();
+  const unmapped = await repositories(ctx.db).mappings.countUnmappedModuleOrganizations([moduleKey]);
+  run.counts.unmappedAtEnd = unmapped.get(moduleKey) ?? 0;
 }
 
 async function tidyAfterFailure(

@@ -1,10 +1,12 @@
 import type { PsaConnector, PsaOrganizationRecord } from "../../connectors/connector.ts";
+import type { BillingReads } from "../../connectors/connector-registry.ts";
 import type { AppContext } from "../../context.ts";
 import { repositories } from "../../db/repositories.ts";
 import { systemActor } from "../../domain/actor.ts";
 import { isMappableType } from "../../domain/organization.ts";
 import { AuditStep } from "../audit-step.ts";
 import { inUnitOfWork } from "../unit-of-work.ts";
+import { runContractsPart } from "./billing-part.ts";
 import { recordSeen, syncPages } from "./sync-pages.ts";
 import type { RunningSync } from "./sync-run.ts";
 
@@ -12,12 +14,15 @@ import type { RunningSync } from "./sync-run.ts";
  * Reads the PSA's companies and upserts organizations by PSA id, page by page. Type changes and
  * renames are audited; a mapped organization that becomes Dead or Cancelation keeps its mappings
  * (the lists flag them as needing attention, rule 2). Missing is marked only after a complete read.
+ * Then, in the same run, the PSA's contracts (when its connector reads any) replace the stored ones.
  */
 export async function runPsaSync(
   ctx: AppContext,
   run: RunningSync,
   connector: PsaConnector,
   onPage: () => void,
+  /** The PSA's contracts read, built on demand (a bad configuration fails the run it is in). */
+  contracts: () => BillingReads["contracts"] = () => null,
 ): Promise<void> {
   const seenAt = run.startedAt;
   const step = new AuditStep(systemActor("sync"), seenAt);
@@ -89,6 +94,8 @@ export async function runPsaSync(
         );
     }
   }
+  await runContractsPart(ctx, run, contracts());
+  onPage();
 }
 
 async function relinkParents(

@@ -1,7 +1,9 @@
 import { ConnectorConfigError, type ConnectorDeps } from "../../connectors/connector.ts";
 import type { ConnectorFor, ConnectorRole } from "../../connectors/connector-definition.ts";
 import {
+  type BillingReads,
   connectorDefinitions,
+  createBillingReads,
   createConnector,
   type ValidConnectorConfig,
   validateConnectorConfig,
@@ -42,6 +44,17 @@ export function buildConnector<R extends SyncTarget>(
   deps: ConnectorDeps,
 ): ConnectorFor<R> {
   return asInvalidValue(() => createConnector(target, kind, settings, secrets, deps));
+}
+
+/** The usage (module) or contracts (PSA) reads of a stored configuration (422 when it is not valid). */
+export function buildBillingReads(
+  target: SyncTarget,
+  kind: string,
+  settings: unknown,
+  secrets: unknown,
+  deps: ConnectorDeps,
+): BillingReads {
+  return asInvalidValue(() => createBillingReads(target, kind, settings, secrets, deps));
 }
 
 /** The kinds a module (or the PSA) can use, e.g. for the CLI's help. */

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Db } from "../../db/database.ts";
-import type { SyncCounts } from "../../db/schema.ts";
+import type { SyncBillingPart, SyncCounts } from "../../db/schema.ts";
 import { type StoredRejection, SyncRunRepository } from "../../db/sync-run.repository.ts";
 
 /** At most this many rejected records are stored per run; all of them are counted. */
@@ -13,6 +13,7 @@ export const emptyCounts = (): SyncCounts => ({
   missing: 0,
   returned: 0,
   rejected: 0,
+  requests: 0,
 });
 
 /** Raised inside a run when another process has closed it (its lease expired): the run stops at once. */
@@ -31,6 +32,10 @@ export class LeaseLostError extends Error {
 export class RunningSync {
   readonly counts = emptyCounts();
   readonly rejected: StoredRejection[] = [];
+  /** The usage or contracts part, once read (null: no such read was made). */
+  billing: { part: SyncBillingPart; rejected: StoredRejection[] } | null = null;
+  /** The HTTP requests sent so far by this run's reads (set by the service when it builds them). */
+  requestCount: () => number = () => 0;
   private readonly controller = new AbortController();
   private readonly heartbeat: NodeJS.Timeout;
   private lost = false;
@@ -65,9 +70,15 @@ export class RunningSync {
     }
   }
 
+  /** Brings `counts.requests` up to date. */
+  countRequests(): void {
+    this.counts.requests = this.requestCount();
+  }
+
   /** Renews the lease (and stores the counts so far); aborts the run when the lease is gone. */
   async renew(): Promise<void> {
     if (this.lost) return;
+    this.countRequests();
     try {
       const held = await new SyncRunRepository(this.db).renewLease(
         this.id,
@@ -90,6 +101,7 @@ export class RunningSync {
    * has closed the run, so that the transaction's final changes are not made.
    */
   async holdLease(db: Db): Promise<void> {
+    this.countRequests();
     if (!(await new SyncRunRepository(db).renewLease(this.id, this.owner, this.leaseMs, this.counts))) {
       this.lost = true;
       throw new LeaseLostError();

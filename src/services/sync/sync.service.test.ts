@@ -32,7 +32,10 @@ describe("module sync (rule 8)", () => {
     await config.configureModule(cliActor, module.key, { connector: { kind: "file", settings: { path } } });
     const first = await sync.syncModule(module.key, "manual");
     expect(first).toMatchObject({ outcome: "succeeded", trigger: "manual", error: null });
-    expect(first.counts).toEqual({ seen: 3, added: 3, renamed: 0, missing: 0, returned: 0, rejected: 0 });
+    expect(first.counts).toEqual({
+      ...{ seen: 3, added: 3, renamed: 0, missing: 0, returned: 0, rejected: 0 },
+      ...{ requests: 0, unmappedAtEnd: 3 },
+    });
 
     const acme = (await rows(module.key)).find((r) => r.external_id === "1")!;
     const org = await buildOrganization(t.ctx.db, { name: "Acme Corporation" });
@@ -47,7 +50,10 @@ describe("module sync (rule 8)", () => {
       path.split("/").at(-1),
     );
     const second = await sync.syncModule(module.key, "manual");
-    expect(second.counts).toEqual({ seen: 2, added: 0, renamed: 1, missing: 1, returned: 0, rejected: 0 });
+    expect(second.counts).toEqual({
+      ...{ seen: 2, added: 0, renamed: 1, missing: 1, returned: 0, rejected: 0 },
+      ...{ requests: 0, unmappedAtEnd: 1 },
+    });
     const after = await rows(module.key);
     expect(after.map((r) => [r.external_id, r.name, r.status])).toEqual([
       ["1", "Acme Inc.", "active"],
@@ -76,7 +82,10 @@ describe("module sync (rule 8)", () => {
       path.split("/").at(-1),
     );
     const third = await sync.syncModule(module.key, "schedule");
-    expect(third.counts).toEqual({ seen: 3, added: 0, renamed: 0, missing: 0, returned: 1, rejected: 0 });
+    expect(third.counts).toEqual({
+      ...{ seen: 3, added: 0, renamed: 0, missing: 0, returned: 1, rejected: 0 },
+      ...{ requests: 0, unmappedAtEnd: 2 },
+    });
     expect((await rows(module.key)).every((r) => r.status === "active")).toBe(true);
   });
 

@@ -7,17 +7,18 @@ import {
   type ModuleConnector,
   type PsaConnector,
 } from "../../connectors/connector.ts";
+import { countRequests } from "../../connectors/http/request-counter.ts";
 import type { AppContext } from "../../context.ts";
 import { PsaConnectionRepository } from "../../db/psa-connection.repository.ts";
 import { repositories } from "../../db/repositories.ts";
-import type { SyncCounts, SyncRunRow } from "../../db/schema.ts";
+import type { SyncBillingPart, SyncCounts, SyncRunRow } from "../../db/schema.ts";
 import { SyncRunRepository, type SyncScope } from "../../db/sync-run.repository.ts";
 import { decodeCursor } from "../../domain/cursor.ts";
 import { AppError, invalidValue, isAppError, notFound } from "../../domain/errors.ts";
 import type { SecretBox } from "../secret-box.ts";
 import { runModuleSync } from "./module-sync.ts";
 import { runPsaSync } from "./psa-sync.ts";
-import { buildConnector, openConnectorSecrets } from "./sync-connectors.ts";
+import { buildBillingReads, buildConnector, openConnectorSecrets } from "./sync-connectors.ts";
 import { emptyCounts, RunningSync } from "./sync-run.ts";
 
 export type SyncTrigger = "schedule" | "manual" | "cli" | "demo";
@@ -32,11 +33,15 @@ export interface SyncRunView {
   outcome: "running" | "succeeded" | "failed";
   counts: SyncCounts;
   error: string | null;
+  /** The usage (module) or contracts (PSA) part; null when the run made no such read. */
+  billing: SyncBillingPart | null;
 }
 
 export interface SyncRunDetail extends SyncRunView {
   /** The stored rejected records (at most 1,000; `counts.rejected` counts all). */
   rejected: { reason: string; raw: unknown }[];
+  /** The billing part's rejected readings or records (at most 1,000; its counts count all). */
+  billingRejected: { reason: string; raw: unknown }[];
 }
 
 export interface SyncServiceOptions {
@@ -46,6 +51,8 @@ export interface SyncServiceOptions {
   owner?: string;
   /** Effects handed to connectors (tests: fast sleep). */
   connectorDeps?: ConnectorDeps;
+  /** false: runs read organizations only, no usage or contracts (the benchmark's baseline). Default true. */
+  billingReads?: boolean;
 }
 
 export interface StartedSync {
@@ -62,7 +69,7 @@ export interface SyncHooks {
 export const DEFAULT_LEASE_MS = 60_000;
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
-export function toRunView(row: Omit<SyncRunRow, "rejected">): SyncRunView {
+export function toRunView(row: Omit<SyncRunRow, "rejected" | "billing_rejected">): SyncRunView {
   return {
     id: row.id,
     moduleKey: row.module_key,
@@ -72,6 +79,7 @@ export function toRunView(row: Omit<SyncRunRow, "rejected">): SyncRunView {
     outcome: row.outcome,
     counts: { ...emptyCounts(), ...row.counts },
     error: row.error,
+    billing: row.billing ?? null,
   };
 }
 
@@ -108,23 +116,18 @@ export class SyncService {
       throw invalidValue("connector", `module ${module.name} has no connector yet; configure one first`);
     }
     const { connector_kind: kind, connector_settings: settings, connector_secrets: sealed } = module;
-    return this.start(moduleKey, module.name, trigger, hooks, (run) =>
-      runModuleSync(
+    return this.start(moduleKey, module.name, trigger, hooks, (run) => {
+      const deps = this.runDeps(run);
+      const secrets = () => openConnectorSecrets(this.secrets, moduleKey, sealed);
+      return runModuleSync(
         this.ctx,
         run,
         moduleKey,
-        this.connector(() =>
-          buildConnector(
-            "module",
-            kind,
-            settings,
-            openConnectorSecrets(this.secrets, moduleKey, sealed),
-            this.deps(),
-          ),
-        ),
+        this.connector(() => buildConnector("module", kind, settings, secrets(), deps)),
         () => hooks.onProgress?.({ ...run.counts }),
-      ),
-    );
+        () => (this.readsBilling ? buildBillingReads("module", kind, settings, secrets(), deps).usage : null),
+      );
+    });
   }
 
   /** Claims a PSA run and starts it in the background; 409 when one is under way. */
@@ -133,22 +136,18 @@ export class SyncService {
     if (!psa.connector_kind)
       throw invalidValue("connector", "the PSA has no connector yet; configure one first");
     const { connector_kind: kind, connector_settings: settings, connector_secrets: sealed } = psa;
-    return this.start(null, "the PSA", trigger, hooks, (run) =>
-      runPsaSync(
+    return this.start(null, "the PSA", trigger, hooks, (run) => {
+      const deps = this.runDeps(run);
+      const secrets = () => openConnectorSecrets(this.secrets, null, sealed);
+      return runPsaSync(
         this.ctx,
         run,
-        this.connector(() =>
-          buildConnector(
-            "psa",
-            kind,
-            settings,
-            openConnectorSecrets(this.secrets, null, sealed),
-            this.deps(),
-          ),
-        ),
+        this.connector(() => buildConnector("psa", kind, settings, secrets(), deps)),
         () => hooks.onProgress?.({ ...run.counts }),
-      ),
-    );
+        () =>
+          this.readsBilling ? buildBillingReads("psa", kind, settings, secrets(), deps).contracts : null,
+      );
+    });
   }
 
   /** Runs a module sync to its end and returns the recorded run. */
@@ -187,7 +186,7 @@ export class SyncService {
   async getRun(id: string): Promise<SyncRunDetail> {
     const row = await new SyncRunRepository(this.ctx.db).findById(id);
     if (!row) throw notFound("sync run", id, "id");
-    return { ...toRunView(row), rejected: row.rejected };
+    return { ...toRunView(row), rejected: row.rejected, billingRejected: row.billing_rejected ?? [] };
   }
 
   /** The seen count of the scope's last successful run (a progress bar's estimate). */
@@ -207,8 +206,19 @@ export class SyncService {
     await this.idle();
   }
 
+  private get readsBilling(): boolean {
+    return this.options.billingReads !== false;
+  }
+
   private deps(): ConnectorDeps {
     return { importDir: importDirOf(this.ctx.config), ...this.options.connectorDeps };
+  }
+
+  /** The run's connector effects, with every HTTP request it sends counted into `counts.requests`. */
+  private runDeps(run: RunningSync): ConnectorDeps {
+    const counted = countRequests(this.deps());
+    run.requestCount = counted.count;
+    return counted.deps;
   }
 
   /** Defers building the connector into the run, so a bad configuration is a recorded failure. */
@@ -279,6 +289,7 @@ export class SyncService {
       this.ctx.log.warn({ err: reason, runId: run.id, moduleKey: scope }, "sync failed");
     }
     const outcome = error === null ? "succeeded" : "failed";
+    run.countRequests();
     const finished = await new SyncRunRepository(this.ctx.db)
       .finish(run.id, run.owner, {
         outcome,
@@ -286,6 +297,7 @@ export class SyncService {
         counts: run.counts,
         error,
         rejected: run.rejected,
+        billing: run.billing,
       })
       .catch((caught: unknown) => {
         this.ctx.log.error({ err: caught, runId: run.id }, "could not record the end of a sync");
@@ -293,7 +305,7 @@ export class SyncService {
       });
     if (!finished) this.ctx.log.warn({ runId: run.id }, "sync ended after its lease was taken over");
     this.ctx.log.info(
-      { runId: run.id, moduleKey: scope, outcome, counts: run.counts, error },
+      { runId: run.id, moduleKey: scope, outcome, counts: run.counts, billing: run.billing?.part, error },
       `sync ${outcome}`,
     );
     return this.getRun(run.id);

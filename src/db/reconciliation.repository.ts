@@ -1,0 +1,432 @@
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
+import type { MappingInterval } from "../domain/billing/attribution.ts";
+import type { UnknownReason, UsageInterval } from "../domain/billing/usage-ledger.ts";
+import type { Db } from "./database.ts";
+import type { Database, ReconciliationRowsTable } from "./schema.ts";
+
+/** Rows per insert: 27 columns x 2,000 stays under PostgreSQL's 65,535 parameters. */
+const CHUNK = 2000;
+const iso = (date: Date) => date.toISOString();
+
+export interface SnapshotMeta {
+  periodKey: string;
+  timeZone: string;
+  dataVersion: string;
+  staleModules: string;
+  staleAfterHours: number;
+  computedAt: Date;
+  rowCount: number;
+}
+
+/** A row as stored (reconciliation_rows), money as decimal text. */
+export interface StoredRow {
+  period_key: string;
+  row_key: string;
+  state: string;
+  state_rank: number;
+  organization_id: string | null;
+  psa_service_id: string | null;
+  psa_service_name: string | null;
+  contract_psa_id: string | null;
+  contract_name: string | null;
+  module_keys: string[];
+  billing_types: unknown;
+  module_organization_id: string | null;
+  source_count: number;
+  desired_units: number | null;
+  psa_units: number | null;
+  difference_units: number | null;
+  units_at_stake: number;
+  unit_price: string | null;
+  price_source: string | null;
+  money: string | null;
+  abs_money: string | null;
+  is_stale: boolean;
+  is_invoiced: boolean;
+  sort_name: string;
+  search_text: string;
+  detail: unknown;
+}
+
+type RowsBuilder = ExpressionBuilder<Database & { r: ReconciliationRowsTable }, "r">;
+
+/** Every column, the decimals as text (parsed exactly by money.ts, never as floats). */
+const COLUMNS = sql<StoredRow>`r.period_key, r.row_key, r.state, r.state_rank, r.organization_id,
+  r.psa_service_id, r.psa_service_name, r.contract_psa_id, r.contract_name, r.module_keys, r.billing_types,
+  r.module_organization_id, r.source_count, r.desired_units, r.psa_units, r.difference_units,
+  r.units_at_stake, r.unit_price::text as unit_price, r.price_source, r.money::text as money,
+  r.abs_money::text as abs_money, r.is_stale, r.is_invoiced, r.sort_name, r.search_text, r.detail`;
+
+export interface RowFilter {
+  state?: string | undefined;
+  needsAttention?: boolean | undefined;
+  moduleKey?: string | undefined;
+  organizationId?: string | undefined;
+  psaServiceId?: string | undefined;
+  search?: string | undefined;
+}
+
+export type RowSort = "attention" | "organization" | "service" | "difference" | "money";
+
+/**
+ * Reconciliation's reads of the billing data for one period (every module organization at once:
+ * a period is computed whole), and its stored snapshot: rows per period, read a page at a time.
+ */
+export class ReconciliationRepository {
+  constructor(private readonly db: Db) {}
+
+  /** The billing data's version, bumped at the commit of every change to it (migration 0010). */
+  async dataVersion(): Promise<string> {
+    const row = await sql<{ version: string }>`
+      select version::text as version from reconciliation_data_version where id = 1
+    `.execute(this.db);
+    return row.rows[0]?.version ?? "0";
+  }
+
+  /** Per module with usage reads: its last complete one (null: none complete). */
+  async lastCompleteUsageReads(): Promise<Map<string, Date | null>> {
+    const result = await sql<{ module_key: string; last_complete: Date | null }>`
+      select module_key, max(read_at) filter (where outcome = 'complete') as last_complete
+      from usage_reads group by module_key
+    `.execute(this.db);
+    return new Map(
+      result.rows.map((r) => [r.module_key, r.last_complete === null ? null : new Date(r.last_complete)]),
+    );
+  }
+
+  /**
+   * Every (module organization, billing type)'s ledger intervals overlapping the period, plus the
+   * last known one before it for pairs unknown in it (rule 13), grouped per pair, oldest first.
+   */
+  async usageForPeriod(period: { start: Date; end: Date }) {
+    const result = await sql<{
+      module_key: string;
+      id: string;
+      billing_type: string;
+      quantity: number | null;
+      unknown_reason: UnknownReason | null;
+      from_ms: number;
+      to_ms: number | null;
+    }>`
+      with overlapping as (
+        select module_organization_id, billing_type, quantity, unknown_reason, valid_from, valid_to
+        from usage_ledger
+        where valid_from < ${iso(period.end)}::timestamptz
+          and (valid_to is null or valid_to > ${iso(period.start)}::timestamptz)
+      ), found as (
+        select * from overlapping
+        union all
+        select * from (
+          select distinct on (l.module_organization_id, l.billing_type)
+            l.module_organization_id, l.billing_type, l.quantity, l.unknown_reason, l.valid_from, l.valid_to
+          from usage_ledger l
+          join (select distinct module_organization_id, billing_type from overlapping where quantity is null) x
+            on x.module_organization_id = l.module_organization_id and x.billing_type = l.billing_type
+          where l.quantity is not null and l.valid_to <= ${iso(period.start)}::timestamptz
+          order by l.module_organization_id, l.billing_type, l.valid_from desc
+        ) before
+      )
+      select mo.module_key, f.module_organization_id as id, f.billing_type, f.quantity, f.unknown_reason,
+        (extract(epoch from f.valid_from) * 1000)::float8 as from_ms,
+        (extract(epoch from f.valid_to) * 1000)::float8 as to_ms
+      from found f join module_organizations mo on mo.id = f.module_organization_id
+    `.execute(this.db);
+    const pairs = new Map<
+      string,
+      { moduleOrganizationId: string; moduleKey: string; billingType: string; intervals: UsageInterval[] }
+    >();
+    for (const row of result.rows) {
+      const key = `${row.id}\u0000${row.billing_type}`;
+      let pair = pairs.get(key);
+      if (!pair) {
+        pair = {
+          moduleOrganizationId: row.id,
+          moduleKey: row.module_key,
+          billingType: row.billing_type,
+          intervals: [],
+        };
+        pairs.set(key, pair);
+      }
+      pair.intervals.push({
+        quantity: row.quantity === null ? null : Number(row.quantity),
+        unknownReason: row.unknown_reason,
+        validFrom: new Date(Number(row.from_ms)),
+        validTo: row.to_ms === null ? null : new Date(Number(row.to_ms)),
+      });
+    }
+    for (const pair of pairs.values()) {
+      if (pair.intervals.length > 1)
+        pair.intervals.sort((a, b) => a.validFrom.getTime() - b.validFrom.getTime());
+    }
+    return [...pairs.values()];
+  }
+
+  /** Every module organization's dated mappings overlapping the period (rule 12), oldest first. */
+  async mappingsForPeriod(period: { start: Date; end: Date }): Promise<Map<string, MappingInterval[]>> {
+    const result = await sql<{
+      id: string;
+      organization_id: string | null;
+      is_excluded: boolean;
+      from_ms: number;
+      to_ms: number | null;
+    }>`
+      select module_organization_id as id, organization_id, is_excluded,
+        (extract(epoch from valid_from) * 1000)::float8 as from_ms,
+        (extract(epoch from valid_to) * 1000)::float8 as to_ms
+      from mapping_intervals
+      where valid_from < ${iso(period.end)}::timestamptz
+        and (valid_to is null or valid_to > ${iso(period.start)}::timestamptz)
+    `.execute(this.db);
+    const byModuleOrganization = new Map<string, MappingInterval[]>();
+    for (const row of result.rows) {
+      const interval: MappingInterval = {
+        organizationId: row.organization_id,
+        isExcluded: row.is_excluded,
+        validFrom: new Date(Number(row.from_ms)),
+        validTo: row.to_ms === null ? null : new Date(Number(row.to_ms)),
+      };
+      const list = byModuleOrganization.get(row.id);
+      if (list) list.push(interval);
+      else byModuleOrganization.set(row.id, [interval]);
+    }
+    for (const list of byModuleOrganization.values()) {
+      if (list.length > 1) list.sort((a, b) => a.validFrom.getTime() - b.validFrom.getTime());
+    }
+    return byModuleOrganization;
+  }
+
+  /** Every organization (or the given ones): id, PSA id and name. */
+  async organizations(ids?: readonly string[]): Promise<{ id: string; psaId: string; name: string }[]> {
+    if (ids !== undefined && ids.length === 0) return [];
+    let query = this.db.selectFrom("organizations").select(["id", "psa_id", "name"]);
+    if (ids !== undefined) query = query.where("id", "in", ids);
+    const rows = await query.execute();
+    return rows.map((r) => ({ id: r.id, psaId: r.psa_id, name: r.name }));
+  }
+
+  async moduleOrganizations(ids: readonly string[]) {
+    if (ids.length === 0) return [];
+    const result = await sql<{ id: string; module_key: string; external_id: string; name: string }>`
+      select id, module_key, external_id, name from module_organizations where id = any(${sql.val(ids)}::uuid[])
+    `.execute(this.db);
+    return result.rows.map((r) => ({
+      id: r.id,
+      moduleKey: r.module_key,
+      externalId: r.external_id,
+      name: r.name,
+    }));
+  }
+
+  async snapshot(periodKey: string): Promise<SnapshotMeta | null> {
+    const row = await this.db
+      .selectFrom("reconciliation_snapshots")
+      .selectAll()
+      .where("period_key", "=", periodKey)
+      .executeTakeFirst();
+    if (!row) return null;
+    return {
+      periodKey: row.period_key,
+      timeZone: row.time_zone,
+      dataVersion: String(row.data_version),
+      staleModules: row.stale_modules,
+      staleAfterHours: Number(row.stale_after_hours),
+      computedAt: new Date(row.computed_at),
+      rowCount: row.row_count,
+    };
+  }
+
+  /** Serializes the writers of one period's snapshot until the transaction ends (PostgreSQL; PGlite has one connection). */
+  async lockPeriod(periodKey: string): Promise<void> {
+    await sql`select pg_advisory_xact_lock(hashtext(${`reconciliation:${periodKey}`}))`.execute(this.db);
+  }
+
+  /** Replaces the period's snapshot with these rows (in the caller's transaction). */
+  async replaceSnapshot(meta: SnapshotMeta, rows: readonly StoredRow[]): Promise<void> {
+    await this.db.deleteFrom("reconciliation_snapshots").where("period_key", "=", meta.periodKey).execute();
+    await this.db
+      .insertInto("reconciliation_snapshots")
+      .values({
+        period_key: meta.periodKey,
+        time_zone: meta.timeZone,
+        data_version: meta.dataVersion,
+        stale_modules: meta.staleModules,
+        stale_after_hours: meta.staleAfterHours,
+        computed_at: meta.computedAt,
+        row_count: meta.rowCount,
+      })
+      .execute();
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK).map((row) => ({
+        ...row,
+        module_keys: sql<string[]>`${sql.val(row.module_keys)}::text[]`,
+        billing_types: JSON.stringify(row.billing_types),
+        detail: JSON.stringify(row.detail),
+      }));
+      await this.db.insertInto("reconciliation_rows").values(chunk).execute();
+    }
+  }
+
+  private where(periodKey: string, filter: RowFilter) {
+    return (eb: RowsBuilder) => {
+      const conditions: Expression<SqlBool>[] = [eb("r.period_key", "=", periodKey)];
+      if (filter.state !== undefined) conditions.push(eb("r.state", "=", filter.state));
+      if (filter.needsAttention) conditions.push(eb("r.state", "!=", "in_balance"));
+      if (filter.organizationId !== undefined)
+        conditions.push(eb("r.organization_id", "=", filter.organizationId));
+      if (filter.psaServiceId !== undefined)
+        conditions.push(eb("r.psa_service_id", "=", filter.psaServiceId));
+      if (filter.moduleKey !== undefined) {
+        conditions.push(sql<SqlBool>`r.module_keys @> ${sql.val([filter.moduleKey])}::text[]`);
+      }
+      const search = filter.search?.trim().toLowerCase();
+      if (search) conditions.push(sql<SqlBool>`strpos(r.search_text, ${search}) > 0`);
+      return eb.and(conditions);
+    };
+  }
+
+  private base() {
+    return this.db.selectFrom("reconciliation_rows as r");
+  }
+
+  /** One page of the period's rows matching the filter, and how many match. */
+  async page(
+    periodKey: string,
+    filter: RowFilter,
+    options: { sort: RowSort; limit: number; offset: number },
+  ): Promise<{ rows: StoredRow[]; total: number }> {
+    let query = this.base()
+      .select([
+        "r.period_key",
+        "r.row_key",
+        "r.state",
+        "r.state_rank",
+        "r.organization_id",
+        "r.psa_service_id",
+        "r.psa_service_name",
+        "r.contract_psa_id",
+        "r.contract_name",
+        "r.module_keys",
+        "r.billing_types",
+        "r.module_organization_id",
+        "r.source_count",
+        "r.desired_units",
+        "r.psa_units",
+        "r.difference_units",
+        "r.units_at_stake",
+        sql<string | null>`r.unit_price::text`.as("unit_price"),
+        "r.price_source",
+        sql<string | null>`r.money::text`.as("money"),
+        sql<string | null>`r.abs_money::text`.as("abs_money"),
+        "r.is_stale",
+        "r.is_invoiced",
+        "r.sort_name",
+        "r.search_text",
+        // The drill-down's sources stay out of a page: `row` reads them.
+        sql<null>`null`.as("detail"),
+      ])
+      .where(this.where(periodKey, filter));
+    switch (options.sort) {
+      case "attention":
+        query = query
+          .orderBy("r.state_rank")
+          .orderBy(sql`r.abs_money desc nulls last`)
+          .orderBy("r.units_at_stake", "desc");
+        break;
+      case "organization":
+        query = query.orderBy("r.sort_name");
+        break;
+      case "service":
+        query = query.orderBy(sql`r.psa_service_name nulls last`).orderBy("r.sort_name");
+        break;
+      case "difference":
+        query = query
+          .orderBy(sql`abs(r.difference_units) desc nulls last`)
+          .orderBy("r.units_at_stake", "desc");
+        break;
+      case "money":
+        query = query.orderBy(sql`r.abs_money desc nulls last`);
+        break;
+    }
+    const rows = (await query
+      .orderBy("r.row_key")
+      .limit(options.limit)
+      .offset(options.offset)
+      .execute()) as StoredRow[];
+    const total = await this.base()
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where(this.where(periodKey, filter))
+      .executeTakeFirstOrThrow();
+    return { rows, total: Number(total.n) };
+  }
+
+  /** Every row matching the filter, in the same orders as `page` (the CSV export). */
+  async all(periodKey: string, filter: RowFilter, sort: RowSort): Promise<StoredRow[]> {
+    return (await this.page(periodKey, filter, { sort, limit: 10_000_000, offset: 0 })).rows;
+  }
+
+  async row(periodKey: string, key: string): Promise<StoredRow | undefined> {
+    const result = await sql<StoredRow>`
+      select ${COLUMNS} from reconciliation_rows r where r.period_key = ${periodKey} and r.row_key = ${key}
+    `.execute(this.db);
+    return result.rows[0];
+  }
+
+  /** Rows, units at stake, |money| and rows without money per state, of the rows matching the filter. */
+  async totalsByState(periodKey: string, filter: RowFilter) {
+    const rows = await this.base()
+      .where(this.where(periodKey, filter))
+      .select((eb) => [
+        "r.state",
+        eb.fn.countAll<number>().as("rows"),
+        sql<string>`coalesce(sum(r.units_at_stake), 0)::text`.as("units"),
+        sql<string>`coalesce(sum(r.abs_money), 0)::text`.as("money"),
+        sql<number>`count(*) filter (where r.money is null and r.units_at_stake > 0)`.as("without_money"),
+      ])
+      .groupBy("r.state")
+      .execute();
+    return rows.map((r) => ({
+      state: r.state,
+      rows: Number(r.rows),
+      units: Number(r.units),
+      money: r.money,
+      rowsWithoutMoney: Number(r.without_money),
+    }));
+  }
+
+  /** The same per module (a row fed by two modules counts in both). */
+  async totalsByModule(periodKey: string, filter: RowFilter) {
+    const result = await sql<{
+      module_key: string;
+      state: string;
+      rows: number;
+      units: string;
+      money: string;
+      without_money: number;
+    }>`
+      select m.module_key, r.state, count(*) as rows, coalesce(sum(r.units_at_stake), 0)::text as units,
+        coalesce(sum(r.abs_money), 0)::text as money,
+        count(*) filter (where r.money is null and r.units_at_stake > 0) as without_money
+      from reconciliation_rows r cross join lateral unnest(r.module_keys) as m(module_key)
+      where r.row_key in (${this.base().select("r.row_key").where(this.where(periodKey, filter))})
+        and r.period_key = ${periodKey}
+      group by m.module_key, r.state
+    `.execute(this.db);
+    return result.rows.map((r) => ({
+      moduleKey: r.module_key,
+      state: r.state,
+      rows: Number(r.rows),
+      units: Number(r.units),
+      money: r.money,
+      rowsWithoutMoney: Number(r.without_money),
+    }));
+  }
+
+  /** Distinct module organizations behind the unmapped usage rows matching the filter. */
+  async unmappedModuleOrganizations(periodKey: string, filter: RowFilter): Promise<number> {
+    const row = await this.base()
+      .where(this.where(periodKey, { ...filter, state: "unmapped_usage" }))
+      .select(sql<number>`count(distinct r.module_organization_id)`.as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

@@ -1,0 +1,317 @@
+import { attributeUsage, type MappingInterval, type UsageSegment } from "./attribution.ts";
+import {
+  desiredUnits,
+  type SourceContribution,
+  type SourceUsage,
+  type UnitsPolicy,
+  type UnitsStep,
+} from "./desired-units.ts";
+import { multiplyUnits } from "./money.ts";
+import type { BillingPeriod } from "./period.ts";
+import type { PsaContractIndex } from "./psa-contract-index.ts";
+import { type ReconciliationState, reconcile } from "./reconciliation.ts";
+import type { UsageInterval } from "./usage-ledger.ts";
+
+/**
+ * One period's reconciliation for every organization (rules 12, 13, 14), from the ledger, the dated
+ * mappings, the service mappings and the PSA's contracts. Pure: the service loads, this computes,
+ * the snapshot stores. Rows:
+ * - `o:<organization>:s:<service>` per (organization, PSA service), the billing types mapped to the
+ *   service added up (each with its own policy); also the PSA's billed contract services no usage
+ *   asks for (desired 0: over-billed);
+ * - `t:<module>:<billing type>` per billing type with no service mapping (one row, all organizations:
+ *   one service mapping fixes it);
+ * - `u:<module organization>:<billing type>` per unmapped module organization's usage (one mapping
+ *   fixes it).
+ * Rows with nothing to bill on either side (0 desired, 0 or no PSA units, not stale) are left out.
+ */
+
+export interface ServiceMappingInput {
+  moduleKey: string;
+  billingType: string;
+  psaServiceId: string;
+  psaServiceName: string;
+  policy: UnitsPolicy;
+}
+
+export interface PairUsage {
+  moduleOrganizationId: string;
+  moduleKey: string;
+  billingType: string;
+  /** Oldest first: the intervals overlapping the period, plus the last known one before it. */
+  intervals: UsageInterval[];
+}
+
+export interface PeriodInput {
+  period: Pick<BillingPeriod, "key" | "start" | "end">;
+  /** "latest" is decided here in the current period (now); the period's end otherwise. */
+  asOf: Date;
+  /** Per stale module, the instant from which its readings in force count as unknown (`stale`). */
+  staleFrom: ReadonlyMap<string, Date>;
+  serviceMappings: readonly ServiceMappingInput[];
+  usage: Iterable<PairUsage>;
+  mappings: ReadonlyMap<string, readonly MappingInterval[]>;
+  /** Organization id -> its PSA id (contracts name the PSA's organization). */
+  organizationPsaIds: ReadonlyMap<string, string>;
+  /** Null when the PSA's contracts were never read: every mapped row is then no_contract. */
+  psa: PsaContractIndex | null;
+}
+
+export interface RowBillingTypeRef {
+  moduleKey: string;
+  billingType: string;
+  policy: UnitsPolicy | null;
+}
+
+export interface RowSourceRef extends SourceContribution {
+  billingType: string;
+}
+
+export interface PeriodRow {
+  key: string;
+  state: ReconciliationState;
+  organizationId: string | null;
+  service: { psaId: string; name: string } | null;
+  contract: { psaId: string; name: string } | null;
+  billingTypes: RowBillingTypeRef[];
+  moduleOrganizationId: string | null;
+  sources: RowSourceRef[];
+  steps: UnitsStep[];
+  desiredUnits: number | null;
+  psaUnits: number | null;
+  differenceUnits: number | null;
+  unitsAtStake: number;
+  unitPrice: bigint | null;
+  priceSource: "contract" | "service" | null;
+  /** Signed like the difference: positive is revenue lost. */
+  money: bigint | null;
+  isStale: boolean;
+  isInvoiced: boolean;
+}
+
+interface Draft {
+  key: string;
+  organizationId: string | null;
+  service: { psaId: string; name: string } | null;
+  moduleOrganizationId: string | null;
+  billingTypes: RowBillingTypeRef[];
+  units: number | null;
+  isStale: boolean;
+  sources: RowSourceRef[];
+  stepLists: UnitsStep[][];
+}
+
+/** Rule 13 at read time: a stale module's reading in force turns unknown (`stale`) from `from` on. */
+export function withStaleness(intervals: readonly UsageInterval[], from: Date | undefined): UsageInterval[] {
+  const last = intervals.at(-1);
+  if (!from || !last || last.validTo !== null || last.quantity === null || last.validFrom >= from) {
+    return [...intervals];
+  }
+  return [
+    ...intervals.slice(0, -1),
+    { ...last, validTo: from },
+    { quantity: null, unknownReason: "stale", validFrom: from, validTo: null },
+  ];
+}
+
+/** The sum of several step functions over the period (billing types added into one service). */
+export function mergeSteps(lists: readonly UnitsStep[][]): UnitsStep[] {
+  if (lists.length === 1) return lists[0]!;
+  const edges = [
+    ...new Set(lists.flatMap((steps) => steps.flatMap((s) => [s.from.getTime(), s.to.getTime()]))),
+  ];
+  edges.sort((a, b) => a - b);
+  const merged: UnitsStep[] = [];
+  for (let i = 0; i + 1 < edges.length; i++) {
+    const from = edges[i]!;
+    let units = 0;
+    let unknownSources = 0;
+    let covered = false;
+    for (const steps of lists) {
+      const step = steps.find((s) => s.from.getTime() <= from && from < s.to.getTime());
+      if (!step) continue;
+      covered = true;
+      units += step.units;
+      unknownSources += step.unknownSources;
+    }
+    if (covered) merged.push({ from: new Date(from), to: new Date(edges[i + 1]!), units, unknownSources });
+  }
+  return merged;
+}
+
+const addUnits = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : a + b);
+
+export function reconcilePeriod(input: PeriodInput): PeriodRow[] {
+  const serviceMappings = new Map(
+    input.serviceMappings.map((m) => [`${m.moduleKey}\u0000${m.billingType}`, m]),
+  );
+  // Attribute every pair (rule 12), then group the mapped pieces per (module, billing type).
+  const groups = new Map<string, { moduleKey: string; billingType: string; sources: SourceUsage[] }>();
+  const unmapped: { pair: PairUsage; source: SourceUsage }[] = [];
+  for (const pair of input.usage) {
+    const intervals = withStaleness(pair.intervals, input.staleFrom.get(pair.moduleKey));
+    const segments = attributeUsage(
+      input.period,
+      input.mappings.get(pair.moduleOrganizationId) ?? [],
+      intervals,
+    );
+    const mapped: UsageSegment[] = [];
+    const loose: UsageSegment[] = [];
+    for (const segment of segments) (segment.organizationId === null ? loose : mapped).push(segment);
+    if (loose.length > 0) {
+      unmapped.push({ pair, source: { moduleOrganizationId: pair.moduleOrganizationId, segments: loose } });
+    }
+    if (mapped.length === 0) continue;
+    const groupKey = `${pair.moduleKey}\u0000${pair.billingType}`;
+    let group = groups.get(groupKey);
+    if (!group) {
+      group = { moduleKey: pair.moduleKey, billingType: pair.billingType, sources: [] };
+      groups.set(groupKey, group);
+    }
+    group.sources.push({ moduleOrganizationId: pair.moduleOrganizationId, segments: mapped });
+  }
+
+  const drafts = new Map<string, Draft>();
+  const draft = (key: string, init: () => Omit<Draft, "key">) => {
+    let found = drafts.get(key);
+    if (!found) {
+      found = { key, ...init() };
+      drafts.set(key, found);
+    }
+    return found;
+  };
+  for (const [groupKey, group] of groups) {
+    const mapping = serviceMappings.get(groupKey);
+    const policy = mapping?.policy ?? "latest";
+    const ref: RowBillingTypeRef = {
+      moduleKey: group.moduleKey,
+      billingType: group.billingType,
+      policy: mapping?.policy ?? null,
+    };
+    for (const result of desiredUnits(input.period, policy, group.sources, input.asOf)) {
+      const organizationId = result.organizationId as string;
+      const key = mapping
+        ? `o:${organizationId}:s:${mapping.psaServiceId}`
+        : `t:${group.moduleKey}:${group.billingType}`;
+      const row = draft(key, () => ({
+        organizationId: mapping ? organizationId : null,
+        service: mapping ? { psaId: mapping.psaServiceId, name: mapping.psaServiceName } : null,
+        moduleOrganizationId: null,
+        billingTypes: [],
+        units: null,
+        isStale: false,
+        sources: [],
+        stepLists: [],
+      }));
+      if (!row.billingTypes.some((b) => b.moduleKey === ref.moduleKey && b.billingType === ref.billingType)) {
+        row.billingTypes.push(ref);
+      }
+      row.units = addUnits(row.units, result.units);
+      row.isStale ||= result.isStale;
+      for (const source of result.sources) row.sources.push({ ...source, billingType: group.billingType });
+      row.stepLists.push(result.steps);
+    }
+  }
+  for (const { pair, source } of unmapped) {
+    const mapping = serviceMappings.get(`${pair.moduleKey}\u0000${pair.billingType}`);
+    const [result] = desiredUnits(input.period, mapping?.policy ?? "latest", [source], input.asOf);
+    if (!result || (result.units === 0 && !result.isStale)) continue;
+    drafts.set(`u:${pair.moduleOrganizationId}:${pair.billingType}`, {
+      key: `u:${pair.moduleOrganizationId}:${pair.billingType}`,
+      organizationId: null,
+      service: mapping ? { psaId: mapping.psaServiceId, name: mapping.psaServiceName } : null,
+      moduleOrganizationId: pair.moduleOrganizationId,
+      billingTypes: [
+        { moduleKey: pair.moduleKey, billingType: pair.billingType, policy: mapping?.policy ?? null },
+      ],
+      units: result.units,
+      isStale: result.isStale,
+      sources: result.sources.map((s) => ({ ...s, billingType: pair.billingType })),
+      stepLists: [result.steps],
+    });
+  }
+  addPsaOnlyRows(input, drafts);
+  return [...drafts.values()].flatMap((d) => finish(input, d));
+}
+
+/** Contract services billing units that no usage asks for: desired 0, so over-billed (rule 14). */
+function addPsaOnlyRows(input: PeriodInput, drafts: Map<string, Draft>): void {
+  if (!input.psa) return;
+  const organizationByPsaId = new Map<string, string>();
+  for (const [id, psaId] of input.organizationPsaIds) organizationByPsaId.set(psaId, id);
+  const byService = new Map<string, ServiceMappingInput[]>();
+  for (const mapping of input.serviceMappings) {
+    byService.set(mapping.psaServiceId, [...(byService.get(mapping.psaServiceId) ?? []), mapping]);
+  }
+  for (const pair of input.psa.billedPairs()) {
+    const organizationId = organizationByPsaId.get(pair.organizationPsaId);
+    const mappings = byService.get(pair.servicePsaId);
+    // A service no billing type maps to (labor, licenses sold by hand) is not orgmap's to judge.
+    if (organizationId === undefined || mappings === undefined) continue;
+    const key = `o:${organizationId}:s:${pair.servicePsaId}`;
+    if (drafts.has(key)) continue;
+    drafts.set(key, {
+      key,
+      organizationId,
+      service: { psaId: pair.servicePsaId, name: mappings[0]!.psaServiceName },
+      moduleOrganizationId: null,
+      billingTypes: mappings.map((m) => ({
+        moduleKey: m.moduleKey,
+        billingType: m.billingType,
+        policy: m.policy,
+      })),
+      units: 0,
+      isStale: false,
+      sources: [],
+      stepLists: [],
+    });
+  }
+}
+
+function finish(input: PeriodInput, d: Draft): PeriodRow[] {
+  const psaId = d.organizationId === null ? undefined : input.organizationPsaIds.get(d.organizationId);
+  const side =
+    d.service && d.organizationId !== null && psaId !== undefined && input.psa
+      ? input.psa.sideFor(psaId, d.service.psaId)
+      : null;
+  const result = reconcile({
+    // An unmapped module organization's row has no organization; a billing type's row stands for all.
+    organizationId: d.moduleOrganizationId !== null ? null : (d.organizationId ?? "*"),
+    desiredUnits: d.units,
+    isStale: d.isStale,
+    hasServiceMapping: d.service !== null,
+    contract: side === null ? null : { contractService: side.contractService },
+  });
+  if (d.units === 0 && (result.psaUnits ?? 0) === 0 && !d.isStale) return [];
+  const unitsAtStake = result.psaUnits === null ? (d.units ?? 0) : Math.abs(result.differenceUnits ?? 0);
+  const listPrice = d.service ? (input.psa?.servicePrices.get(d.service.psaId) ?? null) : null;
+  const onContract = side?.contractService ?? null;
+  const unitPrice = onContract ? onContract.unitPrice : listPrice;
+  const money = onContract
+    ? result.differenceMoney
+    : unitPrice === null
+      ? null
+      : multiplyUnits(unitsAtStake, unitPrice);
+  return [
+    {
+      key: d.key,
+      state: result.state,
+      organizationId: d.organizationId,
+      service: d.service,
+      contract: side?.contract ?? null,
+      billingTypes: d.billingTypes,
+      moduleOrganizationId: d.moduleOrganizationId,
+      sources: d.sources,
+      steps: mergeSteps(d.stepLists.length === 0 ? [[]] : d.stepLists),
+      desiredUnits: d.units,
+      psaUnits: result.psaUnits,
+      differenceUnits: result.differenceUnits,
+      unitsAtStake,
+      unitPrice,
+      priceSource: unitPrice === null ? null : onContract ? "contract" : "service",
+      money,
+      isStale: d.isStale,
+      isInvoiced: onContract?.isInvoiced ?? false,
+    },
+  ];
+}

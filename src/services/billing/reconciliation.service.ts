@@ -1,0 +1,282 @@
+import type { AppContext } from "../../context.ts";
+import {
+  ReconciliationRepository,
+  type RowFilter,
+  type RowSort,
+  type SnapshotMeta,
+} from "../../db/reconciliation.repository.ts";
+import { repositories } from "../../db/repositories.ts";
+import { type BillingPeriod, parsePeriodKey, periodContaining } from "../../domain/billing/period.ts";
+import { PsaContractIndex } from "../../domain/billing/psa-contract-index.ts";
+import { reconcilePeriod } from "../../domain/billing/reconcile-period.ts";
+import { AppError } from "../../domain/errors.ts";
+import type { SettingsService } from "../settings.service.ts";
+import { rowDetail, stateTotals } from "./reconciliation-detail.ts";
+import { type Names, periodView, rowsCsv, rowView, toStoredRow } from "./reconciliation-views.ts";
+
+export interface ReconciliationOptions {
+  /** A module whose last complete usage read is older than this makes its sources stale (rule 13). */
+  staleAfterHours?: number;
+}
+
+export const DEFAULT_STALE_AFTER_HOURS = 36;
+
+interface Staleness {
+  staleFrom: Map<string, Date>;
+  lastComplete: Map<string, Date | null>;
+  /** What the snapshot records: a module turning stale (or fresh) makes a new one. */
+  key: string;
+}
+
+/**
+ * Reconciliation per period (issue 9 item 6, rules 12-14). A period is computed whole, once, into
+ * a stored snapshot (migration 0010); pages, totals, the drill-down and the CSV read from it. The
+ * snapshot is recomputed when the billing data's version moved (a database trigger counts every
+ * commit that changes it) or a module turned stale or fresh since (decided now, at read time).
+ */
+export class ReconciliationService {
+  private readonly staleAfterHours: number;
+  private readonly inflight = new Map<string, Promise<SnapshotMeta>>();
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly settings: SettingsService,
+    options: ReconciliationOptions = {},
+  ) {
+    this.staleAfterHours = options.staleAfterHours ?? DEFAULT_STALE_AFTER_HOURS;
+  }
+
+  /** The period `YYYY-MM` in the instance's time zone; default the current one. */
+  async period(key?: string): Promise<BillingPeriod> {
+    const { timeZone } = await this.settings.get();
+    return key === undefined
+      ? periodContaining(this.ctx.clock.now(), timeZone)
+      : parsePeriodKey(key, timeZone);
+  }
+
+  /** One page of rows, with how many match. */
+  async list(
+    filter: RowFilter & { period?: string | undefined },
+    options: { sort: RowSort; limit: number; offset: number },
+  ) {
+    const { period, snapshot } = await this.ensure(filter.period);
+    const repo = new ReconciliationRepository(this.ctx.db);
+    const { rows, total } = await repo.page(period.key, filter, options);
+    const names = await this.names(rows);
+    return {
+      period: periodView(period, this.ctx.clock.now()),
+      computedAt: snapshot.computedAt.toISOString(),
+      items: rows.map((row) => rowView(row, names)),
+      total,
+      offset: options.offset,
+      limit: options.limit,
+      ...(await this.presentation()),
+    };
+  }
+
+  /** Totals per state and per module, of the rows matching the filter. */
+  async summary(filter: Omit<RowFilter, "state" | "needsAttention"> & { period?: string | undefined }) {
+    const { period, snapshot, staleness } = await this.ensure(filter.period);
+    const repo = new ReconciliationRepository(this.ctx.db);
+    const repos = repositories(this.ctx.db);
+    const [byState, byModule, unmapped, modules, services] = [
+      await repo.totalsByState(period.key, filter),
+      await repo.totalsByModule(period.key, filter),
+      await repo.unmappedModuleOrganizations(period.key, filter),
+      await repos.modules.list(),
+      await repos.serviceMappings.psaServices(),
+    ];
+    const moduleKeys = new Set([...staleness.lastComplete.keys(), ...byModule.map((m) => m.moduleKey)]);
+    return {
+      period: periodView(period, this.ctx.clock.now()),
+      computedAt: snapshot.computedAt.toISOString(),
+      totals: stateTotals(byState),
+      modules: modules
+        .filter(
+          (m) => moduleKeys.has(m.key) && (filter.moduleKey === undefined || m.key === filter.moduleKey),
+        )
+        .map((m) => {
+          const lastComplete = staleness.lastComplete.get(m.key) ?? null;
+          return {
+            moduleKey: m.key,
+            moduleName: m.name,
+            byState: stateTotals(byModule.filter((t) => t.moduleKey === m.key)),
+            lastCompleteUsageReadAt: lastComplete?.toISOString() ?? null,
+            isStale:
+              staleness.lastComplete.has(m.key) && (lastComplete === null || staleness.staleFrom.has(m.key)),
+          };
+        }),
+      unmappedModuleOrganizations: unmapped,
+      contractsReadAt: services?.readAt.toISOString() ?? null,
+      staleAfterHours: this.staleAfterHours,
+      ...(await this.presentation()),
+    };
+  }
+
+  /** One row with the module organizations whose usage made it, their readings and dated mappings. */
+  async row(key: string, periodKey?: string) {
+    const { period } = await this.ensure(periodKey);
+    const stored = await new ReconciliationRepository(this.ctx.db).row(period.key, key);
+    if (!stored) throw new AppError("not_found", `no reconciliation row ${key} in ${period.key}`);
+    const names = await this.names([stored]);
+    const detail = await rowDetail(this.ctx.db, period, stored, names);
+    return {
+      period: periodView(period, this.ctx.clock.now()),
+      row: rowView(stored, names),
+      ...detail,
+      ...(await this.presentation()),
+    };
+  }
+
+  /** Every row matching the filter as CSV (formula-safe, the term in the headers). */
+  async csv(filter: RowFilter & { period?: string | undefined }, sort: RowSort = "attention") {
+    const { period } = await this.ensure(filter.period);
+    const rows = await new ReconciliationRepository(this.ctx.db).all(period.key, filter, sort);
+    const names = await this.names(rows);
+    const presentation = await this.presentation();
+    return {
+      period: period.key,
+      csv: rowsCsv(
+        rows.map((row) => rowView(row, names)),
+        presentation,
+        period.key,
+      ),
+    };
+  }
+
+  /** The rows of a period as views, every one (the CLI's JSON). */
+  async allRows(filter: RowFilter & { period?: string | undefined }, sort: RowSort = "attention") {
+    const { period } = await this.ensure(filter.period);
+    const rows = await new ReconciliationRepository(this.ctx.db).all(period.key, filter, sort);
+    const names = await this.names(rows);
+    return {
+      period: period.key,
+      rows: rows.map((row) => rowView(row, names)),
+      ...(await this.presentation()),
+    };
+  }
+
+  /** The period's snapshot, computed when missing or out of date. */
+  async ensure(periodKey?: string) {
+    const period = await this.period(periodKey);
+    const repo = new ReconciliationRepository(this.ctx.db);
+    // The version first: data committed after it is at worst recomputed once more, never missed.
+    const version = await repo.dataVersion();
+    const staleness = await this.staleness();
+    const existing = await repo.snapshot(period.key);
+    if (
+      existing &&
+      existing.dataVersion === version &&
+      existing.staleModules === staleness.key &&
+      existing.timeZone === period.timeZone &&
+      existing.staleAfterHours === this.staleAfterHours
+    ) {
+      return { period, snapshot: existing, staleness };
+    }
+    const flightKey = `${period.key}|${period.timeZone}|${version}|${staleness.key}`;
+    let flight = this.inflight.get(flightKey);
+    if (!flight) {
+      flight = this.compute(period, version, staleness).finally(() => this.inflight.delete(flightKey));
+      this.inflight.set(flightKey, flight);
+    }
+    return { period, snapshot: await flight, staleness };
+  }
+
+  private async staleness(): Promise<Staleness> {
+    const lastComplete = await new ReconciliationRepository(this.ctx.db).lastCompleteUsageReads();
+    const now = this.ctx.clock.now().getTime();
+    const limit = this.staleAfterHours * 3_600_000;
+    const staleFrom = new Map<string, Date>();
+    for (const [module, at] of lastComplete) {
+      if (at !== null && now - at.getTime() > limit) staleFrom.set(module, new Date(at.getTime() + limit));
+    }
+    const key = [...lastComplete]
+      .filter(([module, at]) => at === null || staleFrom.has(module))
+      .map(([module]) => `${module}@${staleFrom.get(module)?.toISOString() ?? "never"}`)
+      .sort()
+      .join(",");
+    return { staleFrom, lastComplete, key };
+  }
+
+  private async compute(period: BillingPeriod, version: string, staleness: Staleness): Promise<SnapshotMeta> {
+    const repo = new ReconciliationRepository(this.ctx.db);
+    const repos = repositories(this.ctx.db);
+    const usage = await repo.usageForPeriod(period);
+    const mappings = await repo.mappingsForPeriod(period);
+    const organizations = await repo.organizations();
+    const serviceMappings = await repos.serviceMappings.list();
+    const contracts = await repos.psaContracts.load();
+    const modules = await repos.modules.list();
+    const now = this.ctx.clock.now();
+    const rows = reconcilePeriod({
+      period,
+      asOf: new Date(Math.min(now.getTime(), period.end.getTime())),
+      staleFrom: staleness.staleFrom,
+      serviceMappings,
+      usage,
+      mappings,
+      organizationPsaIds: new Map(organizations.map((o) => [o.id, o.psaId])),
+      psa: contracts ? new PsaContractIndex(contracts.data, period) : null,
+    });
+    const unmappedIds = rows.flatMap((r) =>
+      r.moduleOrganizationId === null ? [] : [r.moduleOrganizationId],
+    );
+    const names: Names = {
+      organizations: new Map(organizations.map((o) => [o.id, { name: o.name, psaId: o.psaId }])),
+      modules: new Map(modules.map((m) => [m.key, { name: m.name, connectorKind: m.connector_kind }])),
+      moduleOrganizations: new Map(
+        (await repo.moduleOrganizations([...new Set(unmappedIds)])).map((m) => [m.id, m]),
+      ),
+    };
+    const stored = rows.map((row) => toStoredRow(period.key, row, names));
+    const meta: SnapshotMeta = {
+      periodKey: period.key,
+      timeZone: period.timeZone,
+      dataVersion: version,
+      staleModules: staleness.key,
+      staleAfterHours: this.staleAfterHours,
+      computedAt: now,
+      rowCount: stored.length,
+    };
+    await this.ctx.db.transaction().execute(async (tx) => {
+      const txRepo = new ReconciliationRepository(tx);
+      await txRepo.lockPeriod(period.key);
+      const current = await txRepo.snapshot(period.key);
+      // Another process stored a newer one meanwhile: keep it.
+      if (current && BigInt(current.dataVersion) > BigInt(version)) return;
+      await txRepo.replaceSnapshot(meta, stored);
+    });
+    return meta;
+  }
+
+  private async names(
+    rows: readonly { organization_id: string | null; module_organization_id: string | null }[],
+  ): Promise<Names> {
+    const repo = new ReconciliationRepository(this.ctx.db);
+    const organizationIds = [
+      ...new Set(rows.flatMap((r) => (r.organization_id === null ? [] : [r.organization_id]))),
+    ];
+    const moduleOrganizationIds = [
+      ...new Set(rows.flatMap((r) => (r.module_organization_id === null ? [] : [r.module_organization_id]))),
+    ];
+    const modules = await repositories(this.ctx.db).modules.list();
+    return {
+      organizations: new Map(
+        // An export names thousands: one read of all beats a list of ids that long.
+        (await repo.organizations(organizationIds.length > 1000 ? undefined : organizationIds)).map((o) => [
+          o.id,
+          { name: o.name, psaId: o.psaId },
+        ]),
+      ),
+      modules: new Map(modules.map((m) => [m.key, { name: m.name, connectorKind: m.connector_kind }])),
+      moduleOrganizations: new Map(
+        (await repo.moduleOrganizations(moduleOrganizationIds)).map((m) => [m.id, m]),
+      ),
+    };
+  }
+
+  private async presentation() {
+    const { organizationTerm, currency, locale } = await this.settings.get();
+    return { organizationTerm, currency, locale };
+  }
+}
