@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ORGANIZATION_TERMS } from "../domain/term.ts";
 import type { DashboardService } from "../services/dashboard.service.ts";
 import { answerMatches, Timestamp } from "./common.schema.ts";
+import { StateTotalSchema } from "./reconciliation.schema.ts";
 
 /** The dashboard's answer (issue 9 item 7); the web app infers its types from these. */
 
@@ -33,6 +34,17 @@ export const DashboardAnswer = z.object({
   trendTo: Day,
   modules: z.array(DashboardModuleSchema),
   psaLastSync: LastSyncSchema.nullable(),
+  currency: z.string(),
+  locale: z.string(),
+  /** The current period, then the previous one: reconciliation totals, every state listed. */
+  periods: z.array(
+    z.object({
+      key: z.string(),
+      isCurrent: z.boolean(),
+      computedAt: Timestamp,
+      totals: z.array(StateTotalSchema),
+    }),
+  ),
 });
 
 answerMatches<z.infer<typeof DashboardAnswer>, Awaited<ReturnType<DashboardService["get"]>>>(true);

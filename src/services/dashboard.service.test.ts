@@ -4,11 +4,13 @@ import { useTestApp } from "../../test/support/test-app.ts";
 import { repositories } from "../db/repositories.ts";
 import type { SyncCounts } from "../db/schema.ts";
 import { cliActor } from "../domain/actor.ts";
+import { RECONCILIATION_STATES } from "../domain/billing/reconciliation.ts";
+import { billingWorld, psaData } from "./billing/reconciliation-test-support.ts";
 
 /** Issue 9 item 7: the dashboard's unmapped counts, their 90-day trend from the sync runs, last syncs. */
 describe("dashboard", () => {
   const t = useTestApp();
-  const counts = { seen: 0, added: 0, renamed: 0, missing: 0, returned: 0, rejected: 0 };
+  const counts = { seen: 0, added: 0, renamed: 0, missing: 0, returned: 0, rejected: 0, requests: 0 };
 
   /** A finished run of a module (or the PSA: null) with the unmapped count it ended with. */
   async function run(
@@ -26,7 +28,7 @@ describe("dashboard", () => {
       leaseMs: 60_000,
       startedAt: started,
     });
-    const runCounts: SyncCounts = unmappedAtEnd === undefined ? counts : { ...counts, ...{ unmappedAtEnd } };
+    const runCounts: SyncCounts = unmappedAtEnd === undefined ? counts : { ...counts, unmappedAtEnd };
     await repos.syncRuns.finish(claimed!.id, "test", {
       outcome,
       finishedAt: new Date(started.getTime() + 60_000),
@@ -79,6 +81,39 @@ describe("dashboard", () => {
       trend: [],
       lastSync: null,
     });
+  });
+
+  it("gives the reconciliation totals by state with their money for the current and the previous period", async () => {
+    const w = billingWorld(t);
+    const org = await w.organization("P1", "Under");
+    await w.module("rmm");
+    const site = await w.moduleOrganization("rmm", "s1");
+    await w.map(site.id, org.id, "2026-10-01T00:00:00Z");
+    await w.contracts(
+      psaData(
+        [{ id: "s-dev", name: "Managed device", price: "10.00" }],
+        [{ organizationPsaId: "P1", lines: [{ serviceId: "s-dev", units: 8 }] }],
+      ),
+    );
+    await w.serviceMapping("rmm", "devices", "s-dev");
+    await w.read("rmm", "2026-11-20T03:00:00Z", { s1: 10 });
+    t.ctx.clock.set("2026-11-20T12:00:00Z");
+
+    const view = await t.services.dashboard.get();
+    expect(view).toMatchObject({ currency: "USD", locale: "en-US" });
+    expect(view.periods.map((p) => [p.key, p.isCurrent])).toEqual([
+      ["2026-11", true],
+      ["2026-10", false],
+    ]);
+    for (const period of view.periods) {
+      expect(period.totals.map((total) => total.state)).toEqual(RECONCILIATION_STATES);
+    }
+    expect(view.periods[0]?.totals.find((total) => total.state === "under_billed")).toMatchObject({
+      rows: 1,
+      units: 2,
+      money: "20.00",
+    });
+    expect(view.periods[1]?.totals.find((total) => total.state === "under_billed")?.rows).toBe(0);
   });
 
   it("answers GET /dashboard to a viewer with the same view", async () => {

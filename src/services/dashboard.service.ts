@@ -4,6 +4,7 @@ import type { SyncRunSummary } from "../db/sync-run.repository.ts";
 import { wallTimeAt } from "../domain/billing/zoned-time.ts";
 import type { ModuleState } from "../domain/module.ts";
 import type { OrganizationTerm } from "../domain/term.ts";
+import type { ReconciliationService } from "./billing/reconciliation.service.ts";
 import { stateOf } from "./module.service.ts";
 
 /** How far back the unmapped trend goes. */
@@ -29,6 +30,16 @@ export interface DashboardModuleView {
   lastSync: LastSyncView | null;
 }
 
+type Summary = Awaited<ReturnType<ReconciliationService["summary"]>>;
+
+/** A period's reconciliation totals, every state listed (rows, units at stake, money a month). */
+export interface DashboardPeriodView {
+  key: string;
+  isCurrent: boolean;
+  computedAt: string;
+  totals: Summary["totals"];
+}
+
 export interface DashboardView {
   organizationTerm: OrganizationTerm;
   timeZone: string;
@@ -37,7 +48,19 @@ export interface DashboardView {
   trendTo: string;
   modules: DashboardModuleView[];
   psaLastSync: LastSyncView | null;
+  /** Money is formatted in these (instance settings). */
+  currency: string;
+  locale: string;
+  /** The current period first, then the previous one. */
+  periods: DashboardPeriodView[];
 }
+
+const periodView = (summary: Summary): DashboardPeriodView => ({
+  key: summary.period.key,
+  isCurrent: summary.period.isCurrent,
+  computedAt: summary.computedAt,
+  totals: summary.totals,
+});
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
@@ -61,10 +84,14 @@ export function dayIn(ms: number, timeZone: string): string {
 
 /**
  * The first page after sign-in (issue 9 item 7): per module the unmapped count with its trend over
- * the last 90 days and its last sync. Read only, in a few queries whatever the instance's size.
+ * the last 90 days and its last sync, and the reconciliation totals by state of the current and
+ * previous periods (from the reconciliation's stored snapshot, computed when the data moved).
  */
 export class DashboardService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly reconciliation: ReconciliationService,
+  ) {}
 
   async get(): Promise<DashboardView> {
     const repos = repositories(this.ctx.db);
@@ -73,6 +100,8 @@ export class DashboardService {
     // One day more than the window, so the first day is whole in any zone.
     const since = new Date(now - (TREND_DAYS + 1) * DAY_MS);
     const trendFrom = dayIn(now - (TREND_DAYS - 1) * DAY_MS, settings.timeZone);
+    const current = await this.reconciliation.summary({});
+    const previous = await this.reconciliation.summary({ period: current.period.previousKey });
     const [modules, counts, lastRuns, psaRun, points] = await Promise.all([
       repos.modules.list(),
       repos.mappings.moduleCounts(),
@@ -101,6 +130,9 @@ export class DashboardService {
         lastSync: lastSyncView(lastRuns.get(m.key)),
       })),
       psaLastSync: lastSyncView(psaRun),
+      currency: current.currency,
+      locale: current.locale,
+      periods: [periodView(current), periodView(previous)],
     };
   }
 }

@@ -29,16 +29,17 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
   // One box per instance: connector credentials are sealed and opened only through it.
   const secretBox = createSecretBox(ctx.config);
   const syncConfig = new SyncConfigService(ctx, secretBox);
+  const reconciliation = new ReconciliationService(ctx, settings);
   return {
     audit: new AuditService(ctx),
     auth: new AuthService(ctx),
-    dashboard: new DashboardService(ctx),
+    dashboard: new DashboardService(ctx, reconciliation),
     grid: new GridService(ctx, settings),
     mapping: new MappingService(ctx),
     modules: new ModuleService(ctx, syncConfig),
     moduleOrganizations: new ModuleOrganizationService(ctx),
     organizations: new OrganizationService(ctx),
-    reconciliation: new ReconciliationService(ctx, settings),
+    reconciliation,
     secretBox,
     serviceMappings: new ServiceMappingService(ctx),
     settings,

@@ -24,7 +24,9 @@ test("signs in with a password and shows the user, role and navigation", async (
   expect(await page.getByTestId("current-user").textContent()).toBe(ADMIN.username);
   expect(await page.getByTestId("current-role").textContent()).toBe("admin");
   for (const name of ["Mapping", "Modules", "History", "Settings"]) {
-    expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).count()).toBe(1);
+    expect(
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).count(),
+    ).toBe(1);
   }
   // The dashboard is the first page after sign-in (issue 9 item 7); the mapping page is one link away.
   await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
