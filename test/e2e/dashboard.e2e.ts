@@ -56,3 +56,32 @@ test("the dashboard is the first page after sign-in, and each module's unmapped 
   }
   expect(s.problems).toEqual([]);
 });
+
+test("the dashboard's reconciliation totals lead to the reconciliation rows of that state and period", async () => {
+  const { page } = s;
+  await page.goto("/dashboard");
+  const { data } = await api<{
+    periods: { key: string; isCurrent: boolean; totals: { state: string; rows: number }[] }[];
+  }>(page, "GET", "/dashboard");
+  expect(data.periods.map((p) => p.isCurrent)).toEqual([true, false]);
+  const table = page.getByRole("table", { name: /^Reconciliation/ });
+  await table.waitFor();
+  for (const period of data.periods) {
+    for (const total of period.totals.filter((t) => t.rows > 0)) {
+      await page.goto("/dashboard");
+      await table.locator(`tr[data-state="${total.state}"] a[data-period="${period.key}"]`).click();
+      await page.getByRole("heading", { name: "Reconciliation", level: 1 }).waitFor();
+      const url = new URL(page.url());
+      expect(url.pathname).toBe("/billing/reconciliation");
+      expect(url.searchParams.get("state")).toBe(total.state);
+      expect(url.searchParams.get("period")).toBe(period.isCurrent ? null : period.key);
+      await expect.poll(() => page.getByRole("combobox", { name: "State" }).inputValue()).toBe(total.state);
+      const noun = total.rows === 1 ? "row" : "rows";
+      await page
+        .getByRole("status")
+        .filter({ hasText: `${total.rows.toLocaleString("en-US")} ${noun}` })
+        .waitFor();
+    }
+  }
+  expect(s.problems).toEqual([]);
+});
