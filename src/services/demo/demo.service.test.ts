@@ -31,7 +31,8 @@ describe("demo", () => {
     for (const m of modules) expect(m.counts.moduleOrganizations).toBeGreaterThan(0);
     expect(modules.reduce((n, m) => n + m.counts.mapped, 0)).toBeGreaterThan(0);
     const runs = await t.ctx.db.selectFrom("sync_runs").selectAll().execute();
-    expect(runs).toHaveLength(7);
+    // The PSA, each module once for its organizations and once more with its usage, Passly's failing read.
+    expect(runs).toHaveLength(13);
     expect(runs.every((r) => r.outcome === "succeeded" && r.trigger === "demo")).toBe(true);
     expect((await t.ctx.db.selectFrom("organizations").selectAll().execute()).length).toBe(150);
     expect(await demo.isEmpty()).toBe(false);
@@ -42,5 +43,20 @@ describe("demo", () => {
     const mappingSteps = new Set(audited.filter((e) => e.action === "mapping.created").map((e) => e.step_id));
     expect(mappingSteps.size).toBe(1);
     expect(count("mapping.created")).toBe(loaded.changes);
+
+    // Every reconciliation state shows on the first start (issue 9 item 8).
+    const summary = await services.reconciliation.summary({});
+    expect(summary.totals.filter((total) => total.rows === 0).map((total) => total.state)).toEqual([]);
+    expect(summary.totals.find((total) => total.state === "under_billed")?.rowsWithoutMoney).toBeGreaterThan(
+      0,
+    );
+    expect(summary.modules.find((m) => m.moduleKey === "passly")?.isStale).toBe(false);
+    const mappedServices = await services.serviceMappings.list({ moduleKey: "datto-rmm" });
+    expect(
+      mappedServices.modules[0]?.billingTypes.map((b) => [b.key, b.serviceMapping?.psaServiceName ?? null]),
+    ).toEqual([
+      ["devices", "Managed Workstation"],
+      ["devices.server", null],
+    ]);
   });
 });
