@@ -81,7 +81,7 @@ test("an unmapped module organization's usage is mapped from the reconciliation 
   );
   await row.getByRole("button", { name: /^Map / }).click();
   await row.getByRole("button", { name: /: not mapped$/ }).click();
-  const option = page.getByRole("option").filter({ hasNotText: "None" }).first();
+  const option = page.getByRole("listbox").getByRole("option").filter({ hasNotText: "None" }).first();
   await option.waitFor();
   await option.click();
   await rowsTable.locator(`tbody tr[data-row-key="${key}"]`).waitFor({ state: "detached" });
