@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { RECONCILIATION_STATES } from "../../../../src/domain/billing/reconciliation.ts";
 import { useApi } from "../../api/api-context.tsx";
 import { useTerm } from "../auth/session-hooks.ts";
@@ -42,9 +42,18 @@ export function ReconciliationPage() {
   const serviceMappings = useServiceMappings();
   const [searchText, setSearchText] = useState(filters.search);
   const search = useDebouncedValue(searchText.trim(), 300);
+  // The box follows the URL (a totals link clears the search) and the URL follows the typing.
+  const lastSearch = useRef(filters.search);
   useEffect(() => {
-    if (search !== filters.search) update({ search });
-  }, [search, filters.search, update]);
+    if (filters.search === lastSearch.current) return;
+    lastSearch.current = filters.search;
+    setSearchText(filters.search);
+  }, [filters.search]);
+  useEffect(() => {
+    if (search === lastSearch.current) return;
+    lastSearch.current = search;
+    update({ search });
+  }, [search, update]);
 
   const summary = useQuery({
     queryKey: [...RECONCILIATION_KEY, "summary", filters.period, filters.moduleKey],
