@@ -14,7 +14,7 @@ afterAll(async () => s?.close());
 
 test("a viewer reads the service mappings but cannot change them", async () => {
   const { page } = s;
-  await page.getByRole("heading", { name: "Service mappings", level: 1 }).waitFor();
+  await page.getByRole("heading", { name: "Billing services", level: 1 }).waitFor();
   const { data } = await api<ServiceMappingList>(page, "GET", "/service-mappings");
   const withTypes = data.modules.filter((m) => m.billingTypes.length > 0);
   expect(withTypes.length).toBeGreaterThan(0);

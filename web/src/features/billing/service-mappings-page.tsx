@@ -23,7 +23,7 @@ const STATUS_WORDS = {
   unknown: "Not in the last PSA read",
 };
 
-/** Service mappings (issue 9 item 5): per module and billing type, the PSA service and the units policy. */
+/** Billing services: the service mappings (issue 9 item 5): per module and billing type, the PSA service and the units policy. */
 export function ServiceMappingsPage() {
   const list = useServiceMappings();
   const { isAdmin } = useSession();
@@ -31,12 +31,13 @@ export function ServiceMappingsPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Service mappings</h1>
+        <h1>Billing services</h1>
       </div>
       <p className="muted">
-        Each billing type a module reports is billed through a PSA service on the recurring contract of the
-        organization its usage is mapped to. A billing type without a service mapping bills nothing: it shows
-        in reconciliation as such.{isAdmin ? "" : " Only administrators can change service mappings."}
+        Service mappings: each billing type a module reports is billed through a PSA service on the recurring
+        contract of the organization its usage is mapped to. A billing type without a service mapping bills
+        nothing: it shows in reconciliation as such.
+        {isAdmin ? "" : " Only administrators can change service mappings."}
       </p>
       {list.isPending && <Loading />}
       {list.isError && <ErrorBanner error={list.error} onRetry={() => void list.refetch()} />}

@@ -16,7 +16,7 @@ const NAV = [
   { to: "/dashboard", label: "Dashboard" },
   { to: "/mapping", label: "Mapping" },
   { to: "/billing/reconciliation", label: "Reconciliation" },
-  { to: "/billing/service-mappings", label: "Service mappings" },
+  { to: "/billing/service-mappings", label: "Billing services" },
   { to: "/modules", label: "Modules" },
   { to: "/history", label: "History" },
   { to: "/settings", label: "Settings" },
