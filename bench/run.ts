@@ -13,7 +13,7 @@ const BENCHMARKS: Record<string, string[]> = {
   sync: ["sync/sync.bench.ts"],
   suggestions: ["suggestions/freshness.ts"],
   ui: ["ui/grid-ui.bench.ts"],
-  billing: ["billing/ledger.bench.ts", "billing/sync-usage.bench.ts"],
+  billing: ["billing/ledger.bench.ts", "billing/sync-usage.bench.ts", "billing/reconcile.bench.ts"],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

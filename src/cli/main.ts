@@ -9,6 +9,7 @@ import { DemoService } from "../services/demo/demo.service.ts";
 import { createServices } from "../services/index.ts";
 import { registerImportExportCommands } from "./import-export.command.ts";
 import { runMatchCommand } from "./match.command.ts";
+import { registerReconcileCommand } from "./reconcile.command.ts";
 import { say, withRuntime } from "./runtime.ts";
 import { runUntilStopped, serve } from "./serve.command.ts";
 import { buildWebIfNeeded, prepareFirstStart } from "./start.command.ts";
@@ -162,6 +163,7 @@ export function buildProgram(): Command {
 export const extraCommands: ((program: Command) => void)[] = [
   registerImportExportCommands,
   registerSyncCommands,
+  registerReconcileCommand,
 ];
 
 /** Runs the CLI; returns the exit code. Errors print as one clear line, never a stack for bad input. */

@@ -4,8 +4,8 @@ import type { UnknownReason, UsageInterval } from "../domain/billing/usage-ledge
 import type { Db } from "./database.ts";
 import type { Database, ReconciliationRowsTable } from "./schema.ts";
 
-/** Rows per insert: 27 columns x 2,000 stays under PostgreSQL's 65,535 parameters. */
-const CHUNK = 2000;
+/** Rows per insert (each column one array parameter). */
+const CHUNK = 10_000;
 const iso = (date: Date) => date.toISOString();
 
 export interface SnapshotMeta {
@@ -81,6 +81,46 @@ export class ReconciliationRepository {
       select version::text as version from reconciliation_data_version where id = 1
     `.execute(this.db);
     return row.rows[0]?.version ?? "0";
+  }
+
+  /**
+   * What decides whether a period's snapshot is current, in one query: the data version, each
+   * module's last complete usage read, and the snapshot's own record (null: none).
+   */
+  async freshness(periodKey: string): Promise<{
+    version: string;
+    lastComplete: Map<string, Date | null>;
+    snapshot: SnapshotMeta | null;
+  }> {
+    const result = await sql<{
+      version: string | null;
+      reads: { m: string; at: string | null }[];
+      snapshot: Record<string, unknown> | null;
+    }>`
+      select (select version::text from reconciliation_data_version where id = 1) as version,
+        (select coalesce(json_agg(json_build_object('m', module_key, 'at', last_complete)), '[]'::json)
+          from (select module_key, max(read_at) filter (where outcome = 'complete') as last_complete
+                from usage_reads group by module_key) r) as reads,
+        (select row_to_json(s) from reconciliation_snapshots s where period_key = ${periodKey}) as snapshot
+    `.execute(this.db);
+    const row = result.rows[0]!;
+    const s = row.snapshot;
+    return {
+      version: row.version ?? "0",
+      lastComplete: new Map(row.reads.map((r) => [r.m, r.at === null ? null : new Date(r.at)])),
+      snapshot:
+        s === null
+          ? null
+          : {
+              periodKey: String(s.period_key),
+              timeZone: String(s.time_zone),
+              dataVersion: String(s.data_version),
+              staleModules: String(s.stale_modules),
+              staleAfterHours: Number(s.stale_after_hours),
+              computedAt: new Date(String(s.computed_at)),
+              rowCount: Number(s.row_count),
+            },
+    };
   }
 
   /** Per module with usage reads: its last complete one (null: none complete). */
@@ -255,14 +295,31 @@ export class ReconciliationRepository {
         row_count: meta.rowCount,
       })
       .execute();
+    // One statement per chunk over column arrays: a few parameters, whatever the rows (a period
+    // of 50,000 organizations stores hundreds of thousands).
     for (let i = 0; i < rows.length; i += CHUNK) {
-      const chunk = rows.slice(i, i + CHUNK).map((row) => ({
-        ...row,
-        module_keys: sql<string[]>`${sql.val(row.module_keys)}::text[]`,
-        billing_types: JSON.stringify(row.billing_types),
-        detail: JSON.stringify(row.detail),
-      }));
-      await this.db.insertInto("reconciliation_rows").values(chunk).execute();
+      const chunk = rows.slice(i, i + CHUNK);
+      const column = <K extends keyof StoredRow>(key: K) => sql.val(chunk.map((row) => row[key]));
+      const json = (key: "billing_types" | "detail") => sql.val(chunk.map((row) => JSON.stringify(row[key])));
+      await sql`
+        insert into reconciliation_rows (period_key, row_key, state, state_rank, organization_id, psa_service_id,
+          psa_service_name, contract_psa_id, contract_name, module_keys, billing_types, module_organization_id,
+          source_count, desired_units, psa_units, difference_units, units_at_stake, unit_price, price_source,
+          money, abs_money, is_stale, is_invoiced, sort_name, search_text, detail)
+        select ${meta.periodKey}, k, st, sr, o, ps, psn, cp, cn, string_to_array(mk, ','), bt::jsonb, mo,
+          sc, du, pu, dfu, uas, up, pso, mn, amn, stl, inv, sn, stx, dt::jsonb
+        from unnest(${column("row_key")}::text[], ${column("state")}::text[], ${column("state_rank")}::smallint[],
+          ${column("organization_id")}::uuid[], ${column("psa_service_id")}::text[],
+          ${column("psa_service_name")}::text[], ${column("contract_psa_id")}::text[],
+          ${column("contract_name")}::text[], ${sql.val(chunk.map((row) => row.module_keys.join(",")))}::text[],
+          ${json("billing_types")}::text[], ${column("module_organization_id")}::uuid[],
+          ${column("source_count")}::int[], ${column("desired_units")}::int[], ${column("psa_units")}::int[],
+          ${column("difference_units")}::int[], ${column("units_at_stake")}::int[],
+          ${column("unit_price")}::numeric[], ${column("price_source")}::text[], ${column("money")}::numeric[],
+          ${column("abs_money")}::numeric[], ${column("is_stale")}::boolean[], ${column("is_invoiced")}::boolean[],
+          ${column("sort_name")}::text[], ${column("search_text")}::text[], ${json("detail")}::text[])
+          as x(k, st, sr, o, ps, psn, cp, cn, mk, bt, mo, sc, du, pu, dfu, uas, up, pso, mn, amn, stl, inv, sn, stx, dt)
+      `.execute(this.db);
     }
   }
 
@@ -292,7 +349,8 @@ export class ReconciliationRepository {
   async page(
     periodKey: string,
     filter: RowFilter,
-    options: { sort: RowSort; limit: number; offset: number },
+    /** `knownTotal`: the snapshot's row count, when nothing is filtered (no count needed). */
+    options: { sort: RowSort; limit: number; offset: number; knownTotal?: number | undefined },
   ): Promise<{ rows: StoredRow[]; total: number }> {
     let query = this.base()
       .select([

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { RECONCILIATION_STATES, type ReconciliationState } from "../domain/billing/reconciliation.ts";
 import { ORGANIZATION_TERMS } from "../domain/term.ts";
-import { BooleanQuery, ModuleKey, Timestamp } from "./common.schema.ts";
+import type { ReconciliationService } from "../services/billing/reconciliation.service.ts";
+import { answerMatches, BooleanQuery, ModuleKey, Timestamp } from "./common.schema.ts";
 import { BillingTypeKey, DecimalText, UnitsPolicySchema } from "./service-mapping.schema.ts";
 
 /**
@@ -224,3 +225,11 @@ export const ReconciliationRowDetail = z.object({
 
 /** The CSV text (text/csv; every cell formula-safe). */
 export const ReconciliationCsv = z.string();
+
+answerMatches<z.infer<typeof ReconciliationPage>, Awaited<ReturnType<ReconciliationService["list"]>>>(true);
+answerMatches<z.infer<typeof ReconciliationSummary>, Awaited<ReturnType<ReconciliationService["summary"]>>>(
+  true,
+);
+answerMatches<z.infer<typeof ReconciliationRowDetail>, Awaited<ReturnType<ReconciliationService["row"]>>>(
+  true,
+);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_BILLING_TYPE_KEY_LENGTH } from "../domain/billing/billing-types.ts";
-import { ModuleKey, Timestamp } from "./common.schema.ts";
+import type { ServiceMappingService } from "../services/billing/service-mapping.service.ts";
+import { answerMatches, ModuleKey, Timestamp } from "./common.schema.ts";
 
 /**
  * Service mappings (issue 9 item 5, product section 6): per (module, billing type) the PSA service
@@ -96,3 +97,7 @@ export const ServiceMappingBody = z
     policy: UnitsPolicySchema.default("latest"),
   })
   .strict();
+
+answerMatches<z.infer<typeof ServiceMappingList>, Awaited<ReturnType<ServiceMappingService["list"]>>>(true);
+answerMatches<z.infer<typeof ServiceMappingView>, Awaited<ReturnType<ServiceMappingService["set"]>>>(true);
+answerMatches<z.infer<typeof PsaServiceList>, Awaited<ReturnType<ServiceMappingService["services"]>>>(true);

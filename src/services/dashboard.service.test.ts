@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { billingWorld, psaData } from "../../test/support/billing-world.ts";
 import { buildModule, buildModuleOrganization, buildOrganization } from "../../test/support/factories.ts";
 import { useTestApp } from "../../test/support/test-app.ts";
 import { repositories } from "../db/repositories.ts";
 import type { SyncCounts } from "../db/schema.ts";
 import { cliActor } from "../domain/actor.ts";
 import { RECONCILIATION_STATES } from "../domain/billing/reconciliation.ts";
-import { billingWorld, psaData } from "./billing/reconciliation-test-support.ts";
 
 /** Issue 9 item 7: the dashboard's unmapped counts, their 90-day trend from the sync runs, last syncs. */
 describe("dashboard", () => {

@@ -220,11 +220,12 @@ export function rowsCsv(
     "Stale",
     "Invoiced",
   ];
-  const formatted = (text: string | null) => {
+  // Intl's own text from an exact amount: ours, not a vendor's, so no formula guard ("-$4.00").
+  const formatted = (text: string | null): Cell => {
     const amount = text === null ? null : parseDecimal(text);
-    return amount === null ? "unknown" : formatMoney(amount, settings.currency, settings.locale);
+    return amount === null ? "unknown" : { ours: formatMoney(amount, settings.currency, settings.locale) };
   };
-  const body = rows.map((row) => [
+  const body = rows.map((row): Cell[] => [
     periodKey,
     stateWords(row.state),
     row.organization?.name ?? "",
@@ -251,7 +252,10 @@ export function rowsCsv(
  * A cell a spreadsheet will not run: names come from vendors, so text passes the export's formula
  * guard; a plain number of ours ("-3", "-12.50") is a number to a spreadsheet, not a formula.
  */
-export function safeCell(cell: string | number): string {
+type Cell = string | number | { ours: string };
+
+export function safeCell(cell: Cell): string {
+  if (typeof cell === "object") return cell.ours;
   const text = String(cell);
   return /^-?\d+(\.\d+)?$/.test(text) ? text : escapeFormula(text);
 }

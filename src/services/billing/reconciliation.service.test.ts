@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { billingWorld, psaData } from "../../../test/support/billing-world.ts";
 import { useTestContext } from "../../../test/support/test-context.ts";
-import { billingWorld, psaData } from "./reconciliation-test-support.ts";
 
 const NOVEMBER = { period: "2026-11" };
 const page = { sort: "attention" as const, limit: 100, offset: 0 };

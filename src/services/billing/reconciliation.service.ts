@@ -47,11 +47,9 @@ export class ReconciliationService {
   }
 
   /** The period `YYYY-MM` in the instance's time zone; default the current one. */
-  async period(key?: string): Promise<BillingPeriod> {
-    const { timeZone } = await this.settings.get();
-    return key === undefined
-      ? periodContaining(this.ctx.clock.now(), timeZone)
-      : parsePeriodKey(key, timeZone);
+  async period(key?: string, timeZone?: string): Promise<BillingPeriod> {
+    const zone = timeZone ?? (await this.settings.get()).timeZone;
+    return key === undefined ? periodContaining(this.ctx.clock.now(), zone) : parsePeriodKey(key, zone);
   }
 
   /** One page of rows, with how many match. */
@@ -59,9 +57,14 @@ export class ReconciliationService {
     filter: RowFilter & { period?: string | undefined },
     options: { sort: RowSort; limit: number; offset: number },
   ) {
-    const { period, snapshot } = await this.ensure(filter.period);
+    const { period, snapshot, presentation } = await this.ensure(filter.period);
     const repo = new ReconciliationRepository(this.ctx.db);
-    const { rows, total } = await repo.page(period.key, filter, options);
+    const { period: _, ...rowFilter } = filter;
+    const unfiltered = Object.values(rowFilter).every((value) => value === undefined || value === "");
+    const { rows, total } = await repo.page(period.key, filter, {
+      ...options,
+      knownTotal: unfiltered ? snapshot.rowCount : undefined,
+    });
     const names = await this.names(rows);
     return {
       period: periodView(period, this.ctx.clock.now()),
@@ -70,13 +73,13 @@ export class ReconciliationService {
       total,
       offset: options.offset,
       limit: options.limit,
-      ...(await this.presentation()),
+      ...presentation,
     };
   }
 
   /** Totals per state and per module, of the rows matching the filter. */
   async summary(filter: Omit<RowFilter, "state" | "needsAttention"> & { period?: string | undefined }) {
-    const { period, snapshot, staleness } = await this.ensure(filter.period);
+    const { period, snapshot, staleness, presentation } = await this.ensure(filter.period);
     const repo = new ReconciliationRepository(this.ctx.db);
     const repos = repositories(this.ctx.db);
     const [byState, byModule, unmapped, modules, services] = [
@@ -109,7 +112,7 @@ export class ReconciliationService {
       unmappedModuleOrganizations: unmapped,
       contractsReadAt: services?.readAt.toISOString() ?? null,
       staleAfterHours: this.staleAfterHours,
-      ...(await this.presentation()),
+      ...presentation,
     };
   }
 
@@ -158,12 +161,14 @@ export class ReconciliationService {
 
   /** The period's snapshot, computed when missing or out of date. */
   async ensure(periodKey?: string) {
-    const period = await this.period(periodKey);
+    const { organizationTerm, currency, locale, timeZone } = await this.settings.get();
+    const presentation = { organizationTerm, currency, locale };
+    const period = await this.period(periodKey, timeZone);
     const repo = new ReconciliationRepository(this.ctx.db);
-    // The version first: data committed after it is at worst recomputed once more, never missed.
-    const version = await repo.dataVersion();
-    const staleness = await this.staleness();
-    const existing = await repo.snapshot(period.key);
+    // The version in the same snapshot as the rest: data committed after it is at worst
+    // recomputed once more, never missed.
+    const { version, lastComplete, snapshot: existing } = await repo.freshness(period.key);
+    const staleness = this.staleness(lastComplete);
     if (
       existing &&
       existing.dataVersion === version &&
@@ -171,7 +176,7 @@ export class ReconciliationService {
       existing.timeZone === period.timeZone &&
       existing.staleAfterHours === this.staleAfterHours
     ) {
-      return { period, snapshot: existing, staleness };
+      return { period, snapshot: existing, staleness, presentation };
     }
     const flightKey = `${period.key}|${period.timeZone}|${version}|${staleness.key}`;
     let flight = this.inflight.get(flightKey);
@@ -179,11 +184,10 @@ export class ReconciliationService {
       flight = this.compute(period, version, staleness).finally(() => this.inflight.delete(flightKey));
       this.inflight.set(flightKey, flight);
     }
-    return { period, snapshot: await flight, staleness };
+    return { period, snapshot: await flight, staleness, presentation };
   }
 
-  private async staleness(): Promise<Staleness> {
-    const lastComplete = await new ReconciliationRepository(this.ctx.db).lastCompleteUsageReads();
+  private staleness(lastComplete: Map<string, Date | null>): Staleness {
     const now = this.ctx.clock.now().getTime();
     const limit = this.staleAfterHours * 3_600_000;
     const staleFrom = new Map<string, Date>();

@@ -1,15 +1,15 @@
-import { buildModule, buildModuleOrganization, buildOrganization } from "../../../test/support/factories.ts";
-import type { TestContext } from "../../../test/support/test-context.ts";
-import { repositories } from "../../db/repositories.ts";
-import { cliActor } from "../../domain/actor.ts";
-import { parseDecimal } from "../../domain/billing/money.ts";
-import type { PsaContractData } from "../../domain/billing/psa-contracts.ts";
-import type { UsageReadResult } from "../../domain/billing/usage-read.ts";
-import { MappingService } from "../mapping.service.ts";
-import { SettingsService } from "../settings.service.ts";
-import { ReconciliationService } from "./reconciliation.service.ts";
-import { ServiceMappingService } from "./service-mapping.service.ts";
-import { UsageLedgerService } from "./usage-ledger.service.ts";
+import { repositories } from "../../src/db/repositories.ts";
+import { cliActor } from "../../src/domain/actor.ts";
+import { parseDecimal } from "../../src/domain/billing/money.ts";
+import type { PsaContractData } from "../../src/domain/billing/psa-contracts.ts";
+import type { UsageReadResult } from "../../src/domain/billing/usage-read.ts";
+import { ReconciliationService } from "../../src/services/billing/reconciliation.service.ts";
+import { ServiceMappingService } from "../../src/services/billing/service-mapping.service.ts";
+import { UsageLedgerService } from "../../src/services/billing/usage-ledger.service.ts";
+import { MappingService } from "../../src/services/mapping.service.ts";
+import { SettingsService } from "../../src/services/settings.service.ts";
+import { buildModule, buildModuleOrganization, buildOrganization } from "./factories.ts";
+import type { TestContext } from "./test-context.ts";
 
 /** A small billing world for the reconciliation tests: organizations, a module, readings, contracts. */
 export function billingWorld(t: { ctx: TestContext }) {
