@@ -85,6 +85,8 @@ describe("dashboard", () => {
 
   it("gives the reconciliation totals by state with their money for the current and the previous period", async () => {
     const w = billingWorld(t);
+    // Settings outlive a test in the shared database: say which ones this test reads.
+    await t.services.settings.update(cliActor, { timeZone: "UTC", currency: "USD", locale: "en-US" });
     const org = await w.organization("P1", "Under");
     await w.module("rmm");
     const site = await w.moduleOrganization("rmm", "s1");
