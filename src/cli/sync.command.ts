@@ -80,8 +80,13 @@ const summary = (label: string, run: SyncRunDetail) => {
 
 /** "usage: complete, 12 requests: 3 unchanged, ..." or "contracts: failed (rate_limited: ...), 6 requests; the previous contracts are kept". */
 function billingSummary(billing: NonNullable<SyncRunDetail["billing"]>): string {
-  const counts = Object.entries(billing.counts)
-    .map(([name, value]) => `${value} ${name}`)
+  const order =
+    billing.part === "usage"
+      ? ["unchanged", "changed", "opened", "unknown", "ignored", "rejected"]
+      : ["services", "contracts", "contractServices", "contractServiceUnits", "rejected"];
+  const counts = order
+    .filter((name) => billing.counts[name] !== undefined)
+    .map((name) => `${billing.counts[name]} ${name}`)
     .join(", ");
   const requests = `${billing.requestCount} request${billing.requestCount === 1 ? "" : "s"}`;
   if (billing.outcome === "complete") return `${billing.part}: complete, ${requests}: ${counts}`;

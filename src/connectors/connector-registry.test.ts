@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { AUTOTASK_TEST_CREDENTIALS } from "../../test/vendors/autotask.server.ts";
 import { startItGlueServer } from "../../test/vendors/itglue.server.ts";
 import { ConnectorConfigError } from "./connector.ts";
 import {
   CONNECTOR_DEFINITIONS,
   connectorDefinitions,
+  createBillingReads,
   createConnector,
   describeConnectorKinds,
   validateConnectorConfig,
@@ -140,6 +142,46 @@ describe("connector registry", () => {
     expect(
       configError(() => validateConnectorConfig("psa", "file", { path: "/x" }, { key: "k" })).message,
     ).toContain("a file needs no credentials");
+  });
+
+  it("declares usage for Datto RMM, SaaS Protection and files, contracts for Autotask and files (issue 9)", async () => {
+    const reads = (role: "module" | "psa", kind: string, settings: Record<string, unknown>, secrets = {}) =>
+      createBillingReads(role, kind, settings, secrets, { importDir: "/nonexistent" });
+    const rmm = reads(
+      "module",
+      "datto-rmm",
+      { baseUrl: "https://rmm.test" },
+      { apiKey: "k", apiSecret: "s" },
+    );
+    expect(rmm.usage?.billingTypes).toContain("devices.server");
+    expect(rmm.contracts).toBeNull();
+    expect(reads("module", "itglue", {}, { apiKey: "k" }).usage).toBeNull();
+    expect(reads("module", "datto-saas", {}, { publicKey: "p", secretKey: "s" }).usage?.billingTypes).toEqual(
+      [],
+    );
+    // A file module without a usage file reads none; with one, it reads it.
+    expect(reads("module", "file", { path: "a.csv" }).usage?.read()).toBeNull();
+    await expect(
+      reads("module", "file", { path: "a.csv", usagePath: "u.csv" }).usage?.read(),
+    ).resolves.toMatchObject({
+      kind: "failed",
+      failure: { code: "invalid" },
+    });
+    expect(
+      reads("psa", "file", { path: "c.json" }).contracts?.read({ from: "2026-01-01", to: "2026-03-01" }),
+    ).toBeNull();
+    expect(
+      reads("psa", "autotask", { baseUrl: "https://at.test" }, AUTOTASK_TEST_CREDENTIALS).contracts,
+    ).not.toBeNull();
+    const described = describeConnectorKinds();
+    const settingsOf = (role: string, kind: string) =>
+      described.find((d) => d.role === role && d.kind === kind)?.settings.properties as Record<
+        string,
+        { title?: string }
+      >;
+    expect(settingsOf("module", "datto-rmm").notBillableFilterName?.title).toBe("Not billable device filter");
+    expect(settingsOf("module", "file").usagePath?.title).toBe("Usage file path");
+    expect(settingsOf("psa", "file").contractsPath?.title).toBe("Contracts file path");
   });
 
   it("builds a working connector (base URL with a trailing slash)", async () => {

@@ -21,7 +21,7 @@ export const BillingTypeKey = z
   .string()
   .min(1)
   .max(MAX_BILLING_TYPE_KEY_LENGTH)
-  .regex(/^[a-z0-9][a-z0-9._]*$/, "lowercase letters, digits, dots and underscores");
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, "lowercase letters, digits, dots, dashes and underscores");
 
 /** One service mapping as stored. */
 export const ServiceMappingView = z.object({

@@ -119,7 +119,7 @@ export async function openTestContext(): Promise<TestContext> {
       // One transaction: one commit (one flush on PostgreSQL) for the whole reset.
       await handle.db.transaction().execute(async (tx) => {
         for (const statement of emptying) await sql.raw(statement).execute(tx);
-        await sql`update settings set organization_term = 'Organization', time_zone = 'UTC', module_column_order = '[]'`.execute(
+        await sql`update settings set organization_term = 'Organization', time_zone = 'UTC', module_column_order = '[]', currency = 'USD', locale = 'en-US'`.execute(
           tx,
         );
         await sql`update psa_connection set connector_kind = null, connector_settings = '{}', connector_secrets = null, schedule = '0 2 * * *'`.execute(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConnectorError } from "../connector.ts";
+import { ConnectorError, readFailure } from "../connector.ts";
 import { type HttpClientOptions, startHttpSession, vendorText } from "./http-client.ts";
 import { fakeTime } from "./http-test-support.ts";
 import { backoffDelay, parseRetryAfter } from "./retry-policy.ts";
@@ -176,6 +176,44 @@ describe("HttpSession.requestJson", () => {
     http.addSecret("tok-abcdef");
     const error = await failure(http.requestJson({ url: "http://x.test/a" }));
     expect(error.message).not.toContain("tok-abcdef");
+  });
+});
+
+describe("the failure code runs record (issue 9)", () => {
+  const codeOf = async (answers: Answer[], overrides: Partial<HttpClientOptions> = {}) =>
+    (
+      await failure(
+        session(answers, { maxAttempts: 2, ...overrides }).http.requestJson({ url: "http://x.test/a" }),
+      )
+    ).details.code;
+
+  it("names 429, 5xx, bad JSON, a hang, a network error, 401 and other 4xx", async () => {
+    expect(await codeOf([json({}, 429), json({}, 429)])).toBe("rate_limited");
+    expect(await codeOf([json({}, 500), json({}, 503)])).toBe("vendor_error");
+    expect(await codeOf([new Response("<html>", { status: 200 })])).toBe("bad_response");
+    expect(await codeOf(["hang", "hang"], { requestTimeoutMs: 10 })).toBe("timeout");
+    expect(await codeOf([new TypeError("fetch failed"), new TypeError("fetch failed")])).toBe("unreachable");
+    expect(await codeOf([json({}, 401)])).toBe("unauthorized");
+    expect(await codeOf([json({}, 404)])).toBe("refused");
+    // A Retry-After past the time limit: the last problem was the rate limit.
+    expect(await codeOf([json({}, 429, { "retry-after": "3600" })])).toBe("rate_limited");
+  });
+
+  it("readFailure keeps the public message, never the vendor's text", async () => {
+    const error = await failure(
+      session([json({ errors: ["tenant db42 down"] }, 500)], { maxAttempts: 1 }).http.requestJson({
+        url: "http://x.test/a",
+      }),
+    );
+    expect(error.message).toContain("tenant db42");
+    expect(readFailure(error, "Acme API")).toEqual({
+      code: "vendor_error",
+      message: "Acme API: HTTP 500 from GET /a; gave up after 1 attempts",
+    });
+    expect(readFailure(new Error("secret detail"), "Acme API")).toEqual({
+      code: "invalid",
+      message: "Acme API: the read failed; the server log has the detail",
+    });
   });
 });
 

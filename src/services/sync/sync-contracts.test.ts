@@ -28,7 +28,7 @@ describe("PSA sync with contracts", () => {
     setup().config.configurePsa(cliActor, {
       connector: {
         kind: "autotask",
-        settings: { baseUrl, maxAttempts: 2, requestTimeoutMs: 300 },
+        settings: { baseUrl, maxAttempts: 2, requestTimeoutMs: 1_500 },
         secrets: AUTOTASK_TEST_CREDENTIALS,
       },
     });

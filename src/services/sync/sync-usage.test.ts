@@ -50,7 +50,7 @@ describe("module sync with usage", () => {
     setup().config.configureModule(cliActor, moduleKey, {
       connector: {
         kind: "datto-rmm",
-        settings: { baseUrl, maxAttempts: 2, requestTimeoutMs: 300, ...extra },
+        settings: { baseUrl, maxAttempts: 2, requestTimeoutMs: 1_500, ...extra },
         secrets: { apiKey: "rmm-key", apiSecret: "rmm-secret" },
       },
     });
@@ -149,7 +149,7 @@ describe("module sync with usage", () => {
         config.configureModule(cliActor, module.key, {
           connector: {
             kind: "datto-saas",
-            settings: { baseUrl, maxAttempts: 2, requestTimeoutMs: 300 },
+            settings: { baseUrl, maxAttempts: 2, requestTimeoutMs: 1_500 },
             secrets: { publicKey: "saas-public", secretKey: "saas-secret" },
           },
         });
