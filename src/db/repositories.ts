@@ -1,5 +1,6 @@
 import { ActivityLogRepository } from "./activity-log.repository.ts";
 import { AuditRepository } from "./audit.repository.ts";
+import { DashboardRepository } from "./dashboard.repository.ts";
 import type { Db } from "./database.ts";
 import { MappingRepository } from "./mapping.repository.ts";
 import { MappingIntervalRepository } from "./mapping-interval.repository.ts";
@@ -37,6 +38,7 @@ export function repositories(db: Db) {
     postingAttempts: new PostingAttemptRepository(db),
     postingApprovals: new PostingApprovalRepository(db),
     activityLog: new ActivityLogRepository(db),
+    dashboard: new DashboardRepository(db),
   };
 }
 

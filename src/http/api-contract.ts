@@ -3,6 +3,7 @@ import { ActivityExport, ActivityPage, ActivityQuery } from "./activity-log.sche
 import { AuditQuery } from "./audit.routes.ts";
 import { AuditPage, UndoAnswer } from "./audit.schema.ts";
 import { ConnectorKindList } from "./connector-kind.routes.ts";
+import { DashboardAnswer } from "./dashboard.schema.ts";
 import { CellBody, GridQuery } from "./grid.routes.ts";
 import { CellAnswer, GridPage } from "./grid.schema.ts";
 import { HealthAnswer } from "./health.schema.ts";
@@ -165,6 +166,7 @@ export const apiContract = {
   "GET /activity-log": { status: 200, answer: ActivityPage, query: ActivityQuery },
   "GET /activity-log/export": { status: 200, answer: ActivityExport, query: ActivityQuery },
   "POST /activity-log/:id/retry": { status: 200, answer: PostingSummaryView },
+  "GET /dashboard": { status: 200, answer: DashboardAnswer },
   // Billing (issue 9): service mappings and reconciliation.
   "GET /service-mappings": { status: 200, answer: ServiceMappingList, query: ServiceMappingQuery },
   "PUT /service-mappings/:moduleKey/:billingType": {

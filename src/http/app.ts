@@ -13,6 +13,7 @@ import { activityLogRoutes } from "./activity-log.routes.ts";
 import { auditRoutes } from "./audit.routes.ts";
 import { registerAuth } from "./auth.ts";
 import { connectorKindRoutes } from "./connector-kind.routes.ts";
+import { dashboardRoutes } from "./dashboard.routes.ts";
 import { gridRoutes } from "./grid.routes.ts";
 import { healthRoutes } from "./health.routes.ts";
 import { acceptEmptyJsonBodies } from "./json-body.ts";
@@ -117,6 +118,7 @@ export async function buildApp(
       await api.register(connectorKindRoutes(services));
       await api.register(postingRoutes(ctx, services));
       await api.register(activityLogRoutes(services));
+      await api.register(dashboardRoutes(services));
       await api.register(serviceMappingRoutes(services));
       await api.register(reconciliationRoutes(services));
       api.get("/openapi.json", { config: { access: "viewer" }, schema: { hide: true } }, async () =>

@@ -71,6 +71,8 @@ const MATRIX: Record<string, Access> = {
   "GET /api/v1/activity-log": "viewer",
   "GET /api/v1/activity-log/export": "viewer",
   "POST /api/v1/activity-log/:id/retry": "admin",
+  // dashboard (issue 9)
+  "GET /api/v1/dashboard": "viewer",
   // billing (issue 9)
   "GET /api/v1/service-mappings": "viewer",
   "PUT /api/v1/service-mappings/:moduleKey/:billingType": "admin",

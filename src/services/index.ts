@@ -7,6 +7,7 @@ import { PostingService, type PostingServiceOptions } from "./billing/posting/po
 import { ReconciliationPostingSource } from "./billing/posting/reconciliation-source.ts";
 import { ReconciliationService } from "./billing/reconciliation.service.ts";
 import { ServiceMappingService } from "./billing/service-mapping.service.ts";
+import { DashboardService } from "./dashboard.service.ts";
 import { GridService } from "./grid.service.ts";
 import { MappingService } from "./mapping.service.ts";
 import { ModuleService } from "./module.service.ts";
@@ -44,6 +45,7 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
     approvals: new ApprovalService(ctx),
     audit: new AuditService(ctx),
     auth: new AuthService(ctx),
+    dashboard: new DashboardService(ctx, reconciliation),
     grid: new GridService(ctx, settings),
     mapping: new MappingService(ctx),
     modules: new ModuleService(ctx, syncConfig),

@@ -26,6 +26,9 @@ test("signs in with a password and shows the user, role and navigation", async (
   for (const name of ["Mapping", "Modules", "History", "Settings"]) {
     expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name }).count()).toBe(1);
   }
+  // The dashboard is the first page after sign-in (issue 9 item 7); the mapping page is one link away.
+  await page.getByRole("heading", { name: "Dashboard", level: 1 }).waitFor();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Mapping" }).click();
   await page.getByRole("tab", { name: "Map by Organization" }).waitFor();
   await page.locator("tr[data-organization-id]").first().waitFor();
   await screenshot(page, "login-mapping-page");

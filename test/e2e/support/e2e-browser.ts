@@ -48,8 +48,9 @@ export async function openBrowser(
   return { browser, context, page, problems, close: () => browser.close() };
 }
 
-export async function login(page: Page, user: { username: string; password: string }) {
-  await page.goto("/");
+export async function login(page: Page, user: { username: string; password: string }, at = "/mapping") {
+  // The first page after sign-in is the dashboard; most tests start on the mapping page.
+  await page.goto(at);
   await page.getByLabel("Username").fill(user.username);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();

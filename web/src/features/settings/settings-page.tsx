@@ -5,6 +5,7 @@ import { useApi } from "../../api/api-context.tsx";
 import type { Settings } from "../../api/api-types.ts";
 import type { SettingsPatchInput } from "../../api/request-types.ts";
 import { SETTINGS_KEY, useSession, useSettings, useTerm } from "../auth/session-hooks.ts";
+import { MoneySettingsFields } from "../billing/money-settings-fields.tsx";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useToast } from "../common/toast.tsx";
 
@@ -88,6 +89,12 @@ export function SettingsPage() {
             </select>
             <small className="muted">Schedules (such as the nightly sync) run in this time zone.</small>
           </label>
+          <MoneySettingsFields
+            currency={draft.currency}
+            locale={draft.locale}
+            disabled={!isAdmin}
+            onChange={(patch) => setDraft({ ...draft, ...patch })}
+          />
           {isAdmin ? (
             <div className="form-actions">
               <button type="submit" className="btn btn-primary" disabled={save.isPending}>

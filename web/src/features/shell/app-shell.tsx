@@ -1,7 +1,9 @@
 import { useEffect } from "react";
 import { AccountPasswordPage } from "../auth/change-password-page.tsx";
 import { useSession, useSignOut } from "../auth/session-hooks.ts";
+import { ReconciliationRoute, ServiceMappingsRoute } from "../billing/billing-routes.tsx";
 import { MenuButton } from "../common/menu-button.tsx";
+import { DashboardRoute } from "../dashboard/dashboard-route.tsx";
 import { HistoryPage } from "../history/history-page.tsx";
 import { MappingPage } from "../mapping/mapping-page.tsx";
 import { ModulesPage } from "../modules/modules-page.tsx";
@@ -12,7 +14,10 @@ import { SuggestionsPage } from "../suggestions/suggestions-page.tsx";
 import { Link, useRouter } from "./router.tsx";
 
 const NAV = [
+  { to: "/dashboard", label: "Dashboard" },
   { to: "/mapping", label: "Mapping" },
+  { to: "/billing/reconciliation", label: "Reconciliation" },
+  { to: "/billing/service-mappings", label: "Billing services" },
   { to: "/modules", label: "Modules" },
   { to: "/posting", label: "Posting" },
   { to: "/history", label: "History" },
@@ -26,7 +31,7 @@ export function AppShell() {
   const path = location.pathname;
 
   useEffect(() => {
-    if (path === "/" || path === "/login") navigate("/mapping", { replace: true });
+    if (path === "/" || path === "/login") navigate("/dashboard", { replace: true });
   }, [path, navigate]);
 
   return (
@@ -73,6 +78,9 @@ function renderRoute(path: string) {
   if (organization?.[1])
     return <OrganizationPage key={organization[1]} id={decodeURIComponent(organization[1])} />;
   if (path.startsWith("/mapping/suggestions")) return <SuggestionsPage />;
+  if (path.startsWith("/dashboard")) return <DashboardRoute />;
+  if (path.startsWith("/billing/reconciliation")) return <ReconciliationRoute />;
+  if (path.startsWith("/billing/service-mappings")) return <ServiceMappingsRoute />;
   if (path.startsWith("/modules")) return <ModulesPage />;
   if (path.startsWith("/posting")) return <PostingPage />;
   if (path.startsWith("/history")) return <HistoryPage />;
