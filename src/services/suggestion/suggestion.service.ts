@@ -47,6 +47,16 @@ export class SuggestionService {
     this.finder = new ModuleOrganizationFinder(ctx, this.worker);
   }
 
+  /**
+   * Starts the index worker and builds the index in the background (at server start), so the first
+   * answer does not wait for them; a failure is logged and the first answer tries again.
+   */
+  warmUp(): void {
+    this.cache
+      .current()
+      .catch((error: unknown) => this.ctx.log.warn({ err: error }, "suggestion index warm-up failed"));
+  }
+
   /** A page of unmapped, non-excluded module organizations of ready modules that have candidates. */
   async list(input: {
     moduleKey?: string | undefined;
