@@ -8,6 +8,7 @@ import { OrganizationRepository } from "./organization.repository.ts";
 import { PsaConnectionRepository } from "./psa-connection.repository.ts";
 import { PsaContractRepository } from "./psa-contract.repository.ts";
 import { ServiceMappingRepository } from "./service-mapping.repository.ts";
+import { SessionRepository } from "./session.repository.ts";
 import { SettingsRepository } from "./settings.repository.ts";
 import { SyncRunRepository } from "./sync-run.repository.ts";
 import { UsageLedgerRepository } from "./usage-ledger.repository.ts";
@@ -23,6 +24,7 @@ export function repositories(db: Db) {
     audit: new AuditRepository(db),
     settings: new SettingsRepository(db),
     users: new UserRepository(db),
+    sessions: new SessionRepository(db),
     psaConnection: new PsaConnectionRepository(db),
     syncRuns: new SyncRunRepository(db),
     usageLedger: new UsageLedgerRepository(db),

@@ -96,6 +96,7 @@ export class UserRepository {
     csrfToken: string;
     at: Date;
     ip: string | null;
+    userAgent?: string | null;
   }) {
     await this.db
       .insertInto("sessions")
@@ -106,6 +107,7 @@ export class UserRepository {
         created_at: session.at,
         last_seen_at: session.at,
         ip: session.ip,
+        user_agent: session.userAgent ?? null,
       })
       .execute();
   }
@@ -116,6 +118,7 @@ export class UserRepository {
       .innerJoin("users as u", "u.id", "s.user_id")
       .select([
         "s.id",
+        "s.public_id",
         "s.csrf_token",
         "s.created_at",
         "s.last_seen_at",

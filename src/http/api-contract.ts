@@ -30,7 +30,7 @@ import {
 } from "./organization.schema.ts";
 import { NoContent } from "./response.schema.ts";
 import { LoginBody, PasswordChangeBody } from "./session.routes.ts";
-import { LoginAnswer, SessionAnswer } from "./session.schema.ts";
+import { LoginAnswer, SessionAnswer, SessionList } from "./session.schema.ts";
 import { PreferencesBody, SettingsPatch } from "./settings.routes.ts";
 import { PreferencesView, SettingsView } from "./settings.schema.ts";
 import { AcceptSuggestionsBody, RejectSuggestionBody, SuggestionQuery } from "./suggestion.routes.ts";
@@ -66,6 +66,10 @@ export const apiContract = {
   "GET /session": { status: 200, answer: SessionAnswer },
   "DELETE /session": { status: 204, answer: NoContent },
   "PUT /me/password": { status: 204, answer: NoContent, body: PasswordChangeBody },
+  "GET /me/sessions": { status: 200, answer: SessionList },
+  "DELETE /me/sessions/:id": { status: 204, answer: NoContent },
+  "GET /sessions": { status: 200, answer: SessionList },
+  "DELETE /sessions/:id": { status: 204, answer: NoContent },
   "GET /settings": { status: 200, answer: SettingsView },
   "PATCH /settings": { status: 200, answer: SettingsView, body: SettingsPatch },
   "GET /me/preferences": { status: 200, answer: PreferencesView },

@@ -16,6 +16,8 @@ export interface RequestAuth {
   via: "session" | "token";
   csrfToken: string | null;
   mustChangePassword: boolean;
+  /** The public id of the caller's session (null for an API token): "this session" in the sessions list. */
+  sessionId: string | null;
 }
 
 export interface ApiRoute {
@@ -118,6 +120,7 @@ async function authenticate(request: FastifyRequest, services: Services): Promis
       via: "token",
       csrfToken: null,
       mustChangePassword: false,
+      sessionId: null,
     };
   }
   const cookie = request.cookies[SECURE_SESSION_COOKIE] ?? request.cookies[SESSION_COOKIE];
@@ -130,6 +133,7 @@ async function authenticate(request: FastifyRequest, services: Services): Promis
     via: "session",
     csrfToken: session.csrfToken,
     mustChangePassword: session.mustChangePassword,
+    sessionId: session.sessionId,
   };
 }
 

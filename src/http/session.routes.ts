@@ -4,8 +4,9 @@ import type { AppContext } from "../context.ts";
 import { AppError } from "../domain/errors.ts";
 import type { Services } from "../services/index.ts";
 import { isSecure, requireAuth, SECURE_SESSION_COOKIE, SESSION_COOKIE, sessionCookieName } from "./auth.ts";
+import { IdParams } from "./common.schema.ts";
 import { NoContent, problemResponses } from "./response.schema.ts";
-import { LoginAnswer, SessionAnswer } from "./session.schema.ts";
+import { LoginAnswer, SessionAnswer, SessionList } from "./session.schema.ts";
 
 export const LoginBody = z.object({
   username: z.string().min(1).max(200),
@@ -31,7 +32,12 @@ export const sessionRoutes =
         },
       },
       async (request, reply) => {
-        const result = await services.auth.login(request.body.username, request.body.password, request.ip);
+        const result = await services.auth.login(
+          request.body.username,
+          request.body.password,
+          request.ip,
+          request.headers["user-agent"] ?? null,
+        );
         const secure = isSecure(request, ctx.config.secureCookies);
         reply.setCookie(sessionCookieName(request, ctx.config.secureCookies), result.sessionToken, {
           path: "/",
@@ -107,6 +113,68 @@ export const sessionRoutes =
         if (token) await services.auth.logout(token);
         reply.clearCookie(SESSION_COOKIE, { path: "/" });
         reply.clearCookie(SECURE_SESSION_COOKIE, { path: "/", secure: true });
+        return reply.status(204).send(null);
+      },
+    );
+    app.get(
+      "/me/sessions",
+      {
+        config: { access: "viewer" },
+        schema: {
+          tags: ["session"],
+          summary: "Your open sessions (browser, address, opened, last seen); isCurrent marks this one",
+          response: { 200: SessionList, ...problemResponses },
+        },
+      },
+      async (request) => {
+        const auth = requireAuth(request);
+        if (!auth.user) return { items: [] };
+        return { items: await services.sessions.list({ userId: auth.user.id }, auth.sessionId) };
+      },
+    );
+    app.delete(
+      "/me/sessions/:id",
+      {
+        config: { access: "viewer" },
+        schema: {
+          tags: ["session"],
+          summary: "End one of your sessions (404 for one that is not yours)",
+          params: IdParams,
+          response: { 204: NoContent, ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        const auth = requireAuth(request);
+        // An API token has no sessions: every id is one that is not its own.
+        await services.sessions.end(auth.actor, request.params.id, auth.user?.id ?? "");
+        return reply.status(204).send(null);
+      },
+    );
+    app.get(
+      "/sessions",
+      {
+        config: { access: "admin" },
+        schema: {
+          tags: ["session"],
+          summary: "Every user's open sessions",
+          response: { 200: SessionList, ...problemResponses },
+        },
+      },
+      async (request) => ({ items: await services.sessions.list({}, requireAuth(request).sessionId) }),
+    );
+    app.delete(
+      "/sessions/:id",
+      {
+        config: { access: "admin" },
+        schema: {
+          tags: ["session"],
+          summary: "End anyone's session (the user is signed out at their next request)",
+          params: IdParams,
+          response: { 204: NoContent, ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        await services.sessions.end(requireAuth(request).actor, request.params.id);
         return reply.status(204).send(null);
       },
     );

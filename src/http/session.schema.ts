@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AuthService } from "../services/auth.service.ts";
+import type { SessionView } from "../services/session.service.ts";
 import type { RequestAuth } from "./auth.ts";
 import { answerMatches } from "./common.schema.ts";
 import { RoleSchema } from "./user.schema.ts";
@@ -26,4 +27,18 @@ export const SessionAnswer = z.object({
 answerMatches<z.infer<typeof LoginAnswer>, Omit<Awaited<ReturnType<AuthService["login"]>>, "sessionToken">>(
   true,
 );
-answerMatches<z.infer<typeof SessionAnswer>, Omit<RequestAuth, "actor">>(true);
+answerMatches<z.infer<typeof SessionAnswer>, Omit<RequestAuth, "actor" | "sessionId">>(true);
+
+/** One open session in the sessions list (the browser and address it was opened from). */
+export const SessionViewSchema = z.object({
+  id: z.string(),
+  userId: z.string(),
+  username: z.string(),
+  userAgent: z.string().nullable(),
+  ip: z.string().nullable(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  isCurrent: z.boolean(),
+});
+export const SessionList = z.object({ items: z.array(SessionViewSchema) });
+answerMatches<z.infer<typeof SessionViewSchema>, SessionView>(true);

@@ -22,6 +22,12 @@ export interface AuthenticatedUser {
 export const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
 const randomToken = (bytes = 32) => randomBytes(bytes).toString("base64url");
 
+/** What a sessions list shows of a browser's User-Agent: printable characters, at most 300. */
+export function cleanUserAgent(userAgent: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+  return userAgent.replace(/[\u0000-\u001f\u007f\ud800-\udfff]/g, "").slice(0, 300);
+}
+
 export function userActor(user: AuthenticatedUser): Actor {
   return { kind: "user", id: user.id, label: `user:${user.username}`, role: user.role };
 }
@@ -77,7 +83,7 @@ export class AuthService {
     return created ? { username: "admin", password } : null;
   }
 
-  async login(username: string, password: string, ip: string) {
+  async login(username: string, password: string, ip: string, userAgent: string | null = null) {
     const at = this.ctx.clock.now();
     const now = at.getTime();
     // Counted before the (slow) verification, so a parallel burst cannot pass the limit (issue 11 point 1).
@@ -98,6 +104,7 @@ export class AuthService {
       csrfToken,
       at: new Date(now),
       ip,
+      userAgent: userAgent === null ? null : cleanUserAgent(userAgent),
     });
     return {
       sessionToken,
@@ -108,9 +115,12 @@ export class AuthService {
   }
 
   /** The session's user, or null when the session is unknown, expired (idle or absolute) or its user disabled. */
-  async authenticateSession(
-    sessionToken: string,
-  ): Promise<{ user: AuthenticatedUser; csrfToken: string; mustChangePassword: boolean } | null> {
+  async authenticateSession(sessionToken: string): Promise<{
+    user: AuthenticatedUser;
+    csrfToken: string;
+    mustChangePassword: boolean;
+    sessionId: string;
+  } | null> {
     const repos = repositories(this.ctx.db);
     const idHash = sha256(sessionToken);
     const session = await repos.users.findSession(idHash);
@@ -131,6 +141,7 @@ export class AuthService {
       user: { id: session.user_id, username: session.username, role: session.role },
       csrfToken: session.csrf_token,
       mustChangePassword: session.must_change_password,
+      sessionId: session.public_id,
     };
   }
 

@@ -7,6 +7,7 @@ import { ModuleService } from "./module.service.ts";
 import { ModuleOrganizationService } from "./module-organization.service.ts";
 import { OrganizationService } from "./organization.service.ts";
 import { createSecretBox } from "./secret-box.ts";
+import { SessionService } from "./session.service.ts";
 import { SettingsService } from "./settings.service.ts";
 import { SuggestionService } from "./suggestion/suggestion.service.ts";
 import { SyncService, type SyncServiceOptions } from "./sync/sync.service.ts";
@@ -35,6 +36,7 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
     moduleOrganizations: new ModuleOrganizationService(ctx),
     organizations: new OrganizationService(ctx),
     secretBox,
+    sessions: new SessionService(ctx),
     settings,
     suggestions: new SuggestionService(ctx),
     sync: new SyncService(ctx, secretBox, options.sync),

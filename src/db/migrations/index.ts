@@ -5,6 +5,7 @@ import * as m0003 from "./0003-list-indexes.ts";
 import * as m0004 from "./0004-billing.ts";
 import * as m0005 from "./0005-security.ts";
 import * as m0006 from "./0006-sync-usage.ts";
+import * as m0009 from "./0009-security.ts";
 
 /** Every migration, in order. Forward-only: append, never edit or remove. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "0004-billing": m0004,
   "0005-security": m0005,
   "0006-sync-usage": m0006,
+  "0009-security": m0009,
 };

@@ -144,6 +144,7 @@ export class SuggestionIndexCache {
           case "psa_sync":
           case "user":
           case "token":
+          case "security":
             break;
           default:
             assertNever(event.entity_type, "audit entity type");
