@@ -1,4 +1,5 @@
 import { useEffect } from "react";
+import { SessionsPage } from "../account/sessions-page.tsx";
 import { AccountPasswordPage } from "../auth/change-password-page.tsx";
 import { useSession, useSignOut } from "../auth/session-hooks.ts";
 import { MenuButton } from "../common/menu-button.tsx";
@@ -56,6 +57,7 @@ export function AppShell() {
             label="Account"
             items={[
               { label: "Change password", onSelect: () => navigate("/account/password") },
+              { label: "Sessions", onSelect: () => navigate("/account/sessions") },
               { label: "Sign out", onSelect: () => void signOut() },
             ]}
           />
@@ -75,6 +77,7 @@ function renderRoute(path: string) {
   if (path.startsWith("/history")) return <HistoryPage />;
   if (path.startsWith("/settings")) return <SettingsPage />;
   if (path.startsWith("/account/password")) return <AccountPasswordPage />;
+  if (path.startsWith("/account/sessions")) return <SessionsPage />;
   if (path.startsWith("/mapping") || path === "/" || path === "/login") return <MappingPage />;
   return (
     <div className="page">
