@@ -2,6 +2,7 @@ import { AuditRepository } from "./audit.repository.ts";
 import type { Db } from "./database.ts";
 import { MappingRepository } from "./mapping.repository.ts";
 import { MappingIntervalRepository } from "./mapping-interval.repository.ts";
+import { MfaRepository } from "./mfa.repository.ts";
 import { ModuleRepository } from "./module.repository.ts";
 import { ModuleOrganizationRepository } from "./module-organization.repository.ts";
 import { OrganizationRepository } from "./organization.repository.ts";
@@ -25,6 +26,7 @@ export function repositories(db: Db) {
     settings: new SettingsRepository(db),
     users: new UserRepository(db),
     sessions: new SessionRepository(db),
+    mfa: new MfaRepository(db),
     psaConnection: new PsaConnectionRepository(db),
     syncRuns: new SyncRunRepository(db),
     usageLedger: new UsageLedgerRepository(db),

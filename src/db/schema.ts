@@ -33,6 +33,8 @@ export interface UsersTable {
   totp_secret: string | null;
   /** When the TOTP secret was confirmed with a code; null while enrolling. */
   totp_enabled_at: Timestamp | null;
+  /** The time step of the last code accepted: a code is never accepted twice (replay). */
+  totp_last_step: ColumnType<string | null, string | number | null, string | number | null>;
 }
 
 export interface SessionsTable {
@@ -65,7 +67,7 @@ export interface MfaChallengesTable {
 export interface SecuritySettingsTable {
   id: Generated<number>;
   mfa_required_for_admins: Generated<boolean>;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface ApiTokensTable {

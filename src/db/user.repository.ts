@@ -127,6 +127,13 @@ export class UserRepository {
         "u.role",
         "u.is_disabled",
         "u.must_change_password",
+        "u.totp_enabled_at",
+        (eb) =>
+          eb
+            .selectFrom("security_settings")
+            .select("mfa_required_for_admins")
+            .limit(1)
+            .as("mfa_required_for_admins"),
       ])
       .where("s.id", "=", idHash)
       .executeTakeFirst();

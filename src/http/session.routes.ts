@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../context.ts";
@@ -16,6 +17,22 @@ export const LoginBody = z.object({
 export const PasswordChangeBody = z
   .object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(12).max(1024) })
   .strict();
+
+/** Sets the session cookie of a completed sign-in (password, or password and TOTP). */
+export function setSessionCookie(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+) {
+  reply.setCookie(sessionCookieName(request, ctx.config.secureCookies), token, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "strict",
+    secure: isSecure(request, ctx.config.secureCookies),
+    maxAge: Math.floor(ctx.config.sessionAbsoluteMs / 1000),
+  });
+}
 
 export const sessionRoutes =
   (ctx: AppContext, services: Services): FastifyPluginAsyncZod =>
@@ -38,14 +55,8 @@ export const sessionRoutes =
           request.ip,
           request.headers["user-agent"] ?? null,
         );
-        const secure = isSecure(request, ctx.config.secureCookies);
-        reply.setCookie(sessionCookieName(request, ctx.config.secureCookies), result.sessionToken, {
-          path: "/",
-          httpOnly: true,
-          sameSite: "strict",
-          secure,
-          maxAge: Math.floor(ctx.config.sessionAbsoluteMs / 1000),
-        });
+        if ("mfaChallenge" in result) return { mfaRequired: true as const, challenge: result.mfaChallenge };
+        setSessionCookie(ctx, request, reply, result.sessionToken);
         return {
           user: result.user,
           csrfToken: result.csrfToken,
@@ -70,6 +81,7 @@ export const sessionRoutes =
           via: auth.via,
           csrfToken: auth.csrfToken,
           mustChangePassword: auth.mustChangePassword,
+          mustEnrollMfa: auth.mustEnrollMfa,
         };
       },
     );

@@ -9,12 +9,18 @@ import { RoleSchema } from "./user.schema.ts";
 
 export const SessionUserSchema = z.object({ id: z.string(), username: z.string(), role: RoleSchema });
 
-/** POST /session: who signed in, the CSRF token for writes, and whether the password must change first. */
-export const LoginAnswer = z.object({
+/** A completed sign-in: who signed in, the CSRF token for writes, and whether the password must change first. */
+export const SignedIn = z.object({
   user: SessionUserSchema,
   csrfToken: z.string(),
   mustChangePassword: z.boolean(),
 });
+
+/** The password was right and the user has MFA on: send a code with this challenge to POST /session/mfa. */
+export const MfaChallengeAnswer = z.object({ mfaRequired: z.literal(true), challenge: z.string() });
+
+/** POST /session: signed in, or the TOTP step next. */
+export const LoginAnswer = z.union([SignedIn, MfaChallengeAnswer]);
 
 /** GET /session: the caller (user null for an API token, which needs no CSRF token). */
 export const SessionAnswer = z.object({
@@ -22,11 +28,13 @@ export const SessionAnswer = z.object({
   via: z.enum(["session", "token"]),
   csrfToken: z.string().nullable(),
   mustChangePassword: z.boolean(),
+  mustEnrollMfa: z.boolean(),
 });
 
-answerMatches<z.infer<typeof LoginAnswer>, Omit<Awaited<ReturnType<AuthService["login"]>>, "sessionToken">>(
-  true,
-);
+answerMatches<
+  z.infer<typeof SignedIn>,
+  Omit<Awaited<ReturnType<AuthService["openSession"]>>, "sessionToken">
+>(true);
 answerMatches<z.infer<typeof SessionAnswer>, Omit<RequestAuth, "actor" | "sessionId">>(true);
 
 /** One open session in the sessions list (the browser and address it was opened from). */

@@ -6,6 +6,7 @@ import { type Actor, systemActor } from "../domain/actor.ts";
 import { AppError, invalidValue, notFound } from "../domain/errors.ts";
 import { hasRole, type Role } from "../domain/role.ts";
 import { LoginLimiter } from "./login-limiter.ts";
+import { startMfaChallenge } from "./mfa/mfa-login.ts";
 import { inUnitOfWork } from "./unit-of-work.ts";
 
 /** OWASP's argon2id floor: 19 MiB, 2 passes, 1 lane. */
@@ -96,13 +97,27 @@ export class AuthService {
       throw new AppError("unauthenticated", "wrong username or password");
     }
     await attempt.succeeded();
+    // With MFA on, the password only opens the second step (POST /session/mfa, src/services/mfa/mfa-login.ts).
+    if (user.totp_enabled_at !== null) {
+      return { mfaChallenge: await startMfaChallenge(this.ctx, user.id, at, ip, userAgent) };
+    }
+    return this.openSession(user, at, ip, userAgent);
+  }
+
+  /** A new session for a user whose sign-in is complete (password, and the TOTP step when MFA is on). */
+  async openSession(
+    user: { id: string; username: string; role: Role; must_change_password: boolean },
+    at: Date,
+    ip: string,
+    userAgent: string | null,
+  ) {
     const sessionToken = randomToken();
     const csrfToken = randomToken();
-    await repos.users.insertSession({
+    await repositories(this.ctx.db).users.insertSession({
       idHash: sha256(sessionToken),
       userId: user.id,
       csrfToken,
-      at: new Date(now),
+      at,
       ip,
       userAgent: userAgent === null ? null : cleanUserAgent(userAgent),
     });
@@ -119,6 +134,7 @@ export class AuthService {
     user: AuthenticatedUser;
     csrfToken: string;
     mustChangePassword: boolean;
+    mustEnrollMfa: boolean;
     sessionId: string;
   } | null> {
     const repos = repositories(this.ctx.db);
@@ -141,6 +157,11 @@ export class AuthService {
       user: { id: session.user_id, username: session.username, role: session.role },
       csrfToken: session.csrf_token,
       mustChangePassword: session.must_change_password,
+      // An admin without MFA while admins must have it may only enrol (enforced in src/http/auth.ts).
+      mustEnrollMfa:
+        session.role === "admin" &&
+        session.mfa_required_for_admins === true &&
+        session.totp_enabled_at === null,
       sessionId: session.public_id,
     };
   }

@@ -3,6 +3,7 @@ import { AuditService } from "./audit.service.ts";
 import { AuthService } from "./auth.service.ts";
 import { GridService } from "./grid.service.ts";
 import { MappingService } from "./mapping.service.ts";
+import { MfaService } from "./mfa/mfa.service.ts";
 import { ModuleService } from "./module.service.ts";
 import { ModuleOrganizationService } from "./module-organization.service.ts";
 import { OrganizationService } from "./organization.service.ts";
@@ -27,14 +28,16 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
   // One box per instance: connector credentials are sealed and opened only through it.
   const secretBox = createSecretBox(ctx.config);
   const syncConfig = new SyncConfigService(ctx, secretBox);
+  const auth = new AuthService(ctx);
   return {
     audit: new AuditService(ctx),
-    auth: new AuthService(ctx),
+    auth,
     grid: new GridService(ctx, settings),
     mapping: new MappingService(ctx),
     modules: new ModuleService(ctx, syncConfig),
     moduleOrganizations: new ModuleOrganizationService(ctx),
     organizations: new OrganizationService(ctx),
+    mfa: new MfaService(ctx, secretBox, auth),
     secretBox,
     sessions: new SessionService(ctx),
     settings,

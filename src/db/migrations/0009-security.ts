@@ -18,6 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     alter table users add column totp_secret text;
     alter table users add column totp_enabled_at timestamptz;
+    alter table users add column totp_last_step bigint;
     create table mfa_recovery_codes (
       user_id uuid not null references users (id) on delete cascade,
       code_hash text not null,
