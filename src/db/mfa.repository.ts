@@ -50,7 +50,7 @@ export class MfaRepository {
   }
 
   /** Marks an unused recovery code used; true when there was one (one statement: used once, even in parallel). */
-  async useRecoveryCode(userId: string, hash: string, at: Date): Promise<boolean> {
+  async spendRecoveryCode(userId: string, hash: string, at: Date): Promise<boolean> {
     const row = await this.db
       .updateTable("mfa_recovery_codes")
       .set({ used_at: at })

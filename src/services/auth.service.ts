@@ -1,12 +1,13 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import type { AppContext } from "../context.ts";
 import { repositories } from "../db/repositories.ts";
 import { type Actor, systemActor } from "../domain/actor.ts";
 import { AppError, invalidValue, notFound } from "../domain/errors.ts";
 import { hasRole, type Role } from "../domain/role.ts";
+import { cleanUserAgent, sha256 } from "./auth-secrets.ts";
 import { LoginLimiter } from "./login-limiter.ts";
-import { startMfaChallenge } from "./mfa/mfa-login.ts";
+import { startMfaChallenge } from "./mfa/mfa-challenge.ts";
 import { inUnitOfWork } from "./unit-of-work.ts";
 
 /** OWASP's argon2id floor: 19 MiB, 2 passes, 1 lane. */
@@ -20,14 +21,9 @@ export interface AuthenticatedUser {
   role: Role;
 }
 
-export const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
-const randomToken = (bytes = 32) => randomBytes(bytes).toString("base64url");
+export { cleanUserAgent, sha256 } from "./auth-secrets.ts";
 
-/** What a sessions list shows of a browser's User-Agent: printable characters, at most 300. */
-export function cleanUserAgent(userAgent: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
-  return userAgent.replace(/[\u0000-\u001f\u007f\ud800-\udfff]/g, "").slice(0, 300);
-}
+const randomToken = (bytes = 32) => randomBytes(bytes).toString("base64url");
 
 export function userActor(user: AuthenticatedUser): Actor {
   return { kind: "user", id: user.id, label: `user:${user.username}`, role: user.role };
@@ -86,7 +82,6 @@ export class AuthService {
 
   async login(username: string, password: string, ip: string, userAgent: string | null = null) {
     const at = this.ctx.clock.now();
-    const now = at.getTime();
     // Counted before the (slow) verification, so a parallel burst cannot pass the limit (issue 11 point 1).
     const attempt = await this.limiter.reserve(username, ip, at);
     const repos = repositories(this.ctx.db);

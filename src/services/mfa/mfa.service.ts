@@ -2,13 +2,14 @@ import { randomBytes } from "node:crypto";
 import { generateSecret, generateURI, verify } from "otplib";
 import type { AppContext } from "../../context.ts";
 import { repositories } from "../../db/repositories.ts";
-import type { Actor } from "../../domain/actor.ts";
+import { type Actor, systemActor } from "../../domain/actor.ts";
 import { AppError, invalidValue, notFound } from "../../domain/errors.ts";
-import { type AuthService, sha256 } from "../auth.service.ts";
+import type { AuthService } from "../auth.service.ts";
+import { sha256 } from "../auth-secrets.ts";
 import { LoginLimiter } from "../login-limiter.ts";
 import type { SecretBox } from "../secret-box.ts";
 import { inUnitOfWork } from "../unit-of-work.ts";
-import { completeMfaLogin } from "./mfa-login.ts";
+import { CHALLENGE_MS } from "./mfa-challenge.ts";
 
 const ISSUER = "orgmap";
 const PERIOD_S = 30;
@@ -50,9 +51,26 @@ export class MfaService {
     this.limiter = new LoginLimiter(ctx.db);
   }
 
-  /** The TOTP sign-in step (mfa-login.ts). */
-  completeLogin(input: { challenge: string; code: string; ip: string; userAgent: string | null }) {
-    return completeMfaLogin({ ctx: this.ctx, auth: this.auth, mfa: this, limiter: this.limiter }, input);
+  /**
+   * The second sign-in step: the challenge from the password step and a TOTP (or recovery) code. The
+   * same limits as passwords apply, reserved before the code is checked (5 per account, 30 per
+   * address in 15 minutes), so codes cannot be guessed in a burst; a code is accepted once.
+   */
+  async completeLogin(input: { challenge: string; code: string; ip: string; userAgent: string | null }) {
+    const at = this.ctx.clock.now();
+    const idHash = sha256(input.challenge);
+    const challenge = await repositories(this.ctx.db).mfa.findChallenge(idHash);
+    if (!challenge || at.getTime() - new Date(challenge.created_at).getTime() > CHALLENGE_MS)
+      throw new AppError("unauthenticated", "the sign-in expired; enter your password again");
+    const attempt = await this.limiter.reserve(`mfa:${challenge.user_id}`, input.ip, at);
+    const user = await inUnitOfWork(this.ctx, systemActor("mfa"), async ({ repos, step }) => {
+      if (!(await this.verifyCode(repos, challenge.user_id, input.code, step.at, true))) return null;
+      await repos.mfa.deleteChallenge(idHash);
+      return repos.users.findById(challenge.user_id);
+    });
+    if (!user || user.is_disabled) throw new AppError("unauthenticated", "the code is wrong or expired");
+    await attempt.succeeded();
+    return this.auth.openSession(user, at, input.ip, input.userAgent);
   }
 
   async status(userId: string): Promise<MfaStatus> {
@@ -131,7 +149,7 @@ export class MfaService {
       return true;
     }
     if (!allowRecovery) return false;
-    return repos.mfa.useRecoveryCode(userId, sha256(normalizeRecoveryCode(code)), at);
+    return repos.mfa.spendRecoveryCode(userId, sha256(normalizeRecoveryCode(code)), at);
   }
 
   /** Turns one's own MFA off with a current code (refused while MFA is required for them). */
