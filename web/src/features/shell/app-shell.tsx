@@ -1,4 +1,5 @@
 import { useEffect } from "react";
+import { MfaPage } from "../account/mfa-page.tsx";
 import { SessionsPage } from "../account/sessions-page.tsx";
 import { AccountPasswordPage } from "../auth/change-password-page.tsx";
 import { useSession, useSignOut } from "../auth/session-hooks.ts";
@@ -58,6 +59,7 @@ export function AppShell() {
             items={[
               { label: "Change password", onSelect: () => navigate("/account/password") },
               { label: "Sessions", onSelect: () => navigate("/account/sessions") },
+              { label: "MFA", onSelect: () => navigate("/account/mfa") },
               { label: "Sign out", onSelect: () => void signOut() },
             ]}
           />
@@ -78,6 +80,7 @@ function renderRoute(path: string) {
   if (path.startsWith("/settings")) return <SettingsPage />;
   if (path.startsWith("/account/password")) return <AccountPasswordPage />;
   if (path.startsWith("/account/sessions")) return <SessionsPage />;
+  if (path.startsWith("/account/mfa")) return <MfaPage />;
   if (path.startsWith("/mapping") || path === "/" || path === "/login") return <MappingPage />;
   return (
     <div className="page">
