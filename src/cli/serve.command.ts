@@ -38,9 +38,12 @@ export async function serve(
   app.addHook("onClose", async () => {
     await scheduler.stop();
     await services.sync.close();
+    await services.suggestions.worker.close();
   });
   const address = await app.listen({ port: options.port, host: options.host });
   scheduler.start();
+  // The first suggestion would otherwise wait for the worker to start and the index to be built.
+  services.suggestions.warmUp();
   say(`orgmap is running at ${address.replace("127.0.0.1", "localhost")} (database: ${ctx.databaseKind})`);
   return app;
 }

@@ -4,6 +4,7 @@ import { DashboardRepository } from "./dashboard.repository.ts";
 import type { Db } from "./database.ts";
 import { MappingRepository } from "./mapping.repository.ts";
 import { MappingIntervalRepository } from "./mapping-interval.repository.ts";
+import { MfaRepository } from "./mfa.repository.ts";
 import { ModuleRepository } from "./module.repository.ts";
 import { ModuleOrganizationRepository } from "./module-organization.repository.ts";
 import { OrganizationRepository } from "./organization.repository.ts";
@@ -13,6 +14,7 @@ import { PostingAttemptRepository } from "./posting-attempt.repository.ts";
 import { PsaConnectionRepository } from "./psa-connection.repository.ts";
 import { PsaContractRepository } from "./psa-contract.repository.ts";
 import { ServiceMappingRepository } from "./service-mapping.repository.ts";
+import { SessionRepository } from "./session.repository.ts";
 import { SettingsRepository } from "./settings.repository.ts";
 import { SyncRunRepository } from "./sync-run.repository.ts";
 import { UsageLedgerRepository } from "./usage-ledger.repository.ts";
@@ -28,6 +30,8 @@ export function repositories(db: Db) {
     audit: new AuditRepository(db),
     settings: new SettingsRepository(db),
     users: new UserRepository(db),
+    sessions: new SessionRepository(db),
+    mfa: new MfaRepository(db),
     psaConnection: new PsaConnectionRepository(db),
     syncRuns: new SyncRunRepository(db),
     usageLedger: new UsageLedgerRepository(db),

@@ -31,6 +31,12 @@ export interface UsersTable {
   must_change_password: Generated<boolean>;
   created_at: Timestamp;
   password_changed_at: Timestamp;
+  /** The TOTP secret sealed with the instance key; null: no MFA (or not yet enrolled). */
+  totp_secret: string | null;
+  /** When the TOTP secret was confirmed with a code; null while enrolling. */
+  totp_enabled_at: Timestamp | null;
+  /** The time step of the last code accepted: a code is never accepted twice (replay). */
+  totp_last_step: ColumnType<string | null, string | number | null, string | number | null>;
 }
 
 export interface SessionsTable {
@@ -40,6 +46,30 @@ export interface SessionsTable {
   created_at: Date | string;
   last_seen_at: Date | string;
   ip: string | null;
+  /** The id shown in the sessions list (the primary key is the cookie's hash, never shown). */
+  public_id: Generated<string>;
+  user_agent: string | null;
+}
+
+export interface MfaRecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  used_at: Timestamp | null;
+}
+
+/** A sign-in between its password and its TOTP code (id: the hash of the challenge token). */
+export interface MfaChallengesTable {
+  id: string;
+  user_id: string;
+  created_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface SecuritySettingsTable {
+  id: Generated<number>;
+  mfa_required_for_admins: Generated<boolean>;
+  updated_at: Timestamp;
 }
 
 export interface ApiTokensTable {
@@ -221,6 +251,9 @@ export interface Database {
   settings: SettingsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
+  mfa_challenges: MfaChallengesTable;
+  security_settings: SecuritySettingsTable;
   api_tokens: ApiTokensTable;
   login_attempts: LoginAttemptsTable;
   user_preferences: UserPreferencesTable;

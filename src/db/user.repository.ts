@@ -96,6 +96,7 @@ export class UserRepository {
     csrfToken: string;
     at: Date;
     ip: string | null;
+    userAgent?: string | null;
   }) {
     await this.db
       .insertInto("sessions")
@@ -106,6 +107,7 @@ export class UserRepository {
         created_at: session.at,
         last_seen_at: session.at,
         ip: session.ip,
+        user_agent: session.userAgent ?? null,
       })
       .execute();
   }
@@ -116,6 +118,7 @@ export class UserRepository {
       .innerJoin("users as u", "u.id", "s.user_id")
       .select([
         "s.id",
+        "s.public_id",
         "s.csrf_token",
         "s.created_at",
         "s.last_seen_at",
@@ -124,6 +127,13 @@ export class UserRepository {
         "u.role",
         "u.is_disabled",
         "u.must_change_password",
+        "u.totp_enabled_at",
+        (eb) =>
+          eb
+            .selectFrom("security_settings")
+            .select("mfa_required_for_admins")
+            .limit(1)
+            .as("mfa_required_for_admins"),
       ])
       .where("s.id", "=", idHash)
       .executeTakeFirst();

@@ -70,6 +70,17 @@ export type AuditEvent =
   | Change<SyncedEntity, `${SyncedEntity}.renamed`, { name: string }, { name: string }>
   | Change<"user", "user.created", null, { username: string; role: string }>
   | Change<"user", "user.updated", Record<string, unknown>, Record<string, unknown>>
+  /** A sign-in session ended from the sessions list (entityId: the user's id). */
+  | Change<"user", "user.session_ended", { sessionId: string; userAgent: string | null }, null>
+  | Change<"user", "user.mfa_enabled", null, { method: "totp" }>
+  | Change<"user", "user.mfa_disabled" | "user.mfa_reset", { method: "totp" }, null>
+  | Change<"user", "user.recovery_codes_renewed", null, { count: number }>
+  | Change<
+      "security",
+      "security.updated",
+      { mfaRequiredForAdmins: boolean },
+      { mfaRequiredForAdmins: boolean }
+    >
   | Change<"token", "token.created", null, { name: string; role: string }>
   | Change<"token", "token.revoked", null, null>
   // Posting (issue 10): the per-module switch and the limits (entityId: module key, or "config"),
@@ -123,6 +134,7 @@ const ENTITY_TYPES: { [K in AuditEntityType]: true } = {
   posting_attempt: true,
   activity: true,
   service_mapping: true,
+  security: true,
 };
 
 export function isAuditEntityType(value: string): value is AuditEntityType {
@@ -188,4 +200,4 @@ export function exclusionEvent(
 }
 
 /** Events about accounts (who has which role, which tokens exist): for admins only (issue 11 point 7). */
-export const ACCOUNT_ENTITY_TYPES = ["user", "token"] as const;
+export const ACCOUNT_ENTITY_TYPES = ["user", "token", "security"] as const;

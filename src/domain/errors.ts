@@ -15,6 +15,7 @@ export type AppErrorCode =
   | "rate_limited"
   | "csrf_failed"
   | "password_change_required"
+  | "mfa_enrollment_required"
   | "upstream_error"
   | "module_not_ready"
   | "cell_has_multiple"
@@ -33,6 +34,7 @@ const STATUS: Record<AppErrorCode, number> = {
   rate_limited: 429,
   csrf_failed: 403,
   password_change_required: 403,
+  mfa_enrollment_required: 403,
   upstream_error: 502,
   module_not_ready: 409,
   cell_has_multiple: 409,

@@ -7,6 +7,8 @@ import { DashboardAnswer } from "./dashboard.schema.ts";
 import { CellBody, GridQuery } from "./grid.routes.ts";
 import { CellAnswer, GridPage } from "./grid.schema.ts";
 import { HealthAnswer } from "./health.schema.ts";
+import { MfaCodeBody, MfaLoginBody, SecuritySettingsPatch } from "./mfa.routes.ts";
+import { MfaStatusSchema, RecoveryCodes, SecuritySettingsView, TotpEnrolment } from "./mfa.schema.ts";
 import { ModuleCreateBody, ModulePatchBody } from "./module.routes.ts";
 import { ModuleList, ModuleViewSchema, WorklistQuery, Worklists } from "./module.schema.ts";
 import {
@@ -64,7 +66,7 @@ import {
   ServiceMappingView,
 } from "./service-mapping.schema.ts";
 import { LoginBody, PasswordChangeBody } from "./session.routes.ts";
-import { LoginAnswer, SessionAnswer } from "./session.schema.ts";
+import { LoginAnswer, SessionAnswer, SessionList, SignedIn } from "./session.schema.ts";
 import { PreferencesBody, SettingsPatch } from "./settings.routes.ts";
 import { PreferencesView, SettingsView } from "./settings.schema.ts";
 import { AcceptSuggestionsBody, RejectSuggestionBody, SuggestionQuery } from "./suggestion.routes.ts";
@@ -100,6 +102,19 @@ export const apiContract = {
   "GET /session": { status: 200, answer: SessionAnswer },
   "DELETE /session": { status: 204, answer: NoContent },
   "PUT /me/password": { status: 204, answer: NoContent, body: PasswordChangeBody },
+  "GET /me/sessions": { status: 200, answer: SessionList },
+  "POST /session/mfa": { status: 200, answer: SignedIn, body: MfaLoginBody },
+  "GET /me/mfa": { status: 200, answer: MfaStatusSchema },
+  "POST /me/mfa/totp": { status: 200, answer: TotpEnrolment },
+  "POST /me/mfa/totp/confirm": { status: 200, answer: RecoveryCodes, body: MfaCodeBody },
+  "POST /me/mfa/disable": { status: 204, answer: NoContent, body: MfaCodeBody },
+  "POST /me/mfa/recovery-codes": { status: 200, answer: RecoveryCodes, body: MfaCodeBody },
+  "DELETE /users/:id/mfa": { status: 204, answer: NoContent },
+  "GET /security-settings": { status: 200, answer: SecuritySettingsView },
+  "PATCH /security-settings": { status: 200, answer: SecuritySettingsView, body: SecuritySettingsPatch },
+  "DELETE /me/sessions/:id": { status: 204, answer: NoContent },
+  "GET /sessions": { status: 200, answer: SessionList },
+  "DELETE /sessions/:id": { status: 204, answer: NoContent },
   "GET /settings": { status: 200, answer: SettingsView },
   "PATCH /settings": { status: 200, answer: SettingsView, body: SettingsPatch },
   "GET /me/preferences": { status: 200, answer: PreferencesView },

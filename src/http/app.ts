@@ -17,6 +17,7 @@ import { dashboardRoutes } from "./dashboard.routes.ts";
 import { gridRoutes } from "./grid.routes.ts";
 import { healthRoutes } from "./health.routes.ts";
 import { acceptEmptyJsonBodies } from "./json-body.ts";
+import { mfaRoutes } from "./mfa.routes.ts";
 import { moduleRoutes } from "./module.routes.ts";
 import { moduleOrganizationRoutes } from "./module-organization.routes.ts";
 import { organizationRoutes } from "./organization.routes.ts";
@@ -106,6 +107,7 @@ export async function buildApp(
     async (api) => {
       await api.register(healthRoutes(ctx));
       await api.register(sessionRoutes(ctx, services));
+      await api.register(mfaRoutes(ctx, services));
       await api.register(settingsRoutes(services));
       await api.register(organizationRoutes(services));
       await api.register(moduleRoutes(services));

@@ -16,6 +16,10 @@ export interface RequestAuth {
   via: "session" | "token";
   csrfToken: string | null;
   mustChangePassword: boolean;
+  /** An admin without MFA while admins must have it: only enrolment is open (issue 11). */
+  mustEnrollMfa: boolean;
+  /** The public id of the caller's session (null for an API token): "this session" in the sessions list. */
+  sessionId: string | null;
 }
 
 export interface ApiRoute {
@@ -48,6 +52,14 @@ const WHILE_PASSWORD_MUST_CHANGE = new Set([
   "GET /api/v1/session",
   "PUT /api/v1/me/password",
   "DELETE /api/v1/session",
+]);
+
+const WHILE_MFA_MUST_BE_ENROLLED = new Set([
+  "GET /api/v1/session",
+  "DELETE /api/v1/session",
+  "GET /api/v1/me/mfa",
+  "POST /api/v1/me/mfa/totp",
+  "POST /api/v1/me/mfa/totp/confirm",
 ]);
 
 export function sessionCookieName(request: FastifyRequest, mode: "auto" | "always" | "never"): string {
@@ -94,6 +106,16 @@ export function registerAuth(app: FastifyInstance, services: Services) {
     ) {
       throw new AppError("password_change_required", "change your password first (PUT /api/v1/me/password)");
     }
+    if (
+      request.auth.mustEnrollMfa &&
+      !request.auth.mustChangePassword &&
+      !WHILE_MFA_MUST_BE_ENROLLED.has(`${request.method} ${request.routeOptions.url}`)
+    ) {
+      throw new AppError(
+        "mfa_enrollment_required",
+        "admins must turn on MFA first (POST /api/v1/me/mfa/totp)",
+      );
+    }
     if (!hasRole(request.auth.actor.role, access)) {
       throw new AppError("forbidden", `this needs the ${access} role; you have ${request.auth.actor.role}`);
     }
@@ -118,6 +140,8 @@ async function authenticate(request: FastifyRequest, services: Services): Promis
       via: "token",
       csrfToken: null,
       mustChangePassword: false,
+      mustEnrollMfa: false,
+      sessionId: null,
     };
   }
   const cookie = request.cookies[SECURE_SESSION_COOKIE] ?? request.cookies[SESSION_COOKIE];
@@ -130,6 +154,8 @@ async function authenticate(request: FastifyRequest, services: Services): Promis
     via: "session",
     csrfToken: session.csrfToken,
     mustChangePassword: session.mustChangePassword,
+    mustEnrollMfa: session.mustEnrollMfa,
+    sessionId: session.sessionId,
   };
 }
 

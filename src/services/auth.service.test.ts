@@ -19,6 +19,7 @@ describe("first admin", () => {
     expect(created?.password.length).toBeGreaterThanOrEqual(16);
     expect(await auth.ensureInitialAdmin()).toBeNull();
     const login = await auth.login("admin", created!.password, "127.0.0.1");
+    if ("mfaChallenge" in login) throw new Error("no MFA expected");
     expect(login.user.role).toBe("admin");
     expect(login.mustChangePassword).toBe(true);
     expect((await auth.authenticateSession(login.sessionToken))?.mustChangePassword).toBe(true);

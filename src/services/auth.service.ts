@@ -1,11 +1,13 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import type { AppContext } from "../context.ts";
 import { repositories } from "../db/repositories.ts";
 import { type Actor, systemActor } from "../domain/actor.ts";
 import { AppError, invalidValue, notFound } from "../domain/errors.ts";
 import { hasRole, type Role } from "../domain/role.ts";
+import { cleanUserAgent, sha256 } from "./auth-secrets.ts";
 import { LoginLimiter } from "./login-limiter.ts";
+import { startMfaChallenge } from "./mfa/mfa-challenge.ts";
 import { inUnitOfWork } from "./unit-of-work.ts";
 
 /** OWASP's argon2id floor: 19 MiB, 2 passes, 1 lane. */
@@ -19,7 +21,8 @@ export interface AuthenticatedUser {
   role: Role;
 }
 
-export const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
+export { cleanUserAgent, sha256 } from "./auth-secrets.ts";
+
 const randomToken = (bytes = 32) => randomBytes(bytes).toString("base64url");
 
 export function userActor(user: AuthenticatedUser): Actor {
@@ -77,9 +80,8 @@ export class AuthService {
     return created ? { username: "admin", password } : null;
   }
 
-  async login(username: string, password: string, ip: string) {
+  async login(username: string, password: string, ip: string, userAgent: string | null = null) {
     const at = this.ctx.clock.now();
-    const now = at.getTime();
     // Counted before the (slow) verification, so a parallel burst cannot pass the limit (issue 11 point 1).
     const attempt = await this.limiter.reserve(username, ip, at);
     const repos = repositories(this.ctx.db);
@@ -90,14 +92,29 @@ export class AuthService {
       throw new AppError("unauthenticated", "wrong username or password");
     }
     await attempt.succeeded();
+    // With MFA on, the password only opens the second step (POST /session/mfa, src/services/mfa/mfa-login.ts).
+    if (user.totp_enabled_at !== null) {
+      return { mfaChallenge: await startMfaChallenge(this.ctx, user.id, at, ip, userAgent) };
+    }
+    return this.openSession(user, at, ip, userAgent);
+  }
+
+  /** A new session for a user whose sign-in is complete (password, and the TOTP step when MFA is on). */
+  async openSession(
+    user: { id: string; username: string; role: Role; must_change_password: boolean },
+    at: Date,
+    ip: string,
+    userAgent: string | null,
+  ) {
     const sessionToken = randomToken();
     const csrfToken = randomToken();
-    await repos.users.insertSession({
+    await repositories(this.ctx.db).users.insertSession({
       idHash: sha256(sessionToken),
       userId: user.id,
       csrfToken,
-      at: new Date(now),
+      at,
       ip,
+      userAgent: userAgent === null ? null : cleanUserAgent(userAgent),
     });
     return {
       sessionToken,
@@ -108,9 +125,13 @@ export class AuthService {
   }
 
   /** The session's user, or null when the session is unknown, expired (idle or absolute) or its user disabled. */
-  async authenticateSession(
-    sessionToken: string,
-  ): Promise<{ user: AuthenticatedUser; csrfToken: string; mustChangePassword: boolean } | null> {
+  async authenticateSession(sessionToken: string): Promise<{
+    user: AuthenticatedUser;
+    csrfToken: string;
+    mustChangePassword: boolean;
+    mustEnrollMfa: boolean;
+    sessionId: string;
+  } | null> {
     const repos = repositories(this.ctx.db);
     const idHash = sha256(sessionToken);
     const session = await repos.users.findSession(idHash);
@@ -131,6 +152,12 @@ export class AuthService {
       user: { id: session.user_id, username: session.username, role: session.role },
       csrfToken: session.csrf_token,
       mustChangePassword: session.must_change_password,
+      // An admin without MFA while admins must have it may only enrol (enforced in src/http/auth.ts).
+      mustEnrollMfa:
+        session.role === "admin" &&
+        session.mfa_required_for_admins === true &&
+        session.totp_enabled_at === null,
+      sessionId: session.public_id,
     };
   }
 

@@ -10,10 +10,12 @@ import { ServiceMappingService } from "./billing/service-mapping.service.ts";
 import { DashboardService } from "./dashboard.service.ts";
 import { GridService } from "./grid.service.ts";
 import { MappingService } from "./mapping.service.ts";
+import { MfaService } from "./mfa/mfa.service.ts";
 import { ModuleService } from "./module.service.ts";
 import { ModuleOrganizationService } from "./module-organization.service.ts";
 import { OrganizationService } from "./organization.service.ts";
 import { createSecretBox } from "./secret-box.ts";
+import { SessionService } from "./session.service.ts";
 import { SettingsService } from "./settings.service.ts";
 import { SuggestionService } from "./suggestion/suggestion.service.ts";
 import { SyncService, type SyncServiceOptions } from "./sync/sync.service.ts";
@@ -40,11 +42,12 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
     source: new ReconciliationPostingSource(ctx, reconciliation),
     ...options.posting,
   });
+  const auth = new AuthService(ctx);
   return {
     activityLog: new ActivityLogService(ctx, posting),
     approvals: new ApprovalService(ctx),
     audit: new AuditService(ctx),
-    auth: new AuthService(ctx),
+    auth,
     dashboard: new DashboardService(ctx, reconciliation),
     grid: new GridService(ctx, settings),
     mapping: new MappingService(ctx),
@@ -55,6 +58,8 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
     reconciliation,
     secretBox,
     serviceMappings: new ServiceMappingService(ctx),
+    mfa: new MfaService(ctx, secretBox, auth),
+    sessions: new SessionService(ctx),
     settings,
     suggestions: new SuggestionService(ctx),
     sync: new SyncService(ctx, secretBox, options.sync),

@@ -6,6 +6,7 @@ import * as m0004 from "./0004-billing.ts";
 import * as m0005 from "./0005-security.ts";
 import * as m0006 from "./0006-sync-usage.ts";
 import * as m0007 from "./0007-posting.ts";
+import * as m0009 from "./0009-security.ts";
 import * as m0010 from "./0010-reconcile.ts";
 
 /** Every migration, in order. Forward-only: append, never edit or remove. */
@@ -15,7 +16,8 @@ export const migrations: Record<string, Migration> = {
   "0003-list-indexes": m0003,
   "0004-billing": m0004,
   "0005-security": m0005,
-  "0007-posting": m0007,
   "0006-sync-usage": m0006,
+  "0007-posting": m0007,
+  "0009-security": m0009,
   "0010-reconcile": m0010,
 };

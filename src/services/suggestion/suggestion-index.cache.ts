@@ -7,7 +7,9 @@ import {
   SuggestionRepository,
 } from "../../db/suggestion.repository.ts";
 import { assertNever, isAuditEntityType } from "../../domain/audit.ts";
-import { buildMatchIndex, type MatchIndex } from "../../matching/engine.ts";
+import type { Candidate, MatchIndexInput } from "../../matching/engine.ts";
+import type { MatchIndexWorker } from "./match-index.client.ts";
+import type { IndexChange, SuggestRequest } from "./match-index.protocol.ts";
 
 /** More audit events than this since the last look: rebuilding is cheaper than replaying. */
 const FULL_REBUILD_EVENTS = 20_000;
@@ -27,14 +29,28 @@ interface ConfirmedEntry {
   organizationId: string;
 }
 
+/** The index, held by the worker: asked in batches. */
+export interface SuggestionIndex {
+  suggest(requests: SuggestRequest[]): Promise<Candidate[][]>;
+  /** An organization's name and up to 7 other names it is known by (aliases, confirmed module names). */
+  knownNames(organizationId: string, name: string): Promise<string[]>;
+}
+
+/** The worker's name for this index. */
+const INDEX = "suggestions";
+
 /**
  * The match index of one service instance, built lazily from the database and kept fresh across
  * processes: before each answer it reads a handful of change markers, then replays only what changed
  * (audit events of mappings, organizations updated since, module records renamed by a sync). Replaying
- * re-reads the current state of what an event touched, so events may arrive late or twice.
+ * re-reads the current state of what an event touched, so events may arrive late or twice. The index
+ * itself lives in a worker thread (match-index.worker.ts): this class reads the database and sends
+ * the worker a build or the changes, so neither blocks the main thread.
  */
 export class SuggestionIndexCache {
-  private index: MatchIndex | null = null;
+  /** The worker epoch the index was built under; null: not built (or forgotten). */
+  private builtEpoch: number | null = null;
+  private readonly handle: SuggestionIndex;
   private markers: ChangeMarkers | null = null;
   private lastAuditId = 0;
   private lastAuditStep: string | null = null;
@@ -43,15 +59,25 @@ export class SuggestionIndexCache {
   private readonly organizations = new Map<string, SuggestionOrganizationRow>();
   private readonly confirmed = new Map<string, ConfirmedEntry>();
   private readonly aliasKeys = new Set<string>();
-  private refreshing: Promise<MatchIndex> | null = null;
+  private refreshing: Promise<SuggestionIndex> | null = null;
   /** Moves on every change applied, so derived caches know when to recompute. */
   generation = 0;
   lastRefresh: RefreshReport = { kind: "none", ms: 0 };
+  /** Milliseconds the worker spent on the last full build (the main thread meanwhile serves others). */
+  lastBuildWorkMs = 0;
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly worker: MatchIndexWorker,
+  ) {
+    this.handle = {
+      suggest: (requests) => worker.suggest(INDEX, requests),
+      knownNames: (organizationId, name) => worker.knownNames(INDEX, organizationId, name),
+    };
+  }
 
   /** The index, caught up with the database as of this call. Concurrent callers share one refresh. */
-  async current(): Promise<MatchIndex> {
+  async current(): Promise<SuggestionIndex> {
     if (this.refreshing === null) {
       this.refreshing = this.refresh().finally(() => {
         this.refreshing = null;
@@ -67,18 +93,20 @@ export class SuggestionIndexCache {
 
   /** Forgets everything: the next call rebuilds. */
   invalidate(): void {
-    this.index = null;
+    this.builtEpoch = null;
   }
 
-  private async refresh(): Promise<MatchIndex> {
+  private async refresh(): Promise<SuggestionIndex> {
     const started = performance.now();
     const repo = new SuggestionRepository(this.ctx.db);
     const markers = await repo.changeMarkers(this.lastAuditId);
     const previous = this.markers;
-    if (this.index === null || previous === null || this.isDiscontinuous(markers, previous)) {
+    // A worker that died took the index with it: a new one starts empty.
+    const isBuilt = this.builtEpoch !== null && this.builtEpoch === this.worker.currentEpoch();
+    if (!isBuilt || previous === null || this.isDiscontinuous(markers, previous)) {
       return this.rebuild(repo, markers, started);
     }
-    const index = this.index;
+    const out: IndexChange[] = [];
     const touched = new Set<string>();
     const touchedOrganizations = new Set<string>();
     const modulesToReload = new Set<string>();
@@ -121,6 +149,7 @@ export class SuggestionIndexCache {
           case "posting_attempt":
           case "activity":
           case "service_mapping":
+          case "security":
             break;
           default:
             assertNever(event.entity_type, "audit entity type");
@@ -143,29 +172,29 @@ export class SuggestionIndexCache {
       if (organizationsSince === null || since < organizationsSince) organizationsSince = since;
     }
     let changes = 0;
-    if (isOrganizationReloadNeeded)
-      changes += this.applyOrganizations(index, await repo.organizations(), true);
+    if (isOrganizationReloadNeeded) changes += this.applyOrganizations(out, await repo.organizations(), true);
     else if (organizationsSince !== null)
-      changes += this.applyOrganizations(index, await repo.organizations(organizationsSince), false);
+      changes += this.applyOrganizations(out, await repo.organizations(organizationsSince), false);
     else if (touchedOrganizations.size > 0)
       changes += this.applyOrganizations(
-        index,
+        out,
         await repo.organizationsByIds([...touchedOrganizations]),
         false,
       );
     for (const moduleKey of modulesToReload)
-      changes += this.applyModuleMappings(index, moduleKey, await repo.confirmedMappings(moduleKey));
+      changes += this.applyModuleMappings(out, moduleKey, await repo.confirmedMappings(moduleKey));
     const rest = [...touched].filter((id) => !modulesToReload.has(this.confirmed.get(id)?.moduleKey ?? ""));
-    if (rest.length > 0) changes += this.applyMappingStates(index, rest, await repo.mappingStates(rest));
+    if (rest.length > 0) changes += this.applyMappingStates(out, rest, await repo.mappingStates(rest));
     if (markers.mappingCount !== this.confirmed.size) {
       // A change that left no audit event (a bulk load): reconcile every confirmed mapping.
-      changes += this.applyAllMappings(index, await repo.confirmedMappings());
+      changes += this.applyAllMappings(out, await repo.confirmedMappings());
     }
-    if (isAliasDirty) changes += this.applyAliases(index, await repo.aliases());
+    if (isAliasDirty) changes += this.applyAliases(out, await repo.aliases());
+    await this.worker.apply(INDEX, out);
     this.markers = markers;
     if (changes > 0) this.generation++;
     this.lastRefresh = { kind: changes > 0 ? "incremental" : "none", ms: performance.now() - started };
-    return index;
+    return this.handle;
   }
 
   /** The database was emptied or restored (tests, a restore): what we know no longer follows from it. */
@@ -188,12 +217,16 @@ export class SuggestionIndexCache {
     for (const o of organizations) this.organizations.set(o.id, o);
     for (const c of confirmed) this.confirmed.set(c.module_organization_id, entryOf(c));
     for (const a of aliases) this.aliasKeys.add(aliasKey(a.organization_id, a.name));
-    const index = buildMatchIndex({
+    const input: MatchIndexInput = {
       organizations: organizations.map((o) => ({ id: o.id, name: o.name, psaId: o.psa_id, type: o.type })),
       confirmed: confirmed.map(toConfirmed),
       aliases: aliases.map((a) => ({ name: a.name, organizationId: a.organization_id })),
-    });
-    this.index = index;
+    };
+    const missing = organizations.filter((o) => o.status === "missing").map((o) => o.id);
+    this.builtEpoch = null;
+    const epoch = this.worker.currentEpoch();
+    this.lastBuildWorkMs = await this.worker.build(INDEX, input, missing);
+    this.builtEpoch = epoch;
     this.markers = markers;
     this.lastAuditId = markers.maxAuditId;
     this.lastAuditStep = markers.maxAuditStep;
@@ -202,7 +235,7 @@ export class SuggestionIndexCache {
       this.processedSyncRuns.add(run.id);
     this.generation++;
     this.lastRefresh = { kind: "full", ms: performance.now() - started };
-    return index;
+    return this.handle;
   }
 
   private trackGaps(seen: readonly number[], upto: number): void {
@@ -218,14 +251,19 @@ export class SuggestionIndexCache {
   }
 
   /** Upserts changed organizations; with `isComplete`, also drops those no longer in the database. */
-  private applyOrganizations(index: MatchIndex, rows: SuggestionOrganizationRow[], isComplete: boolean) {
+  private applyOrganizations(out: IndexChange[], rows: SuggestionOrganizationRow[], isComplete: boolean) {
     let changes = 0;
     for (const row of rows) {
       const known = this.organizations.get(row.id);
       this.organizations.set(row.id, row);
+      if ((known?.status ?? "active") !== row.status)
+        out.push({ kind: "setMissing", id: row.id, isMissing: row.status === "missing" });
       if (known && known.name === row.name && known.type === row.type && known.psa_id === row.psa_id)
         continue;
-      index.upsertOrganization({ id: row.id, name: row.name, psaId: row.psa_id, type: row.type });
+      out.push({
+        kind: "upsertOrganization",
+        organization: { id: row.id, name: row.name, psaId: row.psa_id, type: row.type },
+      });
       changes++;
     }
     if (isComplete && rows.length !== this.organizations.size) {
@@ -233,7 +271,7 @@ export class SuggestionIndexCache {
       for (const id of [...this.organizations.keys()]) {
         if (present.has(id)) continue;
         this.organizations.delete(id);
-        index.removeOrganization(id);
+        out.push({ kind: "removeOrganization", id });
         changes++;
       }
     }
@@ -241,60 +279,60 @@ export class SuggestionIndexCache {
   }
 
   /** Sets the confirmed mapping of each touched module organization to what the database holds now. */
-  private applyMappingStates(index: MatchIndex, ids: readonly string[], rows: MappingStateRow[]) {
+  private applyMappingStates(out: IndexChange[], ids: readonly string[], rows: MappingStateRow[]) {
     let changes = 0;
     const byId = new Map(rows.map((r) => [r.module_organization_id, r]));
     for (const id of ids) {
       const row = byId.get(id);
       if (row?.organization_id) {
-        changes += this.setConfirmed(index, { ...row, organization_id: row.organization_id });
-      } else changes += this.unsetConfirmed(index, id);
+        changes += this.setConfirmed(out, { ...row, organization_id: row.organization_id });
+      } else changes += this.unsetConfirmed(out, id);
     }
     return changes;
   }
 
-  private applyModuleMappings(index: MatchIndex, moduleKey: string, rows: ConfirmedMappingRow[]) {
+  private applyModuleMappings(out: IndexChange[], moduleKey: string, rows: ConfirmedMappingRow[]) {
     let changes = 0;
     const present = new Set(rows.map((r) => r.module_organization_id));
     for (const [id, entry] of [...this.confirmed]) {
-      if (entry.moduleKey === moduleKey && !present.has(id)) changes += this.unsetConfirmed(index, id);
+      if (entry.moduleKey === moduleKey && !present.has(id)) changes += this.unsetConfirmed(out, id);
     }
-    for (const row of rows) changes += this.setConfirmed(index, row);
+    for (const row of rows) changes += this.setConfirmed(out, row);
     return changes;
   }
 
-  private applyAllMappings(index: MatchIndex, rows: ConfirmedMappingRow[]) {
+  private applyAllMappings(out: IndexChange[], rows: ConfirmedMappingRow[]) {
     let changes = 0;
     const present = new Set(rows.map((r) => r.module_organization_id));
     for (const id of [...this.confirmed.keys()])
-      if (!present.has(id)) changes += this.unsetConfirmed(index, id);
-    for (const row of rows) changes += this.setConfirmed(index, row);
+      if (!present.has(id)) changes += this.unsetConfirmed(out, id);
+    for (const row of rows) changes += this.setConfirmed(out, row);
     return changes;
   }
 
-  private setConfirmed(index: MatchIndex, row: ConfirmedMappingRow): number {
+  private setConfirmed(out: IndexChange[], row: ConfirmedMappingRow): number {
     const known = this.confirmed.get(row.module_organization_id);
     if (known && known.name === row.name && known.organizationId === row.organization_id) return 0;
     this.confirmed.set(row.module_organization_id, entryOf(row));
-    index.addConfirmedMapping(toConfirmed(row));
+    out.push({ kind: "addConfirmed", mapping: toConfirmed(row) });
     return 1;
   }
 
-  private unsetConfirmed(index: MatchIndex, moduleOrganizationId: string): number {
+  private unsetConfirmed(out: IndexChange[], moduleOrganizationId: string): number {
     const known = this.confirmed.get(moduleOrganizationId);
     if (!known) return 0;
     this.confirmed.delete(moduleOrganizationId);
-    index.removeConfirmedMapping(known.moduleKey, moduleOrganizationId);
+    out.push({ kind: "removeConfirmed", moduleKey: known.moduleKey, id: moduleOrganizationId });
     return 1;
   }
 
-  private applyAliases(index: MatchIndex, rows: { name: string; organization_id: string }[]) {
+  private applyAliases(out: IndexChange[], rows: { name: string; organization_id: string }[]) {
     let changes = 0;
     const present = new Set(rows.map((a) => aliasKey(a.organization_id, a.name)));
     for (const key of [...this.aliasKeys]) {
       if (present.has(key)) continue;
       const [organizationId = "", name = ""] = key.split("\u0000");
-      index.removeAlias({ organizationId, name });
+      out.push({ kind: "removeAlias", alias: { organizationId, name } });
       this.aliasKeys.delete(key);
       changes++;
     }
@@ -302,7 +340,7 @@ export class SuggestionIndexCache {
       const key = aliasKey(a.organization_id, a.name);
       if (this.aliasKeys.has(key)) continue;
       this.aliasKeys.add(key);
-      index.addAlias({ name: a.name, organizationId: a.organization_id });
+      out.push({ kind: "addAlias", alias: { name: a.name, organizationId: a.organization_id } });
       changes++;
     }
     return changes;

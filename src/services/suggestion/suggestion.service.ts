@@ -4,12 +4,13 @@ import { SuggestionRepository, type SuggestionSubjectRow } from "../../db/sugges
 import type { Actor } from "../../domain/actor.ts";
 import { decodeCursor, encodeCursor, type PageResult } from "../../domain/cursor.ts";
 import { invalidValue, notFound } from "../../domain/errors.ts";
-import { type Candidate, type MatchIndex, suggest, withNamesakes } from "../../matching/engine.ts";
+import type { Candidate } from "../../matching/engine.ts";
 import { requireOrganization, requireReadyModule } from "../mapping-rules.ts";
 import { inUnitOfWork } from "../unit-of-work.ts";
+import { MatchIndexWorker } from "./match-index.client.ts";
 import { ModuleOrganizationFinder } from "./module-organization-finder.ts";
 import { type AcceptInput, acceptSuggestions } from "./suggestion-accept.ts";
-import { SuggestionIndexCache } from "./suggestion-index.cache.ts";
+import { type SuggestionIndex, SuggestionIndexCache } from "./suggestion-index.cache.ts";
 import { toMatchQuery } from "./suggestion-subject.ts";
 
 export interface SuggestionCandidateView {
@@ -37,11 +38,23 @@ const SCAN_BUDGET = 5000;
  */
 export class SuggestionService {
   readonly cache: SuggestionIndexCache;
+  /** The thread that builds and asks the match indexes (match-index.worker.ts). */
+  readonly worker = new MatchIndexWorker();
   private readonly finder: ModuleOrganizationFinder;
 
   constructor(private readonly ctx: AppContext) {
-    this.cache = new SuggestionIndexCache(ctx);
-    this.finder = new ModuleOrganizationFinder(ctx);
+    this.cache = new SuggestionIndexCache(ctx, this.worker);
+    this.finder = new ModuleOrganizationFinder(ctx, this.worker);
+  }
+
+  /**
+   * Starts the index worker and builds the index in the background (at server start), so the first
+   * answer does not wait for them; a failure is logged and the first answer tries again.
+   */
+  warmUp(): void {
+    this.cache
+      .current()
+      .catch((error: unknown) => this.ctx.log.warn({ err: error }, "suggestion index warm-up failed"));
   }
 
   /** A page of unmapped, non-excluded module organizations of ready modules that have candidates. */
@@ -62,12 +75,13 @@ export class SuggestionService {
     while (items.length < input.limit && scanned < SCAN_BUDGET) {
       const rows = await repo.subjects({ moduleKeys, after, limit: SCAN_BATCH });
       const rejected = await repo.rejections(rows.map((r) => r.id));
+      const answers = await this.itemsOf(index, rows, rejected, input.top ?? 3);
       let read = 0;
-      for (const row of rows) {
+      for (const [i, row] of rows.entries()) {
         read++;
         scanned++;
         after = { k: row.tree_sort, id: row.id };
-        const item = this.itemOf(index, row, rejected.get(row.id), input.top ?? 3);
+        const item = answers[i] as SuggestionItem;
         if (item.candidates.length > 0) items.push(item);
         if (items.length === input.limit) break;
       }
@@ -85,7 +99,7 @@ export class SuggestionService {
     const [subject] = await repo.subjects({ moduleKeys: [row.module_key], ids: [id], includeDecided: true });
     if (!subject) throw notFound("module organization", id, "moduleOrganizationId");
     const rejected = await repo.rejections([id]);
-    return { items: [this.itemOf(index, subject, rejected.get(id), top)], nextCursor: null };
+    return { items: await this.itemsOf(index, [subject], rejected, top), nextCursor: null };
   }
 
   /**
@@ -101,13 +115,13 @@ export class SuggestionService {
     await requireReadyModule(repos, moduleKey);
     const organization = await requireOrganization(repos, organizationId);
     const index = await this.cache.current();
-    const ids = await this.finder.find(moduleKey, knownNames(index, organization), organization.psa_id);
+    const names = await index.knownNames(organization.id, organization.name);
+    const ids = await this.finder.find(moduleKey, names, organization.psa_id);
     const repo = new SuggestionRepository(this.ctx.db);
     const rows = await repo.subjects({ moduleKeys: [moduleKey], ids });
     const rejected = await repo.rejections(rows.map((r) => r.id));
     const items: Array<SuggestionItem & { score: number }> = [];
-    for (const row of rows) {
-      const item = this.itemOf(index, row, rejected.get(row.id), 10);
+    for (const item of await this.itemsOf(index, rows, rejected, 10)) {
       const candidate = item.candidates.find((c) => c.organizationId === organizationId);
       if (candidate) items.push({ ...item, candidates: [candidate], score: candidate.score });
     }
@@ -133,8 +147,9 @@ export class SuggestionService {
     const rows = await repo.subjects({ moduleKeys: [input.moduleKey] });
     const rejected = await repo.rejections(rows.map((r) => r.id));
     const chosen: { moduleOrganizationId: string; organizationId: string }[] = [];
-    for (const row of rows) {
-      const [best] = this.candidatesOf(index, row, rejected.get(row.id), 1);
+    const answers = await this.candidatesOf(index, rows, rejected, 1);
+    for (const [i, row] of rows.entries()) {
+      const [best] = answers[i] ?? [];
       if (best?.accept && best.score >= input.minScore)
         chosen.push({ moduleOrganizationId: row.id, organizationId: best.organizationId });
     }
@@ -173,53 +188,44 @@ export class SuggestionService {
     return [moduleKey];
   }
 
-  /** The engine's candidates, without organizations the PSA no longer lists. */
+  /** The engine's candidates of each row, without organizations the PSA no longer lists. */
   private candidatesOf(
-    index: MatchIndex,
-    row: SuggestionSubjectRow,
-    rejected: Set<string> | undefined,
+    index: SuggestionIndex,
+    rows: readonly SuggestionSubjectRow[],
+    rejected: ReadonlyMap<string, Set<string>>,
     top: number,
-  ): Candidate[] {
-    const candidates = suggest(index, toMatchQuery(row), {
-      top: top + 2,
-      ...(rejected ? { rejectedOrganizationIds: rejected } : {}),
-    });
-    // Keep the engine's namesakes (a chain's sites named alike, offered together beyond the top).
-    return withNamesakes(
-      index,
-      candidates.filter((c) => this.cache.organization(c.organizationId)?.status !== "missing"),
-      top,
+  ): Promise<Candidate[][]> {
+    return index.suggest(
+      rows.map((row) => {
+        const rejectedIds = rejected.get(row.id);
+        return {
+          query: toMatchQuery(row),
+          top,
+          isForUsers: true,
+          ...(rejectedIds ? { rejected: [...rejectedIds] } : {}),
+        };
+      }),
     );
   }
 
-  private itemOf(
-    index: MatchIndex,
-    row: SuggestionSubjectRow,
-    rejected: Set<string> | undefined,
+  private async itemsOf(
+    index: SuggestionIndex,
+    rows: readonly SuggestionSubjectRow[],
+    rejected: ReadonlyMap<string, Set<string>>,
     top: number,
-  ): SuggestionItem {
-    return {
+  ): Promise<SuggestionItem[]> {
+    const answers = await this.candidatesOf(index, rows, rejected, top);
+    return rows.map((row, i) => ({
       moduleOrganizationId: row.id,
       moduleOrganizationName: row.name,
       moduleKey: row.module_key,
-      candidates: this.candidatesOf(index, row, rejected, top).map((c) => ({
+      candidates: (answers[i] ?? []).map((c) => ({
         organizationId: c.organizationId,
         organizationName: this.cache.organization(c.organizationId)?.name ?? c.organizationId,
         score: c.score,
         accept: c.accept,
         reasons: c.reasons,
       })),
-    };
+    }));
   }
-}
-
-/** An organization's name and the other names it is known by (aliases, confirmed module names). */
-function knownNames(index: MatchIndex, organization: { id: string; name: string }): string[] {
-  const names = [organization.name];
-  for (const slot of index.organizations.get(organization.id)?.slots ?? []) {
-    const raw = index.documents[slot]?.norm.raw;
-    if (raw !== undefined && !names.includes(raw)) names.push(raw);
-    if (names.length >= 8) break;
-  }
-  return names;
 }

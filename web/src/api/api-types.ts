@@ -19,7 +19,7 @@ import type {
   OrganizationMappings,
   OrganizationViewSchema,
 } from "../../../src/http/organization.schema.ts";
-import type { LoginAnswer } from "../../../src/http/session.schema.ts";
+import type { SignedIn } from "../../../src/http/session.schema.ts";
 import type { PreferencesView, SettingsView } from "../../../src/http/settings.schema.ts";
 import type {
   SuggestionCandidateSchema,
@@ -45,7 +45,7 @@ type Sent<T extends z.ZodType> = z.input<T>;
 export type Role = Sent<typeof RoleSchema>;
 export type User = Sent<typeof UserViewSchema>;
 /** The browser's signed-in session: POST /session's answer (GET /session answers the same for a cookie). */
-export type Session = Sent<typeof LoginAnswer>;
+export type Session = Sent<typeof SignedIn>;
 export type Settings = Sent<typeof SettingsView>;
 export type Preferences = Sent<typeof PreferencesView>;
 

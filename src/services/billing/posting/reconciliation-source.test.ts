@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { billingWorld } from "../../../../test/support/billing-world.ts";
 import { useTestContext } from "../../../../test/support/test-context.ts";
 import {
   client,
@@ -11,7 +12,6 @@ import type { VendorServer } from "../../../../test/vendors/vendor-server.ts";
 import { repositories } from "../../../db/repositories.ts";
 import { cliActor } from "../../../domain/actor.ts";
 import { createServices } from "../../index.ts";
-import { billingWorld } from "../../../../test/support/billing-world.ts";
 
 /** From usage to the PSA: the reconciliation's rows feed the posting run (issue 9 -> issue 10). */
 describe("posting from the reconciliation", () => {

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from "react";
 import { useApi } from "../../api/api-context.tsx";
 import type { Session } from "../../api/api-types.ts";
 import type { LoginInput } from "../../api/request-types.ts";
+import { MfaStep } from "../account/mfa-step.tsx";
 import { ErrorBanner } from "../common/status-views.tsx";
 import { LOGIN_NOTICE_KEY, SESSION_KEY } from "./session-hooks.ts";
 
@@ -12,19 +13,27 @@ export function LoginPage() {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [notice] = useState(() => queryClient.getQueryData<string>(LOGIN_NOTICE_KEY) ?? null);
+  // With MFA on, the password step answers a challenge; the code step (mfa-step.tsx) completes it.
+  const [challenge, setChallenge] = useState<string | null>(null);
+  const signedIn = (session: Session) => {
+    api.setCsrfToken(session.csrfToken);
+    queryClient.removeQueries({ queryKey: LOGIN_NOTICE_KEY });
+    queryClient.setQueryData<Session>(SESSION_KEY, session);
+  };
   const login = useMutation({
     mutationFn: () =>
       api.request("POST /session", { body: { username: username.trim(), password } satisfies LoginInput }),
-    onSuccess: (session) => {
-      api.setCsrfToken(session.csrfToken);
-      queryClient.removeQueries({ queryKey: LOGIN_NOTICE_KEY });
-      queryClient.setQueryData<Session>(SESSION_KEY, session);
+    onSuccess: (answer) => {
+      if ("mfaRequired" in answer) setChallenge(answer.challenge);
+      else signedIn(answer);
     },
   });
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     login.mutate();
   };
+  if (challenge !== null)
+    return <MfaStep challenge={challenge} onSignedIn={signedIn} onExpired={() => setChallenge(null)} />;
   return (
     <main className="login-page">
       <form className="login-card" onSubmit={onSubmit} aria-labelledby="login-title">

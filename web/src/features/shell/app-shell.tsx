@@ -1,4 +1,6 @@
 import { useEffect } from "react";
+import { MfaPage } from "../account/mfa-page.tsx";
+import { SessionsPage } from "../account/sessions-page.tsx";
 import { AccountPasswordPage } from "../auth/change-password-page.tsx";
 import { useSession, useSignOut } from "../auth/session-hooks.ts";
 import { ReconciliationRoute, ServiceMappingsRoute } from "../billing/billing-routes.tsx";
@@ -63,6 +65,8 @@ export function AppShell() {
             label="Account"
             items={[
               { label: "Change password", onSelect: () => navigate("/account/password") },
+              { label: "Sessions", onSelect: () => navigate("/account/sessions") },
+              { label: "MFA", onSelect: () => navigate("/account/mfa") },
               { label: "Sign out", onSelect: () => void signOut() },
             ]}
           />
@@ -86,6 +90,8 @@ function renderRoute(path: string) {
   if (path.startsWith("/history")) return <HistoryPage />;
   if (path.startsWith("/settings")) return <SettingsPage />;
   if (path.startsWith("/account/password")) return <AccountPasswordPage />;
+  if (path.startsWith("/account/sessions")) return <SessionsPage />;
+  if (path.startsWith("/account/mfa")) return <MfaPage />;
   if (path.startsWith("/mapping") || path === "/" || path === "/login") return <MappingPage />;
   return (
     <div className="page">
