@@ -2,6 +2,8 @@ import type { z } from "zod";
 import { ActivityExport, ActivityPage, ActivityQuery } from "./activity-log.schema.ts";
 import { AuditQuery } from "./audit.routes.ts";
 import { AuditPage, UndoAnswer } from "./audit.schema.ts";
+import { AuditQuery, AuditStepQuery } from "./audit.routes.ts";
+import { AuditPage, AuditStepPage, UndoAnswer } from "./audit.schema.ts";
 import { ConnectorKindList } from "./connector-kind.routes.ts";
 import { CellBody, GridQuery } from "./grid.routes.ts";
 import { CellAnswer, GridPage } from "./grid.schema.ts";
@@ -136,6 +138,7 @@ export const apiContract = {
   "PUT /mapping-grid/cell": { status: 200, answer: CellAnswer, body: CellBody },
   "GET /audit-events": { status: 200, answer: AuditPage, query: AuditQuery },
   "POST /audit-events/steps/:stepId/undo": { status: 200, answer: UndoAnswer },
+  "GET /audit-steps": { status: 200, answer: AuditStepPage, query: AuditStepQuery },
   "GET /users": { status: 200, answer: UserList },
   "POST /users": { status: 201, answer: UserViewSchema, body: UserCreateBody },
   "PATCH /users/:id": { status: 200, answer: UserViewSchema, body: UserPatchBody },

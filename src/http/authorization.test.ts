@@ -38,6 +38,7 @@ const MATRIX: Record<string, Access> = {
   "PUT /api/v1/mapping-grid/cell": "editor",
   "GET /api/v1/audit-events": "viewer",
   "POST /api/v1/audit-events/steps/:stepId/undo": "editor",
+  "GET /api/v1/audit-steps": "viewer",
   "GET /api/v1/users": "admin",
   "POST /api/v1/users": "admin",
   "PATCH /api/v1/users/:id": "admin",
