@@ -8,8 +8,14 @@ import { ConnectorKindList } from "./connector-kind.routes.ts";
 import { CellBody, GridQuery } from "./grid.routes.ts";
 import { CellAnswer, GridPage } from "./grid.schema.ts";
 import { HealthAnswer } from "./health.schema.ts";
-import { ModuleCreateBody, ModulePatchBody } from "./module.routes.ts";
-import { ModuleList, ModuleViewSchema, WorklistQuery, Worklists } from "./module.schema.ts";
+import { ConnectorTestBody, ModuleCreateBody, ModulePatchBody } from "./module.routes.ts";
+import {
+  ConnectorTestAnswer,
+  ModuleList,
+  ModuleViewSchema,
+  WorklistQuery,
+  Worklists,
+} from "./module.schema.ts";
 import {
   BulkMappingBody,
   MappingBody,
@@ -79,7 +85,7 @@ import {
   SyncStarted,
 } from "./sync.schema.ts";
 import { TokenCreateBody, UserCreateBody, UserPatchBody } from "./user.routes.ts";
-import { TokenCreated, TokenList, UserList, UserViewSchema } from "./user.schema.ts";
+import { PasswordResetAnswer, TokenCreated, TokenList, UserList, UserViewSchema } from "./user.schema.ts";
 
 /** One route of the contract: its success answer, and the body and query it reads (if any). */
 export interface ContractRoute {
@@ -139,6 +145,8 @@ export const apiContract = {
   "GET /audit-events": { status: 200, answer: AuditPage, query: AuditQuery },
   "POST /audit-events/steps/:stepId/undo": { status: 200, answer: UndoAnswer },
   "GET /audit-steps": { status: 200, answer: AuditStepPage, query: AuditStepQuery },
+  "POST /users/:id/password-reset": { status: 200, answer: PasswordResetAnswer },
+  "POST /connector-test": { status: 200, answer: ConnectorTestAnswer, body: ConnectorTestBody },
   "GET /users": { status: 200, answer: UserList },
   "POST /users": { status: 201, answer: UserViewSchema, body: UserCreateBody },
   "PATCH /users/:id": { status: 200, answer: UserViewSchema, body: UserPatchBody },

@@ -39,6 +39,8 @@ const MATRIX: Record<string, Access> = {
   "GET /api/v1/audit-events": "viewer",
   "POST /api/v1/audit-events/steps/:stepId/undo": "editor",
   "GET /api/v1/audit-steps": "viewer",
+  "POST /api/v1/users/:id/password-reset": "admin",
+  "POST /api/v1/connector-test": "admin",
   "GET /api/v1/users": "admin",
   "POST /api/v1/users": "admin",
   "PATCH /api/v1/users/:id": "admin",

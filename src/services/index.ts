@@ -7,11 +7,13 @@ import { PostingService, type PostingServiceOptions } from "./billing/posting/po
 import { ReconciliationPostingSource } from "./billing/posting/reconciliation-source.ts";
 import { ReconciliationService } from "./billing/reconciliation.service.ts";
 import { ServiceMappingService } from "./billing/service-mapping.service.ts";
+import { ConnectorTestService } from "./connector-test.service.ts";
 import { GridService } from "./grid.service.ts";
 import { MappingService } from "./mapping.service.ts";
 import { ModuleService } from "./module.service.ts";
 import { ModuleOrganizationService } from "./module-organization.service.ts";
 import { OrganizationService } from "./organization.service.ts";
+import { PasswordResetService } from "./password-reset.service.ts";
 import { createSecretBox } from "./secret-box.ts";
 import { SettingsService } from "./settings.service.ts";
 import { SuggestionService } from "./suggestion/suggestion.service.ts";
@@ -39,11 +41,14 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
     source: new ReconciliationPostingSource(ctx, reconciliation),
     ...options.posting,
   });
+  const auth = new AuthService(ctx);
   return {
     activityLog: new ActivityLogService(ctx, posting),
     approvals: new ApprovalService(ctx),
     audit: new AuditService(ctx),
-    auth: new AuthService(ctx),
+    auth,
+    connectorTest: new ConnectorTestService(ctx, secretBox, options.sync?.connectorDeps),
+    passwordReset: new PasswordResetService(ctx, auth),
     grid: new GridService(ctx, settings),
     mapping: new MappingService(ctx),
     modules: new ModuleService(ctx, syncConfig),
