@@ -131,6 +131,7 @@ export function ModuleCard({ module }: { module: ModuleInfo }) {
         <summary>Connector and schedule</summary>
         <ConnectorForm
           idPrefix={`module-${module.key}`}
+          moduleKey={module.key}
           connector={module.connector}
           schedule={module.schedule}
           connectorRole="module"

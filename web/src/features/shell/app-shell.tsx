@@ -1,4 +1,5 @@
 import { useEffect } from "react";
+import { UsersPage } from "../admin/users-page.tsx";
 import { AccountPasswordPage } from "../auth/change-password-page.tsx";
 import { useSession, useSignOut } from "../auth/session-hooks.ts";
 import { MenuButton } from "../common/menu-button.tsx";
@@ -20,7 +21,7 @@ const NAV = [
 ];
 
 export function AppShell() {
-  const { user } = useSession();
+  const { user, isAdmin } = useSession();
   const signOut = useSignOut();
   const { location, navigate } = useRouter();
   const path = location.pathname;
@@ -31,12 +32,15 @@ export function AppShell() {
 
   return (
     <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="app-header">
         <Link to="/mapping" className="brand">
           orgmap
         </Link>
         <nav aria-label="Main" className="main-nav">
-          {NAV.map((item) => (
+          {[...NAV, ...(isAdmin ? [{ to: "/admin/users", label: "Users" }] : [])].map((item) => (
             <Link
               key={item.to}
               to={item.to}
@@ -63,7 +67,9 @@ export function AppShell() {
           />
         </div>
       </header>
-      <main className="app-main">{renderRoute(path)}</main>
+      <main className="app-main" id="main" tabIndex={-1}>
+        {renderRoute(path)}
+      </main>
     </div>
   );
 }
@@ -78,6 +84,7 @@ function renderRoute(path: string) {
   if (path.startsWith("/history")) return <HistoryPage />;
   if (path.startsWith("/settings")) return <SettingsPage />;
   if (path.startsWith("/account/password")) return <AccountPasswordPage />;
+  if (path.startsWith("/admin/users")) return <UsersPage />;
   if (path.startsWith("/mapping") || path === "/" || path === "/login") return <MappingPage />;
   return (
     <div className="page">
