@@ -9,7 +9,7 @@ import { ConfirmDialog } from "../common/confirm-dialog.tsx";
 import { formatDateTime } from "../common/format.ts";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useToast } from "../common/toast.tsx";
-import { OnceDialog } from "./users-page.tsx";
+import { OnceDialog } from "./once-dialog.tsx";
 
 /** API tokens: create (shown once), revoke, and when each was last used. */
 export function TokensSection() {

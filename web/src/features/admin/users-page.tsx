@@ -9,6 +9,7 @@ import { formatDateTime } from "../common/format.ts";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useToast } from "../common/toast.tsx";
 import { usePageTitle } from "../common/use-page-title.ts";
+import { OnceDialog } from "./once-dialog.tsx";
 import { TokensSection } from "./tokens-section.tsx";
 
 /** A password nobody sees: the new user gets a one-time one right after (reset), shown once. */
@@ -16,32 +17,6 @@ function throwawayPassword(): string {
   const bytes = new Uint8Array(24);
   crypto.getRandomValues(bytes);
   return btoa(String.fromCharCode(...bytes));
-}
-
-/** Shows a secret once, with a copy button; gone when closed. */
-export function OnceDialog(props: {
-  title: string;
-  secret: string;
-  children: React.ReactNode;
-  onClose(): void;
-}) {
-  return (
-    <ConfirmDialog
-      title={props.title}
-      confirmLabel="Done"
-      cancelLabel="Copy"
-      onConfirm={props.onClose}
-      onCancel={() => void navigator.clipboard?.writeText(props.secret)}
-    >
-      {props.children}
-      <p>
-        <code className="mono secret-once" data-testid="secret-once">
-          {props.secret}
-        </code>
-      </p>
-      <p className="muted">It is shown this once.</p>
-    </ConfirmDialog>
-  );
 }
 
 /** Users and API tokens (issue 13 point 6), admins only: what used to need the API or the CLI. */
