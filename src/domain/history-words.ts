@@ -35,6 +35,11 @@ const NOUNS: Record<AuditEntityType, [string, string]> = {
   module_organization: ["module organization change", "module organization changes"],
   user: ["user change", "user changes"],
   token: ["API token change", "API token changes"],
+  posting: ["posting", "postings"],
+  posting_approval: ["posting approval", "posting approvals"],
+  posting_attempt: ["posting attempt", "posting attempts"],
+  activity: ["activity change", "activity changes"],
+  service_mapping: ["service mapping", "service mappings"],
 };
 
 /** What the history's filter offers, in words. */
@@ -51,6 +56,9 @@ export const HISTORY_KINDS: { entityType: AuditEntityType; label: string }[] = [
   { entityType: "module_organization", label: "Module organizations (sync)" },
   { entityType: "user", label: "Users" },
   { entityType: "token", label: "API tokens" },
+  { entityType: "service_mapping", label: "Service mappings" },
+  { entityType: "posting", label: "Postings" },
+  { entityType: "posting_approval", label: "Posting approvals" },
 ];
 
 /** "585 mappings", "1 ignore", "12 changes" (several kinds). */

@@ -1,7 +1,5 @@
 import type { z } from "zod";
 import { ActivityExport, ActivityPage, ActivityQuery } from "./activity-log.schema.ts";
-import { AuditQuery } from "./audit.routes.ts";
-import { AuditPage, UndoAnswer } from "./audit.schema.ts";
 import { AuditQuery, AuditStepQuery } from "./audit.routes.ts";
 import { AuditPage, AuditStepPage, UndoAnswer } from "./audit.schema.ts";
 import { ConnectorKindList } from "./connector-kind.routes.ts";
