@@ -2,7 +2,15 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts", "bench/**/*.test.ts"],
+    // Web unit tests (web/src/**/*.test.ts[x]) run here too: a file that needs a DOM says so on its
+    // first line (`// @vitest-environment happy-dom`); the others run in Node like the server's.
+    include: [
+      "src/**/*.test.ts",
+      "test/**/*.test.ts",
+      "bench/**/*.test.ts",
+      "web/src/**/*.test.ts",
+      "web/src/**/*.test.tsx",
+    ],
     exclude: ["test/e2e/**", "node_modules/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

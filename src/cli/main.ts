@@ -114,6 +114,17 @@ export function buildProgram(): Command {
       }),
     );
   users
+    .command("reset-password")
+    .description("reset a user's password to a one-time one, printed once (changed at the next sign-in)")
+    .requiredOption("--username <name>")
+    .action((options: { username: string }) =>
+      withRuntime(async (_ctx, services) => {
+        const { password } = await services.passwordReset.resetByUsername(cliActor, options.username);
+        say(`password of ${options.username} reset; it must be changed at the next sign-in`);
+        process.stdout.write(`${password}\n`);
+      }),
+    );
+  users
     .command("list")
     .description("list users")
     .action(() =>

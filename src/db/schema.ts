@@ -200,6 +200,20 @@ export interface AuditEventsTable {
   undone_by_step: string | null;
 }
 
+/** One step of the history (migration 0011): kept by `AuditRepository` as its events are inserted. */
+export interface AuditStepsTable {
+  step_id: string;
+  at: Timestamp;
+  actor: string;
+  title: string | null;
+  event_count: number;
+  last_event_id: ColumnType<string, number | string, number | string>;
+  entity_types: string[];
+  summary: Generated<string>;
+  undone_by_step: string | null;
+  undoes_step: string | null;
+}
+
 export type SyncOutcome = "running" | "succeeded" | "failed";
 
 export interface SyncCounts {
@@ -267,6 +281,7 @@ export interface Database {
   aliases: AliasesTable;
   suggestion_rejections: SuggestionRejectionsTable;
   audit_events: AuditEventsTable;
+  audit_steps: AuditStepsTable;
   sync_runs: SyncRunsTable;
 
   // Billing (migration 0004, docs/BILLING.md).
@@ -295,6 +310,7 @@ export interface Database {
   reconciliation_rows: ReconciliationRowsTable;
 }
 
+export type AuditStepRow = Selectable<AuditStepsTable>;
 export type OrganizationRow = Selectable<OrganizationsTable>;
 export type NewOrganization = Insertable<OrganizationsTable>;
 export type OrganizationUpdate = Updateable<OrganizationsTable>;

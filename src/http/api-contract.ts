@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { ActivityExport, ActivityPage, ActivityQuery } from "./activity-log.schema.ts";
-import { AuditQuery } from "./audit.routes.ts";
-import { AuditPage, UndoAnswer } from "./audit.schema.ts";
+import { AuditQuery, AuditStepQuery } from "./audit.routes.ts";
+import { AuditPage, AuditStepPage, UndoAnswer } from "./audit.schema.ts";
 import { ConnectorKindList } from "./connector-kind.routes.ts";
 import { DashboardAnswer } from "./dashboard.schema.ts";
 import { CellBody, GridQuery } from "./grid.routes.ts";
@@ -9,8 +9,14 @@ import { CellAnswer, GridPage } from "./grid.schema.ts";
 import { HealthAnswer } from "./health.schema.ts";
 import { MfaCodeBody, MfaLoginBody, SecuritySettingsPatch } from "./mfa.routes.ts";
 import { MfaStatusSchema, RecoveryCodes, SecuritySettingsView, TotpEnrolment } from "./mfa.schema.ts";
-import { ModuleCreateBody, ModulePatchBody } from "./module.routes.ts";
-import { ModuleList, ModuleViewSchema, WorklistQuery, Worklists } from "./module.schema.ts";
+import { ConnectorTestBody, ModuleCreateBody, ModulePatchBody } from "./module.routes.ts";
+import {
+  ConnectorTestAnswer,
+  ModuleList,
+  ModuleViewSchema,
+  WorklistQuery,
+  Worklists,
+} from "./module.schema.ts";
 import {
   BulkMappingBody,
   MappingBody,
@@ -80,7 +86,7 @@ import {
   SyncStarted,
 } from "./sync.schema.ts";
 import { TokenCreateBody, UserCreateBody, UserPatchBody } from "./user.routes.ts";
-import { TokenCreated, TokenList, UserList, UserViewSchema } from "./user.schema.ts";
+import { PasswordResetAnswer, TokenCreated, TokenList, UserList, UserViewSchema } from "./user.schema.ts";
 
 /** One route of the contract: its success answer, and the body and query it reads (if any). */
 export interface ContractRoute {
@@ -152,6 +158,9 @@ export const apiContract = {
   "PUT /mapping-grid/cell": { status: 200, answer: CellAnswer, body: CellBody },
   "GET /audit-events": { status: 200, answer: AuditPage, query: AuditQuery },
   "POST /audit-events/steps/:stepId/undo": { status: 200, answer: UndoAnswer },
+  "GET /audit-steps": { status: 200, answer: AuditStepPage, query: AuditStepQuery },
+  "POST /users/:id/password-reset": { status: 200, answer: PasswordResetAnswer },
+  "POST /connector-test": { status: 200, answer: ConnectorTestAnswer, body: ConnectorTestBody },
   "GET /users": { status: 200, answer: UserList },
   "POST /users": { status: 201, answer: UserViewSchema, body: UserCreateBody },
   "PATCH /users/:id": { status: 200, answer: UserViewSchema, body: UserPatchBody },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Services } from "../services/index.ts";
-import { AuditPage, UndoAnswer } from "./audit.schema.ts";
+import { AuditPage, AuditStepPage, UndoAnswer } from "./audit.schema.ts";
 import { requireAuth } from "./auth.ts";
 import { PageQuery } from "./common.schema.ts";
 import { problemResponses } from "./response.schema.ts";
@@ -10,6 +10,15 @@ export const AuditQuery = PageQuery.extend({
   entityType: z.string().max(64).optional(),
   entityId: z.string().max(200).optional(),
   stepId: z.string().max(200).optional(),
+});
+
+export const AuditStepQuery = PageQuery.extend({
+  /** An actor label as stored ("user:admin", "system:sync"). */
+  actor: z.string().max(200).optional(),
+  /** Steps touching this kind of entity ("mapping", "settings", ...). */
+  entityType: z.string().max(64).optional(),
+  since: z.iso.datetime().optional(),
+  until: z.iso.datetime().optional(),
 });
 
 export const auditRoutes =
@@ -29,6 +38,30 @@ export const auditRoutes =
       async (request) => {
         const { limit, cursor, ...filter } = request.query;
         return services.audit.list(requireAuth(request).actor, filter, { limit, cursor });
+      },
+    );
+    app.get(
+      "/audit-steps",
+      {
+        config: { access: "viewer" },
+        schema: {
+          tags: ["history"],
+          summary: "The history by step, newest first, with title, count and whether Undo or Redo is offered",
+          querystring: AuditStepQuery,
+          response: { 200: AuditStepPage, ...problemResponses },
+        },
+      },
+      async (request) => {
+        const { limit, cursor, since, until, ...filter } = request.query;
+        return services.audit.listSteps(
+          requireAuth(request).actor,
+          {
+            ...filter,
+            since: since ? new Date(since) : undefined,
+            until: until ? new Date(until) : undefined,
+          },
+          { limit, cursor },
+        );
       },
     );
     app.post(

@@ -36,6 +36,8 @@ export const GridPage = z.object({
 export const CellAnswer = z.object({
   cell: GridCellSchema.extend({ isIgnored: z.boolean() }),
   movedFrom: MovedFromSchema.nullable(),
+  /** The audit step of the change (the web's Undo); null when nothing changed. */
+  stepId: z.string().nullable(),
 });
 
 answerMatches<z.infer<typeof GridPage>, Awaited<ReturnType<GridService["page"]>>>(true);

@@ -100,6 +100,7 @@ export const moduleOrganizationRoutes =
             version: result.version,
           },
           movedFrom: result.movedFrom,
+          stepId: result.stepId,
         };
       },
     );

@@ -48,14 +48,23 @@ export const MappingAnswer = z.object({
     version: z.number().int(),
   }),
   movedFrom: MovedFromSchema.nullable(),
+  /** The audit step of the change (the web's Undo); null when nothing changed. */
+  stepId: z.string().nullable(),
 });
 
-export const UnmapAnswer = z.object({ moduleOrganizationId: z.string(), version: z.number().int() });
+export const UnmapAnswer = z.object({
+  moduleOrganizationId: z.string(),
+  version: z.number().int(),
+  /** The audit step of the change (the web's Undo); null when nothing changed. */
+  stepId: z.string().nullable(),
+});
 
 export const ExclusionAnswer = z.object({
   moduleOrganizationId: z.string(),
   isExcluded: z.boolean(),
   version: z.number().int(),
+  /** The audit step of the change (the web's Undo); null when nothing changed. */
+  stepId: z.string().nullable(),
 });
 
 export const BulkMappingAnswer = z.object({
@@ -69,7 +78,7 @@ answerMatches<z.infer<typeof ModuleOrganizationPage>, Awaited<ReturnType<ModuleO
   true,
 );
 answerMatches<
-  z.infer<typeof MappingAnswer>["mapping"] & Pick<z.infer<typeof MappingAnswer>, "movedFrom">,
+  z.infer<typeof MappingAnswer>["mapping"] & Pick<z.infer<typeof MappingAnswer>, "movedFrom" | "stepId">,
   Awaited<ReturnType<MappingService["map"]>>
 >(true);
 answerMatches<z.infer<typeof UnmapAnswer>, Awaited<ReturnType<MappingService["unmap"]>>>(true);

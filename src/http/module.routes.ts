@@ -3,7 +3,13 @@ import { z } from "zod";
 import type { Services } from "../services/index.ts";
 import { requireAuth } from "./auth.ts";
 import { KeyParams, ModuleKey } from "./common.schema.ts";
-import { ModuleList, ModuleViewSchema, WorklistQuery, Worklists } from "./module.schema.ts";
+import {
+  ConnectorTestAnswer,
+  ModuleList,
+  ModuleViewSchema,
+  WorklistQuery,
+  Worklists,
+} from "./module.schema.ts";
 import { problemResponses } from "./response.schema.ts";
 import { ConnectorBody, Schedule } from "./sync.schema.ts";
 
@@ -19,6 +25,15 @@ export const ModulePatchBody = z
     connector: ConnectorBody.optional(),
     /** A five-field cron expression in the instance time zone. */
     schedule: Schedule.optional(),
+  })
+  .strict();
+
+export const ConnectorTestBody = z
+  .object({
+    target: z.enum(["module", "psa"]),
+    /** The module being configured: its stored credentials are used when `connector.secrets` is left out. */
+    moduleKey: ModuleKey.optional(),
+    connector: ConnectorBody,
   })
   .strict();
 
@@ -80,6 +95,26 @@ export const moduleRoutes =
       },
       async (request) =>
         services.modules.update(requireAuth(request).actor, request.params.key, request.body),
+    );
+    app.post(
+      "/connector-test",
+      {
+        config: { access: "admin" },
+        schema: {
+          tags: ["modules"],
+          summary: "Test connection: reads the vendor's first page with these settings, stores nothing",
+          body: ConnectorTestBody,
+          response: { 200: ConnectorTestAnswer, ...problemResponses },
+        },
+      },
+      async (request) =>
+        services.connectorTest.test({
+          target: request.body.target,
+          moduleKey: request.body.moduleKey ?? null,
+          kind: request.body.connector.kind,
+          settings: request.body.connector.settings ?? {},
+          secrets: request.body.connector.secrets,
+        }),
     );
     app.get(
       "/worklists",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ConnectorTestService } from "../services/connector-test.service.ts";
 import type { ModuleService, ModuleView } from "../services/module.service.ts";
 import { answerMatches, BooleanQuery, Timestamp } from "./common.schema.ts";
 import { ConnectorViewSchema } from "./sync.schema.ts";
@@ -55,3 +56,16 @@ export const Worklists = z.object({
 
 answerMatches<z.infer<typeof ModuleViewSchema>, ModuleView>(true);
 answerMatches<z.infer<typeof Worklists>, Awaited<ReturnType<ModuleService["worklists"]>>>(true);
+
+/** "Test connection": the vendor's answer in words; a vendor error is `ok: false`, not an HTTP error. */
+export const ConnectorTestAnswer = z.object({
+  ok: z.boolean(),
+  message: z.string(),
+  firstPageRecords: z.number().int(),
+  rejected: z.number().int(),
+  /** Up to three names of the first page, so the admin sees it is the right account. */
+  sampleNames: z.array(z.string()),
+  ms: z.number().int(),
+});
+
+answerMatches<z.infer<typeof ConnectorTestAnswer>, Awaited<ReturnType<ConnectorTestService["test"]>>>(true);

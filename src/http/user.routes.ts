@@ -5,7 +5,7 @@ import type { Services } from "../services/index.ts";
 import { requireAuth } from "./auth.ts";
 import { IdParams } from "./common.schema.ts";
 import { NoContent, problemResponses } from "./response.schema.ts";
-import { TokenCreated, TokenList, UserList, UserViewSchema } from "./user.schema.ts";
+import { PasswordResetAnswer, TokenCreated, TokenList, UserList, UserViewSchema } from "./user.schema.ts";
 
 export const UserCreateBody = z
   .object({
@@ -71,6 +71,19 @@ export const userRoutes =
       },
       async (request) =>
         services.auth.updateUser(requireAuth(request).actor, request.params.id, request.body),
+    );
+    app.post(
+      "/users/:id/password-reset",
+      {
+        config: { access: "admin" },
+        schema: {
+          tags: ["users"],
+          summary: "Reset another user's password to a one-time one (shown once, changed at next sign-in)",
+          params: IdParams,
+          response: { 200: PasswordResetAnswer, ...problemResponses },
+        },
+      },
+      async (request) => services.passwordReset.reset(requireAuth(request).actor, request.params.id),
     );
     app.get(
       "/tokens",

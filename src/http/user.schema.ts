@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ROLES } from "../domain/role.ts";
 import type { AuthService } from "../services/auth.service.ts";
+import type { PasswordResetService } from "../services/password-reset.service.ts";
 import { answerMatches, Timestamp } from "./common.schema.ts";
 
 /** Answers of the user and token routes; the web app infers its types from these. */
@@ -43,3 +44,8 @@ answerMatches<z.infer<typeof UserViewSchema>, Awaited<ReturnType<AuthService["up
 answerMatches<z.infer<typeof UserList>["items"], Awaited<ReturnType<AuthService["listUsers"]>>>(true);
 answerMatches<z.infer<typeof TokenList>["items"], Awaited<ReturnType<AuthService["listTokens"]>>>(true);
 answerMatches<z.infer<typeof TokenCreated>, Awaited<ReturnType<AuthService["createToken"]>>>(true);
+
+/** A one-time password, shown this once to the admin who reset it. */
+export const PasswordResetAnswer = z.object({ username: z.string(), password: z.string() });
+
+answerMatches<z.infer<typeof PasswordResetAnswer>, Awaited<ReturnType<PasswordResetService["reset"]>>>(true);

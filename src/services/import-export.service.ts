@@ -87,6 +87,7 @@ export class ImportExportService {
       }
     }
     return inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
+      step.title = "Import mappings";
       const readyChecks = new Map<string, RuleCheck<ReadyModule>>();
       const report: ImportRowReport[] = [];
       for (const [index, record] of records.entries()) {

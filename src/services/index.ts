@@ -7,6 +7,7 @@ import { PostingService, type PostingServiceOptions } from "./billing/posting/po
 import { ReconciliationPostingSource } from "./billing/posting/reconciliation-source.ts";
 import { ReconciliationService } from "./billing/reconciliation.service.ts";
 import { ServiceMappingService } from "./billing/service-mapping.service.ts";
+import { ConnectorTestService } from "./connector-test.service.ts";
 import { DashboardService } from "./dashboard.service.ts";
 import { GridService } from "./grid.service.ts";
 import { MappingService } from "./mapping.service.ts";
@@ -14,6 +15,7 @@ import { MfaService } from "./mfa/mfa.service.ts";
 import { ModuleService } from "./module.service.ts";
 import { ModuleOrganizationService } from "./module-organization.service.ts";
 import { OrganizationService } from "./organization.service.ts";
+import { PasswordResetService } from "./password-reset.service.ts";
 import { createSecretBox } from "./secret-box.ts";
 import { SessionService } from "./session.service.ts";
 import { SettingsService } from "./settings.service.ts";
@@ -49,6 +51,8 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
     audit: new AuditService(ctx),
     auth,
     dashboard: new DashboardService(ctx, reconciliation),
+    connectorTest: new ConnectorTestService(ctx, secretBox, options.sync?.connectorDeps),
+    passwordReset: new PasswordResetService(ctx, auth),
     grid: new GridService(ctx, settings),
     mapping: new MappingService(ctx),
     modules: new ModuleService(ctx, syncConfig),

@@ -46,6 +46,8 @@ export class MappingService {
     organizationName: string;
     version: number;
     movedFrom: MovedFrom | null;
+    /** The audit step that recorded the change (for the web's Undo), null when nothing changed. */
+    stepId: string | null;
   }> {
     return this.inStep(actor, async ({ repos, step }) => {
       const moduleOrganization = await lockWritableModuleOrganization(repos, moduleOrganizationId);
@@ -69,6 +71,7 @@ export class MappingService {
         organizationName: target.name,
         version: moduleOrganization.version + (changed ? 1 : 0),
         movedFrom,
+        stepId: step.stepIdIfChanged(),
       };
     });
   }
@@ -80,7 +83,11 @@ export class MappingService {
         throw versionConflict("this module organization was changed by someone else; reload and try again");
       }
       const { changed } = await applyMapping(repos, step, moduleOrganization, null, "user");
-      return { moduleOrganizationId, version: moduleOrganization.version + (changed ? 1 : 0) };
+      return {
+        moduleOrganizationId,
+        version: moduleOrganization.version + (changed ? 1 : 0),
+        stepId: step.stepIdIfChanged(),
+      };
     });
   }
 
@@ -92,6 +99,7 @@ export class MappingService {
         moduleOrganizationId,
         isExcluded: excluded,
         version: moduleOrganization.version + (changed ? 1 : 0),
+        stepId: step.stepIdIfChanged(),
       };
     });
   }
@@ -105,6 +113,7 @@ export class MappingService {
   ) {
     return this.inStep(actor, async ({ repos, step }) => {
       const target = await requireMappableTarget(repos, organizationId);
+      step.title = `Map selected to ${target.name}`;
       const rows = await lockWritable(repos, moduleOrganizationIds, { field: () => "moduleOrganizationIds" });
       const { applied, moved } = await applyMappingsInBulk(
         repos,
@@ -130,7 +139,7 @@ export class MappingService {
       ignore?: boolean | undefined;
       version?: string | undefined;
     },
-  ): Promise<{ cell: PairState; movedFrom: MovedFrom | null }> {
+  ): Promise<{ cell: PairState; movedFrom: MovedFrom | null; stepId: string | null }> {
     return this.inStep(actor, async ({ repos, step }) => {
       const module = await requireReadyModule(repos, input.moduleKey);
       const organization = await requireMappableTarget(repos, input.organizationId);
@@ -145,7 +154,7 @@ export class MappingService {
         },
         { source: "grid", field: (name) => name },
       );
-      return { cell: pair, movedFrom };
+      return { cell: pair, movedFrom, stepId: step.stepIdIfChanged() };
     });
   }
 
@@ -192,6 +201,7 @@ export class MappingService {
   ) {
     return this.inStep(actor, async ({ repos, step }) => {
       const organization = await requireMappableTarget(repos, organizationId, "id");
+      step.title = `Save the mappings of ${organization.name}`;
       const seen = new Set<string>();
       for (const [index, line] of lines.entries()) {
         if (seen.has(line.moduleKey))

@@ -8,6 +8,7 @@ import * as m0006 from "./0006-sync-usage.ts";
 import * as m0007 from "./0007-posting.ts";
 import * as m0009 from "./0009-security.ts";
 import * as m0010 from "./0010-reconcile.ts";
+import * as m0011 from "./0011-web-trust.ts";
 
 /** Every migration, in order. Forward-only: append, never edit or remove. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "0007-posting": m0007,
   "0009-security": m0009,
   "0010-reconcile": m0010,
+  "0011-web-trust": m0011,
 };

@@ -32,10 +32,11 @@ export async function acceptSuggestions(
   ctx: AppContext,
   actor: Actor,
   pairs: readonly AcceptPair[],
-  options: { skipMapped?: boolean } = {},
+  options: { skipMapped?: boolean; title?: string } = {},
 ): Promise<{ applied: number; stepId: string | null }> {
   if (pairs.length === 0) return { applied: 0, stepId: null };
   return inUnitOfWork(ctx, actor, async ({ repos, step }) => {
+    step.title = options.title ?? (pairs.length === 1 ? "Accept a suggestion" : "Accept suggestions");
     const field = (i: number, name: string) => (options.skipMapped ? name : `items.${i}.${name}`);
     const chosen = new Map<string, string>();
     pairs.forEach((pair, i) => {

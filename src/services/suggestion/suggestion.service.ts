@@ -154,7 +154,7 @@ export class SuggestionService {
         chosen.push({ moduleOrganizationId: row.id, organizationId: best.organizationId });
     }
     if (input.dryRun) return { applied: 0, stepId: null, wouldApply: chosen.length };
-    return acceptSuggestions(this.ctx, actor, chosen, { skipMapped: true });
+    return acceptSuggestions(this.ctx, actor, chosen, { skipMapped: true, title: "Accept all confident" });
   }
 
   /** Remembers that this organization is not the target of this module organization: never proposed again. */

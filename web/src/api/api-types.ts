@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { AuditEventSchema } from "../../../src/http/audit.schema.ts";
+import type { AuditEventSchema, AuditStepSchema } from "../../../src/http/audit.schema.ts";
 import type {
   CellStateSchema,
   GridCellSchema,
@@ -74,6 +74,7 @@ export type GridColumn = Sent<typeof GridColumnSchema>;
 export type GridPage = Sent<typeof GridPageSchema>;
 
 export type AuditEvent = Sent<typeof AuditEventSchema>;
+export type AuditStep = Sent<typeof AuditStepSchema>;
 
 export type SuggestionCandidate = Sent<typeof SuggestionCandidateSchema>;
 export type Suggestion = Sent<typeof SuggestionItemSchema>;

@@ -9,6 +9,8 @@ export interface ComboboxOption<T = unknown> {
   /** Secondary text: where it is mapped now, "Unmapped", a suggestion score. */
   hint?: string;
   tone?: "default" | "suggested" | "muted" | "none";
+  /** May be active when the list opens (an exact match or a suggestion): Enter chooses it. */
+  preselect?: boolean;
 }
 
 interface ComboboxProps<T> {
@@ -26,6 +28,11 @@ interface ComboboxProps<T> {
   footer?: string;
 }
 
+/** The option active when a list opens: the first exact match or suggestion, else none (-1). */
+export function firstPreselected(options: readonly ComboboxOption<unknown>[]): number {
+  return options.findIndex((option) => option.preselect === true);
+}
+
 /**
  * A searchable ARIA 1.2 combobox (input + listbox, aria-activedescendant). Keyboard: Up/Down/Home/End
  * move, Enter chooses, Escape closes. Option text is rendered as text only: names are untrusted.
@@ -33,11 +40,12 @@ interface ComboboxProps<T> {
 export function Combobox<T>(props: ComboboxProps<T>) {
   const { options, onSelect, onClose } = props;
   const listId = useId();
-  const [active, setActive] = useState(0);
+  // -1: nothing active, Enter does nothing (no guess is ever chosen for the person).
+  const [active, setActive] = useState(() => firstPreselected(options));
   const listRef = useRef<HTMLDivElement>(null);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new result list restarts at the top
-  useEffect(() => setActive(0), [options]);
+  // A new result list restarts at its pre-selected option, if any.
+  useEffect(() => setActive(firstPreselected(options)), [options]);
   useEffect(() => {
     listRef.current?.querySelector(`[data-index="${active}"]`)?.scrollIntoView({ block: "nearest" });
   }, [active]);
@@ -45,6 +53,7 @@ export function Combobox<T>(props: ComboboxProps<T>) {
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     const last = options.length - 1;
     if (event.key === "ArrowDown") setActive((i) => Math.min(i + 1, last));
+    else if (event.key === "Tab") return;
     else if (event.key === "ArrowUp") setActive((i) => Math.max(i - 1, 0));
     else if (event.key === "Home" && event.ctrlKey) setActive(0);
     else if (event.key === "End" && event.ctrlKey) setActive(last);

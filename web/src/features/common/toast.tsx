@@ -9,7 +9,8 @@ interface Toast {
 }
 
 interface ToastApi {
-  success(text: string): void;
+  /** A confirmation; with `action` (an Undo) it stays longer and offers the button. */
+  success(text: string, action?: { label: string; run(): void }): void;
   /** Shows an API error; a version conflict offers "Reload" (the caller's refetch). */
   error(error: unknown, reload?: () => void): void;
 }
@@ -31,7 +32,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   );
   const api = useMemo<ToastApi>(
     () => ({
-      success: (text) => push({ tone: "success", text }, 4000),
+      success: (text, action) => push({ tone: "success", text, action }, action ? 12000 : 4000),
       error: (error, reload) => {
         const isConflict = error instanceof ApiError && error.code === "version_conflict";
         push(

@@ -7,6 +7,7 @@ import { useTerm } from "../auth/session-hooks.ts";
 import { ConfirmDialog } from "../common/confirm-dialog.tsx";
 import { Picker } from "../common/picker.tsx";
 import { useToast } from "../common/toast.tsx";
+import { useChangeToast } from "../common/use-undo.ts";
 import { invalidateMappingData } from "./mapping-queries.ts";
 import { type TargetChoice, useTargetOrganizationOptions } from "./picker-options.ts";
 
@@ -39,6 +40,7 @@ export function BulkMapBar({ selected, onDone }: BulkMapBarProps) {
   const labels = useTerm();
   const queryClient = useQueryClient();
   const toast = useToast();
+  const changed = useChangeToast();
   const [confirming, setConfirming] = useState<{ target: TargetChoice; moving: number } | null>(null);
   const ids = [...selected.keys()];
   const bulk = useMutation({
@@ -48,7 +50,10 @@ export function BulkMapBar({ selected, onDone }: BulkMapBarProps) {
       }),
     onSuccess: (result, target) => {
       const moved = result.moved ? `, ${result.moved} moved` : "";
-      toast.success(`Mapped ${result.applied} to ${target.name}${moved}`);
+      changed(
+        `Mapped ${result.applied} to ${target.name}${moved}`,
+        result.applied > 0 ? result.stepId : null,
+      );
       invalidateMappingData(queryClient);
       onDone();
     },

@@ -7,6 +7,7 @@ import type { CellInput } from "../../api/request-types.ts";
 import { ConfirmDialog } from "../common/confirm-dialog.tsx";
 import { Picker } from "../common/picker.tsx";
 import { useToast } from "../common/toast.tsx";
+import { useChangeToast } from "../common/use-undo.ts";
 import { Link } from "../shell/router.tsx";
 import { invalidateMappingData } from "./mapping-queries.ts";
 import { type ModuleOrganizationChoice, useModuleOrganizationOptions } from "./picker-options.ts";
@@ -80,6 +81,7 @@ export const GridCell = memo(function GridCell(props: GridCellProps) {
         optionsArgs={{
           moduleKey: column.moduleKey,
           organizationId: organization.id,
+          organizationName: organization.name,
           includeNone: current !== null,
         }}
         onSelect={(option) => {
@@ -120,6 +122,7 @@ function useCellWrite(row: GridRow, column: GridColumn, cell: ShownCell) {
   const api = useApi();
   const queryClient = useQueryClient();
   const toast = useToast();
+  const changed = useChangeToast();
   const [pending, setPending] = useState<ModuleOrganizationChoice>(null);
   const save = useMutation({
     mutationFn: (choice: ModuleOrganizationChoice) =>
@@ -133,10 +136,11 @@ function useCellWrite(row: GridRow, column: GridColumn, cell: ShownCell) {
       }),
     onSuccess: (result, choice) => {
       const moved = result.movedFrom ? ` (moved from ${result.movedFrom.organizationName})` : "";
-      toast.success(
+      changed(
         choice
           ? `Mapped ${choice.name} to ${row.organization.name}${moved}`
           : `Unmapped ${column.name} for ${row.organization.name}`,
+        result.stepId,
       );
       invalidateMappingData(queryClient);
     },

@@ -1,5 +1,6 @@
 import { type KeyboardEvent, useRef } from "react";
 import { useTerm } from "../auth/session-hooks.ts";
+import { usePageTitle } from "../common/use-page-title.ts";
 import { Link, useRouter, useSearchParams } from "../shell/router.tsx";
 import { ModuleOrganizationTab } from "./module-organization-tab.tsx";
 import { OrganizationGridTab } from "./organization-grid-tab.tsx";
@@ -9,6 +10,7 @@ type TabId = "organizations" | "module-organizations";
 
 /** The Module Organization Mapping page: two tabs named with the instance's term. */
 export function MappingPage() {
+  usePageTitle("Mapping");
   const labels = useTerm();
   const params = useSearchParams();
   const { navigate } = useRouter();

@@ -15,6 +15,7 @@ export function invalidateMappingData(queryClient: QueryClient) {
     "organization-mappings",
     "suggestions",
     "audit-events",
+    "audit-steps",
   ]) {
     void queryClient.invalidateQueries({ queryKey: [key] });
   }

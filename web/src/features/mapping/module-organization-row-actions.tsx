@@ -5,17 +5,22 @@ import type { MappingInput } from "../../api/request-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
 import { Picker } from "../common/picker.tsx";
 import { useToast } from "../common/toast.tsx";
+import { useChangeToast } from "../common/use-undo.ts";
 import { Link } from "../shell/router.tsx";
 import { invalidateMappingData } from "./mapping-queries.ts";
 import { type TargetChoice, useTargetOrganizationOptions } from "./picker-options.ts";
 
-function useWrite<TVars>(fn: (vars: TVars) => Promise<unknown>, success: (vars: TVars) => string) {
+function useWrite<TVars>(
+  fn: (vars: TVars) => Promise<{ stepId: string | null }>,
+  success: (vars: TVars) => string,
+) {
   const queryClient = useQueryClient();
   const toast = useToast();
+  const changed = useChangeToast();
   return useMutation({
     mutationFn: fn,
-    onSuccess: (_data, vars) => {
-      toast.success(success(vars));
+    onSuccess: (data, vars) => {
+      changed(success(vars), data.stepId);
       invalidateMappingData(queryClient);
     },
     onError: (error) => toast.error(error, () => invalidateMappingData(queryClient)),
@@ -55,7 +60,7 @@ export function TargetCell({ row, canEdit }: { row: ModuleOrganization; canEdit:
           comboLabel={labels.psaOrganization}
           selectedId={mapping?.organizationId ?? null}
           useOptions={useTargetOrganizationOptions}
-          optionsArgs={{ includeNone: mapping !== null, moduleOrganizationId: row.id }}
+          optionsArgs={{ includeNone: mapping !== null, moduleOrganizationId: row.id, rowName: row.name }}
           onSelect={(option) => {
             const org = option.value ?? null;
             if (org?.id === mapping?.organizationId || (!org && !mapping)) return;

@@ -1,10 +1,12 @@
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import type { Answer } from "../../api/api-client.ts";
 import { useApi } from "../../api/api-context.tsx";
 import type { Connector } from "../../api/api-types.ts";
 import type { ConnectorInput, PsaPatchInput } from "../../api/request-types.ts";
+import { useSettings } from "../auth/session-hooks.ts";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
+import { ScheduleField } from "./schedule-field.tsx";
 
 type ConnectorKinds = Answer<"GET /connector-kinds">;
 type ConnectorKind = ConnectorKinds["items"][number];
@@ -70,6 +72,8 @@ export type ConnectorChange = PsaPatchInput & { connector: ConnectorInput };
 
 interface ConnectorFormProps {
   idPrefix: string;
+  /** The module being configured (Test connection uses its stored credentials); none for the PSA or a new module. */
+  moduleKey?: string;
   /** Which kinds to offer: a module's connectors or the PSA's. */
   connectorRole: Role;
   connector: Connector | null;
@@ -111,6 +115,24 @@ function ConnectorFields(props: ConnectorFormProps & { kinds: ConnectorKind[] })
     required: field.required && !hasStoredSecrets,
   }));
   const id = (name: string) => `${props.idPrefix}-${name}`;
+  const timeZone = useSettings().data?.timeZone;
+  const api = useApi();
+  const test = useMutation({
+    mutationFn: () => {
+      const filled = Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== ""));
+      return api.request("POST /connector-test", {
+        body: {
+          target: props.connectorRole,
+          ...(props.moduleKey ? { moduleKey: props.moduleKey } : {}),
+          connector: {
+            kind,
+            settings: typedSettings(settingFields, settings),
+            ...(Object.keys(filled).length ? { secrets: filled } : {}),
+          },
+        },
+      });
+    },
+  });
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -175,26 +197,30 @@ function ConnectorFields(props: ConnectorFormProps & { kinds: ConnectorKind[] })
           onChange={(value) => setSecrets({ ...secrets, [field.name]: value })}
         />
       ))}
-      <div className="field">
-        <label htmlFor={id("schedule")}>
-          <span>Schedule (cron, instance time zone)</span>
-        </label>
-        <input
-          id={id("schedule")}
-          className="input mono"
-          placeholder="0 2 * * *"
-          value={schedule}
-          disabled={!props.canEdit}
-          onChange={(event) => setSchedule(event.target.value)}
-        />
-      </div>
+      <ScheduleField
+        id={id("schedule")}
+        value={schedule}
+        timeZone={timeZone}
+        disabled={!props.canEdit}
+        onChange={setSchedule}
+      />
       {props.canEdit && (
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={props.isSaving}>
             {props.isSaving ? "Saving…" : "Save connector"}
           </button>
+          <button type="button" className="btn" disabled={test.isPending} onClick={() => test.mutate()}>
+            {test.isPending ? "Testing…" : "Test connection"}
+          </button>
         </div>
       )}
+      {test.data && (
+        <div className={`banner ${test.data.ok ? "banner-success" : "banner-error"}`} role="status">
+          {test.data.message}
+          {test.data.sampleNames.length > 0 && ` For example: ${test.data.sampleNames.join(", ")}.`}
+        </div>
+      )}
+      {test.isError && <ErrorBanner error={test.error} />}
     </form>
   );
 }

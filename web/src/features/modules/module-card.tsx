@@ -1,8 +1,10 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { useApi } from "../../api/api-context.tsx";
 import type { ModuleInfo, ModuleState } from "../../api/api-types.ts";
 import type { ModulePatchInput } from "../../api/request-types.ts";
 import { useSession, useSettings } from "../auth/session-hooks.ts";
+import { ConfirmDialog } from "../common/confirm-dialog.tsx";
 import { formatDateTime } from "../common/format.ts";
 import { useToast } from "../common/toast.tsx";
 import { invalidateMappingData } from "../mapping/mapping-queries.ts";
@@ -43,6 +45,7 @@ export function ModuleCard({ module }: { module: ModuleInfo }) {
     },
     onError: (error) => toast.error(error),
   });
+  const [confirmOff, setConfirmOff] = useState(false);
   const { counts } = module;
   return (
     <section
@@ -61,7 +64,9 @@ export function ModuleCard({ module }: { module: ModuleInfo }) {
             aria-checked={module.billingEnabled}
             aria-label={`Integrated billing for ${module.name}`}
             disabled={!isAdmin || patch.isPending}
-            onClick={() => patch.mutate({ billingEnabled: !module.billingEnabled })}
+            onClick={() =>
+              module.billingEnabled ? setConfirmOff(true) : patch.mutate({ billingEnabled: true })
+            }
             className="switch-track"
           >
             <span className="switch-thumb" />
@@ -105,10 +110,28 @@ export function ModuleCard({ module }: { module: ModuleInfo }) {
           </dd>
         </div>
       </dl>
+      {confirmOff && (
+        <ConfirmDialog
+          title={`Turn integrated billing off for ${module.name}?`}
+          confirmLabel="Turn billing off"
+          onCancel={() => setConfirmOff(false)}
+          onConfirm={() => {
+            setConfirmOff(false);
+            patch.mutate({ billingEnabled: false });
+          }}
+        >
+          <p>
+            {module.name} leaves the mapping pages and stops feeding billing: {counts.mapped.toLocaleString()}{" "}
+            mapped records stop reaching their invoices until billing is turned on again. Mappings are kept;
+            turning billing on again restores the module at once.
+          </p>
+        </ConfirmDialog>
+      )}
       <details className="details">
         <summary>Connector and schedule</summary>
         <ConnectorForm
           idPrefix={`module-${module.key}`}
+          moduleKey={module.key}
           connector={module.connector}
           schedule={module.schedule}
           connectorRole="module"

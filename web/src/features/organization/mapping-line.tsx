@@ -48,6 +48,7 @@ export function MappingLine({ organization, line, draft, isChanged, canEdit, onC
             optionsArgs={{
               moduleKey: line.moduleKey,
               organizationId: organization.id,
+              organizationName: organization.name,
               includeNone: current.moduleOrganizationId !== null,
             }}
             onSelect={(option) => {
@@ -94,6 +95,9 @@ export function MappingLine({ organization, line, draft, isChanged, canEdit, onC
       </td>
       <td className="notes">
         {current.movesFrom && <span className="badge badge-warning">Will move from {current.movesFrom}</span>}
+        {current.ignore && !line.isIgnored && line.moduleOrganizationName && (
+          <span className="badge badge-warning">Save will unmap {line.moduleOrganizationName}</span>
+        )}
         {line.extraModuleOrganizations.length > 0 && (
           <span>
             Also mapped here: {line.extraModuleOrganizations.map((extra) => extra.name).join(", ")} (

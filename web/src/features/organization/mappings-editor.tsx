@@ -6,6 +6,7 @@ import type { ModuleMappingsInput } from "../../api/request-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useToast } from "../common/toast.tsx";
+import { useChangeToast } from "../common/use-undo.ts";
 import { invalidateMappingData } from "../mapping/mapping-queries.ts";
 import { useLeaveGuard } from "../shell/router.tsx";
 import { type Draft, MappingLine } from "./mapping-line.tsx";
@@ -30,6 +31,25 @@ function draftsOf(lines: ModuleMappingLine[]): Record<string, Draft> {
   );
 }
 
+/** What Save changed, line by line, in words ("Datto RMM: ignored, Acme NY unmapped"). */
+export function describeChanges(lines: ModuleMappingLine[], drafts: Record<string, Draft>): string[] {
+  return lines.flatMap((line) => {
+    const draft = drafts[line.moduleKey];
+    if (!draft || !isChanged(line, draft)) return [];
+    const parts: string[] = [];
+    if (draft.ignore && !line.isIgnored) parts.push("ignored");
+    if (!draft.ignore && line.isIgnored) parts.push("no longer ignored");
+    if (draft.moduleOrganizationId !== line.moduleOrganizationId) {
+      if (draft.moduleOrganizationName)
+        parts.push(
+          `${draft.moduleOrganizationName} mapped${draft.movesFrom ? ` (moved from ${draft.movesFrom})` : ""}`,
+        );
+      if (line.moduleOrganizationName) parts.push(`${line.moduleOrganizationName} unmapped`);
+    }
+    return [`${line.moduleName}: ${parts.join(", ")}`];
+  });
+}
+
 function isChanged(line: ModuleMappingLine, draft: Draft | undefined): boolean {
   return (
     !!draft && (draft.moduleOrganizationId !== line.moduleOrganizationId || draft.ignore !== line.isIgnored)
@@ -42,6 +62,7 @@ export function MappingsEditor({ organization, canEdit, onClose }: MappingsEdito
   const labels = useTerm();
   const queryClient = useQueryClient();
   const toast = useToast();
+  const changed = useChangeToast();
   const params = { id: organization.id };
   const mappings = useQuery({
     queryKey: ["organization-mappings", organization.id],
@@ -78,11 +99,12 @@ export function MappingsEditor({ organization, canEdit, onClose }: MappingsEdito
         } satisfies ModuleMappingsInput,
       }),
     onSuccess: (data) => {
+      const changes = describeChanges(lines, drafts);
       setBaseline(data.modules);
       setDrafts(draftsOf(data.modules));
       queryClient.setQueryData(["organization-mappings", organization.id], data);
       invalidateMappingData(queryClient);
-      toast.success(`Saved the mappings of ${organization.name}`);
+      changed(`Saved the mappings of ${organization.name}: ${changes.join("; ")}`, data.stepId);
     },
     onError: (error) => toast.error(error, () => void reload()),
   });

@@ -3,8 +3,10 @@ import { useApi } from "../../api/api-context.tsx";
 import { useSession, useTerm } from "../auth/session-hooks.ts";
 import { MenuButton } from "../common/menu-button.tsx";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
+import { usePageTitle } from "../common/use-page-title.ts";
 import { Link, useRouter, useSearchParams } from "../shell/router.tsx";
 import { MappingsEditor } from "./mappings-editor.tsx";
+import { MappingsSummary } from "./mappings-summary.tsx";
 
 /** One PSA organization (rule 6): its facts, and "Tools" -> "Manage Integrated Customer Billing". */
 export function OrganizationPage({ id }: { id: string }) {
@@ -19,6 +21,7 @@ export function OrganizationPage({ id }: { id: string }) {
     queryKey: ["organization", id],
     queryFn: () => api.request("GET /organizations/:id", { params: { id } }),
   });
+  usePageTitle(organization.data?.name ?? labels.psaOrganization);
   if (organization.isPending) return <Loading />;
   if (organization.isError)
     return (
@@ -32,7 +35,7 @@ export function OrganizationPage({ id }: { id: string }) {
     <div className="page">
       <nav className="breadcrumbs" aria-label="Breadcrumb">
         <Link to="/mapping">Mapping</Link> <span aria-hidden="true">/</span>{" "}
-        <span>{labels.psaOrganization}</span>
+        <span aria-current="page">{org.name}</span>
       </nav>
       <div className="page-head">
         <h1>{org.name}</h1>
@@ -84,10 +87,11 @@ export function OrganizationPage({ id }: { id: string }) {
           onClose={() => navigate(base)}
         />
       ) : (
-        <p className="muted">
-          Open <strong>Tools → Manage Integrated Customer Billing</strong> to see and change this{" "}
-          {labels.term.toLowerCase()}'s mappings for every module.
-        </p>
+        <MappingsSummary
+          organizationId={org.id}
+          organizationName={org.name}
+          onEdit={canEditMappings && mappable ? () => navigate(`${base}?view=mappings`) : undefined}
+        />
       )}
     </div>
   );

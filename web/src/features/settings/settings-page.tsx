@@ -8,6 +8,7 @@ import { SETTINGS_KEY, useSession, useSettings, useTerm } from "../auth/session-
 import { MoneySettingsFields } from "../billing/money-settings-fields.tsx";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useToast } from "../common/toast.tsx";
+import { usePageTitle } from "../common/use-page-title.ts";
 
 function timeZones(current: string): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
@@ -17,6 +18,7 @@ function timeZones(current: string): string[] {
 
 /** The instance's term for "organization" and its time zone (admins change them). */
 export function SettingsPage() {
+  usePageTitle("Settings");
   const api = useApi();
   const labels = useTerm();
   const { isAdmin } = useSession();

@@ -1,6 +1,7 @@
 import { useEffect } from "react";
 import { MfaPage } from "../account/mfa-page.tsx";
 import { SessionsPage } from "../account/sessions-page.tsx";
+import { UsersPage } from "../admin/users-page.tsx";
 import { AccountPasswordPage } from "../auth/change-password-page.tsx";
 import { useSession, useSignOut } from "../auth/session-hooks.ts";
 import { ReconciliationRoute, ServiceMappingsRoute } from "../billing/billing-routes.tsx";
@@ -27,7 +28,7 @@ const NAV = [
 ];
 
 export function AppShell() {
-  const { user } = useSession();
+  const { user, isAdmin } = useSession();
   const signOut = useSignOut();
   const { location, navigate } = useRouter();
   const path = location.pathname;
@@ -38,12 +39,15 @@ export function AppShell() {
 
   return (
     <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="app-header">
         <Link to="/mapping" className="brand">
           orgmap
         </Link>
         <nav aria-label="Main" className="main-nav">
-          {NAV.map((item) => (
+          {[...NAV, ...(isAdmin ? [{ to: "/admin/users", label: "Users" }] : [])].map((item) => (
             <Link
               key={item.to}
               to={item.to}
@@ -72,7 +76,9 @@ export function AppShell() {
           />
         </div>
       </header>
-      <main className="app-main">{renderRoute(path)}</main>
+      <main className="app-main" id="main" tabIndex={-1}>
+        {renderRoute(path)}
+      </main>
     </div>
   );
 }
@@ -92,6 +98,7 @@ function renderRoute(path: string) {
   if (path.startsWith("/account/password")) return <AccountPasswordPage />;
   if (path.startsWith("/account/sessions")) return <SessionsPage />;
   if (path.startsWith("/account/mfa")) return <MfaPage />;
+  if (path.startsWith("/admin/users")) return <UsersPage />;
   if (path.startsWith("/mapping") || path === "/" || path === "/login") return <MappingPage />;
   return (
     <div className="page">

@@ -10,6 +10,7 @@ import { useApi } from "../../api/api-context.tsx";
 import type { Suggestion, SuggestionPage } from "../../api/api-types.ts";
 import type { AcceptSuggestionsInput, RejectSuggestionInput } from "../../api/request-types.ts";
 import { useToast } from "../common/toast.tsx";
+import { useChangeToast } from "../common/use-undo.ts";
 import { invalidateMappingData } from "../mapping/mapping-queries.ts";
 
 /** Under "suggestions", so every mapping change (invalidateMappingData) refreshes the review list too. */
@@ -76,6 +77,7 @@ export function useAcceptSuggestions(moduleKey: string) {
   const api = useApi();
   const queryClient = useQueryClient();
   const toast = useToast();
+  const changed = useChangeToast();
   return useMutation({
     mutationFn: (body: AcceptSuggestionsInput) => api.request("POST /suggestions/accept", { body }),
     onSuccess: (result, body) => {
@@ -85,7 +87,7 @@ export function useAcceptSuggestions(moduleKey: string) {
           accepted.has(item.moduleOrganizationId) ? null : item,
         );
       const n = result.applied;
-      toast.success(`Applied ${n.toLocaleString()} suggestion${n === 1 ? "" : "s"}`);
+      changed(`Applied ${n.toLocaleString()} suggestion${n === 1 ? "" : "s"}`, result.stepId);
       invalidateMappingData(queryClient);
     },
     onError: (error) => toast.error(error, () => invalidateMappingData(queryClient)),

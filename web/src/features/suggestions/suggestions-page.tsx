@@ -4,6 +4,7 @@ import { useSession, useTerm } from "../auth/session-hooks.ts";
 import { ConfirmDialog } from "../common/confirm-dialog.tsx";
 import { EmptyState, ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useToast } from "../common/toast.tsx";
+import { usePageTitle } from "../common/use-page-title.ts";
 import { useModulesQuery } from "../mapping/mapping-queries.ts";
 import { Link, useRouter, useSearchParams } from "../shell/router.tsx";
 import { SuggestionItem } from "./suggestion-item.tsx";
@@ -21,6 +22,7 @@ import {
  * audited step after a confirmation that says how many.
  */
 export function SuggestionsPage() {
+  usePageTitle("Suggestions");
   const api = useApi();
   const labels = useTerm();
   const toast = useToast();
