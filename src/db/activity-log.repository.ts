@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { isUuid } from "../domain/ids.ts";
 import type { Db } from "./database.ts";
 import type { ActivityOutcome } from "./schema.ts";
 
@@ -99,6 +100,7 @@ export class ActivityLogRepository {
   }
 
   async find(id: string): Promise<ActivityRecord | undefined> {
+    if (!isUuid(id)) return undefined;
     const row = await this.select().where("id", "=", id).executeTakeFirst();
     return row ? toRecord(row) : undefined;
   }

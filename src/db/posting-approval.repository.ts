@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { isUuid } from "../domain/ids.ts";
 import type { Db } from "./database.ts";
 import type { ApprovalState } from "./schema.ts";
 
@@ -87,6 +88,7 @@ export class PostingApprovalRepository {
   }
 
   async find(id: string): Promise<ApprovalRecord | undefined> {
+    if (!isUuid(id)) return undefined;
     const row = await this.select().where("id", "=", id).executeTakeFirst();
     return row ? toRecord(row) : undefined;
   }

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { isUuid } from "../domain/ids.ts";
 import type { Db } from "./database.ts";
 import type { PostingAttemptState } from "./schema.ts";
 
@@ -137,6 +138,7 @@ export class PostingAttemptRepository {
   }
 
   async find(id: string): Promise<AttemptRecord | undefined> {
+    if (!isUuid(id)) return undefined;
     const row = await this.select().where("id", "=", id).executeTakeFirst();
     return row ? toRecord(row) : undefined;
   }

@@ -1,6 +1,7 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
 import type { MappingInterval } from "../domain/billing/attribution.ts";
 import type { UnknownReason, UsageInterval } from "../domain/billing/usage-ledger.ts";
+import { isUuid } from "../domain/ids.ts";
 import type { Db } from "./database.ts";
 import type { Database, ReconciliationRowsTable } from "./schema.ts";
 
@@ -329,7 +330,10 @@ export class ReconciliationRepository {
       if (filter.state !== undefined) conditions.push(eb("r.state", "=", filter.state));
       if (filter.needsAttention) conditions.push(eb("r.state", "!=", "in_balance"));
       if (filter.organizationId !== undefined)
-        conditions.push(eb("r.organization_id", "=", filter.organizationId));
+        conditions.push(
+          // An id that is not a UUID names no organization: no rows, never a database error.
+          isUuid(filter.organizationId) ? eb("r.organization_id", "=", filter.organizationId) : eb.val(false),
+        );
       if (filter.psaServiceId !== undefined)
         conditions.push(eb("r.psa_service_id", "=", filter.psaServiceId));
       if (filter.moduleKey !== undefined) {

@@ -4,7 +4,14 @@ import { BooleanQuery } from "./common.schema.ts";
 
 /** The activity log (rule 17): filters, a page of rows, the CSV export. */
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a day as YYYY-MM-DD");
+/** A calendar day that exists ("2026-02-30" is refused with 400, never sent to the database). */
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "a day as YYYY-MM-DD")
+  .refine((day) => {
+    const date = new Date(`${day}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+  }, "a day that exists, as YYYY-MM-DD");
 
 export const ActivityQuery = z.object({
   moduleKey: z.string().min(1).max(64).optional(),
