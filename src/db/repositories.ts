@@ -1,4 +1,8 @@
 import { ActivityLogRepository } from "./activity-log.repository.ts";
+import { AlertChannelRepository } from "./alert-channel.repository.ts";
+import { AlertDeliveryRepository } from "./alert-delivery.repository.ts";
+import { AlertSourceRepository } from "./alert-source.repository.ts";
+import { AlertSubscriptionRepository } from "./alert-subscription.repository.ts";
 import { AuditRepository } from "./audit.repository.ts";
 import type { Db } from "./database.ts";
 import { MappingRepository } from "./mapping.repository.ts";
@@ -9,6 +13,7 @@ import { OrganizationRepository } from "./organization.repository.ts";
 import { PostingRepository } from "./posting.repository.ts";
 import { PostingApprovalRepository } from "./posting-approval.repository.ts";
 import { PostingAttemptRepository } from "./posting-attempt.repository.ts";
+import { OutboxRepository } from "./outbox.repository.ts";
 import { PsaConnectionRepository } from "./psa-connection.repository.ts";
 import { PsaContractRepository } from "./psa-contract.repository.ts";
 import { ServiceMappingRepository } from "./service-mapping.repository.ts";
@@ -37,6 +42,11 @@ export function repositories(db: Db) {
     postingAttempts: new PostingAttemptRepository(db),
     postingApprovals: new PostingApprovalRepository(db),
     activityLog: new ActivityLogRepository(db),
+    outbox: new OutboxRepository(db),
+    alertSources: new AlertSourceRepository(db),
+    alertChannels: new AlertChannelRepository(db),
+    alertSubscriptions: new AlertSubscriptionRepository(db),
+    alertDeliveries: new AlertDeliveryRepository(db),
   };
 }
 

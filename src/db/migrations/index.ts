@@ -7,6 +7,7 @@ import * as m0005 from "./0005-security.ts";
 import * as m0006 from "./0006-sync-usage.ts";
 import * as m0007 from "./0007-posting.ts";
 import * as m0010 from "./0010-reconcile.ts";
+import * as m0008 from "./0008-alerts.ts";
 
 /** Every migration, in order. Forward-only: append, never edit or remove. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "0007-posting": m0007,
   "0006-sync-usage": m0006,
   "0010-reconcile": m0010,
+  "0008-alerts": m0008,
 };
