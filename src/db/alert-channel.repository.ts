@@ -4,6 +4,7 @@ import type { AlertChannelKind, AlertChannelRow, WebhookFormat } from "./alert-s
 import type { Db } from "./database.ts";
 
 export interface NewAlertChannel {
+  id: string;
   kind: AlertChannelKind;
   name: string;
   format: WebhookFormat;
@@ -69,6 +70,7 @@ export class AlertChannelRepository {
     return this.db
       .insertInto("alert_channels")
       .values({
+        id: channel.id,
         kind: channel.kind,
         name: channel.name,
         format: channel.format,

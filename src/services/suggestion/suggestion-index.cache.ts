@@ -121,6 +121,8 @@ export class SuggestionIndexCache {
           case "posting_attempt":
           case "activity":
           case "service_mapping":
+          case "alert_channel":
+          case "alert_subscription":
             break;
           default:
             assertNever(event.entity_type, "audit entity type");
