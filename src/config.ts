@@ -76,7 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     syncLeaseMs: e.ORGMAP_SYNC_LEASE_SECONDS === undefined ? undefined : e.ORGMAP_SYNC_LEASE_SECONDS * 1000,
-    alertLeaseMs: e.ORGMAP_ALERT_LEASE_SECONDS === undefined ? undefined : e.ORGMAP_ALERT_LEASE_SECONDS * 1000,
+    alertLeaseMs:
+      e.ORGMAP_ALERT_LEASE_SECONDS === undefined ? undefined : e.ORGMAP_ALERT_LEASE_SECONDS * 1000,
     publicUrl: e.ORGMAP_PUBLIC_URL,
     syncOverdueHours: e.ORGMAP_SYNC_OVERDUE_HOURS,
   };

@@ -135,7 +135,7 @@ export class AlertChannelRepository {
       .where("id", "=", id)
       .returningAll()
       .executeTakeFirst();
-    if (!row || !row.is_enabled || row.consecutive_failures < row.max_failures) {
+    if (!row?.is_enabled || row.consecutive_failures < row.max_failures) {
       return { row, disabled: false };
     }
     const disabled = await this.db
