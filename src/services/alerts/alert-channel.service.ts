@@ -11,6 +11,7 @@ import { inUnitOfWork } from "../unit-of-work.ts";
 import { type AlertWorker, publicUrlOf } from "./alert-worker.ts";
 import { sealChannelSecret } from "./channel-secrets.ts";
 import type { SmtpTls } from "./email-sender.ts";
+import { BlockedTargetError, checkLiteralHost } from "./safe-target.ts";
 
 export type ChannelInput =
   | {
@@ -89,6 +90,17 @@ const stateOf = (row: AlertChannelRow): AlertChannelState => ({
   isEnabled: row.is_enabled,
 });
 
+/** A URL naming a private or loopback address is refused at once (names are checked again when sent). */
+function refusePrivate(url: string, allowPrivate: boolean): void {
+  try {
+    checkLiteralHost(new URL(url), allowPrivate);
+  } catch (error) {
+    if (error instanceof BlockedTargetError)
+      throw new AppError("invalid_value", error.message, { field: "url" });
+    throw new AppError("invalid_value", "the URL is not valid", { field: "url" });
+  }
+}
+
 /** Admins' alert channels: the SMTP server and webhooks, each with "Send test" and (webhooks) a delivery log. */
 export class AlertChannelService {
   constructor(
@@ -107,6 +119,7 @@ export class AlertChannelService {
 
   /** Creates a channel; a JSON webhook's signing secret is in the answer, this once. */
   async create(actor: Actor, input: ChannelInput): Promise<{ channel: ChannelView; secret: string | null }> {
+    if (input.kind === "webhook") refusePrivate(input.url, input.allowPrivate);
     const id = randomUUID();
     const signing =
       input.kind === "webhook" && input.format === "json"
@@ -154,6 +167,7 @@ export class AlertChannelService {
           ? (["url", "allowPrivate"] as const)
           : (["host", "port", "tls", "user", "from"] as const);
       for (const key of keys) if (patch[key] !== undefined) settings[key] = patch[key];
+      if (before.kind === "webhook") refusePrivate(String(settings.url), settings.allowPrivate === true);
       const after = await repos.alertChannels.update(
         id,
         {

@@ -86,7 +86,10 @@ export class AlertSubscriptionService {
 
   private userIdOf(actor: Actor): string {
     if (actor.kind !== "user") {
-      throw new AppError("forbidden", "subscriptions belong to a signed-in user; an API token has none");
+      throw new AppError(
+        "bad_request",
+        "alert subscriptions belong to a signed-in user; an API token or the CLI has none",
+      );
     }
     return actor.id;
   }
