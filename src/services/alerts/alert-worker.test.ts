@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHookReceiver, startSmtpReceiver } from "../../../test/support/alert-receivers.ts";
 import { useTestContext } from "../../../test/support/test-context.ts";
@@ -238,18 +239,28 @@ describe("alert delivery worker", () => {
     expect(row!.attempts).toBeLessThan(40);
   });
 
-  it("refuses a private or loopback target unless the webhook allows it, and does not follow redirects", async () => {
+  it("refuses a private or loopback target unless the webhook allows it, also after DNS, and does not follow redirects", async () => {
     const { s, hookChannel } = await setUp();
-    await s.alertChannels.update(cliActor, hookChannel.id, { allowPrivate: false });
-    const refused = await s.alertChannels.sendTest(hookChannel.id, undefined);
-    expect(refused).toMatchObject({
+    await expect(s.alertChannels.update(cliActor, hookChannel.id, { allowPrivate: false })).rejects.toThrow(
+      /127\.0\.0\.1, a private or loopback address/,
+    );
+    // A stored URL is checked again when sent: a literal address, and a name that resolves to loopback.
+    const store = (url: string) =>
+      t.ctx.db
+        .updateTable("alert_channels")
+        .set({ settings: JSON.stringify({ url, allowPrivate: false }) })
+        .where("id", "=", hookChannel.id)
+        .execute();
+    await store(hook.url);
+    expect(await s.alertChannels.sendTest(hookChannel.id, undefined)).toMatchObject({
       ok: false,
       error: expect.stringMatching(/127\.0\.0\.1, a private or loopback address/),
     });
-    await s.alertChannels.update(cliActor, hookChannel.id, {
-      url: hook.url.replace("127.0.0.1", "localhost"),
+    await store(hook.url.replace("127.0.0.1", hostname()));
+    expect(await s.alertChannels.sendTest(hookChannel.id, undefined)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/resolves to .*private or loopback/),
     });
-    expect((await s.alertChannels.sendTest(hookChannel.id, undefined)).error).toMatch(/private or loopback/);
     expect(hook.received).toHaveLength(0);
     await s.alertChannels.update(cliActor, hookChannel.id, { allowPrivate: true, url: hook.url });
     hook.answer(302);
