@@ -47,6 +47,31 @@ export class AlertDeliveryRepository {
       .execute();
   }
 
+  /** Records one attempt already made (a "Send test"): a finished row in the channel's delivery log. */
+  async insertFinished(input: {
+    eventId: string;
+    channelId: string;
+    at: Date;
+    result: AttemptResult & { ok: boolean };
+  }): Promise<void> {
+    await this.db
+      .insertInto("alert_deliveries")
+      .values({
+        event_id: input.eventId,
+        channel_id: input.channelId,
+        status: input.result.ok ? "delivered" : "failed",
+        attempts: 1,
+        next_attempt_at: input.at,
+        give_up_at: input.at,
+        last_status_code: input.result.statusCode,
+        last_error: input.result.error,
+        last_duration_ms: Math.round(input.result.durationMs),
+        delivered_at: input.result.ok ? input.at : null,
+        created_at: input.at,
+      })
+      .execute();
+  }
+
   /**
    * Claims up to `limit` due deliveries (digest ones: `digest` true) whose channel is enabled, for
    * `owner`, and counts the attempt. Each returned row is this owner's until its lease expires.

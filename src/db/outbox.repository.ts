@@ -30,6 +30,28 @@ export class OutboxRepository {
   }
 
   /**
+   * Writes an event that is already delivered by its caller (a "Send test"), marked fanned out so
+   * the worker never sends it; it exists for the delivery log, under the id the receiver saw.
+   */
+  async insertDelivered(event: {
+    id: string;
+    type: "alerts.test";
+    data: Record<string, unknown>;
+    at: Date;
+  }): Promise<void> {
+    await this.db
+      .insertInto("outbox_events")
+      .values({
+        id: event.id,
+        type: event.type,
+        occurred_at: event.at,
+        data: JSON.stringify(event.data),
+        fanned_out_at: event.at,
+      })
+      .execute();
+  }
+
+  /**
    * Locks up to `limit` events not fanned out yet (skipping those another process holds), oldest
    * first. Call inside the transaction that writes their deliveries and marks them.
    */

@@ -91,6 +91,7 @@ export type AuditEvent =
   | Change<"alert_channel", "alert_channel.created", null, AlertChannelState>
   | Change<"alert_channel", "alert_channel.updated", AlertChannelState, AlertChannelState>
   | Change<"alert_channel", "alert_channel.deleted", AlertChannelState, null>
+  | Change<"alert_channel", "alert_channel.tested", null, { ok: boolean; statusCode: number | null }>
   | Change<
       "alert_subscription",
       "alert_subscription.updated",

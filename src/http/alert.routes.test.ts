@@ -52,14 +52,27 @@ describe("alert routes", () => {
       method: "GET",
       url: `/api/v1/alert-channels/${channel.id}/deliveries`,
     });
-    expect(log.json()).toEqual({ items: [], nextCursor: null });
+    // The test is in the delivery log, with the id the receiver saw.
+    expect(log.json()).toMatchObject({
+      items: [
+        {
+          eventId: JSON.parse(hook.received.at(-1)!.body).id,
+          eventType: "alerts.test",
+          status: "delivered",
+          attempts: 1,
+          responseCode: 200,
+          nextAttemptAt: null,
+        },
+      ],
+      nextCursor: null,
+    });
 
     const audit = await t.ctx.db
       .selectFrom("audit_events")
       .selectAll()
       .where("entity_type", "=", "alert_channel")
       .execute();
-    expect(audit.map((a) => a.action)).toEqual(["alert_channel.created"]);
+    expect(audit.map((a) => a.action).sort()).toEqual(["alert_channel.created", "alert_channel.tested"]);
     expect(JSON.stringify(audit)).not.toContain(secret);
 
     expect(

@@ -156,7 +156,8 @@ export const alertRoutes =
           response: { 200: SendTestAnswer, ...problemResponses },
         },
       },
-      async (request) => services.alertChannels.sendTest(request.params.id, request.body.to),
+      async (request) =>
+        services.alertChannels.sendTest(requireAuth(request).actor, request.params.id, request.body.to),
     );
     app.get(
       "/alert-channels/:id/deliveries",

@@ -215,15 +215,29 @@ export class AlertChannelService {
   }
 
   /** Sends a test message now (not through the outbox): a webhook's test event, or a mail to `to`. */
-  async sendTest(id: string, to: string | undefined) {
+  async sendTest(actor: Actor, id: string, to: string | undefined) {
     const channel = await this.find(id);
-    const event = {
-      id: randomUUID(),
-      type: "alerts.test",
-      time: this.ctx.clock.now().toISOString(),
-      data: { message: "a test from orgmap", link: publicUrlOf(this.ctx) },
-    };
-    if (channel.kind === "webhook") return this.worker.sendToWebhook(channel, event);
+    const now = this.ctx.clock.now();
+    const data = { message: "a test from orgmap", link: publicUrlOf(this.ctx) };
+    const event = { id: randomUUID(), type: "alerts.test", time: now.toISOString(), data };
+    if (channel.kind === "webhook") {
+      const result = await this.worker.sendToWebhook(channel, event);
+      // The test shows in the webhook's delivery log like any event (it is never sent again).
+      await inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
+        if (!(await repos.alertChannels.lock(id))) return;
+        await repos.outbox.insertDelivered({ id: event.id, type: "alerts.test", data, at: now });
+        await repos.alertDeliveries.insertFinished({ eventId: event.id, channelId: id, at: now, result });
+        step.record({
+          action: "alert_channel.tested",
+          entityType: "alert_channel",
+          entityId: id,
+          summary: `Webhook "${channel.name}" tested: ${result.ok ? "delivered" : (result.error ?? "failed")}`,
+          before: null,
+          after: { ok: result.ok, statusCode: result.statusCode },
+        });
+      });
+      return result;
+    }
     if (!to) throw new AppError("invalid_value", "give an address to send the test mail to", { field: "to" });
     const subject = "orgmap test message";
     const text = `This is a test of orgmap's e-mail channel "${channel.name}".\n\n${publicUrlOf(this.ctx)}`;

@@ -252,28 +252,36 @@ describe("alert delivery worker", () => {
         .where("id", "=", hookChannel.id)
         .execute();
     await store(hook.url);
-    expect(await s.alertChannels.sendTest(hookChannel.id, undefined)).toMatchObject({
+    expect(await s.alertChannels.sendTest(cliActor, hookChannel.id, undefined)).toMatchObject({
       ok: false,
       error: expect.stringMatching(/127\.0\.0\.1, a private or loopback address/),
     });
     await store(hook.url.replace("127.0.0.1", hostname()));
-    expect(await s.alertChannels.sendTest(hookChannel.id, undefined)).toMatchObject({
+    expect(await s.alertChannels.sendTest(cliActor, hookChannel.id, undefined)).toMatchObject({
       ok: false,
       error: expect.stringMatching(/resolves to .*private or loopback/),
     });
     expect(hook.received).toHaveLength(0);
     await s.alertChannels.update(cliActor, hookChannel.id, { allowPrivate: true, url: hook.url });
     hook.answer(302);
-    expect(await s.alertChannels.sendTest(hookChannel.id, undefined)).toMatchObject({
+    expect(await s.alertChannels.sendTest(cliActor, hookChannel.id, undefined)).toMatchObject({
       ok: false,
       statusCode: 302,
       error: expect.stringMatching(/redirect \(not followed\)/),
     });
     hook.answer(204);
-    expect(await s.alertChannels.sendTest(hookChannel.id, undefined)).toMatchObject({
+    expect(await s.alertChannels.sendTest(cliActor, hookChannel.id, undefined)).toMatchObject({
       ok: true,
       statusCode: 204,
     });
+    // Each test is in the webhook's delivery log (the test clock stands still: one time for all).
+    const log = await s.alertChannels.deliveries(hookChannel.id, { limit: 10 });
+    expect(log.items.map((d) => `${d.eventType} ${d.status} ${d.responseCode}`).sort()).toEqual([
+      "alerts.test delivered 204",
+      "alerts.test failed 302",
+      "alerts.test failed null",
+      "alerts.test failed null",
+    ]);
   });
 
   it("a worker killed mid-send leaves a lease; after it expires another worker sends the same event id again", async () => {
@@ -309,13 +317,13 @@ describe("alert delivery worker", () => {
       .executeTakeFirst();
     expect(row?.secrets).toMatch(/^v1:/);
     expect(row?.secrets).not.toContain(smtp.credentials.pass);
-    expect(await s.alertChannels.sendTest(email.id, "ops@example.test")).toMatchObject({
+    expect(await s.alertChannels.sendTest(cliActor, email.id, "ops@example.test")).toMatchObject({
       ok: true,
       statusCode: 250,
     });
     expect(smtp.mails.at(-1)?.to).toEqual(["ops@example.test"]);
     await s.alertChannels.update(cliActor, email.id, { password: "wrong-password" });
-    expect(await s.alertChannels.sendTest(email.id, "ops@example.test")).toMatchObject({
+    expect(await s.alertChannels.sendTest(cliActor, email.id, "ops@example.test")).toMatchObject({
       ok: false,
       error: expect.stringMatching(/^SMTP: /),
     });
