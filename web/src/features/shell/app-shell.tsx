@@ -1,4 +1,6 @@
 import { useEffect } from "react";
+import { AlertsPage } from "../alerts/alerts-page.tsx";
+import { MyAlertsPage } from "../alerts/my-alerts-page.tsx";
 import { AccountPasswordPage } from "../auth/change-password-page.tsx";
 import { useSession, useSignOut } from "../auth/session-hooks.ts";
 import { MenuButton } from "../common/menu-button.tsx";
@@ -17,6 +19,7 @@ const NAV = [
   { to: "/posting", label: "Posting" },
   { to: "/history", label: "History" },
   { to: "/settings", label: "Settings" },
+  { to: "/alerts", label: "Alerts" },
 ];
 
 export function AppShell() {
@@ -58,6 +61,7 @@ export function AppShell() {
             label="Account"
             items={[
               { label: "Change password", onSelect: () => navigate("/account/password") },
+              { label: "My alerts", onSelect: () => navigate("/account/alerts") },
               { label: "Sign out", onSelect: () => void signOut() },
             ]}
           />
@@ -78,6 +82,8 @@ function renderRoute(path: string) {
   if (path.startsWith("/history")) return <HistoryPage />;
   if (path.startsWith("/settings")) return <SettingsPage />;
   if (path.startsWith("/account/password")) return <AccountPasswordPage />;
+  if (path.startsWith("/account/alerts")) return <MyAlertsPage />;
+  if (path.startsWith("/alerts")) return <AlertsPage />;
   if (path.startsWith("/mapping") || path === "/" || path === "/login") return <MappingPage />;
   return (
     <div className="page">
