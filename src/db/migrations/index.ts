@@ -6,8 +6,8 @@ import * as m0004 from "./0004-billing.ts";
 import * as m0005 from "./0005-security.ts";
 import * as m0006 from "./0006-sync-usage.ts";
 import * as m0007 from "./0007-posting.ts";
-import * as m0010 from "./0010-reconcile.ts";
 import * as m0008 from "./0008-alerts.ts";
+import * as m0010 from "./0010-reconcile.ts";
 
 /** Every migration, in order. Forward-only: append, never edit or remove. */
 export const migrations: Record<string, Migration> = {
