@@ -23,6 +23,9 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("127.0.0.1"),
   ORGMAP_SYNC_LEASE_SECONDS: z.coerce.number().positive().max(3600).optional(),
+  ORGMAP_ALERT_LEASE_SECONDS: z.coerce.number().positive().max(3600).optional(),
+  ORGMAP_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  ORGMAP_SYNC_OVERDUE_HOURS: z.coerce.number().positive().max(8760).optional(),
 });
 
 export interface Config {
@@ -40,6 +43,12 @@ export interface Config {
   host: string;
   /** How long a sync run's lease lasts without renewal (default 60 s). */
   syncLeaseMs?: number | undefined;
+  /** How long an alert delivery's lease lasts (default 60 s). */
+  alertLeaseMs?: number | undefined;
+  /** Where users reach the web app: links in alert e-mails and webhooks (default http://localhost:PORT). */
+  publicUrl?: string | undefined;
+  /** A module without a successful sync for longer than this raises an alert (default 36). */
+  syncOverdueHours?: number | undefined;
 }
 
 /**
@@ -67,6 +76,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     syncLeaseMs: e.ORGMAP_SYNC_LEASE_SECONDS === undefined ? undefined : e.ORGMAP_SYNC_LEASE_SECONDS * 1000,
+    alertLeaseMs:
+      e.ORGMAP_ALERT_LEASE_SECONDS === undefined ? undefined : e.ORGMAP_ALERT_LEASE_SECONDS * 1000,
+    publicUrl: e.ORGMAP_PUBLIC_URL,
+    syncOverdueHours: e.ORGMAP_SYNC_OVERDUE_HOURS,
   };
 }
 

@@ -23,7 +23,7 @@ export async function announceInitialAdmin(services: Services): Promise<void> {
 }
 
 /**
- * Starts the HTTP server and the sync scheduler (only here: tests and other commands build the
+ * Starts the HTTP server, the sync scheduler and the alert delivery worker (only here: tests and other commands build the
  * same app and services without it) and keeps them running until SIGINT/SIGTERM.
  */
 export async function serve(
@@ -37,6 +37,7 @@ export async function serve(
   // On close: no new scheduled runs, and this process's runs are recorded as interrupted.
   app.addHook("onClose", async () => {
     await scheduler.stop();
+    await services.alertWorker.stop();
     await services.sync.close();
     await services.suggestions.worker.close();
   });
@@ -44,6 +45,7 @@ export async function serve(
   scheduler.start();
   // The first suggestion would otherwise wait for the worker to start and the index to be built.
   services.suggestions.warmUp();
+  services.alertWorker.start();
   say(`orgmap is running at ${address.replace("127.0.0.1", "localhost")} (database: ${ctx.databaseKind})`);
   return app;
 }

@@ -1,4 +1,8 @@
 import { ActivityLogRepository } from "./activity-log.repository.ts";
+import { AlertChannelRepository } from "./alert-channel.repository.ts";
+import { AlertDeliveryRepository } from "./alert-delivery.repository.ts";
+import { AlertSourceRepository } from "./alert-source.repository.ts";
+import { AlertSubscriptionRepository } from "./alert-subscription.repository.ts";
 import { AuditRepository } from "./audit.repository.ts";
 import { DashboardRepository } from "./dashboard.repository.ts";
 import type { Db } from "./database.ts";
@@ -8,6 +12,7 @@ import { MfaRepository } from "./mfa.repository.ts";
 import { ModuleRepository } from "./module.repository.ts";
 import { ModuleOrganizationRepository } from "./module-organization.repository.ts";
 import { OrganizationRepository } from "./organization.repository.ts";
+import { OutboxRepository } from "./outbox.repository.ts";
 import { PostingRepository } from "./posting.repository.ts";
 import { PostingApprovalRepository } from "./posting-approval.repository.ts";
 import { PostingAttemptRepository } from "./posting-attempt.repository.ts";
@@ -43,6 +48,11 @@ export function repositories(db: Db) {
     postingApprovals: new PostingApprovalRepository(db),
     activityLog: new ActivityLogRepository(db),
     dashboard: new DashboardRepository(db),
+    outbox: new OutboxRepository(db),
+    alertSources: new AlertSourceRepository(db),
+    alertChannels: new AlertChannelRepository(db),
+    alertSubscriptions: new AlertSubscriptionRepository(db),
+    alertDeliveries: new AlertDeliveryRepository(db),
   };
 }
 

@@ -2,6 +2,13 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "
 import type { ModuleOrganizationStatus } from "../domain/module.ts";
 import type { OrganizationType } from "../domain/organization.ts";
 import type { OrganizationTerm } from "../domain/term.ts";
+import type {
+  AlertChannelsTable,
+  AlertDeliveriesTable,
+  AlertRecipientsTable,
+  AlertSubscriptionsTable,
+  OutboxEventsTable,
+} from "./alert-schema.ts";
 
 /** Kysely's view of the schema created by src/db/migrations. Keep in step with the migrations. */
 
@@ -308,6 +315,12 @@ export interface Database {
   reconciliation_data_version: ReconciliationDataVersionTable;
   reconciliation_snapshots: ReconciliationSnapshotsTable;
   reconciliation_rows: ReconciliationRowsTable;
+  // Alerts (migration 0008, alert-schema.ts).
+  outbox_events: OutboxEventsTable;
+  alert_channels: AlertChannelsTable;
+  alert_recipients: AlertRecipientsTable;
+  alert_subscriptions: AlertSubscriptionsTable;
+  alert_deliveries: AlertDeliveriesTable;
 }
 
 export type AuditStepRow = Selectable<AuditStepsTable>;

@@ -97,7 +97,18 @@ export type AuditEvent =
   | Change<"activity", "posting.retried", { outcome: "failed" }, { outcome: string }>
   /** entityId is `<moduleKey>/<billingType>`. */
   | Change<"service_mapping", "service_mapping.set", ServiceMappingState | null, ServiceMappingState>
-  | Change<"service_mapping", "service_mapping.deleted", ServiceMappingState, null>;
+  | Change<"service_mapping", "service_mapping.deleted", ServiceMappingState, null>
+  /** Issue 14: alert channels (settings only; secrets never appear) and a user's subscriptions. */
+  | Change<"alert_channel", "alert_channel.created", null, AlertChannelState>
+  | Change<"alert_channel", "alert_channel.updated", AlertChannelState, AlertChannelState>
+  | Change<"alert_channel", "alert_channel.deleted", AlertChannelState, null>
+  | Change<"alert_channel", "alert_channel.tested", null, { ok: boolean; statusCode: number | null }>
+  | Change<
+      "alert_subscription",
+      "alert_subscription.updated",
+      AlertSubscriptionState,
+      AlertSubscriptionState
+    >;
 
 export interface PostingConfigState {
   approvalSharePercent: number;
@@ -110,6 +121,22 @@ export interface PostedAdjustment {
   contractServicePsaId: string;
   periodKey: string;
   units: number;
+}
+
+/** An alert channel as the audit keeps it: what an admin set, never a secret. */
+export interface AlertChannelState {
+  kind: string;
+  name: string;
+  format: string;
+  settings: Record<string, unknown>;
+  eventTypes: string[];
+  isEnabled: boolean;
+}
+
+export interface AlertSubscriptionState {
+  email: string | null;
+  digestHour: number | null;
+  subscriptions: { eventType: string; mode: string }[];
 }
 
 export type AuditEntityType = AuditEvent["entityType"];
@@ -135,6 +162,8 @@ const ENTITY_TYPES: { [K in AuditEntityType]: true } = {
   activity: true,
   service_mapping: true,
   security: true,
+  alert_channel: true,
+  alert_subscription: true,
 };
 
 export function isAuditEntityType(value: string): value is AuditEntityType {

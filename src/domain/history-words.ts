@@ -41,6 +41,8 @@ const NOUNS: Record<AuditEntityType, [string, string]> = {
   activity: ["activity change", "activity changes"],
   service_mapping: ["service mapping", "service mappings"],
   security: ["security setting change", "security setting changes"],
+  alert_channel: ["alert channel change", "alert channel changes"],
+  alert_subscription: ["alert subscription change", "alert subscription changes"],
 };
 
 /** What the history's filter offers, in words. */

@@ -1,7 +1,22 @@
 import type { z } from "zod";
 import { ActivityExport, ActivityPage, ActivityQuery } from "./activity-log.schema.ts";
+import {
+  AlertChannelCreateBody,
+  AlertChannelPatchBody,
+  MySubscriptionsBody,
+  SendTestBody,
+} from "./alert.routes.ts";
+import {
+  AlertChannelCreated,
+  AlertChannelList,
+  AlertChannelViewSchema,
+  DeliveryPage,
+  MySubscriptionsView,
+  SendTestAnswer,
+} from "./alert.schema.ts";
 import { AuditQuery, AuditStepQuery } from "./audit.routes.ts";
 import { AuditPage, AuditStepPage, UndoAnswer } from "./audit.schema.ts";
+import { PageQuery } from "./common.schema.ts";
 import { ConnectorKindList } from "./connector-kind.routes.ts";
 import { DashboardAnswer } from "./dashboard.schema.ts";
 import { CellBody, GridQuery } from "./grid.routes.ts";
@@ -216,6 +231,14 @@ export const apiContract = {
     answer: ReconciliationCsv,
     query: ReconciliationExportQuery,
   },
+  "GET /alert-channels": { status: 200, answer: AlertChannelList },
+  "POST /alert-channels": { status: 201, answer: AlertChannelCreated, body: AlertChannelCreateBody },
+  "PATCH /alert-channels/:id": { status: 200, answer: AlertChannelViewSchema, body: AlertChannelPatchBody },
+  "DELETE /alert-channels/:id": { status: 204, answer: NoContent },
+  "POST /alert-channels/:id/test": { status: 200, answer: SendTestAnswer, body: SendTestBody },
+  "GET /alert-channels/:id/deliveries": { status: 200, answer: DeliveryPage, query: PageQuery },
+  "GET /me/alert-subscriptions": { status: 200, answer: MySubscriptionsView },
+  "PUT /me/alert-subscriptions": { status: 200, answer: MySubscriptionsView, body: MySubscriptionsBody },
 } as const satisfies Record<string, ContractRoute>;
 
 export type ApiContract = typeof apiContract;

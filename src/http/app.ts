@@ -10,6 +10,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fast
 import type { AppContext } from "../context.ts";
 import type { Services } from "../services/index.ts";
 import { activityLogRoutes } from "./activity-log.routes.ts";
+import { alertRoutes } from "./alert.routes.ts";
 import { auditRoutes } from "./audit.routes.ts";
 import { registerAuth } from "./auth.ts";
 import { connectorKindRoutes } from "./connector-kind.routes.ts";
@@ -123,6 +124,7 @@ export async function buildApp(
       await api.register(dashboardRoutes(services));
       await api.register(serviceMappingRoutes(services));
       await api.register(reconciliationRoutes(services));
+      await api.register(alertRoutes(services));
       api.get("/openapi.json", { config: { access: "viewer" }, schema: { hide: true } }, async () =>
         app.swagger(),
       );

@@ -98,6 +98,15 @@ const MATRIX: Record<string, Access> = {
   "GET /api/v1/reconciliation/summary": "viewer",
   "GET /api/v1/reconciliation/rows/:key": "viewer",
   "GET /api/v1/reconciliation/export": "viewer",
+  // alerts feature (issue 14)
+  "GET /api/v1/alert-channels": "admin",
+  "POST /api/v1/alert-channels": "admin",
+  "PATCH /api/v1/alert-channels/:id": "admin",
+  "DELETE /api/v1/alert-channels/:id": "admin",
+  "POST /api/v1/alert-channels/:id/test": "admin",
+  "GET /api/v1/alert-channels/:id/deliveries": "admin",
+  "GET /api/v1/me/alert-subscriptions": "viewer",
+  "PUT /api/v1/me/alert-subscriptions": "viewer",
 };
 
 const RANK = { anonymous: -1, viewer: 0, editor: 1, admin: 2 } as const;

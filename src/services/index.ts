@@ -1,4 +1,7 @@
 import type { AppContext } from "../context.ts";
+import { AlertChannelService } from "./alerts/alert-channel.service.ts";
+import { AlertSubscriptionService } from "./alerts/alert-subscription.service.ts";
+import { AlertWorker, type AlertWorkerOptions } from "./alerts/alert-worker.ts";
 import { AuditService } from "./audit.service.ts";
 import { AuthService } from "./auth.service.ts";
 import { ActivityLogService } from "./billing/posting/activity-log.service.ts";
@@ -28,6 +31,8 @@ export interface ServicesOptions {
   sync?: SyncServiceOptions;
   /** Posting's planner source, owner and PSA effects (issue 10; tests: the emulator). */
   posting?: PostingServiceOptions;
+  /** Lease, owner, timeouts and retry delays of the alert delivery worker (tests: short). */
+  alerts?: AlertWorkerOptions;
 }
 
 /**
@@ -45,7 +50,12 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
     ...options.posting,
   });
   const auth = new AuthService(ctx);
+  // Built here, started only by `orgmap serve`; "Send test" sends through it.
+  const alertWorker = new AlertWorker(ctx, secretBox, options.alerts);
   return {
+    alertChannels: new AlertChannelService(ctx, secretBox, alertWorker),
+    alertSubscriptions: new AlertSubscriptionService(ctx),
+    alertWorker,
     activityLog: new ActivityLogService(ctx, posting),
     approvals: new ApprovalService(ctx),
     audit: new AuditService(ctx),

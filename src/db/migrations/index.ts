@@ -6,6 +6,7 @@ import * as m0004 from "./0004-billing.ts";
 import * as m0005 from "./0005-security.ts";
 import * as m0006 from "./0006-sync-usage.ts";
 import * as m0007 from "./0007-posting.ts";
+import * as m0008 from "./0008-alerts.ts";
 import * as m0009 from "./0009-security.ts";
 import * as m0010 from "./0010-reconcile.ts";
 import * as m0011 from "./0011-web-trust.ts";
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   "0005-security": m0005,
   "0006-sync-usage": m0006,
   "0007-posting": m0007,
+  "0008-alerts": m0008,
   "0009-security": m0009,
   "0010-reconcile": m0010,
   "0011-web-trust": m0011,

@@ -150,6 +150,8 @@ export class SuggestionIndexCache {
           case "activity":
           case "service_mapping":
           case "security":
+          case "alert_channel":
+          case "alert_subscription":
             break;
           default:
             assertNever(event.entity_type, "audit entity type");

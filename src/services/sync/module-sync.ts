@@ -3,6 +3,7 @@ import type { BillingReads } from "../../connectors/connector-registry.ts";
 import type { AppContext } from "../../context.ts";
 import { repositories } from "../../db/repositories.ts";
 import { systemActor } from "../../domain/actor.ts";
+import { recordModuleSyncAlerts } from "../alerts/alert-hooks.ts";
 import { AuditStep } from "../audit-step.ts";
 import { inUnitOfWork } from "../unit-of-work.ts";
 import { runUsagePart } from "./billing-part.ts";
@@ -77,6 +78,7 @@ export async function runModuleSync(
         });
       }
       await repos.moduleOrganizations.recomputeTreeSort(moduleKey);
+      await recordModuleSyncAlerts(repos, { moduleKey, runId: run.id, seenAt, missing }, ctx.clock.now());
       if (module?.billing_enabled && module.first_successful_sync_at === null) {
         // Rule 1: the first successful sync completed while billing is on makes the module ready.
         await repos.modules.update(moduleKey, { first_successful_sync_at: ctx.clock.now() });

@@ -4,6 +4,7 @@ import type { AppContext } from "../../context.ts";
 import { repositories } from "../../db/repositories.ts";
 import { systemActor } from "../../domain/actor.ts";
 import { isMappableType } from "../../domain/organization.ts";
+import { recordInactiveOrganizations } from "../alerts/alert-hooks.ts";
 import { AuditStep } from "../audit-step.ts";
 import { inUnitOfWork } from "../unit-of-work.ts";
 import { runContractsPart } from "./billing-part.ts";
@@ -38,6 +39,7 @@ export async function runPsaSync(
       seen,
       onPage,
       upsert: async (repos, fresh) => {
+        const turnedInactive: Parameters<typeof recordInactiveOrganizations>[2][number][] = [];
         for (const { record, id, before } of await repos.organizations.upsertMany(fresh, seenAt)) {
           if (record.parentPsaId !== null && !seen.has(record.parentPsaId)) pendingParents.push(record);
           const isKnown = recordSeen(run, step, {
@@ -50,6 +52,8 @@ export async function runPsaSync(
           });
           if (isKnown && before && before.type !== record.type) {
             const flagged = isMappableType(before.type) && !isMappableType(record.type);
+            if (flagged)
+              turnedInactive.push({ id, name: record.name, before: before.type, type: record.type });
             step.record({
               action: "organization.type_changed",
               entityType: "organization",
@@ -60,6 +64,7 @@ export async function runPsaSync(
             });
           }
         }
+        await recordInactiveOrganizations(repos, run.id, turnedInactive, ctx.clock.now());
       },
     });
     await inUnitOfWork(ctx, step, async ({ tx, repos }) => {

@@ -15,6 +15,7 @@ import type { SyncBillingPart, SyncCounts, SyncRunRow } from "../../db/schema.ts
 import { SyncRunRepository, type SyncScope } from "../../db/sync-run.repository.ts";
 import { decodeCursor } from "../../domain/cursor.ts";
 import { AppError, invalidValue, isAppError, notFound } from "../../domain/errors.ts";
+import { recordSyncFailed } from "../alerts/alert-hooks.ts";
 import type { SecretBox } from "../secret-box.ts";
 import { runModuleSync } from "./module-sync.ts";
 import { runPsaSync } from "./psa-sync.ts";
@@ -290,14 +291,22 @@ export class SyncService {
     }
     const outcome = error === null ? "succeeded" : "failed";
     run.countRequests();
-    const finished = await new SyncRunRepository(this.ctx.db)
-      .finish(run.id, run.owner, {
-        outcome,
-        finishedAt: this.ctx.clock.now(),
-        counts: run.counts,
-        error,
-        rejected: run.rejected,
-        billing: run.billing,
+    const finished = await this.ctx.db
+      .transaction()
+      .execute(async (tx) => {
+        const at = this.ctx.clock.now();
+        const done = await new SyncRunRepository(tx).finish(run.id, run.owner, {
+          outcome,
+          finishedAt: at,
+          counts: run.counts,
+          error,
+          rejected: run.rejected,
+          billing: run.billing,
+        });
+        // Issue 14: the failure's alert is written with the run's end, in its transaction.
+        if (done && outcome === "failed")
+          await recordSyncFailed(repositories(tx), { id: run.id, moduleKey: scope, error }, at);
+        return done;
       })
       .catch((caught: unknown) => {
         this.ctx.log.error({ err: caught, runId: run.id }, "could not record the end of a sync");

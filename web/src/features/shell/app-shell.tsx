@@ -2,6 +2,8 @@ import { useEffect } from "react";
 import { MfaPage } from "../account/mfa-page.tsx";
 import { SessionsPage } from "../account/sessions-page.tsx";
 import { UsersPage } from "../admin/users-page.tsx";
+import { AlertsPage } from "../alerts/alerts-page.tsx";
+import { MyAlertsPage } from "../alerts/my-alerts-page.tsx";
 import { AccountPasswordPage } from "../auth/change-password-page.tsx";
 import { useSession, useSignOut } from "../auth/session-hooks.ts";
 import { ReconciliationRoute, ServiceMappingsRoute } from "../billing/billing-routes.tsx";
@@ -25,6 +27,7 @@ const NAV = [
   { to: "/posting", label: "Posting" },
   { to: "/history", label: "History" },
   { to: "/settings", label: "Settings" },
+  { to: "/alerts", label: "Alerts" },
 ];
 
 export function AppShell() {
@@ -71,6 +74,7 @@ export function AppShell() {
               { label: "Change password", onSelect: () => navigate("/account/password") },
               { label: "Sessions", onSelect: () => navigate("/account/sessions") },
               { label: "MFA", onSelect: () => navigate("/account/mfa") },
+              { label: "My alerts", onSelect: () => navigate("/account/alerts") },
               { label: "Sign out", onSelect: () => void signOut() },
             ]}
           />
@@ -99,6 +103,8 @@ function renderRoute(path: string) {
   if (path.startsWith("/account/sessions")) return <SessionsPage />;
   if (path.startsWith("/account/mfa")) return <MfaPage />;
   if (path.startsWith("/admin/users")) return <UsersPage />;
+  if (path.startsWith("/account/alerts")) return <MyAlertsPage />;
+  if (path.startsWith("/alerts")) return <AlertsPage />;
   if (path.startsWith("/mapping") || path === "/" || path === "/login") return <MappingPage />;
   return (
     <div className="page">
