@@ -321,6 +321,9 @@ export class ReconciliationRepository {
           as x(k, st, sr, o, ps, psn, cp, cn, mk, bt, mo, sc, du, pu, dfu, uas, up, pso, mn, amn, stl, inv, sn, stx, dt)
       `.execute(this.db);
     }
+    // Fresh statistics: a table just refilled is still planned as nearly empty, so the default
+    // order's page sorted every row of the period instead of walking reconciliation_rows_attention_idx.
+    await sql`analyze reconciliation_rows`.execute(this.db);
   }
 
   private where(periodKey: string, filter: RowFilter) {
@@ -410,6 +413,7 @@ export class ReconciliationRepository {
       .limit(options.limit)
       .offset(options.offset)
       .execute()) as StoredRow[];
+    if (options.knownTotal !== undefined) return { rows, total: options.knownTotal };
     const total = await this.base()
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .where(this.where(periodKey, filter))
