@@ -282,6 +282,8 @@ export class ReconciliationRepository {
 
   /** Replaces the period's snapshot with these rows (in the caller's transaction). */
   async replaceSnapshot(meta: SnapshotMeta, rows: readonly StoredRow[]): Promise<void> {
+    // No foreign key (migration 0012): the rows go first, then their snapshot.
+    await this.db.deleteFrom("reconciliation_rows").where("period_key", "=", meta.periodKey).execute();
     await this.db.deleteFrom("reconciliation_snapshots").where("period_key", "=", meta.periodKey).execute();
     await this.db
       .insertInto("reconciliation_snapshots")
