@@ -325,7 +325,11 @@ export class ReconciliationRepository {
     }
     // Fresh statistics: a table just refilled is still planned as nearly empty, so the default
     // order's page sorted every row of the period instead of walking reconciliation_rows_attention_idx.
-    await sql`analyze reconciliation_rows`.execute(this.db);
+    // Only the columns the reads filter, sort and join on: the search text and the jsonb drill-down
+    // made most of a whole-table analyze's cost (0.73 s of it at 42,004 rows, 0.2 s without them).
+    await sql`analyze reconciliation_rows (period_key, row_key, state, state_rank, organization_id, psa_service_id, module_keys)`.execute(
+      this.db,
+    );
   }
 
   private where(periodKey: string, filter: RowFilter) {
