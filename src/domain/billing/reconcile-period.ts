@@ -114,27 +114,51 @@ export function withStaleness(intervals: readonly UsageInterval[], from: Date | 
   ];
 }
 
-/** The sum of several step functions over the period (billing types added into one service). */
+/**
+ * The sum of several step functions over the period (billing types added into one service). A
+ * sweep over the edges: each step adds its units at its start and takes them back at its end, so a
+ * billing type's row summing thousands of organizations' steps costs their count, not edges times
+ * that count (each list's steps are disjoint, as `desiredUnits` makes them).
+ */
 export function mergeSteps(lists: readonly UnitsStep[][]): UnitsStep[] {
   if (lists.length === 1) return lists[0]!;
-  const edges = [
-    ...new Set(lists.flatMap((steps) => steps.flatMap((s) => [s.from.getTime(), s.to.getTime()]))),
-  ];
-  edges.sort((a, b) => a - b);
+  const deltas = new Map<number, { units: number; unknownSources: number; covering: number }>();
+  const delta = (at: number) => {
+    let found = deltas.get(at);
+    if (!found) {
+      found = { units: 0, unknownSources: 0, covering: 0 };
+      deltas.set(at, found);
+    }
+    return found;
+  };
+  for (const steps of lists) {
+    for (const step of steps) {
+      const from = step.from.getTime();
+      const to = step.to.getTime();
+      const start = delta(from);
+      const end = delta(to);
+      if (from >= to) continue;
+      start.units += step.units;
+      start.unknownSources += step.unknownSources;
+      start.covering += 1;
+      end.units -= step.units;
+      end.unknownSources -= step.unknownSources;
+      end.covering -= 1;
+    }
+  }
+  const edges = [...deltas.keys()].sort((a, b) => a - b);
   const merged: UnitsStep[] = [];
+  let units = 0;
+  let unknownSources = 0;
+  let covering = 0;
   for (let i = 0; i + 1 < edges.length; i++) {
     const from = edges[i]!;
-    let units = 0;
-    let unknownSources = 0;
-    let covered = false;
-    for (const steps of lists) {
-      const step = steps.find((s) => s.from.getTime() <= from && from < s.to.getTime());
-      if (!step) continue;
-      covered = true;
-      units += step.units;
-      unknownSources += step.unknownSources;
-    }
-    if (covered) merged.push({ from: new Date(from), to: new Date(edges[i + 1]!), units, unknownSources });
+    const change = deltas.get(from)!;
+    units += change.units;
+    unknownSources += change.unknownSources;
+    covering += change.covering;
+    if (covering > 0)
+      merged.push({ from: new Date(from), to: new Date(edges[i + 1]!), units, unknownSources });
   }
   return merged;
 }
