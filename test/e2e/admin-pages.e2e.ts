@@ -65,7 +65,7 @@ test("add a module, pick its connector from the kinds described, see the next ru
   await card.waitFor();
   await card.getByText("Connector and schedule").click();
   await card.getByLabel("Connector", { exact: true }).selectOption({ label: "File (CSV or JSON)" });
-  await card.getByLabel("File path").fill("no-such-export.csv");
+  await card.getByRole("textbox", { name: /^File path/ }).fill("no-such-export.csv");
   await card.getByLabel("Sync schedule").selectOption({ label: "Every day at 02:00" });
   await card.getByText(/^Next runs: .+ · .+ · .+/).waitFor();
   await card.getByRole("button", { name: "Test connection" }).click();
