@@ -7,7 +7,7 @@ import { requireAuth } from "./auth.ts";
 import { IdParams } from "./common.schema.ts";
 import { MfaStatusSchema, RecoveryCodes, SecuritySettingsView, TotpEnrolment } from "./mfa.schema.ts";
 import { NoContent, problemResponses } from "./response.schema.ts";
-import { setSessionCookie } from "./session.routes.ts";
+import { signedIn } from "./session.routes.ts";
 import { SignedIn } from "./session.schema.ts";
 
 export const MfaLoginBody = z
@@ -43,12 +43,7 @@ export const mfaRoutes =
           ip: request.ip,
           userAgent: request.headers["user-agent"] ?? null,
         });
-        setSessionCookie(ctx, request, reply, result.sessionToken);
-        return {
-          user: result.user,
-          csrfToken: result.csrfToken,
-          mustChangePassword: result.mustChangePassword,
-        };
+        return signedIn(ctx, request, reply, result);
       },
     );
     app.get(

@@ -18,20 +18,22 @@ export const PasswordChangeBody = z
   .object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(12).max(1024) })
   .strict();
 
-/** Sets the session cookie of a completed sign-in (password, or password and TOTP). */
-export function setSessionCookie(
-  ctx: AppContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  token: string,
-) {
-  reply.setCookie(sessionCookieName(request, ctx.config.secureCookies), token, {
+/**
+ * Ends a completed sign-in (password, or password and TOTP): sets the session cookie and gives the
+ * answer both sign-in routes send.
+ */
+export function signedIn<
+  R extends { sessionToken: string; user: U; csrfToken: string; mustChangePassword: boolean },
+  U,
+>(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, result: R) {
+  reply.setCookie(sessionCookieName(request, ctx.config.secureCookies), result.sessionToken, {
     path: "/",
     httpOnly: true,
     sameSite: "strict",
     secure: isSecure(request, ctx.config.secureCookies),
     maxAge: Math.floor(ctx.config.sessionAbsoluteMs / 1000),
   });
+  return { user: result.user, csrfToken: result.csrfToken, mustChangePassword: result.mustChangePassword };
 }
 
 export const sessionRoutes =
@@ -56,12 +58,7 @@ export const sessionRoutes =
           request.headers["user-agent"] ?? null,
         );
         if ("mfaChallenge" in result) return { mfaRequired: true as const, challenge: result.mfaChallenge };
-        setSessionCookie(ctx, request, reply, result.sessionToken);
-        return {
-          user: result.user,
-          csrfToken: result.csrfToken,
-          mustChangePassword: result.mustChangePassword,
-        };
+        return signedIn(ctx, request, reply, result);
       },
     );
     app.get(
