@@ -11,6 +11,7 @@ import { MappingIntervalRepository } from "./mapping-interval.repository.ts";
 import { MfaRepository } from "./mfa.repository.ts";
 import { ModuleRepository } from "./module.repository.ts";
 import { ModuleOrganizationRepository } from "./module-organization.repository.ts";
+import { OidcRepository } from "./oidc.repository.ts";
 import { OrganizationRepository } from "./organization.repository.ts";
 import { OutboxRepository } from "./outbox.repository.ts";
 import { PostingRepository } from "./posting.repository.ts";
@@ -53,6 +54,7 @@ export function repositories(db: Db) {
     alertChannels: new AlertChannelRepository(db),
     alertSubscriptions: new AlertSubscriptionRepository(db),
     alertDeliveries: new AlertDeliveryRepository(db),
+    oidc: new OidcRepository(db),
   };
 }
 

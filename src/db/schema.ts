@@ -44,6 +44,8 @@ export interface UsersTable {
   totp_enabled_at: Timestamp | null;
   /** The time step of the last code accepted: a code is never accepted twice (replay). */
   totp_last_step: ColumnType<string | null, string | number | null, string | number | null>;
+  /** Migration 0016: matched (case-insensitive) against the verified e-mail of a single sign-on. */
+  email: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SessionsTable {
@@ -56,6 +58,8 @@ export interface SessionsTable {
   /** The id shown in the sessions list (the primary key is the cookie's hash, never shown). */
   public_id: Generated<string>;
   user_agent: string | null;
+  /** Migration 0016: how the session was opened; orgmap's MFA is not asked after single sign-on. */
+  auth_method: ColumnType<"password" | "sso", "password" | "sso" | undefined, "password" | "sso">;
 }
 
 export interface MfaRecoveryCodesTable {
@@ -77,6 +81,34 @@ export interface SecuritySettingsTable {
   id: Generated<number>;
   mfa_required_for_admins: Generated<boolean>;
   updated_at: Timestamp;
+  /** Migration 0016: false: only the break-glass admin may sign in with a password. */
+  password_login_enabled: Generated<boolean>;
+  break_glass_username: string | null;
+}
+
+/** Migration 0016: the single sign-on provider (one per instance). */
+export interface OidcProviderTable {
+  id: Generated<number>;
+  enabled: Generated<boolean>;
+  issuer_url: string;
+  client_id: string;
+  /** Sealed with the instance key (context "oidc:client"); null: a public client. */
+  client_secret: string | null;
+  display_name: string;
+  default_role: Role;
+  allowed_domains: Json<string[]>;
+  updated_at: Timestamp;
+}
+
+/** Migration 0016: a started single sign-on (id: the hash of the browser's login cookie). */
+export interface OidcLoginsTable {
+  id: string;
+  state: string;
+  nonce: string;
+  /** The PKCE verifier, sealed. */
+  code_verifier: string;
+  redirect_uri: string;
+  created_at: Timestamp;
 }
 
 export interface ApiTokensTable {
@@ -275,6 +307,8 @@ export interface Database {
   mfa_recovery_codes: MfaRecoveryCodesTable;
   mfa_challenges: MfaChallengesTable;
   security_settings: SecuritySettingsTable;
+  oidc_provider: OidcProviderTable;
+  oidc_logins: OidcLoginsTable;
   api_tokens: ApiTokensTable;
   login_attempts: LoginAttemptsTable;
   user_preferences: UserPreferencesTable;

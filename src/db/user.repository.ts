@@ -44,12 +44,31 @@ export class UserRepository {
     return this.db.selectFrom("users").selectAll().where("username", "=", username).executeTakeFirst();
   }
 
+  /** The user whose e-mail (or, for users without one, whose username) is this address, any case. */
+  async findByEmail(email: string): Promise<UserRow | undefined> {
+    const lower = email.toLowerCase();
+    return (
+      (await this.db
+        .selectFrom("users")
+        .selectAll()
+        .where((eb) => eb(eb.fn("lower", ["email"]), "=", lower))
+        .executeTakeFirst()) ??
+      (await this.db
+        .selectFrom("users")
+        .selectAll()
+        .where("email", "is", null)
+        .where((eb) => eb(eb.fn("lower", ["username"]), "=", lower))
+        .executeTakeFirst())
+    );
+  }
+
   async insert(user: {
     username: string;
     passwordHash: string;
     role: Role;
     mustChangePassword: boolean;
     at: Date;
+    email?: string | null;
   }) {
     return this.db
       .insertInto("users")
@@ -60,6 +79,7 @@ export class UserRepository {
         must_change_password: user.mustChangePassword,
         created_at: user.at,
         password_changed_at: user.at,
+        email: user.email ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -97,6 +117,7 @@ export class UserRepository {
     at: Date;
     ip: string | null;
     userAgent?: string | null;
+    authMethod?: "password" | "sso";
   }) {
     await this.db
       .insertInto("sessions")
@@ -108,6 +129,7 @@ export class UserRepository {
         last_seen_at: session.at,
         ip: session.ip,
         user_agent: session.userAgent ?? null,
+        auth_method: session.authMethod ?? "password",
       })
       .execute();
   }
@@ -122,6 +144,7 @@ export class UserRepository {
         "s.csrf_token",
         "s.created_at",
         "s.last_seen_at",
+        "s.auth_method",
         "u.id as user_id",
         "u.username",
         "u.role",

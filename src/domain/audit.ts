@@ -81,6 +81,21 @@ export type AuditEvent =
       { mfaRequiredForAdmins: boolean },
       { mfaRequiredForAdmins: boolean }
     >
+  // Single sign-on (issue 11, migration 0016): password sign-in switched, the provider set up or removed,
+  // and a user created at their first single sign-on.
+  | Change<
+      "security",
+      "security.updated",
+      { passwordLoginEnabled: boolean; breakGlassUsername: string | null },
+      { passwordLoginEnabled: boolean; breakGlassUsername: string | null }
+    >
+  | Change<
+      "security",
+      "security.sso_updated" | "security.sso_removed",
+      SsoAuditState | null,
+      SsoAuditState | null
+    >
+  | Change<"user", "user.created", null, { username: string; role: string; via: "sso" }>
   | Change<"token", "token.created", null, { name: string; role: string }>
   | Change<"token", "token.revoked", null, null>
   // Posting (issue 10): the per-module switch and the limits (entityId: module key, or "config"),
@@ -230,3 +245,14 @@ export function exclusionEvent(
 
 /** Events about accounts (who has which role, which tokens exist): for admins only (issue 11 point 7). */
 export const ACCOUNT_ENTITY_TYPES = ["user", "token", "security"] as const;
+
+/** A single sign-on provider as the audit keeps it (never its client secret). */
+export interface SsoAuditState {
+  enabled: boolean;
+  issuerUrl: string;
+  clientId: string;
+  hasClientSecret: boolean;
+  displayName: string;
+  defaultRole: string;
+  allowedDomains: string[];
+}

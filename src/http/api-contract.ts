@@ -46,6 +46,8 @@ import {
   ModuleOrganizationViewSchema,
   UnmapAnswer,
 } from "./module-organization.schema.ts";
+import { SsoSettingsBody } from "./oidc.routes.ts";
+import { SsoInfo, SsoSettingsViewSchema } from "./oidc.schema.ts";
 import { ModuleMappingsBody, OrganizationQuery } from "./organization.routes.ts";
 import {
   OrganizationMappings,
@@ -133,6 +135,10 @@ export const apiContract = {
   "DELETE /users/:id/mfa": { status: 204, answer: NoContent },
   "GET /security-settings": { status: 200, answer: SecuritySettingsView },
   "PATCH /security-settings": { status: 200, answer: SecuritySettingsView, body: SecuritySettingsPatch },
+  "GET /sso": { status: 200, answer: SsoInfo },
+  "GET /sso-settings": { status: 200, answer: SsoSettingsViewSchema },
+  "PUT /sso-settings": { status: 200, answer: SsoSettingsViewSchema, body: SsoSettingsBody },
+  "DELETE /sso-settings": { status: 204, answer: NoContent },
   "DELETE /me/sessions/:id": { status: 204, answer: NoContent },
   "GET /sessions": { status: 200, answer: SessionList },
   "DELETE /sessions/:id": { status: 204, answer: NoContent },

@@ -21,6 +21,7 @@ import { acceptEmptyJsonBodies } from "./json-body.ts";
 import { mfaRoutes } from "./mfa.routes.ts";
 import { moduleRoutes } from "./module.routes.ts";
 import { moduleOrganizationRoutes } from "./module-organization.routes.ts";
+import { oidcRoutes, registerOidcBrowserRoutes } from "./oidc.routes.ts";
 import { organizationRoutes } from "./organization.routes.ts";
 import { postingRoutes } from "./posting.routes.ts";
 import { errorHandler, problem, sendProblem } from "./problem.ts";
@@ -125,12 +126,15 @@ export async function buildApp(
       await api.register(serviceMappingRoutes(services));
       await api.register(reconciliationRoutes(services));
       await api.register(alertRoutes(services));
+      await api.register(oidcRoutes(services));
       api.get("/openapi.json", { config: { access: "viewer" }, schema: { hide: true } }, async () =>
         app.swagger(),
       );
     },
     { prefix: API_PREFIX },
   );
+
+  registerOidcBrowserRoutes(app, ctx, services);
 
   const serveWeb = options.serveWeb ?? existsSync(join(WEB_DIST, "index.html"));
   if (serveWeb) {

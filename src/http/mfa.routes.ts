@@ -14,7 +14,15 @@ export const MfaLoginBody = z
   .object({ challenge: z.string().min(1).max(200), code: z.string().min(1).max(40) })
   .strict();
 export const MfaCodeBody = z.object({ code: z.string().min(1).max(40) }).strict();
-export const SecuritySettingsPatch = z.object({ mfaRequiredForAdmins: z.boolean() }).strict();
+/** Each switch optional: what is sent changes, the rest stays. */
+export const SecuritySettingsPatch = z
+  .object({
+    mfaRequiredForAdmins: z.boolean().optional(),
+    /** false: only the break-glass admin may sign in with a password (needs single sign-on on). */
+    passwordLoginEnabled: z.boolean().optional(),
+    breakGlassUsername: z.string().min(1).max(200).nullable().optional(),
+  })
+  .strict();
 
 /** The signed-in user's id, or a 409 for an API token (which has no MFA of its own). */
 function userIdOf(auth: ReturnType<typeof requireAuth>): string {
@@ -150,7 +158,10 @@ export const mfaRoutes =
           response: { 200: SecuritySettingsView, ...problemResponses },
         },
       },
-      async () => services.mfa.securitySettings(),
+      async () => ({
+        ...(await services.mfa.securitySettings()),
+        ...(await services.oidc.passwordLoginSettings()),
+      }),
     );
     app.patch(
       "/security-settings",
@@ -158,11 +169,24 @@ export const mfaRoutes =
         config: { access: "admin" },
         schema: {
           tags: ["mfa"],
-          summary: "Require MFA for admins (each admin without it may then only enrol)",
+          summary:
+            "Require MFA for admins (each admin without it may then only enrol); turn password sign-in off for all but a break-glass admin",
           body: SecuritySettingsPatch,
           response: { 200: SecuritySettingsView, ...problemResponses },
         },
       },
-      async (request) => services.mfa.updateSecuritySettings(requireAuth(request).actor, request.body),
+      async (request) => {
+        const actor = requireAuth(request).actor;
+        const { mfaRequiredForAdmins, ...passwordLogin } = request.body;
+        const mfa =
+          mfaRequiredForAdmins === undefined
+            ? await services.mfa.securitySettings()
+            : await services.mfa.updateSecuritySettings(actor, { mfaRequiredForAdmins });
+        const password =
+          passwordLogin.passwordLoginEnabled === undefined && passwordLogin.breakGlassUsername === undefined
+            ? await services.oidc.passwordLoginSettings()
+            : await services.oidc.setPasswordLogin(actor, passwordLogin);
+        return { ...mfa, ...password };
+      },
     );
   };

@@ -16,4 +16,9 @@ export const TotpEnrolment = z.object({ secret: z.string(), uri: z.string() });
 /** Recovery codes, shown once: each signs in once in place of a code. */
 export const RecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) });
 
-export const SecuritySettingsView = z.object({ mfaRequiredForAdmins: z.boolean() });
+export const SecuritySettingsView = z.object({
+  mfaRequiredForAdmins: z.boolean(),
+  /** Migration 0016: false: only the break-glass admin may sign in with a password. */
+  passwordLoginEnabled: z.boolean(),
+  breakGlassUsername: z.string().nullable(),
+});

@@ -118,7 +118,7 @@ describe("TOTP MFA", () => {
       url: "/api/v1/security-settings",
       payload: { mfaRequiredForAdmins: true },
     });
-    expect(on.json()).toEqual({ mfaRequiredForAdmins: true });
+    expect(on.json()).toMatchObject({ mfaRequiredForAdmins: true });
     const session = await t.request(admin, { method: "GET", url: "/api/v1/session" });
     expect(session.json(), session.body).toMatchObject({ mustEnrollMfa: true });
     const blocked = await t.request(admin, { method: "GET", url: "/api/v1/organizations" });

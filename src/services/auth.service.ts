@@ -91,6 +91,15 @@ export class AuthService {
     if (!user || !isValid || user.is_disabled) {
       throw new AppError("unauthenticated", "wrong username or password");
     }
+    // Told only after a right password, so the break-glass admin's name cannot be found by trying names.
+    const passwordLogin = await repos.oidc.passwordLogin();
+    if (!passwordLogin.enabled && passwordLogin.breakGlassUsername !== user.username) {
+      throw new AppError(
+        "forbidden",
+        "password sign-in is turned off on this instance: sign in with single sign-on",
+        { details: { reason: "password_login_disabled" } },
+      );
+    }
     await attempt.succeeded();
     // With MFA on, the password only opens the second step (POST /session/mfa, src/services/mfa/mfa-login.ts).
     if (user.totp_enabled_at !== null) {
@@ -99,12 +108,16 @@ export class AuthService {
     return this.openSession(user, at, ip, userAgent);
   }
 
-  /** A new session for a user whose sign-in is complete (password, and the TOTP step when MFA is on). */
+  /**
+   * A new session for a user whose sign-in is complete (password, and the TOTP step when MFA is on;
+   * or single sign-on, after which neither a password change nor orgmap's MFA is asked).
+   */
   async openSession(
     user: { id: string; username: string; role: Role; must_change_password: boolean },
     at: Date,
     ip: string,
     userAgent: string | null,
+    authMethod: "password" | "sso" = "password",
   ) {
     const sessionToken = randomToken();
     const csrfToken = randomToken();
@@ -115,12 +128,13 @@ export class AuthService {
       at,
       ip,
       userAgent: userAgent === null ? null : cleanUserAgent(userAgent),
+      authMethod,
     });
     return {
       sessionToken,
       csrfToken,
       user: { id: user.id, username: user.username, role: user.role },
-      mustChangePassword: user.must_change_password,
+      mustChangePassword: authMethod === "password" && user.must_change_password,
     };
   }
 
@@ -148,12 +162,15 @@ export class AuthService {
       return null;
     }
     if (idleFor > TOUCH_EVERY_MS) await repos.users.touchSession(idHash, now);
+    // After single sign-on the identity provider did the checks: no password to change, no orgmap MFA.
+    const viaPassword = session.auth_method === "password";
     return {
       user: { id: session.user_id, username: session.username, role: session.role },
       csrfToken: session.csrf_token,
-      mustChangePassword: session.must_change_password,
+      mustChangePassword: viaPassword && session.must_change_password,
       // An admin without MFA while admins must have it may only enrol (enforced in src/http/auth.ts).
       mustEnrollMfa:
+        viaPassword &&
         session.role === "admin" &&
         session.mfa_required_for_admins === true &&
         session.totp_enabled_at === null,

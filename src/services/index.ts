@@ -17,6 +17,7 @@ import { MappingService } from "./mapping.service.ts";
 import { MfaService } from "./mfa/mfa.service.ts";
 import { ModuleService } from "./module.service.ts";
 import { ModuleOrganizationService } from "./module-organization.service.ts";
+import { OidcService } from "./oidc/oidc.service.ts";
 import { OrganizationService } from "./organization.service.ts";
 import { PasswordResetService } from "./password-reset.service.ts";
 import { createSecretBox } from "./secret-box.ts";
@@ -78,6 +79,7 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
     suggestions: new SuggestionService(ctx),
     sync: new SyncService(ctx, secretBox, options.sync),
     syncConfig,
+    oidc: new OidcService(ctx, secretBox, auth),
   };
 }
 
