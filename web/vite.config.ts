@@ -8,6 +8,9 @@ export default defineConfig({
   // No source maps: the server would hand the whole source to anyone at /assets/*.js.map.
   build: { outDir: "dist", emptyOutDir: true, sourcemap: false },
   server: {
-    proxy: { "/api": { target: process.env.ORGMAP_API_URL ?? "http://127.0.0.1:3000", changeOrigin: false } },
+    proxy: {
+      "/api": { target: process.env.ORGMAP_API_URL ?? "http://127.0.0.1:3000", changeOrigin: false },
+      "/auth": { target: process.env.ORGMAP_API_URL ?? "http://127.0.0.1:3000", changeOrigin: false },
+    },
   },
 });

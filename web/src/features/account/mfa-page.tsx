@@ -31,6 +31,24 @@ export function MfaPage() {
       void queryClient.invalidateQueries({ queryKey: ["session"] });
     },
   });
+  // With MFA on: a current code renews the recovery codes or turns MFA off.
+  const [manageCode, setManageCode] = useState("");
+  const renew = useMutation({
+    mutationFn: () => api.request("POST /me/mfa/recovery-codes", { body: { code: manageCode.trim() } }),
+    onSuccess: (answer) => {
+      setRecoveryCodes(answer.recoveryCodes);
+      setManageCode("");
+      void queryClient.invalidateQueries({ queryKey: MFA_KEY });
+    },
+  });
+  const disable = useMutation({
+    mutationFn: () => api.request("POST /me/mfa/disable", { body: { code: manageCode.trim() } }),
+    onSuccess: () => {
+      setRecoveryCodes(null);
+      setManageCode("");
+      void queryClient.invalidateQueries({ queryKey: MFA_KEY });
+    },
+  });
   const onConfirm = (event: FormEvent) => {
     event.preventDefault();
     confirm.mutate();
@@ -73,6 +91,45 @@ export function MfaPage() {
             >
               Set up an authenticator app
             </button>
+          )}
+          {status.data.enabled && (
+            <form className="form" aria-label="Manage MFA" onSubmit={(event) => event.preventDefault()}>
+              <label className="field">
+                <span>
+                  A current code from the app
+                  {status.data.required ? "" : " (or a recovery code to turn MFA off)"}
+                </span>
+                <input
+                  className="input"
+                  name="manageCode"
+                  autoComplete="one-time-code"
+                  required
+                  value={manageCode}
+                  onChange={(event) => setManageCode(event.target.value)}
+                />
+              </label>
+              {renew.isError && <ErrorBanner error={renew.error} />}
+              {disable.isError && <ErrorBanner error={disable.error} />}
+              <div className="dialog-actions">
+                <button
+                  type="button"
+                  className="btn"
+                  disabled={!manageCode.trim() || renew.isPending}
+                  onClick={() => renew.mutate()}
+                >
+                  New recovery codes
+                </button>
+                <button
+                  type="button"
+                  className="btn"
+                  disabled={!manageCode.trim() || disable.isPending || status.data.required}
+                  title={status.data.required ? "MFA is required for admins on this instance" : undefined}
+                  onClick={() => disable.mutate()}
+                >
+                  Turn MFA off
+                </button>
+              </div>
+            </form>
           )}
           {start.isError && <ErrorBanner error={start.error} />}
           {enrolment && (

@@ -14,6 +14,7 @@ import { MappingPage } from "../mapping/mapping-page.tsx";
 import { ModulesPage } from "../modules/modules-page.tsx";
 import { OrganizationPage } from "../organization/organization-page.tsx";
 import { PostingPage } from "../posting/posting-page.tsx";
+import { SecurityPage } from "../security/security-page.tsx";
 import { SettingsPage } from "../settings/settings-page.tsx";
 import { SuggestionsPage } from "../suggestions/suggestions-page.tsx";
 import { Link, useRouter } from "./router.tsx";
@@ -50,7 +51,11 @@ export function AppShell() {
           orgmap
         </Link>
         <nav aria-label="Main" className="main-nav">
-          {[...NAV, ...(isAdmin ? [{ to: "/admin/users", label: "Users" }] : [])].map((item) => (
+          {[
+            ...NAV,
+            ...(isAdmin ? [{ to: "/admin/users", label: "Users" }] : []),
+            ...(isAdmin ? [{ to: "/admin/security", label: "Security" }] : []),
+          ].map((item) => (
             <Link
               key={item.to}
               to={item.to}
@@ -103,6 +108,7 @@ function renderRoute(path: string) {
   if (path.startsWith("/account/sessions")) return <SessionsPage />;
   if (path.startsWith("/account/mfa")) return <MfaPage />;
   if (path.startsWith("/admin/users")) return <UsersPage />;
+  if (path.startsWith("/admin/security")) return <SecurityPage />;
   if (path.startsWith("/account/alerts")) return <MyAlertsPage />;
   if (path.startsWith("/alerts")) return <AlertsPage />;
   if (path.startsWith("/mapping") || path === "/" || path === "/login") return <MappingPage />;
