@@ -223,8 +223,11 @@ function SignInSection() {
               disabled={patch.isPending}
               onChange={(event) => patch.mutate({ mfaRequiredForAdmins: event.target.checked })}
             />
-            Require MFA for admins (an admin without it can only set it up; not asked after single sign-on)
+            Require MFA for admins
           </label>
+          <p className="hint">
+            An admin without MFA can then only set it up. Not asked after single sign-on: the provider asks.
+          </p>
           <p data-testid="password-login-status">
             {settings.data.passwordLoginEnabled
               ? "Everyone may sign in with a password."
