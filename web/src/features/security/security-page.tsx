@@ -225,7 +225,7 @@ function SignInSection() {
             />
             Require MFA for admins
           </label>
-          <p className="hint">
+          <p className="muted">
             An admin without MFA can then only set it up. Not asked after single sign-on: the provider asks.
           </p>
           <p data-testid="password-login-status">
