@@ -4,7 +4,8 @@ import type { AppContext } from "../context.ts";
 import { repositories } from "../db/repositories.ts";
 import { type Actor, systemActor } from "../domain/actor.ts";
 import { AppError, invalidValue, notFound } from "../domain/errors.ts";
-import { hasRole, type Role } from "../domain/role.ts";
+import type { Role } from "../domain/role.ts";
+import { ApiTokens } from "./api-tokens.ts";
 import { cleanUserAgent, sha256 } from "./auth-secrets.ts";
 import { LoginLimiter } from "./login-limiter.ts";
 import { startMfaChallenge } from "./mfa/mfa-challenge.ts";
@@ -12,7 +13,6 @@ import { inUnitOfWork } from "./unit-of-work.ts";
 
 /** OWASP's argon2id floor: 19 MiB, 2 passes, 1 lane. */
 const ARGON2_OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
-const TOKEN_PREFIX = "omt_";
 const TOUCH_EVERY_MS = 60_000;
 
 export interface AuthenticatedUser {
@@ -29,14 +29,16 @@ export function userActor(user: AuthenticatedUser): Actor {
   return { kind: "user", id: user.id, label: `user:${user.username}`, role: user.role };
 }
 
-/** Users, password login with database sessions, and API tokens. */
+/** Users, password login with database sessions, and API tokens (their logic in api-tokens.ts). */
 export class AuthService {
   private readonly limiter: LoginLimiter;
+  private readonly tokens: ApiTokens;
   /** A hash to verify against when the user does not exist, so timing does not reveal usernames. */
   private dummyHash: Promise<string> | undefined;
 
   constructor(private readonly ctx: AppContext) {
     this.limiter = new LoginLimiter(ctx.db);
+    this.tokens = new ApiTokens(ctx);
   }
 
   async hashPassword(password: string): Promise<string> {
@@ -182,25 +184,6 @@ export class AuthService {
     await repositories(this.ctx.db).users.deleteSession(sha256(sessionToken));
   }
 
-  async authenticateToken(token: string): Promise<{ id: string; name: string; role: Role } | null> {
-    if (!token.startsWith(TOKEN_PREFIX)) return null;
-    const repos = repositories(this.ctx.db);
-    const row = await repos.users.findActiveToken(sha256(token));
-    if (!row) return null;
-    // A token acts for its owner: it stops while the owner is disabled or below its role (issue 11 point 6).
-    if (
-      row.owner_user_id !== null &&
-      (row.owner_is_disabled !== false || row.owner_role === null || !hasRole(row.owner_role, row.role))
-    ) {
-      return null;
-    }
-    const now = this.ctx.clock.now();
-    if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > TOUCH_EVERY_MS) {
-      await repos.users.touchToken(row.id, now);
-    }
-    return { id: row.id, name: row.name, role: row.role };
-  }
-
   async createUser(actor: Actor, input: { username: string; password: string; role: Role }) {
     this.validatePassword(input.password);
     const passwordHash = await this.hashPassword(input.password);
@@ -291,59 +274,22 @@ export class AuthService {
     await this.updateUser(actor, userId, { password: newPassword });
   }
 
+  /** The token's id, name and role, or null (src/services/api-tokens.ts). */
+  authenticateToken(token: string) {
+    return this.tokens.authenticate(token);
+  }
+
   /** Creates an API token; the clear token is returned once and stored only as a hash. */
-  async createToken(actor: Actor, input: { name: string; role: Role }) {
-    const token = `${TOKEN_PREFIX}${randomToken()}`;
-    return inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
-      const row = await repos.users.insertToken({
-        ...input,
-        tokenHash: sha256(token),
-        createdBy: actor.label,
-        // A user's token is theirs; one made with a token belongs to that token's owner; the CLI's to the instance.
-        ownerUserId:
-          actor.kind === "user"
-            ? actor.id
-            : actor.kind === "token"
-              ? await repos.users.tokenOwner(actor.id)
-              : null,
-        at: step.at,
-      });
-      step.record({
-        action: "token.created",
-        entityType: "token",
-        entityId: row.id,
-        summary: `API token ${row.name} (${row.role}) created`,
-        before: null,
-        after: { name: row.name, role: row.role },
-      });
-      return { id: row.id, name: row.name, role: row.role, token };
-    });
+  createToken(actor: Actor, input: { name: string; role: Role }) {
+    return this.tokens.create(actor, input);
   }
 
-  async listTokens() {
-    return (await repositories(this.ctx.db).users.listTokens()).map((t) => ({
-      id: t.id,
-      name: t.name,
-      role: t.role,
-      createdBy: t.created_by,
-      createdAt: new Date(t.created_at).toISOString(),
-      lastUsedAt: t.last_used_at ? new Date(t.last_used_at).toISOString() : null,
-      revokedAt: t.revoked_at ? new Date(t.revoked_at).toISOString() : null,
-    }));
+  listTokens() {
+    return this.tokens.list();
   }
 
-  async revokeToken(actor: Actor, id: string) {
-    await inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
-      if (!(await repos.users.revokeToken(id, step.at))) throw notFound("token", id, "id");
-      step.record({
-        action: "token.revoked",
-        entityType: "token",
-        entityId: id,
-        summary: "API token revoked",
-        before: null,
-        after: null,
-      });
-    });
+  revokeToken(actor: Actor, id: string) {
+    return this.tokens.revoke(actor, id);
   }
 }
 
