@@ -179,7 +179,7 @@ describe("authorization matrix", () => {
         }
       }
     }
-  });
+  }, 120_000); // ~900 requests (every route x 6 callers): 30 s is too tight on a loaded machine
 
   it("refuses a cookie write without the CSRF header, and accepts it with the header", async () => {
     const admin = await t.loginAs("admin");
