@@ -74,6 +74,7 @@ test("an admin sets up single sign-on; a new person signs in through the provide
   await page.goto("/auth/oidc/callback?code=x&state=y");
   await page.getByRole("alert").filter({ hasText: "started in another browser" }).waitFor();
   expect(new URL(page.url()).search).toBe("?sso=expired");
+  await page.getByRole("link", { name: "Sign in with Test IdP" }).waitFor();
   await screenshot(page, "sso-refused");
   expect(person.problems).toEqual([]);
   expect(admin.problems).toEqual([]);
