@@ -1,3 +1,5 @@
+import { AxeBuilder } from "@axe-core/playwright";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { startTestOidcProvider, type TestOidcProvider } from "../support/oidc-provider.ts";
 import {
@@ -19,6 +21,14 @@ let idp: TestOidcProvider;
 let admin: E2eSession;
 let person: E2eSession;
 const email = `sso-e2e-${Date.now()}@example.com`;
+
+/** axe's serious and critical violations on the page as it is. */
+async function seriousViolations(page: Page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help}`);
+}
 
 beforeAll(async () => {
   idp = await startTestOidcProvider([`${BASE_URL}/auth/oidc/callback`]);
@@ -50,11 +60,13 @@ test("an admin sets up single sign-on; a new person signs in through the provide
   await p.getByLabel("Client secret").waitFor();
   expect(await p.getByLabel("Client secret").getAttribute("placeholder")).toContain("stored");
   await screenshot(p, "sso-admin-settings");
+  expect(await seriousViolations(p)).toEqual([]);
 
   const page = person.page;
   await page.goto("/");
   await page.getByRole("link", { name: "Sign in with Test IdP" }).waitFor();
   await screenshot(page, "sso-login-page");
+  expect(await seriousViolations(page)).toEqual([]);
   await page.getByRole("link", { name: "Sign in with Test IdP" }).click();
   // oidc-provider's own sign-in form (any password).
   await page.waitForURL((url) => url.href.startsWith(idp.issuer));
