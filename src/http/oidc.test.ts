@@ -292,6 +292,15 @@ describe("single sign-on with OpenID Connect", () => {
     expect(breakGlass.id).toBeTruthy();
   });
 
+  it("sends the browser back with provider_error when the provider cannot be reached", async () => {
+    const admin = await t.loginAs("admin");
+    // Port 1 on this machine: nothing listens there, the connection is refused at once.
+    await configure(admin, { issuerUrl: "http://127.0.0.1:1" });
+    const res = await t.app.inject({ method: "GET", url: "/auth/oidc/start", headers: { host } });
+    refusedWith(res, "provider_error");
+    expect(await t.ctx.db.selectFrom("oidc_logins").selectAll().execute()).toEqual([]);
+  });
+
   it("answers the login page with the reason when single sign-on is not set up", async () => {
     const res = await t.app.inject({ method: "GET", url: "/auth/oidc/start", headers: { host } });
     refusedWith(res, "not_configured");
