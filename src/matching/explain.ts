@@ -97,6 +97,18 @@ export function explainNameMatch(
       reasons.push(`${quote(display(pair.query))} sounds the same as ${quote(display(pair.target))}`);
       continue;
     }
+    if (pair.kind === "initials") {
+      const [word, run] = pair.query.includes(" ") ? [pair.target, pair.query] : [pair.query, pair.target];
+      const words = run.split(" ").map(display).join(" ");
+      reasons.push(`${quote(display(word))} reads as the first letters of ${quote(words)}`);
+      continue;
+    }
+    if (pair.kind === "learned") {
+      reasons.push(
+        `${quote(display(pair.query))} stands for ${quote(display(pair.target))} in mappings users confirmed`,
+      );
+      continue;
+    }
     const kind = pair.kind === "typo" ? "a typo of" : "a shortening of";
     const [short, long] =
       pair.query.length <= pair.target.length ? [pair.query, pair.target] : [pair.target, pair.query];

@@ -162,20 +162,22 @@ export function compareNames(
     }
   }
   const anchored = dice.pairs.some((p) => p.kind === "same" || p.kind === "sound");
-  const paired = dice.pairs.length;
+  const queryPaired = dice.queryPaired;
+  const targetPaired = dice.targetPaired;
   // When the sites were read as part of the names, their words count too.
   const usedWhole = effectiveSite !== site;
   const queryWords = usedWhole ? query.tokens.length + query.siteTokens.length : q.tokens.length;
   const targetWords = usedWhole ? target.tokens.length + target.siteTokens.length : t.tokens.length;
   const isComplete =
-    oneLetterOff || (kind === "similar" && anchored && paired === queryWords && paired === targetWords);
+    oneLetterOff ||
+    (kind === "similar" && anchored && queryPaired === queryWords && targetPaired === targetWords);
   // Containment is already a leap: it needs a word written the same, not only one that sounds the same.
   const contained =
     kind !== "similar" || isComplete || !dice.pairs.some((p) => p.kind === "same")
       ? null
-      : paired === queryWords
+      : queryPaired === queryWords
         ? "query"
-        : paired === targetWords
+        : targetPaired === targetWords
           ? "target"
           : null;
   const score = Math.max(0, SIMILAR_CEILING * similarity - SITE_PENALTY[effectiveSite] / 2);
