@@ -63,7 +63,7 @@ export function tokenSimilarity(a: string, b: string): number {
 export const SOUND_SIMILARITY = 0.9;
 
 /** Similarity of a word a user confirmed as another spelling of a word (learned from confirmed mappings). */
-export const LEARNED_SIMILARITY = 0.95;
+export const LEARNED_SIMILARITY = 1;
 
 /**
  * Similarity of one word spelled out by the first letters of a run of the other name's words ("NHS" /
