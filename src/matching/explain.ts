@@ -5,6 +5,11 @@ function quote(text: string): string {
   return `'${text}'`;
 }
 
+/** A run of words ("national monument"), each word as {@link display} shows it. */
+function displayWords(run: string): string {
+  return run.split(" ").map(display).join(" ");
+}
+
 function display(token: string): string {
   return token.length <= 3 ? token.toUpperCase() : token.charAt(0).toUpperCase() + token.slice(1);
 }
@@ -99,13 +104,12 @@ export function explainNameMatch(
     }
     if (pair.kind === "initials") {
       const [word, run] = pair.query.includes(" ") ? [pair.target, pair.query] : [pair.query, pair.target];
-      const words = run.split(" ").map(display).join(" ");
-      reasons.push(`${quote(display(word))} reads as the first letters of ${quote(words)}`);
+      reasons.push(`${quote(display(word))} reads as the first letters of ${quote(displayWords(run))}`);
       continue;
     }
     if (pair.kind === "learned") {
       reasons.push(
-        `${quote(display(pair.query))} stands for ${quote(display(pair.target))} in mappings users confirmed`,
+        `${quote(displayWords(pair.query))} stands for ${quote(displayWords(pair.target))} in mappings users confirmed`,
       );
       continue;
     }

@@ -56,4 +56,20 @@ describe("word equivalences learned from confirmed names", () => {
     const [lodge] = suggest(index, { id: "m4", name: "Ferrowood Mtn Lodge North" });
     expect(lodge?.organizationId).toBe("Ferrowood Mountain Lodge");
   });
+
+  it("learns initials as the word and its run: 'NM' confirmed for 'National Monument' counts in full elsewhere", () => {
+    const pairs = impliedEquivalences(
+      normalizeName("Quillon NM"),
+      normalizeName("Quillon National Monument"),
+    );
+    expect(pairs).toEqual([["nm", "national monument"]]);
+    const monuments = ["Quillon National Monument", "Ferrowood National Monument", "Ferrowood Lake Park"];
+    const index = buildMatchIndex({ organizations: monuments.map((name) => ({ id: name, name })) });
+    const before = suggest(index, { id: "m2", name: "Ferrowood NM" })[0];
+    index.addAlias({ name: "Quillon NM", organizationId: "Quillon National Monument" });
+    const after = suggest(index, { id: "m2", name: "Ferrowood NM" })[0];
+    expect(after?.organizationId).toBe("Ferrowood National Monument");
+    expect(after?.score).toBeGreaterThan(before?.score ?? 1);
+    expect(after?.reasons).toContain("'NM' stands for 'National Monument' in mappings users confirmed");
+  });
 });

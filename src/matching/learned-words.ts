@@ -5,7 +5,8 @@ import { softDice } from "./similarity.ts";
 /** Two words a confirmed name implies are the same in this instance ("acad" / "academy"). */
 export type WordPair = readonly [string, string];
 
-const LETTERS = /^[a-z]+$/;
+/** Letters, and spaces between the words of a run ("national monument" for "nm"). */
+const LETTERS = /^[a-z]+(?: [a-z]+)*$/;
 
 function isLearnable(a: string, b: string): boolean {
   return (
@@ -22,7 +23,8 @@ function isLearnable(a: string, b: string): boolean {
 
 /**
  * The word equivalences a user-confirmed name implies against the organization's own name: words
- * paired as a shortening ("Acad" / "Academy") and, when the names share a word written the same, the
+ * paired as a shortening ("Acad" / "Academy") or as the initials of a run of words ("NM" / "National
+ * Monument": learned as the word and the run) and, when the names share a word written the same, the
  * one word left over on each side if they start alike ("Mtn" / "Mountain"). Typos and sound-alikes are
  * already strong and say nothing beyond this name, so they are not learned.
  */
@@ -33,7 +35,8 @@ export function impliedEquivalences(confirmed: NormalizedName, organization: Nor
   if (!dice.pairs.some((p) => p.kind === "same")) return [];
   const out: WordPair[] = [];
   for (const pair of dice.pairs)
-    if (pair.kind === "prefix" && isLearnable(pair.query, pair.target)) out.push([pair.query, pair.target]);
+    if ((pair.kind === "prefix" || pair.kind === "initials") && isLearnable(pair.query, pair.target))
+      out.push([pair.query, pair.target]);
   const pairedQuery = new Set(dice.pairs.flatMap((p) => p.query.split(" ")));
   const pairedTarget = new Set(dice.pairs.flatMap((p) => p.target.split(" ")));
   const leftQuery = query.filter((w) => !pairedQuery.has(w) && !isFunctionWord(w));

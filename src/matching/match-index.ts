@@ -66,6 +66,8 @@ export class MatchIndex {
   /** Word equivalences users' confirmed names imply ("acad" / "academy"), for every other name. */
   readonly learned = new LearnedWords();
   private readonly learnedBySlot = new Map<number, WordPair[]>();
+  /** Whether confirmed names teach word equivalences (on unless built with `learnWords: false`). */
+  learnWords = true;
   private readonly confirmedSlots = new Map<string, number>();
   private readonly aliasSlots = new Map<string, number>();
   /** Per-document scratch space for candidate generation (one query at a time). */
@@ -105,7 +107,7 @@ export class MatchIndex {
         pushTo(this.byInitials, initials, slot);
     const organization = this.organizations.get(organizationId);
     organization?.slots.add(slot);
-    if (source !== "name" && organization !== undefined) {
+    if (source !== "name" && organization !== undefined && this.learnWords) {
       const own = this.documents[organization.nameSlot];
       const pairs = own === undefined ? [] : impliedEquivalences(norm, own.norm);
       if (pairs.length > 0) {
@@ -240,6 +242,7 @@ export class MatchIndex {
  */
 export function buildMatchIndex(input: MatchIndexInput): MatchIndex {
   const index = new MatchIndex();
+  if (input.learnWords === false) index.learnWords = false;
   for (const organization of input.organizations) index.upsertOrganization(organization);
   for (const mapping of input.confirmed ?? []) index.addConfirmedMapping(mapping);
   for (const alias of input.aliases ?? []) index.addAlias(alias);

@@ -244,13 +244,15 @@ export function softDice(
           queryWeight += w;
           queryPaired++;
           targetPaired += count;
-          const similarity = initialsSimilarity(q);
+          const run = target.slice(k, k + count).join(" ");
+          const learned = equivalent?.(q, run) === true;
+          const similarity = learned ? LEARNED_SIMILARITY : initialsSimilarity(q);
           pairs.push({
             query: q,
-            target: target.slice(k, k + count).join(" "),
+            target: run,
             similarity,
             weight: w,
-            kind: "initials",
+            kind: learned ? "learned" : "initials",
           });
           break found;
         }
@@ -269,13 +271,15 @@ export function softDice(
           queryWeight += w;
           queryPaired += count;
           targetPaired++;
-          const similarity = initialsSimilarity(t);
+          const run = query.slice(i, i + count).join(" ");
+          const learned = equivalent?.(run, t) === true;
+          const similarity = learned ? LEARNED_SIMILARITY : initialsSimilarity(t);
           pairs.push({
-            query: query.slice(i, i + count).join(" "),
+            query: run,
             target: t,
             similarity,
             weight: w,
-            kind: "initials",
+            kind: learned ? "learned" : "initials",
           });
           break found;
         }
