@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { buildMatchIndex, suggest } from "./engine.ts";
+import { spelledBy } from "./initials-run.ts";
 import { normalizeName } from "./normalize.ts";
 import { compareNames } from "./scorer.ts";
-import { softDice, spelledBy } from "./similarity.ts";
+import { softDice } from "./similarity.ts";
 
 // Made-up names: a word that stands for a run of the other name's words, and joining words.
 const one = () => 1;
