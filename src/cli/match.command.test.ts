@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { runMatchCommand } from "./match.command.ts";
+import { type MatchCommandOptions, runMatchCommand } from "./match.command.ts";
 
 async function files(organizations: string, moduleOrganizations: string) {
   const dir = await mkdtemp(join(tmpdir(), "orgmap-match-"));
@@ -15,7 +15,12 @@ async function files(organizations: string, moduleOrganizations: string) {
   return { organizationsPath, moduleOrganizationsPath };
 }
 
-async function run(organizations: string, moduleOrganizations: string, top?: number): Promise<string> {
+async function run(
+  organizations: string,
+  moduleOrganizations: string,
+  top?: number,
+  threads: Pick<MatchCommandOptions, "workers" | "parallelFrom"> = {},
+): Promise<string> {
   const paths = await files(organizations, moduleOrganizations);
   let text = "";
   const out = new Writable({
@@ -24,7 +29,7 @@ async function run(organizations: string, moduleOrganizations: string, top?: num
       done();
     },
   });
-  await runMatchCommand({ ...paths, ...(top !== undefined ? { top } : {}) }, out);
+  await runMatchCommand({ ...paths, ...threads, ...(top !== undefined ? { top } : {}) }, out);
   return text;
 }
 
@@ -88,5 +93,30 @@ describe("runMatchCommand", () => {
     await expect(runMatchCommand(emptyId, new Writable({ write: (_c, _e, d) => d() }))).rejects.toThrow(
       /mods\.csv: line 3: empty 'id'/,
     );
+  });
+
+  it("answers the same over worker threads as in one thread, in the input's order, sites after parents", async () => {
+    const orgs = `id,name,psaId\no1,Acme Corporation,4711\no2,Zephyr Dental Services,\no3,Quillon Marina,\n`;
+    const names = [
+      "ACME Inc.",
+      "Zephyr Dental",
+      "Quillon Marina LLC",
+      "Northwind Traders",
+      "Zephr Dental Svcs",
+    ];
+    const lines = Array.from({ length: 40 }, (_, i) => `m${i},${names[i % names.length]},,`);
+    lines.push("s1,Warehouse,p1,", "p1,Front Desk,,4711");
+    const modules = `id,name,parentId,psaId\n${lines.join("\n")}\n`;
+    const one = await run(orgs, modules, 3, { workers: 1 });
+    const two = await run(orgs, modules, 3, { workers: 2, parallelFrom: 10 });
+    expect(two).toBe(one);
+    const rows = parse(two, { from_line: 2 }) as string[][];
+    expect(rows.find((r) => r[0] === "s1")?.[5]).toContain("its parent is mapped to Acme Corporation");
+    expect(
+      rows
+        .map((r) => r[0])
+        .filter((id, i, all) => all.indexOf(id) === i)
+        .slice(0, 3),
+    ).toEqual(["m0", "m1", "m2"]);
   });
 });

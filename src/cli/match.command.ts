@@ -1,8 +1,17 @@
 import { readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 import { CsvError, parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { isOrganizationType, type OrganizationType } from "../domain/organization.ts";
-import { buildMatchIndex, type MatchOrganization, type MatchQuery, suggest } from "../matching/engine.ts";
+import { buildMatchIndex, type MatchOrganization, type MatchQuery } from "../matching/engine.ts";
+import {
+  answerRows,
+  type MatchBatch,
+  type MatchBatchAnswer,
+  type NumberedQuery,
+  type RowsAnswer,
+} from "./match.rows.ts";
 
 /** Arguments of `orgmap match`. */
 export interface MatchCommandOptions {
@@ -10,6 +19,10 @@ export interface MatchCommandOptions {
   moduleOrganizationsPath: string;
   /** Candidates per module organization (default 3). */
   top?: number;
+  /** Worker threads at most (default 2, never more than the cores; 1 answers in this thread). */
+  workers?: number;
+  /** Module organizations from which the work goes to worker threads (default 5,000; tests lower it). */
+  parallelFrom?: number;
 }
 
 interface Row {
@@ -73,11 +86,94 @@ function readOrganizations(path: string, rows: readonly Row[]): MatchOrganizatio
   });
 }
 
+/** From this many module organizations, `orgmap match` spreads the work over worker threads. */
+const PARALLEL_FROM = 5000;
+/** Module organizations a worker answers per message. */
+const BATCH = 1000;
+
+/** Answers module organizations: in this thread, or spread over worker threads. */
+interface Answerer {
+  answer(queries: NumberedQuery[]): Promise<RowsAnswer[]>;
+  close(): Promise<void>;
+}
+
+function inThread(organizations: MatchOrganization[], top: number): Answerer {
+  const index = buildMatchIndex({ organizations });
+  return { answer: async (queries) => answerRows(index, queries, top), close: async () => {} };
+}
+
+/** Waits for a worker's next message; fails if it errs or exits first. */
+function nextMessage<T>(worker: Worker): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const done = () => {
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+    };
+    const onMessage = (value: T) => {
+      done();
+      resolve(value);
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      done();
+      reject(new Error(`match worker exited (${code})`));
+    };
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+  });
+}
+
+/** `count` worker threads, each with its own index; batches go to whichever is free. */
+async function workerPool(count: number, organizations: MatchOrganization[], top: number): Promise<Answerer> {
+  const workers = Array.from(
+    { length: count },
+    () =>
+      new Worker(new URL("./match.worker-boot.mjs", import.meta.url), { workerData: { organizations, top } }),
+  );
+  const close = async () => {
+    await Promise.all(workers.map((w) => w.terminate()));
+  };
+  try {
+    await Promise.all(workers.map((w) => nextMessage(w)));
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  let nextBatchId = 0;
+  return {
+    async answer(queries) {
+      const batches: MatchBatch[] = [];
+      for (let at = 0; at < queries.length; at += BATCH)
+        batches.push({ id: nextBatchId++, queries: queries.slice(at, at + BATCH) });
+      const out: RowsAnswer[] = [];
+      let next = 0;
+      await Promise.all(
+        workers.map(async (worker) => {
+          while (next < batches.length) {
+            const batch = batches[next++] as MatchBatch;
+            const reply = nextMessage<MatchBatchAnswer>(worker);
+            worker.postMessage(batch);
+            for (const answer of (await reply).answers) out.push(answer);
+          }
+        }),
+      );
+      return out;
+    },
+    close,
+  };
+}
+
 /**
  * `orgmap match`: suggests organizations for module organizations from two CSV files, without a
  * database, and writes `moduleOrganizationId,rank,organizationId,score,accept,reasons` CSV to `out`.
  * Organizations: `id,name[,type][,psaId]`; module organizations: `id,name[,parentId][,psaId]`. A sub-organization
- * whose parent gets an accepted suggestion follows it as parent evidence.
+ * whose parent gets an accepted suggestion follows it as parent evidence. From 5,000 module
+ * organizations the work is spread over worker threads (one per core, at most `workers`, default 2).
  */
 export async function runMatchCommand(
   options: MatchCommandOptions,
@@ -91,42 +187,53 @@ export async function runMatchCommand(
     await readCsv(options.organizationsPath, ["id", "name"]),
   );
   const moduleRows = await readCsv(options.moduleOrganizationsPath, ["id", "name"]);
-  const index = buildMatchIndex({ organizations });
   const parentOf = new Map<string, string>();
   for (const { values } of moduleRows) {
     const parentId = (values.parentId ?? "").trim();
     if (parentId !== "") parentOf.set((values.id ?? "").trim(), parentId);
   }
-  // Parents first, so that a site can follow its parent's accepted suggestion.
+  // Parents first, so that a site can follow its parent's accepted suggestion: one level at a time.
   const depth = (id: string): number => {
     let d = 0;
     for (let at = parentOf.get(id); at !== undefined && d < 50; at = parentOf.get(at)) d++;
     return d;
   };
-  const ordered = moduleRows.map((row, i) => ({ row, i, depth: depth((row.values.id ?? "").trim()) }));
-  ordered.sort((a, b) => a.depth - b.depth || a.i - b.i);
+  const levels: number[][] = [];
+  moduleRows.forEach((row, i) => {
+    const d = depth((row.values.id ?? "").trim());
+    while (levels.length <= d) levels.push([]);
+    (levels[d] as number[]).push(i);
+  });
+  const workers = Math.min(options.workers ?? 2, availableParallelism());
+  const answerer =
+    workers > 1 && moduleRows.length >= (options.parallelFrom ?? PARALLEL_FROM)
+      ? await workerPool(workers, organizations, top)
+      : inThread(organizations, top);
   const accepted = new Map<string, string>();
-  const results: string[][][] = new Array(moduleRows.length);
-  for (const { row, i } of ordered) {
-    const id = (row.values.id ?? "").trim();
-    const query: MatchQuery = { id, name: row.values.name ?? "" };
-    const psaId = (row.values.psaId ?? "").trim();
-    if (psaId !== "") query.psaId = psaId;
-    const parentId = parentOf.get(id);
-    const parentTarget = parentId === undefined ? undefined : accepted.get(parentId);
-    if (parentTarget !== undefined) query.parentOrganizationId = parentTarget;
-    const candidates = suggest(index, query, { top });
-    const best = candidates[0];
-    if (best?.accept) accepted.set(id, best.organizationId);
-    results[i] = candidates.map((c, rank) => [
-      id,
-      String(rank + 1),
-      c.organizationId,
-      c.score.toFixed(3),
-      String(c.accept),
-      c.reasons.join("; "),
-    ]);
+  const csv: string[] = new Array(moduleRows.length).fill("");
+  try {
+    for (const level of levels) {
+      const queries = level.map((at): NumberedQuery => {
+        const values = (moduleRows[at] as Row).values;
+        const id = (values.id ?? "").trim();
+        const query: MatchQuery = { id, name: values.name ?? "" };
+        const psaId = (values.psaId ?? "").trim();
+        if (psaId !== "") query.psaId = psaId;
+        const parentId = parentOf.get(id);
+        const parentTarget = parentId === undefined ? undefined : accepted.get(parentId);
+        if (parentTarget !== undefined) query.parentOrganizationId = parentTarget;
+        return { at, query };
+      });
+      for (const answer of await answerer.answer(queries)) {
+        csv[answer.at] = answer.csv;
+        const id = ((moduleRows[answer.at] as Row).values.id ?? "").trim();
+        if (answer.accepted !== null) accepted.set(id, answer.accepted);
+      }
+    }
+  } finally {
+    await answerer.close();
   }
   out.write(stringify([["moduleOrganizationId", "rank", "organizationId", "score", "accept", "reasons"]]));
-  for (const rows of results) if (rows !== undefined && rows.length > 0) out.write(stringify(rows));
+  // Written in chunks: one string of every row would be as large as the whole answer.
+  for (let at = 0; at < csv.length; at += BATCH) out.write(csv.slice(at, at + BATCH).join(""));
 }

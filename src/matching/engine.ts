@@ -56,6 +56,8 @@ function candidateDocuments(
     if (budget <= 0) break;
     const df = words.documentFrequency(token);
     if (df === 0) {
+      // A word users confirmed as another spelling of known words ("acad" for "academy") finds their names.
+      for (const word of index.learned.equivalentsOf(token)) budget -= accumulate(word, 0.95, budget);
       const similar = words.similarTokens(token, 3);
       for (const word of similar) budget -= accumulate(word.token, 0.9, budget);
       if (similar.length === 0) {
@@ -111,7 +113,7 @@ function nameEvidence(
   ) {
     return null; // its own mapping is no evidence for itself
   }
-  const match = compareNames(norm, doc.norm, weight);
+  const match = compareNames(norm, doc.norm, weight, index.learned.size > 0 ? index.learned.has : undefined);
   if (match.score <= 0) return null;
   const explained = () => {
     const reasons = explainNameMatch(norm, doc.norm, match, isRareFor(index));

@@ -5,6 +5,11 @@ function quote(text: string): string {
   return `'${text}'`;
 }
 
+/** A run of words ("national monument"), each word as {@link display} shows it. */
+function displayWords(run: string): string {
+  return run.split(" ").map(display).join(" ");
+}
+
 function display(token: string): string {
   return token.length <= 3 ? token.toUpperCase() : token.charAt(0).toUpperCase() + token.slice(1);
 }
@@ -95,6 +100,17 @@ export function explainNameMatch(
     if (pair.kind === "same") continue;
     if (pair.kind === "sound") {
       reasons.push(`${quote(display(pair.query))} sounds the same as ${quote(display(pair.target))}`);
+      continue;
+    }
+    if (pair.kind === "initials") {
+      const [word, run] = pair.query.includes(" ") ? [pair.target, pair.query] : [pair.query, pair.target];
+      reasons.push(`${quote(display(word))} reads as the first letters of ${quote(displayWords(run))}`);
+      continue;
+    }
+    if (pair.kind === "learned") {
+      reasons.push(
+        `${quote(displayWords(pair.query))} stands for ${quote(displayWords(pair.target))} in mappings users confirmed`,
+      );
       continue;
     }
     const kind = pair.kind === "typo" ? "a typo of" : "a shortening of";

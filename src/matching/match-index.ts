@@ -1,6 +1,7 @@
 import { isMappableType, type OrganizationType } from "../domain/organization.ts";
 import { GramIndex } from "./gram-index.ts";
 import { leadingInitials } from "./initials.ts";
+import { impliedEquivalences, LearnedWords, type WordPair } from "./learned-words.ts";
 import { type NormalizedName, normalizeName } from "./normalize.ts";
 import { TokenIndex } from "./token-index.ts";
 import type { ConfirmedAlias, ConfirmedMapping, MatchIndexInput, MatchOrganization } from "./types.ts";
@@ -62,6 +63,11 @@ export class MatchIndex {
   readonly byInitials = new Map<string, number[]>();
   readonly organizations = new Map<string, IndexedOrganization>();
   readonly byPsaId = new Map<string, string[]>();
+  /** Word equivalences users' confirmed names imply ("acad" / "academy"), for every other name. */
+  readonly learned = new LearnedWords();
+  private readonly learnedBySlot = new Map<number, WordPair[]>();
+  /** Whether confirmed names teach word equivalences (on unless built with `learnWords: false`). */
+  learnWords = true;
   private readonly confirmedSlots = new Map<string, number>();
   private readonly aliasSlots = new Map<string, number>();
   /** Per-document scratch space for candidate generation (one query at a time). */
@@ -99,7 +105,16 @@ export class MatchIndex {
     if (source !== "confirmed")
       for (const initials of leadingInitials([...norm.tokens, ...norm.siteTokens]))
         pushTo(this.byInitials, initials, slot);
-    this.organizations.get(organizationId)?.slots.add(slot);
+    const organization = this.organizations.get(organizationId);
+    organization?.slots.add(slot);
+    if (source !== "name" && organization !== undefined && this.learnWords) {
+      const own = this.documents[organization.nameSlot];
+      const pairs = own === undefined ? [] : impliedEquivalences(norm, own.norm);
+      if (pairs.length > 0) {
+        this.learned.add(pairs);
+        this.learnedBySlot.set(slot, pairs);
+      }
+    }
     return slot;
   }
 
@@ -116,6 +131,11 @@ export class MatchIndex {
       for (const initials of leadingInitials([...doc.norm.tokens, ...doc.norm.siteTokens]))
         removeFrom(this.byInitials, initials, slot);
     this.organizations.get(doc.organizationId)?.slots.delete(slot);
+    const learned = this.learnedBySlot.get(slot);
+    if (learned !== undefined) {
+      this.learned.remove(learned);
+      this.learnedBySlot.delete(slot);
+    }
   }
 
   /** Adds an organization or updates its name, PSA id or type. */
@@ -222,6 +242,7 @@ export class MatchIndex {
  */
 export function buildMatchIndex(input: MatchIndexInput): MatchIndex {
   const index = new MatchIndex();
+  if (input.learnWords === false) index.learnWords = false;
   for (const organization of input.organizations) index.upsertOrganization(organization);
   for (const mapping of input.confirmed ?? []) index.addConfirmedMapping(mapping);
   for (const alias of input.aliases ?? []) index.addAlias(alias);

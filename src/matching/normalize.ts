@@ -1,4 +1,5 @@
 import { expandAbbreviation, singularize } from "./abbreviations.ts";
+import { isFunctionWord } from "./function-words.ts";
 import { legalFormAtStart, legalFormEndingAt, TRUNCATED_FORMS, UNAMBIGUOUS_FORMS } from "./legal-forms.ts";
 import { soundKey } from "./phonetic.ts";
 
@@ -110,21 +111,6 @@ export function tokenize(text: string): string[] {
 const LEADING_JUNK = /^[\s*#•·\-–—_.,;:!?"'`~>]+/;
 const TRAILING_PARENS = /\s*\(([^()]*)\)\s*$/;
 const DASH_SITE = /\s+(?:[-–—|]|--)\s+/;
-const ACRONYM_SKIP = new Set([
-  "of",
-  "the",
-  "and",
-  "for",
-  "de",
-  "der",
-  "van",
-  "la",
-  "le",
-  "du",
-  "des",
-  "da",
-  "di",
-]);
 
 function isAllLegalForms(tokens: readonly string[]): boolean {
   let end = tokens.length;
@@ -288,7 +274,7 @@ export function normalizeName(raw: string): NormalizedName {
       : tokenize(site)
           .filter((t) => t !== "and")
           .map((t) => singularize(expandAbbreviation(t) ?? t));
-  const initials = base.filter((t) => !ACRONYM_SKIP.has(t));
+  const initials = base.filter((t) => !isFunctionWord(t));
   return {
     raw,
     tokens: base,

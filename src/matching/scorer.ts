@@ -1,7 +1,7 @@
 import type { NormalizedName } from "./normalize.ts";
 import { soundKey } from "./phonetic.ts";
 import { splitLike } from "./resegment.ts";
-import { editDistanceWithin, softDice, type TokenPair, typoBudget } from "./similarity.ts";
+import { type Equivalent, editDistanceWithin, softDice, type TokenPair, typoBudget } from "./similarity.ts";
 
 /** How the sites of two names relate. */
 export type SiteRelation = "none" | "same" | "query-only" | "target-only" | "different";
@@ -73,6 +73,8 @@ export function compareNames(
   query: NormalizedName,
   target: NormalizedName,
   weight: (token: string) => number,
+  /** Words users confirmed as the same in this instance ("acad" / "academy"). */
+  equivalent?: Equivalent,
 ): NameMatch {
   const site = siteRelation(query, target);
   const legal = legalRelation(query, target);
@@ -114,7 +116,7 @@ export function compareNames(
   // A word one name runs together is split the way the other writes it ("DePriest" / "De Priest").
   const q = splitLike(query, target);
   const t = splitLike(target, q);
-  let dice = softDice(q.tokens, t.tokens, weight, q.sounds, t.sounds);
+  let dice = softDice(q.tokens, t.tokens, weight, q.sounds, t.sounds, equivalent);
   let effectiveSite = site;
   if (query.siteTokens.length > 0 || target.siteTokens.length > 0) {
     // A suffix read as a site may belong to the name ("Smith - Jones Law"): try the whole names too.
@@ -124,6 +126,7 @@ export function compareNames(
       weight,
       [...query.sounds, ...query.siteSounds],
       [...target.sounds, ...target.siteSounds],
+      equivalent,
     );
     if (whole.score > dice.score) {
       dice = whole;
@@ -162,20 +165,22 @@ export function compareNames(
     }
   }
   const anchored = dice.pairs.some((p) => p.kind === "same" || p.kind === "sound");
-  const paired = dice.pairs.length;
+  const queryPaired = dice.queryPaired;
+  const targetPaired = dice.targetPaired;
   // When the sites were read as part of the names, their words count too.
   const usedWhole = effectiveSite !== site;
   const queryWords = usedWhole ? query.tokens.length + query.siteTokens.length : q.tokens.length;
   const targetWords = usedWhole ? target.tokens.length + target.siteTokens.length : t.tokens.length;
   const isComplete =
-    oneLetterOff || (kind === "similar" && anchored && paired === queryWords && paired === targetWords);
+    oneLetterOff ||
+    (kind === "similar" && anchored && queryPaired === queryWords && targetPaired === targetWords);
   // Containment is already a leap: it needs a word written the same, not only one that sounds the same.
   const contained =
     kind !== "similar" || isComplete || !dice.pairs.some((p) => p.kind === "same")
       ? null
-      : paired === queryWords
+      : queryPaired === queryWords
         ? "query"
-        : paired === targetWords
+        : targetPaired === targetWords
           ? "target"
           : null;
   const score = Math.max(0, SIMILAR_CEILING * similarity - SITE_PENALTY[effectiveSite] / 2);

@@ -1,3 +1,6 @@
+import { isFunctionWord } from "./function-words.ts";
+import { initialsSimilarity, MAX_RUN, mayAbbreviate, spelledBy } from "./initials-run.ts";
+
 /**
  * Token-level similarity: bounded edit distance and an IDF-weighted soft Dice over two token lists.
  */
@@ -60,10 +63,13 @@ export function tokenSimilarity(a: string, b: string): number {
 /** Similarity of two words that sound the same (see `phonetic.ts`): as strong as a one-letter typo. */
 export const SOUND_SIMILARITY = 0.9;
 
-/** How a pair of words was matched: the same word, sounding the same, a typo, or a shortening. */
-export type PairKind = "same" | "sound" | "typo" | "prefix";
+/** Similarity of a word a user confirmed as another spelling of a word (learned from confirmed mappings). */
+export const LEARNED_SIMILARITY = 1;
 
-/** One pair of words matched between a query name and a candidate name. */
+/** How a pair of words was matched: the same word, sounding the same, a typo, a shortening, initials, learned. */
+export type PairKind = "same" | "sound" | "typo" | "prefix" | "initials" | "learned";
+
+/** One pair of words matched between a query name and a candidate name ("initials": one side is a run of words). */
 export interface TokenPair {
   query: string;
   target: string;
@@ -72,16 +78,22 @@ export interface TokenPair {
   kind: PairKind;
 }
 
-/** The weighted soft Dice of two token lists and the pairs it matched. */
+/** The weighted soft Dice of two token lists, the pairs it matched and how many words of each side they cover. */
 export interface SoftDice {
   score: number;
   pairs: TokenPair[];
+  queryPaired: number;
+  targetPaired: number;
 }
+
+/** Words a user confirmed as the same ("acad" / "academy"), learned from confirmed mappings. */
+export type Equivalent = (query: string, target: string) => boolean;
 
 /**
  * IDF-weighted soft Dice: each query word is paired with at most one target word (exact first, then
- * words that sound the same, typos and prefixes), and rare words count more. A look-alike takes the
- * weight of the word it resembles. `querySounds` and `targetSounds` are the sound keys of the words
+ * learned equivalents, words that sound the same, typos and prefixes), and rare words count more. A
+ * look-alike takes the weight of the word it resembles. Then a word left over on one side may be spelled
+ * by the first letters of a run of words left over on the other ("NM" / "National Monument"). `querySounds` and `targetSounds` are the sound keys of the words
  * (`soundKey`, "" for none); without them no pair is read as sounding the same.
  */
 export function softDice(
@@ -90,6 +102,7 @@ export function softDice(
   weight: (token: string) => number,
   querySounds?: readonly string[],
   targetSounds?: readonly string[],
+  equivalent?: Equivalent,
 ): SoftDice {
   // Bit masks of the words already paired (names have far fewer than 32 words; longer ones fall back to arrays).
   const small = query.length <= 30 && target.length <= 30;
@@ -98,28 +111,35 @@ export function softDice(
   const usedList: boolean[] = small ? [] : new Array<boolean>(target.length).fill(false);
   const matchedList: boolean[] = small ? [] : new Array<boolean>(query.length).fill(false);
   const isUsed = (k: number) => (small ? (usedMask & (1 << k)) !== 0 : usedList[k] === true);
+  const isMatched = (i: number) => (small ? (matchedMask & (1 << i)) !== 0 : matchedList[i] === true);
+  const use = (k: number) => {
+    if (small) usedMask |= 1 << k;
+    else usedList[k] = true;
+  };
+  const match = (i: number) => {
+    if (small) matchedMask |= 1 << i;
+    else matchedList[i] = true;
+  };
   const pairs: TokenPair[] = [];
   const sounds = querySounds === undefined || targetSounds === undefined ? null : targetSounds;
   let queryWeight = 0;
+  let queryPaired = 0;
+  let targetPaired = 0;
   for (let i = 0; i < query.length; i++) {
     const q = query[i] as string;
     for (let k = 0; k < target.length; k++) {
       if (target[k] !== q || isUsed(k)) continue;
-      if (small) {
-        usedMask |= 1 << k;
-        matchedMask |= 1 << i;
-      } else {
-        usedList[k] = true;
-        matchedList[i] = true;
-      }
+      use(k);
+      match(i);
       const w = weight(q);
       queryWeight += w;
       pairs.push({ query: q, target: q, similarity: 1, weight: w, kind: "same" });
       break;
     }
   }
+  let leftOver = false;
   for (let i = 0; i < query.length; i++) {
-    if (small ? (matchedMask & (1 << i)) !== 0 : matchedList[i] === true) continue;
+    if (isMatched(i)) continue;
     const q = query[i] as string;
     const qSound = sounds === null ? "" : (querySounds?.[i] ?? "");
     let best = -1;
@@ -127,6 +147,15 @@ export function softDice(
     let bestKind: PairKind = "typo";
     for (let k = 0; k < target.length; k++) {
       if (isUsed(k)) continue;
+      const t = target[k] as string;
+      if (equivalent?.(q, t) === true) {
+        if (LEARNED_SIMILARITY > bestSim) {
+          bestSim = LEARNED_SIMILARITY;
+          best = k;
+          bestKind = "learned";
+        }
+        continue;
+      }
       if (qSound !== "" && (sounds as readonly string[])[k] === qSound) {
         // Sounding the same beats a typo of the same strength: it is the likelier reading.
         if (SOUND_SIMILARITY >= bestSim) {
@@ -136,7 +165,7 @@ export function softDice(
         }
         continue;
       }
-      const sim = tokenSimilarity(q, target[k] as string);
+      const sim = tokenSimilarity(q, t);
       if (sim > bestSim) {
         bestSim = sim;
         best = k;
@@ -144,20 +173,93 @@ export function softDice(
       }
     }
     if (best >= 0) {
-      if (small) usedMask |= 1 << best;
-      else usedList[best] = true;
+      use(best);
+      match(i);
       const t = target[best] as string;
       const w = weight(t);
       queryWeight += w;
       pairs.push({ query: q, target: t, similarity: bestSim, weight: w, kind: bestKind });
-    } else {
-      queryWeight += weight(q);
+    } else leftOver = true;
+  }
+  queryPaired = pairs.length;
+  targetPaired = pairs.length;
+  if (leftOver && pairs.length < target.length) {
+    // A word left over on one side spelled by a run of words left over on the other ("NM" / "National Monument").
+    const free = (k: number, count: number, taken: (j: number) => boolean) => {
+      for (let j = k; j < k + count; j++) if (taken(j)) return false;
+      return true;
+    };
+    for (let i = 0; i < query.length; i++) {
+      const q = query[i] as string;
+      if (isMatched(i) || !mayAbbreviate(q)) continue;
+      found: for (let count = 2; count <= Math.min(MAX_RUN, q.length); count++) {
+        for (let k = 0; k + count <= target.length; k++) {
+          if ((target[k] as string).charCodeAt(0) !== q.charCodeAt(0) || !free(k, count, isUsed)) continue;
+          if (!spelledBy(q, target, k, count)) continue;
+          let w = 0;
+          for (let j = k; j < k + count; j++) {
+            use(j);
+            w += weight(target[j] as string);
+          }
+          match(i);
+          queryWeight += w;
+          queryPaired++;
+          targetPaired += count;
+          const run = target.slice(k, k + count).join(" ");
+          const learned = equivalent?.(q, run) === true;
+          const similarity = learned ? LEARNED_SIMILARITY : initialsSimilarity(q);
+          pairs.push({
+            query: q,
+            target: run,
+            similarity,
+            weight: w,
+            kind: learned ? "learned" : "initials",
+          });
+          break found;
+        }
+      }
+    }
+    for (let k = 0; k < target.length; k++) {
+      const t = target[k] as string;
+      if (isUsed(k) || !mayAbbreviate(t)) continue;
+      found: for (let count = 2; count <= Math.min(MAX_RUN, t.length); count++) {
+        for (let i = 0; i + count <= query.length; i++) {
+          if ((query[i] as string).charCodeAt(0) !== t.charCodeAt(0) || !free(i, count, isMatched)) continue;
+          if (!spelledBy(t, query, i, count)) continue;
+          for (let j = i; j < i + count; j++) match(j);
+          use(k);
+          const w = weight(t);
+          queryWeight += w;
+          queryPaired += count;
+          targetPaired++;
+          const run = query.slice(i, i + count).join(" ");
+          const learned = equivalent?.(run, t) === true;
+          const similarity = learned ? LEARNED_SIMILARITY : initialsSimilarity(t);
+          pairs.push({
+            query: run,
+            target: t,
+            similarity,
+            weight: w,
+            kind: learned ? "learned" : "initials",
+          });
+          break found;
+        }
+      }
     }
   }
+  for (let i = 0; i < query.length; i++) {
+    if (isMatched(i)) continue;
+    const q = query[i] as string;
+    queryWeight += weight(q);
+    // A joining word left over ("University of X" / "X University") leaves no word of substance unpaired.
+    if (isFunctionWord(q)) queryPaired++;
+  }
+  for (let k = 0; k < target.length; k++)
+    if (!isUsed(k) && isFunctionWord(target[k] as string)) targetPaired++;
   let targetWeight = 0;
   for (const t of target) targetWeight += weight(t);
   let shared = 0;
   for (const pair of pairs) shared += pair.weight * pair.similarity;
   const total = queryWeight + targetWeight;
-  return { score: total === 0 ? 0 : (2 * shared) / total, pairs };
+  return { score: total === 0 ? 0 : (2 * shared) / total, pairs, queryPaired, targetPaired };
 }

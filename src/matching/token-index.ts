@@ -1,3 +1,4 @@
+import { isFunctionWord } from "./function-words.ts";
 import { soundKey } from "./phonetic.ts";
 import { editDistanceWithin, typoBudget } from "./similarity.ts";
 
@@ -19,6 +20,9 @@ function gramsOf(token: string): string[] {
   for (let i = 0; i + 3 <= padded.length; i++) grams.push(padded.slice(i, i + 3));
   return grams;
 }
+
+/** Weight of a joining word ("of", "the"): that of a word in half the names. */
+const FUNCTION_WORD_WEIGHT = Math.log(3);
 
 /**
  * Inverted index from words to document slots, with document frequencies for IDF weights, and a
@@ -47,7 +51,9 @@ export class TokenIndex {
 
   /** IDF weight: high for rare words, low for "Services" or "Group"; highest for a word no document has. */
   weight(token: string): number {
-    return Math.log(1 + this.documents / (this.documentFrequency(token) + 1));
+    const idf = Math.log(1 + this.documents / (this.documentFrequency(token) + 1));
+    // A joining word ("of", "the") weighs at most as a word in half the names, however rare it is here.
+    return isFunctionWord(token) ? Math.min(idf, FUNCTION_WORD_WEIGHT) : idf;
   }
 
   /** The slots of the documents that contain `token` (do not modify). */

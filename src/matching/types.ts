@@ -32,6 +32,8 @@ export interface MatchIndexInput {
   organizations: readonly MatchOrganization[];
   confirmed?: readonly ConfirmedMapping[];
   aliases?: readonly ConfirmedAlias[];
+  /** Learn word equivalences from confirmed mappings and aliases (default true; the benchmark turns it off to compare). */
+  learnWords?: boolean;
 }
 
 /** A module organization to find targets for. */

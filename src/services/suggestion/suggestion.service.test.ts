@@ -149,6 +149,27 @@ describe("suggestions", () => {
     expect(candidates.map((c) => c.organizationId)).toEqual([alive.id]);
   });
 
+  it("a confirmed mapping teaches its words: after 'Quillon Teachers Acad', 'Acad' counts as 'Academy' elsewhere", async () => {
+    const module = await buildModule(t.ctx.db, { key: "itglue", name: "IT Glue" });
+    const quillon = await buildOrganization(t.ctx.db, { name: "Quillon Teachers Academy" });
+    const marrowby = await buildOrganization(t.ctx.db, { name: "Marrowby Science Academy" });
+    for (const name of ["Marrowby Science Center", "Marrowby Arts Academy", "Zephyr Dental Group"])
+      await buildOrganization(t.ctx.db, { name });
+    const taught = await buildModuleOrganization(t.ctx.db, module.key, { name: "Quillon Teachers Acad" });
+    const other = await buildModuleOrganization(t.ctx.db, module.key, { name: "Marrowby Acad of Science" });
+    const services = createServices(t.ctx);
+    const [before] = await suggestionsFor(services.suggestions, other.id);
+    expect(before?.organizationId).toBe(marrowby.id);
+    expect(before?.reasons.join(" ")).not.toContain("in mappings users confirmed");
+    await services.mapping.map(cliActor, taught.id, quillon.id);
+    for (const service of [services.suggestions, new SuggestionService(t.ctx)]) {
+      const [after] = await suggestionsFor(service, other.id);
+      expect(after?.organizationId).toBe(marrowby.id);
+      expect(after?.score).toBeGreaterThan(before?.score ?? 1);
+      expect(after?.reasons).toContain("'Acad' stands for 'Academy' in mappings users confirmed");
+    }
+  });
+
   it("never proposes a rejected pair again", async () => {
     const module = await buildModule(t.ctx.db);
     const wrong = await buildOrganization(t.ctx.db, { name: "Summit Legal LLP" });
