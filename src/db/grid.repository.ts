@@ -1,8 +1,8 @@
 import { type Expression, type SqlBool, sql } from "kysely";
 import { type Cursor, keysetPage } from "../domain/cursor.ts";
 import type { Db } from "./database.ts";
-import { likePattern } from "./organization.repository.ts";
-import { isMappable, isOpenPair } from "./rule-conditions.ts";
+import { matchesSearch } from "./name-search.ts";
+import { isActiveCustomer, isMappable, isOpenPair } from "./rule-conditions.ts";
 import type { OrganizationRow } from "./schema.ts";
 
 export interface GridFilter {
@@ -12,6 +12,13 @@ export interface GridFilter {
   /** Hide rows whose every ready module is mapped or ignored. */
   hideMapped?: boolean | undefined;
   moduleKeys: string[];
+  /**
+   * Rule 7's worklist as rows (issue 13 point 9: the summary's counts link here): active
+   * organizations of the scope with an open pair in `worklistModule` (else in any of `moduleKeys`),
+   * exactly the organizations `MappingRepository.countOrganizationsWithoutMapping` counts.
+   */
+  worklist?: "active_customers" | "all_mappable" | undefined;
+  worklistModule?: string | undefined;
 }
 
 /** The rows of Map by Organization: mappable organizations in tree order, with filters. */
@@ -20,7 +27,7 @@ export class GridRepository {
 
   private filtered(filter: GridFilter) {
     let query = this.db.selectFrom("organizations as o").where(isMappable("o.type"));
-    if (filter.search) query = query.where("o.name", "ilike", likePattern(filter.search));
+    if (filter.search) query = query.where(matchesSearch("o.name", filter.search, "o.psa_id"));
     const keys = filter.moduleKeys;
     if (filter.unmappedOnly && keys.length > 0) {
       query = query.where(
@@ -31,6 +38,19 @@ export class GridRepository {
       const hasGap: Expression<SqlBool> = sql<SqlBool>`exists (
         select 1 from unnest(${sql.val(keys)}::text[]) as k(key) where ${isOpenPair("o.id", "k.key")})`;
       query = query.where(hasGap);
+    }
+    if (filter.worklist) {
+      const keys = filter.worklistModule
+        ? filter.moduleKeys.filter((key) => key === filter.worklistModule)
+        : filter.moduleKeys;
+      query = query.where("o.status", "=", "active");
+      if (filter.worklist === "active_customers")
+        query = query.where(isActiveCustomer("o.type", "o.is_active"));
+      query = query.where(
+        keys.length === 0
+          ? sql<SqlBool>`false`
+          : sql<SqlBool>`exists (select 1 from unnest(${sql.val(keys)}::text[]) as k(key) where ${isOpenPair("o.id", "k.key")})`,
+      );
     }
     return query;
   }

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { type Cursor, encodeCursor, keysetPage } from "../domain/cursor.ts";
 import { isUuid } from "../domain/ids.ts";
 import type { Db } from "./database.ts";
-import { likePattern } from "./organization.repository.ts";
+import { matchesSearch } from "./name-search.ts";
 import { isUnmappable } from "./rule-conditions.ts";
 import type { ModuleOrganizationRow } from "./schema.ts";
 
@@ -140,7 +140,7 @@ export class ModuleOrganizationRepository {
         "o.type as organization_type",
       ])
       .where("mo.module_key", "in", filter.moduleKeys);
-    if (filter.search) query = query.where("mo.name", "ilike", likePattern(filter.search));
+    if (filter.search) query = query.where(matchesSearch("mo.name", filter.search, "mo.external_id"));
     if (filter.organizationId) query = query.where("mp.organization_id", "=", filter.organizationId);
     if (filter.ids)
       query = query.where("mo.id", "in", [
