@@ -5,7 +5,7 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { AppContext } from "../context.ts";
 import { isAppError } from "../domain/errors.ts";
@@ -63,7 +63,7 @@ export async function buildApp(
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // Our own errors are worded in the instance's term; a failed settings read keeps the default word.
-  app.setErrorHandler(async (error, request, reply) =>
+  app.setErrorHandler(async (error: FastifyError, request, reply) =>
     errorHandler(
       error,
       request,
