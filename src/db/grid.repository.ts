@@ -1,7 +1,7 @@
 import { type Expression, type SqlBool, sql } from "kysely";
 import { type Cursor, keysetPage } from "../domain/cursor.ts";
 import type { Db } from "./database.ts";
-import { matchesSearch } from "./name-search.ts";
+import { searchCondition } from "./name-search.ts";
 import { isActiveCustomer, isMappable, isOpenPair } from "./rule-conditions.ts";
 import type { OrganizationRow } from "./schema.ts";
 
@@ -25,9 +25,16 @@ export interface GridFilter {
 export class GridRepository {
   constructor(private readonly db: Db) {}
 
-  private filtered(filter: GridFilter) {
+  private async filtered(filter: GridFilter) {
     let query = this.db.selectFrom("organizations as o").where(isMappable("o.type"));
-    if (filter.search) query = query.where(matchesSearch("o.name", filter.search, "o.psa_id"));
+    if (filter.search)
+      query = query.where(
+        await searchCondition(
+          this.db,
+          { table: "organizations", alias: "o", name: "name", id: "psa_id" },
+          filter.search,
+        ),
+      );
     const keys = filter.moduleKeys;
     if (filter.unmappedOnly && keys.length > 0) {
       query = query.where(
@@ -60,7 +67,7 @@ export class GridRepository {
     limit: number,
     cursor: Cursor | undefined,
   ): Promise<{ rows: OrganizationRow[]; nextCursor: string | null }> {
-    let query = this.filtered(filter).selectAll("o");
+    let query = (await this.filtered(filter)).selectAll("o");
     if (cursor && "k" in cursor)
       query = query.where(sql<SqlBool>`(o.tree_sort, o.id) > (${cursor.k}, ${cursor.id}::uuid)`);
     // An offset lets a virtualized grid jump to any row; the index walk it costs is cheap at 50,000 rows.
@@ -74,7 +81,7 @@ export class GridRepository {
   }
 
   async count(filter: GridFilter): Promise<number> {
-    const row = await this.filtered(filter)
+    const row = await (await this.filtered(filter))
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .executeTakeFirstOrThrow();
     return Number(row.n);

@@ -1,4 +1,5 @@
-import { type RawBuilder, type SqlBool, sql } from "kysely";
+import { type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
+import type { Database } from "./schema.ts";
 
 /** Shorter searches match by substring only: a trigram match of two or three letters is noise. */
 const MIN_FUZZY_LENGTH = 4;
@@ -8,20 +9,43 @@ export function likePattern(search: string): string {
   return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** Where a search looks: a table, the alias the caller's query gives it, its name and id columns. */
+export interface SearchTarget {
+  table: "organizations" | "module_organizations";
+  /** The caller's alias of `table` ("o", "mo"), or none when the query names the table itself. */
+  alias?: string;
+  name: string;
+  /** A PSA id or a module's external id, found when typed exactly. */
+  id: string;
+}
+
 /**
  * Issue 13 point 11: a name search that forgives typos. A row matches when its name contains the
- * text (any case), or when some stretch of the name is close to the text by pg_trgm's word
- * similarity (`text <% name`: at least `pg_trgm.word_similarity_threshold`, 0.6 by default, so
- * "acme capitl" finds "Acme Capital" (0.83) but not "Brookside Capital Associates LLC" (0.42)), or
- * when `idColumn` (a PSA id, an external id) equals the text exactly. Both use the trigram GIN
- * index of migration 0018; pg_trgm is loaded into PGlite by `database.ts`.
- * Column references are SQL identifiers of the caller's query, never user input.
+ * text (any case) or its id equals it. Only when no row of the table does (a typo: "acme capitl")
+ * does the search fall back to names with a stretch close to the text by pg_trgm's word similarity
+ * (`text <% name`: at least `pg_trgm.word_similarity_threshold`, 0.6 by default; "Acme Capital"
+ * scores 0.83, "Brookside Capital Associates LLC" 0.42). Deciding first, with one cheap look-up,
+ * keeps each query a single condition that the trigram GIN index of migration 0018 serves (an OR
+ * of both made PostgreSQL score every row), and a plain search as exact as before.
+ * pg_trgm is loaded into PGlite by `database.ts`. Table and column names are SQL identifiers of
+ * the caller's query, never user input.
  */
-export function matchesSearch(nameColumn: string, search: string, idColumn?: string): RawBuilder<SqlBool> {
+export async function searchCondition(
+  db: Kysely<Database>,
+  target: SearchTarget,
+  search: string,
+): Promise<RawBuilder<SqlBool>> {
   const text = search.trim();
-  const name = sql.ref(nameColumn);
-  const conditions = [sql<SqlBool>`${name} ilike ${likePattern(text)}`];
-  if (text.length >= MIN_FUZZY_LENGTH) conditions.push(sql<SqlBool>`${text} <% ${name}`);
-  if (idColumn) conditions.push(sql<SqlBool>`${sql.ref(idColumn)} = ${text}`);
-  return sql<SqlBool>`(${sql.join(conditions, sql` or `)})`;
+  const pattern = likePattern(text);
+  const literal = (alias?: string) => {
+    const column = (name: string) => sql.ref(alias ? `${alias}.${name}` : name);
+    return sql<SqlBool>`(${column(target.name)} ilike ${pattern} or ${column(target.id)} = ${text})`;
+  };
+  if (text.length < MIN_FUZZY_LENGTH) return literal(target.alias);
+  const found = await sql<{
+    one: number;
+  }>`select 1 as one from ${sql.table(target.table)} where ${literal()} limit 1`.execute(db);
+  if (found.rows.length > 0) return literal(target.alias);
+  const name = sql.ref(target.alias ? `${target.alias}.${target.name}` : target.name);
+  return sql<SqlBool>`(${text} <% ${name})`;
 }

@@ -3,7 +3,7 @@ import { type Cursor, keysetPage } from "../domain/cursor.ts";
 import { isUuid } from "../domain/ids.ts";
 import { ORGANIZATION_TYPES, type OrganizationType } from "../domain/organization.ts";
 import type { Db } from "./database.ts";
-import { matchesSearch } from "./name-search.ts";
+import { searchCondition } from "./name-search.ts";
 import { isMappable, isUnmappable } from "./rule-conditions.ts";
 import type { OrganizationRow } from "./schema.ts";
 
@@ -58,7 +58,10 @@ export class OrganizationRepository {
   async list(filter: OrganizationFilter, limit: number, cursor: Cursor | undefined) {
     let query = this.db.selectFrom("organizations").selectAll();
     // By name, forgiving typos, or by PSA id (issue 13 point 11).
-    if (filter.search) query = query.where(matchesSearch("name", filter.search, "psa_id"));
+    if (filter.search)
+      query = query.where(
+        await searchCondition(this.db, { table: "organizations", name: "name", id: "psa_id" }, filter.search),
+      );
     if (filter.type) query = query.where("type", "=", filter.type);
     if (filter.isMappable === true) query = query.where(isMappable("type"));
     if (filter.isMappable === false) query = query.where(isUnmappable("type"));

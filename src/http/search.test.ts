@@ -51,6 +51,13 @@ describe("search and worklist rows", () => {
     expect(names(await get("/organizations?search=cap"))).toHaveLength(3);
   });
 
+  it("a search that some name contains stays literal: near spellings join only when nothing matches as typed", async () => {
+    await buildOrganization(t.ctx.db, { name: "Acme Capital" });
+    await buildOrganization(t.ctx.db, { name: "Acme Capitol" });
+    expect(names(await get("/organizations?search=acme%20capital"))).toEqual(["Acme Capital"]);
+    expect(names(await get("/organizations?search=acme%20capitl"))).toEqual(["Acme Capital", "Acme Capitol"]);
+  });
+
   it("a PSA id finds its organization; the unmappable ones can be asked for (why a Dead one is not a row)", async () => {
     await world();
     expect(names(await get("/organizations?search=4711"))).toEqual(["Acme Capital"]);
