@@ -134,3 +134,25 @@ test("search forgives a typo, finds a PSA id, and says why a Dead organization i
   await note.getByRole("link", { name: `Show ${gone.name} (${gone.type})` }).click();
   await page.getByRole("heading", { name: gone.name, level: 1 }).waitFor();
 });
+
+test("tab 2's filters and search live in the URL: Back restores them, a reload keeps them", async () => {
+  const { page } = s;
+  await page.goto("/mapping?tab=module-organizations");
+  const status = page.getByRole("combobox", { name: "Status" });
+  await status.waitFor();
+  await status.selectOption("unmapped");
+  await page.waitForURL(/status=unmapped/);
+  const unmapped = await statusCount(page);
+  await status.selectOption("mapped");
+  await page.waitForURL(/status=mapped/);
+  await page.getByRole("searchbox", { name: /^Search / }).fill("a");
+  await page.waitForURL((url) => url.searchParams.get("search") === "a");
+  await page.reload();
+  expect(await page.getByRole("searchbox", { name: /^Search / }).inputValue()).toBe("a");
+  expect(await page.getByRole("combobox", { name: "Status" }).inputValue()).toBe("mapped");
+  await page.goBack();
+  await page.waitForURL((url) => url.searchParams.get("status") === "unmapped");
+  expect(await page.getByRole("combobox", { name: "Status" }).inputValue()).toBe("unmapped");
+  expect(await page.getByRole("searchbox", { name: /^Search / }).inputValue()).toBe("");
+  expect(await statusCount(page)).toBe(unmapped);
+});
