@@ -48,6 +48,9 @@ export interface GridFigures {
   deepPageMedianMs: number;
   searchPageMedianMs: number;
   unmappedOnlyMedianMs: number;
+  /** Issue 13 point 11: the first page of a search with its total, by substring and with a typo. */
+  searchWithTotalMedianMs: number;
+  searchTypoWithTotalMedianMs: number;
   p95Ms: number;
   listAllMedianMs: number;
   listUnmappedFirstMedianMs: number;
@@ -99,6 +102,8 @@ export async function benchGrid(
       deepPageMedianMs: await sample({}, async () => deepCursor),
       searchPageMedianMs: await sample({ search: "harbor" }),
       unmappedOnlyMedianMs: await sample({ unmappedOnly: true }),
+      searchWithTotalMedianMs: await sample({ search: "harbor" }, undefined, true),
+      searchTypoWithTotalMedianMs: await sample({ search: "harbr logistcs" }, undefined, true),
       p95Ms: percentile(all, 95),
       ...(await benchList(ctx)),
     };
@@ -225,6 +230,8 @@ export function printGridFigures(figures: GridFigures[]): void {
       "page at row 40,000": fmt(f.deepPageMedianMs),
       "search page": fmt(f.searchPageMedianMs),
       "unmapped only": fmt(f.unmappedOnlyMedianMs),
+      "search + total": fmt(f.searchWithTotalMedianMs),
+      "typo search + total": fmt(f.searchTypoWithTotalMedianMs),
       "p95 all pages": fmt(f.p95Ms),
       "tab 2 page": fmt(f.listAllMedianMs),
       "picker (unmapped first)": fmt(f.listUnmappedFirstMedianMs),

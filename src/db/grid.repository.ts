@@ -1,8 +1,8 @@
 import { type Expression, type SqlBool, sql } from "kysely";
 import { type Cursor, keysetPage } from "../domain/cursor.ts";
 import type { Db } from "./database.ts";
-import { likePattern } from "./organization.repository.ts";
-import { isMappable, isOpenPair } from "./rule-conditions.ts";
+import { searchCondition } from "./name-search.ts";
+import { isActiveCustomer, isMappable, isOpenPair } from "./rule-conditions.ts";
 import type { OrganizationRow } from "./schema.ts";
 
 export interface GridFilter {
@@ -12,15 +12,29 @@ export interface GridFilter {
   /** Hide rows whose every ready module is mapped or ignored. */
   hideMapped?: boolean | undefined;
   moduleKeys: string[];
+  /**
+   * Rule 7's worklist as rows (issue 13 point 9: the summary's counts link here): active
+   * organizations of the scope with an open pair in `worklistModule` (else in any of `moduleKeys`),
+   * exactly the organizations `MappingRepository.countOrganizationsWithoutMapping` counts.
+   */
+  worklist?: "active_customers" | "all_mappable" | undefined;
+  worklistModule?: string | undefined;
 }
 
 /** The rows of Map by Organization: mappable organizations in tree order, with filters. */
 export class GridRepository {
   constructor(private readonly db: Db) {}
 
-  private filtered(filter: GridFilter) {
+  private async filtered(filter: GridFilter) {
     let query = this.db.selectFrom("organizations as o").where(isMappable("o.type"));
-    if (filter.search) query = query.where("o.name", "ilike", likePattern(filter.search));
+    if (filter.search)
+      query = query.where(
+        await searchCondition(
+          this.db,
+          { table: "organizations", alias: "o", name: "name", id: "psa_id" },
+          filter.search,
+        ),
+      );
     const keys = filter.moduleKeys;
     if (filter.unmappedOnly && keys.length > 0) {
       query = query.where(
@@ -32,6 +46,19 @@ export class GridRepository {
         select 1 from unnest(${sql.val(keys)}::text[]) as k(key) where ${isOpenPair("o.id", "k.key")})`;
       query = query.where(hasGap);
     }
+    if (filter.worklist) {
+      const keys = filter.worklistModule
+        ? filter.moduleKeys.filter((key) => key === filter.worklistModule)
+        : filter.moduleKeys;
+      query = query.where("o.status", "=", "active");
+      if (filter.worklist === "active_customers")
+        query = query.where(isActiveCustomer("o.type", "o.is_active"));
+      query = query.where(
+        keys.length === 0
+          ? sql<SqlBool>`false`
+          : sql<SqlBool>`exists (select 1 from unnest(${sql.val(keys)}::text[]) as k(key) where ${isOpenPair("o.id", "k.key")})`,
+      );
+    }
     return query;
   }
 
@@ -40,7 +67,7 @@ export class GridRepository {
     limit: number,
     cursor: Cursor | undefined,
   ): Promise<{ rows: OrganizationRow[]; nextCursor: string | null }> {
-    let query = this.filtered(filter).selectAll("o");
+    let query = (await this.filtered(filter)).selectAll("o");
     if (cursor && "k" in cursor)
       query = query.where(sql<SqlBool>`(o.tree_sort, o.id) > (${cursor.k}, ${cursor.id}::uuid)`);
     // An offset lets a virtualized grid jump to any row; the index walk it costs is cheap at 50,000 rows.
@@ -54,7 +81,7 @@ export class GridRepository {
   }
 
   async count(filter: GridFilter): Promise<number> {
-    const row = await this.filtered(filter)
+    const row = await (await this.filtered(filter))
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .executeTakeFirstOrThrow();
     return Number(row.n);

@@ -1,8 +1,8 @@
-import { sql } from "kysely";
+import { type RawBuilder, type SqlBool, sql } from "kysely";
 import { type Cursor, encodeCursor, keysetPage } from "../domain/cursor.ts";
 import { isUuid } from "../domain/ids.ts";
 import type { Db } from "./database.ts";
-import { likePattern } from "./organization.repository.ts";
+import { searchCondition } from "./name-search.ts";
 import { isUnmappable } from "./rule-conditions.ts";
 import type { ModuleOrganizationRow } from "./schema.ts";
 
@@ -89,7 +89,7 @@ export class ModuleOrganizationRepository {
     options: { limit: number; cursor: Cursor | undefined; orderBy: "tree" | "unmappedFirst" },
   ): Promise<{ rows: ModuleOrganizationListRow[]; nextCursor: string | null }> {
     if (filter.moduleKeys.length === 0) return { rows: [], nextCursor: null };
-    let query = this.filtered(filter);
+    let query = this.filtered(filter, await this.search(filter));
     if (options.orderBy === "unmappedFirst") return this.unmappedFirst(query, options.limit, options.cursor);
     if (options.cursor && "k" in options.cursor) {
       query = query.where(
@@ -109,14 +109,25 @@ export class ModuleOrganizationRepository {
   /** How many rows the filter matches (for a virtualized list's scrollbar). */
   async count(filter: ModuleOrganizationFilter): Promise<number> {
     if (filter.moduleKeys.length === 0) return 0;
-    const row = await this.filtered(filter)
+    const row = await this.filtered(filter, await this.search(filter))
       .clearSelect()
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
-  private filtered(filter: ModuleOrganizationFilter) {
+  /** The search's condition, decided once per call (`searchCondition`: literal, else near spellings). */
+  private search(filter: ModuleOrganizationFilter) {
+    return filter.search
+      ? searchCondition(
+          this.db,
+          { table: "module_organizations", alias: "mo", name: "name", id: "external_id" },
+          filter.search,
+        )
+      : Promise.resolve(undefined);
+  }
+
+  private filtered(filter: ModuleOrganizationFilter, search: RawBuilder<SqlBool> | undefined) {
     let query = this.db
       .selectFrom("module_organizations as mo")
       .innerJoin("modules as m", "m.key", "mo.module_key")
@@ -140,7 +151,7 @@ export class ModuleOrganizationRepository {
         "o.type as organization_type",
       ])
       .where("mo.module_key", "in", filter.moduleKeys);
-    if (filter.search) query = query.where("mo.name", "ilike", likePattern(filter.search));
+    if (search) query = query.where(search);
     if (filter.organizationId) query = query.where("mp.organization_id", "=", filter.organizationId);
     if (filter.ids)
       query = query.where("mo.id", "in", [

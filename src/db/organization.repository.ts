@@ -3,6 +3,7 @@ import { type Cursor, keysetPage } from "../domain/cursor.ts";
 import { isUuid } from "../domain/ids.ts";
 import { ORGANIZATION_TYPES, type OrganizationType } from "../domain/organization.ts";
 import type { Db } from "./database.ts";
+import { searchCondition } from "./name-search.ts";
 import { isMappable, isUnmappable } from "./rule-conditions.ts";
 import type { OrganizationRow } from "./schema.ts";
 
@@ -21,10 +22,7 @@ export interface OrganizationUpsert {
   parentPsaId: string | null;
 }
 
-/** Escapes LIKE wildcards so a search for "100%" finds "100%", not everything. */
-export function likePattern(search: string): string {
-  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
+export { likePattern } from "./name-search.ts";
 
 /** Organizations (PSA companies). The only place that writes SQL for them. */
 export class OrganizationRepository {
@@ -59,7 +57,11 @@ export class OrganizationRepository {
   /** A page in tree order (sub-organizations right after their parent). */
   async list(filter: OrganizationFilter, limit: number, cursor: Cursor | undefined) {
     let query = this.db.selectFrom("organizations").selectAll();
-    if (filter.search) query = query.where("name", "ilike", likePattern(filter.search));
+    // By name, forgiving typos, or by PSA id (issue 13 point 11).
+    if (filter.search)
+      query = query.where(
+        await searchCondition(this.db, { table: "organizations", name: "name", id: "psa_id" }, filter.search),
+      );
     if (filter.type) query = query.where("type", "=", filter.type);
     if (filter.isMappable === true) query = query.where(isMappable("type"));
     if (filter.isMappable === false) query = query.where(isUnmappable("type"));

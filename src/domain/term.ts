@@ -35,3 +35,19 @@ export function termLabels(term: OrganizationTerm) {
     mappingsTitle: (name: string) => `Mappings - ${name}`,
   };
 }
+
+/**
+ * A sentence of the server (an error's detail, a suggestion's reason) in the instance's term
+ * (issue 13 point 14): the words "organization" and "organizations", lower case and whole (so
+ * "organizationId" and "Acme Organization Inc." stay), become the term; a capital one only where
+ * it opens the sentence. "module organization" follows ("module client company"), as the UI's
+ * "Module Client Company" does.
+ */
+export function inTermWords(text: string, term: OrganizationTerm): string {
+  if (term === DEFAULT_TERM) return text;
+  const singular = term.toLowerCase();
+  const plural = pluralOf(term).toLowerCase();
+  return text
+    .replace(/^Organization(s?)\b/, (_, s: string) => (s ? pluralOf(term) : term))
+    .replace(/\borganization(s?)\b/g, (_, s: string) => (s ? plural : singular));
+}

@@ -5,9 +5,10 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { AppContext } from "../context.ts";
+import { isAppError } from "../domain/errors.ts";
 import type { Services } from "../services/index.ts";
 import { activityLogRoutes } from "./activity-log.routes.ts";
 import { alertRoutes } from "./alert.routes.ts";
@@ -62,7 +63,20 @@ export async function buildApp(
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(errorHandler);
+  // Our own errors are worded in the instance's term; a failed settings read keeps the default word.
+  app.setErrorHandler(async (error: FastifyError, request, reply) =>
+    errorHandler(
+      error,
+      request,
+      reply,
+      isAppError(error)
+        ? await services.settings.get().then(
+            (settings) => settings.organizationTerm,
+            () => undefined,
+          )
+        : undefined,
+    ),
+  );
   acceptEmptyJsonBodies(app);
   registerTextGuard(app);
 

@@ -10,6 +10,9 @@ export const GridQuery = PageQuery.extend({
   search: z.string().max(200).optional(),
   unmappedOnly: BooleanQuery.optional(),
   hideMapped: BooleanQuery.optional(),
+  /** Rule 7's worklist: organizations of this scope with a pair still to do (in `worklistModule`, else any ready module). */
+  worklist: z.enum(["active_customers", "all_mappable"]).optional(),
+  worklistModule: z.string().min(1).max(64).optional(),
   withTotal: BooleanQuery.optional(),
   /** Start at this row (instead of a cursor), so a virtualized grid can jump to any row. */
   offset: z.coerce.number().int().min(0).max(10_000_000).optional(),

@@ -44,6 +44,11 @@ export const WorklistQuery = z.object({ allTypes: BooleanQuery.optional() });
 /** Yet to be mapped, per ready module (rule 7). */
 export const Worklists = z.object({
   scope: z.enum(["active_customers", "all_mappable"]),
+  /** Across every ready module: module organizations summed; organizations counted once (issue 13 point 9). */
+  totals: z.object({
+    unmappedModuleOrganizations: z.number().int(),
+    organizationsWithoutMapping: z.number().int(),
+  }),
   modules: z.array(
     z.object({
       moduleKey: z.string(),

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { isAppError } from "../domain/errors.ts";
+import { inTermWords, type OrganizationTerm } from "../domain/term.ts";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -49,15 +50,23 @@ export function sendProblem(reply: FastifyReply, body: Problem) {
   return reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }
 
-/** The one place where errors become HTTP answers. Bad input never becomes a 500. */
-export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+/**
+ * The one place where errors become HTTP answers. Bad input never becomes a 500. `term`, the
+ * instance's word for "organization", words the detail of our own errors (issue 13 point 14).
+ */
+export function errorHandler(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  term?: OrganizationTerm,
+) {
   if (isAppError(error)) {
     if (error.code === "rate_limited" && typeof error.details?.retryAfterSeconds === "number") {
       reply.header("retry-after", String(error.details.retryAfterSeconds));
     }
     return sendProblem(
       reply,
-      problem(error.status, error.code, error.message, {
+      problem(error.status, error.code, term ? inTermWords(error.message, term) : error.message, {
         ...(error.field ? { field: error.field } : {}),
         ...(error.details ?? {}),
       }),

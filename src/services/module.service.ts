@@ -1,4 +1,5 @@
 import type { AppContext } from "../context.ts";
+import { GridRepository } from "../db/grid.repository.ts";
 import { repositories } from "../db/repositories.ts";
 import type { ModuleRow } from "../db/schema.ts";
 import type { SyncRunSummary } from "../db/sync-run.repository.ts";
@@ -189,12 +190,19 @@ export class ModuleService {
     const repos = repositories(this.ctx.db);
     const readyKeys = await repos.modules.readyKeys();
     const modules = new Map((await repos.modules.list()).map((m) => [m.key, m.name]));
-    const [unmapped, withoutMapping] = await Promise.all([
+    const scope = options.allTypes ? ("all_mappable" as const) : ("active_customers" as const);
+    const [unmapped, withoutMapping, organizationsWithGap] = await Promise.all([
       repos.mappings.countUnmappedModuleOrganizations(readyKeys),
       repos.mappings.countOrganizationsWithoutMapping(readyKeys, { customersOnly: !options.allTypes }),
+      // Across modules an organization counts once, however many of its modules are still to do.
+      new GridRepository(this.ctx.db).count({ moduleKeys: readyKeys, worklist: scope }),
     ]);
     return {
-      scope: options.allTypes ? ("all_mappable" as const) : ("active_customers" as const),
+      scope,
+      totals: {
+        unmappedModuleOrganizations: readyKeys.reduce((sum, key) => sum + (unmapped.get(key) ?? 0), 0),
+        organizationsWithoutMapping: organizationsWithGap,
+      },
       modules: readyKeys.map((key) => ({
         moduleKey: key,
         name: modules.get(key) ?? key,

@@ -25,7 +25,7 @@ let orgId = "";
 const PAGES = [
   { name: "mapping", path: () => "/mapping", ready: "tr[data-organization-id]" },
   { name: "mapping-module-organizations", path: () => "/mapping?tab=module-organizations", ready: "table" },
-  { name: "suggestions", path: () => "/mapping/suggestions", ready: "h1" },
+  { name: "suggestions", path: () => "/mapping/suggestions", ready: "li.suggestion" },
   { name: "organization", path: () => `/organizations/${orgId}`, ready: "#mappings-summary-title" },
   {
     name: "organization-mappings",

@@ -18,10 +18,18 @@ async function withoutMappingCount(page: E2eSession["page"], moduleKey: string):
   return Number((text ?? "").replace(/[^\d]/g, ""));
 }
 
+/** The counts per module fold out of the summary's one line (remembered once open). */
+async function openSummaryModules(page: E2eSession["page"]) {
+  const toggle = page.getByTestId("summary-bar").getByRole("button", { name: /the \d+ modules?$/ });
+  await toggle.waitFor();
+  if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+}
+
 test("Ignore on the organization page removes the pair from the worklist", async () => {
   const { page } = s;
   const { row, column } = await findEmptyCell(page, { activeCustomer: true });
   await page.goto("/mapping");
+  await openSummaryModules(page);
   await page.locator(`[data-testid="summary-bar"] [data-module-key="${column.moduleKey}"]`).waitFor();
   const before = await withoutMappingCount(page, column.moduleKey);
 
@@ -48,6 +56,7 @@ test("Ignore on the organization page removes the pair from the worklist", async
   await page.getByRole("status").filter({ hasText: "Saved the mappings" }).waitFor();
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Mapping" }).click();
+  await openSummaryModules(page);
   await page.locator(`[data-testid="summary-bar"] [data-module-key="${column.moduleKey}"]`).waitFor();
   await page.waitForFunction(
     ({ key, expected }) => {

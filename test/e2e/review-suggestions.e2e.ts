@@ -80,7 +80,9 @@ async function mappedTo(page: Page, moduleOrganizationId: string): Promise<strin
 test("review suggestions: accept one, reject one, accept all confident after a confirmation with the count", async () => {
   const { page } = s;
   const module = await pickModule(page);
-  // Reached from the summary bar of the mapping page.
+  // Reached from the summary bar of the mapping page (its counts per module fold out).
+  const toggle = page.getByTestId("summary-bar").getByRole("button", { name: /the \d+ modules?$/ });
+  if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
   await page.getByRole("link", { name: `Review suggestions for ${module.name}` }).click();
   await page.getByRole("heading", { name: `Review suggestions — ${module.name}` }).waitFor();
   const list = page.getByTestId("suggestion-list");

@@ -85,9 +85,9 @@ test("a grid picker pre-selects only an exact match; the toast after mapping off
   // A part of a name: options, but none active; Enter maps nothing and the picker stays open.
   const part = target.name.slice(0, Math.max(3, Math.floor(target.name.length / 2))).trim();
   await combo.fill(`${part}`);
-  await page.getByRole("option").first().waitFor();
+  await page.getByRole("listbox").getByRole("option").first().waitFor();
   await page.waitForTimeout(400);
-  const exactListed = (await page.getByRole("option").allTextContents()).some(
+  const exactListed = (await page.getByRole("listbox").getByRole("option").allTextContents()).some(
     (t) => t.startsWith(target.name) && part === target.name,
   );
   if (!exactListed) {

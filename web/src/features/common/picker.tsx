@@ -27,6 +27,7 @@ interface PickerProps<T, A> {
   onSelect(option: ComboboxOption<T>): void;
   /** Extra keys for the button (arrow-key navigation in grids). */
   onButtonKeyDown?: (event: React.KeyboardEvent<HTMLButtonElement>) => void;
+  /** A cell of an ARIA grid: the grid's roving tab stop decides which one cell Tab reaches (-1 here). */
   dataCell?: string;
 }
 
@@ -48,6 +49,7 @@ export function Picker<T, A>(props: PickerProps<T, A>) {
         aria-haspopup="listbox"
         aria-expanded={isOpen}
         data-cell={props.dataCell}
+        tabIndex={props.dataCell ? -1 : undefined}
         onClick={() => setIsOpen((open) => !open)}
         onKeyDown={props.onButtonKeyDown}
       >

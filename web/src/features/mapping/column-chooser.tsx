@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useRef, useState } from "react";
+import { type ReactNode, useCallback, useLayoutEffect, useRef, useState } from "react";
 import { useApi } from "../../api/api-context.tsx";
 import type { GridColumn } from "../../api/api-types.ts";
 import type { PreferencesInput } from "../../api/request-types.ts";
 import { Popover } from "../common/popover.tsx";
 import { useToast } from "../common/toast.tsx";
+import { useFocusTrap } from "../common/use-focus-trap.ts";
 
 /**
  * Reorders the module columns of tab 1 with up/down buttons (a ready module's column cannot be hidden,
@@ -39,19 +40,24 @@ export function ColumnChooser({ columns }: { columns: GridColumn[] }) {
     },
   });
   const shown = order ?? columns;
+  // After a move, focus follows the moved column (its button in the same direction, or the other
+  // one at the end of the list), so the keyboard user keeps their place and Escape still closes.
+  const [focusAfterMove, setFocusAfterMove] = useState<{ key: string; up: boolean } | null>(null);
   const move = (index: number, delta: number) => {
+    if (save.isPending) return;
     const next = [...shown];
     const [item] = next.splice(index, 1);
     if (!item) return;
     next.splice(index + delta, 0, item);
     setOrder(next);
+    setFocusAfterMove({ key: item.moduleKey, up: delta < 0 });
     save.mutate(next.map((c) => c.moduleKey));
   };
-  const close = () => {
+  const close = useCallback(() => {
     setIsOpen(false);
     setOrder(null);
     buttonRef.current?.focus();
-  };
+  }, []);
   return (
     <>
       <button
@@ -66,12 +72,7 @@ export function ColumnChooser({ columns }: { columns: GridColumn[] }) {
       </button>
       {isOpen && buttonRef.current && (
         <Popover anchor={buttonRef.current} onClose={close} width={300}>
-          <div
-            role="dialog"
-            aria-label="Column order"
-            className="column-chooser"
-            onKeyDown={(event) => event.key === "Escape" && close()}
-          >
+          <ChooserDialog onEscape={close} focusAfterMove={focusAfterMove}>
             <div className="popover-title">Column order</div>
             <p className="muted small">Every ready module has a column; reorder them here.</p>
             <ol className="column-list">
@@ -82,7 +83,8 @@ export function ColumnChooser({ columns }: { columns: GridColumn[] }) {
                     type="button"
                     className="btn btn-icon"
                     aria-label={`Move ${column.name} up`}
-                    disabled={index === 0 || save.isPending}
+                    disabled={index === 0}
+                    aria-disabled={save.isPending || undefined}
                     onClick={() => move(index, -1)}
                   >
                     ↑
@@ -91,7 +93,8 @@ export function ColumnChooser({ columns }: { columns: GridColumn[] }) {
                     type="button"
                     className="btn btn-icon"
                     aria-label={`Move ${column.name} down`}
-                    disabled={index === shown.length - 1 || save.isPending}
+                    disabled={index === shown.length - 1}
+                    aria-disabled={save.isPending || undefined}
                     onClick={() => move(index, 1)}
                   >
                     ↓
@@ -104,9 +107,34 @@ export function ColumnChooser({ columns }: { columns: GridColumn[] }) {
                 Saving…
               </div>
             )}
-          </div>
+          </ChooserDialog>
         </Popover>
       )}
     </>
+  );
+}
+
+/** The chooser's dialog: focus moves in and stays in (Tab cycles), Escape closes, focus follows a move. */
+function ChooserDialog(props: {
+  onEscape(): void;
+  focusAfterMove: { key: string; up: boolean } | null;
+  children: ReactNode;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  useFocusTrap(ref, props.onEscape);
+  const { focusAfterMove } = props;
+  useLayoutEffect(() => {
+    if (!focusAfterMove) return;
+    const item = ref.current?.querySelector(`[data-module-key="${CSS.escape(focusAfterMove.key)}"]`);
+    const buttons = [...(item?.querySelectorAll<HTMLButtonElement>("button") ?? [])];
+    const [up, down] = buttons;
+    const preferred = focusAfterMove.up ? up : down;
+    const other = focusAfterMove.up ? down : up;
+    (preferred && !preferred.disabled ? preferred : other)?.focus();
+  }, [focusAfterMove]);
+  return (
+    <div ref={ref} role="dialog" aria-label="Column order" className="column-chooser" tabIndex={-1}>
+      {props.children}
+    </div>
   );
 }

@@ -42,6 +42,7 @@ export const GridCell = memo(function GridCell(props: GridCellProps) {
       <Link
         className="cell-link"
         data-cell={coordinates}
+        tabIndex={-1}
         onKeyDown={onKeyDown}
         to={`/mapping?tab=module-organizations&organizationId=${encodeURIComponent(organization.id)}&moduleKey=${encodeURIComponent(column.moduleKey)}`}
         title={cell.moduleOrganizations.map((m) => m.name).join("\n")}
@@ -62,8 +63,7 @@ export const GridCell = memo(function GridCell(props: GridCellProps) {
   if (!canEdit) {
     return (
       // biome-ignore lint/a11y/noStaticElementInteractions: read-only grid cells take focus for arrow-key navigation
-      // biome-ignore lint/a11y/noNoninteractiveTabindex: same reason
-      <span className="cell-static" tabIndex={0} data-cell={coordinates} onKeyDown={onKeyDown}>
+      <span className="cell-static" tabIndex={-1} data-cell={coordinates} onKeyDown={onKeyDown}>
         {content}
       </span>
     );

@@ -64,11 +64,7 @@ export function MappingPage() {
         ))}
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tab-panel">
-        {tab === "organizations" ? (
-          <OrganizationGridTab />
-        ) : (
-          <ModuleOrganizationTab key={params.toString()} />
-        )}
+        {tab === "organizations" ? <OrganizationGridTab /> : <ModuleOrganizationTab />}
       </div>
     </div>
   );

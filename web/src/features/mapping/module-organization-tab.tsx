@@ -1,10 +1,10 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { ModuleOrganization } from "../../api/api-types.ts";
 import { useSession, useTerm } from "../auth/session-hooks.ts";
 import { EmptyState, ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useDebouncedValue } from "../common/use-debounced-value.ts";
 import { useFirstBlock } from "../common/use-offset-blocks.ts";
-import { Link, useSearchParams } from "../shell/router.tsx";
+import { Link, useRouter, useSearchParams } from "../shell/router.tsx";
 import { BulkMapBar } from "./bulk-map-bar.tsx";
 import { useModuleOrganizationSource, useModulesQuery } from "./mapping-queries.ts";
 import { ModuleOrganizationList } from "./module-organization-list.tsx";
@@ -22,18 +22,38 @@ export function ModuleOrganizationTab() {
   const labels = useTerm();
   const { canEditMappings } = useSession();
   const params = useSearchParams();
+  const { navigate } = useRouter();
   const modules = useModulesQuery();
-  const [moduleKey, setModuleKey] = useState(params.get("moduleKey") ?? "");
-  const [status, setStatus] = useState(params.get("status") ?? "");
-  const [searchText, setSearchText] = useState(params.get("search") ?? "");
-  const [needsAttention, setNeedsAttention] = useState(params.get("needsAttention") === "true");
-  const [organizationId, setOrganizationId] = useState(params.get("organizationId") ?? "");
+  // Filters live in the URL (shareable; Back restores them): a choice pushes a step, the search box
+  // rewrites its own entry once it settles.
+  const moduleKey = params.get("moduleKey") ?? "";
+  const status = params.get("status") ?? "";
+  const needsAttention = params.get("needsAttention") === "true";
+  const organizationId = params.get("organizationId") ?? "";
+  const urlSearch = params.get("search") ?? "";
+  const setUrl = (changes: Record<string, string>, replace = false) => {
+    const next = new URLSearchParams(params);
+    for (const [name, value] of Object.entries(changes)) {
+      if (value) next.set(name, value);
+      else next.delete(name);
+    }
+    navigate(`/mapping?${next.toString()}`, { replace });
+  };
+  const [searchText, setSearchText] = useState(urlSearch);
   // The selected rows by id, as they were when selected: the selection outlives the blocks it came from.
   const [selected, setSelected] = useState<ReadonlyMap<string, ModuleOrganization>>(new Map());
   const search = useDebouncedValue(searchText.trim(), 250);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a settled search moves the URL
+  useEffect(() => {
+    if (search !== urlSearch) setUrl({ search }, true);
+  }, [search]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: Back or a link moved the URL's search
+  useEffect(() => {
+    if (urlSearch !== search) setSearchText(urlSearch);
+  }, [urlSearch]);
   const filters = useMemo(
-    () => ({ moduleKey, status, search, needsAttention, organizationId }),
-    [moduleKey, status, search, needsAttention, organizationId],
+    () => ({ moduleKey, status, search: urlSearch, needsAttention, organizationId }),
+    [moduleKey, status, urlSearch, needsAttention, organizationId],
   );
   // The first block (rows 0-99) gives the total; the list fetches the other blocks it shows by offset.
   const source = useModuleOrganizationSource(filters);
@@ -57,7 +77,7 @@ export function ModuleOrganizationTab() {
           className="input"
           aria-label="Module"
           value={moduleKey}
-          onChange={(event) => setModuleKey(event.target.value)}
+          onChange={(event) => setUrl({ moduleKey: event.target.value })}
         >
           <option value="">All modules</option>
           {readyModules.map((m) => (
@@ -70,7 +90,7 @@ export function ModuleOrganizationTab() {
           className="input"
           aria-label="Status"
           value={status}
-          onChange={(event) => setStatus(event.target.value)}
+          onChange={(event) => setUrl({ status: event.target.value })}
         >
           {STATUSES.map((s) => (
             <option key={s.value} value={s.value}>
@@ -82,7 +102,7 @@ export function ModuleOrganizationTab() {
           <input
             type="checkbox"
             checked={needsAttention}
-            onChange={(event) => setNeedsAttention(event.target.checked)}
+            onChange={(event) => setUrl({ needsAttention: event.target.checked ? "true" : "" })}
           />
           Needs attention
         </label>
@@ -96,7 +116,7 @@ export function ModuleOrganizationTab() {
               type="button"
               className="btn btn-icon"
               aria-label={`Clear the ${labels.term.toLowerCase()} filter`}
-              onClick={() => setOrganizationId("")}
+              onClick={() => setUrl({ organizationId: "" })}
             >
               ×
             </button>

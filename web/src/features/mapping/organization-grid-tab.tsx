@@ -1,21 +1,45 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useSession, useTerm } from "../auth/session-hooks.ts";
 import { EmptyState, ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useDebouncedValue } from "../common/use-debounced-value.ts";
 import { useFirstBlock } from "../common/use-offset-blocks.ts";
+import { useRouter, useSearchParams } from "../shell/router.tsx";
 import { ColumnChooser } from "./column-chooser.tsx";
+import { type GridShow, gridUrl, readGridUrl } from "./grid-url.ts";
 import { useGridSource } from "./mapping-queries.ts";
 import { OrganizationGrid } from "./organization-grid.tsx";
+import { UnmappableMatches } from "./unmappable-matches.tsx";
 
 /** Tab 1, "Map by Organization" (rule 4). */
 export function OrganizationGridTab() {
   const labels = useTerm();
   const { canEditMappings } = useSession();
-  const [searchText, setSearchText] = useState("");
-  const [unmappedOnly, setUnmappedOnly] = useState(false);
-  const [hideMapped, setHideMapped] = useState(false);
+  const { navigate } = useRouter();
+  const url = readGridUrl(useSearchParams());
+  const [searchText, setSearchText] = useState(url.search);
   const search = useDebouncedValue(searchText.trim(), 250);
-  const filters = useMemo(() => ({ search, unmappedOnly, hideMapped }), [search, unmappedOnly, hideMapped]);
+  // Filters live in the URL (shareable; Back restores them). A choice is a step back can undo; the
+  // search box rewrites its own entry once it settles, so typing leaves no trail of letters.
+  const setUrl = (next: Partial<typeof url>, options = { replace: false }) =>
+    navigate(gridUrl({ ...url, ...next }), options);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a settled search moves the URL
+  useEffect(() => {
+    if (search !== url.search) setUrl({ search }, { replace: true });
+  }, [search]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: Back or a link moved the URL's search
+  useEffect(() => {
+    if (url.search !== search) setSearchText(url.search);
+  }, [url.search]);
+  const filters = useMemo(
+    () => ({
+      search: url.search,
+      unmappedOnly: url.show === "nothing-mapped",
+      hideMapped: url.show === "left-to-map",
+      ...(url.worklist ? { worklist: url.worklist } : {}),
+      ...(url.worklist && url.worklistModule ? { worklistModule: url.worklistModule } : {}),
+    }),
+    [url.search, url.show, url.worklist, url.worklistModule],
+  );
   // The first block (rows 0-99) gives the total and the columns; the grid fetches the other blocks
   // it shows by offset.
   const source = useGridSource(filters);
@@ -34,22 +58,40 @@ export function OrganizationGridTab() {
           value={searchText}
           onChange={(event) => setSearchText(event.target.value)}
         />
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={unmappedOnly}
-            onChange={(event) => setUnmappedOnly(event.target.checked)}
-          />
-          Unmapped only
+        <label className="field-inline">
+          <span>Show</span>
+          <select
+            className="input"
+            value={url.show}
+            onChange={(event) => setUrl({ show: event.target.value as GridShow })}
+            aria-describedby="grid-show-help"
+          >
+            <option value="all">Every {labels.term.toLowerCase()}</option>
+            <option value="left-to-map">Only with a module left to map</option>
+            <option value="nothing-mapped">Only with nothing mapped yet</option>
+          </select>
         </label>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={hideMapped}
-            onChange={(event) => setHideMapped(event.target.checked)}
-          />
-          Hide mapped
-        </label>
+        <span id="grid-show-help" className="sr-only">
+          A module is left to map when it has neither a mapping nor an ignore for the{" "}
+          {labels.term.toLowerCase()}.
+        </span>
+        {url.worklist && (
+          <span className="filter-chip" data-testid="worklist-chip">
+            {url.worklist === "active_customers" ? "Active customers" : labels.plural} with{" "}
+            {url.worklistModule
+              ? `${columns.find((c) => c.moduleKey === url.worklistModule)?.name ?? url.worklistModule}`
+              : "a module"}{" "}
+            left to map
+            <button
+              type="button"
+              className="btn btn-icon"
+              aria-label="Clear the left-to-map filter"
+              onClick={() => setUrl({ worklist: null, worklistModule: null })}
+            >
+              ×
+            </button>
+          </span>
+        )}
         <span className="toolbar-spacer" />
         <span className="muted" role="status" aria-live="polite">
           {grid.isFetching ? "Updating…" : ""}
@@ -59,6 +101,7 @@ export function OrganizationGridTab() {
         </span>
         <ColumnChooser columns={columns} />
       </div>
+      {url.search && <UnmappableMatches search={url.search} />}
       {grid.isPending && <Loading />}
       {grid.isError && <ErrorBanner error={grid.error} onRetry={() => void grid.refetch()} />}
       {grid.data && columns.length === 0 && (

@@ -1,5 +1,5 @@
 import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
-import { type KeyboardEvent, useCallback, useMemo, useRef } from "react";
+import { type KeyboardEvent, useCallback, useLayoutEffect, useMemo, useRef } from "react";
 import type { GridColumn, GridPage, GridRow } from "../../api/api-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
 import { type OffsetBlockSource, useOffsetBlocks, type WindowRow } from "../common/use-offset-blocks.ts";
@@ -45,6 +45,10 @@ export function OrganizationGrid(props: OrganizationGridProps) {
     getRowId: organizationIdOf,
   });
   const { virtualizer, windowRows } = blocks;
+  // The ARIA grid pattern (issue 13 point 15): the grid is one Tab stop. Every cell renders with
+  // tabIndex -1; the cell last focused (or, when it scrolled away, the first one shown) gets 0.
+  const activeCell = useRef("0:0");
+  useLayoutEffect(() => rovingTabStop(scrollRef.current, activeCell.current));
 
   const onCellKeyDown: KeyHandler = (event) => {
     const [r, c] = (event.currentTarget.dataset.cell ?? "0:0").split(":").map(Number) as [number, number];
@@ -138,6 +142,12 @@ export function OrganizationGrid(props: OrganizationGridProps) {
         aria-rowcount={total + 1}
         aria-colcount={columns.length + 1}
         style={{ width }}
+        onFocus={(event) => {
+          const cell = (event.target as HTMLElement).dataset?.cell;
+          if (!cell || cell === activeCell.current) return;
+          activeCell.current = cell;
+          rovingTabStop(scrollRef.current, cell);
+        }}
       >
         <thead className="grid-header">
           <tr aria-rowindex={1}>
@@ -198,6 +208,18 @@ export function OrganizationGrid(props: OrganizationGridProps) {
   );
 }
 
+/** Makes the cell `active` (else the first cell shown) the grid's only Tab stop. */
+function rovingTabStop(container: HTMLElement | null, active: string) {
+  if (!container) return;
+  const target =
+    container.querySelector<HTMLElement>(`[data-cell="${active}"]`) ??
+    container.querySelector<HTMLElement>("[data-cell]");
+  for (const cell of container.querySelectorAll<HTMLElement>('[data-cell][tabindex="0"]')) {
+    if (cell !== target) cell.tabIndex = -1;
+  }
+  if (target) target.tabIndex = 0;
+}
+
 function OrganizationCell(props: { row: GridRow; index: number; onKeyDown: { current: KeyHandler } }) {
   const org = props.row.organization;
   return (
@@ -211,6 +233,7 @@ function OrganizationCell(props: { row: GridRow; index: number; onKeyDown: { cur
         to={`/organizations/${encodeURIComponent(org.id)}`}
         className="org-link"
         data-cell={`${props.index}:0`}
+        tabIndex={-1}
         onKeyDown={(event) => props.onKeyDown.current(event)}
       >
         {org.name}

@@ -7,7 +7,7 @@ import { useToast } from "../common/toast.tsx";
 import { usePageTitle } from "../common/use-page-title.ts";
 import { useModulesQuery } from "../mapping/mapping-queries.ts";
 import { Link, useRouter, useSearchParams } from "../shell/router.tsx";
-import { SuggestionItem } from "./suggestion-item.tsx";
+import { STRENGTH_WORDS, type Strength, SuggestionItem, strengthOf } from "./suggestion-item.tsx";
 import {
   countConfident,
   isConfident,
@@ -42,6 +42,8 @@ export function SuggestionsPage() {
   const items = pages.flatMap((page) => page.items);
   const listedConfident = items.filter(isConfident).length;
   const plural = labels.moduleOrganizations.toLowerCase();
+  const listedByStrength = (strength: Strength) =>
+    items.filter((item) => item.candidates[0] && strengthOf(item.candidates[0]) === strength).length;
 
   const askAcceptAll = async () => {
     setCounting(true);
@@ -93,6 +95,24 @@ export function SuggestionsPage() {
         Unmapped {plural} of this module with the {labels.plural.toLowerCase()} they most likely belong to,
         best first. Nothing is applied until you accept it.
       </p>
+      {items.length > 0 && (
+        <ul
+          className="suggestion-legend"
+          aria-label="What the strengths mean"
+          data-testid="suggestion-legend"
+        >
+          {(["confident", "likely", "weak"] as const).map((strength) => (
+            <li key={strength}>
+              <span
+                className={`badge ${strength === "confident" ? "badge-ok" : strength === "likely" ? "badge-warning" : "badge-muted"}`}
+              >
+                {STRENGTH_WORDS[strength].label}
+              </span>{" "}
+              {STRENGTH_WORDS[strength].help} ({listedByStrength(strength).toLocaleString()} listed)
+            </li>
+          ))}
+        </ul>
+      )}
       {modules.isPending && <Loading />}
       {modules.isError && <ErrorBanner error={modules.error} onRetry={() => void modules.refetch()} />}
       {modules.data && ready.length === 0 && <EmptyState>No module is ready for mapping yet.</EmptyState>}
