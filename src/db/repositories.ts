@@ -18,6 +18,7 @@ import { PostingApprovalRepository } from "./posting-approval.repository.ts";
 import { PostingAttemptRepository } from "./posting-attempt.repository.ts";
 import { PsaConnectionRepository } from "./psa-connection.repository.ts";
 import { PsaContractRepository } from "./psa-contract.repository.ts";
+import { PsaCreateAttemptRepository } from "./psa-create-attempt.repository.ts";
 import { ServiceMappingRepository } from "./service-mapping.repository.ts";
 import { SessionRepository } from "./session.repository.ts";
 import { SettingsRepository } from "./settings.repository.ts";
@@ -53,6 +54,7 @@ export function repositories(db: Db) {
     alertChannels: new AlertChannelRepository(db),
     alertSubscriptions: new AlertSubscriptionRepository(db),
     alertDeliveries: new AlertDeliveryRepository(db),
+    psaCreateAttempts: new PsaCreateAttemptRepository(db),
   };
 }
 

@@ -15,6 +15,11 @@ import {
   SendTestAnswer,
 } from "./alert.schema.ts";
 import { AuditQuery, AuditStepQuery } from "./audit.routes.ts";
+import {
+  PsaOrganizationCreateBody,
+  PsaOrganizationCreated,
+  PsaOrganizationPrefill,
+} from "./psa-organization.schema.ts";
 import { AuditPage, AuditStepPage, UndoAnswer } from "./audit.schema.ts";
 import { PageQuery } from "./common.schema.ts";
 import { ConnectorKindList } from "./connector-kind.routes.ts";
@@ -239,6 +244,12 @@ export const apiContract = {
   "GET /alert-channels/:id/deliveries": { status: 200, answer: DeliveryPage, query: PageQuery },
   "GET /me/alert-subscriptions": { status: 200, answer: MySubscriptionsView },
   "PUT /me/alert-subscriptions": { status: 200, answer: MySubscriptionsView, body: MySubscriptionsBody },
+  "GET /module-organizations/:id/psa-organization": { status: 200, answer: PsaOrganizationPrefill },
+  "POST /module-organizations/:id/psa-organization": {
+    status: 201,
+    answer: PsaOrganizationCreated,
+    body: PsaOrganizationCreateBody,
+  },
 } as const satisfies Record<string, ContractRoute>;
 
 export type ApiContract = typeof apiContract;

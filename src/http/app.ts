@@ -11,6 +11,7 @@ import type { AppContext } from "../context.ts";
 import type { Services } from "../services/index.ts";
 import { activityLogRoutes } from "./activity-log.routes.ts";
 import { alertRoutes } from "./alert.routes.ts";
+import { psaOrganizationRoutes } from "./psa-organization.routes.ts";
 import { auditRoutes } from "./audit.routes.ts";
 import { registerAuth } from "./auth.ts";
 import { connectorKindRoutes } from "./connector-kind.routes.ts";
@@ -125,6 +126,7 @@ export async function buildApp(
       await api.register(serviceMappingRoutes(services));
       await api.register(reconciliationRoutes(services));
       await api.register(alertRoutes(services));
+      await api.register(psaOrganizationRoutes(services));
       api.get("/openapi.json", { config: { access: "viewer" }, schema: { hide: true } }, async () =>
         app.swagger(),
       );
