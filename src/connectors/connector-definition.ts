@@ -44,7 +44,12 @@ export interface ContractsCapability<Settings, Secrets> {
 
 /** A PSA kind that can create organizations (Autotask); the file PSA cannot (issue 14 item 5). */
 export interface OrganizationWriteCapability<Settings, Secrets> {
-  open(settings: Settings, secrets: Secrets, deps: ConnectorDeps, signal?: AbortSignal): PsaOrganizationWriter;
+  open(
+    settings: Settings,
+    secrets: Secrets,
+    deps: ConnectorDeps,
+    signal?: AbortSignal,
+  ): PsaOrganizationWriter;
 }
 
 /**

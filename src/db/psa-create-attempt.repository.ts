@@ -28,7 +28,11 @@ export class PsaCreateAttemptRepository {
    * Stores a new pending attempt leased to `owner`, unless the module organization has one open
    * already (a partial unique index): then undefined, and the caller claims the open one.
    */
-  async open(attempt: NewPsaCreateAttempt, owner: string, leaseMs: number): Promise<PsaCreateAttemptRow | undefined> {
+  async open(
+    attempt: NewPsaCreateAttempt,
+    owner: string,
+    leaseMs: number,
+  ): Promise<PsaCreateAttemptRow | undefined> {
     const result = await sql<PsaCreateAttemptRow>`
       insert into psa_create_attempts (
         attempt_key, module_organization_id, name, type, parent_psa_id, phone, owner_resource_id, actor,

@@ -103,12 +103,7 @@ export type AuditEvent =
   | Change<"alert_channel", "alert_channel.updated", AlertChannelState, AlertChannelState>
   | Change<"alert_channel", "alert_channel.deleted", AlertChannelState, null>
   | Change<"alert_channel", "alert_channel.tested", null, { ok: boolean; statusCode: number | null }>
-  | Change<
-      "alert_subscription",
-      "alert_subscription.updated",
-      AlertSubscriptionState,
-      AlertSubscriptionState
-    >
+  | Change<"alert_subscription", "alert_subscription.updated", AlertSubscriptionState, AlertSubscriptionState>
   /**
    * Issue 14 item 5: an organization created in the PSA from a module organization (entityId: the
    * new organization's id). Undo leaves it: Autotask cannot delete a company through its API; the

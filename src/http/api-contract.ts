@@ -15,11 +15,6 @@ import {
   SendTestAnswer,
 } from "./alert.schema.ts";
 import { AuditQuery, AuditStepQuery } from "./audit.routes.ts";
-import {
-  PsaOrganizationCreateBody,
-  PsaOrganizationCreated,
-  PsaOrganizationPrefill,
-} from "./psa-organization.schema.ts";
 import { AuditPage, AuditStepPage, UndoAnswer } from "./audit.schema.ts";
 import { PageQuery } from "./common.schema.ts";
 import { ConnectorKindList } from "./connector-kind.routes.ts";
@@ -72,6 +67,11 @@ import {
   PostNowBody,
   UndoAnswerView,
 } from "./posting.schema.ts";
+import {
+  PsaOrganizationCreateBody,
+  PsaOrganizationCreated,
+  PsaOrganizationPrefill,
+} from "./psa-organization.schema.ts";
 import {
   ReconciliationCsv,
   ReconciliationExportQuery,

@@ -14,7 +14,10 @@ export const PsaOrganizationCreateBody = z
     /** Autotask requires a phone number on every company. */
     phone: z.string().trim().min(1).max(25),
     /** Autotask requires an owner: the id of a resource (the account manager). */
-    ownerResourceId: z.string().trim().regex(/^\d{1,18}$/, "a resource id: digits only"),
+    ownerResourceId: z
+      .string()
+      .trim()
+      .regex(/^\d{1,18}$/, "a resource id: digits only"),
   })
   .strict();
 
@@ -27,10 +30,9 @@ export const PsaOrganizationPrefill = z.object({
   whyNot: z.string().nullable(),
   openAttempt: z.object({ id: z.string(), name: z.string(), createdAt: z.string() }).nullable(),
 });
-answerMatches<
-  z.infer<typeof PsaOrganizationPrefill>,
-  Awaited<ReturnType<PsaOrganizationService["prefill"]>>
->(true);
+answerMatches<z.infer<typeof PsaOrganizationPrefill>, Awaited<ReturnType<PsaOrganizationService["prefill"]>>>(
+  true,
+);
 
 export const PsaOrganizationCreated = z.object({
   organization: z.object({

@@ -15,7 +15,11 @@ import { type Repositories, repositories } from "../db/repositories.ts";
 import type { Actor } from "../domain/actor.ts";
 import { AppError, invalidValue, notFound } from "../domain/errors.ts";
 import { isMappableType, type OrganizationType } from "../domain/organization.ts";
-import { lockWritableModuleOrganization, requireMappableTarget, requireReadyModule } from "./mapping-rules.ts";
+import {
+  lockWritableModuleOrganization,
+  requireMappableTarget,
+  requireReadyModule,
+} from "./mapping-rules.ts";
 import { applyMapping } from "./mapping-writes.ts";
 import type { SecretBox } from "./secret-box.ts";
 import { openConnectorSecrets } from "./sync/sync-connectors.ts";
@@ -78,7 +82,8 @@ export class PsaOrganizationService {
   async prefill(moduleOrganizationId: string) {
     const repos = repositories(this.ctx.db);
     const moduleOrganization = await repos.moduleOrganizations.findById(moduleOrganizationId);
-    if (!moduleOrganization) throw notFound("module organization", moduleOrganizationId, "moduleOrganizationId");
+    if (!moduleOrganization)
+      throw notFound("module organization", moduleOrganizationId, "moduleOrganizationId");
     const connection = await repos.psaConnection.get();
     const mapping = await repos.mappings.findMapping(moduleOrganization.id);
     const parent = await this.parentOf(repos, moduleOrganization.parent_id);
@@ -97,7 +102,9 @@ export class PsaOrganizationService {
       parent,
       canCreate: whyNot === null,
       whyNot,
-      openAttempt: open ? { id: open.id, name: open.name, createdAt: new Date(open.created_at).toISOString() } : null,
+      openAttempt: open
+        ? { id: open.id, name: open.name, createdAt: new Date(open.created_at).toISOString() }
+        : null,
     };
   }
 
@@ -118,56 +125,70 @@ export class PsaOrganizationService {
   ): Promise<CreatedPsaOrganization> {
     const repos = repositories(this.ctx.db);
     const moduleOrganization = await repos.moduleOrganizations.findById(moduleOrganizationId);
-    if (!moduleOrganization) throw notFound("module organization", moduleOrganizationId, "moduleOrganizationId");
+    if (!moduleOrganization)
+      throw notFound("module organization", moduleOrganizationId, "moduleOrganizationId");
     await requireReadyModule(repos, moduleOrganization.module_key);
     const mapping = await repos.mappings.findMapping(moduleOrganization.id);
     if (mapping) {
-      throw new AppError("conflict", `${moduleOrganization.name} is already mapped to ${mapping.organization_name}`, {
-        details: { organizationId: mapping.organization_id, organizationName: mapping.organization_name },
-      });
+      throw new AppError(
+        "conflict",
+        `${moduleOrganization.name} is already mapped to ${mapping.organization_name}`,
+        {
+          details: { organizationId: mapping.organization_id, organizationName: mapping.organization_name },
+        },
+      );
     }
     const { writer, leaseMs } = await this.writer(repos);
     const input = await this.inputOf(repos, moduleOrganization, request);
+    // A lease per request, not per process: two requests of one process must not share an attempt.
+    const owner = `${this.owner}:${randomBytes(4).toString("hex")}`;
 
     let attempt = await repos.psaCreateAttempts.open(
       { ...input, attemptKey: randomUUID(), moduleOrganizationId: moduleOrganization.id, actor: actor.label },
-      this.owner,
+      owner,
       leaseMs,
     );
     let isResumed = false;
     if (!attempt) {
       const open = await repos.psaCreateAttempts.findOpen(moduleOrganization.id);
-      attempt = open ? await repos.psaCreateAttempts.claim(open.id, this.owner, leaseMs) : undefined;
+      attempt = open ? await repos.psaCreateAttempts.claim(open.id, owner, leaseMs) : undefined;
       if (!attempt) {
-        throw new AppError("conflict", `${moduleOrganization.name} is being created in the PSA by another request; try again shortly`);
+        throw new AppError(
+          "conflict",
+          `${moduleOrganization.name} is being created in the PSA by another request; try again shortly`,
+        );
       }
       isResumed = true;
     }
-    if (!isResumed) await this.refuseLocalDuplicate(repos, attempt);
+    if (!isResumed) await this.refuseLocalDuplicate(repos, attempt, owner);
     // Look before sending: a company of this name that the PSA has already (not synced yet), or the
     // one an earlier attempt made before its answer was lost (only a resumed attempt sent one).
     const found = await this.lookUp(writer, attempt, isResumed);
-    if (found.mine) return this.finish(actor, attempt, found.mine, "lookup");
-    if (found.other) throw await this.exists(attempt, found.other);
+    if (found.mine) return this.finish(actor, attempt, owner, found.mine, "lookup");
+    if (found.other) throw await this.exists(attempt, owner, found.other);
     if (isResumed && !sameInput(attempt, input)) {
       // The earlier attempt's company is not in the PSA: it was not applied; this request's input wins.
-      await repos.psaCreateAttempts.close(attempt.id, this.owner, closedFailed(this.ctx, "superseded; not found in the PSA"));
+      await repos.psaCreateAttempts.close(
+        attempt.id,
+        owner,
+        closedFailed(this.ctx, "superseded; not found in the PSA"),
+      );
       return this.create(actor, moduleOrganizationId, request);
     }
     const answer = await writer.create(attemptInput(attempt));
     if (answer.kind === "created") {
-      return this.finish(actor, attempt, createdFrom(attempt, answer.psaId), "answer", answer.answer);
+      return this.finish(actor, attempt, owner, createdFrom(attempt, answer.psaId), "answer", answer.answer);
     }
     if (!answer.mayBeApplied) {
-      await repos.psaCreateAttempts.close(attempt.id, this.owner, closedFailed(this.ctx, answer.message));
+      await repos.psaCreateAttempts.close(attempt.id, owner, closedFailed(this.ctx, answer.message));
       throw new AppError("upstream_error", answer.message, { details: { attemptId: attempt.id } });
     }
     const after = await this.lookUp(writer, attempt, true).catch(() => null);
-    if (after?.mine) return this.finish(actor, attempt, after.mine, "lookup");
-    if (after?.other) throw await this.exists(attempt, after.other);
+    if (after?.mine) return this.finish(actor, attempt, owner, after.mine, "lookup");
+    if (after?.other) throw await this.exists(attempt, owner, after.other);
     // Not found (or the look-up failed too): the create may still land. The attempt stays open and
     // its lease is given up, so a retry resumes it and looks again before it sends anything.
-    await repos.psaCreateAttempts.release(attempt.id, this.owner);
+    await repos.psaCreateAttempts.release(attempt.id, owner);
     throw new AppError(
       "psa_answer_lost",
       `the PSA's answer to the create was lost (${answer.message}); try again: the retry looks for the company first, so it is never created twice`,
@@ -179,7 +200,10 @@ export class PsaOrganizationService {
   private async writer(repos: Repositories): Promise<{ writer: PsaOrganizationWriter; leaseMs: number }> {
     const connection = await repos.psaConnection.get();
     if (!connection.connector_kind) {
-      throw new AppError("psa_cannot_create", "no PSA connection is configured: nothing to create the organization in");
+      throw new AppError(
+        "psa_cannot_create",
+        "no PSA connection is configured: nothing to create the organization in",
+      );
     }
     let writer: PsaOrganizationWriter | null;
     try {
@@ -190,7 +214,10 @@ export class PsaOrganizationService {
         { importDir: importDirOf(this.ctx.config), ...this.options.deps },
       );
     } catch (error) {
-      throw new AppError("psa_cannot_create", `the PSA connection is not usable: ${(error as Error).message}`);
+      throw new AppError(
+        "psa_cannot_create",
+        `the PSA connection is not usable: ${(error as Error).message}`,
+      );
     }
     if (!writer) {
       throw new AppError(
@@ -212,7 +239,8 @@ export class PsaOrganizationService {
   ): Promise<PsaOrganizationInput> {
     const name = (request.name ?? moduleOrganization.name).trim();
     if (name.length === 0) throw invalidValue("name", "name must not be empty");
-    if (name.length > PSA_NAME_MAX) throw invalidValue("name", `name is longer than the PSA's ${PSA_NAME_MAX} characters`);
+    if (name.length > PSA_NAME_MAX)
+      throw invalidValue("name", `name is longer than the PSA's ${PSA_NAME_MAX} characters`);
     const type = request.type ?? "Customer";
     if (!isMappableType(type)) {
       throw invalidValue("type", `a ${type} organization cannot be a mapping target; choose another type`);
@@ -225,22 +253,35 @@ export class PsaOrganizationService {
       if (!parent) throw notFound("organization", request.parentOrganizationId, "parentOrganizationId");
       parentPsaId = parent.psa_id;
     }
-    return { name, type, parentPsaId, phone: request.phone.trim(), ownerResourceId: request.ownerResourceId.trim() };
+    return {
+      name,
+      type,
+      parentPsaId,
+      phone: request.phone.trim(),
+      ownerResourceId: request.ownerResourceId.trim(),
+    };
   }
 
   /** 409 naming the organization here that has the attempt's name already (the attempt is closed). */
-  private async refuseLocalDuplicate(repos: Repositories, attempt: PsaCreateAttemptRow): Promise<void> {
+  private async refuseLocalDuplicate(
+    repos: Repositories,
+    attempt: PsaCreateAttemptRow,
+    owner: string,
+  ): Promise<void> {
     const [local] = await repos.organizations.findByNameIgnoringCase(attempt.name);
     if (!local) return;
     await repos.psaCreateAttempts.close(
       attempt.id,
-      this.owner,
+      owner,
       closedFailed(this.ctx, `${local.name} exists here already (PSA id ${local.psa_id})`),
     );
     throw new AppError(
       "organization_exists",
       `an organization named ${local.name} exists already (PSA id ${local.psa_id}); map to it instead`,
-      { field: "name", details: { organizationId: local.id, organizationName: local.name, psaId: local.psa_id } },
+      {
+        field: "name",
+        details: { organizationId: local.id, organizationName: local.name, psaId: local.psa_id },
+      },
     );
   }
 
@@ -266,10 +307,14 @@ export class PsaOrganizationService {
     return { mine: mine ?? null, other: mine ? null : (other ?? null) };
   }
 
-  private async exists(attempt: PsaCreateAttemptRow, company: FoundPsaOrganization): Promise<AppError> {
+  private async exists(
+    attempt: PsaCreateAttemptRow,
+    owner: string,
+    company: FoundPsaOrganization,
+  ): Promise<AppError> {
     await repositories(this.ctx.db).psaCreateAttempts.close(
       attempt.id,
-      this.owner,
+      owner,
       closedFailed(this.ctx, `the PSA has ${company.name} already (id ${company.psaId})`),
     );
     return new AppError(
@@ -287,6 +332,7 @@ export class PsaOrganizationService {
   private finish(
     actor: Actor,
     attempt: PsaCreateAttemptRow,
+    owner: string,
     company: Omit<FoundPsaOrganization, "createdAt"> & { createdAt: Date | null },
     confirmedBy: "answer" | "lookup",
     answer: string | null = null,
@@ -307,7 +353,7 @@ export class PsaOrganizationService {
       );
       if (!stored) throw new Error("the created organization was not stored");
       await repos.organizations.recomputeTreeSort();
-      const isClosed = await repos.psaCreateAttempts.close(attempt.id, this.owner, {
+      const isClosed = await repos.psaCreateAttempts.close(attempt.id, owner, {
         state: "created",
         psaId: company.psaId,
         organizationId: stored.id,

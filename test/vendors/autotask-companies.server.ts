@@ -45,7 +45,8 @@ export interface AutotaskCompanyStore {
 
 const errorBody = (message: string) => ({ errors: [message] });
 type Named = { id?: unknown; companyName?: unknown };
-const sameName = (company: Named, wanted: string) => String(company.companyName).toLowerCase() === wanted.toLowerCase();
+const sameName = (company: Named, wanted: string) =>
+  String(company.companyName).toLowerCase() === wanted.toLowerCase();
 export const COMPANIES_PATH = "/V1.0/Companies";
 
 function nameFilter(body: string): string | null {
@@ -53,7 +54,11 @@ function nameFilter(body: string): string | null {
     const filter = (JSON.parse(body) as { filter?: unknown }).filter;
     if (!Array.isArray(filter) || filter.length !== 1) return null;
     const [only] = filter as { op?: unknown; field?: unknown; value?: unknown }[];
-    if (only?.op === "eq" && String(only.field).toLowerCase() === "companyname" && typeof only.value === "string") {
+    if (
+      only?.op === "eq" &&
+      String(only.field).toLowerCase() === "companyname" &&
+      typeof only.value === "string"
+    ) {
       return only.value;
     }
   } catch {
@@ -76,7 +81,13 @@ export function routeAutotaskCompanies(
     const name = nameFilter(request.body);
     if (name === null) return null;
     const items = [...(existing() as Named[]), ...store.created].filter((c) => sameName(c, name));
-    return { status: 200, json: { items, pageDetails: { count: items.length, requestCount: 500, prevPageUrl: null, nextPageUrl: null } } };
+    return {
+      status: 200,
+      json: {
+        items,
+        pageDetails: { count: items.length, requestCount: 500, prevPageUrl: null, nextPageUrl: null },
+      },
+    };
   }
   if (request.method !== "POST" || request.path !== COMPANIES_PATH) return null;
   const fault = store.createFaults?.find((rule) => (rule.times ?? 1) > 0);
@@ -102,12 +113,16 @@ export function routeAutotaskCompanies(
   const missing = ["companyName", "companyType", "phone", "ownerResourceID"].filter(
     (field) => body[field] === undefined || body[field] === null || body[field] === "",
   );
-  if (missing.length > 0) return { status: 500, json: errorBody(`Missing required fields: ${missing.join(", ")}`) };
+  if (missing.length > 0)
+    return { status: 500, json: errorBody(`Missing required fields: ${missing.join(", ")}`) };
   if (typeof name !== "string" || name.length > 100) {
     return { status: 500, json: errorBody("companyName must be a string of at most 100 characters") };
   }
   if (!typeIds.includes(String(body.companyType))) {
-    return { status: 500, json: errorBody(`companyType ${String(body.companyType)} is not a valid picklist value`) };
+    return {
+      status: 500,
+      json: errorBody(`companyType ${String(body.companyType)} is not a valid picklist value`),
+    };
   }
   if (typeof body.ownerResourceID !== "number") {
     return { status: 500, json: errorBody("ownerResourceID must reference a resource") };
@@ -115,7 +130,10 @@ export function routeAutotaskCompanies(
   if (store.refuseDuplicateNames) {
     const taken = [...(existing() as Named[]), ...store.created].find((c) => sameName(c, name));
     if (taken) {
-      return { status: 500, json: errorBody(`An organization named ${name} already exists (id ${String(taken.id)})`) };
+      return {
+        status: 500,
+        json: errorBody(`An organization named ${name} already exists (id ${String(taken.id)})`),
+      };
     }
   }
   const id = store.nextId ?? 900_000;

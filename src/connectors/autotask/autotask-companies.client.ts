@@ -53,7 +53,9 @@ export class AutotaskCompaniesClient implements PsaOrganizationWriter {
   }
 
   private async typeLookup(): Promise<CompanyTypeLookup> {
-    this.types ??= buildCompanyTypeLookup(await readCompanyTypes(this.session.http, this.settings, this.secrets));
+    this.types ??= buildCompanyTypeLookup(
+      await readCompanyTypes(this.session.http, this.settings, this.secrets),
+    );
     return this.types;
   }
 

@@ -32,7 +32,10 @@ export async function sendAutotaskCreate(request: {
   const sleep = deps.sleep ?? realSleep;
   const failed = (message: string, mayBeApplied: boolean): AutotaskCreateAnswer => ({
     kind: "failed",
-    message: redactSecrets(new ConnectorError(`${AUTOTASK_VENDOR}: ${message}`).message, request.secretValues),
+    message: redactSecrets(
+      new ConnectorError(`${AUTOTASK_VENDOR}: ${message}`).message,
+      request.secretValues,
+    ),
     mayBeApplied,
   });
   for (let attempt = 1; ; attempt++) {
