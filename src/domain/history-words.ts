@@ -63,6 +63,7 @@ export const HISTORY_KINDS: { entityType: AuditEntityType; label: string }[] = [
   { entityType: "service_mapping", label: "Service mappings" },
   { entityType: "posting", label: "Postings" },
   { entityType: "posting_approval", label: "Posting approvals" },
+  { entityType: "psa_company", label: "Organizations created in the PSA" },
 ];
 
 /** "585 mappings", "1 ignore", "12 changes" (several kinds). */

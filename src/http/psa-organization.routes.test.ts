@@ -214,6 +214,52 @@ describe("POST /module-organizations/:id/psa-organization", () => {
     expect(await repos.psaCreateAttempts.findOpen(moduleOrganization.id)).toBeUndefined();
   });
 
+  it("a request killed after Autotask applied its create: the next one adopts that company once the lease is gone", async () => {
+    const { server, store, moduleOrganization, admin } = await world();
+    const repos = repositories(t.ctx.db);
+    // The dead request stored its attempt and Autotask created the company; then the process died.
+    const dead = await repos.psaCreateAttempts.open(
+      {
+        attemptKey: "dead-request",
+        moduleOrganizationId: moduleOrganization.id,
+        name: "Brand New Dental LLC",
+        type: "Customer",
+        parentPsaId: null,
+        phone: "+1 555 0100",
+        ownerResourceId: "29682885",
+        actor: "user:gone",
+      },
+      "dead-process:1",
+      60_000,
+    );
+    store.created.push({
+      id: 900_123,
+      companyName: "Brand New Dental LLC",
+      companyType: 1,
+      isActive: true,
+      parentCompanyID: null,
+      phone: "+1 555 0100",
+      ownerResourceID: 29682885,
+      createDate: new Date().toISOString(),
+    });
+    const whileLeased = await create(admin, moduleOrganization.id);
+    expect(whileLeased.statusCode).toBe(409);
+    await t.ctx.db
+      .updateTable("psa_create_attempts")
+      .set({ lease_expires_at: new Date(Date.now() - 1000) })
+      .where("id", "=", dead!.id)
+      .execute();
+    const res = await create(admin, moduleOrganization.id);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({
+      confirmedBy: "lookup",
+      attemptId: dead!.id,
+      organization: { psaId: "900123" },
+    });
+    expect(creates(server)).toHaveLength(0);
+    expect(store.created).toHaveLength(1);
+  });
+
   it.each([
     ["a 500 before the write", { kind: "500" }],
     ["Autotask's duplicate refusal", { kind: "duplicate" }],
