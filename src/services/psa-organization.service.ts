@@ -15,15 +15,17 @@ import { type Repositories, repositories } from "../db/repositories.ts";
 import type { Actor } from "../domain/actor.ts";
 import { AppError, invalidValue, notFound } from "../domain/errors.ts";
 import { isMappableType, type OrganizationType } from "../domain/organization.ts";
+import { requireReadyModule } from "./mapping-rules.ts";
 import {
-  lockWritableModuleOrganization,
-  requireMappableTarget,
-  requireReadyModule,
-} from "./mapping-rules.ts";
-import { applyMapping } from "./mapping-writes.ts";
+  attemptInput,
+  type CreatedPsaOrganization,
+  closedFailed,
+  createdFrom,
+  finishCreate,
+  sameInput,
+} from "./psa-organization.finish.ts";
 import type { SecretBox } from "./secret-box.ts";
 import { openConnectorSecrets } from "./sync/sync-connectors.ts";
-import { inUnitOfWork } from "./unit-of-work.ts";
 
 /** Autotask's limit on companyName. */
 export const PSA_NAME_MAX = 100;
@@ -44,17 +46,6 @@ export interface CreatePsaOrganizationRequest {
   parentOrganizationId?: string | null | undefined;
   phone: string;
   ownerResourceId: string;
-}
-
-export interface CreatedPsaOrganization {
-  organization: { id: string; psaId: string; name: string; type: OrganizationType; parentId: string | null };
-  moduleOrganizationId: string;
-  /** False when the module organization was mapped by someone else meanwhile (it is left as it is). */
-  isMapped: boolean;
-  /** How the PSA's company is known: its answer to the create, or a look-up after a lost answer. */
-  confirmedBy: "answer" | "lookup";
-  attemptId: string;
-  stepId: string;
 }
 
 /**
@@ -164,7 +155,7 @@ export class PsaOrganizationService {
     // Look before sending: a company of this name that the PSA has already (not synced yet), or the
     // one an earlier attempt made before its answer was lost (only a resumed attempt sent one).
     const found = await this.lookUp(writer, attempt, isResumed);
-    if (found.mine) return this.finish(actor, attempt, owner, found.mine, "lookup");
+    if (found.mine) return finishCreate(this.ctx, actor, attempt, owner, found.mine, "lookup");
     if (found.other) throw await this.exists(attempt, owner, found.other);
     if (isResumed && !sameInput(attempt, input)) {
       // The earlier attempt's company is not in the PSA: it was not applied; this request's input wins.
@@ -177,14 +168,22 @@ export class PsaOrganizationService {
     }
     const answer = await writer.create(attemptInput(attempt));
     if (answer.kind === "created") {
-      return this.finish(actor, attempt, owner, createdFrom(attempt, answer.psaId), "answer", answer.answer);
+      return finishCreate(
+        this.ctx,
+        actor,
+        attempt,
+        owner,
+        createdFrom(attempt, answer.psaId),
+        "answer",
+        answer.answer,
+      );
     }
     if (!answer.mayBeApplied) {
       await repos.psaCreateAttempts.close(attempt.id, owner, closedFailed(this.ctx, answer.message));
       throw new AppError("upstream_error", answer.message, { details: { attemptId: attempt.id } });
     }
     const after = await this.lookUp(writer, attempt, true).catch(() => null);
-    if (after?.mine) return this.finish(actor, attempt, owner, after.mine, "lookup");
+    if (after?.mine) return finishCreate(this.ctx, actor, attempt, owner, after.mine, "lookup");
     if (after?.other) throw await this.exists(attempt, owner, after.other);
     // Not found (or the look-up failed too): the create may still land. The attempt stays open and
     // its lease is given up, so a retry resumes it and looks again before it sends anything.
@@ -323,124 +322,6 @@ export class PsaOrganizationService {
       { field: "name", details: { psaId: company.psaId, organizationName: company.name } },
     );
   }
-
-  /**
-   * One unit of work, one audit step: the attempt closed with the PSA's id, the organization
-   * stored here at once (the next PSA sync finds it by its PSA id), and the module organization
-   * mapped to it through the guarded write path.
-   */
-  private finish(
-    actor: Actor,
-    attempt: PsaCreateAttemptRow,
-    owner: string,
-    company: Omit<FoundPsaOrganization, "createdAt"> & { createdAt: Date | null },
-    confirmedBy: "answer" | "lookup",
-    answer: string | null = null,
-  ): Promise<CreatedPsaOrganization> {
-    return inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
-      const at = this.ctx.clock.now();
-      const [stored] = await repos.organizations.upsertMany(
-        [
-          {
-            psaId: company.psaId,
-            name: company.name,
-            type: company.type,
-            isActive: company.isActive,
-            parentPsaId: company.parentPsaId,
-          },
-        ],
-        at,
-      );
-      if (!stored) throw new Error("the created organization was not stored");
-      await repos.organizations.recomputeTreeSort();
-      const isClosed = await repos.psaCreateAttempts.close(attempt.id, owner, {
-        state: "created",
-        psaId: company.psaId,
-        organizationId: stored.id,
-        confirmedBy,
-        answer,
-        at,
-      });
-      if (!isClosed) throw new AppError("conflict", "another request settled this create meanwhile; reload");
-      step.title = `Create in the PSA: ${company.name}`;
-      step.record({
-        entityType: "psa_company",
-        action: "psa_company.created",
-        entityId: stored.id,
-        summary: `${company.name} created in the PSA (id ${company.psaId}) for module organization ${attempt.name}`,
-        before: null,
-        after: {
-          psaId: company.psaId,
-          name: company.name,
-          type: company.type,
-          parentPsaId: company.parentPsaId,
-          moduleOrganizationId: attempt.module_organization_id,
-        },
-      });
-      const moduleOrganization = await lockWritableModuleOrganization(repos, attempt.module_organization_id);
-      const target = await requireMappableTarget(repos, stored.id);
-      const current = await repos.mappings.findMapping(moduleOrganization.id);
-      // Mapped by someone else meanwhile: keep their choice (a silent move would bill elsewhere).
-      const isMapped = current === undefined;
-      if (isMapped) await applyMapping(repos, step, moduleOrganization, target, "user", { current });
-      const organization = await repos.organizations.findById(stored.id);
-      return {
-        organization: {
-          id: stored.id,
-          psaId: company.psaId,
-          name: company.name,
-          type: company.type,
-          parentId: organization?.parent_id ?? null,
-        },
-        moduleOrganizationId: moduleOrganization.id,
-        isMapped,
-        confirmedBy,
-        attemptId: attempt.id,
-        stepId: step.id,
-      };
-    });
-  }
 }
 
-function createdFrom(attempt: PsaCreateAttemptRow, psaId: string) {
-  return {
-    psaId,
-    name: attempt.name,
-    type: attempt.type as OrganizationType,
-    isActive: true,
-    parentPsaId: attempt.parent_psa_id,
-    createdAt: null,
-  };
-}
-
-function attemptInput(attempt: PsaCreateAttemptRow): PsaOrganizationInput {
-  return {
-    name: attempt.name,
-    type: attempt.type as OrganizationType,
-    parentPsaId: attempt.parent_psa_id,
-    phone: attempt.phone,
-    ownerResourceId: attempt.owner_resource_id,
-  };
-}
-
-function sameInput(attempt: PsaCreateAttemptRow, input: PsaOrganizationInput): boolean {
-  const stored = attemptInput(attempt);
-  return (
-    stored.name === input.name &&
-    stored.type === input.type &&
-    stored.parentPsaId === input.parentPsaId &&
-    stored.phone === input.phone &&
-    stored.ownerResourceId === input.ownerResourceId
-  );
-}
-
-function closedFailed(ctx: Pick<AppContext, "clock">, answer: string) {
-  return {
-    state: "failed" as const,
-    psaId: null,
-    organizationId: null,
-    confirmedBy: null,
-    answer,
-    at: ctx.clock.now(),
-  };
-}
+export type { CreatedPsaOrganization } from "./psa-organization.finish.ts";
