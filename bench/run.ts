@@ -15,6 +15,7 @@ const BENCHMARKS: Record<string, string[]> = {
   ui: ["ui/grid-ui.bench.ts"],
   billing: ["billing/ledger.bench.ts", "billing/sync-usage.bench.ts", "billing/reconcile.bench.ts"],
   posting: ["billing/posting.bench.ts"],
+  alerts: ["alerts/latency.bench.ts"],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -7,6 +7,7 @@ import { isAppError } from "../domain/errors.ts";
 import { ROLES, type Role } from "../domain/role.ts";
 import { DemoService } from "../services/demo/demo.service.ts";
 import { createServices } from "../services/index.ts";
+import { registerAlertCommands } from "./alerts.command.ts";
 import { registerImportExportCommands } from "./import-export.command.ts";
 import { runMatchCommand } from "./match.command.ts";
 import { registerPostCommand } from "./post.command.ts";
@@ -177,6 +178,7 @@ export const extraCommands: ((program: Command) => void)[] = [
   registerSyncCommands,
   registerReconcileCommand,
   registerPostCommand,
+  registerAlertCommands,
 ];
 
 /** Runs the CLI; returns the exit code. Errors print as one clear line, never a stack for bad input. */

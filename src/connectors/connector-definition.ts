@@ -6,6 +6,7 @@ import type {
   ContractsWindow,
   ModuleConnector,
   PsaConnector,
+  PsaOrganizationWriter,
 } from "./connector.ts";
 
 /** "module" connectors read a module's organizations; "psa" connectors read the PSA's organizations. */
@@ -41,6 +42,16 @@ export interface ContractsCapability<Settings, Secrets> {
   ): Promise<ConnectorContractsRead> | null;
 }
 
+/** A PSA kind that can create organizations (Autotask); the file PSA cannot (issue 14 item 5). */
+export interface OrganizationWriteCapability<Settings, Secrets> {
+  open(
+    settings: Settings,
+    secrets: Secrets,
+    deps: ConnectorDeps,
+    signal?: AbortSignal,
+  ): PsaOrganizationWriter;
+}
+
 /**
  * Everything orgmap knows about one connector kind, declared in the kind's own folder: the
  * registry lists these, the API publishes their schemas (a form is rendered from them), and the
@@ -66,6 +77,8 @@ export interface ConnectorDefinition<
   readonly usage?: UsageCapability<Settings, Secrets>;
   /** PSA kinds only: the contracts the same sync run reads after the companies. */
   readonly contracts?: ContractsCapability<Settings, Secrets>;
+  /** PSA kinds only: creating an organization in the PSA; absent: the kind cannot. */
+  readonly organizations?: OrganizationWriteCapability<Settings, Secrets>;
 }
 
 /** A definition with its types erased, as the registry holds them. */
@@ -95,6 +108,7 @@ export function defineConnector<
   create(settings: z.output<S>, secrets: z.output<K>, deps: ConnectorDeps): ConnectorFor<R>;
   usage?: R extends "module" ? UsageCapability<z.output<S>, z.output<K>> : never;
   contracts?: R extends "psa" ? ContractsCapability<z.output<S>, z.output<K>> : never;
+  organizations?: R extends "psa" ? OrganizationWriteCapability<z.output<S>, z.output<K>> : never;
 }): ConnectorDefinition<R, z.output<S>, z.output<K>> {
   return definition as ConnectorDefinition<R, z.output<S>, z.output<K>>;
 }

@@ -6,6 +6,7 @@ import {
   type ConnectorDeps,
   type ConnectorUsageRead,
   type ContractsWindow,
+  type PsaOrganizationWriter,
 } from "./connector.ts";
 import type {
   AnyConnectorDefinition,
@@ -153,6 +154,27 @@ export function createBillingReads(
       ? { read: (window, signal) => contracts.read(parsedSettings, parsedSecrets, window, deps, signal) }
       : null,
   };
+}
+
+/**
+ * The organization writer of a PSA configuration (issue 14 item 5), validated like
+ * `createConnector`; null when the kind cannot create organizations (the file PSA).
+ */
+export function createOrganizationWriter(
+  kind: string,
+  settings: unknown,
+  secrets: unknown,
+  deps: ConnectorDeps = {},
+  signal?: AbortSignal,
+): PsaOrganizationWriter | null {
+  const definition = connectorDefinition("psa", kind) as ConnectorDefinition<"psa", unknown, unknown>;
+  if (!definition.organizations) return null;
+  return definition.organizations.open(
+    parsePart(definition.settingsSchema, settings, kind, "settings"),
+    parsePart(definition.secretsSchema, secrets, kind, "secrets"),
+    deps,
+    signal,
+  );
 }
 
 /** What a client needs to render a kind's form: label, role and the JSON Schemas of its two parts. */

@@ -155,3 +155,35 @@ export interface ContractsWindow {
 export type ConnectorContractsRead =
   | { kind: "complete"; data: PsaContractData; rejected: RejectedRecord[]; requestCount: number }
   | { kind: "failed"; failure: ReadFailure; requestCount: number };
+
+/** What to create in the PSA for a module organization that has no PSA organization yet (issue 14). */
+export interface PsaOrganizationInput {
+  name: string;
+  type: OrganizationType;
+  parentPsaId: string | null;
+  /** Autotask requires a phone number and an owner (a resource id) on every company. */
+  phone: string;
+  ownerResourceId: string;
+}
+
+/** A PSA organization found by name, with when the PSA says it was created (null: not said). */
+export interface FoundPsaOrganization extends PsaOrganizationRecord {
+  createdAt: Date | null;
+}
+
+/**
+ * The answer to one create. `failed` with `mayBeApplied` says the PSA may have written it (a
+ * timeout, a 5xx, a garbled answer): look the organization up before anything is sent again.
+ */
+export type PsaCreateAnswer =
+  | { kind: "created"; psaId: string; answer: string }
+  | { kind: "failed"; message: string; mayBeApplied: boolean };
+
+/** Writes organizations into a PSA that allows it (Autotask); the file PSA has none. */
+export interface PsaOrganizationWriter {
+  /** Organizations whose name is exactly `name` (case as the PSA compares). Throws ConnectorError. */
+  findByName(name: string): Promise<FoundPsaOrganization[]>;
+  /** Sends one create, never blindly repeated (only a refusal before processing is sent again). */
+  create(input: PsaOrganizationInput): Promise<PsaCreateAnswer>;
+  requestCount(): number;
+}

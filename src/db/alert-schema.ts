@@ -74,3 +74,30 @@ export interface AlertDeliveriesTable {
 export type OutboxEventRow = Selectable<OutboxEventsTable>;
 export type AlertChannelRow = Selectable<AlertChannelsTable>;
 export type AlertDeliveryRow = Selectable<AlertDeliveriesTable>;
+
+// ---- Creating the PSA organization (migration 0017-alerts) ----------------------------------------
+
+export type PsaCreateState = "pending" | "created" | "failed";
+
+export interface PsaCreateAttemptsTable {
+  id: Generated<string>;
+  attempt_key: string;
+  module_organization_id: string;
+  name: string;
+  type: string;
+  parent_psa_id: string | null;
+  phone: string;
+  owner_resource_id: string;
+  state: ColumnType<PsaCreateState, PsaCreateState | undefined, PsaCreateState>;
+  psa_id: string | null;
+  organization_id: string | null;
+  confirmed_by: "answer" | "lookup" | null;
+  psa_answer: string | null;
+  actor: string;
+  owner: string | null;
+  lease_expires_at: Date | string | null;
+  created_at: Timestamp;
+  answered_at: Date | string | null;
+}
+
+export type PsaCreateAttemptRow = Selectable<PsaCreateAttemptsTable>;

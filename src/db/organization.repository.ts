@@ -162,6 +162,17 @@ export class OrganizationRepository {
     `.execute(this.db);
   }
 
+  /** Organizations whose name equals `name` regardless of case (a create's duplicate check). */
+  async findByNameIgnoringCase(name: string): Promise<OrganizationRow[]> {
+    return this.db
+      .selectFrom("organizations")
+      .selectAll()
+      .where(sql<boolean>`lower(name) = lower(${name})`)
+      .orderBy("name")
+      .limit(10)
+      .execute();
+  }
+
   async countByType(): Promise<Record<OrganizationType, number>> {
     const rows = await this.db
       .selectFrom("organizations")

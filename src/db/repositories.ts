@@ -19,6 +19,7 @@ import { PostingApprovalRepository } from "./posting-approval.repository.ts";
 import { PostingAttemptRepository } from "./posting-attempt.repository.ts";
 import { PsaConnectionRepository } from "./psa-connection.repository.ts";
 import { PsaContractRepository } from "./psa-contract.repository.ts";
+import { PsaCreateAttemptRepository } from "./psa-create-attempt.repository.ts";
 import { ServiceMappingRepository } from "./service-mapping.repository.ts";
 import { SessionRepository } from "./session.repository.ts";
 import { SettingsRepository } from "./settings.repository.ts";
@@ -55,6 +56,7 @@ export function repositories(db: Db) {
     alertSubscriptions: new AlertSubscriptionRepository(db),
     alertDeliveries: new AlertDeliveryRepository(db),
     oidc: new OidcRepository(db),
+    psaCreateAttempts: new PsaCreateAttemptRepository(db),
   };
 }
 

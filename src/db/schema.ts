@@ -8,6 +8,7 @@ import type {
   AlertRecipientsTable,
   AlertSubscriptionsTable,
   OutboxEventsTable,
+  PsaCreateAttemptsTable,
 } from "./alert-schema.ts";
 
 /** Kysely's view of the schema created by src/db/migrations. Keep in step with the migrations. */
@@ -355,6 +356,8 @@ export interface Database {
   alert_recipients: AlertRecipientsTable;
   alert_subscriptions: AlertSubscriptionsTable;
   alert_deliveries: AlertDeliveriesTable;
+  // Creating the PSA organization (migration 0017, alert-schema.ts).
+  psa_create_attempts: PsaCreateAttemptsTable;
 }
 
 export type AuditStepRow = Selectable<AuditStepsTable>;

@@ -38,14 +38,20 @@ export class SyncRunRepository {
 
   /** Closes the running runs whose lease expired (all scopes, or one); returns their ids. */
   async expireStaleLeases(scope?: SyncScope): Promise<string[]> {
+    return (await this.expireStale(scope)).map((r) => r.id);
+  }
+
+  /** expireStaleLeases with each closed run's scope and error (its sync.failed event needs them). */
+  async expireStale(
+    scope?: SyncScope,
+  ): Promise<{ id: string; module_key: string | null; error: string | null }[]> {
     let query = this.db
       .updateTable("sync_runs")
       .set({ outcome: "failed", error: STALE_LEASE_ERROR, finished_at: sql`now()`, lease_owner: null })
       .where("outcome", "=", "running")
       .where(sql<boolean>`(lease_expires_at is null or lease_expires_at < now())`);
     if (scope !== undefined) query = query.where(scopeIs(scope));
-    const rows = await query.returning("id").execute();
-    return rows.map((r) => r.id);
+    return query.returning(["id", "module_key", "error"]).execute();
   }
 
   /**

@@ -118,12 +118,22 @@ export type AuditEvent =
   | Change<"alert_channel", "alert_channel.updated", AlertChannelState, AlertChannelState>
   | Change<"alert_channel", "alert_channel.deleted", AlertChannelState, null>
   | Change<"alert_channel", "alert_channel.tested", null, { ok: boolean; statusCode: number | null }>
-  | Change<
-      "alert_subscription",
-      "alert_subscription.updated",
-      AlertSubscriptionState,
-      AlertSubscriptionState
-    >;
+  | Change<"alert_subscription", "alert_subscription.updated", AlertSubscriptionState, AlertSubscriptionState>
+  /**
+   * Issue 14 item 5: an organization created in the PSA from a module organization (entityId: the
+   * new organization's id). Undo leaves it: Autotask cannot delete a company through its API; the
+   * same step's mapping event is what undo reverts (it unmaps).
+   */
+  | Change<"psa_company", "psa_company.created", null, PsaCompanyState>;
+
+/** An organization created in the PSA, and the module organization it was created for. */
+export interface PsaCompanyState {
+  psaId: string;
+  name: string;
+  type: string;
+  parentPsaId: string | null;
+  moduleOrganizationId: string;
+}
 
 export interface PostingConfigState {
   approvalSharePercent: number;
@@ -179,6 +189,7 @@ const ENTITY_TYPES: { [K in AuditEntityType]: true } = {
   security: true,
   alert_channel: true,
   alert_subscription: true,
+  psa_company: true,
 };
 
 export function isAuditEntityType(value: string): value is AuditEntityType {
@@ -188,7 +199,7 @@ export function isAuditEntityType(value: string): value is AuditEntityType {
 /** The events undo can replay: the decisions a person makes (rule 9). */
 export type UndoableEvent = Extract<
   AuditEvent,
-  { entityType: "mapping" | "ignore" | "exclusion" | "settings" | "service_mapping" }
+  { entityType: "mapping" | "ignore" | "exclusion" | "settings" | "service_mapping" | "psa_company" }
 >;
 
 /** For the `default` of an exhaustive switch: a missing case is a compile error. */

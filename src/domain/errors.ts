@@ -19,7 +19,10 @@ export type AppErrorCode =
   | "upstream_error"
   | "module_not_ready"
   | "cell_has_multiple"
-  | "not_undoable";
+  | "not_undoable"
+  | "psa_cannot_create"
+  | "organization_exists"
+  | "psa_answer_lost";
 
 const STATUS: Record<AppErrorCode, number> = {
   bad_request: 400,
@@ -39,6 +42,9 @@ const STATUS: Record<AppErrorCode, number> = {
   module_not_ready: 409,
   cell_has_multiple: 409,
   not_undoable: 422,
+  psa_cannot_create: 409,
+  organization_exists: 409,
+  psa_answer_lost: 503,
 };
 
 export interface AppErrorOptions {

@@ -43,6 +43,7 @@ const NOUNS: Record<AuditEntityType, [string, string]> = {
   security: ["security setting change", "security setting changes"],
   alert_channel: ["alert channel change", "alert channel changes"],
   alert_subscription: ["alert subscription change", "alert subscription changes"],
+  psa_company: ["organization created in the PSA", "organizations created in the PSA"],
 };
 
 /** What the history's filter offers, in words. */
@@ -62,6 +63,7 @@ export const HISTORY_KINDS: { entityType: AuditEntityType; label: string }[] = [
   { entityType: "service_mapping", label: "Service mappings" },
   { entityType: "posting", label: "Postings" },
   { entityType: "posting_approval", label: "Posting approvals" },
+  { entityType: "psa_company", label: "Organizations created in the PSA" },
 ];
 
 /** "585 mappings", "1 ignore", "12 changes" (several kinds). */
@@ -78,6 +80,8 @@ export const UNDOABLE_ENTITY_TYPES: readonly AuditEntityType[] = [
   "ignore",
   "exclusion",
   "settings",
+  // Undo leaves the PSA's company (it cannot be deleted there) and reverts the step's mapping.
+  "psa_company",
 ];
 
 /** Why a step cannot be undone from its kinds of change, or null when it can. */

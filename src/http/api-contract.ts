@@ -70,6 +70,11 @@ import {
   UndoAnswerView,
 } from "./posting.schema.ts";
 import {
+  PsaOrganizationCreateBody,
+  PsaOrganizationCreated,
+  PsaOrganizationPrefill,
+} from "./psa-organization.schema.ts";
+import {
   ReconciliationCsv,
   ReconciliationExportQuery,
   ReconciliationPage,
@@ -245,6 +250,12 @@ export const apiContract = {
   "GET /alert-channels/:id/deliveries": { status: 200, answer: DeliveryPage, query: PageQuery },
   "GET /me/alert-subscriptions": { status: 200, answer: MySubscriptionsView },
   "PUT /me/alert-subscriptions": { status: 200, answer: MySubscriptionsView, body: MySubscriptionsBody },
+  "GET /module-organizations/:id/psa-organization": { status: 200, answer: PsaOrganizationPrefill },
+  "POST /module-organizations/:id/psa-organization": {
+    status: 201,
+    answer: PsaOrganizationCreated,
+    body: PsaOrganizationCreateBody,
+  },
 } as const satisfies Record<string, ContractRoute>;
 
 export type ApiContract = typeof apiContract;

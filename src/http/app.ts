@@ -26,6 +26,7 @@ import { oidcRoutes, registerOidcBrowserRoutes } from "./oidc.routes.ts";
 import { organizationRoutes } from "./organization.routes.ts";
 import { postingRoutes } from "./posting.routes.ts";
 import { errorHandler, problem, sendProblem } from "./problem.ts";
+import { psaOrganizationRoutes } from "./psa-organization.routes.ts";
 import { reconciliationRoutes } from "./reconciliation.routes.ts";
 import { serviceMappingRoutes } from "./service-mapping.routes.ts";
 import { sessionRoutes } from "./session.routes.ts";
@@ -141,6 +142,7 @@ export async function buildApp(
       await api.register(reconciliationRoutes(services));
       await api.register(alertRoutes(services));
       await api.register(oidcRoutes(services));
+      await api.register(psaOrganizationRoutes(services));
       api.get("/openapi.json", { config: { access: "viewer" }, schema: { hide: true } }, async () =>
         app.swagger(),
       );

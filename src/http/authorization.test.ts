@@ -111,6 +111,9 @@ const MATRIX: Record<string, Access> = {
   "GET /api/v1/alert-channels/:id/deliveries": "admin",
   "GET /api/v1/me/alert-subscriptions": "viewer",
   "PUT /api/v1/me/alert-subscriptions": "viewer",
+  // create the PSA organization of a module organization (issue 14 item 5)
+  "GET /api/v1/module-organizations/:id/psa-organization": "admin",
+  "POST /api/v1/module-organizations/:id/psa-organization": "admin",
 };
 
 const RANK = { anonymous: -1, viewer: 0, editor: 1, admin: 2 } as const;

@@ -17,6 +17,7 @@ const UNDOABLE = new Set<string>([
   "exclusion",
   "settings",
   "service_mapping",
+  "psa_company",
 ] satisfies UndoableEvent["entityType"][]);
 
 /** A stored row as the typed event it was recorded as; 422 `not_undoable` for the kinds undo cannot replay. */
@@ -95,6 +96,10 @@ export async function revertEvent(repos: Repositories, step: AuditStep, event: U
       await revertServiceMapping(repos, step, event);
       return;
     }
+    case "psa_company":
+      // Nothing to write back: Autotask cannot delete a company through its API, so the
+      // organization stays (the PSA sync keeps it); the step's mapping event is reverted (unmapped).
+      return;
     default:
       assertNever(event, "audit event");
   }

@@ -20,6 +20,7 @@ import { ModuleOrganizationService } from "./module-organization.service.ts";
 import { OidcService } from "./oidc/oidc.service.ts";
 import { OrganizationService } from "./organization.service.ts";
 import { PasswordResetService } from "./password-reset.service.ts";
+import { PsaOrganizationService, type PsaOrganizationServiceOptions } from "./psa-organization.service.ts";
 import { createSecretBox } from "./secret-box.ts";
 import { SessionService } from "./session.service.ts";
 import { SettingsService } from "./settings.service.ts";
@@ -34,6 +35,8 @@ export interface ServicesOptions {
   posting?: PostingServiceOptions;
   /** Lease, owner, timeouts and retry delays of the alert delivery worker (tests: short). */
   alerts?: AlertWorkerOptions;
+  /** PSA effects and lease owner of "Create in the PSA" (issue 14; tests: the emulator). */
+  psaOrganizations?: PsaOrganizationServiceOptions;
 }
 
 /**
@@ -70,6 +73,7 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
     moduleOrganizations: new ModuleOrganizationService(ctx),
     organizations: new OrganizationService(ctx),
     posting,
+    psaOrganizations: new PsaOrganizationService(ctx, secretBox, options.psaOrganizations),
     reconciliation,
     secretBox,
     serviceMappings: new ServiceMappingService(ctx),

@@ -1,4 +1,5 @@
 import { routeAutotaskAdjustments } from "./autotask-adjustments.server.ts";
+import { type AutotaskCompanyStore, routeAutotaskCompanies } from "./autotask-companies.server.ts";
 import { type AutotaskContractsData, routeAutotaskContracts } from "./autotask-contracts.server.ts";
 import { type RecordShape, recordCount, recordSlice } from "./generated-records.ts";
 import { organizationName } from "./org-names.ts";
@@ -23,6 +24,8 @@ export interface AutotaskServerOptions {
   credentials?: { apiIntegrationCode: string; userName: string; secret: string };
   /** Billing: Services, Contracts, ContractServices, ContractServiceUnits (autotask-contracts.server.ts). */
   contracts?: AutotaskContractsData;
+  /** Companies create and the query by name (autotask-companies.server.ts). */
+  companies?: AutotaskCompanyStore;
 }
 
 /** Autotask's standard company types and their picklist ids. */
@@ -104,6 +107,15 @@ export function startAutotaskServer(options: AutotaskServerOptions = {}): Promis
           routeAutotaskAdjustments(request, options.contracts))
         : null;
       if (billing) return billing;
+      const companies = options.companies
+        ? routeAutotaskCompanies(
+            request,
+            options.companies,
+            picklist.map((entry) => entry.value),
+            () => recordSlice(options, autotaskShape, 0, total()),
+          )
+        : null;
+      if (companies) return companies;
       if (request.method === "GET" && request.path === "/V1.0/Companies/entityInformation/fields") {
         return {
           status: 200,
@@ -140,8 +152,11 @@ export function startAutotaskServer(options: AutotaskServerOptions = {}): Promis
       } else {
         return { status: 404, json: errorBody(404, "The requested resource does not exist") };
       }
-      const items = recordSlice(options, autotaskShape, offset, offset + size);
       const hasMore = offset + size < total();
+      const items = [
+        ...recordSlice(options, autotaskShape, offset, offset + size),
+        ...(hasMore ? [] : (options.companies?.created ?? [])),
+      ];
       const link = (from: number) =>
         `${baseUrl}/V1.0/Companies/query/next?paging=${from}:${size}&search=${encodeURIComponent('{"filter":[{"op":"gte","field":"id","value":0}]}')}`;
       return {

@@ -22,6 +22,8 @@ export interface FaultRule {
   page?: number;
   /** Only requests whose path starts with this (e.g. "/auth"); omitted: list requests. */
   path?: string;
+  /** With `path`: only requests whose path is exactly it (a create, not its query below it). */
+  exact?: boolean;
   /** How many times the rule fires; default 1, `Infinity` for always. */
   times?: number;
   /**
@@ -89,7 +91,12 @@ export async function startVendorServer(options: VendorServerOptions): Promise<V
   const takeFault = (request: RecordedRequest, page: number | undefined): Fault | null => {
     for (const rule of rules) {
       if (rule.left <= 0) continue;
-      const pathMatches = rule.path === undefined ? page !== undefined : request.path.startsWith(rule.path);
+      const pathMatches =
+        rule.path === undefined
+          ? page !== undefined
+          : rule.exact
+            ? request.path === rule.path
+            : request.path.startsWith(rule.path);
       if (!pathMatches) continue;
       if (rule.page !== undefined && rule.page !== page) continue;
       if (rule.toSkip > 0) {

@@ -2,6 +2,7 @@ import { readFailure } from "../connector.ts";
 import { defineConnector } from "../connector-definition.ts";
 import { createAutotaskConnector } from "./autotask.connector.ts";
 import { autotaskSecretsSchema, autotaskSettingsSchema } from "./autotask.settings.ts";
+import { AutotaskCompaniesClient } from "./autotask-companies.client.ts";
 import { readAutotaskContracts } from "./autotask-contracts.client.ts";
 
 export const autotaskDefinition = defineConnector({
@@ -19,5 +20,9 @@ export const autotaskDefinition = defineConnector({
         ? read
         : { kind: "failed", failure: readFailure(read.error, "Autotask"), requestCount: read.requestCount };
     },
+  },
+  // Companies create (issue 14): a module organization's PSA organization.
+  organizations: {
+    open: (settings, secrets, deps, signal) => new AutotaskCompaniesClient(settings, secrets, deps, signal),
   },
 });

@@ -81,7 +81,12 @@ export class AlertWorker {
         await checkOverdueSyncs(this.ctx, this.ctx.config.syncOverdueHours ?? 36);
       }
       while ((await fanOut(this.ctx)) > 0) {}
-      sent += await this.deliverDue();
+      // Batch after batch while full: one batch per tick would cap delivery at batch/tick (10 a second).
+      const batch = this.options.batch ?? 20;
+      for (let n = batch; n === batch; ) {
+        n = await this.deliverDue();
+        sent += n;
+      }
       sent += await this.deliverDigests();
     } catch (error) {
       this.ctx.log.error({ err: error }, "alert worker tick failed");

@@ -132,6 +132,7 @@ export class SuggestionIndexCache {
             touched.add(event.entity_id);
             break;
           case "organization":
+          case "psa_company":
             touchedOrganizations.add(event.entity_id);
             break;
           // Not evidence: ignores and settings change no name or confirmed mapping; rejections are

@@ -162,7 +162,23 @@ export class SyncService {
 
   /** Closes runs of stopped processes (expired leases) as failed; returns how many. */
   async expireStaleRuns(): Promise<number> {
-    return (await new SyncRunRepository(this.ctx.db).expireStaleLeases()).length;
+    return this.expireStale();
+  }
+
+  /**
+   * Closes the runs whose lease expired (their process stopped) as failed, each with its
+   * sync.failed event in the same transaction: a killed run is a failed run (issue 14).
+   */
+  private async expireStale(scope?: SyncScope): Promise<number> {
+    return this.ctx.db.transaction().execute(async (tx) => {
+      const repos = repositories(tx);
+      const expired = await repos.syncRuns.expireStale(scope);
+      const at = this.ctx.clock.now();
+      for (const run of expired) {
+        await recordSyncFailed(repos, { id: run.id, moduleKey: run.module_key, error: run.error }, at);
+      }
+      return expired.length;
+    });
   }
 
   async listRuns(
@@ -247,7 +263,7 @@ export class SyncService {
     if (this.stopping.signal.aborted)
       throw new AppError("conflict", "orgmap is stopping; no new sync starts");
     const runs = new SyncRunRepository(this.ctx.db);
-    await runs.expireStaleLeases(scope);
+    await this.expireStale(scope);
     const startedAt = this.ctx.clock.now();
     const row = await runs.claim({ scope, trigger, owner: this.owner, leaseMs: this.leaseMs, startedAt });
     if (!row) {

@@ -10,6 +10,7 @@ import {
   type WindowRow,
 } from "../common/use-offset-blocks.ts";
 import { VirtualTableBody } from "../common/virtual-table-body.tsx";
+import { CreateInPsaButton } from "./create-in-psa.tsx";
 import { ExclusionButton, TargetCell } from "./module-organization-row-actions.tsx";
 
 interface ModuleOrganizationListProps {
@@ -111,7 +112,17 @@ export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
         ),
       },
       ...all,
-      { id: "actions", header: "", size: 90, cell: ({ row }) => <ExclusionButton row={row.original.row} /> },
+      {
+        id: "actions",
+        header: "",
+        size: 240,
+        cell: ({ row }) => (
+          <>
+            <ExclusionButton row={row.original.row} />
+            <CreateInPsaButton row={row.original.row} />
+          </>
+        ),
+      },
     ];
   }, [canEdit, labels.moduleOrganization, labels.psaOrganization]);
 
