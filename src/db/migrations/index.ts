@@ -12,8 +12,8 @@ import * as m0010 from "./0010-reconcile.ts";
 import * as m0011 from "./0011-web-trust.ts";
 import * as m0012 from "./0012-reconcile-speed.ts";
 import * as m0016 from "./0016-security.ts";
-import * as m0018 from "./0018-webtrust.ts";
 import * as m0017 from "./0017-alerts.ts";
+import * as m0018 from "./0018-webtrust.ts";
 
 /** Every migration, in order. Forward-only: append, never edit or remove. */
 export const migrations: Record<string, Migration> = {
@@ -30,6 +30,6 @@ export const migrations: Record<string, Migration> = {
   "0011-web-trust": m0011,
   "0012-reconcile-speed": m0012,
   "0016-security": m0016,
-  "0018-webtrust": m0018,
   "0017-alerts": m0017,
+  "0018-webtrust": m0018,
 };
