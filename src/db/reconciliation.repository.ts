@@ -1,5 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
 import type { MappingInterval } from "../domain/billing/attribution.ts";
+import { RECONCILIATION_STATES, type ReconciliationState } from "../domain/billing/reconciliation.ts";
 import type { UnknownReason, UsageInterval } from "../domain/billing/usage-ledger.ts";
 import { isUuid } from "../domain/ids.ts";
 import type { Db } from "./database.ts";
@@ -9,6 +11,50 @@ import type { Database, ReconciliationRowsTable } from "./schema.ts";
 const CHUNK = 10_000;
 const iso = (date: Date) => date.toISOString();
 
+/**
+ * The indexes of a period's partition, the same as the parent's (migration 0013) so that the attach
+ * adopts them instead of building its own.
+ */
+const PARTITION_INDEXES: ((table: string) => string)[] = [
+  (t) => `alter table ${t} add primary key (period_key, row_key)`,
+  (t) => `create index on ${t} (state_rank, abs_money desc nulls last, units_at_stake desc, row_key)`,
+  (t) => `create index on ${t} (organization_id)`,
+  (t) => `create index on ${t} (psa_service_id)`,
+  (t) => `create index on ${t} (sort_name, row_key)`,
+  (t) => `create index on ${t} using gin (module_keys)`,
+];
+
+/**
+ * A PostgreSQL array literal (`{"a",NULL,"b"}`) of text, numbers or booleans, for one parameter
+ * cast to the column's array type. Every element quoted, `\\` and `"` escaped: the array input
+ * syntax, whatever the text holds (commas, braces, quotes, newlines).
+ */
+export function arrayLiteral(values: readonly unknown[]): string {
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    parts[i] =
+      value === null || value === undefined ? "NULL" : `"${String(value).replace(/[\\"]/g, "\\$&")}"`;
+  }
+  return `{${parts.join(",")}}`;
+}
+
+/** Totals per state: rows, units at stake, |money| (decimal text) and rows with units but no money. */
+export interface StateTotalsRow {
+  state: string;
+  rows: number;
+  units: number;
+  money: string;
+  rowsWithoutMoney: number;
+}
+
+/** A snapshot's totals with no filter, stored with it (migration 0013). */
+export interface SnapshotTotals {
+  byState: StateTotalsRow[];
+  byModule: (StateTotalsRow & { moduleKey: string })[];
+  unmappedModuleOrganizations: number;
+}
+
 export interface SnapshotMeta {
   periodKey: string;
   timeZone: string;
@@ -17,6 +63,8 @@ export interface SnapshotMeta {
   staleAfterHours: number;
   computedAt: Date;
   rowCount: number;
+  /** Null: not stored (read them from the rows). */
+  totals: SnapshotTotals | null;
 }
 
 /** A row as stored (reconciliation_rows), money as decimal text. */
@@ -48,6 +96,10 @@ export interface StoredRow {
   search_text: string;
   detail: unknown;
 }
+
+const STATE_RANK = new Map<string, number>(
+  RECONCILIATION_STATES.map((state: ReconciliationState, index) => [state, index]),
+);
 
 type RowsBuilder = ExpressionBuilder<Database & { r: ReconciliationRowsTable }, "r">;
 
@@ -120,6 +172,7 @@ export class ReconciliationRepository {
               staleAfterHours: Number(s.stale_after_hours),
               computedAt: new Date(String(s.computed_at)),
               rowCount: Number(s.row_count),
+              totals: (s.totals ?? null) as SnapshotTotals | null,
             },
     };
   }
@@ -273,6 +326,7 @@ export class ReconciliationRepository {
       staleAfterHours: Number(row.stale_after_hours),
       computedAt: new Date(row.computed_at),
       rowCount: row.row_count,
+      totals: (row.totals ?? null) as SnapshotTotals | null,
     };
   }
 
@@ -281,10 +335,75 @@ export class ReconciliationRepository {
     await sql`select pg_advisory_xact_lock(hashtext(${`reconciliation:${periodKey}`}))`.execute(this.db);
   }
 
-  /** Replaces the period's snapshot with these rows (in the caller's transaction). */
-  async replaceSnapshot(meta: SnapshotMeta, rows: readonly StoredRow[]): Promise<void> {
-    // No foreign key (migration 0012): the rows go first, then their snapshot.
-    await this.db.deleteFrom("reconciliation_rows").where("period_key", "=", meta.periodKey).execute();
+  /**
+   * Replaces the period's snapshot with these rows (in the caller's transaction). The rows go into
+   * a new table with no index (migration 0013: one partition per period); its indexes are built in
+   * bulk once the rows are in, then it takes the place of the period's old partition. Building an
+   * index over a full table costs a fraction of keeping it up to date row by row.
+   */
+  async replaceSnapshot(
+    meta: SnapshotMeta,
+    rows: readonly StoredRow[],
+    /** Called after each phase with its name: the service's profile. */
+    lap: (phase: string) => void = () => {},
+  ): Promise<void> {
+    const table = `reconciliation_rows_${meta.periodKey.replace(/[^0-9A-Za-z]/g, "_")}_${randomBytes(4).toString("hex")}`;
+    const id = sql.table(table);
+    // The check lets the attach below skip its scan of the rows: it proves they are all the period's.
+    await sql`create table ${id} (like reconciliation_rows, check (period_key = ${sql.lit(meta.periodKey)}))`.execute(
+      this.db,
+    );
+    // One statement per chunk over column arrays: a few parameters, whatever the rows (a period
+    // of 50,000 organizations stores hundreds of thousands).
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK);
+      // Each column one array literal of our own: the driver's array encoding took most of the
+      // store's time (seconds for the drill-down's JSON alone at 42,000 rows).
+      const column = <K extends keyof StoredRow>(key: K) =>
+        sql.val(arrayLiteral(chunk.map((row) => row[key])));
+      const json = (key: "billing_types" | "detail") =>
+        sql.val(arrayLiteral(chunk.map((row) => JSON.stringify(row[key]))));
+      await sql`
+        insert into ${id} (period_key, row_key, state, state_rank, organization_id, psa_service_id,
+          psa_service_name, contract_psa_id, contract_name, module_keys, billing_types, module_organization_id,
+          source_count, desired_units, psa_units, difference_units, units_at_stake, unit_price, price_source,
+          money, abs_money, is_stale, is_invoiced, sort_name, search_text, detail)
+        select ${meta.periodKey}, k, st, sr, o, ps, psn, cp, cn, string_to_array(mk, ','), bt::jsonb, mo,
+          sc, du, pu, dfu, uas, up, pso, mn, amn, stl, inv, sn, stx, dt
+        from unnest(${column("row_key")}::text[], ${column("state")}::text[], ${column("state_rank")}::smallint[],
+          ${column("organization_id")}::uuid[], ${column("psa_service_id")}::text[],
+          ${column("psa_service_name")}::text[], ${column("contract_psa_id")}::text[],
+          ${column("contract_name")}::text[], ${sql.val(arrayLiteral(chunk.map((row) => row.module_keys.join(","))))}::text[],
+          ${json("billing_types")}::text[], ${column("module_organization_id")}::uuid[],
+          ${column("source_count")}::int[], ${column("desired_units")}::int[], ${column("psa_units")}::int[],
+          ${column("difference_units")}::int[], ${column("units_at_stake")}::int[],
+          ${column("unit_price")}::numeric[], ${column("price_source")}::text[], ${column("money")}::numeric[],
+          ${column("abs_money")}::numeric[], ${column("is_stale")}::boolean[], ${column("is_invoiced")}::boolean[],
+          ${column("sort_name")}::text[], ${column("search_text")}::text[], ${json("detail")}::text[])
+          as x(k, st, sr, o, ps, psn, cp, cn, mk, bt, mo, sc, du, pu, dfu, uas, up, pso, mn, amn, stl, inv, sn, stx, dt)
+      `.execute(this.db);
+    }
+    lap("insert");
+    // The parent's indexes (migration 0013), built in bulk; the attach adopts them as they are.
+    for (const index of PARTITION_INDEXES) await sql`${sql.raw(index(table))}`.execute(this.db);
+    lap("indexes");
+    // Fresh statistics: a table just filled is planned as nearly empty (the default order's page then
+    // sorted the whole period). Only the columns the reads filter, sort and join on: the search text
+    // and the jsonb drill-down made most of a whole-table analyze's cost.
+    await sql`analyze ${id} (period_key, row_key, state, state_rank, organization_id, psa_service_id, module_keys)`.execute(
+      this.db,
+    );
+    lap("analyze");
+    // The swap, last: dropping the old partition locks the parent table until the commit.
+    const old = await sql<{ name: string }>`
+      select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+      where i.inhparent = 'reconciliation_rows'::regclass
+        and pg_get_expr(c.relpartbound, c.oid) = ${`FOR VALUES IN ('${meta.periodKey.replaceAll("'", "''")}')`}
+    `.execute(this.db);
+    for (const { name } of old.rows) await sql`drop table ${sql.table(name)}`.execute(this.db);
+    await sql`alter table reconciliation_rows attach partition ${id} for values in (${sql.lit(meta.periodKey)})`.execute(
+      this.db,
+    );
     await this.db.deleteFrom("reconciliation_snapshots").where("period_key", "=", meta.periodKey).execute();
     await this.db
       .insertInto("reconciliation_snapshots")
@@ -296,48 +415,24 @@ export class ReconciliationRepository {
         stale_after_hours: meta.staleAfterHours,
         computed_at: meta.computedAt,
         row_count: meta.rowCount,
+        totals: meta.totals === null ? null : JSON.stringify(meta.totals),
       })
       .execute();
-    // One statement per chunk over column arrays: a few parameters, whatever the rows (a period
-    // of 50,000 organizations stores hundreds of thousands).
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      const chunk = rows.slice(i, i + CHUNK);
-      const column = <K extends keyof StoredRow>(key: K) => sql.val(chunk.map((row) => row[key]));
-      const json = (key: "billing_types" | "detail") => sql.val(chunk.map((row) => JSON.stringify(row[key])));
-      await sql`
-        insert into reconciliation_rows (period_key, row_key, state, state_rank, organization_id, psa_service_id,
-          psa_service_name, contract_psa_id, contract_name, module_keys, billing_types, module_organization_id,
-          source_count, desired_units, psa_units, difference_units, units_at_stake, unit_price, price_source,
-          money, abs_money, is_stale, is_invoiced, sort_name, search_text, detail)
-        select ${meta.periodKey}, k, st, sr, o, ps, psn, cp, cn, string_to_array(mk, ','), bt::jsonb, mo,
-          sc, du, pu, dfu, uas, up, pso, mn, amn, stl, inv, sn, stx, dt::jsonb
-        from unnest(${column("row_key")}::text[], ${column("state")}::text[], ${column("state_rank")}::smallint[],
-          ${column("organization_id")}::uuid[], ${column("psa_service_id")}::text[],
-          ${column("psa_service_name")}::text[], ${column("contract_psa_id")}::text[],
-          ${column("contract_name")}::text[], ${sql.val(chunk.map((row) => row.module_keys.join(",")))}::text[],
-          ${json("billing_types")}::text[], ${column("module_organization_id")}::uuid[],
-          ${column("source_count")}::int[], ${column("desired_units")}::int[], ${column("psa_units")}::int[],
-          ${column("difference_units")}::int[], ${column("units_at_stake")}::int[],
-          ${column("unit_price")}::numeric[], ${column("price_source")}::text[], ${column("money")}::numeric[],
-          ${column("abs_money")}::numeric[], ${column("is_stale")}::boolean[], ${column("is_invoiced")}::boolean[],
-          ${column("sort_name")}::text[], ${column("search_text")}::text[], ${json("detail")}::text[])
-          as x(k, st, sr, o, ps, psn, cp, cn, mk, bt, mo, sc, du, pu, dfu, uas, up, pso, mn, amn, stl, inv, sn, stx, dt)
-      `.execute(this.db);
-    }
-    // Fresh statistics: a table just refilled is still planned as nearly empty, so the default
-    // order's page sorted every row of the period instead of walking reconciliation_rows_attention_idx.
-    // Only the columns the reads filter, sort and join on: the search text and the jsonb drill-down
-    // made most of a whole-table analyze's cost (0.73 s of it at 42,004 rows, 0.2 s without them).
-    await sql`analyze reconciliation_rows (period_key, row_key, state, state_rank, organization_id, psa_service_id, module_keys)`.execute(
-      this.db,
-    );
+    lap("swap");
   }
 
   private where(periodKey: string, filter: RowFilter) {
     return (eb: RowsBuilder) => {
       const conditions: Expression<SqlBool>[] = [eb("r.period_key", "=", periodKey)];
-      if (filter.state !== undefined) conditions.push(eb("r.state", "=", filter.state));
-      if (filter.needsAttention) conditions.push(eb("r.state", "!=", "in_balance"));
+      // The state's rank too: the default order's index leads with it (migration 0013).
+      if (filter.state !== undefined) {
+        conditions.push(eb("r.state", "=", filter.state));
+        conditions.push(eb("r.state_rank", "=", STATE_RANK.get(filter.state) ?? -1));
+      }
+      if (filter.needsAttention) {
+        conditions.push(eb("r.state", "!=", "in_balance"));
+        conditions.push(eb("r.state_rank", "!=", STATE_RANK.get("in_balance")!));
+      }
       if (filter.organizationId !== undefined)
         conditions.push(
           // An id that is not a UUID names no organization: no rows, never a database error.
@@ -440,7 +535,9 @@ export class ReconciliationRepository {
     const result = await sql<StoredRow>`
       select ${COLUMNS} from reconciliation_rows r where r.period_key = ${periodKey} and r.row_key = ${key}
     `.execute(this.db);
-    return result.rows[0];
+    const row = result.rows[0];
+    // The drill-down is stored as JSON text (migration 0013: no jsonb parse on the store).
+    return row && { ...row, detail: typeof row.detail === "string" ? JSON.parse(row.detail) : row.detail };
   }
 
   /** Rows, units at stake, |money| and rows without money per state, of the rows matching the filter. */

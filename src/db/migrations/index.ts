@@ -11,6 +11,7 @@ import * as m0009 from "./0009-security.ts";
 import * as m0010 from "./0010-reconcile.ts";
 import * as m0011 from "./0011-web-trust.ts";
 import * as m0012 from "./0012-reconcile-speed.ts";
+import * as m0013 from "./0013-recon-speed.ts";
 
 /** Every migration, in order. Forward-only: append, never edit or remove. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   "0010-reconcile": m0010,
   "0011-web-trust": m0011,
   "0012-reconcile-speed": m0012,
+  "0013-recon-speed": m0013,
 };

@@ -11,7 +11,7 @@ import { PsaContractIndex } from "../../domain/billing/psa-contract-index.ts";
 import { reconcilePeriod } from "../../domain/billing/reconcile-period.ts";
 import { AppError } from "../../domain/errors.ts";
 import type { SettingsService } from "../settings.service.ts";
-import { rowDetail, stateTotals } from "./reconciliation-detail.ts";
+import { rowDetail, snapshotTotals, stateTotals } from "./reconciliation-detail.ts";
 import { type Names, periodView, rowsCsv, rowView, toStoredRow } from "./reconciliation-views.ts";
 
 export interface ReconciliationOptions {
@@ -37,6 +37,8 @@ interface Staleness {
 export class ReconciliationService {
   private readonly staleAfterHours: number;
   private readonly inflight = new Map<string, Promise<SnapshotMeta>>();
+  /** Milliseconds per phase of the last compute (the benchmark prints them; nothing decides on them). */
+  lastComputeProfile: Record<string, number> = {};
 
   constructor(
     private readonly ctx: AppContext,
@@ -82,10 +84,14 @@ export class ReconciliationService {
     const { period, snapshot, staleness, presentation } = await this.ensure(filter.period);
     const repo = new ReconciliationRepository(this.ctx.db);
     const repos = repositories(this.ctx.db);
+    const { period: _, ...rowFilter } = filter;
+    const unfiltered = Object.values(rowFilter).every((value) => value === undefined || value === "");
+    // With no filter, the totals stored with the snapshot (migration 0013); else from the rows.
+    const stored = unfiltered ? snapshot.totals : null;
     const [byState, byModule, unmapped, modules, services] = [
-      await repo.totalsByState(period.key, filter),
-      await repo.totalsByModule(period.key, filter),
-      await repo.unmappedModuleOrganizations(period.key, filter),
+      stored?.byState ?? (await repo.totalsByState(period.key, filter)),
+      stored?.byModule ?? (await repo.totalsByModule(period.key, filter)),
+      stored?.unmappedModuleOrganizations ?? (await repo.unmappedModuleOrganizations(period.key, filter)),
       await repos.modules.list(),
       await repos.serviceMappings.psaServices(),
     ];
@@ -205,12 +211,24 @@ export class ReconciliationService {
   private async compute(period: BillingPeriod, version: string, staleness: Staleness): Promise<SnapshotMeta> {
     const repo = new ReconciliationRepository(this.ctx.db);
     const repos = repositories(this.ctx.db);
-    const usage = await repo.usageForPeriod(period);
-    const mappings = await repo.mappingsForPeriod(period);
-    const organizations = await repo.organizations();
-    const serviceMappings = await repos.serviceMappings.list();
-    const contracts = await repos.psaContracts.load();
-    const modules = await repos.modules.list();
+    const profile: Record<string, number> = {};
+    let mark = performance.now();
+    const lap = (phase: string) => {
+      const at = performance.now();
+      profile[phase] = (profile[phase] ?? 0) + (at - mark);
+      mark = at;
+    };
+    // At once: on PostgreSQL each read has a pool connection of its own, so the database works on
+    // the others while Node parses the ledger (PGlite runs them one after the other).
+    const [usage, mappings, organizations, serviceMappings, contracts, modules] = await Promise.all([
+      repo.usageForPeriod(period),
+      repo.mappingsForPeriod(period),
+      repo.organizations(),
+      repos.serviceMappings.list(),
+      repos.psaContracts.load(),
+      repos.modules.list(),
+    ]);
+    lap("reads");
     const now = this.ctx.clock.now();
     const rows = reconcilePeriod({
       period,
@@ -222,6 +240,7 @@ export class ReconciliationService {
       organizationPsaIds: new Map(organizations.map((o) => [o.id, o.psaId])),
       psa: contracts ? new PsaContractIndex(contracts.data, period) : null,
     });
+    lap("calculation");
     const unmappedIds = rows.flatMap((r) =>
       r.moduleOrganizationId === null ? [] : [r.moduleOrganizationId],
     );
@@ -233,6 +252,7 @@ export class ReconciliationService {
       ),
     };
     const stored = rows.map((row) => toStoredRow(period.key, row, names));
+    lap("stored form");
     const meta: SnapshotMeta = {
       periodKey: period.key,
       timeZone: period.timeZone,
@@ -241,6 +261,7 @@ export class ReconciliationService {
       staleAfterHours: this.staleAfterHours,
       computedAt: now,
       rowCount: stored.length,
+      totals: snapshotTotals(stored),
     };
     await this.ctx.db.transaction().execute(async (tx) => {
       const txRepo = new ReconciliationRepository(tx);
@@ -248,8 +269,10 @@ export class ReconciliationService {
       const current = await txRepo.snapshot(period.key);
       // Another process stored a newer one meanwhile: keep it.
       if (current && BigInt(current.dataVersion) > BigInt(version)) return;
-      await txRepo.replaceSnapshot(meta, stored);
+      await txRepo.replaceSnapshot(meta, stored, lap);
     });
+    lap("commit");
+    this.lastComputeProfile = profile;
     return meta;
   }
 
