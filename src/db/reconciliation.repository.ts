@@ -94,7 +94,6 @@ export interface StoredRow {
   is_invoiced: boolean;
   sort_name: string;
   search_text: string;
-  detail: unknown;
 }
 
 const STATE_RANK = new Map<string, number>(
@@ -108,7 +107,7 @@ const COLUMNS = sql<StoredRow>`r.period_key, r.row_key, r.state, r.state_rank, r
   r.psa_service_id, r.psa_service_name, r.contract_psa_id, r.contract_name, r.module_keys, r.billing_types,
   r.module_organization_id, r.source_count, r.desired_units, r.psa_units, r.difference_units,
   r.units_at_stake, r.unit_price::text as unit_price, r.price_source, r.money::text as money,
-  r.abs_money::text as abs_money, r.is_stale, r.is_invoiced, r.sort_name, r.search_text, r.detail`;
+  r.abs_money::text as abs_money, r.is_stale, r.is_invoiced, r.sort_name, r.search_text`;
 
 export interface RowFilter {
   state?: string | undefined;
@@ -192,7 +191,18 @@ export class ReconciliationRepository {
    * Every (module organization, billing type)'s ledger intervals overlapping the period, plus the
    * last known one before it for pairs unknown in it (rule 13), grouped per pair, oldest first.
    */
-  async usageForPeriod(period: { start: Date; end: Date }) {
+  async usageForPeriod(
+    period: { start: Date; end: Date },
+    /** Only these pairs (a drill-down): the module organizations, or a module's billing type. */
+    only?: { moduleOrganizationIds: readonly string[] } | { moduleKey: string; billingType: string },
+  ) {
+    const narrow =
+      only === undefined
+        ? sql``
+        : "moduleOrganizationIds" in only
+          ? sql`and module_organization_id = any(${sql.val(only.moduleOrganizationIds)}::uuid[])`
+          : sql`and billing_type = ${only.billingType} and module_organization_id in
+              (select id from module_organizations where module_key = ${only.moduleKey})`;
     const result = await sql<{
       module_key: string;
       id: string;
@@ -207,6 +217,7 @@ export class ReconciliationRepository {
         from usage_ledger
         where valid_from < ${iso(period.end)}::timestamptz
           and (valid_to is null or valid_to > ${iso(period.start)}::timestamptz)
+          ${narrow}
       ), found as (
         select * from overlapping
         union all
@@ -256,7 +267,11 @@ export class ReconciliationRepository {
   }
 
   /** Every module organization's dated mappings overlapping the period (rule 12), oldest first. */
-  async mappingsForPeriod(period: { start: Date; end: Date }): Promise<Map<string, MappingInterval[]>> {
+  async mappingsForPeriod(
+    period: { start: Date; end: Date },
+    /** Only these module organizations (a drill-down). */
+    moduleOrganizationIds?: readonly string[],
+  ): Promise<Map<string, MappingInterval[]>> {
     const result = await sql<{
       id: string;
       organization_id: string | null;
@@ -270,6 +285,11 @@ export class ReconciliationRepository {
       from mapping_intervals
       where valid_from < ${iso(period.end)}::timestamptz
         and (valid_to is null or valid_to > ${iso(period.start)}::timestamptz)
+        ${
+          moduleOrganizationIds === undefined
+            ? sql``
+            : sql`and module_organization_id = any(${sql.val(moduleOrganizationIds)}::uuid[])`
+        }
     `.execute(this.db);
     const byModuleOrganization = new Map<string, MappingInterval[]>();
     for (const row of result.rows) {
@@ -287,6 +307,17 @@ export class ReconciliationRepository {
       if (list.length > 1) list.sort((a, b) => a.validFrom.getTime() - b.validFrom.getTime());
     }
     return byModuleOrganization;
+  }
+
+  /** The module organizations mapped to the organization at some time in the period. */
+  async moduleOrganizationsMappedTo(organizationId: string, period: { start: Date; end: Date }) {
+    const result = await sql<{ id: string }>`
+      select distinct module_organization_id as id from mapping_intervals
+      where organization_id = ${organizationId}
+        and valid_from < ${iso(period.end)}::timestamptz
+        and (valid_to is null or valid_to > ${iso(period.start)}::timestamptz)
+    `.execute(this.db);
+    return result.rows.map((r) => r.id);
   }
 
   /** Every organization (or the given ones): id, PSA id and name. */
@@ -361,15 +392,15 @@ export class ReconciliationRepository {
       // store's time (seconds for the drill-down's JSON alone at 42,000 rows).
       const column = <K extends keyof StoredRow>(key: K) =>
         sql.val(arrayLiteral(chunk.map((row) => row[key])));
-      const json = (key: "billing_types" | "detail") =>
+      const json = (key: "billing_types") =>
         sql.val(arrayLiteral(chunk.map((row) => JSON.stringify(row[key]))));
       await sql`
         insert into ${id} (period_key, row_key, state, state_rank, organization_id, psa_service_id,
           psa_service_name, contract_psa_id, contract_name, module_keys, billing_types, module_organization_id,
           source_count, desired_units, psa_units, difference_units, units_at_stake, unit_price, price_source,
-          money, abs_money, is_stale, is_invoiced, sort_name, search_text, detail)
+          money, abs_money, is_stale, is_invoiced, sort_name, search_text)
         select ${meta.periodKey}, k, st, sr, o, ps, psn, cp, cn, string_to_array(mk, ','), bt::jsonb, mo,
-          sc, du, pu, dfu, uas, up, pso, mn, amn, stl, inv, sn, stx, dt
+          sc, du, pu, dfu, uas, up, pso, mn, amn, stl, inv, sn, stx
         from unnest(${column("row_key")}::text[], ${column("state")}::text[], ${column("state_rank")}::smallint[],
           ${column("organization_id")}::uuid[], ${column("psa_service_id")}::text[],
           ${column("psa_service_name")}::text[], ${column("contract_psa_id")}::text[],
@@ -379,8 +410,8 @@ export class ReconciliationRepository {
           ${column("difference_units")}::int[], ${column("units_at_stake")}::int[],
           ${column("unit_price")}::numeric[], ${column("price_source")}::text[], ${column("money")}::numeric[],
           ${column("abs_money")}::numeric[], ${column("is_stale")}::boolean[], ${column("is_invoiced")}::boolean[],
-          ${column("sort_name")}::text[], ${column("search_text")}::text[], ${json("detail")}::text[])
-          as x(k, st, sr, o, ps, psn, cp, cn, mk, bt, mo, sc, du, pu, dfu, uas, up, pso, mn, amn, stl, inv, sn, stx, dt)
+          ${column("sort_name")}::text[], ${column("search_text")}::text[])
+          as x(k, st, sr, o, ps, psn, cp, cn, mk, bt, mo, sc, du, pu, dfu, uas, up, pso, mn, amn, stl, inv, sn, stx)
       `.execute(this.db);
     }
     lap("insert");
@@ -487,8 +518,6 @@ export class ReconciliationRepository {
         "r.is_invoiced",
         "r.sort_name",
         "r.search_text",
-        // The drill-down's sources stay out of a page: `row` reads them.
-        sql<null>`null`.as("detail"),
       ])
       .where(this.where(periodKey, filter));
     switch (options.sort) {
@@ -535,9 +564,7 @@ export class ReconciliationRepository {
     const result = await sql<StoredRow>`
       select ${COLUMNS} from reconciliation_rows r where r.period_key = ${periodKey} and r.row_key = ${key}
     `.execute(this.db);
-    const row = result.rows[0];
-    // The drill-down is stored as JSON text (migration 0013: no jsonb parse on the store).
-    return row && { ...row, detail: typeof row.detail === "string" ? JSON.parse(row.detail) : row.detail };
+    return result.rows[0];
   }
 
   /** Rows, units at stake, |money| and rows without money per state, of the rows matching the filter. */

@@ -595,6 +595,4 @@ export interface ReconciliationRowsTable {
   is_invoiced: boolean;
   sort_name: string;
   search_text: string;
-  /** JSON text (migration 0013). */
-  detail: string;
 }

@@ -15,8 +15,9 @@ import { type Kysely, sql } from "kysely";
  * goes. The snapshot keeps its unfiltered totals (per state, per module, unmapped module
  * organizations), worked out while the rows are stored: the summary with no filter reads them.
  *
- * The drill-down (`detail`) is JSON text, not jsonb: nothing queries into it, and parsing it into
- * jsonb on the store cost about three times storing the text.
+ * The drill-down (`detail`: every row's sources and steps, 262 bytes a row on average and most of
+ * the store's bytes) is no longer stored: `ReconciliationService.row` works it out for the one row
+ * asked, from the pairs that row can draw on (`rowTrace`), the same as the whole period's compute.
  *
  * The rows are derived data: they are dropped here and every period is recomputed on its next read
  * (the snapshots are deleted).
@@ -51,7 +52,6 @@ const STATEMENTS = [
     is_invoiced boolean not null,
     sort_name text not null,
     search_text text not null,
-    detail text not null,
     primary key (period_key, row_key)
   ) partition by list (period_key)`,
   `create index reconciliation_rows_attention_idx

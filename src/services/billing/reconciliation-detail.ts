@@ -36,8 +36,7 @@ const iso = (date: Date | null) => (date === null ? null : date.toISOString());
  * The sources of one row (the module organizations whose usage made it, largest first), each with
  * its readings in the period and its dated mappings (rule 12), and the organization's steps.
  */
-export async function rowDetail(db: Db, period: BillingPeriod, row: StoredRow, names: Names) {
-  const detail = row.detail as StoredDetail;
+export async function rowDetail(db: Db, period: BillingPeriod, detail: StoredDetail, names: Names) {
   const sources = [...detail.sources].sort((a, b) => (b.u ?? -1) - (a.u ?? -1)).slice(0, DETAIL_SOURCES);
   const ids = [...new Set(sources.map((s) => s.m))];
   const repos = repositories(db);

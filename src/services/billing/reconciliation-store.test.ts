@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { billingWorld, psaData } from "../../../test/support/billing-world.ts";
 import { useTestContext } from "../../../test/support/test-context.ts";
 import { arrayLiteral, ReconciliationRepository } from "../../db/reconciliation.repository.ts";
+import { repositories } from "../../db/repositories.ts";
+import { type RowTrace, rowTrace } from "../../domain/billing/reconcile-period.ts";
 import { stateTotals } from "./reconciliation-detail.ts";
 
 const SERVICES = [
@@ -151,5 +153,88 @@ describe("reconciliation snapshot store", () => {
     );
     expect(underBilled.items.every((row) => row.state === "under_billed")).toBe(true);
     expect(underBilled.total).toBe(underBilled.items.length);
+  });
+
+  it("works out each row's drill-down from the row's own pairs, the same as the whole period's compute", async () => {
+    const a = await w.organization("A", "Alpha");
+    const b = await w.organization("B", "Beta");
+    const c = await w.organization("C", "Gamma");
+    await w.module("rmm");
+    await w.module("saas");
+    await w.contracts(
+      psaData(SERVICES, [
+        { organizationPsaId: "A", lines: [{ serviceId: "s-dev", units: 4 }] },
+        { organizationPsaId: "C", lines: [{ serviceId: "s-dev", units: 3 }] },
+      ]),
+    );
+    await w.serviceMapping("rmm", "devices", "s-dev", "peak");
+    await w.serviceMapping("saas", "devices", "s-dev");
+    // devices.server has no service mapping: one row for all organizations.
+    const moved = await w.moduleOrganization("rmm", "moved");
+    const steady = await w.moduleOrganization("rmm", "steady");
+    const excluded = await w.moduleOrganization("rmm", "excluded");
+    const tenant = await w.moduleOrganization("saas", "tenant");
+    await w.moduleOrganization("rmm", "loose");
+    await w.map(moved.id, a.id, "2026-10-20T00:00:00Z");
+    await w.map(steady.id, a.id, "2026-10-20T00:00:00Z");
+    await w.map(excluded.id, b.id, "2026-10-20T00:00:00Z");
+    await w.map(tenant.id, b.id, "2026-10-20T00:00:00Z");
+    await w.exclude(excluded.id, "2026-10-21T00:00:00Z");
+    const devices = { moved: 10, steady: 3, excluded: 50, loose: 7 };
+    const servers = { "devices.server": { moved: 2, steady: 1, loose: 1 } };
+    await w.read("rmm", "2026-11-02T02:00:00Z", devices, servers);
+    await w.read("saas", "2026-11-02T02:00:00Z", { tenant: 5 });
+    await w.map(moved.id, b.id, "2026-11-15T00:00:00Z");
+    await w.read("rmm", "2026-11-16T02:00:00Z", { ...devices, moved: 12 }, servers);
+    await w.read("saas", "2026-11-17T02:00:00Z", "failed");
+    t.ctx.clock.set("2026-11-20T00:00:00Z");
+    await w.read("rmm", "2026-11-20T00:00:00Z", { ...devices, moved: 12, steady: 4 }, servers);
+    // saas's last complete read is now older than 36 hours: its sources are stale.
+
+    const service = w.reconciliation();
+    const { period, snapshot, staleness } = await service.ensure("2026-11");
+    expect(staleness.staleFrom.has("saas")).toBe(true);
+    const repo = new ReconciliationRepository(t.ctx.db);
+    const repos = repositories(t.ctx.db);
+    const full = {
+      period,
+      asOf: new Date(Math.min(snapshot.computedAt.getTime(), period.end.getTime())),
+      staleFrom: staleness.staleFrom,
+      serviceMappings: await repos.serviceMappings.list(),
+      usage: await repo.usageForPeriod(period),
+      mappings: await repo.mappingsForPeriod(period),
+    };
+    const rows = await repo.all("2026-11", {}, "attention");
+    const keys = rows.map((row) => row.row_key);
+    // Every kind of row is there: mapped, a billing type with no service mapping, unmapped, PSA-only.
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        `o:${a.id}:s:s-dev`,
+        `o:${b.id}:s:s-dev`,
+        `o:${c.id}:s:s-dev`,
+        "t:rmm:devices.server",
+        expect.stringMatching(/^u:/),
+      ]),
+    );
+    for (const row of rows) {
+      // The sources in a stable order: the whole compute lists them as the ledger read returned them.
+      const ordered = (trace: RowTrace | null) =>
+        trace && {
+          ...trace,
+          sources: [...trace.sources].sort((x, y) =>
+            `${x.moduleOrganizationId}${x.billingType}`.localeCompare(
+              `${y.moduleOrganizationId}${y.billingType}`,
+            ),
+          ),
+        };
+      const alone = await service.trace(period, snapshot, staleness, row);
+      const whole = rowTrace(full, row.row_key);
+      expect(ordered(alone), row.row_key).toEqual(ordered(whole));
+      expect(new Set((alone?.sources ?? []).map((s) => s.moduleOrganizationId)).size, row.row_key).toBe(
+        row.source_count,
+      );
+    }
+    expect(rowTrace(full, `o:${c.id}:s:s-dev`)).toBeNull();
+    expect((await service.row(`o:${b.id}:s:s-dev`, "2026-11")).steps.length).toBeGreaterThan(1);
   });
 });
