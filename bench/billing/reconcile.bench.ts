@@ -268,9 +268,12 @@ export async function runReconcileBench(kind: "pglite" | "postgres", organizatio
       periodMs: compute.ms,
       pages: Object.fromEntries(Object.entries(pages).map(([name, values]) => [name, median(values)])),
       summaryMs: summary.ms,
+      profile: period.lastComputeProfile,
     };
   } finally {
-    await database.dispose();
+    // RECONCILE_BENCH_KEEP=1 keeps a PostgreSQL scratch database for EXPLAIN (drop it by hand).
+    if (process.env.RECONCILE_BENCH_KEEP === "1" && kind === "postgres") await database.close();
+    else await database.dispose();
   }
 }
 
@@ -292,5 +295,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
       );
     }
     console.log(`  totals per state and module:                        ${fmt(f.summaryMs).padStart(9)}`);
+    console.log(
+      `  the period's phases: ${Object.entries(f.profile)
+        .map(([phase, ms]) => `${phase} ${fmt(ms)}`)
+        .join(", ")}`,
+    );
   }
 }

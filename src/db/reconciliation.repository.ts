@@ -1,5 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
 import type { MappingInterval } from "../domain/billing/attribution.ts";
+import { RECONCILIATION_STATES, type ReconciliationState } from "../domain/billing/reconciliation.ts";
 import type { UnknownReason, UsageInterval } from "../domain/billing/usage-ledger.ts";
 import { isUuid } from "../domain/ids.ts";
 import type { Db } from "./database.ts";
@@ -9,6 +11,50 @@ import type { Database, ReconciliationRowsTable } from "./schema.ts";
 const CHUNK = 10_000;
 const iso = (date: Date) => date.toISOString();
 
+/**
+ * The indexes of a period's partition, the same as the parent's (migration 0013) so that the attach
+ * adopts them instead of building its own.
+ */
+const PARTITION_INDEXES: ((table: string) => string)[] = [
+  (t) => `alter table ${t} add primary key (period_key, row_key)`,
+  (t) => `create index on ${t} (state_rank, abs_money desc nulls last, units_at_stake desc, row_key)`,
+  (t) => `create index on ${t} (organization_id)`,
+  (t) => `create index on ${t} (psa_service_id)`,
+  (t) => `create index on ${t} (sort_name, row_key)`,
+  (t) => `create index on ${t} using gin (module_keys)`,
+];
+
+/**
+ * A PostgreSQL array literal (`{"a",NULL,"b"}`) of text, numbers or booleans, for one parameter
+ * cast to the column's array type. Every element quoted, `\\` and `"` escaped: the array input
+ * syntax, whatever the text holds (commas, braces, quotes, newlines).
+ */
+export function arrayLiteral(values: readonly unknown[]): string {
+  const parts = new Array<string>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    parts[i] =
+      value === null || value === undefined ? "NULL" : `"${String(value).replace(/[\\"]/g, "\\$&")}"`;
+  }
+  return `{${parts.join(",")}}`;
+}
+
+/** Totals per state: rows, units at stake, |money| (decimal text) and rows with units but no money. */
+export interface StateTotalsRow {
+  state: string;
+  rows: number;
+  units: number;
+  money: string;
+  rowsWithoutMoney: number;
+}
+
+/** A snapshot's totals with no filter, stored with it (migration 0013). */
+export interface SnapshotTotals {
+  byState: StateTotalsRow[];
+  byModule: (StateTotalsRow & { moduleKey: string })[];
+  unmappedModuleOrganizations: number;
+}
+
 export interface SnapshotMeta {
   periodKey: string;
   timeZone: string;
@@ -17,6 +63,8 @@ export interface SnapshotMeta {
   staleAfterHours: number;
   computedAt: Date;
   rowCount: number;
+  /** Null: not stored (read them from the rows). */
+  totals: SnapshotTotals | null;
 }
 
 /** A row as stored (reconciliation_rows), money as decimal text. */
@@ -46,8 +94,11 @@ export interface StoredRow {
   is_invoiced: boolean;
   sort_name: string;
   search_text: string;
-  detail: unknown;
 }
+
+const STATE_RANK = new Map<string, number>(
+  RECONCILIATION_STATES.map((state: ReconciliationState, index) => [state, index]),
+);
 
 type RowsBuilder = ExpressionBuilder<Database & { r: ReconciliationRowsTable }, "r">;
 
@@ -56,7 +107,7 @@ const COLUMNS = sql<StoredRow>`r.period_key, r.row_key, r.state, r.state_rank, r
   r.psa_service_id, r.psa_service_name, r.contract_psa_id, r.contract_name, r.module_keys, r.billing_types,
   r.module_organization_id, r.source_count, r.desired_units, r.psa_units, r.difference_units,
   r.units_at_stake, r.unit_price::text as unit_price, r.price_source, r.money::text as money,
-  r.abs_money::text as abs_money, r.is_stale, r.is_invoiced, r.sort_name, r.search_text, r.detail`;
+  r.abs_money::text as abs_money, r.is_stale, r.is_invoiced, r.sort_name, r.search_text`;
 
 export interface RowFilter {
   state?: string | undefined;
@@ -120,6 +171,7 @@ export class ReconciliationRepository {
               staleAfterHours: Number(s.stale_after_hours),
               computedAt: new Date(String(s.computed_at)),
               rowCount: Number(s.row_count),
+              totals: (s.totals ?? null) as SnapshotTotals | null,
             },
     };
   }
@@ -139,7 +191,18 @@ export class ReconciliationRepository {
    * Every (module organization, billing type)'s ledger intervals overlapping the period, plus the
    * last known one before it for pairs unknown in it (rule 13), grouped per pair, oldest first.
    */
-  async usageForPeriod(period: { start: Date; end: Date }) {
+  async usageForPeriod(
+    period: { start: Date; end: Date },
+    /** Only these pairs (a drill-down): the module organizations, or a module's billing type. */
+    only?: { moduleOrganizationIds: readonly string[] } | { moduleKey: string; billingType: string },
+  ) {
+    const narrow =
+      only === undefined
+        ? sql``
+        : "moduleOrganizationIds" in only
+          ? sql`and module_organization_id = any(${sql.val(only.moduleOrganizationIds)}::uuid[])`
+          : sql`and billing_type = ${only.billingType} and module_organization_id in
+              (select id from module_organizations where module_key = ${only.moduleKey})`;
     const result = await sql<{
       module_key: string;
       id: string;
@@ -154,6 +217,7 @@ export class ReconciliationRepository {
         from usage_ledger
         where valid_from < ${iso(period.end)}::timestamptz
           and (valid_to is null or valid_to > ${iso(period.start)}::timestamptz)
+          ${narrow}
       ), found as (
         select * from overlapping
         union all
@@ -203,7 +267,11 @@ export class ReconciliationRepository {
   }
 
   /** Every module organization's dated mappings overlapping the period (rule 12), oldest first. */
-  async mappingsForPeriod(period: { start: Date; end: Date }): Promise<Map<string, MappingInterval[]>> {
+  async mappingsForPeriod(
+    period: { start: Date; end: Date },
+    /** Only these module organizations (a drill-down). */
+    moduleOrganizationIds?: readonly string[],
+  ): Promise<Map<string, MappingInterval[]>> {
     const result = await sql<{
       id: string;
       organization_id: string | null;
@@ -217,6 +285,11 @@ export class ReconciliationRepository {
       from mapping_intervals
       where valid_from < ${iso(period.end)}::timestamptz
         and (valid_to is null or valid_to > ${iso(period.start)}::timestamptz)
+        ${
+          moduleOrganizationIds === undefined
+            ? sql``
+            : sql`and module_organization_id = any(${sql.val(moduleOrganizationIds)}::uuid[])`
+        }
     `.execute(this.db);
     const byModuleOrganization = new Map<string, MappingInterval[]>();
     for (const row of result.rows) {
@@ -234,6 +307,17 @@ export class ReconciliationRepository {
       if (list.length > 1) list.sort((a, b) => a.validFrom.getTime() - b.validFrom.getTime());
     }
     return byModuleOrganization;
+  }
+
+  /** The module organizations mapped to the organization at some time in the period. */
+  async moduleOrganizationsMappedTo(organizationId: string, period: { start: Date; end: Date }) {
+    const result = await sql<{ id: string }>`
+      select distinct module_organization_id as id from mapping_intervals
+      where organization_id = ${organizationId}
+        and valid_from < ${iso(period.end)}::timestamptz
+        and (valid_to is null or valid_to > ${iso(period.start)}::timestamptz)
+    `.execute(this.db);
+    return result.rows.map((r) => r.id);
   }
 
   /** Every organization (or the given ones): id, PSA id and name. */
@@ -273,6 +357,7 @@ export class ReconciliationRepository {
       staleAfterHours: Number(row.stale_after_hours),
       computedAt: new Date(row.computed_at),
       rowCount: row.row_count,
+      totals: (row.totals ?? null) as SnapshotTotals | null,
     };
   }
 
@@ -281,10 +366,75 @@ export class ReconciliationRepository {
     await sql`select pg_advisory_xact_lock(hashtext(${`reconciliation:${periodKey}`}))`.execute(this.db);
   }
 
-  /** Replaces the period's snapshot with these rows (in the caller's transaction). */
-  async replaceSnapshot(meta: SnapshotMeta, rows: readonly StoredRow[]): Promise<void> {
-    // No foreign key (migration 0012): the rows go first, then their snapshot.
-    await this.db.deleteFrom("reconciliation_rows").where("period_key", "=", meta.periodKey).execute();
+  /**
+   * Replaces the period's snapshot with these rows (in the caller's transaction). The rows go into
+   * a new table with no index (migration 0013: one partition per period); its indexes are built in
+   * bulk once the rows are in, then it takes the place of the period's old partition. Building an
+   * index over a full table costs a fraction of keeping it up to date row by row.
+   */
+  async replaceSnapshot(
+    meta: SnapshotMeta,
+    rows: readonly StoredRow[],
+    /** Called after each phase with its name: the service's profile. */
+    lap: (phase: string) => void = () => {},
+  ): Promise<void> {
+    const table = `reconciliation_rows_${meta.periodKey.replace(/[^0-9A-Za-z]/g, "_")}_${randomBytes(4).toString("hex")}`;
+    const id = sql.table(table);
+    // The check lets the attach below skip its scan of the rows: it proves they are all the period's.
+    await sql`create table ${id} (like reconciliation_rows, check (period_key = ${sql.lit(meta.periodKey)}))`.execute(
+      this.db,
+    );
+    // One statement per chunk over column arrays: a few parameters, whatever the rows (a period
+    // of 50,000 organizations stores hundreds of thousands).
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK);
+      // Each column one array literal of our own: the driver's array encoding took most of the
+      // store's time (seconds for the drill-down's JSON alone at 42,000 rows).
+      const column = <K extends keyof StoredRow>(key: K) =>
+        sql.val(arrayLiteral(chunk.map((row) => row[key])));
+      const json = (key: "billing_types") =>
+        sql.val(arrayLiteral(chunk.map((row) => JSON.stringify(row[key]))));
+      await sql`
+        insert into ${id} (period_key, row_key, state, state_rank, organization_id, psa_service_id,
+          psa_service_name, contract_psa_id, contract_name, module_keys, billing_types, module_organization_id,
+          source_count, desired_units, psa_units, difference_units, units_at_stake, unit_price, price_source,
+          money, abs_money, is_stale, is_invoiced, sort_name, search_text)
+        select ${meta.periodKey}, k, st, sr, o, ps, psn, cp, cn, string_to_array(mk, ','), bt::jsonb, mo,
+          sc, du, pu, dfu, uas, up, pso, mn, amn, stl, inv, sn, stx
+        from unnest(${column("row_key")}::text[], ${column("state")}::text[], ${column("state_rank")}::smallint[],
+          ${column("organization_id")}::uuid[], ${column("psa_service_id")}::text[],
+          ${column("psa_service_name")}::text[], ${column("contract_psa_id")}::text[],
+          ${column("contract_name")}::text[], ${sql.val(arrayLiteral(chunk.map((row) => row.module_keys.join(","))))}::text[],
+          ${json("billing_types")}::text[], ${column("module_organization_id")}::uuid[],
+          ${column("source_count")}::int[], ${column("desired_units")}::int[], ${column("psa_units")}::int[],
+          ${column("difference_units")}::int[], ${column("units_at_stake")}::int[],
+          ${column("unit_price")}::numeric[], ${column("price_source")}::text[], ${column("money")}::numeric[],
+          ${column("abs_money")}::numeric[], ${column("is_stale")}::boolean[], ${column("is_invoiced")}::boolean[],
+          ${column("sort_name")}::text[], ${column("search_text")}::text[])
+          as x(k, st, sr, o, ps, psn, cp, cn, mk, bt, mo, sc, du, pu, dfu, uas, up, pso, mn, amn, stl, inv, sn, stx)
+      `.execute(this.db);
+    }
+    lap("insert");
+    // The parent's indexes (migration 0013), built in bulk; the attach adopts them as they are.
+    for (const index of PARTITION_INDEXES) await sql`${sql.raw(index(table))}`.execute(this.db);
+    lap("indexes");
+    // Fresh statistics: a table just filled is planned as nearly empty (the default order's page then
+    // sorted the whole period). Only the columns the reads filter, sort and join on: the search text
+    // and the jsonb drill-down made most of a whole-table analyze's cost.
+    await sql`analyze ${id} (period_key, row_key, state, state_rank, organization_id, psa_service_id, module_keys)`.execute(
+      this.db,
+    );
+    lap("analyze");
+    // The swap, last: dropping the old partition locks the parent table until the commit.
+    const old = await sql<{ name: string }>`
+      select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+      where i.inhparent = 'reconciliation_rows'::regclass
+        and pg_get_expr(c.relpartbound, c.oid) = ${`FOR VALUES IN ('${meta.periodKey.replaceAll("'", "''")}')`}
+    `.execute(this.db);
+    for (const { name } of old.rows) await sql`drop table ${sql.table(name)}`.execute(this.db);
+    await sql`alter table reconciliation_rows attach partition ${id} for values in (${sql.lit(meta.periodKey)})`.execute(
+      this.db,
+    );
     await this.db.deleteFrom("reconciliation_snapshots").where("period_key", "=", meta.periodKey).execute();
     await this.db
       .insertInto("reconciliation_snapshots")
@@ -296,48 +446,24 @@ export class ReconciliationRepository {
         stale_after_hours: meta.staleAfterHours,
         computed_at: meta.computedAt,
         row_count: meta.rowCount,
+        totals: meta.totals === null ? null : JSON.stringify(meta.totals),
       })
       .execute();
-    // One statement per chunk over column arrays: a few parameters, whatever the rows (a period
-    // of 50,000 organizations stores hundreds of thousands).
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      const chunk = rows.slice(i, i + CHUNK);
-      const column = <K extends keyof StoredRow>(key: K) => sql.val(chunk.map((row) => row[key]));
-      const json = (key: "billing_types" | "detail") => sql.val(chunk.map((row) => JSON.stringify(row[key])));
-      await sql`
-        insert into reconciliation_rows (period_key, row_key, state, state_rank, organization_id, psa_service_id,
-          psa_service_name, contract_psa_id, contract_name, module_keys, billing_types, module_organization_id,
-          source_count, desired_units, psa_units, difference_units, units_at_stake, unit_price, price_source,
-          money, abs_money, is_stale, is_invoiced, sort_name, search_text, detail)
-        select ${meta.periodKey}, k, st, sr, o, ps, psn, cp, cn, string_to_array(mk, ','), bt::jsonb, mo,
-          sc, du, pu, dfu, uas, up, pso, mn, amn, stl, inv, sn, stx, dt::jsonb
-        from unnest(${column("row_key")}::text[], ${column("state")}::text[], ${column("state_rank")}::smallint[],
-          ${column("organization_id")}::uuid[], ${column("psa_service_id")}::text[],
-          ${column("psa_service_name")}::text[], ${column("contract_psa_id")}::text[],
-          ${column("contract_name")}::text[], ${sql.val(chunk.map((row) => row.module_keys.join(",")))}::text[],
-          ${json("billing_types")}::text[], ${column("module_organization_id")}::uuid[],
-          ${column("source_count")}::int[], ${column("desired_units")}::int[], ${column("psa_units")}::int[],
-          ${column("difference_units")}::int[], ${column("units_at_stake")}::int[],
-          ${column("unit_price")}::numeric[], ${column("price_source")}::text[], ${column("money")}::numeric[],
-          ${column("abs_money")}::numeric[], ${column("is_stale")}::boolean[], ${column("is_invoiced")}::boolean[],
-          ${column("sort_name")}::text[], ${column("search_text")}::text[], ${json("detail")}::text[])
-          as x(k, st, sr, o, ps, psn, cp, cn, mk, bt, mo, sc, du, pu, dfu, uas, up, pso, mn, amn, stl, inv, sn, stx, dt)
-      `.execute(this.db);
-    }
-    // Fresh statistics: a table just refilled is still planned as nearly empty, so the default
-    // order's page sorted every row of the period instead of walking reconciliation_rows_attention_idx.
-    // Only the columns the reads filter, sort and join on: the search text and the jsonb drill-down
-    // made most of a whole-table analyze's cost (0.73 s of it at 42,004 rows, 0.2 s without them).
-    await sql`analyze reconciliation_rows (period_key, row_key, state, state_rank, organization_id, psa_service_id, module_keys)`.execute(
-      this.db,
-    );
+    lap("swap");
   }
 
   private where(periodKey: string, filter: RowFilter) {
     return (eb: RowsBuilder) => {
       const conditions: Expression<SqlBool>[] = [eb("r.period_key", "=", periodKey)];
-      if (filter.state !== undefined) conditions.push(eb("r.state", "=", filter.state));
-      if (filter.needsAttention) conditions.push(eb("r.state", "!=", "in_balance"));
+      // The state's rank too: the default order's index leads with it (migration 0013).
+      if (filter.state !== undefined) {
+        conditions.push(eb("r.state", "=", filter.state));
+        conditions.push(eb("r.state_rank", "=", STATE_RANK.get(filter.state) ?? -1));
+      }
+      if (filter.needsAttention) {
+        conditions.push(eb("r.state", "!=", "in_balance"));
+        conditions.push(eb("r.state_rank", "!=", STATE_RANK.get("in_balance")!));
+      }
       if (filter.organizationId !== undefined)
         conditions.push(
           // An id that is not a UUID names no organization: no rows, never a database error.
@@ -392,8 +518,6 @@ export class ReconciliationRepository {
         "r.is_invoiced",
         "r.sort_name",
         "r.search_text",
-        // The drill-down's sources stay out of a page: `row` reads them.
-        sql<null>`null`.as("detail"),
       ])
       .where(this.where(periodKey, filter));
     switch (options.sort) {

@@ -602,6 +602,8 @@ export interface ReconciliationSnapshotsTable {
   stale_after_hours: number;
   computed_at: Timestamp;
   row_count: number;
+  /** The unfiltered totals, worked out with the rows (migration 0013); null: read them from the rows. */
+  totals: Json<unknown> | null;
 }
 
 export interface ReconciliationRowsTable {
@@ -630,5 +632,4 @@ export interface ReconciliationRowsTable {
   is_invoiced: boolean;
   sort_name: string;
   search_text: string;
-  detail: Json<unknown>;
 }

@@ -166,6 +166,33 @@ export function mergeSteps(lists: readonly UnitsStep[][]): UnitsStep[] {
 const addUnits = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : a + b);
 
 export function reconcilePeriod(input: PeriodInput): PeriodRow[] {
+  return [...draftRows(input).values()].flatMap((d) => finish(input, d));
+}
+
+/** What a row's drill-down shows: the module organizations whose usage made it, and its steps. */
+export interface RowTrace {
+  sources: RowSourceRef[];
+  steps: UnitsStep[];
+}
+
+/**
+ * One row's drill-down, the same `reconcilePeriod` gives the row (its `sources` and `steps`), from
+ * an input that holds at least every pair the row can draw on: the module organizations mapped to
+ * its organization in the period (an `o:` row), the billing type's pairs (`t:`), the module
+ * organization's (`u:`). Other rows of such an input come out partial; this one is whole, since a
+ * row only sums pieces attributed to it. Null when the row has no usage behind it (a PSA-only row:
+ * no sources, no steps).
+ */
+export function rowTrace(
+  input: Omit<PeriodInput, "psa" | "organizationPsaIds">,
+  key: string,
+): RowTrace | null {
+  const d = draftRows({ ...input, psa: null, organizationPsaIds: new Map() }).get(key);
+  if (!d) return null;
+  return { sources: d.sources, steps: mergeSteps(d.stepLists.length === 0 ? [[]] : d.stepLists) };
+}
+
+function draftRows(input: PeriodInput): Map<string, Draft> {
   const serviceMappings = new Map(
     input.serviceMappings.map((m) => [`${m.moduleKey}\u0000${m.billingType}`, m]),
   );
@@ -255,7 +282,7 @@ export function reconcilePeriod(input: PeriodInput): PeriodRow[] {
     });
   }
   addPsaOnlyRows(input, drafts);
-  return [...drafts.values()].flatMap((d) => finish(input, d));
+  return drafts;
 }
 
 /** Contract services billing units that no usage asks for: desired 0, so over-billed (rule 14). */

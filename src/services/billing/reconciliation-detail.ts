@@ -1,5 +1,9 @@
 import type { Db } from "../../db/database.ts";
-import { ReconciliationRepository, type StoredRow } from "../../db/reconciliation.repository.ts";
+import {
+  ReconciliationRepository,
+  type SnapshotTotals,
+  type StoredRow,
+} from "../../db/reconciliation.repository.ts";
 import { repositories } from "../../db/repositories.ts";
 import { billingTypeLabel } from "../../domain/billing/billing-types.ts";
 import { formatDecimal, parseDecimal, sumAmounts } from "../../domain/billing/money.ts";
@@ -32,8 +36,7 @@ const iso = (date: Date | null) => (date === null ? null : date.toISOString());
  * The sources of one row (the module organizations whose usage made it, largest first), each with
  * its readings in the period and its dated mappings (rule 12), and the organization's steps.
  */
-export async function rowDetail(db: Db, period: BillingPeriod, row: StoredRow, names: Names) {
-  const detail = row.detail as StoredDetail;
+export async function rowDetail(db: Db, period: BillingPeriod, detail: StoredDetail, names: Names) {
   const sources = [...detail.sources].sort((a, b) => (b.u ?? -1) - (a.u ?? -1)).slice(0, DETAIL_SOURCES);
   const ids = [...new Set(sources.map((s) => s.m))];
   const repos = repositories(db);
@@ -85,5 +88,56 @@ export async function rowDetail(db: Db, period: BillingPeriod, row: StoredRow, n
     }),
     moreSources: detail.sources.length - sources.length,
     steps: stepsView(detail),
+  };
+}
+
+/**
+ * The unfiltered totals of a period's rows, as `totalsByState`, `totalsByModule` and
+ * `unmappedModuleOrganizations` answer them with no filter: stored with the snapshot (migration
+ * 0013), so the summary with no filter reads one row instead of aggregating the period.
+ */
+export function snapshotTotals(rows: readonly StoredRow[]): SnapshotTotals {
+  const byState = new Map<string, { rows: number; units: number; money: bigint; rowsWithoutMoney: number }>();
+  const byModule = new Map<
+    string,
+    { rows: number; units: number; money: bigint; rowsWithoutMoney: number }
+  >();
+  const unmapped = new Set<string>();
+  const add = (
+    map: Map<string, { rows: number; units: number; money: bigint; rowsWithoutMoney: number }>,
+    key: string,
+    row: StoredRow,
+    money: bigint,
+  ) => {
+    let total = map.get(key);
+    if (!total) {
+      total = { rows: 0, units: 0, money: 0n, rowsWithoutMoney: 0 };
+      map.set(key, total);
+    }
+    total.rows += 1;
+    total.units += row.units_at_stake;
+    total.money += money;
+    if (row.money === null && row.units_at_stake > 0) total.rowsWithoutMoney += 1;
+  };
+  for (const row of rows) {
+    const money = row.abs_money === null ? 0n : (parseDecimal(row.abs_money) ?? 0n);
+    add(byState, row.state, row, money);
+    for (const moduleKey of row.module_keys) add(byModule, `${moduleKey}\u0000${row.state}`, row, money);
+    if (row.state === "unmapped_usage" && row.module_organization_id !== null)
+      unmapped.add(row.module_organization_id);
+  }
+  const view = (total: { rows: number; units: number; money: bigint; rowsWithoutMoney: number }) => ({
+    rows: total.rows,
+    units: total.units,
+    money: formatDecimal(total.money),
+    rowsWithoutMoney: total.rowsWithoutMoney,
+  });
+  return {
+    byState: [...byState].map(([state, total]) => ({ state, ...view(total) })),
+    byModule: [...byModule].map(([key, total]) => {
+      const [moduleKey, state] = key.split("\u0000") as [string, string];
+      return { moduleKey, state, ...view(total) };
+    }),
+    unmappedModuleOrganizations: unmapped.size,
   };
 }

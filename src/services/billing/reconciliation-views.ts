@@ -5,7 +5,7 @@ import type { UnitsPolicy, UnitsStep } from "../../domain/billing/desired-units.
 import { formatDecimal, formatMoney, parseDecimal } from "../../domain/billing/money.ts";
 import type { BillingPeriod } from "../../domain/billing/period.ts";
 import { nextPeriod, previousPeriod } from "../../domain/billing/period.ts";
-import type { PeriodRow } from "../../domain/billing/reconcile-period.ts";
+import type { PeriodRow, RowTrace } from "../../domain/billing/reconcile-period.ts";
 import { RECONCILIATION_STATES, type ReconciliationState } from "../../domain/billing/reconciliation.ts";
 import type { UnknownReason } from "../../domain/billing/usage-ledger.ts";
 import { type OrganizationTerm, termLabels } from "../../domain/term.ts";
@@ -19,7 +19,7 @@ export interface Names {
   moduleOrganizations: Map<string, { moduleKey: string; externalId: string; name: string }>;
 }
 
-/** The drill-down's compact form, stored with the row: sources and the organization's steps. */
+/** The drill-down's compact form (worked out when asked, migration 0013): sources and the organization's steps. */
 export interface StoredDetail {
   sources: { m: string; b: string; u: number | null; r: UnknownReason | null }[];
   steps: { f: number; t: number; u: number; k: number }[];
@@ -40,7 +40,7 @@ export function periodView(period: BillingPeriod, now: Date) {
   };
 }
 
-/** The row to store: names folded into its sort and search text, the drill-down kept compact. */
+/** The row to store: names folded into its sort and search text (the drill-down is worked out when asked). */
 export function toStoredRow(periodKey: string, row: PeriodRow, names: Names): StoredRow {
   const organization = row.organizationId === null ? undefined : names.organizations.get(row.organizationId);
   const moduleOrganization =
@@ -50,20 +50,6 @@ export function toStoredRow(periodKey: string, row: PeriodRow, names: Names): St
     return `${module?.name ?? b.moduleKey} ${billingTypeLabel(b.billingType, module?.connectorKind ?? null)}`;
   });
   const sortName = organization?.name ?? moduleOrganization?.name ?? typeWords[0] ?? "";
-  const detail: StoredDetail = {
-    sources: row.sources.map((s) => ({
-      m: s.moduleOrganizationId,
-      b: s.billingType,
-      u: s.units,
-      r: s.unknownReason,
-    })),
-    steps: row.steps.map((s) => ({
-      f: s.from.getTime(),
-      t: s.to.getTime(),
-      u: s.units,
-      k: s.unknownSources,
-    })),
-  };
   return {
     period_key: periodKey,
     row_key: row.key,
@@ -100,7 +86,24 @@ export function toStoredRow(periodKey: string, row: PeriodRow, names: Names): St
       .filter((word): word is string => Boolean(word))
       .join("\n")
       .toLowerCase(),
-    detail,
+  };
+}
+
+/** A row's drill-down (`rowTrace`; null: no usage behind the row) in its compact form. */
+export function detailOf(trace: RowTrace | null): StoredDetail {
+  return {
+    sources: (trace?.sources ?? []).map((s) => ({
+      m: s.moduleOrganizationId,
+      b: s.billingType,
+      u: s.units,
+      r: s.unknownReason,
+    })),
+    steps: (trace?.steps ?? []).map((s) => ({
+      f: s.from.getTime(),
+      t: s.to.getTime(),
+      u: s.units,
+      k: s.unknownSources,
+    })),
   };
 }
 

@@ -4,15 +4,16 @@ import {
   type RowFilter,
   type RowSort,
   type SnapshotMeta,
+  type StoredRow,
 } from "../../db/reconciliation.repository.ts";
 import { repositories } from "../../db/repositories.ts";
 import { type BillingPeriod, parsePeriodKey, periodContaining } from "../../domain/billing/period.ts";
 import { PsaContractIndex } from "../../domain/billing/psa-contract-index.ts";
-import { reconcilePeriod } from "../../domain/billing/reconcile-period.ts";
+import { type RowTrace, reconcilePeriod, rowTrace } from "../../domain/billing/reconcile-period.ts";
 import { AppError } from "../../domain/errors.ts";
 import type { SettingsService } from "../settings.service.ts";
-import { rowDetail, stateTotals } from "./reconciliation-detail.ts";
-import { type Names, periodView, rowsCsv, rowView, toStoredRow } from "./reconciliation-views.ts";
+import { rowDetail, snapshotTotals, stateTotals } from "./reconciliation-detail.ts";
+import { detailOf, type Names, periodView, rowsCsv, rowView, toStoredRow } from "./reconciliation-views.ts";
 
 export interface ReconciliationOptions {
   /** A module whose last complete usage read is older than this makes its sources stale (rule 13). */
@@ -21,7 +22,26 @@ export interface ReconciliationOptions {
 
 export const DEFAULT_STALE_AFTER_HOURS = 36;
 
-interface Staleness {
+/**
+ * How many rows match, when the snapshot knows without counting: no filter (its row count), or
+ * only a state or "needs attention" (its stored totals per state). Undefined: count the rows.
+ */
+export function knownTotal(
+  filter: RowFilter & { period?: string | undefined },
+  snapshot: Pick<SnapshotMeta, "rowCount" | "totals">,
+): number | undefined {
+  const { period: _, state, needsAttention, ...rest } = filter;
+  if (!Object.values(rest).every((value) => value === undefined || value === "")) return undefined;
+  if (state === undefined && !needsAttention) return snapshot.rowCount;
+  if (snapshot.totals === null) return undefined;
+  return snapshot.totals.byState
+    .filter(
+      (t) => (state === undefined || t.state === state) && (!needsAttention || t.state !== "in_balance"),
+    )
+    .reduce((sum, t) => sum + t.rows, 0);
+}
+
+export interface Staleness {
   staleFrom: Map<string, Date>;
   lastComplete: Map<string, Date | null>;
   /** What the snapshot records: a module turning stale (or fresh) makes a new one. */
@@ -37,6 +57,8 @@ interface Staleness {
 export class ReconciliationService {
   private readonly staleAfterHours: number;
   private readonly inflight = new Map<string, Promise<SnapshotMeta>>();
+  /** Milliseconds per phase of the last compute (the benchmark prints them; nothing decides on them). */
+  lastComputeProfile: Record<string, number> = {};
 
   constructor(
     private readonly ctx: AppContext,
@@ -59,11 +81,9 @@ export class ReconciliationService {
   ) {
     const { period, snapshot, presentation } = await this.ensure(filter.period);
     const repo = new ReconciliationRepository(this.ctx.db);
-    const { period: _, ...rowFilter } = filter;
-    const unfiltered = Object.values(rowFilter).every((value) => value === undefined || value === "");
     const { rows, total } = await repo.page(period.key, filter, {
       ...options,
-      knownTotal: unfiltered ? snapshot.rowCount : undefined,
+      knownTotal: knownTotal(filter, snapshot),
     });
     const names = await this.names(rows);
     return {
@@ -82,10 +102,14 @@ export class ReconciliationService {
     const { period, snapshot, staleness, presentation } = await this.ensure(filter.period);
     const repo = new ReconciliationRepository(this.ctx.db);
     const repos = repositories(this.ctx.db);
+    const { period: _, ...rowFilter } = filter;
+    const unfiltered = Object.values(rowFilter).every((value) => value === undefined || value === "");
+    // With no filter, the totals stored with the snapshot (migration 0013); else from the rows.
+    const stored = unfiltered ? snapshot.totals : null;
     const [byState, byModule, unmapped, modules, services] = [
-      await repo.totalsByState(period.key, filter),
-      await repo.totalsByModule(period.key, filter),
-      await repo.unmappedModuleOrganizations(period.key, filter),
+      stored?.byState ?? (await repo.totalsByState(period.key, filter)),
+      stored?.byModule ?? (await repo.totalsByModule(period.key, filter)),
+      stored?.unmappedModuleOrganizations ?? (await repo.unmappedModuleOrganizations(period.key, filter)),
       await repos.modules.list(),
       await repos.serviceMappings.psaServices(),
     ];
@@ -118,11 +142,12 @@ export class ReconciliationService {
 
   /** One row with the module organizations whose usage made it, their readings and dated mappings. */
   async row(key: string, periodKey?: string) {
-    const { period } = await this.ensure(periodKey);
+    const { period, snapshot, staleness } = await this.ensure(periodKey);
     const stored = await new ReconciliationRepository(this.ctx.db).row(period.key, key);
     if (!stored) throw new AppError("not_found", `no reconciliation row ${key} in ${period.key}`);
     const names = await this.names([stored]);
-    const detail = await rowDetail(this.ctx.db, period, stored, names);
+    const trace = await this.trace(period, snapshot, staleness, stored);
+    const detail = await rowDetail(this.ctx.db, period, detailOf(trace), names);
     return {
       period: periodView(period, this.ctx.clock.now()),
       row: rowView(stored, names),
@@ -187,6 +212,47 @@ export class ReconciliationService {
     return { period, snapshot: await flight, staleness, presentation };
   }
 
+  /**
+   * A stored row's drill-down (its sources and steps), worked out from the pairs it can draw on with
+   * the snapshot's own instant and staleness: what the period's compute had for it (migration 0013
+   * stores no drill-down). Null: no usage behind the row.
+   */
+  async trace(
+    period: BillingPeriod,
+    snapshot: SnapshotMeta,
+    staleness: Staleness,
+    row: Pick<StoredRow, "row_key" | "organization_id" | "module_organization_id" | "billing_types">,
+  ): Promise<RowTrace | null> {
+    const repo = new ReconciliationRepository(this.ctx.db);
+    const types = row.billing_types as { moduleKey: string; billingType: string }[];
+    const usage =
+      row.module_organization_id !== null
+        ? await repo.usageForPeriod(period, { moduleOrganizationIds: [row.module_organization_id] })
+        : row.organization_id !== null
+          ? await repo.usageForPeriod(period, {
+              moduleOrganizationIds: await repo.moduleOrganizationsMappedTo(row.organization_id, period),
+            })
+          : types.length === 1
+            ? await repo.usageForPeriod(period, types[0]!)
+            : [];
+    if (usage.length === 0) return null;
+    const mappings = await repo.mappingsForPeriod(period, [
+      ...new Set(usage.map((pair) => pair.moduleOrganizationId)),
+    ]);
+    return rowTrace(
+      {
+        period,
+        // The compute's own instant: "latest" and the steps end where they ended then.
+        asOf: new Date(Math.min(snapshot.computedAt.getTime(), period.end.getTime())),
+        staleFrom: staleness.staleFrom,
+        serviceMappings: await repositories(this.ctx.db).serviceMappings.list(),
+        usage,
+        mappings,
+      },
+      row.row_key,
+    );
+  }
+
   private staleness(lastComplete: Map<string, Date | null>): Staleness {
     const now = this.ctx.clock.now().getTime();
     const limit = this.staleAfterHours * 3_600_000;
@@ -202,16 +268,22 @@ export class ReconciliationService {
     return { staleFrom, lastComplete, key };
   }
 
-  private async compute(period: BillingPeriod, version: string, staleness: Staleness): Promise<SnapshotMeta> {
+  /**
+   * The period's rows from every input, read at once (on PostgreSQL each read has a pool connection
+   * of its own; PGlite runs them one after the other). Apart from `compute` so that the ledger's
+   * intervals and the mappings are garbage once the rows are made.
+   */
+  private async calculate(period: BillingPeriod, staleness: Staleness, now: Date) {
     const repo = new ReconciliationRepository(this.ctx.db);
     const repos = repositories(this.ctx.db);
-    const usage = await repo.usageForPeriod(period);
-    const mappings = await repo.mappingsForPeriod(period);
-    const organizations = await repo.organizations();
-    const serviceMappings = await repos.serviceMappings.list();
-    const contracts = await repos.psaContracts.load();
-    const modules = await repos.modules.list();
-    const now = this.ctx.clock.now();
+    const [usage, mappings, organizations, serviceMappings, contracts, modules] = await Promise.all([
+      repo.usageForPeriod(period),
+      repo.mappingsForPeriod(period),
+      repo.organizations(),
+      repos.serviceMappings.list(),
+      repos.psaContracts.load(),
+      repos.modules.list(),
+    ]);
     const rows = reconcilePeriod({
       period,
       asOf: new Date(Math.min(now.getTime(), period.end.getTime())),
@@ -222,6 +294,21 @@ export class ReconciliationService {
       organizationPsaIds: new Map(organizations.map((o) => [o.id, o.psaId])),
       psa: contracts ? new PsaContractIndex(contracts.data, period) : null,
     });
+    return { rows, organizations, modules };
+  }
+
+  private async compute(period: BillingPeriod, version: string, staleness: Staleness): Promise<SnapshotMeta> {
+    const repo = new ReconciliationRepository(this.ctx.db);
+    const profile: Record<string, number> = {};
+    let mark = performance.now();
+    const lap = (phase: string) => {
+      const at = performance.now();
+      profile[phase] = (profile[phase] ?? 0) + (at - mark);
+      mark = at;
+    };
+    const now = this.ctx.clock.now();
+    const { rows, organizations, modules } = await this.calculate(period, staleness, now);
+    lap("reads and calculation");
     const unmappedIds = rows.flatMap((r) =>
       r.moduleOrganizationId === null ? [] : [r.moduleOrganizationId],
     );
@@ -233,6 +320,10 @@ export class ReconciliationService {
       ),
     };
     const stored = rows.map((row) => toStoredRow(period.key, row, names));
+    // The rows' sources and steps are no longer needed: let them go before the store (at 50,000
+    // organizations the heap's size made every collection slower).
+    rows.length = 0;
+    lap("stored form");
     const meta: SnapshotMeta = {
       periodKey: period.key,
       timeZone: period.timeZone,
@@ -241,6 +332,7 @@ export class ReconciliationService {
       staleAfterHours: this.staleAfterHours,
       computedAt: now,
       rowCount: stored.length,
+      totals: snapshotTotals(stored),
     };
     await this.ctx.db.transaction().execute(async (tx) => {
       const txRepo = new ReconciliationRepository(tx);
@@ -248,8 +340,10 @@ export class ReconciliationService {
       const current = await txRepo.snapshot(period.key);
       // Another process stored a newer one meanwhile: keep it.
       if (current && BigInt(current.dataVersion) > BigInt(version)) return;
-      await txRepo.replaceSnapshot(meta, stored);
+      await txRepo.replaceSnapshot(meta, stored, lap);
     });
+    lap("commit");
+    this.lastComputeProfile = profile;
     return meta;
   }
 
