@@ -3,5 +3,7 @@
 import { register } from "tsx/esm/api";
 
 register();
-const { main } = await import("../src/cli/main.ts");
+// `orgmap match` needs no database: its own entry loads only the matching engine (about 2 s less start).
+const entry = process.argv[2] === "match" ? "../src/cli/match.main.ts" : "../src/cli/main.ts";
+const { main } = await import(entry);
 process.exitCode = await main(process.argv);

@@ -3,15 +3,15 @@ import { Command, InvalidArgumentError } from "commander";
 import { loadConfig } from "../config.ts";
 import { openContext } from "../context.ts";
 import { cliActor } from "../domain/actor.ts";
-import { isAppError } from "../domain/errors.ts";
 import { ROLES, type Role } from "../domain/role.ts";
 import { DemoService } from "../services/demo/demo.service.ts";
 import { createServices } from "../services/index.ts";
 import { registerAlertCommands } from "./alerts.command.ts";
 import { registerImportExportCommands } from "./import-export.command.ts";
-import { runMatchCommand } from "./match.command.ts";
+import { registerMatchCommand } from "./match.program.ts";
 import { registerPostCommand } from "./post.command.ts";
 import { registerReconcileCommand } from "./reconcile.command.ts";
+import { runProgram } from "./run-program.ts";
 import { say, withRuntime } from "./runtime.ts";
 import { runUntilStopped, serve } from "./serve.command.ts";
 import { buildWebIfNeeded, prepareFirstStart } from "./start.command.ts";
@@ -22,12 +22,6 @@ function parsePort(value: string): number {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new InvalidArgumentError("a port is 0-65535");
   return port;
-}
-
-function parseTop(value: string): number {
-  const top = Number(value);
-  if (!Number.isInteger(top) || top < 1 || top > 100) throw new InvalidArgumentError("a whole number 1-100");
-  return top;
 }
 
 function parseRole(value: string): Role {
@@ -149,24 +143,7 @@ export function buildProgram(): Command {
       }),
     );
 
-  program
-    .command("match")
-    .description(
-      "suggest organizations for module organizations from two CSV files (no database); CSV to stdout",
-    )
-    .requiredOption("--organizations <file>", "CSV with id,name[,type][,psaId]")
-    .requiredOption("--module-organizations <file>", "CSV with id,name[,parentId][,psaId]")
-    .option("--top <n>", "candidates per module organization (default 3)", parseTop)
-    .action((options: { organizations: string; moduleOrganizations: string; top?: number }) =>
-      runMatchCommand(
-        {
-          organizationsPath: options.organizations,
-          moduleOrganizationsPath: options.moduleOrganizations,
-          ...(options.top !== undefined ? { top: options.top } : {}),
-        },
-        process.stdout,
-      ),
-    );
+  registerMatchCommand(program);
 
   for (const register of extraCommands) register(program);
   return program;
@@ -181,16 +158,7 @@ export const extraCommands: ((program: Command) => void)[] = [
   registerAlertCommands,
 ];
 
-/** Runs the CLI; returns the exit code. Errors print as one clear line, never a stack for bad input. */
+/** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  try {
-    await buildProgram().parseAsync(argv);
-    return 0;
-  } catch (error) {
-    if (isAppError(error)) say(`error: ${error.message}${error.field ? ` (${error.field})` : ""}`);
-    else if (error instanceof Error && "code" in error && String(error.code).startsWith("commander."))
-      return 2;
-    else say(`error: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  }
+  return runProgram(buildProgram(), argv);
 }

@@ -14,5 +14,4 @@ export async function withRuntime<T>(
   }
 }
 
-/** Text for people goes to stderr so that stdout stays clean for data (tokens, CSV). */
-export const say = (line: string) => process.stderr.write(`${line}\n`);
+export { say } from "./say.ts";
