@@ -28,6 +28,27 @@ export type DattoRmmUsageSettings = Pick<DattoRmmSettings, "notBillableFilterNam
 type Counts = { total: number } & Record<DattoRmmDeviceCategory, number>;
 const CATEGORY_KEYS = Object.keys(DATTO_RMM_DEVICE_CATEGORIES) as DattoRmmDeviceCategory[];
 
+/** Where a run's organizations read leaves the sites list for its usage read (`ConnectorDeps.runShared`). */
+export const LISTED_SITES = "datto-rmm:sites";
+
+/** What the usage read needs of a listed site (not the whole site: a list may hold 200,000). */
+export interface ListedSite {
+  uid: unknown;
+  name: unknown;
+  devicesStatus: unknown;
+}
+
+export function listedSite(raw: unknown): ListedSite {
+  const site = asObject(raw);
+  return { uid: site.uid ?? site.id, name: site.name, devicesStatus: site.devicesStatus };
+}
+
+/** The sites list the same run's organizations read completed, if any. */
+function sitesReadThisRun(deps: ConnectorDeps): ListedSite[] | null {
+  const listed = deps.runShared?.get(LISTED_SITES);
+  return Array.isArray(listed) ? (listed as ListedSite[]) : null;
+}
+
 /** The API's lists, read with the module's token (DattoRmmClient: cached, renewed once on a 401). */
 interface ListPages {
   pages(path: string, key: string): AsyncGenerator<unknown[]>;
@@ -70,8 +91,9 @@ export function dattoRmmUsageScope(mappedBillingTypes: ReadonlySet<string> | und
 /**
  * Reads Datto RMM usage: device counts per site, in total and (scope) per category.
  *
- * The total of a site is its `devicesStatus.numberOfDevices` in the sites list (no request beyond
- * the list), less the site's devices in the named "not billable" filter. The account-wide device
+ * The total of a site is its `devicesStatus.numberOfDevices` in the sites list, less the site's
+ * devices in the named "not billable" filter. The list is the one the same sync run's
+ * organizations read just completed (`ConnectorDeps.runShared`: no request at all), else read here. The account-wide device
  * list (GET /api/v2/account/devices, 250 a page) is read only when the categories are asked for,
  * or as the fallback when the sites list cannot give a total: a site whose `devicesStatus` is
  * missing or not a whole number from 0 up, a filtered device without a site (its site's total
@@ -106,7 +128,13 @@ export async function readDattoRmmUsage(
     ({ total: 0, ...Object.fromEntries(CATEGORY_KEYS.map((key) => [key, 0])) }) as Counts;
   let readDeviceList = scope.categories;
   try {
-    for await (const sites of api.pages(`/api/v2/account/sites?max=${settings.pageSize}&page=0`, "sites")) {
+    // The sites list the same run's organizations read just completed, else its own read of it.
+    const listed = sitesReadThisRun(deps);
+    const sitePages: AsyncIterable<unknown[]> | Iterable<unknown[]> =
+      listed !== null
+        ? [listed]
+        : api.pages(`/api/v2/account/sites?max=${settings.pageSize}&page=0`, "sites");
+    for await (const sites of sitePages) {
       for (const raw of sites) {
         const site = asObject(raw);
         const uid = checkId(site.uid ?? site.id, "site uid");

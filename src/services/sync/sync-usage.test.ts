@@ -82,7 +82,8 @@ describe("module sync with usage", () => {
     const run = await sync.syncModule(module.key, "manual");
     expect(run).toMatchObject({ outcome: "succeeded", error: null });
     expect(run.counts).toMatchObject({ seen: 6, added: 6, unmappedAtEnd: 6 });
-    // Token, sites, then token, sites again (the usage read's own list), devices: all counted.
+    // Token, sites, then the usage read's token and devices (the sites list of the same run is
+    // reused, not read again): all counted.
     expect(run.counts.requests).toBe(server.requests.length);
     expect(run.billing).toEqual({
       part: "usage",
@@ -112,11 +113,12 @@ describe("module sync with usage", () => {
     const run = await sync.syncModule(module.key, "manual");
     expect(run.billing).toMatchObject({
       outcome: "complete",
-      // Token and one page of sites: the usage read's own sites list, nothing more.
-      requestCount: 2,
+      // No request: the totals come from the sites list the organizations read of this run just read.
+      requestCount: 0,
       counts: { opened: 6, unknown: 0, rejected: 0 },
     });
     expect(deviceListRequests(server)).toBe(0);
+    expect(server.requests.filter((request) => request.path === "/api/v2/account/sites")).toHaveLength(1);
     const ledger = await openLedger(module.key);
     expect(ledger.size).toBe(6);
     expect(ledger.get(`${SITE_0} devices`)).toBe(0);
