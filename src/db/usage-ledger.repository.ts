@@ -61,8 +61,10 @@ export class UsageLedgerRepository {
    * the table). `set local` ends with the transaction.
    */
   async preferIndexLookups(): Promise<void> {
-    await sql`set local enable_hashjoin = off`.execute(this.db);
-    await sql`set local enable_mergejoin = off`.execute(this.db);
+    // Both in one statement (`set_config(…, true)` is `set local`): one round trip fewer each run.
+    await sql`select set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`.execute(
+      this.db,
+    );
   }
 
   /**
