@@ -21,12 +21,22 @@ export interface UsageCapability<Settings, Secrets> {
    * its device counts); any other pair is expected once the ledger has it.
    */
   readonly billingTypes: readonly string[];
-  /** Reads the usage; null when these settings ask for none (a file module without a usage file). */
+  /**
+   * The billing types every active module organization must report when the module's
+   * service-mapped billing types are these (a kind that reads less when less is billed: Datto RMM
+   * reads its per-category counts only when a category is mapped). `billingTypes` when absent.
+   */
+  billingTypesFor?(mappedBillingTypes: ReadonlySet<string>): readonly string[];
+  /**
+   * Reads the usage; null when these settings ask for none (a file module without a usage file).
+   * `mappedBillingTypes`: the module's service-mapped billing types (undefined: read everything).
+   */
   read(
     settings: Settings,
     secrets: Secrets,
     deps: ConnectorDeps,
     signal?: AbortSignal,
+    mappedBillingTypes?: ReadonlySet<string>,
   ): Promise<ConnectorUsageRead> | null;
 }
 

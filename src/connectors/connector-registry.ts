@@ -118,8 +118,10 @@ export interface BillingReads {
   /** A module kind's usage; null when the kind reports none (IT Glue). */
   usage: {
     billingTypes: readonly string[];
+    /** The billing types required when these are service-mapped (UsageCapability.billingTypesFor). */
+    billingTypesFor?(mappedBillingTypes: ReadonlySet<string>): readonly string[];
     /** null when the settings ask for no usage read (a file module without a usage file). */
-    read(signal?: AbortSignal): Promise<ConnectorUsageRead> | null;
+    read(signal?: AbortSignal, mappedBillingTypes?: ReadonlySet<string>): Promise<ConnectorUsageRead> | null;
   } | null;
   /** A PSA kind's contracts; null when the kind reads none. */
   contracts: {
@@ -147,7 +149,8 @@ export function createBillingReads(
     usage: usage
       ? {
           billingTypes: usage.billingTypes,
-          read: (signal) => usage.read(parsedSettings, parsedSecrets, deps, signal),
+          billingTypesFor: usage.billingTypesFor?.bind(usage),
+          read: (signal, mapped) => usage.read(parsedSettings, parsedSecrets, deps, signal, mapped),
         }
       : null,
     contracts: contracts

@@ -134,6 +134,12 @@ export interface ConnectorDeps {
   now?: () => number;
   /** A number in [0, 1) for backoff jitter. */
   random?: () => number;
+  /**
+   * One sync run's scratch, shared by its organizations read and its usage read (the sync makes a
+   * new one per run): what the first saw that the second may take instead of asking the vendor
+   * again (Datto RMM: the sites list, whose `devicesStatus` gives the device totals).
+   */
+  runShared?: Map<string, unknown>;
 }
 
 /**

@@ -18,6 +18,13 @@ export interface LedgerWrites {
   opens: LedgerInterval[];
 }
 
+/** A module organization of a page, with its intervals in force. */
+export interface PageModuleOrganization {
+  id: string;
+  externalId: string;
+  open: LedgerInterval[];
+}
+
 interface LedgerRow {
   module_organization_id: string;
   billing_type: string;
@@ -54,8 +61,10 @@ export class UsageLedgerRepository {
    * the table). `set local` ends with the transaction.
    */
   async preferIndexLookups(): Promise<void> {
-    await sql`set local enable_hashjoin = off`.execute(this.db);
-    await sql`set local enable_mergejoin = off`.execute(this.db);
+    // Both in one statement (`set_config(…, true)` is `set local`): one round trip fewer each run.
+    await sql`select set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`.execute(
+      this.db,
+    );
   }
 
   /**
@@ -71,12 +80,13 @@ export class UsageLedgerRepository {
    * One page of a module's active module organizations (by external id, after `afterExternalId`)
    * with the interval in force of each of their pairs: what the nightly write compares a read with.
    * One query per page, keyed on the (module, external id) index, with no list of ids to send.
+   * Each module organization carries its own intervals (`open`); `intervals` lists them all.
    */
   async openIntervalsPage(
     moduleKey: string,
     afterExternalId: string | null,
     limit: number,
-  ): Promise<{ moduleOrganizations: { id: string; externalId: string }[]; intervals: LedgerInterval[] }> {
+  ): Promise<{ moduleOrganizations: PageModuleOrganization[]; intervals: LedgerInterval[] }> {
     const after = afterExternalId === null ? sql`` : sql`and external_id > ${afterExternalId}`;
     // Epoch milliseconds: this runs for every pair every night, and they parse far faster than dates.
     const result = await sql<{
@@ -97,20 +107,25 @@ export class UsageLedgerRepository {
       left join usage_ledger u on u.module_organization_id = p.id and u.valid_to is null
       order by p.external_id
     `.execute(this.db);
-    const moduleOrganizations: { id: string; externalId: string }[] = [];
+    const moduleOrganizations: PageModuleOrganization[] = [];
     const intervals: LedgerInterval[] = [];
+    let current: PageModuleOrganization | undefined;
     for (const row of result.rows) {
-      if (moduleOrganizations.at(-1)?.id !== row.id)
-        moduleOrganizations.push({ id: row.id, externalId: row.external_id });
+      if (current?.id !== row.id) {
+        current = { id: row.id, externalId: row.external_id, open: [] };
+        moduleOrganizations.push(current);
+      }
       if (row.billing_type === null) continue;
-      intervals.push({
+      const interval: LedgerInterval = {
         moduleOrganizationId: row.id,
         billingType: row.billing_type,
         quantity: row.quantity,
         unknownReason: row.unknown_reason,
         validFrom: new Date(Number(row.valid_from_ms)),
         validTo: null,
-      });
+      };
+      current.open.push(interval);
+      intervals.push(interval);
     }
     return { moduleOrganizations, intervals };
   }

@@ -111,6 +111,18 @@ export function routeDattoRmmUsage(
   return paged(request, baseUrl, "devices", devices, maxPageSize);
 }
 
+/** Devices per site uid, deleted ones left out: what a site's `devicesStatus.numberOfDevices` says. */
+export function siteDeviceCounts(devices: readonly unknown[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const raw of devices) {
+    const device = raw as { siteUid?: unknown; deleted?: unknown };
+    if (device.deleted === true) continue;
+    const site = String(device.siteUid);
+    counts.set(site, (counts.get(site) ?? 0) + 1);
+  }
+  return counts;
+}
+
 /**
  * Devices for the generated sites of startDattoRmmServer({ count }) (site i has uid
  * site-0000000i): site i has (i * 7) % 13 devices, so some have none; deleted ones are mixed in.

@@ -2,6 +2,7 @@ import {
   type DattoRmmUsageOptions,
   isDattoRmmUsagePath,
   routeDattoRmmUsage,
+  siteDeviceCounts,
 } from "./datto-rmm-usage.server.ts";
 import { type RecordShape, recordCount, recordSlice } from "./generated-records.ts";
 import { organizationName } from "./org-names.ts";
@@ -38,6 +39,8 @@ interface DattoSite {
   onDemand: boolean;
   autotaskCompanyId: string | null;
   autotaskCompanyName: string | null;
+  /** Datto's device counts of the site (served only with the `usage` option). */
+  devicesStatus?: { numberOfDevices: number; numberOfOnlineDevices: number; numberOfOfflineDevices: number };
 }
 
 /** Generated site `index`: every third site carries an Autotask company id (1000+index). */
@@ -74,7 +77,9 @@ const errorBody = (status: number, message: string) => ({ code: status, message 
 
 /**
  * An emulated Datto RMM API: POST /auth/oauth/token (password grant, Basic public-client:public)
- * and GET /api/v2/account/sites?max=&page= (0-based pages) with `pageDetails.nextPageUrl`.
+ * and GET /api/v2/account/sites?max=&page= (0-based pages) with `pageDetails.nextPageUrl`; with
+ * `usage`, each generated site has `devicesStatus` (its devices that are not deleted: Datto moves
+ * a deleted device to its Deleted Devices site).
  */
 export function startDattoRmmServer(options: DattoRmmServerOptions = {}): Promise<VendorServer> {
   const apiKey = options.apiKey ?? "rmm-key";
@@ -82,6 +87,7 @@ export function startDattoRmmServer(options: DattoRmmServerOptions = {}): Promis
   const extra = options.includeDeletedDevicesSite === false ? 0 : 1;
   const tokens = new Map<string, number>();
   let issued = 0;
+  let deviceCounts: Map<string, number> | null = null;
 
   return startVendorServer({
     faults: options.faults,
@@ -125,7 +131,21 @@ export function startDattoRmmServer(options: DattoRmmServerOptions = {}): Promis
       const to = Math.min(total, from + max);
       const sites: unknown[] = [];
       if (extra === 1 && from === 0) sites.push(DELETED_DEVICES);
-      sites.push(...recordSlice(options, dattoRmmShape, Math.max(0, from - extra), to - extra));
+      const slice = recordSlice(options, dattoRmmShape, Math.max(0, from - extra), to - extra);
+      // With usage, each generated site carries Datto's devicesStatus counted from the served devices
+      // (counted once per list read: page 0); raw `records` are served as they are.
+      if (options.usage && !options.records) {
+        if (from === 0 || deviceCounts === null) deviceCounts = siteDeviceCounts(options.usage.devices);
+        for (const site of slice as DattoSite[]) {
+          const devices = deviceCounts.get(String(site.uid)) ?? 0;
+          site.devicesStatus = {
+            numberOfDevices: devices,
+            numberOfOnlineDevices: devices,
+            numberOfOfflineDevices: 0,
+          };
+        }
+      }
+      sites.push(...slice);
       const link = (n: number) => `${baseUrl}/api/v2/account/sites?max=${max}&page=${n}`;
       return {
         status: 200,

@@ -6,7 +6,12 @@ import { ledgerInputs, type UsageReadResult } from "../../domain/billing/usage-r
 import type { ConnectorDeps } from "../connector.ts";
 import { fakeTime } from "../http/http-test-support.ts";
 import { dattoRmmSettingsSchema } from "./datto-rmm.settings.ts";
-import { type DattoRmmUsageSettings, readDattoRmmUsage } from "./datto-rmm-usage.client.ts";
+import {
+  type DattoRmmUsageScope,
+  type DattoRmmUsageSettings,
+  dattoRmmUsageScope,
+  readDattoRmmUsage,
+} from "./datto-rmm-usage.client.ts";
 
 let server: VendorServer | undefined;
 afterEach(async () => {
@@ -37,10 +42,36 @@ function read(
   usage: DattoRmmUsageSettings = {},
   deps: ConnectorDeps = fakeTime(),
   settings = {},
+  scope?: DattoRmmUsageScope,
 ) {
   const parsed = dattoRmmSettingsSchema.parse({ baseUrl: url, requestTimeoutMs: 2_000, ...settings });
-  return readDattoRmmUsage(parsed, usage, { apiKey: "rmm-key", apiSecret: "rmm-secret" }, deps);
+  return readDattoRmmUsage(
+    parsed,
+    usage,
+    { apiKey: "rmm-key", apiSecret: "rmm-secret" },
+    deps,
+    undefined,
+    scope,
+  );
 }
+
+const TOTALS_ONLY: DattoRmmUsageScope = { categories: false };
+
+/** A raw site as Datto lists it, with the devicesStatus given (undefined: the field is absent). */
+const rawSite = (uid: string, devicesStatus?: unknown) => ({
+  id: 1,
+  uid,
+  name: `Site ${uid}`,
+  description: "",
+  onDemand: false,
+  ...(devicesStatus === undefined ? {} : { devicesStatus }),
+});
+const status = (numberOfDevices: unknown) => ({
+  numberOfDevices,
+  numberOfOnlineDevices: 0,
+  numberOfOfflineDevices: 0,
+});
+const paths = (at: VendorServer) => at.requests.map((r) => `${r.method} ${r.path}`);
 
 function counts(result: UsageReadResult): Record<string, number | null> {
   if (result.kind !== "complete") throw new Error(result.error);
@@ -109,6 +140,145 @@ describe("Datto RMM usage read", () => {
       error:
         'Datto RMM: no custom device filter is named "Lab", so the devices not to bill cannot be left out',
     });
+  });
+
+  it("reads the categories only when one is service-mapped (or nothing says what is mapped)", () => {
+    expect(dattoRmmUsageScope(undefined)).toMatchObject({ scope: { categories: true } });
+    expect(dattoRmmUsageScope(new Set(["devices.server"]))).toEqual({
+      scope: { categories: true },
+      billingTypes: [
+        "devices",
+        "devices.desktop",
+        "devices.laptop",
+        "devices.server",
+        "devices.network_device",
+        "devices.printer",
+        "devices.esxi_host",
+      ],
+    });
+    expect(dattoRmmUsageScope(new Set(["devices"]))).toEqual({
+      scope: { categories: false },
+      billingTypes: ["devices"],
+    });
+    expect(dattoRmmUsageScope(new Set())).toEqual({
+      scope: { categories: false },
+      billingTypes: ["devices"],
+    });
+  });
+
+  it("without the categories, takes each site's total from the sites list's devicesStatus: no device list read", async () => {
+    const at = await start();
+    const result = await read(at.url, {}, fakeTime(), {}, TOTALS_ONLY);
+    expect(counts(result)).toEqual({
+      [`${SITE_0} devices`]: 8,
+      [`${SITE_1} devices`]: 3,
+      [`${SITE_2} devices`]: 0,
+    });
+    expect(paths(at)).toEqual(["POST /auth/oauth/token", "GET /api/v2/account/sites"]);
+    expect(result.requestCount).toBe(2);
+  });
+
+  it("takes the total from devicesStatus, not from the device list, when it reads both", async () => {
+    // Datto's count says 5 where the device list holds 1 device: the total is the site's own count.
+    server = await startDattoRmmServer({
+      records: [rawSite(SITE_0, status(5))],
+      includeDeletedDevicesSite: false,
+      usage: { devices: [dattoRmmDevice(SITE_0, 3)] },
+    });
+    const result = counts(await read(server.url));
+    expect(result[`${SITE_0} devices`]).toBe(5);
+    expect(result[`${SITE_0} devices.server`]).toBe(1);
+  });
+
+  it("subtracts the not-billable filter's devices from devicesStatus, each from its own site", async () => {
+    const at = await start({
+      usage: {
+        devices: DEVICES,
+        customFilters: [
+          {
+            id: 12,
+            name: "Not billable",
+            // A deleted device in the filter is no one's count: nothing to subtract for it.
+            deviceUids: [`${SITE_0}-device-0`, `${SITE_0}-device-8`, `${SITE_1}-device-10`],
+          },
+        ],
+      },
+    });
+    const result = await read(at.url, { notBillableFilterName: "Not billable" }, fakeTime(), {}, TOTALS_ONLY);
+    expect(counts(result)).toEqual({
+      [`${SITE_0} devices`]: 7,
+      [`${SITE_1} devices`]: 2,
+      [`${SITE_2} devices`]: 0,
+    });
+    // The filter's own device list, but not the account's.
+    expect(at.requests.filter((r) => r.path === "/api/v2/account/devices")).toHaveLength(1);
+    expect(at.requests.find((r) => r.path === "/api/v2/account/devices")?.query.filterId).toBe("12");
+  });
+
+  it.each([
+    ["missing", undefined],
+    ["null", null],
+    ["negative", status(-1)],
+    ["not a whole number", status(2.5)],
+    ["text", status("many")],
+    ["without numberOfDevices", { numberOfOnlineDevices: 3 }],
+  ])(
+    "a site whose devicesStatus is %s gets its total from the device list (never 0, never skipped)",
+    async (_name, devicesStatus) => {
+      server = await startDattoRmmServer({
+        records: [rawSite(SITE_0, devicesStatus), rawSite(SITE_1, status(4)), rawSite(SITE_2, status(0))],
+        usage: { devices: DEVICES },
+      });
+      const result = await read(server.url, {}, fakeTime(), {}, TOTALS_ONLY);
+      // Site 0 counted from the device list (8, the deleted one left out); the others from their status.
+      expect(counts(result)).toEqual({
+        [`${SITE_0} devices`]: 8,
+        [`${SITE_1} devices`]: 4,
+        [`${SITE_2} devices`]: 0,
+      });
+      expect(paths(server)).toContain("GET /api/v2/account/devices");
+    },
+  );
+
+  it("a filtered device without a site sends every total to the device list (no listed total can be trusted)", async () => {
+    const noSite = { uid: "stray", deviceType: { category: "Desktop" }, deleted: false };
+    const at = await start({
+      usage: {
+        devices: [...DEVICES, noSite],
+        customFilters: [{ id: 3, name: "Lab", deviceUids: ["stray", `${SITE_1}-device-10`] }],
+      },
+    });
+    // Datto's counts (emulated from the same devices) and the device list agree, so only the source shows.
+    const result = await read(at.url, { notBillableFilterName: "Lab" }, fakeTime(), {}, TOTALS_ONLY);
+    expect(counts(result)).toEqual({
+      [`${SITE_0} devices`]: 8,
+      [`${SITE_1} devices`]: 2,
+      [`${SITE_2} devices`]: 0,
+    });
+    expect(at.requests.filter((r) => r.path === "/api/v2/account/devices")).toHaveLength(2);
+  });
+
+  it("more filtered devices than a site counts: that site's total comes from the device list", async () => {
+    server = await startDattoRmmServer({
+      records: [rawSite(SITE_0, status(0)), rawSite(SITE_1, status(3))],
+      includeDeletedDevicesSite: false,
+      usage: {
+        devices: [dattoRmmDevice(SITE_0, 0), dattoRmmDevice(SITE_0, 1), dattoRmmDevice(SITE_1, 2)],
+        customFilters: [{ id: 3, name: "Lab", deviceUids: [`${SITE_0}-device-0`] }],
+      },
+    });
+    const result = await read(server.url, { notBillableFilterName: "Lab" }, fakeTime(), {}, TOTALS_ONLY);
+    expect(counts(result)).toEqual({ [`${SITE_0} devices`]: 1, [`${SITE_1} devices`]: 3 });
+  });
+
+  it("a sites list that fails is a failed read without the categories too: usage unknown, never 0", async () => {
+    const at = await start({
+      faults: [
+        { path: "/api/v2/account/sites", times: Number.POSITIVE_INFINITY, fault: { kind: "malformed" } },
+      ],
+    });
+    const result = await read(at.url, {}, fakeTime(), {}, TOTALS_ONLY);
+    expect(result).toMatchObject({ kind: "failed", failure: { code: "bad_response" } });
   });
 
   it("follows the device pages", async () => {

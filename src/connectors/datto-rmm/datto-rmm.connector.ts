@@ -11,6 +11,7 @@ import { SeenIds, toPage } from "../record-checks.ts";
 import { DattoRmmClient } from "./datto-rmm.client.ts";
 import { mapDattoRmmSite } from "./datto-rmm.mapper.ts";
 import type { DattoRmmSecrets, DattoRmmSettings } from "./datto-rmm.settings.ts";
+import { LISTED_SITES, type ListedSite, listedSite } from "./datto-rmm-usage.client.ts";
 
 /** The Datto RMM connector: account sites, 250 per request, "Deleted Devices" skipped. */
 export function createDattoRmmConnector(
@@ -28,9 +29,13 @@ export function createDattoRmmConnector(
         options.signal,
       );
       const seen = new SeenIds();
+      const listed: ListedSite[] = [];
       for await (const sites of client.readSites(http)) {
+        for (const raw of sites) listed.push(listedSite(raw));
         yield toPage(sites.map((raw) => mapDattoRmmSite(raw, seen)));
       }
+      // The whole list was read: the same run's usage read takes its totals from it (no request).
+      deps.runShared?.set(LISTED_SITES, listed);
     },
   };
 }

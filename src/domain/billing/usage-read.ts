@@ -102,3 +102,55 @@ export function ledgerInputs(
   }
   return { inputs, rejected };
 }
+
+/** The interval in force of one pair, as the nightly write compares it with a reading. */
+export interface OpenPairState {
+  billingType: string;
+  /** null while unknown. */
+  quantity: number | null;
+  validFrom: Date;
+}
+
+/**
+ * The cheap check of the nightly write: whether one module organization's readings leave every one
+ * of its pairs as it is (what `ledgerInputs` then `decideLedgerWrite` would decide: "extend" for
+ * each), without building either. True when the pairs the read names are exactly the pairs in
+ * force, the required billing types among them, each with the same state (the same quantity, or
+ * unknown and still unknown) and a reading no older than the interval. A failed read leaves them
+ * as they are when every pair in force is already unknown. Anything else (a change, a new or
+ * missing pair, a reading named twice, a late reading) answers null: the caller decides that module
+ * organization pair by pair. Otherwise: its pairs, and how many of them are read as unknown.
+ */
+export function unchangedPairs(
+  open: readonly OpenPairState[],
+  readings: readonly ModuleUsageReading[] | undefined,
+  requiredTypes: readonly string[],
+  read: UsageReadResult["kind"],
+  readAt: number,
+): { pairs: number; unknown: number } | null {
+  const count = open.length;
+  for (const interval of open) if (interval.validFrom.getTime() > readAt) return null;
+  for (const type of requiredTypes) {
+    let found = false;
+    for (const interval of open) if (interval.billingType === type) found = true;
+    if (!found) return null;
+  }
+  if (read === "failed") {
+    for (const interval of open) if (interval.quantity !== null) return null;
+    return { pairs: count, unknown: count };
+  }
+  const named = readings ?? [];
+  // Each reading must match a distinct pair in force: a mask of the pairs matched (at most 31).
+  if (named.length !== count || count > 31) return null;
+  let matched = 0;
+  let unknown = 0;
+  for (const reading of named) {
+    let index = 0;
+    while (index < count && open[index]!.billingType !== reading.billingType) index++;
+    if (index === count || (matched & (1 << index)) !== 0) return null;
+    matched |= 1 << index;
+    if (open[index]!.quantity !== reading.quantity) return null;
+    if (reading.quantity === null) unknown++;
+  }
+  return { pairs: count, unknown };
+}

@@ -1,5 +1,9 @@
 import type { AppContext } from "../../context.ts";
-import type { LedgerInterval, LedgerWrites } from "../../db/usage-ledger.repository.ts";
+import type {
+  LedgerInterval,
+  LedgerWrites,
+  PageModuleOrganization,
+} from "../../db/usage-ledger.repository.ts";
 import { systemActor } from "../../domain/actor.ts";
 import { decideLedgerWrite } from "../../domain/billing/usage-ledger.ts";
 import {
@@ -9,6 +13,7 @@ import {
   type ModuleUsageReading,
   type RejectedUsage,
   type UsageReadResult,
+  unchangedPairs,
 } from "../../domain/billing/usage-read.ts";
 import { inUnitOfWork } from "../unit-of-work.ts";
 
@@ -90,27 +95,48 @@ export class UsageLedgerService {
         else unclaimed.set(reading.externalId, [reading]);
       }
       await repos.usageLedger.preferIndexLookups();
-      let after: string | null = null;
+      const at = readAt.getTime();
+      const readPage = (after: string | null) => {
+        const reading = repos.usageLedger.openIntervalsPage(moduleKey, after, pageSize);
+        reading.catch(() => {}); // awaited below; a failure must not go unhandled meanwhile
+        return reading;
+      };
+      let next = readPage(null);
       for (;;) {
-        const page = await repos.usageLedger.openIntervalsPage(moduleKey, after, pageSize);
+        const page = await next;
         if (page.moduleOrganizations.length === 0) break;
-        after = page.moduleOrganizations.at(-1)!.externalId;
-        const ids = new Map(page.moduleOrganizations.map((mo) => [mo.externalId, mo.id]));
-        const open = new Map(
-          page.intervals.map((interval) => [
-            pairKey(interval.moduleOrganizationId, interval.billingType),
-            interval,
-          ]),
-        );
-        const { expected, readings } = claimPage(page, unclaimed, fixedTypes);
-        const pageRead: UsageReadResult =
-          read.kind === "failed" ? read : { kind: "complete", readings, rejected: [], requestCount: 0 };
-        const inputs = ledgerInputs(pageRead, expected, readAt).inputs;
-        await repos.usageLedger.applyWrites(
-          ledgerWrites(inputs, (externalId) => ids.get(externalId)!, open, counts),
-          syncRunId,
-        );
-        if (page.moduleOrganizations.length < pageSize) break;
+        const full = page.moduleOrganizations.length === pageSize;
+        // The next page (later module organizations: none of this page's writes touch them) is asked
+        // for before this one is compared, so PostgreSQL reads it while Node works.
+        if (full) next = readPage(page.moduleOrganizations.at(-1)!.externalId);
+        // Most pairs are read as they are: one cheap comparison per module organization settles those
+        // (nothing to write); only the others go through ledgerInputs and decideLedgerWrite.
+        const moving: PageModuleOrganization[] = [];
+        for (const mo of page.moduleOrganizations) {
+          const same = unchangedPairs(mo.open, unclaimed.get(mo.externalId), fixedTypes, read.kind, at);
+          if (same === null) {
+            moving.push(mo);
+            continue;
+          }
+          counts.unchanged += same.pairs;
+          counts.unknown += same.unknown;
+          unclaimed.delete(mo.externalId);
+        }
+        if (moving.length > 0) {
+          const ids = new Map(moving.map((mo) => [mo.externalId, mo.id]));
+          const open = new Map<string, LedgerInterval>();
+          for (const mo of moving)
+            for (const interval of mo.open) open.set(pairKey(mo.id, interval.billingType), interval);
+          const { expected, readings } = claimPage(moving, unclaimed, fixedTypes);
+          const pageRead: UsageReadResult =
+            read.kind === "failed" ? read : { kind: "complete", readings, rejected: [], requestCount: 0 };
+          const inputs = ledgerInputs(pageRead, expected, readAt).inputs;
+          await repos.usageLedger.applyWrites(
+            ledgerWrites(inputs, (externalId) => ids.get(externalId)!, open, counts),
+            syncRunId,
+          );
+        }
+        if (!full) break;
       }
       // The domain words the rejections: the read's own, and each reading for no module organization.
       const { rejected } = ledgerInputs(
@@ -145,19 +171,14 @@ export class UsageLedgerService {
  * and the readings that belong to it, taken out of `unclaimed`.
  */
 function claimPage(
-  page: { moduleOrganizations: { id: string; externalId: string }[]; intervals: LedgerInterval[] },
+  moduleOrganizations: readonly PageModuleOrganization[],
   unclaimed: Map<string, ModuleUsageReading[]>,
   fixedTypes: readonly string[],
 ): { expected: ExpectedUsage[]; readings: ModuleUsageReading[] } {
-  const typesById = new Map<string, Set<string>>();
-  for (const interval of page.intervals) {
-    const types = typesById.get(interval.moduleOrganizationId) ?? new Set(fixedTypes);
-    types.add(interval.billingType);
-    typesById.set(interval.moduleOrganizationId, types);
-  }
   const readings: ModuleUsageReading[] = [];
-  const expected = page.moduleOrganizations.map(({ id, externalId }) => {
-    const types = typesById.get(id) ?? new Set(fixedTypes);
+  const expected = moduleOrganizations.map(({ externalId, open }) => {
+    const types = new Set(fixedTypes);
+    for (const interval of open) types.add(interval.billingType);
     for (const reading of unclaimed.get(externalId) ?? []) {
       types.add(reading.billingType);
       readings.push(reading);

@@ -53,8 +53,13 @@ export async function runUsagePart(
   moduleKey: string,
   usage: BillingReads["usage"],
 ): Promise<void> {
-  const started = usage?.read(run.signal);
-  if (!usage || !started) return;
+  if (!usage) return;
+  // What the module bills: a kind may read less when less is service-mapped (Datto RMM's categories).
+  const mapped = new Set(
+    (await repositories(ctx.db).serviceMappings.list([moduleKey])).map((mapping) => mapping.billingType),
+  );
+  const started = usage.read(run.signal, mapped);
+  if (!started) return;
   const read = await settle<ConnectorUsageRead>(ctx, run, started, (message) => ({
     kind: "failed",
     error: message,
@@ -72,7 +77,7 @@ export async function runUsagePart(
   try {
     const recorded = await new UsageLedgerService(ctx).recordUsageRead(moduleKey, run.id, read, {
       readAt: ctx.clock.now(),
-      billingTypes: usage.billingTypes,
+      billingTypes: usage.billingTypesFor?.(mapped) ?? usage.billingTypes,
     });
     part.counts = { ...recorded.counts };
     run.billing = { part, rejected: recorded.rejected.slice(0, MAX_STORED_REJECTIONS) };

@@ -7,6 +7,7 @@ import { startDattoRmmServer } from "../../../test/vendors/datto-rmm.server.ts";
 import { dattoRmmDevice, generatedDattoRmmDevices } from "../../../test/vendors/datto-rmm-usage.server.ts";
 import { startDattoSaasServer } from "../../../test/vendors/datto-saas.server.ts";
 import type { Fault, FaultRule, VendorServer } from "../../../test/vendors/vendor-server.ts";
+import { repositories } from "../../db/repositories.ts";
 import { cliActor } from "../../domain/actor.ts";
 import { createServices } from "../index.ts";
 import { useTempFiles } from "./sync-test-support.ts";
@@ -45,6 +46,21 @@ describe("module sync with usage", () => {
   };
   const SITE_0 = "site-00000000";
   const SITE_1 = "site-00000001";
+  /** A service mapping for one of the module's billing types: what makes Datto RMM read the categories. */
+  const mapBillingType = (moduleKey: string, billingType: string) =>
+    repositories(t.ctx.db).serviceMappings.upsert(
+      {
+        moduleKey,
+        billingType,
+        psaServiceId: "svc-1",
+        psaServiceName: "Managed servers",
+        policy: "latest",
+        updatedBy: "test",
+      },
+      t.ctx.clock.now(),
+    );
+  const deviceListRequests = (server: VendorServer) =>
+    server.requests.filter((request) => request.path === "/api/v2/account/devices").length;
 
   const configureRmm = async (moduleKey: string, baseUrl: string, extra: Record<string, unknown> = {}) =>
     setup().config.configureModule(cliActor, moduleKey, {
@@ -55,17 +71,19 @@ describe("module sync with usage", () => {
       },
     });
 
-  it("a Datto RMM run reads the sites, then their devices into the ledger, counting every request", async () => {
+  it("a Datto RMM run with a category service-mapped reads the sites, then their devices into the ledger, counting every request", async () => {
     const { sync } = setup();
     const module = await buildModule(t.ctx.db, { key: "rmm" });
     const server = track(
       await startDattoRmmServer({ count: 6, usage: { devices: generatedDattoRmmDevices(6) } }),
     );
     await configureRmm(module.key, server.url);
+    await mapBillingType(module.key, "devices.server");
     const run = await sync.syncModule(module.key, "manual");
     expect(run).toMatchObject({ outcome: "succeeded", error: null });
     expect(run.counts).toMatchObject({ seen: 6, added: 6, unmappedAtEnd: 6 });
-    // Token, sites, then token, sites again (the usage read's own list), devices: all counted.
+    // Token, sites, then the usage read's token and devices (the sites list of the same run is
+    // reused, not read again): all counted.
     expect(run.counts.requests).toBe(server.requests.length);
     expect(run.billing).toEqual({
       part: "usage",
@@ -80,6 +98,52 @@ describe("module sync with usage", () => {
     expect(ledger.get(`${SITE_1} devices`)).toBe(7);
     const stored = await t.ctx.db.selectFrom("usage_reads").selectAll().execute();
     expect(stored).toMatchObject([{ module_key: module.key, sync_run_id: run.id, outcome: "complete" }]);
+    expect(deviceListRequests(server)).toBe(1);
+  });
+
+  it("with no category service-mapped, a Datto RMM run takes each total from the sites list and reads no device list; categories stored before turn unknown, never 0", async () => {
+    const { sync } = setup();
+    const module = await buildModule(t.ctx.db, { key: "rmm" });
+    const server = track(
+      await startDattoRmmServer({ count: 6, usage: { devices: generatedDattoRmmDevices(6) } }),
+    );
+    await configureRmm(module.key, server.url);
+    // Only the total is mapped: no device list, one reading a site.
+    await mapBillingType(module.key, "devices");
+    const run = await sync.syncModule(module.key, "manual");
+    expect(run.billing).toMatchObject({
+      outcome: "complete",
+      // No request: the totals come from the sites list the organizations read of this run just read.
+      requestCount: 0,
+      counts: { opened: 6, unknown: 0, rejected: 0 },
+    });
+    expect(deviceListRequests(server)).toBe(0);
+    expect(server.requests.filter((request) => request.path === "/api/v2/account/sites")).toHaveLength(1);
+    const ledger = await openLedger(module.key);
+    expect(ledger.size).toBe(6);
+    expect(ledger.get(`${SITE_0} devices`)).toBe(0);
+    expect(ledger.get(`${SITE_1} devices`)).toBe(7);
+    // Site 4: (4 * 7) % 13 = 2 devices, one of them deleted (device 16 of the generated list).
+    expect(ledger.get("site-00000004 devices")).toBe(1);
+
+    // A category mapped: the next night reads the device list, and the same totals.
+    await mapBillingType(module.key, "devices.laptop");
+    t.ctx.clock.advance(86_400_000);
+    const mapped = await sync.syncModule(module.key, "schedule");
+    expect(mapped.billing?.counts).toMatchObject({ unchanged: 6, changed: 0, opened: 36, unknown: 0 });
+    expect(deviceListRequests(server)).toBe(1);
+    expect((await openLedger(module.key)).get(`${SITE_1} devices.desktop`)).toBe(2);
+
+    // Unmapped again: the categories are no longer read, so what the ledger holds turns unknown.
+    await t.ctx.db.deleteFrom("service_mappings").where("billing_type", "=", "devices.laptop").execute();
+    t.ctx.clock.advance(86_400_000);
+    const unmapped = await sync.syncModule(module.key, "schedule");
+    expect(unmapped.billing?.counts).toMatchObject({ unchanged: 6, changed: 36, unknown: 36 });
+    expect(deviceListRequests(server)).toBe(1);
+    const after = await openLedger(module.key);
+    expect(after.get(`${SITE_1} devices`)).toBe(7);
+    expect(after.get(`${SITE_1} devices.desktop`)).toBe("skipped");
+    expect(after.get(`${SITE_0} devices.server`)).toBe("skipped");
   });
 
   const FAULTS: [string, Fault, string][] = [
@@ -96,6 +160,7 @@ describe("module sync with usage", () => {
       const devices = [dattoRmmDevice(SITE_1, 0), dattoRmmDevice(SITE_1, 1)];
       const good = track(await startDattoRmmServer({ count: 3, usage: { devices } }));
       await configureRmm(module.key, good.url);
+      await mapBillingType(module.key, "devices.desktop");
       expect((await sync.syncModule(module.key, "manual")).billing?.outcome).toBe("complete");
       expect((await openLedger(module.key)).get(`${SITE_1} devices`)).toBe(2);
 

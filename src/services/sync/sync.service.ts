@@ -235,7 +235,8 @@ export class SyncService {
   private runDeps(run: RunningSync): ConnectorDeps {
     const counted = countRequests(this.deps());
     run.requestCount = counted.count;
-    return counted.deps;
+    // A fresh scratch per run: the usage read may reuse what the same run's organizations read saw.
+    return { ...counted.deps, runShared: new Map() };
   }
 
   /** Defers building the connector into the run, so a bad configuration is a recorded failure. */
