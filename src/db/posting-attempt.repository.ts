@@ -63,6 +63,23 @@ export class PostingAttemptRepository {
     return result.rows.map((row) => row.contract_service_psa_id);
   }
 
+  /** Extends the leases `owner` still holds among these; returns how many it still holds. */
+  async renewLeases(
+    contractServicePsaIds: readonly string[],
+    owner: string,
+    leaseMs: number,
+  ): Promise<number> {
+    if (contractServicePsaIds.length === 0) return 0;
+    const rows = await this.db
+      .updateTable("posting_leases")
+      .set({ expires_at: leaseUntil(leaseMs) })
+      .where("contract_service_psa_id", "in", [...contractServicePsaIds])
+      .where("owner", "=", owner)
+      .returning("contract_service_psa_id")
+      .execute();
+    return rows.length;
+  }
+
   async releaseLeases(contractServicePsaIds: readonly string[], owner: string): Promise<void> {
     if (contractServicePsaIds.length === 0) return;
     await this.db

@@ -98,6 +98,17 @@ export async function runPostingEngine(
     const mine = new Set(held);
     counts.busy += chunk.length - mine.size;
     const claimed = chunk.filter((c) => mine.has(c.contractServicePsaId));
+    // The leases last while the chunk is worked, however long its calls take.
+    const heartbeat =
+      mode === "post" && held.length > 0
+        ? setInterval(
+            () =>
+              void write(({ repos }) =>
+                repos.postingAttempts.renewLeases(held, owner, options.leaseMs),
+              ).catch((failure: unknown) => ctx.log.warn({ err: failure }, "posting lease renewal failed")),
+            Math.max(50, Math.floor(options.leaseMs / 3)),
+          )
+        : undefined;
     try {
       if (claimed.length === 0) continue;
       if (!(await reserve(1))) {
@@ -131,9 +142,13 @@ export async function runPostingEngine(
       };
       if (mode === "post") {
         const pending = await write(({ repos }) => repos.postingAttempts.pending(held, periodKey));
+        const now = ctx.clock.now().getTime();
         for (const attempt of pending) {
           // Units that could not be read settle nothing: the attempt waits for a readable run.
           if (read.unreadable.has(attempt.contractServicePsaId)) continue;
+          // Another process's create may still be in flight: its attempt waits until it cannot be
+          // (the contract service is busy meanwhile: the partial unique index refuses a second attempt).
+          if (attempt.owner !== owner && now - attempt.createdAt.getTime() < options.settleAfterMs) continue;
           await resolvePending(
             options,
             attempt,
@@ -178,6 +193,7 @@ export async function runPostingEngine(
         break;
       }
     } finally {
+      clearInterval(heartbeat);
       if (mode === "post") await write(({ repos }) => repos.postingAttempts.releaseLeases(held, owner));
     }
   }
