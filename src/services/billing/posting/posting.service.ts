@@ -11,7 +11,7 @@ import {
 import type { ConnectorDeps } from "../../../connectors/connector.ts";
 import type { AppContext } from "../../../context.ts";
 import { repositories } from "../../../db/repositories.ts";
-import type { Actor } from "../../../domain/actor.ts";
+import { type Actor, systemActor } from "../../../domain/actor.ts";
 import type { PostingConfigState } from "../../../domain/audit.ts";
 import { formatDecimal, parseDecimal, sumAmounts } from "../../../domain/billing/money.ts";
 import { parsePeriodKey, periodContaining } from "../../../domain/billing/period.ts";
@@ -186,6 +186,21 @@ export class PostingService {
       );
     }
     return this.run(moduleKey, { ...options, mode: "post", trigger: options.trigger ?? "manual", actor });
+  }
+
+  /**
+   * The scheduled posting run after a module's successful scheduled sync (item 1): only when an
+   * admin turned posting on for the module (rule 16); the run's trigger is "schedule". Errors are
+   * logged (the run record keeps a failed run), never thrown into the scheduler.
+   */
+  async postAfterSync(moduleKey: string): Promise<PostingSummary | null> {
+    if (!(await repositories(this.ctx.db).posting.isEnabled(moduleKey))) return null;
+    try {
+      return await this.post(systemActor("posting"), moduleKey, { trigger: "schedule" });
+    } catch (error) {
+      this.ctx.log.error({ err: error, moduleKey }, "scheduled posting run failed");
+      return null;
+    }
   }
 
   /**
