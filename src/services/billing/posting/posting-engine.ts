@@ -1,12 +1,11 @@
 import { unitsKey } from "../../../connectors/autotask/autotask-adjustments.client.ts";
 import { ConnectorError } from "../../../connectors/connector.ts";
-import type { AppContext } from "../../../context.ts";
 import type { ActivityInput } from "../../../db/activity-log.repository.ts";
-import type { PostingConfig } from "../../../db/posting.repository.ts";
 import type { AttemptRecord } from "../../../db/posting-attempt.repository.ts";
-import type { Actor } from "../../../domain/actor.ts";
+import type { Repositories } from "../../../db/repositories.ts";
 import { nextPeriod, parsePeriodKey } from "../../../domain/billing/period.ts";
 import {
+  decidePosting,
   isPostable,
   type PostableCandidate,
   type PostingCandidate,
@@ -20,7 +19,6 @@ import {
   emptyCounts,
   type PostingCounts,
   type PostingLine,
-  type PostingProgress,
   type PostingPsa,
 } from "./posting-types.ts";
 
@@ -56,11 +54,11 @@ export async function runPostingEngine(
   const day = dayIn(ctx.clock.now(), options.timeZone);
   const next = nextPeriod(parsePeriodKey(periodKey, options.timeZone)).key;
   const write = <T>(work: Parameters<typeof inUnitOfWork<T>>[2]) => inUnitOfWork(ctx, options.actor, work);
+  const logIn = (repos: Repositories, row: Omit<ActivityInput, "day" | "runId">) =>
+    repos.activityLog.record({ ...row, day, runId: options.runId }, ctx.clock.now());
   const log = async (row: Omit<ActivityInput, "day" | "runId">) => {
     if (mode === "preview") return null;
-    return write(({ repos }) =>
-      repos.activityLog.record({ ...row, day, runId: options.runId }, ctx.clock.now()),
-    );
+    return write(({ repos }) => logIn(repos, row));
   };
   const candidates = input.filter((c) => c.moduleKey === moduleKey && c.periodKey === periodKey);
   counts.candidates = candidates.length;
@@ -77,12 +75,29 @@ export async function runPostingEngine(
   progress();
   const postable = mergeByContractService(candidates.filter(isPostable));
   const spentAtStart = options.psa.requestCount();
-  const reserve = async (requests: number) => {
+  const reserveNow = async (requests: number) => {
     if (mode === "preview") return true;
     const hour = hourOf(ctx.clock.now());
     return write(({ repos }) =>
       repos.posting.reserveRequests(hour, requests, options.config.hourlyRequestBudget),
     );
+  };
+  // A chunk reserves its creates from the hourly budget in one statement when they fit (one
+  // transaction instead of one per create); what it did not spend goes back at its end.
+  let prepaid = 0;
+  const reserve = async (requests: number) => {
+    if (prepaid >= requests) {
+      prepaid -= requests;
+      return true;
+    }
+    return reserveNow(requests);
+  };
+  const refund = async () => {
+    if (prepaid > 0 && mode === "post") {
+      const unspent = prepaid;
+      prepaid = 0;
+      await write(({ repos }) => repos.posting.addRequests(hourOf(ctx.clock.now()), -unspent));
+    }
   };
   const owner = options.owner;
   let outcome = "completed" as EngineResult["outcome"];
@@ -111,7 +126,7 @@ export async function runPostingEngine(
         : undefined;
     try {
       if (claimed.length === 0) continue;
-      if (!(await reserve(1))) {
+      if (!(await reserveNow(1))) {
         outcome = "budget_reached";
         counts.notReached += postable.length - index - (chunk.length - claimed.length);
         break;
@@ -158,6 +173,27 @@ export async function runPostingEngine(
         }
       }
       const approvals = await write(({ repos }) => repos.postingApprovals.latest(held, periodKey));
+      if (mode === "post") {
+        const creates = claimed.filter((c) => {
+          const units = readBack(c);
+          if (units === null) return false;
+          const approval = approvals.get(c.contractServicePsaId);
+          const decided =
+            approval && (approval.state === "approved" || approval.state === "rejected")
+              ? {
+                  state: approval.state,
+                  targetUnits: approval.targetUnits,
+                  unitsBefore: approval.unitsBefore,
+                }
+              : null;
+          const decision = decidePosting(c, units, {
+            approvalSharePercent: options.config.approvalSharePercent,
+            approval: decided,
+          });
+          return decision.kind === "post";
+        }).length;
+        if (creates > 0 && (await reserveNow(creates))) prepaid = creates;
+      }
       const queue = [...claimed];
       const worker = async () => {
         for (let candidate = queue.shift(); candidate; candidate = queue.shift()) {
@@ -174,6 +210,7 @@ export async function runPostingEngine(
               next,
               reserve,
               log,
+              logIn,
             },
           );
           if (result.action === "budget") {
@@ -193,6 +230,7 @@ export async function runPostingEngine(
         break;
       }
     } finally {
+      await refund();
       clearInterval(heartbeat);
       if (mode === "post") await write(({ repos }) => repos.postingAttempts.releaseLeases(held, owner));
     }
