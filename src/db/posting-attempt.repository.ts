@@ -90,9 +90,11 @@ export class PostingAttemptRepository {
   }
 
   /**
-   * Stores an attempt as `pending` before its call, only while `owner` holds the contract
-   * service's lease and no other attempt for it and the period is pending (a partial unique
-   * index). Returns the attempt's id, or undefined when either does not hold: do not call.
+   * Stores an attempt as `pending` before its call, only while the contract service's lease is
+   * still `owner`'s (no other process claimed it since, even if a renewal came late under load)
+   * and no other attempt for it and the period is pending (a partial unique index). Returns the
+   * attempt's id, or undefined when either does not hold: do not call. A process that claims the
+   * lease afterwards finds this attempt pending and leaves it until it cannot be in flight.
    */
   async open(attempt: NewAttempt, owner: string, at: Date): Promise<string | undefined> {
     const result = await sql<{ id: string }>`
@@ -108,7 +110,7 @@ export class PostingAttemptRepository {
         'pending', ${attempt.runId}, ${owner}, ${at}
       where exists (
         select 1 from posting_leases
-        where contract_service_psa_id = ${attempt.contractServicePsaId} and owner = ${owner} and expires_at > now()
+        where contract_service_psa_id = ${attempt.contractServicePsaId} and owner = ${owner}
       )
       on conflict (contract_service_psa_id, period_key) where state = 'pending' do nothing
       returning id

@@ -36,11 +36,9 @@ describe("posting engine: exactly once (rule 15)", () => {
     expect(first.outcome).toBe("completed");
     expect(first.counts).toMatchObject({ posted: 2, same: 1, held: 0, failed: 0 });
     // Creates run 3 at a time: the emulator may receive them in either order.
-    const byService = [...adjustments(data)].sort(
-      (a, b) =>
-        (a as { contractServiceID: number }).contractServiceID -
-        (b as { contractServiceID: number }).contractServiceID,
-    );
+    const byService = [...adjustments(data)]
+      .map((a) => a as { id: number; contractServiceID: number })
+      .sort((a, b) => a.contractServiceID - b.contractServiceID);
     expect(byService).toMatchObject([
       {
         contractID: 1,

@@ -138,7 +138,7 @@ export async function postOne(
     ),
   );
   if (attemptId === undefined) {
-    // The lease ran out, or another attempt is pending: whoever holds it settles it.
+    // Another process claimed the lease, or another attempt is pending: whoever holds it settles it.
     const reason = "another process is posting for this contract service; the next run checks it";
     return done(lineOf(candidate, "failed", unitsBefore, targetUnits, reason), "busy");
   }
