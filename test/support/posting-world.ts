@@ -18,7 +18,6 @@ export async function seedPostingWorld(
   const { moduleKey, periodKey, billed, desired } = options;
   const now = options.now ?? new Date();
   const repos = repositories(db);
-  const count = billed.length;
   const [year, month] = periodKey.split("-").map(Number) as [number, number];
   const periodStart = new Date(Date.UTC(year, month - 1, 1));
   const longAgo = new Date(periodStart.getTime() - 40 * 86_400_000);

@@ -60,6 +60,19 @@ export async function runPostingEngine(
     if (mode === "preview") return null;
     return write(({ repos }) => logIn(repos, row));
   };
+  // Rows of decisions that sent nothing to the PSA, written in one unit of work per chunk.
+  let noted: Omit<ActivityInput, "day" | "runId">[] = [];
+  const note = (row: Omit<ActivityInput, "day" | "runId">) => {
+    if (mode === "post") noted.push(row);
+  };
+  const flush = async () => {
+    if (noted.length === 0) return;
+    const rows = noted;
+    noted = [];
+    await write(async ({ repos }) => {
+      for (const row of rows) await logIn(repos, row);
+    });
+  };
   const candidates = input.filter((c) => c.moduleKey === moduleKey && c.periodKey === periodKey);
   counts.candidates = candidates.length;
   let done = 0;
@@ -68,10 +81,11 @@ export async function runPostingEngine(
   for (const candidate of candidates.filter((c) => !isPostable(c))) {
     const reason = unpostableReason(candidate)!;
     lines.push(lineOf(candidate, "failed", candidate.desiredUnits, null, reason));
-    await log(activityOf(candidate, "failed", null, candidate.desiredUnits, reason, null));
+    note(activityOf(candidate, "failed", null, candidate.desiredUnits, reason, null));
     counts.failed += 1;
     done += 1;
   }
+  await flush();
   progress();
   const postable = mergeByContractService(candidates.filter(isPostable));
   const spentAtStart = options.psa.requestCount();
@@ -140,7 +154,7 @@ export async function runPostingEngine(
         error = `could not read the PSA's units back: ${message}`;
         for (const candidate of claimed) {
           lines.push(lineOf(candidate, "failed", null, candidate.desiredUnits, error));
-          await log(activityOf(candidate, "failed", null, null, error, null));
+          note(activityOf(candidate, "failed", null, null, error, null));
           counts.failed += 1;
         }
         outcome = "failed";
@@ -210,6 +224,7 @@ export async function runPostingEngine(
               next,
               reserve,
               log,
+              note,
               logIn,
             },
           );
@@ -230,6 +245,7 @@ export async function runPostingEngine(
         break;
       }
     } finally {
+      await flush();
       await refund();
       clearInterval(heartbeat);
       if (mode === "post") await write(({ repos }) => repos.postingAttempts.releaseLeases(held, owner));

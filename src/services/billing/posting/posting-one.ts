@@ -18,6 +18,11 @@ export interface OneHelpers {
   next: string;
   reserve: (requests: number) => Promise<boolean>;
   log: (row: Omit<ActivityInput, "day" | "runId">) => Promise<string | null>;
+  /**
+   * Keeps an activity row of a decision that sent nothing to the PSA (same, failed before any
+   * call) for the chunk's one write at its end: a crash loses only rows the next run writes again.
+   */
+  note: (row: Omit<ActivityInput, "day" | "runId">) => void;
   /** Writes an activity row within a unit of work already open (the answer's, below). */
   logIn: (repos: Repositories, row: Omit<ActivityInput, "day" | "runId">) => Promise<unknown>;
 }
@@ -49,7 +54,7 @@ export async function postOne(
   });
   if (readBack === null) {
     const reason = "the PSA's units for this contract service could not be read (its unit row is not usable)";
-    await helpers.log(activityOf(candidate, "failed", null, null, reason, null));
+    helpers.note(activityOf(candidate, "failed", null, null, reason, null));
     return done(lineOf(candidate, "failed", null, candidate.desiredUnits, reason), "failed");
   }
   const decided =
@@ -63,13 +68,11 @@ export async function postOne(
   switch (decision.kind) {
     case "same": {
       const reason = `nothing to post: the PSA already bills ${decision.unitsBefore}`;
-      await helpers.log(
-        activityOf(candidate, "posted", decision.unitsBefore, decision.unitsBefore, reason, null),
-      );
+      helpers.note(activityOf(candidate, "posted", decision.unitsBefore, decision.unitsBefore, reason, null));
       return done(lineOf(candidate, "same", decision.unitsBefore, decision.unitsBefore, reason), "same");
     }
     case "failed":
-      await helpers.log(
+      helpers.note(
         activityOf(candidate, "failed", decision.unitsBefore, decision.unitsAfter, decision.reason, null),
       );
       return done(

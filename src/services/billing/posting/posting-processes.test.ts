@@ -228,7 +228,7 @@ describe("posting across real processes", () => {
     } finally {
       if (!serverUrl) await handle.close();
     }
-  }, 240_000);
+  }, 300_000);
 
   it.skipIf(!serverUrl)(
     "two server processes posting the same module at once: every difference posted once, at most 3 PSA calls at a time",
