@@ -24,6 +24,7 @@ const EnvSchema = z.object({
   HOST: z.string().default("127.0.0.1"),
   ORGMAP_SYNC_LEASE_SECONDS: z.coerce.number().positive().max(3600).optional(),
   ORGMAP_ALERT_LEASE_SECONDS: z.coerce.number().positive().max(3600).optional(),
+  ORGMAP_POSTING_LEASE_SECONDS: z.coerce.number().positive().max(3600).optional(),
   ORGMAP_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   ORGMAP_SYNC_OVERDUE_HOURS: z.coerce.number().positive().max(8760).optional(),
 });
@@ -45,6 +46,8 @@ export interface Config {
   syncLeaseMs?: number | undefined;
   /** How long an alert delivery's lease lasts (default 60 s). */
   alertLeaseMs?: number | undefined;
+  /** How long a posting lease on a contract service lasts without renewal (default 60 s). */
+  postingLeaseMs?: number | undefined;
   /** Where users reach the web app: links in alert e-mails and webhooks (default http://localhost:PORT). */
   publicUrl?: string | undefined;
   /** A module without a successful sync for longer than this raises an alert (default 36). */
@@ -78,6 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncLeaseMs: e.ORGMAP_SYNC_LEASE_SECONDS === undefined ? undefined : e.ORGMAP_SYNC_LEASE_SECONDS * 1000,
     alertLeaseMs:
       e.ORGMAP_ALERT_LEASE_SECONDS === undefined ? undefined : e.ORGMAP_ALERT_LEASE_SECONDS * 1000,
+    postingLeaseMs:
+      e.ORGMAP_POSTING_LEASE_SECONDS === undefined ? undefined : e.ORGMAP_POSTING_LEASE_SECONDS * 1000,
     publicUrl: e.ORGMAP_PUBLIC_URL,
     syncOverdueHours: e.ORGMAP_SYNC_OVERDUE_HOURS,
   };

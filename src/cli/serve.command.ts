@@ -33,7 +33,9 @@ export async function serve(
 ): Promise<FastifyInstance> {
   await announceInitialAdmin(services);
   const app = await buildApp(ctx, services);
-  const scheduler = new SyncScheduler(ctx, services.sync);
+  const scheduler = new SyncScheduler(ctx, services.sync, {
+    afterModuleSync: (moduleKey) => services.posting.postAfterSync(moduleKey),
+  });
   // On close: no new scheduled runs, and this process's runs are recorded as interrupted.
   app.addHook("onClose", async () => {
     await scheduler.stop();

@@ -63,6 +63,23 @@ export class PostingAttemptRepository {
     return result.rows.map((row) => row.contract_service_psa_id);
   }
 
+  /** Extends the leases `owner` still holds among these; returns how many it still holds. */
+  async renewLeases(
+    contractServicePsaIds: readonly string[],
+    owner: string,
+    leaseMs: number,
+  ): Promise<number> {
+    if (contractServicePsaIds.length === 0) return 0;
+    const rows = await this.db
+      .updateTable("posting_leases")
+      .set({ expires_at: leaseUntil(leaseMs) })
+      .where("contract_service_psa_id", "in", [...contractServicePsaIds])
+      .where("owner", "=", owner)
+      .returning("contract_service_psa_id")
+      .execute();
+    return rows.length;
+  }
+
   async releaseLeases(contractServicePsaIds: readonly string[], owner: string): Promise<void> {
     if (contractServicePsaIds.length === 0) return;
     await this.db
@@ -73,9 +90,11 @@ export class PostingAttemptRepository {
   }
 
   /**
-   * Stores an attempt as `pending` before its call, only while `owner` holds the contract
-   * service's lease and no other attempt for it and the period is pending (a partial unique
-   * index). Returns the attempt's id, or undefined when either does not hold: do not call.
+   * Stores an attempt as `pending` before its call, only while the contract service's lease is
+   * still `owner`'s (no other process claimed it since, even if a renewal came late under load)
+   * and no other attempt for it and the period is pending (a partial unique index). Returns the
+   * attempt's id, or undefined when either does not hold: do not call. A process that claims the
+   * lease afterwards finds this attempt pending and leaves it until it cannot be in flight.
    */
   async open(attempt: NewAttempt, owner: string, at: Date): Promise<string | undefined> {
     const result = await sql<{ id: string }>`
@@ -91,7 +110,7 @@ export class PostingAttemptRepository {
         'pending', ${attempt.runId}, ${owner}, ${at}
       where exists (
         select 1 from posting_leases
-        where contract_service_psa_id = ${attempt.contractServicePsaId} and owner = ${owner} and expires_at > now()
+        where contract_service_psa_id = ${attempt.contractServicePsaId} and owner = ${owner}
       )
       on conflict (contract_service_psa_id, period_key) where state = 'pending' do nothing
       returning id

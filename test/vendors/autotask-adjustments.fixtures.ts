@@ -106,6 +106,7 @@ export function postRun(
       psa: client(url, { sleep: async () => {} }),
       owner: "test-owner",
       leaseMs: 60_000,
+      settleAfterMs: 0,
       config: { ...DEFAULT_POSTING_CONFIG, ...config },
       timeZone: "UTC",
       runId: null,

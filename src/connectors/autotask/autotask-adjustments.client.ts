@@ -47,6 +47,16 @@ export const unitsKey = (contractServicePsaId: string, periodKey: string) =>
   `${contractServicePsaId}/${periodKey}`;
 
 /**
+ * The longest one create can be in flight: every attempt's request timeout, and as much again for
+ * the waits between attempts (a 429's Retry-After). `createAdjustment` sends nothing past it, so
+ * a pending attempt older than this (plus a margin for clocks) has no call of its process in
+ * flight any more, whatever became of that process: another may settle it by reading back.
+ */
+export function createLimitMs(settings: Pick<AutotaskSettings, "requestTimeoutMs" | "maxAttempts">): number {
+  return settings.requestTimeoutMs * settings.maxAttempts * 2;
+}
+
+/**
  * Reads and writes the units of contract services in Autotask, over one counted REST session
  * (the same headers, deadline and redaction as the contracts read). Reads retry (429, 5xx,
  * timeouts); a create is never retried blindly: only a 429 (refused before processing) is sent
@@ -140,7 +150,7 @@ export class AutotaskAdjustmentsClient {
     const fetch = this.createCounter.deps.fetch ?? globalThis.fetch;
     const now = this.deps.now ?? Date.now;
     const sleep = this.deps.sleep ?? realSleep;
-    const deadline = this.session.http.deadlineAt;
+    const deadline = Math.min(this.session.http.deadlineAt, now() + createLimitMs(this.settings));
     for (let attempt = 1; ; attempt++) {
       const remaining = deadline - now();
       if (remaining <= 0) return this.failed("the session's time limit was reached before the create", false);

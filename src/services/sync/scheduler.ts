@@ -9,6 +9,11 @@ import type { SyncService } from "./sync.service.ts";
 export interface SchedulerOptions {
   /** How often the scheduler looks for due syncs and stale leases (default 30 s). */
   tickMs?: number;
+  /**
+   * Called after a scheduled module sync succeeded (posting runs after it when its switch is on:
+   * issue 10 item 1). Its errors are logged, never thrown.
+   */
+  afterModuleSync?: (moduleKey: string) => Promise<unknown>;
 }
 
 /**
@@ -21,6 +26,8 @@ export class SyncScheduler {
   private timer: NodeJS.Timeout | undefined;
   private lastTick: Date;
   private ticking: Promise<unknown> | undefined;
+  /** What runs after scheduled syncs (afterModuleSync), awaited by stop() and settled(). */
+  private readonly following = new Set<Promise<unknown>>();
 
   constructor(
     private readonly ctx: AppContext,
@@ -43,6 +50,12 @@ export class SyncScheduler {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.ticking;
+    await this.settled();
+  }
+
+  /** Waits for the scheduled syncs started so far and what runs after them. */
+  async settled(): Promise<void> {
+    while (this.following.size > 0) await Promise.all([...this.following]);
   }
 
   /** Starts what came due since the last tick; returns the scopes started (null = the PSA). */
@@ -69,6 +82,16 @@ export class SyncScheduler {
     return started;
   }
 
+  private follow(moduleKey: string, started: { done: Promise<{ outcome: string }> }): void {
+    const after = this.options.afterModuleSync;
+    if (!after) return;
+    const next: Promise<unknown> = started.done
+      .then((run) => (run.outcome === "succeeded" ? after(moduleKey) : undefined))
+      .catch((error: unknown) => this.ctx.log.error({ err: error, moduleKey }, "after the scheduled sync"))
+      .finally(() => this.following.delete(next));
+    this.following.add(next);
+  }
+
   private async startIfDue(
     scope: SyncScope,
     schedule: string,
@@ -82,7 +105,7 @@ export class SyncScheduler {
       const latest = await new SyncRunRepository(this.ctx.db).latest(scope);
       if (latest && new Date(latest.started_at).getTime() >= due.getTime()) return false;
       if (scope === null) await this.sync.startPsaSync("schedule");
-      else await this.sync.startModuleSync(scope, "schedule");
+      else this.follow(scope, await this.sync.startModuleSync(scope, "schedule"));
       return true;
     } catch (error) {
       const level = isAppError(error) && error.status === 409 ? "info" : "error";

@@ -1,12 +1,11 @@
 import { unitsKey } from "../../../connectors/autotask/autotask-adjustments.client.ts";
 import { ConnectorError } from "../../../connectors/connector.ts";
-import type { AppContext } from "../../../context.ts";
 import type { ActivityInput } from "../../../db/activity-log.repository.ts";
-import type { PostingConfig } from "../../../db/posting.repository.ts";
 import type { AttemptRecord } from "../../../db/posting-attempt.repository.ts";
-import type { Actor } from "../../../domain/actor.ts";
+import type { Repositories } from "../../../db/repositories.ts";
 import { nextPeriod, parsePeriodKey } from "../../../domain/billing/period.ts";
 import {
+  decidePosting,
   isPostable,
   type PostableCandidate,
   type PostingCandidate,
@@ -20,7 +19,6 @@ import {
   emptyCounts,
   type PostingCounts,
   type PostingLine,
-  type PostingProgress,
   type PostingPsa,
 } from "./posting-types.ts";
 
@@ -56,11 +54,24 @@ export async function runPostingEngine(
   const day = dayIn(ctx.clock.now(), options.timeZone);
   const next = nextPeriod(parsePeriodKey(periodKey, options.timeZone)).key;
   const write = <T>(work: Parameters<typeof inUnitOfWork<T>>[2]) => inUnitOfWork(ctx, options.actor, work);
+  const logIn = (repos: Repositories, row: Omit<ActivityInput, "day" | "runId">) =>
+    repos.activityLog.record({ ...row, day, runId: options.runId }, ctx.clock.now());
   const log = async (row: Omit<ActivityInput, "day" | "runId">) => {
     if (mode === "preview") return null;
-    return write(({ repos }) =>
-      repos.activityLog.record({ ...row, day, runId: options.runId }, ctx.clock.now()),
-    );
+    return write(({ repos }) => logIn(repos, row));
+  };
+  // Rows of decisions that sent nothing to the PSA, written in one unit of work per chunk.
+  let noted: Omit<ActivityInput, "day" | "runId">[] = [];
+  const note = (row: Omit<ActivityInput, "day" | "runId">) => {
+    if (mode === "post") noted.push(row);
+  };
+  const flush = async () => {
+    if (noted.length === 0) return;
+    const rows = noted;
+    noted = [];
+    await write(async ({ repos }) => {
+      for (const row of rows) await logIn(repos, row);
+    });
   };
   const candidates = input.filter((c) => c.moduleKey === moduleKey && c.periodKey === periodKey);
   counts.candidates = candidates.length;
@@ -70,19 +81,37 @@ export async function runPostingEngine(
   for (const candidate of candidates.filter((c) => !isPostable(c))) {
     const reason = unpostableReason(candidate)!;
     lines.push(lineOf(candidate, "failed", candidate.desiredUnits, null, reason));
-    await log(activityOf(candidate, "failed", null, candidate.desiredUnits, reason, null));
+    note(activityOf(candidate, "failed", null, candidate.desiredUnits, reason, null));
     counts.failed += 1;
     done += 1;
   }
+  await flush();
   progress();
   const postable = mergeByContractService(candidates.filter(isPostable));
   const spentAtStart = options.psa.requestCount();
-  const reserve = async (requests: number) => {
+  const reserveNow = async (requests: number) => {
     if (mode === "preview") return true;
     const hour = hourOf(ctx.clock.now());
     return write(({ repos }) =>
       repos.posting.reserveRequests(hour, requests, options.config.hourlyRequestBudget),
     );
+  };
+  // A chunk reserves its creates from the hourly budget in one statement when they fit (one
+  // transaction instead of one per create); what it did not spend goes back at its end.
+  let prepaid = 0;
+  const reserve = async (requests: number) => {
+    if (prepaid >= requests) {
+      prepaid -= requests;
+      return true;
+    }
+    return reserveNow(requests);
+  };
+  const refund = async () => {
+    if (prepaid > 0 && mode === "post") {
+      const unspent = prepaid;
+      prepaid = 0;
+      await write(({ repos }) => repos.posting.addRequests(hourOf(ctx.clock.now()), -unspent));
+    }
   };
   const owner = options.owner;
   let outcome = "completed" as EngineResult["outcome"];
@@ -98,9 +127,20 @@ export async function runPostingEngine(
     const mine = new Set(held);
     counts.busy += chunk.length - mine.size;
     const claimed = chunk.filter((c) => mine.has(c.contractServicePsaId));
+    // The leases last while the chunk is worked, however long its calls take.
+    const heartbeat =
+      mode === "post" && held.length > 0
+        ? setInterval(
+            () =>
+              void write(({ repos }) =>
+                repos.postingAttempts.renewLeases(held, owner, options.leaseMs),
+              ).catch((failure: unknown) => ctx.log.warn({ err: failure }, "posting lease renewal failed")),
+            Math.max(50, Math.floor(options.leaseMs / 3)),
+          )
+        : undefined;
     try {
       if (claimed.length === 0) continue;
-      if (!(await reserve(1))) {
+      if (!(await reserveNow(1))) {
         outcome = "budget_reached";
         counts.notReached += postable.length - index - (chunk.length - claimed.length);
         break;
@@ -114,7 +154,7 @@ export async function runPostingEngine(
         error = `could not read the PSA's units back: ${message}`;
         for (const candidate of claimed) {
           lines.push(lineOf(candidate, "failed", null, candidate.desiredUnits, error));
-          await log(activityOf(candidate, "failed", null, null, error, null));
+          note(activityOf(candidate, "failed", null, null, error, null));
           counts.failed += 1;
         }
         outcome = "failed";
@@ -131,9 +171,13 @@ export async function runPostingEngine(
       };
       if (mode === "post") {
         const pending = await write(({ repos }) => repos.postingAttempts.pending(held, periodKey));
+        const now = ctx.clock.now().getTime();
         for (const attempt of pending) {
           // Units that could not be read settle nothing: the attempt waits for a readable run.
           if (read.unreadable.has(attempt.contractServicePsaId)) continue;
+          // Another process's create may still be in flight: its attempt waits until it cannot be
+          // (the contract service is busy meanwhile: the partial unique index refuses a second attempt).
+          if (attempt.owner !== owner && now - attempt.createdAt.getTime() < options.settleAfterMs) continue;
           await resolvePending(
             options,
             attempt,
@@ -143,6 +187,27 @@ export async function runPostingEngine(
         }
       }
       const approvals = await write(({ repos }) => repos.postingApprovals.latest(held, periodKey));
+      if (mode === "post") {
+        const creates = claimed.filter((c) => {
+          const units = readBack(c);
+          if (units === null) return false;
+          const approval = approvals.get(c.contractServicePsaId);
+          const decided =
+            approval && (approval.state === "approved" || approval.state === "rejected")
+              ? {
+                  state: approval.state,
+                  targetUnits: approval.targetUnits,
+                  unitsBefore: approval.unitsBefore,
+                }
+              : null;
+          const decision = decidePosting(c, units, {
+            approvalSharePercent: options.config.approvalSharePercent,
+            approval: decided,
+          });
+          return decision.kind === "post";
+        }).length;
+        if (creates > 0 && (await reserveNow(creates))) prepaid = creates;
+      }
       const queue = [...claimed];
       const worker = async () => {
         for (let candidate = queue.shift(); candidate; candidate = queue.shift()) {
@@ -159,6 +224,8 @@ export async function runPostingEngine(
               next,
               reserve,
               log,
+              note,
+              logIn,
             },
           );
           if (result.action === "budget") {
@@ -178,6 +245,9 @@ export async function runPostingEngine(
         break;
       }
     } finally {
+      await flush();
+      await refund();
+      clearInterval(heartbeat);
       if (mode === "post") await write(({ repos }) => repos.postingAttempts.releaseLeases(held, owner));
     }
   }

@@ -1,6 +1,7 @@
 import { unitsKey } from "../../../connectors/autotask/autotask-adjustments.client.ts";
 import type { ActivityInput } from "../../../db/activity-log.repository.ts";
 import type { ApprovalRecord } from "../../../db/posting-approval.repository.ts";
+import type { Repositories } from "../../../db/repositories.ts";
 import { formatDecimal } from "../../../domain/billing/money.ts";
 import {
   attemptKey,
@@ -17,6 +18,13 @@ export interface OneHelpers {
   next: string;
   reserve: (requests: number) => Promise<boolean>;
   log: (row: Omit<ActivityInput, "day" | "runId">) => Promise<string | null>;
+  /**
+   * Keeps an activity row of a decision that sent nothing to the PSA (same, failed before any
+   * call) for the chunk's one write at its end: a crash loses only rows the next run writes again.
+   */
+  note: (row: Omit<ActivityInput, "day" | "runId">) => void;
+  /** Writes an activity row within a unit of work already open (the answer's, below). */
+  logIn: (repos: Repositories, row: Omit<ActivityInput, "day" | "runId">) => Promise<unknown>;
 }
 
 export type OneResult =
@@ -46,7 +54,7 @@ export async function postOne(
   });
   if (readBack === null) {
     const reason = "the PSA's units for this contract service could not be read (its unit row is not usable)";
-    await helpers.log(activityOf(candidate, "failed", null, null, reason, null));
+    helpers.note(activityOf(candidate, "failed", null, null, reason, null));
     return done(lineOf(candidate, "failed", null, candidate.desiredUnits, reason), "failed");
   }
   const decided =
@@ -60,13 +68,11 @@ export async function postOne(
   switch (decision.kind) {
     case "same": {
       const reason = `nothing to post: the PSA already bills ${decision.unitsBefore}`;
-      await helpers.log(
-        activityOf(candidate, "posted", decision.unitsBefore, decision.unitsBefore, reason, null),
-      );
+      helpers.note(activityOf(candidate, "posted", decision.unitsBefore, decision.unitsBefore, reason, null));
       return done(lineOf(candidate, "same", decision.unitsBefore, decision.unitsBefore, reason), "same");
     }
     case "failed":
-      await helpers.log(
+      helpers.note(
         activityOf(candidate, "failed", decision.unitsBefore, decision.unitsAfter, decision.reason, null),
       );
       return done(
@@ -135,31 +141,34 @@ export async function postOne(
     ),
   );
   if (attemptId === undefined) {
-    // The lease ran out, or another attempt is pending: whoever holds it settles it.
+    // Another process claimed the lease, or another attempt is pending: whoever holds it settles it.
     const reason = "another process is posting for this contract service; the next run checks it";
     return done(lineOf(candidate, "failed", unitsBefore, targetUnits, reason), "busy");
   }
+  const activity = (outcome: "posted" | "failed", reason: string | null) =>
+    activityOf(
+      candidate,
+      outcome,
+      unitsBefore,
+      outcome === "posted" ? targetUnits : unitsBefore,
+      reason,
+      attemptId,
+    );
+  // The answer, the activity row and an approval's end are stored in one unit of work.
   const settled = await settleCreate(
     options,
     candidate,
     { attemptId, unitsBefore, targetUnits, unitChange },
     helpers,
+    async (repos, outcome) => {
+      await helpers.logIn(repos, activity(outcome.outcome, outcome.reason));
+      if (outcome.outcome === "posted" && decided?.state === "approved" && approval) {
+        await repos.postingApprovals.setState(approval.id, "posted", null, ctx.clock.now(), ["approved"]);
+      }
+    },
   );
-  if (settled.outcome === "posted" && decided?.state === "approved" && approval) {
-    await write(({ repos }) =>
-      repos.postingApprovals.setState(approval.id, "posted", null, ctx.clock.now(), ["approved"]),
-    );
-  }
-  await helpers.log(
-    activityOf(
-      candidate,
-      settled.outcome,
-      unitsBefore,
-      settled.outcome === "posted" ? targetUnits : unitsBefore,
-      settled.reason,
-      attemptId,
-    ),
-  );
+  // The answer could not be stored (its read-back failed): the attempt stays pending, the row says so.
+  if (!settled.closed) await helpers.log(activity(settled.outcome, settled.reason));
   const action = settled.outcome === "posted" ? "post" : "failed";
   const count = settled.outcome === "failed" ? "failed" : settled.byReadBack ? "postedByReadBack" : "posted";
   return done(lineOf(candidate, action, unitsBefore, targetUnits, settled.reason), count, attemptId);
@@ -182,23 +191,29 @@ export async function settleCreate(
   target: Pick<PostableCandidate, "contractPsaId" | "contractServicePsaId" | "periodKey" | "unitPrice">,
   attempt: StoredAttempt,
   helpers: Pick<OneHelpers, "next">,
-): Promise<{ outcome: "posted" | "failed"; reason: string | null; byReadBack: boolean }> {
+  /** Runs in the unit of work that stores the answer (the activity row: one commit, not two). */
+  withAnswer?: (repos: Repositories, settled: Settled) => Promise<unknown>,
+): Promise<Settled & { closed: boolean }> {
   const { ctx } = options;
-  const close = (
+  const close = async (
     state: "posted" | "failed" | "not_applied",
     answer: string,
     adjustmentId: string | null,
     confirmedBy: "answer" | "read_back" | null,
-  ) =>
-    inUnitOfWork(ctx, options.actor, ({ repos }) =>
-      repos.postingAttempts.close(attempt.attemptId, {
+    settled: Settled,
+  ) => {
+    await inUnitOfWork(ctx, options.actor, async ({ repos }) => {
+      await repos.postingAttempts.close(attempt.attemptId, {
         state,
         psaAdjustmentId: adjustmentId,
         psaAnswer: answer,
         confirmedBy,
         at: ctx.clock.now(),
-      }),
-    );
+      });
+      await withAnswer?.(repos, settled);
+    });
+    return { ...settled, closed: true };
+  };
   const answer = await options.psa.createAdjustment({
     contractPsaId: target.contractPsaId,
     contractServicePsaId: target.contractServicePsaId,
@@ -207,12 +222,18 @@ export async function settleCreate(
     adjustedUnitPrice: target.unitPrice === null ? null : formatDecimal(target.unitPrice),
   });
   if (answer.kind === "created") {
-    await close("posted", answer.answer, answer.adjustmentId, "answer");
-    return { outcome: "posted", reason: null, byReadBack: false };
+    return close("posted", answer.answer, answer.adjustmentId, "answer", {
+      outcome: "posted",
+      reason: null,
+      byReadBack: false,
+    });
   }
   if (!answer.mayBeApplied) {
-    await close("not_applied", answer.message, null, null);
-    return { outcome: "failed", reason: answer.message, byReadBack: false };
+    return close("not_applied", answer.message, null, null, {
+      outcome: "failed",
+      reason: answer.message,
+      byReadBack: false,
+    });
   }
   const before = options.psa.requestCount();
   let units: number;
@@ -224,6 +245,7 @@ export async function settleCreate(
       outcome: "failed",
       reason: `${answer.message}; the units could not be read back, so the next run reads them before posting again`,
       byReadBack: false,
+      closed: false,
     };
   } finally {
     const spent = options.psa.requestCount() - before;
@@ -232,18 +254,27 @@ export async function settleCreate(
     );
   }
   if (units === attempt.targetUnits) {
-    await close(
+    return close(
       "posted",
       `${answer.message}; the units read back (${units}) show it applied`,
       null,
       "read_back",
+      {
+        outcome: "posted",
+        reason: `the PSA's answer was lost (${answer.message}); the units read back show it applied`,
+        byReadBack: true,
+      },
     );
-    return {
-      outcome: "posted",
-      reason: `the PSA's answer was lost (${answer.message}); the units read back show it applied`,
-      byReadBack: true,
-    };
   }
-  await close(units === attempt.unitsBefore ? "not_applied" : "failed", answer.message, null, "read_back");
-  return { outcome: "failed", reason: answer.message, byReadBack: false };
+  return close(units === attempt.unitsBefore ? "not_applied" : "failed", answer.message, null, "read_back", {
+    outcome: "failed",
+    reason: answer.message,
+    byReadBack: false,
+  });
+}
+
+export interface Settled {
+  outcome: "posted" | "failed";
+  reason: string | null;
+  byReadBack: boolean;
 }

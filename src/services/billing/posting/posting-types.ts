@@ -82,8 +82,15 @@ export interface EngineOptions {
   psa: PostingPsa;
   /** This process's name on its leases and attempts. */
   owner: string;
-  /** Longer than the PSA session's time limit: a lease never runs out under a call in flight. */
+  /** How long a lease lasts without renewal; renewed every third of it while a chunk is worked. */
   leaseMs: number;
+  /**
+   * How long one create can be in flight at most (`createLimitMs` of the client) plus a margin: a
+   * pending attempt of another process is settled by read-back only once it is older than this,
+   * so a lease taken over from a stalled or killed process never races that process's call. 0:
+   * settle at once (tests of a process known dead).
+   */
+  settleAfterMs: number;
   config: PostingConfig;
   timeZone: string;
   runId: string | null;

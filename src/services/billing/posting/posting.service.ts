@@ -4,11 +4,14 @@ import {
   autotaskSecretsSchema,
   autotaskSettingsSchema,
 } from "../../../connectors/autotask/autotask.settings.ts";
-import { AutotaskAdjustmentsClient } from "../../../connectors/autotask/autotask-adjustments.client.ts";
+import {
+  AutotaskAdjustmentsClient,
+  createLimitMs,
+} from "../../../connectors/autotask/autotask-adjustments.client.ts";
 import type { ConnectorDeps } from "../../../connectors/connector.ts";
 import type { AppContext } from "../../../context.ts";
 import { repositories } from "../../../db/repositories.ts";
-import type { Actor } from "../../../domain/actor.ts";
+import { type Actor, systemActor } from "../../../domain/actor.ts";
 import type { PostingConfigState } from "../../../domain/audit.ts";
 import { formatDecimal, parseDecimal, sumAmounts } from "../../../domain/billing/money.ts";
 import { parsePeriodKey, periodContaining } from "../../../domain/billing/period.ts";
@@ -17,6 +20,7 @@ import { AppError, notFound } from "../../../domain/errors.ts";
 import type { SecretBox } from "../../secret-box.ts";
 import { openConnectorSecrets } from "../../sync/sync-connectors.ts";
 import { inUnitOfWork } from "../../unit-of-work.ts";
+import { type CallSlots, databaseSlots, limitedPsa } from "./call-slots.ts";
 import { type EngineResult, runPostingEngine } from "./posting-engine.ts";
 import type {
   PostingLine,
@@ -39,7 +43,12 @@ export interface PostingServiceOptions {
   deps?: ConnectorDeps;
   /** Builds the PSA client instead of the stored Autotask connection (tests). */
   psa?: () => PostingPsa;
+  /** With `psa`: how old another process's pending attempt must be before it is settled (default 0). */
+  settleAfterMs?: number;
 }
+
+/** A posting lease's default length (renewed every third of it while a run works its contract services). */
+export const DEFAULT_POSTING_LEASE_MS = 60_000;
 
 export interface PostingTotals {
   action: PreviewAction;
@@ -83,6 +92,7 @@ export function totalsOf(lines: readonly PostingLine[]): PostingTotals[] {
  */
 export class PostingService {
   readonly owner: string;
+  private slots: { max: number; slots: CallSlots } | undefined;
 
   constructor(
     private readonly ctx: AppContext,
@@ -178,9 +188,44 @@ export class PostingService {
     return this.run(moduleKey, { ...options, mode: "post", trigger: options.trigger ?? "manual", actor });
   }
 
-  /** The PSA client of the stored Autotask connection (409 when the PSA is not Autotask or not set). */
-  psaClient(): Promise<{ psa: PostingPsa; leaseMs: number }> {
-    return this.buildPsa();
+  /**
+   * The scheduled posting run after a module's successful scheduled sync (item 1): only when an
+   * admin turned posting on for the module (rule 16); the run's trigger is "schedule". Errors are
+   * logged (the run record keeps a failed run), never thrown into the scheduler.
+   */
+  async postAfterSync(moduleKey: string): Promise<PostingSummary | null> {
+    if (!(await repositories(this.ctx.db).posting.isEnabled(moduleKey))) return null;
+    try {
+      return await this.post(systemActor("posting"), moduleKey, { trigger: "schedule" });
+    } catch (error) {
+      this.ctx.log.error({ err: error, moduleKey }, "scheduled posting run failed");
+      return null;
+    }
+  }
+
+  /**
+   * The PSA client of the stored Autotask connection (409 when the PSA is not Autotask or not set),
+   * its calls limited like a run's; the lease outlasts one create without renewal.
+   */
+  async psaClient(): Promise<{ psa: PostingPsa; leaseMs: number }> {
+    const { psa, settleAfterMs } = await this.buildPsa();
+    const config = await repositories(this.ctx.db).posting.config();
+    return {
+      psa: limitedPsa(psa, this.callSlots(config.maxConcurrency)),
+      leaseMs: this.leaseMs() + settleAfterMs,
+    };
+  }
+
+  /** The PSA calls' slots: at most `max` at a time across the processes on this database (item 5). */
+  private callSlots(max: number): CallSlots {
+    if (this.slots?.max !== max) {
+      this.slots = { max, slots: databaseSlots(this.ctx.db, this.ctx.databaseKind, Math.max(1, max)) };
+    }
+    return this.slots.slots;
+  }
+
+  private leaseMs(): number {
+    return this.ctx.config.postingLeaseMs ?? DEFAULT_POSTING_LEASE_MS;
   }
 
   /** The current period in the instance's time zone, or the one asked for (422 when malformed). */
@@ -213,8 +258,9 @@ export class PostingService {
       );
     }
     const { period, timeZone } = await this.periodOf(options.periodKey);
-    const { psa, leaseMs } = await this.buildPsa();
+    const built = await this.buildPsa();
     const config = await repos.posting.config();
+    const psa = limitedPsa(built.psa, this.callSlots(config.maxConcurrency));
     const candidates = (await source.candidates(moduleKey, period.key)).filter(options.only ?? (() => true));
     const runId =
       options.mode === "post"
@@ -240,7 +286,8 @@ export class PostingService {
           actor,
           psa,
           owner: this.owner,
-          leaseMs,
+          leaseMs: this.leaseMs(),
+          settleAfterMs: built.settleAfterMs,
           config,
           timeZone,
           runId,
@@ -285,8 +332,8 @@ export class PostingService {
     };
   }
 
-  private async buildPsa(): Promise<{ psa: PostingPsa; leaseMs: number }> {
-    if (this.options.psa) return { psa: this.options.psa(), leaseMs: 60_000 };
+  private async buildPsa(): Promise<{ psa: PostingPsa; settleAfterMs: number }> {
+    if (this.options.psa) return { psa: this.options.psa(), settleAfterMs: this.options.settleAfterMs ?? 0 };
     const connection = await repositories(this.ctx.db).psaConnection.get();
     if (connection.connector_kind !== "autotask") {
       throw new AppError("conflict", "Posting needs the PSA connection to be Autotask", {
@@ -298,8 +345,8 @@ export class PostingService {
       openConnectorSecrets(this.secretBox, null, connection.connector_secrets),
     );
     const psa = new AutotaskAdjustmentsClient(settings, secrets, this.options.deps ?? {});
-    // A lease outlives the client's whole session: no call of a stopped process is still in flight
-    // when another process takes the contract service over.
-    return { psa, leaseMs: settings.totalTimeoutMs + 60_000 };
+    // No create of a stopped process is still in flight once its attempt is older than the
+    // client's limit on one create, plus one lease for the clocks of the processes.
+    return { psa, settleAfterMs: createLimitMs(settings) + this.leaseMs() };
   }
 }
