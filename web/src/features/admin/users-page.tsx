@@ -253,7 +253,7 @@ function EmailEditor(props: { user: User; isBusy: boolean; onSave: (email: strin
   if (draft === null) {
     return (
       <span className="nowrap">
-        {user.email ?? <span className="muted">None</span>}{" "}
+        {user.email === null ? <span className="muted">None</span> : <span>{user.email}</span>}{" "}
         <button type="button" className="btn btn-small" onClick={() => setDraft(user.email ?? "")}>
           Edit e-mail of {user.username}
         </button>
