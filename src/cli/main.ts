@@ -4,6 +4,7 @@ import { loadConfig } from "../config.ts";
 import { openContext } from "../context.ts";
 import { cliActor } from "../domain/actor.ts";
 import { ROLES, type Role } from "../domain/role.ts";
+import { UserEmail } from "../http/user.routes.ts";
 import { DemoService } from "../services/demo/demo.service.ts";
 import { createServices } from "../services/index.ts";
 import { registerAlertCommands } from "./alerts.command.ts";
@@ -28,6 +29,13 @@ function parseRole(value: string): Role {
   if (!(ROLES as readonly string[]).includes(value))
     throw new InvalidArgumentError(`one of ${ROLES.join(", ")}`);
   return value as Role;
+}
+
+/** The API's rule (src/http/user.routes.ts): an e-mail address, trimmed, case kept. */
+function parseEmail(value: string): string {
+  const parsed = UserEmail.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError("an e-mail address");
+  return parsed.data;
 }
 
 /** Builds the command tree. Each command calls services, never SQL. */
@@ -96,15 +104,17 @@ export function buildProgram(): Command {
     .requiredOption("--username <name>")
     .requiredOption("--role <role>", ROLES.join("|"), parseRole)
     .option("--password <password>", "at least 12 characters (default: generated and printed)")
-    .action((options: { username: string; role: Role; password?: string }) =>
+    .option("--email <address>", "e-mail address; single sign-on signs this user in by it", parseEmail)
+    .action((options: { username: string; role: Role; password?: string; email?: string }) =>
       withRuntime(async (_ctx, services) => {
         const password = options.password ?? randomBytes(15).toString("base64url");
         const user = await services.auth.createUser(cliActor, {
           username: options.username,
           role: options.role,
           password,
+          ...(options.email !== undefined ? { email: options.email } : {}),
         });
-        say(`user ${user.username} (${user.role}) created`);
+        say(`user ${user.username} (${user.role})${user.email ? ` <${user.email}>` : ""} created`);
         if (!options.password) process.stdout.write(`${password}\n`);
       }),
     );

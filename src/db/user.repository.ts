@@ -1,3 +1,4 @@
+import { AppError } from "../domain/errors.ts";
 import { isUuid } from "../domain/ids.ts";
 import type { Role } from "../domain/role.ts";
 import type { Db } from "./database.ts";
@@ -82,7 +83,8 @@ export class UserRepository {
         email: user.email ?? null,
       })
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirstOrThrow()
+      .catch(emailTaken);
   }
 
   async update(
@@ -92,6 +94,8 @@ export class UserRepository {
       isDisabled?: boolean;
       passwordHash?: string;
       mustChangePassword?: boolean;
+      /** null clears it. */
+      email?: string | null;
       at: Date;
     },
   ) {
@@ -104,10 +108,12 @@ export class UserRepository {
           ? { password_hash: patch.passwordHash, password_changed_at: patch.at }
           : {}),
         ...(patch.mustChangePassword !== undefined ? { must_change_password: patch.mustChangePassword } : {}),
+        ...(patch.email !== undefined ? { email: patch.email } : {}),
       })
       .where("id", "=", id)
       .returningAll()
-      .executeTakeFirst();
+      .executeTakeFirst()
+      .catch(emailTaken);
   }
 
   async insertSession(session: {
@@ -239,4 +245,20 @@ export class UserRepository {
   async touchToken(id: string, at: Date): Promise<void> {
     await this.db.updateTable("api_tokens").set({ last_used_at: at }).where("id", "=", id).execute();
   }
+}
+
+/**
+ * The unique index on lower(email) refused the write: another user took this address in a transaction
+ * that committed after the caller's check (the check is in the service). A 409 like that check's,
+ * never a 500.
+ */
+function emailTaken(error: unknown): never {
+  const e = error as { code?: unknown; constraint?: unknown; message?: unknown } | null;
+  if (e?.code === "23505" && (e.constraint === "users_email" || String(e.message).includes("users_email"))) {
+    throw new AppError("conflict", "another user has this e-mail address", {
+      field: "email",
+      details: { reason: "email_taken" },
+    });
+  }
+  throw error;
 }

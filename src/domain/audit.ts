@@ -96,6 +96,8 @@ export type AuditEvent =
       SsoAuditState | null
     >
   | Change<"user", "user.created", null, { username: string; role: string; via: "sso" }>
+  // A user created with an e-mail address (single sign-on matches them by it).
+  | Change<"user", "user.created", null, { username: string; role: string; email: string }>
   | Change<"token", "token.created", null, { name: string; role: string }>
   | Change<"token", "token.revoked", null, null>
   // Posting (issue 10): the per-module switch and the limits (entityId: module key, or "config"),

@@ -22,6 +22,7 @@ describe("single sign-on with OpenID Connect", () => {
     idp.accounts.set("carol", { email: "carol@example.com", email_verified: true });
     idp.accounts.set("unverified", { email: "mallory@example.com", email_verified: false });
     idp.accounts.set("outsider", { email: "eve@elsewhere.test", email_verified: true });
+    idp.accounts.set("nora", { email: "nora.jones@example.com", email_verified: true });
   });
   afterAll(async () => {
     await idp?.close();
@@ -187,6 +188,28 @@ describe("single sign-on with OpenID Connect", () => {
     expect(who.json()).toMatchObject({ user: { id: bob.id, role: "admin" }, mustEnrollMfa: false });
     const users = await t.request(sessionOf(res)!, { method: "GET", url: "/api/v1/users" });
     expect(users.statusCode).toBe(200);
+  });
+
+  it("links an existing user whose username is no e-mail address by the e-mail an admin sets (any case)", async () => {
+    const admin = await t.loginAs("admin");
+    await configure(admin);
+    const nora = await t.services.auth.createUser(cliActor, { username: "nora", password, role: "viewer" });
+    const set = await t.request(admin, {
+      method: "PATCH",
+      url: `/api/v1/users/${nora.id}`,
+      payload: { email: "Nora.Jones@Example.COM" },
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    const res = await ssoAs("nora");
+    expect(res.headers.location).toBe("/");
+    const who = await t.request(sessionOf(res)!, { method: "GET", url: "/api/v1/session" });
+    expect(who.json()).toMatchObject({ user: { id: nora.id, username: "nora", role: "viewer" } });
+    const created = await t.ctx.db
+      .selectFrom("users")
+      .select("id")
+      .where("username", "=", "nora.jones@example.com")
+      .execute();
+    expect(created).toEqual([]);
   });
 
   it("refuses a disabled user, an unverified e-mail and a domain not allowed", async () => {

@@ -7,6 +7,9 @@ import { IdParams } from "./common.schema.ts";
 import { NoContent, problemResponses } from "./response.schema.ts";
 import { PasswordResetAnswer, TokenCreated, TokenList, UserList, UserViewSchema } from "./user.schema.ts";
 
+/** An e-mail address (single sign-on matches users by it, any case): trimmed, stored as given. */
+export const UserEmail = z.string().trim().email().max(320);
+
 export const UserCreateBody = z
   .object({
     username: z
@@ -17,6 +20,7 @@ export const UserCreateBody = z
       .regex(/^[\w.@-]+$/, "letters, digits, . _ - @"),
     password: z.string().min(12).max(1024),
     role: z.enum(ROLES),
+    email: UserEmail.nullable().optional(),
   })
   .strict();
 
@@ -25,6 +29,8 @@ export const UserPatchBody = z
     role: z.enum(ROLES).optional(),
     isDisabled: z.boolean().optional(),
     password: z.string().min(12).max(1024).optional(),
+    /** null clears it. */
+    email: UserEmail.nullable().optional(),
   })
   .strict();
 
@@ -63,7 +69,8 @@ export const userRoutes =
         config: { access: "admin" },
         schema: {
           tags: ["users"],
-          summary: "Change role, disable, or set a password (ends the user's sessions)",
+          summary:
+            "Change role, e-mail, disable, or set a password (disabling or a password ends the user's sessions)",
           params: IdParams,
           body: UserPatchBody,
           response: { 200: UserViewSchema, ...problemResponses },

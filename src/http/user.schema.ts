@@ -12,6 +12,8 @@ export const UserViewSchema = z.object({
   id: z.string(),
   username: z.string(),
   role: RoleSchema,
+  /** Single sign-on signs this user in when the provider's verified e-mail is this one (any case). */
+  email: z.string().nullable(),
   isDisabled: z.boolean(),
   createdAt: Timestamp,
 });

@@ -184,18 +184,24 @@ export class AuthService {
     await repositories(this.ctx.db).users.deleteSession(sha256(sessionToken));
   }
 
-  async createUser(actor: Actor, input: { username: string; password: string; role: Role }) {
+  async createUser(
+    actor: Actor,
+    input: { username: string; password: string; role: Role; email?: string | null | undefined },
+  ) {
     this.validatePassword(input.password);
     const passwordHash = await this.hashPassword(input.password);
+    const email = input.email ?? null;
     return inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {
       if (await repos.users.findByUsername(input.username)) {
         throw new AppError("conflict", `user ${input.username} exists already`, { field: "username" });
       }
+      if (email !== null) await refuseTakenEmail(repos.users, email, null);
       const row = await repos.users.insert({
         username: input.username,
         passwordHash,
         role: input.role,
         mustChangePassword: false,
+        email,
         at: step.at,
       });
       step.record(userCreated(row));
@@ -211,7 +217,13 @@ export class AuthService {
   async updateUser(
     actor: Actor,
     id: string,
-    patch: { role?: Role | undefined; isDisabled?: boolean | undefined; password?: string | undefined },
+    patch: {
+      role?: Role | undefined;
+      isDisabled?: boolean | undefined;
+      password?: string | undefined;
+      /** null clears it. */
+      email?: string | null | undefined;
+    },
   ) {
     if (patch.password !== undefined) this.validatePassword(patch.password);
     const passwordHash = patch.password !== undefined ? await this.hashPassword(patch.password) : undefined;
@@ -219,9 +231,16 @@ export class AuthService {
       const before = await repos.users.findById(id);
       if (!before) throw notFound("user", id, "id");
       // An empty patch changes nothing (and writes no audit event).
-      if (patch.role === undefined && patch.isDisabled === undefined && passwordHash === undefined) {
+      if (
+        patch.role === undefined &&
+        patch.isDisabled === undefined &&
+        passwordHash === undefined &&
+        patch.email === undefined
+      ) {
         return toUserView(before);
       }
+      if (patch.email !== undefined && patch.email !== null)
+        await refuseTakenEmail(repos.users, patch.email, id);
       const removesAnAdmin =
         before.role === "admin" &&
         !before.is_disabled &&
@@ -238,6 +257,7 @@ export class AuthService {
         ...(patch.role !== undefined ? { role: patch.role } : {}),
         ...(patch.isDisabled !== undefined ? { isDisabled: patch.isDisabled } : {}),
         ...(passwordHash !== undefined ? { passwordHash, mustChangePassword: false } : {}),
+        ...(patch.email !== undefined ? { email: patch.email } : {}),
         at: step.at,
       });
       if (patch.isDisabled || patch.password !== undefined) await repos.users.deleteSessionsOfUser(id);
@@ -246,11 +266,16 @@ export class AuthService {
         entityType: "user",
         entityId: id,
         summary: `user ${before.username} changed`,
-        before: { role: before.role, isDisabled: before.is_disabled },
+        before: {
+          role: before.role,
+          isDisabled: before.is_disabled,
+          ...(patch.email !== undefined ? { email: before.email } : {}),
+        },
         after: {
           role: after!.role,
           isDisabled: after!.is_disabled,
           passwordChanged: patch.password !== undefined,
+          ...(patch.email !== undefined ? { email: after!.email } : {}),
         },
       });
       return toUserView(after!);
@@ -293,14 +318,33 @@ export class AuthService {
   }
 }
 
-function userCreated(row: { id: string; username: string; role: Role }) {
+/**
+ * Refuses an e-mail address single sign-on would already match to another user: another user's
+ * e-mail in any case, or the username of a user without an e-mail (UserRepository.findByEmail).
+ * Setting it would silently move that user's sign-ons to this one.
+ */
+async function refuseTakenEmail(
+  users: { findByEmail(email: string): Promise<{ id: string; username: string } | undefined> },
+  email: string,
+  userId: string | null,
+) {
+  const holder = await users.findByEmail(email);
+  if (holder && holder.id !== userId) {
+    throw new AppError("conflict", `user ${holder.username} has this e-mail address already`, {
+      field: "email",
+      details: { reason: "email_taken" },
+    });
+  }
+}
+
+function userCreated(row: { id: string; username: string; role: Role; email: string | null }) {
   return {
     action: "user.created",
     entityType: "user",
     entityId: row.id,
     summary: `user ${row.username} (${row.role}) created`,
     before: null,
-    after: { username: row.username, role: row.role },
+    after: { username: row.username, role: row.role, ...(row.email !== null ? { email: row.email } : {}) },
   } as const;
 }
 
@@ -308,6 +352,7 @@ function toUserView(row: {
   id: string;
   username: string;
   role: Role;
+  email: string | null;
   is_disabled: boolean;
   created_at: Date;
 }) {
@@ -315,6 +360,7 @@ function toUserView(row: {
     id: row.id,
     username: row.username,
     role: row.role,
+    email: row.email,
     isDisabled: row.is_disabled,
     createdAt: new Date(row.created_at).toISOString(),
   };

@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.close());
 
-test("add a user with a one-time password, change the role, reset the password, create and revoke a token", async () => {
+test("add a user with a one-time password, change the role, set the e-mail, reset the password, create and revoke a token", async () => {
   const { page } = s;
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }).click();
   await page.getByRole("heading", { name: "Users and API tokens", level: 1 }).waitFor();
@@ -29,6 +29,15 @@ test("add a user with a one-time password, change the role, reset the password, 
     .getByRole("status")
     .filter({ hasText: `${username}: viewer` })
     .waitFor();
+  // Issue 11: the e-mail address single sign-on signs this user in by.
+  await row.getByRole("button", { name: `Edit e-mail of ${username}` }).click();
+  await row.getByRole("textbox", { name: `E-mail of ${username}` }).fill(`${username}@Example.com`);
+  await row.getByRole("button", { name: `Save e-mail of ${username}` }).click();
+  await page
+    .getByRole("status")
+    .filter({ hasText: `${username}: ${username}@Example.com` })
+    .waitFor();
+  await row.getByText(`${username}@Example.com`, { exact: true }).waitFor();
   await row.getByRole("button", { name: `Reset password of ${username}` }).click();
   await page
     .getByRole("dialog", { name: `Reset the password of ${username}?` })

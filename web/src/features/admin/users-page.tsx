@@ -32,16 +32,21 @@ export function UsersPage() {
   const [resetting, setResetting] = useState<User | null>(null);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ["users"] });
   const patch = useMutation({
-    mutationFn: (vars: { user: User; role?: Role; isDisabled?: boolean }) =>
+    mutationFn: (vars: { user: User; role?: Role; isDisabled?: boolean; email?: string | null }) =>
       api.request("PATCH /users/:id", {
         params: { id: vars.user.id },
         body: {
           ...(vars.role ? { role: vars.role } : {}),
           ...(vars.isDisabled !== undefined ? { isDisabled: vars.isDisabled } : {}),
+          ...(vars.email !== undefined ? { email: vars.email } : {}),
         },
       }),
-    onSuccess: (user) => {
-      toast.success(`${user.username}: ${user.role}${user.isDisabled ? ", disabled" : ""}`);
+    onSuccess: (user, vars) => {
+      toast.success(
+        vars.email !== undefined
+          ? `${user.username}: ${user.email === null ? "no e-mail" : user.email}`
+          : `${user.username}: ${user.role}${user.isDisabled ? ", disabled" : ""}`,
+      );
       refresh();
     },
     onError: (error) => toast.error(error),
@@ -53,16 +58,23 @@ export function UsersPage() {
   });
   const [username, setUsername] = useState("");
   const [role, setRole] = useState<Role>("viewer");
+  const [email, setEmail] = useState("");
   const create = useMutation({
     mutationFn: async () => {
       const user = await api.request("POST /users", {
-        body: { username: username.trim(), role, password: throwawayPassword() },
+        body: {
+          username: username.trim(),
+          role,
+          password: throwawayPassword(),
+          ...(email.trim() ? { email: email.trim() } : {}),
+        },
       });
       return api.request("POST /users/:id/password-reset", { params: { id: user.id } });
     },
     onSuccess: (answer) => {
       setOnce({ ...answer, isNew: true });
       setUsername("");
+      setEmail("");
       refresh();
     },
   });
@@ -85,6 +97,7 @@ export function UsersPage() {
               <tr>
                 <th scope="col">User</th>
                 <th scope="col">Role</th>
+                <th scope="col">E-mail</th>
                 <th scope="col">Status</th>
                 <th scope="col">Added</th>
                 <th scope="col">
@@ -110,6 +123,13 @@ export function UsersPage() {
                         </option>
                       ))}
                     </select>
+                  </td>
+                  <td>
+                    <EmailEditor
+                      user={user}
+                      isBusy={patch.isPending}
+                      onSave={(next) => patch.mutate({ user, email: next })}
+                    />
                   </td>
                   <td>{user.isDisabled ? <span className="badge badge-muted">Disabled</span> : "Active"}</td>
                   <td className="nowrap">{formatDateTime(user.createdAt, timeZone)}</td>
@@ -170,6 +190,21 @@ export function UsersPage() {
               viewer reads; editor maps; admin also manages modules, users and tokens.
             </span>
           </div>
+          <div className="field">
+            <label htmlFor="new-user-email">
+              <span>E-mail (optional)</span>
+            </label>
+            <input
+              id="new-user-email"
+              className="input"
+              type="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+            <span className="field-help">
+              Single sign-on signs this user in when the provider vouches for it.
+            </span>
+          </div>
           <div className="form-actions">
             <button type="submit" className="btn btn-primary" disabled={create.isPending || !username.trim()}>
               Add user
@@ -205,5 +240,46 @@ export function UsersPage() {
         </OnceDialog>
       )}
     </div>
+  );
+}
+
+/**
+ * A user's e-mail address, edited in place: single sign-on signs the user in when the provider's
+ * verified e-mail is this one (any case). Emptied and saved, it is removed.
+ */
+function EmailEditor(props: { user: User; isBusy: boolean; onSave: (email: string | null) => void }) {
+  const { user } = props;
+  const [draft, setDraft] = useState<string | null>(null);
+  if (draft === null) {
+    return (
+      <span className="nowrap">
+        {user.email === null ? <span className="muted">None</span> : <span>{user.email}</span>}{" "}
+        <button type="button" className="btn btn-small" onClick={() => setDraft(user.email ?? "")}>
+          Edit e-mail of {user.username}
+        </button>
+      </span>
+    );
+  }
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    props.onSave(draft.trim() === "" ? null : draft.trim());
+    setDraft(null);
+  };
+  return (
+    <form className="nowrap" onSubmit={onSubmit}>
+      <input
+        className="input"
+        type="email"
+        aria-label={`E-mail of ${user.username}`}
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+      />{" "}
+      <button type="submit" className="btn btn-small" disabled={props.isBusy}>
+        Save e-mail of {user.username}
+      </button>{" "}
+      <button type="button" className="btn btn-small" onClick={() => setDraft(null)}>
+        Cancel
+      </button>
+    </form>
   );
 }
