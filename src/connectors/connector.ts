@@ -185,8 +185,17 @@ export type PsaCreateAnswer =
   | { kind: "created"; psaId: string; answer: string }
   | { kind: "failed"; message: string; mayBeApplied: boolean };
 
+/** A person of the PSA who may own a new organization (Autotask: an active Resource). */
+export interface PsaOwner {
+  id: string;
+  name: string;
+  email: string | null;
+}
+
 /** Writes organizations into a PSA that allows it (Autotask); the file PSA has none. */
 export interface PsaOrganizationWriter {
+  /** The active people who may own a new organization, by name. Throws ConnectorError. */
+  listOwners(): Promise<PsaOwner[]>;
   /** Organizations whose name is exactly `name` (case as the PSA compares). Throws ConnectorError. */
   findByName(name: string): Promise<FoundPsaOrganization[]>;
   /** Sends one create, never blindly repeated (only a refusal before processing is sent again). */

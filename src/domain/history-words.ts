@@ -82,6 +82,8 @@ export const UNDOABLE_ENTITY_TYPES: readonly AuditEntityType[] = [
   "settings",
   // Undo leaves the PSA's company (it cannot be deleted there) and reverts the step's mapping.
   "psa_company",
+  // A billing type's service mapping: audit-undo.ts replays it (revertServiceMapping).
+  "service_mapping",
 ];
 
 /** Why a step cannot be undone from its kinds of change, or null when it can. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { billingWorld, psaData } from "../../test/support/billing-world.ts";
 import { buildModule, buildModuleOrganization, buildOrganization } from "../../test/support/factories.ts";
 import { useTestApp } from "../../test/support/test-app.ts";
 import { cliActor } from "../domain/actor.ts";
@@ -6,6 +7,7 @@ import { cliActor } from "../domain/actor.ts";
 /** Issue 13 point 1: the history lists steps with a title and a count, and offers Undo/Redo only where they can succeed. */
 describe("GET /audit-steps", () => {
   const t = useTestApp();
+  const w = billingWorld(t);
 
   async function steps(query = "") {
     const editor = await t.loginAs("editor");
@@ -95,5 +97,22 @@ describe("GET /audit-steps", () => {
     expect(mapped.stepId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await t.services.mapping.map(cliActor, mo.id, organization.id)).stepId).toBeNull();
     expect((await undo(mapped.stepId ?? "")).statusCode).toBe(200);
+  });
+
+  it("a service mapping change offers Undo (audit-undo replays it), and the undo takes it back", async () => {
+    await w.module("rmm");
+    await w.contracts(psaData([{ id: "s-dev", name: "Managed device", price: "12.50" }], []));
+    const admin = await t.loginAs("admin");
+    const put = await t.request(admin, {
+      method: "PUT",
+      url: "/api/v1/service-mappings/rmm/devices",
+      payload: { psaServiceId: "s-dev" },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const [step] = (await steps("&entityType=service_mapping")).items;
+    expect(step).toMatchObject({ canUndo: true, whyNoUndo: null });
+    expect(await t.ctx.db.selectFrom("service_mappings").selectAll().execute()).toHaveLength(1);
+    expect((await undo(step?.stepId ?? "")).statusCode).toBe(200);
+    expect(await t.ctx.db.selectFrom("service_mappings").selectAll().execute()).toHaveLength(0);
   });
 });

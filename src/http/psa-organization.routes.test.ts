@@ -6,6 +6,7 @@ import type {
   AutotaskCompanyStore,
   CompanyCreateFault,
 } from "../../test/vendors/autotask-companies.server.ts";
+import { type AutotaskResource, generatedResources } from "../../test/vendors/autotask-resources.server.ts";
 import { organizationName } from "../../test/vendors/org-names.ts";
 import type { Fault, FaultRule, VendorServer } from "../../test/vendors/vendor-server.ts";
 import { repositories } from "../db/repositories.ts";
@@ -24,13 +25,24 @@ describe("POST /module-organizations/:id/psa-organization", () => {
   });
 
   async function world(
-    options: { faults?: FaultRule[]; createFaults?: AutotaskCompanyStore["createFaults"] } = {},
+    options: {
+      faults?: FaultRule[];
+      createFaults?: AutotaskCompanyStore["createFaults"];
+      resources?: AutotaskResource[];
+      maxPageSize?: number;
+    } = {},
   ) {
     const store: AutotaskCompanyStore = {
       created: [],
       ...(options.createFaults ? { createFaults: options.createFaults } : {}),
     };
-    const server = await startAutotaskServer({ count: 30, companies: store, faults: options.faults ?? [] });
+    const server = await startAutotaskServer({
+      count: 30,
+      companies: store,
+      faults: options.faults ?? [],
+      resources: options.resources ?? generatedResources(2),
+      ...(options.maxPageSize ? { maxPageSize: options.maxPageSize } : {}),
+    });
     servers.push(server);
     await t.services.syncConfig.configurePsa(cliActor, {
       connector: {
@@ -101,6 +113,62 @@ describe("POST /module-organizations/:id/psa-organization", () => {
     expect(await repos.organizations.findById(body.organization.id)).toMatchObject({ psa_id: "900000" });
     expect(store.created).toHaveLength(1);
   });
+
+  it("the prefill offers the PSA's active resources as owners, read over every page, by name", async () => {
+    const resources: AutotaskResource[] = [
+      { id: 31, firstName: "Zoe", lastName: "Adams", email: "zoe@msp.example", isActive: true },
+      { id: 32, firstName: "Gone", lastName: "Away", email: null, isActive: false },
+      { id: "not-a-number", firstName: "Garbled", isActive: true },
+      { id: 33, firstName: "Ann", lastName: "Baker", email: null, isActive: true },
+      { id: 34, lastName: "Cole", isActive: true },
+      { id: 35, isActive: true },
+    ];
+    const { server, moduleOrganization, admin } = await world({ resources, maxPageSize: 2 });
+    const prefill = await t.request(admin, {
+      method: "GET",
+      url: `/api/v1/module-organizations/${moduleOrganization.id}/psa-organization`,
+    });
+    expect(prefill.statusCode, prefill.body).toBe(200);
+    expect(prefill.json()).toMatchObject({ canCreate: true, ownersError: null });
+    expect(prefill.json().owners).toEqual([
+      { id: "33", name: "Ann Baker", email: null },
+      { id: "34", name: "Cole", email: null },
+      { id: "35", name: "Resource 35", email: null },
+      { id: "31", name: "Zoe Adams", email: "zoe@msp.example" },
+    ]);
+    const reads = server.requests.filter((r) => r.path.startsWith("/V1.0/Resources"));
+    expect(reads.map((r) => r.method)).toEqual(["POST", "GET", "GET"]);
+    expect(JSON.parse(reads[0]!.body)).toMatchObject({
+      filter: [{ op: "eq", field: "isActive", value: true }],
+      IncludeFields: ["id", "firstName", "lastName", "email"],
+    });
+  });
+
+  it.each<[string, Fault, number | undefined]>([
+    ["a 500", { kind: "500" }, undefined],
+    ["a garbled second page", { kind: "malformed" }, 2],
+  ])(
+    "when the resources cannot be read (%s) the prefill says so and a typed owner id still creates",
+    async (_, fault, page) => {
+      const { store, moduleOrganization, admin } = await world({
+        resources: generatedResources(5),
+        maxPageSize: 2,
+        faults: [
+          { fault, path: "/V1.0/Resources", times: Number.POSITIVE_INFINITY, ...(page ? { page } : {}) },
+        ],
+      });
+      const prefill = await t.request(admin, {
+        method: "GET",
+        url: `/api/v1/module-organizations/${moduleOrganization.id}/psa-organization`,
+      });
+      expect(prefill.statusCode, prefill.body).toBe(200);
+      expect(prefill.json()).toMatchObject({ canCreate: true, owners: null });
+      expect(prefill.json().ownersError).toMatch(/^could not read the PSA's resources: Autotask/);
+      const res = await create(admin, moduleOrganization.id, { ownerResourceId: "29682887" });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(store.created.map((c) => c.ownerResourceID)).toEqual([29682887]);
+    },
+  );
 
   it("proposes the organization the parent module organization maps to as the parent, and sends it", async () => {
     const { server, module, admin } = await world();

@@ -29,6 +29,10 @@ export const PsaOrganizationPrefill = z.object({
   canCreate: z.boolean(),
   whyNot: z.string().nullable(),
   openAttempt: z.object({ id: z.string(), name: z.string(), createdAt: z.string() }).nullable(),
+  /** The PSA's active people to choose the owner from (Autotask Resources); null: not read. */
+  owners: z.array(z.object({ id: z.string(), name: z.string(), email: z.string().nullable() })).nullable(),
+  /** Why the owners could not be read (the form then takes a typed resource id); null otherwise. */
+  ownersError: z.string().nullable(),
 });
 answerMatches<z.infer<typeof PsaOrganizationPrefill>, Awaited<ReturnType<PsaOrganizationService["prefill"]>>>(
   true,

@@ -7,6 +7,7 @@ import {
   type FoundPsaOrganization,
   type PsaOrganizationInput,
   type PsaOrganizationWriter,
+  type PsaOwner,
 } from "../connectors/connector.ts";
 import { createOrganizationWriter } from "../connectors/connector-registry.ts";
 import type { AppContext } from "../context.ts";
@@ -69,7 +70,11 @@ export class PsaOrganizationService {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   }
 
-  /** What the "Create in Autotask" form starts from: the name, Customer, the parent, and whether it can. */
+  /**
+   * What the "Create in Autotask" form starts from: the name, Customer, the parent, whether it
+   * can, and the PSA's active people to choose the owner from (`owners`; null with `ownersError`
+   * when they could not be read: the form then asks for the owner's resource id typed by hand).
+   */
   async prefill(moduleOrganizationId: string) {
     const repos = repositories(this.ctx.db);
     const moduleOrganization = await repos.moduleOrganizations.findById(moduleOrganizationId);
@@ -86,6 +91,7 @@ export class PsaOrganizationService {
         : mapping
           ? `already mapped to ${mapping.organization_name}`
           : null;
+    const owners = whyNot === null ? await this.owners(repos) : { owners: null, ownersError: null };
     return {
       moduleOrganizationId: moduleOrganization.id,
       name: moduleOrganization.name.slice(0, PSA_NAME_MAX),
@@ -96,7 +102,26 @@ export class PsaOrganizationService {
       openAttempt: open
         ? { id: open.id, name: open.name, createdAt: new Date(open.created_at).toISOString() }
         : null,
+      ...owners,
     };
+  }
+
+  /** The PSA's active people (owners of a new organization), or why they could not be read. */
+  private async owners(
+    repos: Repositories,
+  ): Promise<{ owners: PsaOwner[] | null; ownersError: string | null }> {
+    try {
+      const { writer } = await this.writer(repos);
+      return { owners: await writer.listOwners(), ownersError: null };
+    } catch (error) {
+      const message =
+        error instanceof ConnectorError
+          ? error.publicMessage
+          : error instanceof AppError
+            ? error.message
+            : "the PSA could not be read";
+      return { owners: null, ownersError: `could not read the PSA's resources: ${message}` };
+    }
   }
 
   /** The organization the module organization's parent is mapped to (a sub-organization's default parent). */

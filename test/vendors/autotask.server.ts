@@ -1,6 +1,7 @@
 import { routeAutotaskAdjustments } from "./autotask-adjustments.server.ts";
 import { type AutotaskCompanyStore, routeAutotaskCompanies } from "./autotask-companies.server.ts";
 import { type AutotaskContractsData, routeAutotaskContracts } from "./autotask-contracts.server.ts";
+import { type AutotaskResource, routeAutotaskResources } from "./autotask-resources.server.ts";
 import { type RecordShape, recordCount, recordSlice } from "./generated-records.ts";
 import { organizationName } from "./org-names.ts";
 import { type FaultRule, type RecordFault, startVendorServer, type VendorServer } from "./vendor-server.ts";
@@ -26,6 +27,8 @@ export interface AutotaskServerOptions {
   contracts?: AutotaskContractsData;
   /** Companies create and the query by name (autotask-companies.server.ts). */
   companies?: AutotaskCompanyStore;
+  /** Resources and their query (autotask-resources.server.ts); omitted: none. */
+  resources?: AutotaskResource[];
 }
 
 /** Autotask's standard company types and their picklist ids. */
@@ -116,6 +119,13 @@ export function startAutotaskServer(options: AutotaskServerOptions = {}): Promis
           )
         : null;
       if (companies) return companies;
+      const resources = routeAutotaskResources(
+        request,
+        baseUrl,
+        options.resources ?? [],
+        options.maxPageSize,
+      );
+      if (resources) return resources;
       if (request.method === "GET" && request.path === "/V1.0/Companies/entityInformation/fields") {
         return {
           status: 200,

@@ -6,6 +6,7 @@ import {
   type PsaCreateAnswer,
   type PsaOrganizationInput,
   type PsaOrganizationWriter,
+  type PsaOwner,
 } from "../connector.ts";
 import type { HttpSession } from "../http/http-client.ts";
 import { withoutTrailingSlash } from "../http/http-settings.schema.ts";
@@ -19,6 +20,7 @@ import { sendAutotaskCreate } from "./autotask-create.ts";
 import { AUTOTASK_VENDOR, asObject, queryAll } from "./autotask-rest.ts";
 
 const FIELDS = ["id", "companyName", "companyType", "isActive", "parentCompanyID", "createDate"];
+const RESOURCE_FIELDS = ["id", "firstName", "lastName", "email"];
 
 /**
  * Creates companies in Autotask (POST /V1.0/Companies) and finds them by name, over one counted
@@ -83,6 +85,33 @@ export class AutotaskCompaniesClient implements PsaOrganizationWriter {
       }
     }
     return found;
+  }
+
+  /**
+   * The active Resources (POST /V1.0/Resources/query, isActive eq true, paged like every query),
+   * by name: who may own a new company (ownerResourceID). A record without a numeric id is skipped.
+   */
+  async listOwners(): Promise<PsaOwner[]> {
+    const owners = new Map<string, PsaOwner>();
+    const pages = queryAll(
+      this.session.http,
+      this.settings,
+      this.secrets,
+      "Resources",
+      [{ op: "eq", field: "isActive", value: true }],
+      RESOURCE_FIELDS,
+    );
+    for await (const items of pages) {
+      for (const raw of items) {
+        const record = asObject(raw);
+        const id = typeof record.id === "number" || typeof record.id === "string" ? String(record.id) : "";
+        if (!/^\d{1,18}$/.test(id)) continue;
+        const text = (value: unknown) => (typeof value === "string" ? value.trim() : "");
+        const name = `${text(record.firstName)} ${text(record.lastName)}`.trim() || `Resource ${id}`;
+        owners.set(id, { id, name, email: text(record.email) || null });
+      }
+    }
+    return [...owners.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   }
 
   async create(input: PsaOrganizationInput): Promise<PsaCreateAnswer> {

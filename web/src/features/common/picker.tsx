@@ -29,6 +29,8 @@ interface PickerProps<T, A> {
   onButtonKeyDown?: (event: React.KeyboardEvent<HTMLButtonElement>) => void;
   /** A cell of an ARIA grid: the grid's roving tab stop decides which one cell Tab reaches (-1 here). */
   dataCell?: string;
+  /** Shown under "No matches" when the search finds nothing (e.g. "Create in Autotask"). */
+  emptyAction?: (close: () => void) => ReactNode;
 }
 
 /** A button that opens a searchable combobox in a popover; Escape or a choice returns focus to it. */
@@ -63,6 +65,7 @@ export function Picker<T, A>(props: PickerProps<T, A>) {
             optionsArgs={props.optionsArgs}
             selectedId={props.selectedId}
             onClose={close}
+            emptyAction={props.emptyAction}
             onSelect={(option) => {
               close();
               props.onSelect(option);
@@ -81,11 +84,12 @@ function PickerPanel<T, A>(props: {
   selectedId?: string | null;
   onSelect(option: ComboboxOption<T>): void;
   onClose(): void;
+  emptyAction?: ((close: () => void) => ReactNode) | undefined;
 }) {
   const [query, setQuery] = useState("");
   const search = useDebouncedValue(query.trim(), 200);
   const result = props.useOptions(search, props.optionsArgs);
-  return (
+  const combobox = (
     <Combobox
       label={props.label}
       query={query}
@@ -98,5 +102,14 @@ function PickerPanel<T, A>(props: {
       onSelect={props.onSelect}
       onClose={props.onClose}
     />
+  );
+  const isEmpty = !result.isLoading && result.error == null && result.options.length === 0;
+  return isEmpty && props.emptyAction ? (
+    <>
+      {combobox}
+      <div className="combobox-note">{props.emptyAction(props.onClose)}</div>
+    </>
+  ) : (
+    combobox
   );
 }

@@ -36,7 +36,7 @@ export function CreateInPsaButton({ row }: { row: ModuleOrganization }) {
   );
 }
 
-function CreateInPsaDialog({ row, onClose }: { row: ModuleOrganization; onClose(): void }) {
+export function CreateInPsaDialog({ row, onClose }: { row: ModuleOrganization; onClose(): void }) {
   const api = useApi();
   const labels = useTerm();
   const queryClient = useQueryClient();
@@ -141,16 +141,43 @@ function CreateInPsaDialog({ row, onClose }: { row: ModuleOrganization; onClose(
               onChange={(e) => setDraft({ ...draft, phone: e.target.value })}
             />
           </label>
-          <label className="field">
-            <span>Owner resource id (the account manager in Autotask)</span>
-            <input
-              className="input"
-              required
-              inputMode="numeric"
-              value={draft.owner}
-              onChange={(e) => setDraft({ ...draft, owner: e.target.value })}
-            />
-          </label>
+          {data.owners && data.owners.length > 0 ? (
+            <label className="field">
+              <span>Owner (the account manager in Autotask)</span>
+              <select
+                className="input"
+                required
+                value={draft.owner}
+                onChange={(e) => setDraft({ ...draft, owner: e.target.value })}
+              >
+                <option value="">Choose an active resource…</option>
+                {data.owners.map((owner) => (
+                  <option key={owner.id} value={owner.id}>
+                    {owner.name}
+                    {owner.email ? ` (${owner.email})` : ""} · id {owner.id}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : (
+            <>
+              <p className="muted" role="status">
+                {data.ownersError
+                  ? `Autotask's resources could not be read (${data.ownersError}): type the owner's resource id.`
+                  : "Autotask lists no active resources: type the owner's resource id."}
+              </p>
+              <label className="field">
+                <span>Owner resource id (the account manager in Autotask)</span>
+                <input
+                  className="input"
+                  required
+                  inputMode="numeric"
+                  value={draft.owner}
+                  onChange={(e) => setDraft({ ...draft, owner: e.target.value })}
+                />
+              </label>
+            </>
+          )}
           <p className="muted">
             Undo unmaps {row.name}; the company stays in Autotask (its API cannot delete companies).
           </p>

@@ -1,12 +1,14 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { useApi } from "../../api/api-context.tsx";
 import type { ModuleOrganization } from "../../api/api-types.ts";
 import type { MappingInput } from "../../api/request-types.ts";
-import { useTerm } from "../auth/session-hooks.ts";
+import { useSession, useTerm } from "../auth/session-hooks.ts";
 import { Picker } from "../common/picker.tsx";
 import { useToast } from "../common/toast.tsx";
 import { useChangeToast } from "../common/use-undo.ts";
 import { Link } from "../shell/router.tsx";
+import { CreateInPsaDialog } from "./create-in-psa.tsx";
 import { invalidateMappingData } from "./mapping-queries.ts";
 import { type TargetChoice, useTargetOrganizationOptions } from "./picker-options.ts";
 
@@ -43,6 +45,10 @@ export function TargetCell({ row, canEdit }: { row: ModuleOrganization; canEdit:
     (org) => (org ? `Mapped ${row.name} to ${org.name}` : `Unmapped ${row.name}`),
   );
   const mapping = row.mapping;
+  // Where a search finds no organization, an admin may create it in Autotask (issue 14 item 5).
+  const { isAdmin } = useSession();
+  const [isCreating, setCreating] = useState(false);
+  const canCreate = isAdmin && !mapping && !row.isExcluded;
   const badge = mapping?.needsAttention && (
     <span
       className="badge badge-warning"
@@ -66,6 +72,22 @@ export function TargetCell({ row, canEdit }: { row: ModuleOrganization; canEdit:
             if (org?.id === mapping?.organizationId || (!org && !mapping)) return;
             map.mutate(org);
           }}
+          {...(canCreate
+            ? {
+                emptyAction: (close: () => void) => (
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    onClick={() => {
+                      close();
+                      setCreating(true);
+                    }}
+                  >
+                    Create in Autotask
+                  </button>
+                ),
+              }
+            : {})}
         >
           {mapping ? mapping.organizationName : <span className="cell-empty">Choose…</span>}
         </Picker>
@@ -83,6 +105,7 @@ export function TargetCell({ row, canEdit }: { row: ModuleOrganization; canEdit:
         </Link>
       )}
       {badge}
+      {isCreating ? <CreateInPsaDialog row={row} onClose={() => setCreating(false)} /> : null}
     </div>
   );
 }
