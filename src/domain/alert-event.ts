@@ -10,6 +10,8 @@ export const ALERT_EVENT_TYPES = [
   "sync.failed",
   "sync.overdue",
   "webhook.disabled",
+  "posting.failed",
+  "posting.approval_waiting",
 ] as const;
 
 export type AlertEventType = (typeof ALERT_EVENT_TYPES)[number];
@@ -21,6 +23,8 @@ export const ALERT_EVENT_LABELS: Record<AlertEventType, string> = {
   "sync.failed": "A sync failed",
   "sync.overdue": "A module has had no successful sync for too long",
   "webhook.disabled": "A webhook was disabled after repeated failures (admins)",
+  "posting.failed": "A posting run failed or had failed rows (admins)",
+  "posting.approval_waiting": "A posting decrease waits for approval (admins)",
 };
 
 export const isAlertEventType = (value: string): value is AlertEventType =>
@@ -67,6 +71,31 @@ export interface AlertEventData {
     thresholdHours: number;
   };
   "webhook.disabled": { channelId: string; name: string; failures: number; lastError: string | null };
+  "posting.failed": {
+    moduleKey: string;
+    moduleName: string;
+    runId: string;
+    periodKey: string;
+    /** "failed": the run failed as a whole; else it ended so with failed rows. */
+    outcome: string;
+    failedCount: number;
+    /** The run's error when it failed as a whole. */
+    error: string | null;
+    /** The first few distinct reasons of failed rows, in words (at most POSTING_REASONS_LIMIT). */
+    reasons: string[];
+  };
+  "posting.approval_waiting": {
+    approvalId: string;
+    moduleKey: string;
+    moduleName: string;
+    periodKey: string;
+    organizationId: string | null;
+    organizationName: string;
+    serviceName: string;
+    unitsBefore: number;
+    targetUnits: number;
+    reason: string | null;
+  };
 }
 
 /** An event as written to the outbox. */
@@ -76,3 +105,6 @@ export type NewAlertEvent = {
 
 /** How many items an event carries; the count says how many there were. */
 export const ALERT_ITEMS_LIMIT = 50;
+
+/** How many distinct failure reasons a posting.failed event carries. */
+export const POSTING_REASONS_LIMIT = 5;

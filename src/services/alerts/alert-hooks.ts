@@ -1,5 +1,5 @@
 import type { Repositories } from "../../db/repositories.ts";
-import { ALERT_ITEMS_LIMIT } from "../../domain/alert-event.ts";
+import { ALERT_ITEMS_LIMIT, POSTING_REASONS_LIMIT } from "../../domain/alert-event.ts";
 import type { OrganizationType } from "../../domain/organization.ts";
 
 /**
@@ -83,6 +83,89 @@ export async function recordSyncFailed(
   const name = run.moduleKey === null ? "the PSA" : await repos.alertSources.moduleName(run.moduleKey);
   await repos.outbox.insert(
     [{ type: "sync.failed", data: { runId: run.id, moduleKey: run.moduleKey, name, error: run.error } }],
+    at,
+  );
+}
+
+/**
+ * A posting run ended failed, or with failed rows: one event for the run (not one per row), with
+ * the first few distinct reasons. Written in the transaction that records the run's end.
+ */
+export async function recordPostingFailed(
+  repos: Repositories,
+  run: {
+    id: string;
+    moduleKey: string;
+    periodKey: string;
+    outcome: string;
+    failedCount: number;
+    error: string | null;
+    reasons: readonly (string | null)[];
+  },
+  at: Date,
+): Promise<void> {
+  if (run.outcome !== "failed" && run.failedCount === 0) return;
+  const reasons = [
+    ...new Set(run.reasons.filter((reason): reason is string => typeof reason === "string" && reason !== "")),
+  ].slice(0, POSTING_REASONS_LIMIT);
+  const moduleName = await repos.alertSources.moduleName(run.moduleKey);
+  await repos.outbox.insert(
+    [
+      {
+        type: "posting.failed",
+        data: {
+          moduleKey: run.moduleKey,
+          moduleName,
+          runId: run.id,
+          periodKey: run.periodKey,
+          outcome: run.outcome,
+          failedCount: run.failedCount,
+          error: run.error,
+          reasons,
+        },
+        dedupeKey: `posting.failed:${run.id}`,
+      },
+    ],
+    at,
+  );
+}
+
+/** A held decrease opened a new approval (not again while one for the same change waits). */
+export async function recordApprovalWaiting(
+  repos: Repositories,
+  approval: {
+    id: string;
+    moduleKey: string;
+    periodKey: string;
+    organizationId: string | null;
+    organizationName: string;
+    serviceName: string;
+    unitsBefore: number;
+    targetUnits: number;
+    reason: string | null;
+  },
+  at: Date,
+): Promise<void> {
+  const moduleName = await repos.alertSources.moduleName(approval.moduleKey);
+  await repos.outbox.insert(
+    [
+      {
+        type: "posting.approval_waiting",
+        data: {
+          approvalId: approval.id,
+          moduleKey: approval.moduleKey,
+          moduleName,
+          periodKey: approval.periodKey,
+          organizationId: approval.organizationId,
+          organizationName: approval.organizationName,
+          serviceName: approval.serviceName,
+          unitsBefore: approval.unitsBefore,
+          targetUnits: approval.targetUnits,
+          reason: approval.reason,
+        },
+        dedupeKey: `posting.approval_waiting:${approval.id}`,
+      },
+    ],
     at,
   );
 }

@@ -100,6 +100,33 @@ function describeKnown<K extends AlertEventType>(
         link: `${base}/alerts/channels`,
       };
     }
+    case "posting.failed": {
+      const d = data as AlertEventData["posting.failed"];
+      const rows = `${d.failedCount} failed row${d.failedCount === 1 ? "" : "s"}`;
+      return {
+        title:
+          d.outcome === "failed"
+            ? `The posting run of ${d.moduleName} failed (${rows})`
+            : `The posting run of ${d.moduleName} ended with ${rows}`,
+        lines: [
+          `Period ${d.periodKey}, run ${d.runId}.`,
+          ...(d.error ? [`Error: ${d.error}`] : []),
+          ...d.reasons.map((reason) => `- ${reason}`),
+        ],
+        link: `${base}/posting?${new URLSearchParams({ onlyFailed: "true", runId: d.runId }).toString()}#activity-log`,
+      };
+    }
+    case "posting.approval_waiting": {
+      const d = data as AlertEventData["posting.approval_waiting"];
+      return {
+        title: `A decrease waits for approval: ${d.organizationName}, ${d.serviceName} (${d.unitsBefore} -> ${d.targetUnits})`,
+        lines: [
+          `Module ${d.moduleName}, period ${d.periodKey}: units ${d.unitsBefore} -> ${d.targetUnits}.`,
+          ...(d.reason ? [d.reason] : []),
+        ],
+        link: `${base}/posting?${new URLSearchParams({ approval: d.approvalId }).toString()}#approvals`,
+      };
+    }
   }
   return { title: ALERT_EVENT_LABELS[type], lines: [], link: base };
 }

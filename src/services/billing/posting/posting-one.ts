@@ -10,6 +10,7 @@ import {
   type PostableCandidate,
   type ReadBack,
 } from "../../../domain/billing/posting.ts";
+import { recordApprovalWaiting } from "../../alerts/alert-hooks.ts";
 import { inUnitOfWork } from "../../unit-of-work.ts";
 import { activityOf, hourOf, lineOf } from "./posting-lines.ts";
 import type { EngineOptions, PostingCounts, PostingLine } from "./posting-types.ts";
@@ -81,8 +82,12 @@ export async function postOne(
       );
     case "held": {
       if (mode === "post" && decided?.state !== "rejected") {
-        await write(({ repos }) =>
-          repos.postingApprovals.hold(
+        await write(async ({ repos }) => {
+          const waiting = await repos.postingApprovals.open(
+            candidate.contractServicePsaId,
+            candidate.periodKey,
+          );
+          const approval = await repos.postingApprovals.hold(
             {
               moduleKey: candidate.moduleKey,
               billingType: candidate.billingType,
@@ -99,8 +104,10 @@ export async function postOne(
               reason: decision.reason,
             },
             ctx.clock.now(),
-          ),
-        );
+          );
+          // One event per newly opened approval, in its transaction (issue 14).
+          if (approval.id !== waiting?.id) await recordApprovalWaiting(repos, approval, ctx.clock.now());
+        });
       }
       await helpers.log(
         activityOf(candidate, "held", decision.unitsBefore, decision.targetUnits, decision.reason, null),

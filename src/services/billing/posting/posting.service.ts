@@ -17,6 +17,7 @@ import { formatDecimal, parseDecimal, sumAmounts } from "../../../domain/billing
 import { parsePeriodKey, periodContaining } from "../../../domain/billing/period.ts";
 import type { PostingCandidate } from "../../../domain/billing/posting.ts";
 import { AppError, notFound } from "../../../domain/errors.ts";
+import { recordPostingFailed } from "../../alerts/alert-hooks.ts";
 import type { SecretBox } from "../../secret-box.ts";
 import { openConnectorSecrets } from "../../sync/sync-connectors.ts";
 import { inUnitOfWork } from "../../unit-of-work.ts";
@@ -300,23 +301,56 @@ export class PostingService {
       );
     } catch (error) {
       if (runId) {
-        await repos.posting.finishRun(runId, {
-          outcome: "failed",
-          finishedAt: this.ctx.clock.now(),
-          counts: {},
-          requestCount: psa.requestCount(),
-          error: (error as Error).message,
+        await this.ctx.db.transaction().execute(async (tx) => {
+          const inTx = repositories(tx);
+          await inTx.posting.finishRun(runId, {
+            outcome: "failed",
+            finishedAt: this.ctx.clock.now(),
+            counts: {},
+            requestCount: psa.requestCount(),
+            error: (error as Error).message,
+          });
+          await recordPostingFailed(
+            inTx,
+            {
+              id: runId,
+              moduleKey,
+              periodKey: period.key,
+              outcome: "failed",
+              failedCount: 0,
+              error: (error as Error).message,
+              reasons: [],
+            },
+            this.ctx.clock.now(),
+          );
         });
       }
       throw error;
     }
     if (runId) {
-      await repos.posting.finishRun(runId, {
-        outcome: result.outcome,
-        finishedAt: this.ctx.clock.now(),
-        counts: { ...result.counts },
-        requestCount: result.requestCount,
-        error: result.error,
+      // The run's end and its posting.failed event (issue 14) commit together.
+      await this.ctx.db.transaction().execute(async (tx) => {
+        const inTx = repositories(tx);
+        await inTx.posting.finishRun(runId, {
+          outcome: result.outcome,
+          finishedAt: this.ctx.clock.now(),
+          counts: { ...result.counts },
+          requestCount: result.requestCount,
+          error: result.error,
+        });
+        await recordPostingFailed(
+          inTx,
+          {
+            id: runId,
+            moduleKey,
+            periodKey: period.key,
+            outcome: result.outcome,
+            failedCount: result.counts.failed,
+            error: result.error,
+            reasons: result.lines.filter((line) => line.action === "failed").map((line) => line.reason),
+          },
+          this.ctx.clock.now(),
+        );
       });
     }
     return {
