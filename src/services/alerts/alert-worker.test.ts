@@ -53,6 +53,34 @@ const SAMPLES: NewAlertEvent[] = [
     type: "webhook.disabled",
     data: { channelId: "x", name: "Old hook", failures: 10, lastError: "HTTP 500" },
   },
+  {
+    type: "posting.failed",
+    data: {
+      moduleKey: "itglue",
+      moduleName: "IT Glue",
+      runId: "r5",
+      periodKey: "2026-11",
+      outcome: "completed",
+      failedCount: 2,
+      error: null,
+      reasons: ["no recurring contract for this organization"],
+    },
+  },
+  {
+    type: "posting.approval_waiting",
+    data: {
+      approvalId: "a1",
+      moduleKey: "itglue",
+      moduleName: "IT Glue",
+      periodKey: "2026-11",
+      organizationId: "o1",
+      organizationName: "Acme Corp",
+      serviceName: "Managed Workstation",
+      unitsBefore: 10,
+      targetUnits: 2,
+      reason: null,
+    },
+  },
 ];
 
 describe("alert delivery worker", () => {
@@ -137,6 +165,8 @@ describe("alert delivery worker", () => {
         "2 new unmapped module organizations in IT Glue",
         "Acme Corp became Dead in the PSA",
         "The sync of the PSA failed",
+        "The posting run of IT Glue ended with 2 failed rows",
+        "A decrease waits for approval: Acme Corp, Managed Workstation (10 -> 2)",
       ]),
     );
     expect(smtp.mails.map((m) => m.header("X-Orgmap-Event-Ids")).sort()).toEqual([...ids].sort());
