@@ -8,6 +8,8 @@ const ONLY_FAILED_KEY = "orgmap.activityLog.onlyFailed";
 const PAGE = 50;
 
 function rememberedOnlyFailed(): boolean {
+  // An alert's link (posting.failed) opens the log filtered to failed rows.
+  if (new URLSearchParams(window.location.search).get("onlyFailed") === "true") return true;
   try {
     return window.localStorage.getItem(ONLY_FAILED_KEY) === "true";
   } catch {
@@ -52,7 +54,7 @@ export function ActivityLogSection() {
   };
   const total = log.data?.total ?? 0;
   return (
-    <section className="card" aria-label="Activity log">
+    <section className="card" aria-label="Activity log" id="activity-log">
       <h2>Activity log</h2>
       <div className="toolbar">
         <label>

@@ -20,7 +20,7 @@ export function ApprovalsSection() {
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ["posting", "approvals"] }),
   });
   return (
-    <section className="card" aria-label="Approvals">
+    <section className="card" aria-label="Approvals" id="approvals">
       <h2>Held for approval</h2>
       {approvals.isPending && <Loading />}
       {approvals.isError && <ErrorBanner error={approvals.error} onRetry={() => void approvals.refetch()} />}
