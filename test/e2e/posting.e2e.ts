@@ -229,6 +229,11 @@ test("a viewer sees the preview, approvals and activity log but cannot post or d
     await page.getByRole("button", { name: "Preview" }).click();
     await page.getByTestId("posting-summary").waitFor();
     await screenshot(page, "posting-viewer");
+    // A posting.failed alert's link opens the activity log filtered to failed rows (issue 14).
+    await page.goto("/posting?onlyFailed=true#activity-log");
+    const onlyFailed = page.getByRole("checkbox", { name: "Only failed" });
+    await onlyFailed.waitFor();
+    expect(await onlyFailed.isChecked()).toBe(true);
     const post = await api(page, "POST", `/posting/${moduleKey}/runs`, {});
     expect(post.status).toBe(403);
     const turnOff = await api(page, "PUT", `/posting/switches/${moduleKey}`, { enabled: false });
