@@ -9,7 +9,7 @@ import {
   emulator,
   PERIOD,
 } from "../../../test/vendors/autotask-adjustments.fixtures.ts";
-import type { VendorServer } from "../../../test/vendors/vendor-server.ts";
+import type { FaultRule, VendorServer } from "../../../test/vendors/vendor-server.ts";
 import { cliActor } from "../../domain/actor.ts";
 import type { PostingCandidate } from "../../domain/billing/posting.ts";
 import { createServices } from "../index.ts";
@@ -43,14 +43,14 @@ describe("alert events from posting", () => {
       .orderBy("occurred_at")
       .execute();
 
-  async function setUp(wanted: (moduleKey: string) => PostingCandidate[]) {
+  async function setUp(wanted: (moduleKey: string) => PostingCandidate[], faults: FaultRule[] = []) {
     const module = await buildModule(t.ctx.db, { key: "ninja", name: "NinjaOne" });
     // Contract service 5000 bills 5 (its first create answers 500), 5001 bills 10.
     const data = {
       ...contractsWith([5, 10]),
       adjustmentFaults: [{ fault: { kind: "500" as const, message: "Contract is not active on this date" } }],
     };
-    server = await emulator(data);
+    server = await emulator(data, faults);
     const url = server.url;
     const services = createServices(t.ctx, {
       posting: {
@@ -107,6 +107,34 @@ describe("alert events from posting", () => {
     expect(second.counts).toMatchObject({ failed: 0, held: 1, posted: 1 });
     expect(await events("posting.failed")).toHaveLength(1);
     expect(await events("posting.approval_waiting")).toHaveLength(1);
+  });
+
+  it("a run that fails as a whole (the PSA's units cannot be read back) writes one posting.failed with its error", async () => {
+    const { module, services } = await setUp(
+      (key) => [candidate(key, 0, 9), candidate(key, 1, 2)],
+      [
+        {
+          path: "/V1.0/ContractServiceUnits",
+          fault: { kind: "500" as const },
+          times: Number.POSITIVE_INFINITY,
+        },
+      ],
+    );
+    const run = await services.posting.post(cliActor, module.key);
+    expect(run.outcome).toBe("failed");
+    const failed = await events("posting.failed");
+    expect(failed).toHaveLength(1);
+    const data = failed[0]?.data as {
+      outcome: string;
+      failedCount: number;
+      error: string;
+      reasons: string[];
+    };
+    expect(data).toMatchObject({ outcome: "failed", failedCount: 2, error: run.error });
+    expect(data.error).toMatch(/^could not read the PSA's units back/);
+    // Both rows failed for the same reason: it is listed once.
+    expect(data.reasons).toEqual([run.error]);
+    expect(await events("posting.approval_waiting")).toHaveLength(0);
   });
 
   it("delivers both to a JSON webhook and by e-mail to a subscribed admin, with links into the posting page", async () => {
