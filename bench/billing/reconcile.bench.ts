@@ -7,8 +7,7 @@
  * recurring contract for 90% of the organizations with a line per service they use, units equal,
  * below or above the usage). Prints, beside the issue's targets (nothing asserted):
  * - the reconciliation of the period for all organizations (the snapshot computed and stored);
- * - one page of 100 rows read from it (default order, a state filter, a search, a search with a
- *   typo), median of 20.
+ * - one page of 100 rows read from it (default order, a state filter, a search), median of 20.
  *
  *   npm run bench -- billing                                  (the issue's size, PGlite and PostgreSQL)
  *   RECONCILE_BENCH_ORGANIZATIONS=5000 node --import tsx bench/billing/reconcile.bench.ts pglite
@@ -244,13 +243,7 @@ export async function runReconcileBench(kind: "pglite" | "postgres", organizatio
     const setupSeconds = (performance.now() - setupStarted) / 1000;
 
     const compute = await timed(() => period.ensure(periodKey));
-    // "typo search": a search nothing contains, so the word-similarity fallback (migration 0019).
-    const pages: Record<string, number[]> = {
-      "default order": [],
-      "state filter": [],
-      search: [],
-      "typo search": [],
-    };
+    const pages: Record<string, number[]> = { "default order": [], "state filter": [], search: [] };
     const options = { sort: "attention" as const, limit: 100, offset: 0 };
     for (let i = 0; i < 20; i++) {
       pages["default order"]!.push(
@@ -261,9 +254,6 @@ export async function runReconcileBench(kind: "pglite" | "postgres", organizatio
       );
       pages.search!.push(
         (await timed(() => period.list({ period: periodKey, search: `organization ${i}7` }, options))).ms,
-      );
-      pages["typo search"]!.push(
-        (await timed(() => period.list({ period: periodKey, search: `organizaton ${i}7` }, options))).ms,
       );
     }
     const summary = await timed(() => period.summary({ period: periodKey }));
