@@ -2,7 +2,7 @@ import { type Kysely, type RawBuilder, type SqlBool, sql } from "kysely";
 import type { Database } from "./schema.ts";
 
 /** Shorter searches match by substring only: a trigram match of two or three letters is noise. */
-export const MIN_FUZZY_LENGTH = 4;
+const MIN_FUZZY_LENGTH = 4;
 
 /** Escapes LIKE wildcards so a search for "100%" finds "100%", not everything. */
 export function likePattern(search: string): string {

@@ -5,7 +5,7 @@ import { RECONCILIATION_STATES, type ReconciliationState } from "../domain/billi
 import type { UnknownReason, UsageInterval } from "../domain/billing/usage-ledger.ts";
 import { isUuid } from "../domain/ids.ts";
 import type { Db } from "./database.ts";
-import { likePattern, MIN_FUZZY_LENGTH } from "./name-search.ts";
+import { likePattern } from "./name-search.ts";
 import type { Database, ReconciliationRowsTable } from "./schema.ts";
 
 /** Rows per insert (each column one array parameter). */
@@ -23,7 +23,7 @@ const PARTITION_INDEXES: ((table: string) => string)[] = [
   (t) => `create index on ${t} (psa_service_id)`,
   (t) => `create index on ${t} (sort_name, row_key)`,
   (t) => `create index on ${t} using gin (module_keys)`,
-  // Migration 0019: the search (substring `like` and the typo fallback `<%`) by trigram.
+  // Migration 0019: the search (substring `like`) by trigram.
   (t) => `create index on ${t} using gin (search_text gin_trgm_ops)`,
 ];
 
@@ -123,13 +123,6 @@ export interface RowFilter {
   psaServiceId?: string | undefined;
   search?: string | undefined;
 }
-
-/**
- * How a search matches, decided once per read (`resolve`): `literal` (the row's search text
- * contains it, any case) unless no row of the period does, then `similar` (a stretch of the text
- * close to it by pg_trgm's word similarity: a typo, as the mapping tabs' `name-search.ts`).
- */
-type ResolvedFilter = RowFilter & { searchMode?: "literal" | "similar" };
 
 export type RowSort = "attention" | "organization" | "service" | "difference" | "money";
 
@@ -466,22 +459,6 @@ export class ReconciliationRepository {
   }
 
   /**
-   * Decides how the filter's search matches (see `ResolvedFilter`): a search of fewer than
-   * `MIN_FUZZY_LENGTH` characters, or one some row of the period contains, matches literally, so a
-   * plain search returns exactly what it did; only one that finds nothing falls back to the typo
-   * match. One look-up by the trigram index, and only for a search of 4 characters or more.
-   */
-  private async resolve(periodKey: string, filter: RowFilter): Promise<ResolvedFilter> {
-    const search = filter.search?.trim().toLowerCase();
-    if (!search || search.length < MIN_FUZZY_LENGTH) return filter;
-    const found = await sql<{ one: number }>`
-      select 1 as one from reconciliation_rows r
-      where r.period_key = ${periodKey} and ${this.literal(search)} limit 1
-    `.execute(this.db);
-    return { ...filter, searchMode: found.rows.length > 0 ? "literal" : "similar" };
-  }
-
-  /**
    * The row's search text (lower case, `reconciliation-views.ts`) contains the lower-cased search:
    * `like` with the wildcards escaped, which the trigram index serves (migration 0019); below three
    * characters there is no trigram to look up, so a plain `strpos` (the same answer) scans.
@@ -492,7 +469,7 @@ export class ReconciliationRepository {
       : sql<SqlBool>`r.search_text like ${likePattern(search)}`;
   }
 
-  private where(periodKey: string, filter: ResolvedFilter) {
+  private where(periodKey: string, filter: RowFilter) {
     return (eb: RowsBuilder) => {
       const conditions: Expression<SqlBool>[] = [eb("r.period_key", "=", periodKey)];
       // The state's rank too: the default order's index leads with it (migration 0013).
@@ -515,10 +492,7 @@ export class ReconciliationRepository {
         conditions.push(sql<SqlBool>`r.module_keys @> ${sql.val([filter.moduleKey])}::text[]`);
       }
       const search = filter.search?.trim().toLowerCase();
-      if (search)
-        conditions.push(
-          filter.searchMode === "similar" ? sql<SqlBool>`(${search} <% r.search_text)` : this.literal(search),
-        );
+      if (search) conditions.push(this.literal(search));
       return eb.and(conditions);
     };
   }
@@ -534,7 +508,6 @@ export class ReconciliationRepository {
     /** `knownTotal`: the snapshot's row count, when nothing is filtered (no count needed). */
     options: { sort: RowSort; limit: number; offset: number; knownTotal?: number | undefined },
   ): Promise<{ rows: StoredRow[]; total: number }> {
-    const resolved = await this.resolve(periodKey, filter);
     let query = this.base()
       .select([
         "r.period_key",
@@ -563,7 +536,7 @@ export class ReconciliationRepository {
         "r.sort_name",
         "r.search_text",
       ])
-      .where(this.where(periodKey, resolved));
+      .where(this.where(periodKey, filter));
     switch (options.sort) {
       case "attention":
         query = query
@@ -594,7 +567,7 @@ export class ReconciliationRepository {
     if (options.knownTotal !== undefined) return { rows, total: options.knownTotal };
     const total = await this.base()
       .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where(this.where(periodKey, resolved))
+      .where(this.where(periodKey, filter))
       .executeTakeFirstOrThrow();
     return { rows, total: Number(total.n) };
   }
@@ -613,9 +586,8 @@ export class ReconciliationRepository {
 
   /** Rows, units at stake, |money| and rows without money per state, of the rows matching the filter. */
   async totalsByState(periodKey: string, filter: RowFilter) {
-    const resolved = await this.resolve(periodKey, filter);
     const rows = await this.base()
-      .where(this.where(periodKey, resolved))
+      .where(this.where(periodKey, filter))
       .select((eb) => [
         "r.state",
         eb.fn.countAll<number>().as("rows"),
@@ -636,7 +608,6 @@ export class ReconciliationRepository {
 
   /** The same per module (a row fed by two modules counts in both). */
   async totalsByModule(periodKey: string, filter: RowFilter) {
-    const resolved = await this.resolve(periodKey, filter);
     const result = await sql<{
       module_key: string;
       state: string;
@@ -649,7 +620,7 @@ export class ReconciliationRepository {
         coalesce(sum(r.abs_money), 0)::text as money,
         count(*) filter (where r.money is null and r.units_at_stake > 0) as without_money
       from reconciliation_rows r cross join lateral unnest(r.module_keys) as m(module_key)
-      where r.row_key in (${this.base().select("r.row_key").where(this.where(periodKey, resolved))})
+      where r.row_key in (${this.base().select("r.row_key").where(this.where(periodKey, filter))})
         and r.period_key = ${periodKey}
       group by m.module_key, r.state
     `.execute(this.db);
@@ -665,9 +636,8 @@ export class ReconciliationRepository {
 
   /** Distinct module organizations behind the unmapped usage rows matching the filter. */
   async unmappedModuleOrganizations(periodKey: string, filter: RowFilter): Promise<number> {
-    const resolved = await this.resolve(periodKey, filter);
     const row = await this.base()
-      .where(this.where(periodKey, { ...resolved, state: "unmapped_usage" }))
+      .where(this.where(periodKey, { ...filter, state: "unmapped_usage" }))
       .select(sql<number>`count(distinct r.module_organization_id)`.as("n"))
       .executeTakeFirstOrThrow();
     return Number(row.n);

@@ -4,8 +4,7 @@ import { type Kysely, sql } from "kysely";
  * Reconciliation search by index (issue 9, docs/BILLING.md "Measured"): a search of the
  * reconciliation view was a substring scan of every row of the period (`strpos` over
  * `search_text`). A trigram GIN index on `search_text` (pg_trgm, created by migration 0018) serves
- * `like '%text%'` (the page and its count) and the word-similarity fallback (`<%`) of a search that
- * finds nothing literally. On the partitioned parent so that `replaceSnapshot`, which builds the
+ * `like '%text%'` (the page and its count). On the partitioned parent so that `replaceSnapshot`, which builds the
  * same index on each new partition in bulk, has it adopted at the attach; existing partitions get
  * theirs built here.
  */

@@ -235,7 +235,7 @@ describe("ReconciliationService", () => {
     expect(csv).toContain("-37.50");
   });
 
-  it("searches by substring in any case (by the trigram index), wildcards literal, and forgives a typo only when nothing matches literally", async () => {
+  it("searches by substring in any case (by the trigram index), wildcards literal, short searches too", async () => {
     const orgs = [
       await w.organization("A", "Acme Capital"),
       await w.organization("B", "Brookside Holdings"),
@@ -265,9 +265,7 @@ describe("ReconciliationService", () => {
     expect(await found("ok")).toEqual({ names: ["Brookside Holdings"], total: 1 });
     // The service name and the PSA id are searched too.
     expect((await found("managed DEVICE")).total).toBe(3);
-    // Nothing contains "acme capitl": the near spelling is found, as on the mapping tabs.
-    expect(await found("acme capitl")).toEqual({ names: ["Acme Capital"], total: 1 });
-    expect((await service.summary({ ...NOVEMBER, search: "acme capitl" })).totals).toContainEqual(
+    expect((await service.summary({ ...NOVEMBER, search: "ACME" })).totals).toContainEqual(
       expect.objectContaining({ state: "no_contract", rows: 1 }),
     );
     expect(await found("zzqx nothing")).toEqual({ names: [], total: 0 });
