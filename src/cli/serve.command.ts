@@ -35,6 +35,7 @@ export async function serve(
   const app = await buildApp(ctx, services);
   const scheduler = new SyncScheduler(ctx, services.sync, {
     afterModuleSync: (moduleKey) => services.posting.postAfterSync(moduleKey),
+    onTick: () => services.posting.expireStaleRuns(),
   });
   // On close: no new scheduled runs, and this process's runs are recorded as interrupted.
   app.addHook("onClose", async () => {

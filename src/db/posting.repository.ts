@@ -11,6 +11,11 @@ export interface PostingConfig {
   updatedAt: Date | null;
 }
 
+/** The error of a posting run closed because its process ended (its heartbeat stopped). */
+export const STOPPED_RUN_ERROR = "stopped: its process ended";
+
+const aliveFor = (aliveMs: number) => sql<Date>`now() + ${aliveMs} * interval '1 millisecond'`;
+
 export const DEFAULT_POSTING_CONFIG: PostingConfig = {
   approvalSharePercent: 50,
   hourlyRequestBudget: 3000,
@@ -167,6 +172,8 @@ export class PostingRepository {
     periodKey: string;
     startedAt: Date;
     owner: string;
+    /** How long the run counts as alive without a heartbeat (`beat`). */
+    aliveMs: number;
   }): Promise<string> {
     const row = await this.db
       .insertInto("posting_runs")
@@ -177,10 +184,36 @@ export class PostingRepository {
         started_at: input.startedAt,
         owner: input.owner,
         counts: "{}",
+        alive_until: aliveFor(input.aliveMs),
       })
       .returning("id")
       .executeTakeFirstOrThrow();
     return row.id;
+  }
+
+  /** The run's heartbeat: it stays alive `aliveMs` from the database's now. */
+  async beat(id: string, aliveMs: number): Promise<void> {
+    await this.db
+      .updateTable("posting_runs")
+      .set({ alive_until: aliveFor(aliveMs) })
+      .where("id", "=", id)
+      .where("outcome", "=", "running")
+      .execute();
+  }
+
+  /**
+   * Closes as failed the `running` runs (of one module, or all) whose heartbeat stopped: their
+   * process ended. Returns the closed runs.
+   */
+  async expireStaleRuns(moduleKey?: string): Promise<{ id: string; moduleKey: string }[]> {
+    let query = this.db
+      .updateTable("posting_runs")
+      .set({ outcome: "failed", error: STOPPED_RUN_ERROR, finished_at: sql`now()` })
+      .where("outcome", "=", "running")
+      .where(sql<boolean>`(alive_until is null or alive_until < now())`);
+    if (moduleKey !== undefined) query = query.where("module_key", "=", moduleKey);
+    const rows = await query.returning(["id", "module_key"]).execute();
+    return rows.map((row) => ({ id: row.id, moduleKey: row.module_key }));
   }
 
   async finishRun(

@@ -5,6 +5,7 @@ import { RECONCILIATION_STATES, type ReconciliationState } from "../domain/billi
 import type { UnknownReason, UsageInterval } from "../domain/billing/usage-ledger.ts";
 import { isUuid } from "../domain/ids.ts";
 import type { Db } from "./database.ts";
+import { likePattern } from "./name-search.ts";
 import type { Database, ReconciliationRowsTable } from "./schema.ts";
 
 /** Rows per insert (each column one array parameter). */
@@ -22,7 +23,12 @@ const PARTITION_INDEXES: ((table: string) => string)[] = [
   (t) => `create index on ${t} (psa_service_id)`,
   (t) => `create index on ${t} (sort_name, row_key)`,
   (t) => `create index on ${t} using gin (module_keys)`,
+  // Migration 0019: the search (substring `like`) by trigram.
+  (t) => `create index on ${t} using gin (search_text gin_trgm_ops)`,
 ];
+
+/** A trigram index serves a substring search of at least this many characters (pg_trgm's trigrams). */
+const MIN_INDEXED_SEARCH = 3;
 
 /**
  * A PostgreSQL array literal (`{"a",NULL,"b"}`) of text, numbers or booleans, for one parameter
@@ -452,6 +458,17 @@ export class ReconciliationRepository {
     lap("swap");
   }
 
+  /**
+   * The row's search text (lower case, `reconciliation-views.ts`) contains the lower-cased search:
+   * `like` with the wildcards escaped, which the trigram index serves (migration 0019); below three
+   * characters there is no trigram to look up, so a plain `strpos` (the same answer) scans.
+   */
+  private literal(search: string) {
+    return search.length < MIN_INDEXED_SEARCH
+      ? sql<SqlBool>`strpos(r.search_text, ${search}) > 0`
+      : sql<SqlBool>`r.search_text like ${likePattern(search)}`;
+  }
+
   private where(periodKey: string, filter: RowFilter) {
     return (eb: RowsBuilder) => {
       const conditions: Expression<SqlBool>[] = [eb("r.period_key", "=", periodKey)];
@@ -475,7 +492,7 @@ export class ReconciliationRepository {
         conditions.push(sql<SqlBool>`r.module_keys @> ${sql.val([filter.moduleKey])}::text[]`);
       }
       const search = filter.search?.trim().toLowerCase();
-      if (search) conditions.push(sql<SqlBool>`strpos(r.search_text, ${search}) > 0`);
+      if (search) conditions.push(this.literal(search));
       return eb.and(conditions);
     };
   }

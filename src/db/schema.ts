@@ -502,6 +502,8 @@ export interface PostingRunsTable {
   request_count: Generated<number>;
   error: string | null;
   owner: string;
+  /** The run's heartbeat (migration 0015): a `running` row past it was left by a process that ended. */
+  alive_until: Date | string | null;
 }
 
 export interface PostingAttemptsTable {

@@ -40,7 +40,7 @@ test("the demo's reconciliation page shows every state, under-billed first, with
     await page.getByRole("combobox", { name: "State" }).selectOption(state);
     await expect.poll(() => new URL(page.url()).searchParams.get("state")).toBe(state);
     await rowsTable.locator(`tbody tr[data-state="${state}"]`).first().waitFor();
-    expect(await rowsTable.locator("tbody tr[data-state]:not([data-state=" + `"${state}"])`).count()).toBe(0);
+    expect(await rowsTable.locator(`tbody tr[data-state]:not([data-state="${state}"])`).count()).toBe(0);
   }
 
   // Drill-down of an under-billed row: its module organizations and their readings.

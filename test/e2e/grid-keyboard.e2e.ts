@@ -51,6 +51,36 @@ test("the grid is one Tab stop; arrows move; Tab leaves; Shift+Tab returns to th
   expect(await focused(page)).toBe("Columns");
 });
 
+test("a cell's picker: Tab and Escape close it and return focus to the cell", async () => {
+  const { page } = s;
+  await page.goto("/mapping");
+  await page.locator("tr[data-organization-id]").first().waitFor();
+  await page.getByRole("button", { name: "Columns" }).focus();
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowDown");
+  expect(await focused(page)).toBe("cell 1:1");
+  const combobox = page.locator(".popover [role=combobox]");
+  await page.keyboard.press("Enter");
+  await combobox.waitFor();
+  expect(await page.evaluate(() => document.activeElement?.getAttribute("role"))).toBe("combobox");
+  // Tab closes the popup without choosing and puts focus back on the cell: focus never stays behind
+  // in a closed popup, nor runs off to the end of the page while the popup stays open.
+  await page.keyboard.press("Tab");
+  await combobox.waitFor({ state: "detached" });
+  expect(await focused(page)).toBe("cell 1:1");
+  // The next Tab leaves the grid, as from any cell.
+  await page.keyboard.press("Tab");
+  expect(await focused(page)).not.toMatch(/^cell /);
+  await page.keyboard.press("Shift+Tab");
+  expect(await focused(page)).toBe("cell 1:1");
+  await page.keyboard.press("Enter");
+  await combobox.waitFor();
+  await page.keyboard.press("Escape");
+  await combobox.waitFor({ state: "detached" });
+  expect(await focused(page)).toBe("cell 1:1");
+});
+
 test("the column chooser: focus moves in, stays in, follows a move, and Escape returns it", async () => {
   const { page } = s;
   await page.goto("/mapping");

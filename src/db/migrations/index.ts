@@ -12,9 +12,11 @@ import * as m0010 from "./0010-reconcile.ts";
 import * as m0011 from "./0011-web-trust.ts";
 import * as m0012 from "./0012-reconcile-speed.ts";
 import * as m0013 from "./0013-recon-speed.ts";
+import * as m0015 from "./0015-posting.ts";
 import * as m0016 from "./0016-security.ts";
 import * as m0017 from "./0017-alerts.ts";
 import * as m0018 from "./0018-webtrust.ts";
+import * as m0019 from "./0019-recon-search.ts";
 
 /** Every migration, in order. Forward-only: append, never edit or remove. */
 export const migrations: Record<string, Migration> = {
@@ -31,7 +33,9 @@ export const migrations: Record<string, Migration> = {
   "0011-web-trust": m0011,
   "0012-reconcile-speed": m0012,
   "0013-recon-speed": m0013,
+  "0015-posting": m0015,
   "0016-security": m0016,
   "0017-alerts": m0017,
   "0018-webtrust": m0018,
+  "0019-recon-search": m0019,
 };

@@ -235,6 +235,42 @@ describe("ReconciliationService", () => {
     expect(csv).toContain("-37.50");
   });
 
+  it("searches by substring in any case (by the trigram index), wildcards literal, short searches too", async () => {
+    const orgs = [
+      await w.organization("A", "Acme Capital"),
+      await w.organization("B", "Brookside Holdings"),
+      await w.organization("C", "100% Tools"),
+    ];
+    await w.module("rmm");
+    await w.contracts(psaData(SERVICES, []));
+    await w.serviceMapping("rmm", "devices", "s-dev");
+    const counts: Record<string, number> = {};
+    for (const [i, org] of orgs.entries()) {
+      const site = await w.moduleOrganization("rmm", `site-${i}`, `Site ${i}`);
+      await w.map(site.id, org.id, "2026-10-01T00:00:00Z");
+      counts[`site-${i}`] = i + 1;
+    }
+    await w.read("rmm", "2026-11-02T02:00:00Z", counts);
+    t.ctx.clock.set("2026-11-20T00:00:00Z");
+    const service = w.reconciliation();
+    const found = async (search: string) => {
+      const result = await service.list({ ...NOVEMBER, search }, page);
+      return { names: result.items.map((r) => r.organization?.name), total: result.total };
+    };
+
+    expect(await found("ACME cap")).toEqual({ names: ["Acme Capital"], total: 1 });
+    expect(await found("  me CAPI ")).toEqual({ names: ["Acme Capital"], total: 1 });
+    // "%" is a character, not a wildcard; two letters (no trigram) still match by substring.
+    expect(await found("100%")).toEqual({ names: ["100% Tools"], total: 1 });
+    expect(await found("ok")).toEqual({ names: ["Brookside Holdings"], total: 1 });
+    // The service name and the PSA id are searched too.
+    expect((await found("managed DEVICE")).total).toBe(3);
+    expect((await service.summary({ ...NOVEMBER, search: "ACME" })).totals).toContainEqual(
+      expect.objectContaining({ state: "no_contract", rows: 1 }),
+    );
+    expect(await found("zzqx nothing")).toEqual({ names: [], total: 0 });
+  });
+
   it("recomputes the snapshot when a mapping changes, and answers a page from it otherwise", async () => {
     const a = await w.organization("A");
     await w.module("rmm");

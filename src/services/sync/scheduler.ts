@@ -14,6 +14,11 @@ export interface SchedulerOptions {
    * issue 10 item 1). Its errors are logged, never thrown.
    */
   afterModuleSync?: (moduleKey: string) => Promise<unknown>;
+  /**
+   * Called on every tick after the stale sync runs are closed (closes the posting runs whose
+   * process ended: issue 10). Its errors are logged, never thrown.
+   */
+  onTick?: () => Promise<unknown>;
 }
 
 /**
@@ -65,6 +70,9 @@ export class SyncScheduler {
     const started: SyncScope[] = [];
     try {
       await this.sync.expireStaleRuns();
+      await this.options.onTick?.().catch((error: unknown) => {
+        this.ctx.log.error({ err: error }, "scheduler tick hook failed");
+      });
       const repos = repositories(this.ctx.db);
       const timeZone = (await repos.settings.get()).timeZone;
       const scopes: { scope: SyncScope; schedule: string }[] = [];

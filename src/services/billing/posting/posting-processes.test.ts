@@ -16,6 +16,7 @@ import {
 import type { VendorServer } from "../../../../test/vendors/vendor-server.ts";
 import type { AppContext } from "../../../context.ts";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../../../db/database.ts";
+import { STOPPED_RUN_ERROR } from "../../../db/posting.repository.ts";
 import { cliActor } from "../../../domain/actor.ts";
 import { periodContaining } from "../../../domain/billing/period.ts";
 import { createServices } from "../../index.ts";
@@ -222,9 +223,15 @@ describe("posting across real processes", () => {
       expect(states.filter((s) => s.state === "pending")).toEqual([]);
       // Every create the emulator applied has its attempt posted: by its answer or by a read-back.
       expect(states.filter((s) => s.state === "posted")).toHaveLength(differing);
-      const runs = await handle.db.selectFrom("posting_runs").select(["trigger", "outcome"]).execute();
+      const runs = await handle.db
+        .selectFrom("posting_runs")
+        .select(["trigger", "outcome", "error"])
+        .execute();
       expect(runs).toHaveLength(KILLS + 1);
       expect(runs.filter((r) => r.outcome === "completed")).toHaveLength(1);
+      // The killed runs' heartbeats stopped: the last run's start closed them (issue 10).
+      expect(runs.filter((r) => r.outcome === "running")).toEqual([]);
+      expect(runs.filter((r) => r.outcome === "failed" && r.error === STOPPED_RUN_ERROR)).toHaveLength(KILLS);
     } finally {
       if (!serverUrl) await handle.close();
     }

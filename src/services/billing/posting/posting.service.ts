@@ -225,6 +225,24 @@ export class PostingService {
     return this.slots.slots;
   }
 
+  /**
+   * Closes the posting runs (of one module, or all) whose process ended: `running` rows past their
+   * heartbeat, closed as failed with "stopped: its process ended". Runs when a module's posting run
+   * starts and on each tick of `orgmap serve`'s scheduler; returns how many it closed.
+   */
+  async expireStaleRuns(moduleKey?: string): Promise<number> {
+    const closed = await repositories(this.ctx.db).posting.expireStaleRuns(moduleKey);
+    for (const run of closed) {
+      this.ctx.log.warn({ runId: run.id, moduleKey: run.moduleKey }, "posting run closed: its process ended");
+    }
+    return closed.length;
+  }
+
+  /** How long a run counts as alive after a heartbeat: two leases (it beats every third of one). */
+  private aliveMs(): number {
+    return 2 * this.leaseMs();
+  }
+
   private leaseMs(): number {
     return this.ctx.config.postingLeaseMs ?? DEFAULT_POSTING_LEASE_MS;
   }
@@ -263,6 +281,7 @@ export class PostingService {
     const config = await repos.posting.config();
     const psa = limitedPsa(built.psa, this.callSlots(config.maxConcurrency));
     const candidates = (await source.candidates(moduleKey, period.key)).filter(options.only ?? (() => true));
+    if (options.mode === "post") await this.expireStaleRuns(moduleKey);
     const runId =
       options.mode === "post"
         ? await repos.posting.startRun({
@@ -271,8 +290,22 @@ export class PostingService {
             periodKey: period.key,
             startedAt: this.ctx.clock.now(),
             owner: this.owner,
+            aliveMs: this.aliveMs(),
           })
         : null;
+    // The run's heartbeat, as often as its leases are renewed: a run whose process ended stops
+    // beating and is closed by the next run of the module or the scheduler's tick.
+    const heartbeat = runId
+      ? setInterval(
+          () =>
+            void repos.posting
+              .beat(runId, this.aliveMs())
+              .catch((failure: unknown) =>
+                this.ctx.log.warn({ err: failure, runId }, "posting run heartbeat failed"),
+              ),
+          Math.max(50, Math.floor(this.leaseMs() / 3)),
+        )
+      : undefined;
     const actor = options.actor ?? {
       kind: "system" as const,
       id: "posting",
@@ -300,6 +333,7 @@ export class PostingService {
         candidates,
       );
     } catch (error) {
+      clearInterval(heartbeat);
       if (runId) {
         await this.ctx.db.transaction().execute(async (tx) => {
           const inTx = repositories(tx);
@@ -327,6 +361,7 @@ export class PostingService {
       }
       throw error;
     }
+    clearInterval(heartbeat);
     if (runId) {
       // The run's end and its posting.failed event (issue 14) commit together.
       await this.ctx.db.transaction().execute(async (tx) => {

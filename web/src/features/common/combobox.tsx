@@ -35,7 +35,7 @@ export function firstPreselected(options: readonly ComboboxOption<unknown>[]): n
 
 /**
  * A searchable ARIA 1.2 combobox (input + listbox, aria-activedescendant). Keyboard: Up/Down/Home/End
- * move, Enter chooses, Escape closes. Option text is rendered as text only: names are untrusted.
+ * move, Enter chooses, Escape closes, Tab closes and returns focus (no option is chosen on Tab). Option text is rendered as text only: names are untrusted.
  */
 export function Combobox<T>(props: ComboboxProps<T>) {
   const { options, onSelect, onClose } = props;
@@ -53,7 +53,10 @@ export function Combobox<T>(props: ComboboxProps<T>) {
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     const last = options.length - 1;
     if (event.key === "ArrowDown") setActive((i) => Math.min(i + 1, last));
-    else if (event.key === "Tab") return;
+    // Tab closes the popup without choosing and `onClose` puts focus back on what opened it (the next
+    // Tab moves on from there). The browser's own Tab is stopped: run from a field about to be removed
+    // from the end of the page, it dropped focus on <body> (seen in Chromium).
+    else if (event.key === "Tab") onClose();
     else if (event.key === "ArrowUp") setActive((i) => Math.max(i - 1, 0));
     else if (event.key === "Home" && event.ctrlKey) setActive(0);
     else if (event.key === "End" && event.ctrlKey) setActive(last);

@@ -10,15 +10,21 @@ interface ConfirmDialogProps {
   onCancel(): void;
 }
 
-/** A modal question built on <dialog>: focus is trapped, Escape cancels, the confirm button has focus. */
+/** A modal question built on <dialog>: focus is trapped, Escape cancels, the confirm button has focus; on close focus returns to the opener. */
 export function ConfirmDialog(props: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     const dialog = ref.current;
+    // Focus returns to what opened the dialog (a row's Undo, a Remove button) when it closes, if
+    // that is still on the page; a removed opener leaves focus to the page.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (dialog && !dialog.open) dialog.showModal();
     confirmRef.current?.focus();
-    return () => dialog?.close();
+    return () => {
+      dialog?.close();
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
   return (
     <dialog
