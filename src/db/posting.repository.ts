@@ -205,15 +205,15 @@ export class PostingRepository {
    * Closes as failed the `running` runs (of one module, or all) whose heartbeat stopped: their
    * process ended. Returns the closed runs.
    */
-  async expireStaleRuns(moduleKey?: string): Promise<{ id: string; moduleKey: string }[]> {
+  async expireStaleRuns(moduleKey?: string): Promise<{ id: string; moduleKey: string; periodKey: string }[]> {
     let query = this.db
       .updateTable("posting_runs")
       .set({ outcome: "failed", error: STOPPED_RUN_ERROR, finished_at: sql`now()` })
       .where("outcome", "=", "running")
       .where(sql<boolean>`(alive_until is null or alive_until < now())`);
     if (moduleKey !== undefined) query = query.where("module_key", "=", moduleKey);
-    const rows = await query.returning(["id", "module_key"]).execute();
-    return rows.map((row) => ({ id: row.id, moduleKey: row.module_key }));
+    const rows = await query.returning(["id", "module_key", "period_key"]).execute();
+    return rows.map((row) => ({ id: row.id, moduleKey: row.module_key, periodKey: row.period_key }));
   }
 
   async finishRun(

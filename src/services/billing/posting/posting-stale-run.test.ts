@@ -106,5 +106,13 @@ describe("posting runs of ended processes", () => {
     expect((await run(live)).outcome).toBe("running");
     await scheduler.tick();
     expect(closed).toEqual([2, 0]);
+    // Each closed run wrote one posting.failed alert with its close (issue 14), not again.
+    const alerts = await t.ctx.db
+      .selectFrom("outbox_events")
+      .selectAll()
+      .where("type", "=", "posting.failed")
+      .execute();
+    expect(alerts.map((e) => (e.data as { runId: string }).runId).sort()).toEqual([dead, otherDead].sort());
+    expect(alerts[0]?.data).toMatchObject({ outcome: "failed", error: STOPPED_RUN_ERROR, failedCount: 0 });
   });
 });

@@ -33,6 +33,9 @@ import type {
 
 export type { ActivityRecord } from "../../../db/activity-log.repository.ts";
 export type { ModuleSwitch, PostingConfig } from "../../../db/posting.repository.ts";
+
+import { STOPPED_RUN_ERROR } from "../../../db/posting.repository.ts";
+
 export type { ApprovalRecord } from "../../../db/posting-approval.repository.ts";
 
 export interface PostingServiceOptions {
@@ -231,7 +234,27 @@ export class PostingService {
    * starts and on each tick of `orgmap serve`'s scheduler; returns how many it closed.
    */
   async expireStaleRuns(moduleKey?: string): Promise<number> {
-    const closed = await repositories(this.ctx.db).posting.expireStaleRuns(moduleKey);
+    // Each closed run's posting.failed event (issue 14) commits with its close.
+    const closed = await this.ctx.db.transaction().execute(async (tx) => {
+      const inTx = repositories(tx);
+      const runs = await inTx.posting.expireStaleRuns(moduleKey);
+      for (const run of runs) {
+        await recordPostingFailed(
+          inTx,
+          {
+            id: run.id,
+            moduleKey: run.moduleKey,
+            periodKey: run.periodKey,
+            outcome: "failed",
+            failedCount: 0,
+            error: STOPPED_RUN_ERROR,
+            reasons: [],
+          },
+          this.ctx.clock.now(),
+        );
+      }
+      return runs;
+    });
     for (const run of closed) {
       this.ctx.log.warn({ runId: run.id, moduleKey: run.moduleKey }, "posting run closed: its process ended");
     }
