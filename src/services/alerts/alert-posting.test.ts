@@ -81,7 +81,7 @@ describe("alert events from posting", () => {
       failedCount: 1,
       error: null,
     });
-    const reasons = (failed[0]?.data as { reasons: string[] }).reasons;
+    const reasons = (failed[0]!.data as { reasons: string[] }).reasons;
     expect(reasons).toHaveLength(1);
     expect(reasons[0]).toContain("Contract is not active on this date");
 
