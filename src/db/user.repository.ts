@@ -248,17 +248,21 @@ export class UserRepository {
 }
 
 /**
- * The unique index on lower(email) refused the write: another user took this address in a transaction
- * that committed after the caller's check (the check is in the service). A 409 like that check's,
- * never a 500.
+ * A unique index refused the write: another user took this address (the index on lower(email)) or
+ * this username (the column's unique key) in a transaction that committed after the caller's check
+ * (the checks are in the service). A 409 like those checks', never a 500.
  */
 function emailTaken(error: unknown): never {
   const e = error as { code?: unknown; constraint?: unknown; message?: unknown } | null;
-  if (e?.code === "23505" && (e.constraint === "users_email" || String(e.message).includes("users_email"))) {
+  const refusedBy = (name: string) => e?.constraint === name || String(e?.message).includes(name);
+  if (e?.code === "23505" && refusedBy("users_email")) {
     throw new AppError("conflict", "another user has this e-mail address", {
       field: "email",
       details: { reason: "email_taken" },
     });
+  }
+  if (e?.code === "23505" && refusedBy("users_username_key")) {
+    throw new AppError("conflict", "a user with this username exists already", { field: "username" });
   }
   throw error;
 }

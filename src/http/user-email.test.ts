@@ -140,6 +140,30 @@ describe("a user's e-mail address", () => {
     await expect(write).rejects.toMatchObject({ code: "conflict", field: "email" });
   });
 
+  it("gives one of two concurrent creations of the same username and answers the other 409, never 500", async () => {
+    const admin = await t.loginAs("admin");
+    const create = () =>
+      t.request(admin, {
+        method: "POST",
+        url: "/api/v1/users",
+        payload: { username: "twin", password, role: "viewer" },
+      });
+    const answers = await Promise.all([create(), create()]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409]);
+    const lost = answers.find((a) => a.statusCode === 409);
+    expect(lost?.json()).toMatchObject({ code: "conflict", field: "username" });
+    // The key's refusal (a creation committed after this one's check) is that same conflict:
+    // written here past the service's check, as the loser of a race is.
+    const write = repositories(t.ctx.db).users.insert({
+      username: "twin",
+      passwordHash: "x",
+      role: "viewer",
+      mustChangePassword: false,
+      at: new Date(),
+    });
+    await expect(write).rejects.toMatchObject({ code: "conflict", field: "username" });
+  });
+
   it("refuses what is not an e-mail address (422), and viewers and editors (403)", async () => {
     const admin = await t.loginAs("admin");
     const kim = await t.services.auth.createUser(cliActor, { username: "kim", password, role: "viewer" });
