@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildModule, buildOrganization } from "../../../test/support/factories.ts";
+import { exited, startOrgmap } from "../../../test/support/orgmap-process.ts";
 import { testServerUrl, useTestContext } from "../../../test/support/test-context.ts";
 import { startItGlueServer } from "../../../test/vendors/itglue.server.ts";
 import type { VendorServer } from "../../../test/vendors/vendor-server.ts";
@@ -17,7 +17,6 @@ import { createServices } from "../index.ts";
  * These need a PostgreSQL server (TEST_DATABASE_URL or DATABASE_URL; `npm run test:postgres`); they
  * fail, not skip, when that server cannot be reached.
  */
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const LEASE_SECONDS = 2;
 
 async function until<T>(
@@ -46,29 +45,16 @@ describe.skipIf(!testServerUrl())("sync across real processes on PostgreSQL", ()
   });
 
   function orgmap(args: string[]): ChildProcess & { output: () => string } {
-    const child = spawn(process.execPath, [join(ROOT, "bin", "orgmap.js"), ...args], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: t.ctx.config.databaseUrl,
-        ORGMAP_SECRET_KEY: t.ctx.config.secretKey,
-        ORGMAP_DATA_DIR: dataDir,
-        ORGMAP_LOG_LEVEL: "warn",
-        ORGMAP_SYNC_LEASE_SECONDS: String(LEASE_SECONDS),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    const child = startOrgmap(args, {
+      DATABASE_URL: t.ctx.config.databaseUrl,
+      ORGMAP_SECRET_KEY: t.ctx.config.secretKey,
+      ORGMAP_DATA_DIR: dataDir,
+      ORGMAP_LOG_LEVEL: "warn",
+      ORGMAP_SYNC_LEASE_SECONDS: String(LEASE_SECONDS),
     });
     children.push(child);
-    let text = "";
-    child.stdout?.on("data", (d: Buffer) => (text += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (text += d.toString()));
-    return Object.assign(child, { output: () => text });
+    return child;
   }
-
-  const exited = (child: ChildProcess) =>
-    child.exitCode !== null || child.signalCode !== null
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => child.once("exit", () => resolve()));
 
   async function itGlueModule(key: string, options: { hangOnPage?: number } = {}) {
     const server = await startItGlueServer({

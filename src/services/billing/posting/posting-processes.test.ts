@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { startLatencyProxy } from "../../../../test/support/latency-proxy.ts";
+import { exited, startOrgmap } from "../../../../test/support/orgmap-process.ts";
 import { seedPostingWorld } from "../../../../test/support/posting-world.ts";
 import { testConfig, testServerUrl, useTestContext } from "../../../../test/support/test-context.ts";
 import { AUTOTASK_TEST_CREDENTIALS, startAutotaskServer } from "../../../../test/vendors/autotask.server.ts";
@@ -29,7 +29,6 @@ import { createServices } from "../../index.ts";
  * `npm test`) and on PostgreSQL (`npm run test:postgres`). The kill moments come from a seeded
  * generator: the seed is printed, and POSTING_KILL_SEED replays one.
  */
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 const SECRET_KEY = "test-secret-key-that-is-long-enough-000000";
 const COUNT = 1_000;
 const KILLS = 5;
@@ -63,11 +62,6 @@ async function until<T>(
     await new Promise((r) => setTimeout(r, 5));
   }
 }
-
-const exited = (child: ChildProcess) =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise<void>((resolve) => child.once("exit", () => resolve()));
 
 /** The units the world bills and wants: 10..16 billed, 12..16 wanted (about 4 in 5 differ, none held). */
 const billedOf = (i: number) => 10 + (i % 7);
@@ -129,24 +123,16 @@ describe("posting across real processes", () => {
   }
 
   function orgmap(args: string[], dataDir: string): ChildProcess & { output: () => string } {
-    const child = spawn(process.execPath, [join(ROOT, "bin", "orgmap.js"), ...args], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: serverUrl ? t.ctx.config.databaseUrl : undefined,
-        TEST_DATABASE_URL: undefined,
-        ORGMAP_SECRET_KEY: SECRET_KEY,
-        ORGMAP_DATA_DIR: dataDir,
-        ORGMAP_LOG_LEVEL: "warn",
-        ORGMAP_POSTING_LEASE_SECONDS: String(LEASE_SECONDS),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    const child = startOrgmap(args, {
+      DATABASE_URL: serverUrl ? t.ctx.config.databaseUrl : undefined,
+      TEST_DATABASE_URL: undefined,
+      ORGMAP_SECRET_KEY: SECRET_KEY,
+      ORGMAP_DATA_DIR: dataDir,
+      ORGMAP_LOG_LEVEL: "warn",
+      ORGMAP_POSTING_LEASE_SECONDS: String(LEASE_SECONDS),
     });
     children.push(child);
-    let text = "";
-    child.stdout?.on("data", (d: Buffer) => (text += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (text += d.toString()));
-    return Object.assign(child, { output: () => text });
+    return child;
   }
 
   const creates = (server: VendorServer) =>
