@@ -67,15 +67,16 @@ export class AlertSubscriptionRepository {
   }
 
   /** Enabled users with an address who subscribed to this kind of event. */
-  async subscribersOf(eventType: string): Promise<Subscriber[]> {
-    return this.db
+  async subscribersOf(eventType: string, options: { role?: Role } = {}): Promise<Subscriber[]> {
+    let query = this.db
       .selectFrom("alert_subscriptions as s")
       .innerJoin("alert_recipients as r", "r.user_id", "s.user_id")
       .innerJoin("users as u", "u.id", "s.user_id")
       .select(["s.user_id as userId", "r.email", "s.mode", "r.digest_hour as digestHour"])
       .where("s.event_type", "=", eventType)
-      .where("u.is_disabled", "=", false)
-      .execute();
+      .where("u.is_disabled", "=", false);
+    if (options.role !== undefined) query = query.where("u.role", "=", options.role);
+    return query.execute();
   }
 
   /** Enabled users of a role that have an address (admins are told of a disabled webhook, subscribed or not). */

@@ -1,3 +1,5 @@
+import type { Role } from "./role.ts";
+
 /**
  * The kinds of alert (issue 14): each is written to the outbox in the transaction of the change
  * that causes it, and delivered to webhooks and subscribed users. `data` shapes are below; a
@@ -22,10 +24,24 @@ export const ALERT_EVENT_LABELS: Record<AlertEventType, string> = {
   "module_organizations.missing_while_mapped": "Mapped module organizations went missing",
   "sync.failed": "A sync failed",
   "sync.overdue": "A module has had no successful sync for too long",
-  "webhook.disabled": "A webhook was disabled after repeated failures (admins)",
-  "posting.failed": "A posting run failed or had failed rows (admins)",
-  "posting.approval_waiting": "A posting decrease waits for approval (admins)",
+  "webhook.disabled": "A webhook was disabled after repeated failures",
+  "posting.failed": "A posting run failed or had failed rows",
+  "posting.approval_waiting": "A posting decrease waits for approval",
 };
+
+/**
+ * Kinds only admins receive: they tell of what only an admin can act on or see (a webhook's target
+ * and error, a posting to the PSA). Other users are neither offered them nor sent them.
+ */
+export const ADMIN_ALERT_EVENT_TYPES: ReadonlySet<AlertEventType> = new Set([
+  "webhook.disabled",
+  "posting.failed",
+  "posting.approval_waiting",
+]);
+
+/** The kinds a user of this role may subscribe to. */
+export const alertEventTypesFor = (role: Role): AlertEventType[] =>
+  ALERT_EVENT_TYPES.filter((type) => role === "admin" || !ADMIN_ALERT_EVENT_TYPES.has(type));
 
 export const isAlertEventType = (value: string): value is AlertEventType =>
   (ALERT_EVENT_TYPES as readonly string[]).includes(value);

@@ -3,6 +3,7 @@ import type { AppContext } from "../../context.ts";
 import type { NewDelivery } from "../../db/alert-delivery.repository.ts";
 import type { Subscriber } from "../../db/alert-subscription.repository.ts";
 import { repositories } from "../../db/repositories.ts";
+import { ADMIN_ALERT_EVENT_TYPES, type AlertEventType } from "../../domain/alert-event.ts";
 
 /** A delivery is retried for this long after its event (webhooks and e-mail alike). */
 export const RETRY_WINDOW_MS = 24 * 3_600_000;
@@ -39,7 +40,11 @@ export async function fanOut(ctx: AppContext, limit = 100): Promise<number> {
         });
       }
       const users = new Map<string, Subscriber>();
-      for (const s of await repos.alertSubscriptions.subscribersOf(event.type)) users.set(s.userId, s);
+      // An admin-only kind reaches only those still admins (a user demoted keeps the row, not the mail).
+      const only = ADMIN_ALERT_EVENT_TYPES.has(event.type as AlertEventType)
+        ? { role: "admin" as const }
+        : {};
+      for (const s of await repos.alertSubscriptions.subscribersOf(event.type, only)) users.set(s.userId, s);
       if (event.type === "webhook.disabled") {
         for (const admin of await repos.alertSubscriptions.recipientsWithRole("admin"))
           users.set(admin.userId, admin);

@@ -269,8 +269,8 @@ describe("posting events in words", () => {
 
   it("the digest counts both kinds under their labels, with their links", () => {
     const { text } = digestText([failed, waiting, waiting], "https://orgmap.example");
-    expect(text).toContain("A posting run failed or had failed rows (admins): 1");
-    expect(text).toContain("A posting decrease waits for approval (admins): 2");
+    expect(text).toContain("A posting run failed or had failed rows: 1");
+    expect(text).toContain("A posting decrease waits for approval: 2");
     expect(text).toContain("A decrease waits for approval: Acme, Managed Workstation (10 -> 0)");
     expect(text).toContain("https://orgmap.example/posting?approval=a-1#approvals");
   });

@@ -2,7 +2,7 @@ import type { AppContext } from "../../context.ts";
 import type { SubscriptionMode } from "../../db/alert-schema.ts";
 import { repositories } from "../../db/repositories.ts";
 import type { Actor } from "../../domain/actor.ts";
-import { ALERT_EVENT_LABELS, ALERT_EVENT_TYPES, type AlertEventType } from "../../domain/alert-event.ts";
+import { ALERT_EVENT_LABELS, type AlertEventType, alertEventTypesFor } from "../../domain/alert-event.ts";
 import type { AlertSubscriptionState } from "../../domain/audit.ts";
 import { AppError } from "../../domain/errors.ts";
 import { inUnitOfWork } from "../unit-of-work.ts";
@@ -17,8 +17,6 @@ export interface MySubscriptions {
   eventTypes: { type: AlertEventType; label: string }[];
 }
 
-const eventTypes = ALERT_EVENT_TYPES.map((type) => ({ type, label: ALERT_EVENT_LABELS[type] }));
-
 /** Each signed-in user's own alert address and subscriptions (immediately or in a daily digest). */
 export class AlertSubscriptionService {
   constructor(private readonly ctx: AppContext) {}
@@ -28,11 +26,18 @@ export class AlertSubscriptionService {
     const repos = repositories(this.ctx.db);
     const recipient = await repos.alertSubscriptions.recipient(userId);
     const rows = await repos.alertSubscriptions.subscriptions(userId);
+    // A kind the role may not receive (a subscription kept from when the user was an admin) is
+    // not shown: it is not sent either (fanOut).
+    const allowed = alertEventTypesFor(actor.role);
     return {
       email: recipient?.email ?? null,
       digestHour: recipient?.digest_hour ?? 8,
-      subscriptions: rows.map((r) => ({ eventType: r.event_type as AlertEventType, mode: r.mode })),
-      eventTypes,
+      subscriptions: rows.flatMap((r) =>
+        allowed.includes(r.event_type as AlertEventType)
+          ? [{ eventType: r.event_type as AlertEventType, mode: r.mode }]
+          : [],
+      ),
+      eventTypes: allowed.map((type) => ({ type, label: ALERT_EVENT_LABELS[type] })),
     };
   }
 
@@ -47,6 +52,13 @@ export class AlertSubscriptionService {
     const userId = this.userIdOf(actor);
     if (input.subscriptions.length > 0 && input.email === null) {
       throw new AppError("invalid_value", "give an e-mail address to receive alerts", { field: "email" });
+    }
+    const allowed = alertEventTypesFor(actor.role);
+    const refused = input.subscriptions.find((s) => !allowed.includes(s.eventType));
+    if (refused) {
+      throw new AppError("forbidden", `only admins receive ${refused.eventType} alerts`, {
+        field: "subscriptions",
+      });
     }
     const unique = [...new Map(input.subscriptions.map((s) => [s.eventType, s])).values()];
     await inUnitOfWork(this.ctx, actor, async ({ repos, step }) => {

@@ -175,6 +175,45 @@ describe("alert delivery worker", () => {
     });
   });
 
+  it("admin-only kinds (a disabled webhook, posting) are neither offered to nor sent to a user who is not an admin", async () => {
+    const { s } = await setUp();
+    const viewer = await s.auth.createUser(cliActor, {
+      username: "vic",
+      password: "correct horse battery",
+      role: "editor",
+    });
+    const asAdmin = { kind: "user" as const, id: viewer.id, label: "user:vic", role: "admin" as const };
+    const asEditor = { ...asAdmin, role: "editor" as const };
+    // Subscribed to every kind while an admin ...
+    await s.alertSubscriptions.replaceMine(asAdmin, {
+      email: "vic@example.test",
+      digestHour: 8,
+      subscriptions: ALERT_EVENT_TYPES.map((eventType) => ({ eventType, mode: "immediate" as const })),
+    });
+    // ... then made an editor: the admin-only kinds are no longer offered, shown or accepted.
+    await s.auth.updateUser(cliActor, viewer.id, { role: "editor" });
+    const mine = await s.alertSubscriptions.mine(asEditor);
+    const adminOnly = ["webhook.disabled", "posting.failed", "posting.approval_waiting"];
+    expect(mine.eventTypes.map((e) => e.type)).toEqual(
+      ALERT_EVENT_TYPES.filter((t) => !adminOnly.includes(t)),
+    );
+    expect(mine.subscriptions.map((x) => x.eventType)).toEqual(expect.not.arrayContaining(adminOnly));
+    await expect(
+      s.alertSubscriptions.replaceMine(asEditor, {
+        email: "vic@example.test",
+        digestHour: 8,
+        subscriptions: [{ eventType: "posting.failed", mode: "immediate" }],
+      }),
+    ).rejects.toMatchObject({ code: "forbidden", status: 403 });
+
+    await write(SAMPLES);
+    await s.alertWorker.drain();
+    const subjects = smtp.mails.filter((m) => m.to.join() === "vic@example.test").map((m) => m.subject);
+    expect(subjects).toHaveLength(SAMPLES.length - adminOnly.length);
+    expect(subjects).not.toContain("The posting run of IT Glue ended with 2 failed rows");
+    expect(subjects.some((subject) => /approval|webhook/i.test(subject))).toBe(false);
+  });
+
   it("holds digest subscriptions until the user's hour, then sends one mail with counts and links", async () => {
     const { s, actor } = await setUp();
     await s.alertSubscriptions.replaceMine(actor, {
