@@ -1,8 +1,7 @@
 import { Writable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHookReceiver, startSmtpReceiver } from "../../test/support/alert-receivers.ts";
+import { describe, expect, it } from "vitest";
+import { createTestChannels, useAlertReceivers } from "../../test/support/alert-receivers.ts";
 import { useTestContext } from "../../test/support/test-context.ts";
-import { cliActor } from "../domain/actor.ts";
 import { createServices } from "../services/index.ts";
 import { runNotifyTest, runWebhooksList } from "./alerts.command.ts";
 
@@ -20,68 +19,44 @@ function collect() {
 /** `orgmap notify test` and `orgmap webhooks list` (issue 14 item 6) against local receivers. */
 describe("alert CLI commands", () => {
   const t = useTestContext();
-  let hook: Awaited<ReturnType<typeof startHookReceiver>>;
-  let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
-  beforeAll(async () => {
-    hook = await startHookReceiver();
-    smtp = await startSmtpReceiver();
-  });
-  afterAll(async () => {
-    await hook.close();
-    await smtp.close();
-  });
+  const rx = useAlertReceivers();
 
   async function channels() {
     const services = createServices(t.ctx, { alerts: { webhookTimeoutMs: 2_000 } });
-    const webhook = await services.alertChannels.create(cliActor, {
-      kind: "webhook",
-      name: "Ops hook",
-      url: hook.url,
-      format: "json",
+    const webhook = await createTestChannels(services.alertChannels, rx, {
       eventTypes: ["sync.failed"],
-      allowPrivate: true,
       maxFailures: 5,
-    });
-    await services.alertChannels.create(cliActor, {
-      kind: "email",
-      name: "Office SMTP",
-      host: "127.0.0.1",
-      port: smtp.port,
-      tls: "none",
-      user: smtp.credentials.user,
-      password: smtp.credentials.pass,
-      from: "orgmap@example.test",
     });
     return { services, webhook };
   }
 
   it("notify test sends to a webhook by name and by id, and says when it failed", async () => {
     const { services, webhook } = await channels();
-    hook.received.length = 0;
-    hook.answer(200);
+    rx.hook.received.length = 0;
+    rx.hook.answer(200);
     const ok = collect();
     await expect(runNotifyTest(services, { channel: "Ops hook" }, ok.out)).resolves.toBe(true);
     expect(ok.text()).toMatch(/^sent: webhook "Ops hook" \(HTTP 200\) in \d+ ms\n$/);
-    expect(hook.received).toHaveLength(1);
-    expect(JSON.parse(hook.received[0]!.body)).toMatchObject({ type: "alerts.test" });
+    expect(rx.hook.received).toHaveLength(1);
+    expect(JSON.parse(rx.hook.received[0]!.body)).toMatchObject({ type: "alerts.test" });
 
-    hook.answer(500);
+    rx.hook.answer(500);
     const failed = collect();
     await expect(runNotifyTest(services, { channel: webhook.channel.id }, failed.out)).resolves.toBe(false);
     expect(failed.text()).toContain('failed: webhook "Ops hook" (HTTP 500)');
     const log = await services.alertChannels.deliveries(webhook.channel.id, { limit: 10 });
     expect(log.items.map((d) => d.responseCode).sort()).toEqual([200, 500]);
-    hook.answer(200);
+    rx.hook.answer(200);
   });
 
   it("notify test sends an e-mail channel's test to --to, and refuses an unknown channel", async () => {
     const { services } = await channels();
-    smtp.mails.length = 0;
+    rx.smtp.mails.length = 0;
     const ok = collect();
     await expect(
       runNotifyTest(services, { channel: "Office SMTP", to: "ops@example.test" }, ok.out),
     ).resolves.toBe(true);
-    expect(smtp.mails.map((m) => m.to)).toEqual([["ops@example.test"]]);
+    expect(rx.smtp.mails.map((m) => m.to)).toEqual([["ops@example.test"]]);
     await expect(runNotifyTest(services, { channel: "nope" }, collect().out)).rejects.toThrow(
       'alert channel "nope" does not exist',
     );
@@ -93,7 +68,7 @@ describe("alert CLI commands", () => {
     await runWebhooksList(services, {}, lines.out);
     expect(lines.text().split("\n")).toEqual([
       "id\tname\tformat\tstate\tfailures\turl\tevents",
-      `${webhook.channel.id}\tOps hook\tjson\tenabled\t0/5\t${hook.url}\tsync.failed`,
+      `${webhook.channel.id}\tOps hook\tjson\tenabled\t0/5\t${rx.hook.url}\tsync.failed`,
       "",
     ]);
     const json = collect();

@@ -1,6 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
+import { afterAll, beforeAll } from "vitest";
+import { cliActor } from "../../src/domain/actor.ts";
+import type { AlertEventType } from "../../src/domain/alert-event.ts";
+import type { AlertChannelService } from "../../src/services/alerts/alert-channel.service.ts";
 
 export interface ReceivedHook {
   headers: IncomingMessage["headers"];
@@ -122,4 +126,68 @@ export async function startSmtpReceiver(credentials = { user: "orgmap", pass: "s
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+export type HookReceiver = Awaited<ReturnType<typeof startHookReceiver>>;
+export type SmtpReceiver = Awaited<ReturnType<typeof startSmtpReceiver>>;
+
+/**
+ * A webhook receiver and an SMTP server for the whole describe block (started before its tests,
+ * closed after); read them (`rx.hook`, `rx.smtp`) inside the tests.
+ */
+export function useAlertReceivers() {
+  let hook: HookReceiver | undefined;
+  let smtp: SmtpReceiver | undefined;
+  beforeAll(async () => {
+    hook = await startHookReceiver();
+    smtp = await startSmtpReceiver();
+  });
+  afterAll(async () => {
+    await hook?.close();
+    await smtp?.close();
+  });
+  return {
+    get hook(): HookReceiver {
+      return hook ?? unstarted();
+    },
+    get smtp(): SmtpReceiver {
+      return smtp ?? unstarted();
+    },
+  };
+}
+
+const unstarted = (): never => {
+  throw new Error("the alert receivers start in beforeAll: read them inside a test");
+};
+
+/** The test channels: an e-mail channel on the SMTP receiver and a webhook to the hook receiver. */
+export async function createTestChannels(
+  channels: Pick<AlertChannelService, "create">,
+  receivers: { hook: HookReceiver; smtp: SmtpReceiver },
+  webhook: {
+    name?: string;
+    eventTypes: AlertEventType[];
+    format?: "json" | "slack" | "teams";
+    maxFailures?: number;
+  },
+) {
+  await channels.create(cliActor, {
+    kind: "email",
+    name: "Office SMTP",
+    host: "127.0.0.1",
+    port: receivers.smtp.port,
+    tls: "none",
+    user: receivers.smtp.credentials.user,
+    password: receivers.smtp.credentials.pass,
+    from: "orgmap@example.test",
+  });
+  return channels.create(cliActor, {
+    kind: "webhook",
+    name: webhook.name ?? "Ops hook",
+    url: receivers.hook.url,
+    format: webhook.format ?? "json",
+    eventTypes: webhook.eventTypes,
+    allowPrivate: true,
+    maxFailures: webhook.maxFailures ?? 10,
+  });
 }

@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startHookReceiver, startSmtpReceiver } from "../../../test/support/alert-receivers.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestChannels, useAlertReceivers } from "../../../test/support/alert-receivers.ts";
 import { buildModule } from "../../../test/support/factories.ts";
 import { useTestContext } from "../../../test/support/test-context.ts";
 import {
@@ -20,16 +20,7 @@ import { webhookBody } from "./webhook-sender.ts";
 describe("alert events from posting", () => {
   const t = useTestContext();
   let server: VendorServer | undefined;
-  let hook: Awaited<ReturnType<typeof startHookReceiver>>;
-  let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
-  beforeAll(async () => {
-    hook = await startHookReceiver();
-    smtp = await startSmtpReceiver();
-  });
-  afterAll(async () => {
-    await hook.close();
-    await smtp.close();
-  });
+  const rx = useAlertReceivers();
   afterEach(async () => {
     await server?.close();
     server = undefined;
@@ -139,32 +130,17 @@ describe("alert events from posting", () => {
 
   it("delivers both to a JSON webhook and by e-mail to a subscribed admin, with links into the posting page", async () => {
     const { module, services } = await setUp((key) => [candidate(key, 0, 9), candidate(key, 1, 2)]);
-    hook.received.length = 0;
-    hook.answer(200);
-    smtp.mails.length = 0;
+    rx.hook.received.length = 0;
+    rx.hook.answer(200);
+    rx.smtp.mails.length = 0;
     const admin = await services.auth.createUser(cliActor, {
       username: "ada",
       password: "correct horse battery",
       role: "admin",
     });
-    await services.alertChannels.create(cliActor, {
-      kind: "email",
-      name: "Office SMTP",
-      host: "127.0.0.1",
-      port: smtp.port,
-      tls: "none",
-      user: smtp.credentials.user,
-      password: smtp.credentials.pass,
-      from: "orgmap@example.test",
-    });
-    await services.alertChannels.create(cliActor, {
-      kind: "webhook",
+    await createTestChannels(services.alertChannels, rx, {
       name: "Billing hook",
-      url: hook.url,
-      format: "json",
       eventTypes: ["posting.failed", "posting.approval_waiting"],
-      allowPrivate: true,
-      maxFailures: 10,
     });
     const actor = { kind: "user" as const, id: admin.id, label: "user:ada", role: "admin" as const };
     const mine = await services.alertSubscriptions.replaceMine(actor, {
@@ -182,7 +158,7 @@ describe("alert events from posting", () => {
     const run = await services.posting.post(cliActor, module.key);
     await services.alertWorker.drain();
 
-    const bodies = hook.received.map(
+    const bodies = rx.hook.received.map(
       (got) => JSON.parse(got.body) as { id: string; type: string; data: Record<string, unknown> },
     );
     expect(bodies.map((b) => b.type).sort()).toEqual(["posting.approval_waiting", "posting.failed"]);
@@ -195,14 +171,14 @@ describe("alert events from posting", () => {
       targetUnits: 2,
     });
 
-    expect(smtp.mails.map((m) => m.subject).sort()).toEqual([
+    expect(rx.smtp.mails.map((m) => m.subject).sort()).toEqual([
       "A decrease waits for approval: Company 1001, Managed Workstation (10 -> 2)",
       "The posting run of NinjaOne ended with 1 failed row",
     ]);
-    const failedMail = smtp.mails.find((m) => m.subject.startsWith("The posting run"))!;
+    const failedMail = rx.smtp.mails.find((m) => m.subject.startsWith("The posting run"))!;
     expect(failedMail.text).toContain("Contract is not active on this date");
     expect(failedMail.text).toContain(`/posting?onlyFailed=true&runId=${run.runId}#activity-log`);
-    const approvalMail = smtp.mails.find((m) => m.subject.startsWith("A decrease"))!;
+    const approvalMail = rx.smtp.mails.find((m) => m.subject.startsWith("A decrease"))!;
     expect(approvalMail.text).toContain("/posting?approval=");
     expect(approvalMail.text).toContain("#approvals");
   });

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHookReceiver, startSmtpReceiver } from "../../../test/support/alert-receivers.ts";
+import { describe, expect, it } from "vitest";
+import { createTestChannels, useAlertReceivers } from "../../../test/support/alert-receivers.ts";
 import { useTestContext } from "../../../test/support/test-context.ts";
 import { repositories } from "../../db/repositories.ts";
 import { cliActor } from "../../domain/actor.ts";
@@ -85,16 +85,7 @@ const SAMPLES: NewAlertEvent[] = [
 
 describe("alert delivery worker", () => {
   const t = useTestContext();
-  let hook: Awaited<ReturnType<typeof startHookReceiver>>;
-  let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
-  beforeAll(async () => {
-    hook = await startHookReceiver();
-    smtp = await startSmtpReceiver();
-  });
-  afterAll(async () => {
-    await hook.close();
-    await smtp.close();
-  });
+  const rx = useAlertReceivers();
 
   const services = () =>
     createServices(t.ctx, {
@@ -105,32 +96,17 @@ describe("alert delivery worker", () => {
     s = services(),
     hookOptions: { format?: "json" | "slack" | "teams"; maxFailures?: number } = {},
   ) {
-    hook.received.length = 0;
-    hook.answer(200);
-    smtp.mails.length = 0;
+    rx.hook.received.length = 0;
+    rx.hook.answer(200);
+    rx.smtp.mails.length = 0;
     const admin = await s.auth.createUser(cliActor, {
       username: "ada",
       password: "correct horse battery",
       role: "admin",
     });
-    await s.alertChannels.create(cliActor, {
-      kind: "email",
-      name: "Office SMTP",
-      host: "127.0.0.1",
-      port: smtp.port,
-      tls: "none",
-      user: smtp.credentials.user,
-      password: smtp.credentials.pass,
-      from: "orgmap@example.test",
-    });
-    const created = await s.alertChannels.create(cliActor, {
-      kind: "webhook",
-      name: "Ops hook",
-      url: hook.url,
-      format: hookOptions.format ?? "json",
+    const created = await createTestChannels(s.alertChannels, rx, {
       eventTypes: [...ALERT_EVENT_TYPES],
-      allowPrivate: true,
-      maxFailures: hookOptions.maxFailures ?? 10,
+      ...hookOptions,
     });
     const actor = { kind: "user" as const, id: admin.id, label: "user:ada", role: "admin" as const };
     return { s, admin, actor, hookChannel: created.channel, secret: created.secret };
@@ -148,8 +124,8 @@ describe("alert delivery worker", () => {
     const ids = await write(SAMPLES);
     await s.alertWorker.drain();
 
-    expect(hook.ids().sort()).toEqual([...ids].sort());
-    for (const got of hook.received) {
+    expect(rx.hook.ids().sort()).toEqual([...ids].sort());
+    for (const got of rx.hook.received) {
       const body = JSON.parse(got.body) as { id: string; type: string; time: string; data: unknown };
       expect(Object.keys(body).sort()).toEqual(["data", "id", "time", "type"]);
       expect(got.headers["x-orgmap-event-id"]).toBe(body.id);
@@ -157,9 +133,9 @@ describe("alert delivery worker", () => {
       expect(got.headers["x-orgmap-signature"]).toBe(`sha256=${signWebhook(secret!, timestamp, got.body)}`);
     }
     // ada is an admin: the disabled-webhook event reaches her too, once.
-    expect(smtp.mails).toHaveLength(SAMPLES.length);
-    expect(smtp.mails.every((m) => m.to.join() === "ada@example.test")).toBe(true);
-    const subjects = smtp.mails.map((m) => m.subject);
+    expect(rx.smtp.mails).toHaveLength(SAMPLES.length);
+    expect(rx.smtp.mails.every((m) => m.to.join() === "ada@example.test")).toBe(true);
+    const subjects = rx.smtp.mails.map((m) => m.subject);
     expect(subjects).toEqual(
       expect.arrayContaining([
         "2 new unmapped module organizations in IT Glue",
@@ -169,7 +145,7 @@ describe("alert delivery worker", () => {
         "A decrease waits for approval: Acme Corp, Managed Workstation (10 -> 2)",
       ]),
     );
-    expect(smtp.mails.map((m) => m.header("X-Orgmap-Event-Ids")).sort()).toEqual([...ids].sort());
+    expect(rx.smtp.mails.map((m) => m.header("X-Orgmap-Event-Ids")).sort()).toEqual([...ids].sort());
     expect(await repositories(t.ctx.db).alertDeliveries.countByStatus()).toEqual({
       delivered: SAMPLES.length * 2,
     });
@@ -208,7 +184,7 @@ describe("alert delivery worker", () => {
 
     await write(SAMPLES);
     await s.alertWorker.drain();
-    const subjects = smtp.mails.filter((m) => m.to.join() === "vic@example.test").map((m) => m.subject);
+    const subjects = rx.smtp.mails.filter((m) => m.to.join() === "vic@example.test").map((m) => m.subject);
     expect(subjects).toHaveLength(SAMPLES.length - adminOnly.length);
     expect(subjects).not.toContain("The posting run of IT Glue ended with 2 failed rows");
     expect(subjects.some((subject) => /approval|webhook/i.test(subject))).toBe(false);
@@ -226,12 +202,12 @@ describe("alert delivery worker", () => {
     });
     await write([SAMPLES[0]!, SAMPLES[3]!, SAMPLES[3]!]);
     await s.alertWorker.drain();
-    expect(smtp.mails).toHaveLength(0);
+    expect(rx.smtp.mails).toHaveLength(0);
     t.ctx.clock.set("2026-01-15T11:00:01Z");
     await s.alertWorker.drain();
-    expect(smtp.mails).toHaveLength(1);
-    const raw = smtp.mails[0]!.text;
-    expect(smtp.mails[0]!.subject).toBe("orgmap digest: 3 events");
+    expect(rx.smtp.mails).toHaveLength(1);
+    const raw = rx.smtp.mails[0]!.text;
+    expect(rx.smtp.mails[0]!.subject).toBe("orgmap digest: 3 events");
     expect(raw).toMatch(/New unmapped module organizations after a sync: 1/);
     expect(raw).toMatch(/A sync failed: 2/);
     expect(raw).toContain("/mapping?tab=module-organizations&moduleKey=itglue");
@@ -241,10 +217,10 @@ describe("alert delivery worker", () => {
     const { s } = await setUp(services(), { format: "slack" });
     const [id] = await write([SAMPLES[1]!]);
     await s.alertWorker.drain();
-    const slack = JSON.parse(hook.received[0]!.body) as { text: string };
+    const slack = JSON.parse(rx.hook.received[0]!.body) as { text: string };
     expect(slack.text).toContain("*Acme Corp became Dead in the PSA*");
     expect(slack.text).toContain(`event ${id}`);
-    expect(hook.received[0]!.headers["x-orgmap-signature"]).toBeUndefined();
+    expect(rx.hook.received[0]!.headers["x-orgmap-signature"]).toBeUndefined();
   });
 
   it("a receiver that fails is retried with backoff; after N failures in a row the webhook is disabled and admins are told", async () => {
@@ -255,7 +231,7 @@ describe("alert delivery worker", () => {
       subscriptions: [],
     });
     let n = 0;
-    hook.answer(() => (["close", 500, "hang"] as const)[n++ % 3]!);
+    rx.hook.answer(() => (["close", 500, "hang"] as const)[n++ % 3]!);
     await write([SAMPLES[3]!]);
     await s.alertWorker.drain();
     const log = async () => (await s.alertChannels.deliveries(hookChannel.id, { limit: 10 })).items;
@@ -281,15 +257,15 @@ describe("alert delivery worker", () => {
     expect(channel).toMatchObject({ isEnabled: false, consecutiveFailures: 3 });
     expect(channel.disabledReason).toMatch(/disabled after 3 failures in a row/);
     // The admin (with an address, not subscribed) got the disabled-webhook alert.
-    expect(smtp.mails.map((m) => m.subject)).toEqual([
+    expect(rx.smtp.mails.map((m) => m.subject)).toEqual([
       'The webhook "Ops hook" was disabled after 3 failed deliveries',
     ]);
     // Disabled: nothing more is sent to it; turned on again, the pending delivery goes out.
     t.ctx.clock.advance(3_600_000);
-    hook.answer(200);
-    const before = hook.received.length;
+    rx.hook.answer(200);
+    const before = rx.hook.received.length;
     await s.alertWorker.drain();
-    expect(hook.received).toHaveLength(before);
+    expect(rx.hook.received).toHaveLength(before);
     await s.alertChannels.update(cliActor, hookChannel.id, { isEnabled: true });
     await s.alertWorker.drain();
     expect((await log())[0]).toMatchObject({ status: "delivered", attempts: 4, responseCode: 200 });
@@ -297,7 +273,7 @@ describe("alert delivery worker", () => {
 
   it("gives up after 24 hours of retries", async () => {
     const { s, hookChannel } = await setUp(services(), { maxFailures: 1000 });
-    hook.answer(503);
+    rx.hook.answer(503);
     await write([SAMPLES[3]!]);
     for (let i = 0; i < 40; i++) {
       await s.alertWorker.drain();
@@ -320,25 +296,25 @@ describe("alert delivery worker", () => {
         .set({ settings: JSON.stringify({ url, allowPrivate: false }) })
         .where("id", "=", hookChannel.id)
         .execute();
-    await store(hook.url);
+    await store(rx.hook.url);
     expect(await s.alertChannels.sendTest(cliActor, hookChannel.id, undefined)).toMatchObject({
       ok: false,
       error: expect.stringMatching(/127\.0\.0\.1, a private or loopback address/),
     });
-    await store(hook.url.replace("127.0.0.1", hostname()));
+    await store(rx.hook.url.replace("127.0.0.1", hostname()));
     expect(await s.alertChannels.sendTest(cliActor, hookChannel.id, undefined)).toMatchObject({
       ok: false,
       error: expect.stringMatching(/resolves to .*private or loopback/),
     });
-    expect(hook.received).toHaveLength(0);
-    await s.alertChannels.update(cliActor, hookChannel.id, { allowPrivate: true, url: hook.url });
-    hook.answer(302);
+    expect(rx.hook.received).toHaveLength(0);
+    await s.alertChannels.update(cliActor, hookChannel.id, { allowPrivate: true, url: rx.hook.url });
+    rx.hook.answer(302);
     expect(await s.alertChannels.sendTest(cliActor, hookChannel.id, undefined)).toMatchObject({
       ok: false,
       statusCode: 302,
       error: expect.stringMatching(/redirect \(not followed\)/),
     });
-    hook.answer(204);
+    rx.hook.answer(204);
     expect(await s.alertChannels.sendTest(cliActor, hookChannel.id, undefined)).toMatchObject({
       ok: true,
       statusCode: 204,
@@ -368,29 +344,29 @@ describe("alert delivery worker", () => {
     });
     expect(claimed.filter((r) => r.channel_id)).toHaveLength(1);
     await s.alertWorker.drain();
-    expect(hook.ids()).toEqual([]);
+    expect(rx.hook.ids()).toEqual([]);
     await new Promise((r) => setTimeout(r, 3_100));
     await s.alertWorker.drain();
-    expect(hook.ids()).toEqual([id]);
+    expect(rx.hook.ids()).toEqual([id]);
   });
 
   it("Send test reaches the SMTP server with the stored (encrypted) password, never shown", async () => {
     const { s } = await setUp();
     const email = (await s.alertChannels.list()).find((c) => c.kind === "email")!;
     expect(email).toMatchObject({ hasSecret: true });
-    expect(JSON.stringify(email)).not.toContain(smtp.credentials.pass);
+    expect(JSON.stringify(email)).not.toContain(rx.smtp.credentials.pass);
     const row = await t.ctx.db
       .selectFrom("alert_channels")
       .select("secrets")
       .where("id", "=", email.id)
       .executeTakeFirst();
     expect(row?.secrets).toMatch(/^v1:/);
-    expect(row?.secrets).not.toContain(smtp.credentials.pass);
+    expect(row?.secrets).not.toContain(rx.smtp.credentials.pass);
     expect(await s.alertChannels.sendTest(cliActor, email.id, "ops@example.test")).toMatchObject({
       ok: true,
       statusCode: 250,
     });
-    expect(smtp.mails.at(-1)?.to).toEqual(["ops@example.test"]);
+    expect(rx.smtp.mails.at(-1)?.to).toEqual(["ops@example.test"]);
     await s.alertChannels.update(cliActor, email.id, { password: "wrong-password" });
     expect(await s.alertChannels.sendTest(cliActor, email.id, "ops@example.test")).toMatchObject({
       ok: false,
