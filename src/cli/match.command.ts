@@ -42,17 +42,19 @@ function parseCsv(text: Buffer, info: boolean): unknown[] {
   }) as unknown[];
 }
 
-/**
- * Reads a CSV file with a header row; every error names the file and the line. Line numbers are read
- * only when a record is refused (the file is parsed again for them): they cost more than the parse.
- */
-async function readCsv(path: string, required: readonly string[]): Promise<Csv> {
-  let text: Buffer;
+async function readBytes(path: string): Promise<Buffer> {
   try {
-    text = await readFile(path);
+    return await readFile(path);
   } catch (error) {
     throw new Error(`${path}: cannot read the file (${(error as Error).message})`);
   }
+}
+
+/**
+ * Parses a CSV file with a header row; every error names the file and the line. Line numbers are read
+ * only when a record is refused (the file is parsed again for them): they cost more than the parse.
+ */
+function parseRows(path: string, text: Buffer, required: readonly string[]): Csv {
   const parsed = (info: boolean): unknown[] => {
     try {
       return parseCsv(text, info);
@@ -86,6 +88,13 @@ async function readCsv(path: string, required: readonly string[]): Promise<Csv> 
   return { rows: records, lineOf };
 }
 
+/** Line breaks in a file: at least its records (more when names hold quoted line breaks). */
+function lineBreaks(text: Buffer): number {
+  let count = 0;
+  for (let at = text.indexOf(10); at >= 0; at = text.indexOf(10, at + 1)) count++;
+  return count;
+}
+
 function readOrganizations(path: string, { rows, lineOf }: Csv): MatchOrganization[] {
   return rows.map((values, i) => {
     const organization: MatchOrganization = { id: (values.id ?? "").trim(), name: values.name ?? "" };
@@ -103,6 +112,8 @@ function readOrganizations(path: string, { rows, lineOf }: Csv): MatchOrganizati
 
 /** From this many module organizations, `orgmap match` spreads the work over worker threads. */
 const PARALLEL_FROM = 5000;
+/** Young generation of each worker thread (see `workerPool`). */
+const YOUNG_GENERATION_MB = Number(process.env.ORGMAP_MATCH_YOUNG_MB ?? 48);
 /** Module organizations a worker answers per message. */
 const BATCH = 1000;
 
@@ -113,6 +124,7 @@ interface Answerer {
 }
 
 function inThread(organizations: MatchOrganization[], top: number): Answerer {
+  // Built here, after the module organizations were read: a worker pool builds while they are.
   const index = buildMatchIndex({ organizations });
   return { answer: async (queries) => answerRows(index, queries, top), close: async () => {} };
 }
@@ -148,7 +160,12 @@ async function workerPool(count: number, organizations: MatchOrganization[], top
   const workers = Array.from(
     { length: count },
     () =>
-      new Worker(new URL("./match.worker-boot.mjs", import.meta.url), { workerData: { organizations, top } }),
+      new Worker(new URL("./match.worker-boot.mjs", import.meta.url), {
+        workerData: { organizations, top },
+        // A larger young generation: the engine makes many short-lived objects per answer, and
+        // scavenges of the default 16 MB took about a tenth of a worker's time.
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      }),
   );
   const close = async () => {
     await Promise.all(workers.map((w) => w.terminate()));
@@ -199,9 +216,23 @@ export async function runMatchCommand(
     throw new Error(`--top must be a positive integer, got ${options.top}`);
   const organizations = readOrganizations(
     options.organizationsPath,
-    await readCsv(options.organizationsPath, ["id", "name"]),
+    parseRows(options.organizationsPath, await readBytes(options.organizationsPath), ["id", "name"]),
   );
-  const moduleRows = (await readCsv(options.moduleOrganizationsPath, ["id", "name"])).rows;
+  const moduleText = await readBytes(options.moduleOrganizationsPath);
+  const workers = Math.min(options.workers ?? 2, availableParallelism());
+  // The workers start (and build their indexes) while this thread parses the module organizations.
+  const pool =
+    workers > 1 && lineBreaks(moduleText) - 1 >= (options.parallelFrom ?? PARALLEL_FROM)
+      ? workerPool(workers, organizations, top)
+      : null;
+  pool?.catch(() => {}); // awaited below; a parse error must not leave it unhandled
+  let moduleRows: Array<Record<string, string>>;
+  try {
+    moduleRows = parseRows(options.moduleOrganizationsPath, moduleText, ["id", "name"]).rows;
+  } catch (error) {
+    await (await pool?.catch(() => null))?.close();
+    throw error;
+  }
   const parentOf = new Map<string, string>();
   for (const values of moduleRows) {
     const parentId = (values.parentId ?? "").trim();
@@ -219,16 +250,15 @@ export async function runMatchCommand(
     while (levels.length <= d) levels.push([]);
     (levels[d] as number[]).push(i);
   });
-  const workers = Math.min(options.workers ?? 2, availableParallelism());
-  const answerer =
-    workers > 1 && moduleRows.length >= (options.parallelFrom ?? PARALLEL_FROM)
-      ? await workerPool(workers, organizations, top)
-      : inThread(organizations, top);
+  const answerer = pool === null ? inThread(organizations, top) : await pool;
   const accepted = new Map<string, string>();
   const csv: string[] = new Array(moduleRows.length).fill("");
   try {
     for (const level of levels) {
-      const queries = level.map((at): NumberedQuery => {
+      const queries: NumberedQuery[] = [];
+      // Module organizations that ask the same (a name alone, often repeated) are answered once.
+      const byName = new Map<string, NumberedQuery>();
+      for (const at of level) {
         const values = moduleRows[at] as Record<string, string>;
         const id = (values.id ?? "").trim();
         const query: MatchQuery = { id, name: values.name ?? "" };
@@ -237,8 +267,20 @@ export async function runMatchCommand(
         const parentId = parentOf.get(id);
         const parentTarget = parentId === undefined ? undefined : accepted.get(parentId);
         if (parentTarget !== undefined) query.parentOrganizationId = parentTarget;
-        return { at, query };
-      });
+        if (query.psaId !== undefined || query.parentOrganizationId !== undefined) {
+          queries.push({ at, query });
+          continue;
+        }
+        const first = byName.get(query.name);
+        if (first !== undefined) {
+          first.same ??= [];
+          first.same.push({ at, id });
+        } else {
+          const numbered: NumberedQuery = { at, query };
+          byName.set(query.name, numbered);
+          queries.push(numbered);
+        }
+      }
       for (const answer of await answerer.answer(queries)) {
         csv[answer.at] = answer.csv;
         const id = ((moduleRows[answer.at] as Record<string, string>).id ?? "").trim();
