@@ -124,38 +124,11 @@ export class TokenIndex {
     if (budget >= 2) {
       const grams = gramsOf(token);
       const needed = Math.max(2, grams.length - 3 * budget);
-      // A word sharing `needed` of these grams is in one of the `distinct - needed + 1` rarest gram
-      // lists (pigeonhole): only those are read, then each word found counts its shared grams itself.
-      // The same words as counting every list, without walking the lists of common grams.
-      const order = new Map<string, number>();
-      const inOrder: string[][] = [];
-      for (const gram of grams) {
-        if (order.has(gram)) continue;
-        order.set(gram, inOrder.length);
-        inOrder.push(this.gramIndex.get(gram) ?? []);
+      const counts = new Map<string, number>();
+      for (const gram of new Set(grams)) {
+        for (const word of this.gramIndex.get(gram) ?? []) counts.set(word, (counts.get(word) ?? 0) + 1);
       }
-      const rarest = [...inOrder].sort((a, b) => a.length - b.length);
-      const seen = new Set<string>();
-      // Each word found, with where counting every list met it first (which gram, which place): the
-      // order ties are broken in below.
-      const found: Array<[string, number, number]> = [];
-      for (let l = 0; l < rarest.length && l <= rarest.length - needed; l++) {
-        for (const word of rarest[l] as string[]) {
-          if (seen.has(word)) continue;
-          seen.add(word);
-          let count = 0;
-          let first = inOrder.length;
-          for (const gram of new Set(gramsOf(word))) {
-            const at = order.get(gram);
-            if (at === undefined) continue;
-            count++;
-            if (at < first) first = at;
-          }
-          if (count >= needed) found.push([word, first, (inOrder[first] as string[]).indexOf(word)]);
-        }
-      }
-      found.sort((a, b) => a[1] - b[1] || a[2] - b[2]);
-      for (const [word] of found) candidates.add(word);
+      for (const [word, count] of counts) if (count >= needed) candidates.add(word);
     }
     const found: SimilarToken[] = [];
     for (const word of candidates) {
