@@ -112,8 +112,6 @@ function readOrganizations(path: string, { rows, lineOf }: Csv): MatchOrganizati
 
 /** From this many module organizations, `orgmap match` spreads the work over worker threads. */
 const PARALLEL_FROM = 5000;
-/** Young generation of each worker thread (see `workerPool`). */
-const YOUNG_GENERATION_MB = Number(process.env.ORGMAP_MATCH_YOUNG_MB ?? 48);
 /** Module organizations a worker answers per message. */
 const BATCH = 1000;
 
@@ -160,12 +158,7 @@ async function workerPool(count: number, organizations: MatchOrganization[], top
   const workers = Array.from(
     { length: count },
     () =>
-      new Worker(new URL("./match.worker-boot.mjs", import.meta.url), {
-        workerData: { organizations, top },
-        // A larger young generation: the engine makes many short-lived objects per answer, and
-        // scavenges of the default 16 MB took about a tenth of a worker's time.
-        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-      }),
+      new Worker(new URL("./match.worker-boot.mjs", import.meta.url), { workerData: { organizations, top } }),
   );
   const close = async () => {
     await Promise.all(workers.map((w) => w.terminate()));
