@@ -118,5 +118,10 @@ describe("runMatchCommand", () => {
         .filter((id, i, all) => all.indexOf(id) === i)
         .slice(0, 3),
     ).toEqual(["m0", "m1", "m2"]);
+    // Module organizations of the same name (answered once) each get the rows under their own id.
+    const of = (id: string) => rows.filter((r) => r[0] === id).map((r) => r.slice(1));
+    expect(of("m0").length).toBeGreaterThan(0);
+    for (const id of ["m5", "m10", "m35"]) expect(of(id)).toEqual(of("m0"));
+    expect(of("m6")).toEqual(of("m1"));
   });
 });

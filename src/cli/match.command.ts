@@ -25,59 +25,83 @@ export interface MatchCommandOptions {
   parallelFrom?: number;
 }
 
-interface Row {
-  line: number;
-  values: Record<string, string>;
+/** A CSV file's records, and the line where one starts (worked out when an error needs it). */
+interface Csv {
+  rows: Array<Record<string, string>>;
+  lineOf(record: number): number | "?";
 }
 
-/** Reads a CSV file with a header row; every error names the file and the line. */
-async function readCsv(path: string, required: readonly string[]): Promise<Row[]> {
-  let text: Buffer;
+/** csv-parse's options for both files; `info` adds each record's line number (about 1 s per 200,000 rows). */
+function parseCsv(text: Buffer, info: boolean): unknown[] {
+  return parse(text, {
+    bom: true,
+    columns: (header: string[]) => header.map((h) => h.trim()),
+    info,
+    skip_empty_lines: true,
+    trim: false,
+  }) as unknown[];
+}
+
+async function readBytes(path: string): Promise<Buffer> {
   try {
-    text = await readFile(path);
+    return await readFile(path);
   } catch (error) {
     throw new Error(`${path}: cannot read the file (${(error as Error).message})`);
   }
-  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
-  try {
-    records = parse(text, {
-      bom: true,
-      columns: (header: string[]) => header.map((h) => h.trim()),
-      info: true,
-      skip_empty_lines: true,
-      trim: false,
-    }) as Array<{ record: Record<string, string>; info: { lines: number } }>;
-  } catch (error) {
-    if (error instanceof CsvError) {
-      const line = (error as CsvError & { lines?: number }).lines;
-      throw new Error(`${path}: line ${line ?? "?"}: ${error.message}`);
+}
+
+/**
+ * Parses a CSV file with a header row; every error names the file and the line. Line numbers are read
+ * only when a record is refused (the file is parsed again for them): they cost more than the parse.
+ */
+function parseRows(path: string, text: Buffer, required: readonly string[]): Csv {
+  const parsed = (info: boolean): unknown[] => {
+    try {
+      return parseCsv(text, info);
+    } catch (error) {
+      if (error instanceof CsvError) {
+        const line = (error as CsvError & { lines?: number }).lines;
+        throw new Error(`${path}: line ${line ?? "?"}: ${error.message}`);
+      }
+      throw error;
     }
-    throw error;
-  }
+  };
+  const records = parsed(false) as Array<Record<string, string>>;
   const first = records[0];
-  const header = first === undefined ? [] : Object.keys(first.record);
+  const header = first === undefined ? [] : Object.keys(first);
   for (const column of required) {
     if (first !== undefined && !header.includes(column)) {
       throw new Error(`${path}: line 1: missing column '${column}' (header has: ${header.join(", ")})`);
     }
   }
-  return records.map(({ record, info }) => {
+  let lines: number[] | undefined;
+  const lineOf = (record: number): number | "?" => {
+    lines ??= (parsed(true) as Array<{ info: { lines: number } }>).map((r) => r.info.lines);
+    return lines[record] ?? "?";
+  };
+  records.forEach((record, i) => {
     for (const column of required) {
-      if ((record[column] ?? "").trim() === "") {
-        throw new Error(`${path}: line ${info.lines}: empty '${column}'`);
-      }
+      if ((record[column] ?? "").trim() === "")
+        throw new Error(`${path}: line ${lineOf(i)}: empty '${column}'`);
     }
-    return { line: info.lines, values: record };
   });
+  return { rows: records, lineOf };
 }
 
-function readOrganizations(path: string, rows: readonly Row[]): MatchOrganization[] {
-  return rows.map(({ line, values }) => {
+/** Line breaks in a file: at least its records (more when names hold quoted line breaks). */
+function lineBreaks(text: Buffer): number {
+  let count = 0;
+  for (let at = text.indexOf(10); at >= 0; at = text.indexOf(10, at + 1)) count++;
+  return count;
+}
+
+function readOrganizations(path: string, { rows, lineOf }: Csv): MatchOrganization[] {
+  return rows.map((values, i) => {
     const organization: MatchOrganization = { id: (values.id ?? "").trim(), name: values.name ?? "" };
     const type = (values.type ?? "").trim();
     if (type !== "") {
       if (!isOrganizationType(type))
-        throw new Error(`${path}: line ${line}: unknown organization type '${type}'`);
+        throw new Error(`${path}: line ${lineOf(i)}: unknown organization type '${type}'`);
       organization.type = type as OrganizationType;
     }
     const psaId = (values.psaId ?? "").trim();
@@ -98,6 +122,7 @@ interface Answerer {
 }
 
 function inThread(organizations: MatchOrganization[], top: number): Answerer {
+  // Built here, after the module organizations were read: a worker pool builds while they are.
   const index = buildMatchIndex({ organizations });
   return { answer: async (queries) => answerRows(index, queries, top), close: async () => {} };
 }
@@ -184,11 +209,25 @@ export async function runMatchCommand(
     throw new Error(`--top must be a positive integer, got ${options.top}`);
   const organizations = readOrganizations(
     options.organizationsPath,
-    await readCsv(options.organizationsPath, ["id", "name"]),
+    parseRows(options.organizationsPath, await readBytes(options.organizationsPath), ["id", "name"]),
   );
-  const moduleRows = await readCsv(options.moduleOrganizationsPath, ["id", "name"]);
+  const moduleText = await readBytes(options.moduleOrganizationsPath);
+  const workers = Math.min(options.workers ?? 2, availableParallelism());
+  // The workers start (and build their indexes) while this thread parses the module organizations.
+  const pool =
+    workers > 1 && lineBreaks(moduleText) - 1 >= (options.parallelFrom ?? PARALLEL_FROM)
+      ? workerPool(workers, organizations, top)
+      : null;
+  pool?.catch(() => {}); // awaited below; a parse error must not leave it unhandled
+  let moduleRows: Array<Record<string, string>>;
+  try {
+    moduleRows = parseRows(options.moduleOrganizationsPath, moduleText, ["id", "name"]).rows;
+  } catch (error) {
+    await (await pool?.catch(() => null))?.close();
+    throw error;
+  }
   const parentOf = new Map<string, string>();
-  for (const { values } of moduleRows) {
+  for (const values of moduleRows) {
     const parentId = (values.parentId ?? "").trim();
     if (parentId !== "") parentOf.set((values.id ?? "").trim(), parentId);
   }
@@ -200,21 +239,20 @@ export async function runMatchCommand(
   };
   const levels: number[][] = [];
   moduleRows.forEach((row, i) => {
-    const d = depth((row.values.id ?? "").trim());
+    const d = depth((row.id ?? "").trim());
     while (levels.length <= d) levels.push([]);
     (levels[d] as number[]).push(i);
   });
-  const workers = Math.min(options.workers ?? 2, availableParallelism());
-  const answerer =
-    workers > 1 && moduleRows.length >= (options.parallelFrom ?? PARALLEL_FROM)
-      ? await workerPool(workers, organizations, top)
-      : inThread(organizations, top);
+  const answerer = pool === null ? inThread(organizations, top) : await pool;
   const accepted = new Map<string, string>();
   const csv: string[] = new Array(moduleRows.length).fill("");
   try {
     for (const level of levels) {
-      const queries = level.map((at): NumberedQuery => {
-        const values = (moduleRows[at] as Row).values;
+      const queries: NumberedQuery[] = [];
+      // Module organizations that ask the same (a name alone, often repeated) are answered once.
+      const byName = new Map<string, NumberedQuery>();
+      for (const at of level) {
+        const values = moduleRows[at] as Record<string, string>;
         const id = (values.id ?? "").trim();
         const query: MatchQuery = { id, name: values.name ?? "" };
         const psaId = (values.psaId ?? "").trim();
@@ -222,11 +260,23 @@ export async function runMatchCommand(
         const parentId = parentOf.get(id);
         const parentTarget = parentId === undefined ? undefined : accepted.get(parentId);
         if (parentTarget !== undefined) query.parentOrganizationId = parentTarget;
-        return { at, query };
-      });
+        if (query.psaId !== undefined || query.parentOrganizationId !== undefined) {
+          queries.push({ at, query });
+          continue;
+        }
+        const first = byName.get(query.name);
+        if (first !== undefined) {
+          first.same ??= [];
+          first.same.push({ at, id });
+        } else {
+          const numbered: NumberedQuery = { at, query };
+          byName.set(query.name, numbered);
+          queries.push(numbered);
+        }
+      }
       for (const answer of await answerer.answer(queries)) {
         csv[answer.at] = answer.csv;
-        const id = ((moduleRows[answer.at] as Row).values.id ?? "").trim();
+        const id = ((moduleRows[answer.at] as Record<string, string>).id ?? "").trim();
         if (answer.accepted !== null) accepted.set(id, answer.accepted);
       }
     }

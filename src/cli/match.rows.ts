@@ -5,6 +5,11 @@ import { type MatchIndex, type MatchQuery, suggest } from "../matching/engine.ts
 export interface NumberedQuery {
   at: number;
   query: MatchQuery;
+  /**
+   * Other module organizations asking exactly the same (same name, no PSA id, no parent target): they
+   * get the same candidates under their own id, worked out once.
+   */
+  same?: Array<{ at: number; id: string }>;
 }
 
 /** What the main thread sends a worker of `orgmap match`. */
@@ -28,21 +33,24 @@ export interface MatchBatchAnswer {
 
 /** The candidates of each module organization as `orgmap match` CSV rows. */
 export function answerRows(index: MatchIndex, queries: readonly NumberedQuery[], top: number): RowsAnswer[] {
-  return queries.map(({ at, query }) => {
+  const out: RowsAnswer[] = [];
+  for (const { at, query, same } of queries) {
     const candidates = suggest(index, query, { top });
     const best = candidates[0];
-    const rows = candidates.map((c, rank) => [
-      query.id,
-      String(rank + 1),
-      c.organizationId,
-      c.score.toFixed(3),
-      String(c.accept),
-      c.reasons.join("; "),
-    ]);
-    return {
-      at,
-      csv: rows.length === 0 ? "" : stringify(rows),
-      accepted: best?.accept === true ? best.organizationId : null,
+    const accepted = best?.accept === true ? best.organizationId : null;
+    const answer = (id: string, at: number): RowsAnswer => {
+      const rows = candidates.map((c, rank) => [
+        id,
+        String(rank + 1),
+        c.organizationId,
+        c.score.toFixed(3),
+        String(c.accept),
+        c.reasons.join("; "),
+      ]);
+      return { at, csv: rows.length === 0 ? "" : stringify(rows), accepted };
     };
-  });
+    out.push(answer(query.id, at));
+    for (const other of same ?? []) out.push(answer(other.id, other.at));
+  }
+  return out;
 }
