@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { isClearlyAhead, type WordEvidence } from "./decision.ts";
+import { buildMatchIndex, suggest } from "./engine.ts";
+
+// Made-up names throughout.
+const candidate = (
+  score: number,
+  words: string[] | null,
+  more: Partial<WordEvidence> = {},
+): WordEvidence => ({
+  score,
+  matched: words === null ? null : new Set(words),
+  anchored: true,
+  weakestPair: 1,
+  extent: "complete",
+  ...more,
+});
+
+describe("the 'clearly ahead' decision rule", () => {
+  const best = candidate(0.72, ["brimwater", "national", "scenic", "river"]);
+
+  it("accepts a best whose close runner-ups pair only words it pairs too", () => {
+    expect(isClearlyAhead(best, [candidate(0.6, ["national", "scenic", "river"])])).toBe(true);
+    expect(isClearlyAhead(best, [])).toBe(true);
+  });
+
+  it("refuses when a close runner-up pairs a word the best does not (a reading of its own)", () => {
+    expect(isClearlyAhead(best, [candidate(0.5, ["volcano", "river"])])).toBe(false);
+    // ...unless that runner-up is far behind.
+    expect(isClearlyAhead(best, [candidate(0.4, ["volcano", "river"])])).toBe(true);
+  });
+
+  it("refuses a runner-up too close, or one whose evidence is no word-by-word comparison", () => {
+    expect(isClearlyAhead(best, [candidate(0.65, ["river"])])).toBe(false);
+    expect(isClearlyAhead(best, [candidate(0.5, null)])).toBe(false);
+  });
+
+  it("needs a word written the same, no word cut short, and most of the names agreeing", () => {
+    expect(isClearlyAhead({ ...best, anchored: false }, [])).toBe(false);
+    expect(isClearlyAhead({ ...best, weakestPair: 0.6 }, [])).toBe(false);
+    expect(isClearlyAhead({ ...best, score: 0.55 }, [])).toBe(false);
+    // Each name keeping a word the other lacks asks for a little more.
+    expect(isClearlyAhead({ ...best, score: 0.62, extent: "partial" }, [])).toBe(false);
+    expect(isClearlyAhead({ ...best, score: 0.62, extent: "contained" }, [])).toBe(true);
+  });
+
+  it("never accepts a module name that adds words to the organization's whole name (another entity of the group)", () => {
+    expect(isClearlyAhead({ ...best, extent: "adds" }, [])).toBe(false);
+  });
+});
+
+describe("suggest: accepts what is clearly ahead", () => {
+  const index = buildMatchIndex({
+    organizations: [
+      "Brimwater NSR",
+      "Delmont National Scenic River",
+      "Quorra Valley University, Tarnby",
+      "Quorra Valley Polytechnic Institute and State University, Greendale",
+      "Sellwick Crater NM",
+      "Parrow Volcano NM",
+    ].map((name) => ({ id: name, name })),
+  });
+  const first = (name: string) => suggest(index, { id: "m", name })[0];
+
+  it("accepts initials read out ahead of a name that shares only the common words", () => {
+    expect(first("Brimwater National Scenic River")).toMatchObject({
+      organizationId: "Brimwater NSR",
+      accept: true,
+    });
+  });
+
+  it("accepts a shorter name ahead of a longer one that shares only its words", () => {
+    expect(first("University of Quorra Valley")).toMatchObject({
+      organizationId: "Quorra Valley University, Tarnby",
+      accept: true,
+    });
+  });
+
+  it("proposes without accepting when the runner-up explains a word the best does not", () => {
+    const best = first("Sellwick Crater Volcano NM");
+    expect(best?.organizationId).toBe("Sellwick Crater NM");
+    expect(best?.accept).toBe(false);
+  });
+});
