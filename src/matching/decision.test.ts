@@ -11,7 +11,7 @@ const candidate = (
   score,
   matched: words === null ? null : new Set(words),
   anchored: true,
-  weakestPair: 1,
+  cutShare: 0,
   extent: "complete",
   ...more,
 });
@@ -37,7 +37,9 @@ describe("the 'clearly ahead' decision rule", () => {
 
   it("needs a word written the same, no word cut short, and most of the names agreeing", () => {
     expect(isClearlyAhead({ ...best, anchored: false }, [])).toBe(false);
-    expect(isClearlyAhead({ ...best, weakestPair: 0.6 }, [])).toBe(false);
+    // A word cut short counts for nothing here: the rest must carry the partial score.
+    expect(isClearlyAhead({ ...best, cutShare: 0.4 }, [])).toBe(false);
+    expect(isClearlyAhead({ ...best, score: 0.85, cutShare: 0.15 }, [])).toBe(true);
     expect(isClearlyAhead({ ...best, score: 0.55 }, [])).toBe(false);
     // Each name keeping a word the other lacks asks for a little more.
     expect(isClearlyAhead({ ...best, score: 0.62, extent: "partial" }, [])).toBe(false);
@@ -57,6 +59,8 @@ describe("suggest: accepts what is clearly ahead", () => {
       "Quorra Valley University, Tarnby",
       "Quorra Valley Polytechnic Institute and State University, Greendale",
       "Sellwick Crater NM",
+      "Upper Tarnby Scenic & Recreational River",
+      "Tarnby National Scenic River",
       "Parrow Volcano NM",
     ].map((name) => ({ id: name, name })),
   });
@@ -72,6 +76,13 @@ describe("suggest: accepts what is clearly ahead", () => {
   it("accepts a shorter name ahead of a longer one that shares only its words", () => {
     expect(first("University of Quorra Valley")).toMatchObject({
       organizationId: "Quorra Valley University, Tarnby",
+      accept: true,
+    });
+  });
+
+  it("accepts a long name with one word cut short when the rest of it carries the agreement", () => {
+    expect(first("Upper Tarnby Scenic & Rec. River")).toMatchObject({
+      organizationId: "Upper Tarnby Scenic & Recreational River",
       accept: true,
     });
   });

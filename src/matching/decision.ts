@@ -29,10 +29,10 @@ export const DECISION = {
   /** ...and be at least this far behind it. */
   aheadMargin: 0.1,
   /**
-   * Every pair of words of the best at least this alike (a typo, initials, a sound-alike): a word cut
-   * short ("Acad" / "Academy", 0.75 or 0.6) is evidence, never enough to accept until users confirm it.
+   * A pair of words less alike than this (a word cut short: "Rec." / "Recreational", "Acad" / "Academy")
+   * adds nothing towards this acceptance: the rest of the names must carry it, at the partial score.
    */
-  aheadWeakestPair: 0.8,
+  aheadCutPair: 0.8,
 } as const;
 
 /** How far two names agree word for word: all words, all words of one of them, or only some. */
@@ -74,8 +74,8 @@ export interface WordEvidence {
   matched: ReadonlySet<string> | null;
   /** A word is written the same in both names (not only alike, sounding alike or spelled by initials). */
   anchored: boolean;
-  /** The weakest pair's similarity: a cut-off word ("Phil" for "Philharmonic") is evidence, never enough to accept. */
-  weakestPair: number;
+  /** The share of the name's agreement that comes from words cut short (pairs below `aheadCutPair`). */
+  cutShare: number;
   /**
    * How the names' words relate: "complete" (every word paired), "contained" (every word of the module
    * organization's name is in the organization's), "adds" (the module organization's name adds words
@@ -87,7 +87,8 @@ export interface WordEvidence {
 
 /**
  * Whether the best candidate is clearly ahead though below the other rules' scores: it shares a word
- * written the same, most of the names agree (`aheadScore`, `aheadPartialScore`), and every candidate
+ * written the same, most of the names agree (`aheadScore`, `aheadPartialScore`, words cut short
+ * aside), and every candidate
  * that comes within `aheadFarMargin` of it is at least `aheadMargin` behind and has no evidence of its
  * own: it pairs only words of the module organization that the best pairs too ("Delaware Scenic River"
  * behind "Upper Delaware Scenic & Recreational River" for "Upper Delaware Scenic & Rec. River"). A
@@ -97,9 +98,11 @@ export interface WordEvidence {
 export function isClearlyAhead(best: WordEvidence, others: Iterable<WordEvidence>): boolean {
   const matched = best.matched;
   if (matched === null || !best.anchored || best.extent === "adds") return false;
-  if (best.weakestPair < DECISION.aheadWeakestPair) return false;
-  if (best.score < (best.extent === "partial" ? DECISION.aheadPartialScore : DECISION.aheadScore))
-    return false;
+  // A word cut short ("Phil" for "Philharmonic") is evidence, never enough to accept: without it the
+  // names must still agree, as much as names that each keep a word of their own.
+  const isPartial = best.extent === "partial" || best.cutShare > 0;
+  const floor = isPartial ? DECISION.aheadPartialScore : DECISION.aheadScore;
+  if (best.score * (1 - best.cutShare) < floor - 1e-9) return false;
   for (const other of others) {
     const margin = best.score - other.score;
     if (margin >= DECISION.aheadFarMargin - 1e-9) break;

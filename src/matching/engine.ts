@@ -245,13 +245,17 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
 function wordEvidence(candidate: { score: number; evidences: Evidence[] }): WordEvidence {
   const strongest = candidate.evidences[0];
   const pairs = strongest?.pairs ?? [];
-  let weakestPair = 1;
-  for (const pair of pairs) weakestPair = Math.min(weakestPair, pair.similarity);
+  let shared = 0;
+  let cut = 0;
+  for (const pair of pairs) {
+    shared += pair.weight * pair.similarity;
+    if (pair.similarity < DECISION.aheadCutPair) cut += pair.weight * pair.similarity;
+  }
   return {
     score: candidate.score,
     matched: matchedWords(strongest),
     anchored: pairs.some((p) => p.kind === "same"),
-    weakestPair,
+    cutShare: shared === 0 ? 0 : cut / shared,
     extent:
       strongest?.isComplete === true
         ? "complete"
