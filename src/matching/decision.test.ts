@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isClearlyAhead, type WordEvidence } from "./decision.ts";
+import { isClearlyAhead, proposalFloor, type WordEvidence } from "./decision.ts";
 import { buildMatchIndex, suggest } from "./engine.ts";
 
 // Made-up names throughout.
@@ -91,5 +91,26 @@ describe("suggest: accepts what is clearly ahead", () => {
     const best = first("Sellwick Crater Volcano NM");
     expect(best?.organizationId).toBe("Sellwick Crater NM");
     expect(best?.accept).toBe(false);
+  });
+});
+
+describe("proposalFloor: words no name holds do not hide the one rare word that is known", () => {
+  it("lowers the floor with the share of the name's weight that no name holds, at most by half", () => {
+    expect(proposalFloor(1)).toBe(0.25);
+    expect(proposalFloor(0.8)).toBeCloseTo(0.2);
+    expect(proposalFloor(0.1)).toBe(0.125);
+  });
+
+  it("offers the organization sharing the one known rare word of an old name with a town behind it", () => {
+    const index = buildMatchIndex({
+      organizations: [
+        { id: "q", name: "Koninklijke Quorvex Electronics N.V." },
+        { id: "s", name: "Quorvex Intellectual Property & Standards GmbH" },
+        { id: "z", name: "Zephyr Dental Group" },
+      ],
+    });
+    const candidates = suggest(index, { id: "m", name: "N.V. Quorvex' Gloeilampenwerken te Tarnbyhoven" });
+    expect(candidates[0]?.organizationId).toBe("q");
+    expect(candidates[0]?.accept).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
 /** Thresholds that turn scores into decisions. One place, so the benchmark and the tests agree. */
 export const DECISION = {
-  /** A candidate below this is not plausible and is not proposed. */
+  /** A candidate below this is not plausible and is not proposed (see `proposalFloor`)... */
   minScore: 0.25,
+  /** ...lowered at most to this share of it by words of the module organization's name that no name holds. */
+  minScoreKnownShare: 0.5,
   /** The best candidate is accepted only from this score... */
   acceptScore: 0.9,
   /** ...and only this far ahead of the runner-up. */
@@ -65,6 +67,17 @@ export function isConfident(best: number, runnerUp: number | undefined, extent: 
   if (extent === "complete") return best >= DECISION.dominantScore && margin >= DECISION.dominantMargin;
   if (extent === "contained") return best >= DECISION.containedScore && margin >= DECISION.containedMargin;
   return false;
+}
+
+/**
+ * The score a candidate must reach to be proposed. Words of the module organization's name that no
+ * known name holds ("N.V. Philips' Gloeilampenfabrieken te Eindhoven": the old name and the town) tell
+ * nothing about which organization it is, yet weigh on every candidate's score alike: the floor is
+ * lowered in proportion to the weight of the words names do hold (`knownShare`), at most by half, so
+ * the organization sharing its one rare known word is still offered. Acceptance is not affected.
+ */
+export function proposalFloor(knownShare: number): number {
+  return DECISION.minScore * Math.max(DECISION.minScoreKnownShare, Math.min(1, knownShare));
 }
 
 /** What `isClearlyAhead` reads of a candidate: its score and its strongest evidence's words. */

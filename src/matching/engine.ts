@@ -5,6 +5,7 @@ import {
   EVIDENCE,
   isClearlyAhead,
   isConfident,
+  proposalFloor,
   type WordEvidence,
 } from "./decision.ts";
 import {
@@ -215,12 +216,19 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
       isComplete: false,
     });
   }
+  let queryWeight = 0;
+  let knownWeight = 0;
+  for (const token of norm.tokens) {
+    queryWeight += weight(token);
+    if (index.words.documentFrequency(token) > 0) knownWeight += weight(token);
+  }
+  const floor = proposalFloor(queryWeight === 0 ? 1 : knownWeight / queryWeight);
   const scored: Array<{ organizationId: string; score: number; evidences: Evidence[] }> = [];
   for (const [organizationId, evidences] of all) {
     const organization = index.organizations.get(organizationId);
     if (organization === undefined || !organization.isMappable || rejected.has(organizationId)) continue;
     const score = combineEvidence(evidences.map((e) => e.score));
-    if (score < DECISION.minScore) continue;
+    if (score < floor) continue;
     evidences.sort((a, b) => b.score - a.score);
     scored.push({ organizationId, score: Math.round(score * 1000) / 1000, evidences });
   }
