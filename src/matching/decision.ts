@@ -101,9 +101,8 @@ export interface WordEvidence {
 /**
  * Whether the best candidate is clearly ahead though below the other rules' scores: it shares a word
  * written the same, most of the names agree (`aheadScore`, `aheadPartialScore`, words cut short
- * aside), and every candidate
- * that comes within `aheadFarMargin` of it is at least `aheadMargin` behind and has no evidence of its
- * own: it pairs only words of the module organization that the best pairs too ("Delaware Scenic River"
+ * aside), and every candidate that comes within `aheadFarMargin` of it is at least `aheadMargin` behind
+ * and has no evidence of its own: it pairs only words of the module organization that the best pairs too ("Delaware Scenic River"
  * behind "Upper Delaware Scenic & Recreational River" for "Upper Delaware Scenic & Rec. River"). A
  * runner-up that pairs a word the best does not ("Capulin Volcano" behind "Sunset Crater" for "Sunset
  * Crater Volcano") is a reading of its own, and then only the far margin will do. `others` best first.
