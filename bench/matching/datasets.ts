@@ -5,7 +5,8 @@ import { parse } from "csv-parse/sync";
 export interface LabeledSet {
   name: string;
   organizations: Array<{ id: string; name: string }>;
-  queries: Array<{ id: string; name: string; truth: string | null }>;
+  /** `group`: the identity the spelling belongs to (for the development / held-out split of the queries). */
+  queries: Array<{ id: string; name: string; truth: string | null; group?: string }>;
 }
 
 const DATA = new URL("../data/", import.meta.url);
@@ -65,7 +66,7 @@ export function patstatSet(seed = 7): LabeledSet {
     if (truth !== null) set.organizations.push({ id: truth, name: names[0] as string });
     names.forEach((name, i) => {
       if (truth !== null && i === 0) return;
-      set.queries.push({ id: `q${identity}-${i}`, name, truth });
+      set.queries.push({ id: `q${identity}-${i}`, name, truth, group: identity });
     });
   }
   return set;
@@ -178,7 +179,8 @@ export function companiesSet(seed = 11): LabeledSet {
   names.forEach((name, i) => {
     const truth = random() < 0.15 ? null : `c${i}`;
     if (truth !== null) set.organizations.push({ id: truth, name });
-    for (let v = 0; v < 2; v++) set.queries.push({ id: `q${i}-${v}`, name: variantOf(random, name), truth });
+    for (let v = 0; v < 2; v++)
+      set.queries.push({ id: `q${i}-${v}`, name: variantOf(random, name), truth, group: String(i) });
   });
   return set;
 }

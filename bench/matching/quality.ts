@@ -46,66 +46,114 @@ export function recallAtPrecision(
   return best;
 }
 
-/** Runs one matcher over a set; `precision` is orgmap's, for the threshold sweep. */
-function measure(set: LabeledSet, ranker: NamedRanker, precision: number, misses?: string[]) {
-  const names = new Map(set.organizations.map((o) => [o.id, o.name]));
+/** Which part of a set a query belongs to: a seeded fifth of the identities is held out from development. */
+export type Part = "all" | "dev" | "held-out";
+
+/** FNV-1a of the set's name and the query's identity: a seeded fifth of the identities is held out. */
+export function isHeldOut(setName: string, group: string, seed = 12): boolean {
+  let h = 0x811c9dc5 ^ seed;
+  for (const ch of `${setName}/${group}`) h = Math.imul(h ^ (ch.codePointAt(0) as number), 0x01000193) >>> 0;
+  return h % 5 === 0;
+}
+
+interface Answer {
+  truth: string | null;
+  ids: string[];
+  score: number;
+  accept: boolean;
+  heldOut: boolean;
+  name: string;
+}
+
+/** Runs one matcher over every query of a set. */
+function rankAll(set: LabeledSet, ranker: NamedRanker): Answer[] {
+  return set.queries.map((query) => {
+    const ranked: Ranked = ranker.rank(query.name);
+    return {
+      truth: query.truth,
+      ids: ranked.ids,
+      score: ranked.score,
+      accept: ranked.accept === true,
+      heldOut: isHeldOut(set.name, query.group ?? query.id),
+      name: query.name,
+    };
+  });
+}
+
+const inPart = (part: Part) => (a: Answer) =>
+  part === "all" || (part === "held-out" ? a.heldOut : !a.heldOut);
+
+/** One matcher's figures on one part; `precision` is orgmap's, for the threshold sweep. */
+function figuresOf(matcher: string, answers: readonly Answer[], precision: number): MatcherFigures {
   let withTruth = 0;
   let top1 = 0;
   let top3 = 0;
   let accepted = 0;
   let acceptedRight = 0;
-  const answers: Array<{ score: number; right: boolean }> = [];
-  for (const query of set.queries) {
-    const ranked: Ranked = ranker.rank(query.name);
-    const best = ranked.ids[0];
-    if (best !== undefined) answers.push({ score: ranked.score, right: best === query.truth });
-    if (ranked.accept === true) {
+  const sweep: Array<{ score: number; right: boolean }> = [];
+  for (const a of answers) {
+    const best = a.ids[0];
+    if (best !== undefined) sweep.push({ score: a.score, right: best === a.truth });
+    if (a.accept) {
       accepted++;
-      if (best === query.truth) acceptedRight++;
-      else if (misses !== undefined && misses.length < 10)
-        misses.push(`accepted '${query.name}' -> '${names.get(best ?? "")}'`);
+      if (best === a.truth) acceptedRight++;
     }
-    if (query.truth === null) continue;
+    if (a.truth === null) continue;
     withTruth++;
-    if (best === query.truth) top1++;
-    if (ranked.ids.includes(query.truth)) top3++;
-    else if (misses !== undefined && misses.length < 10)
-      misses.push(`not in top 3: '${query.name}' (true '${names.get(query.truth)}')`);
+    if (best === a.truth) top1++;
+    if (a.ids.includes(a.truth)) top3++;
   }
-  const isDeciding = ranker.matcher === "orgmap";
+  const isDeciding = matcher === "orgmap";
   return {
-    figures: {
-      matcher: ranker.matcher,
-      top1: top1 / Math.max(1, withTruth),
-      top3: top3 / Math.max(1, withTruth),
-      precision: isDeciding ? (accepted === 0 ? 1 : acceptedRight / accepted) : null,
-      acceptedRecall: isDeciding ? acceptedRight / Math.max(1, withTruth) : null,
-      recallAtOrgmapPrecision: recallAtPrecision(answers, withTruth, precision),
-    } satisfies MatcherFigures,
-    withTruth,
+    matcher,
+    top1: top1 / Math.max(1, withTruth),
+    top3: top3 / Math.max(1, withTruth),
+    precision: isDeciding ? (accepted === 0 ? 1 : acceptedRight / accepted) : null,
+    acceptedRecall: isDeciding ? acceptedRight / Math.max(1, withTruth) : null,
+    recallAtOrgmapPrecision: recallAtPrecision(sweep, withTruth, precision),
   };
 }
 
-/** orgmap, then the reference and the peers judged at orgmap's precision. */
-export function measureQuality(set: LabeledSet, peers = true): QualityFigures {
-  const [orgmap, ...others] = allRankers(set.organizations, peers) as [NamedRanker, ...NamedRanker[]];
-  const misses: string[] = [];
-  const first = measure(set, orgmap, 1, misses);
-  const precision = first.figures.precision ?? 1;
-  first.figures.recallAtOrgmapPrecision = measure(set, orgmap, precision).figures.recallAtOrgmapPrecision;
-  return {
-    dataset: set.name,
-    organizations: set.organizations.length,
-    queries: set.queries.length,
-    withTruth: first.withTruth,
-    matchers: [first.figures, ...others.map((r) => measure(set, r, precision).figures)],
-    misses,
-  };
+/** orgmap, then the reference and the peers judged at orgmap's precision, on each part of the set. */
+export function measureQuality(
+  set: LabeledSet,
+  peers = true,
+  parts: readonly Part[] = ["all"],
+): QualityFigures[] {
+  const rankers = allRankers(set.organizations, peers);
+  const answers = rankers.map((r) => rankAll(set, r));
+  const names = new Map(set.organizations.map((o) => [o.id, o.name]));
+  return parts.map((part) => {
+    const mine = (answers[0] as Answer[]).filter(inPart(part));
+    const precision = figuresOf("orgmap", mine, 1).precision ?? 1;
+    const misses: string[] = [];
+    // Misses are listed from the development part only: the held-out part is for measuring.
+    if (part !== "held-out")
+      for (const a of mine.filter((x) => !x.heldOut)) {
+        if (misses.length >= 10) break;
+        const best = a.ids[0];
+        if (a.accept && best !== a.truth) misses.push(`accepted '${a.name}' -> '${names.get(best ?? "")}'`);
+        else if (a.truth !== null && !a.ids.includes(a.truth))
+          misses.push(`not in top 3: '${a.name}' (true '${names.get(a.truth)}')`);
+      }
+    return {
+      dataset: part === "all" ? set.name : `${set.name} (${part})`,
+      organizations: set.organizations.length,
+      queries: mine.length,
+      withTruth: mine.filter((a) => a.truth !== null).length,
+      matchers: rankers.map((r, i) =>
+        figuresOf(r.matcher, (answers[i] as Answer[]).filter(inPart(part)), precision),
+      ),
+      misses,
+    };
+  });
 }
 
-/** Every labeled set, measured. */
-export function runQualityBench(peers = true): QualityFigures[] {
-  return [patstatSet(), companiesSet(), parksSet(), vaUnivSet()].map((set) => measureQuality(set, peers));
+/** Every labeled set, measured on each part. */
+export function runQualityBench(peers = true, parts: readonly Part[] = ["all"]): QualityFigures[] {
+  return [patstatSet(), companiesSet(), parksSet(), vaUnivSet()].flatMap((set) =>
+    measureQuality(set, peers, parts),
+  );
 }
 
 function fmt(x: number | null): string {
@@ -129,7 +177,8 @@ export function formatQuality(figures: readonly QualityFigures[]): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const figures = runQualityBench(!process.argv.includes("--no-peers"));
+  const parts: Part[] = process.argv.includes("--parts") ? ["all", "dev", "held-out"] : ["all"];
+  const figures = runQualityBench(!process.argv.includes("--no-peers"), parts);
   console.log(formatQuality(figures));
   if (process.argv.includes("--misses"))
     for (const f of figures) console.log(`\n${f.dataset}:\n  ${f.misses.join("\n  ")}`);

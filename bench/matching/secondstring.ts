@@ -32,7 +32,12 @@ export function parksSet(seed = 13): LabeledSet {
   all
     .filter((r) => r.list === "icepark")
     .forEach((row, i) => {
-      set.queries.push({ id: `q${i}`, name: row.name, truth: seen.has(row.key) ? row.key : null });
+      set.queries.push({
+        id: `q${i}`,
+        name: row.name,
+        truth: seen.has(row.key) ? row.key : null,
+        group: row.key,
+      });
     });
   return set;
 }
@@ -61,7 +66,12 @@ export function vaUnivSet(seed = 17): LabeledSet {
     if (row.name === first.get(row.key) && !heldOut.has(row.key)) return;
     if (asked.has(row.name)) return;
     asked.add(row.name);
-    set.queries.push({ id: `q${i}`, name: row.name, truth: heldOut.has(row.key) ? null : row.key });
+    set.queries.push({
+      id: `q${i}`,
+      name: row.name,
+      truth: heldOut.has(row.key) ? null : row.key,
+      group: row.key,
+    });
   });
   return set;
 }

@@ -1,6 +1,20 @@
 import { acronymEvidence, leadingInitialsEvidence } from "./acronym.ts";
-import { combineEvidence, DECISION, EVIDENCE, isConfident } from "./decision.ts";
-import { addEvidence, type Evidence, type EvidenceByOrganization, reasonsOf } from "./evidence.ts";
+import {
+  combineEvidence,
+  DECISION,
+  EVIDENCE,
+  isClearlyAhead,
+  isConfident,
+  proposalFloor,
+  type WordEvidence,
+} from "./decision.ts";
+import {
+  addEvidence,
+  type Evidence,
+  type EvidenceByOrganization,
+  matchedWords,
+  reasonsOf,
+} from "./evidence.ts";
 import { explainNameMatch } from "./explain.ts";
 import type { MatchIndex, NameDocument } from "./match-index.ts";
 import { namesakeReason, withNamesakes } from "./namesakes.ts";
@@ -123,19 +137,34 @@ function nameEvidence(
   // Only a module organization's name that drops words is trusted this way: one that adds words
   // ("Willis Group Holdings" for "Willis Group") may name another entity of the group.
   const isContained = match.contained === "query";
+  const words = { pairs: match.pairs, addsWords: match.contained === "target" };
   if (doc.source === "name")
-    return { kind: "name", score: match.score * EVIDENCE.name, reasons: explained, isComplete, isContained };
+    return {
+      kind: "name",
+      score: match.score * EVIDENCE.name,
+      reasons: explained,
+      isComplete,
+      isContained,
+      ...words,
+    };
   const organizationName = index.organizations.get(doc.organizationId)?.name ?? doc.organizationId;
   if (doc.source === "alias") {
     const head = `matches the confirmed alias '${doc.norm.raw}' of ${organizationName}`;
     const reasons = () => [head, ...explained()];
-    return { kind: "alias", score: match.score * EVIDENCE.alias, reasons, isComplete, isContained };
+    return { kind: "alias", score: match.score * EVIDENCE.alias, reasons, isComplete, isContained, ...words };
   }
   const mapping = doc.confirmed;
   const moduleLabel = mapping?.moduleName ?? mapping?.moduleKey ?? "another module";
   const head = `${moduleLabel}'s '${doc.norm.raw}' is already mapped to ${organizationName}`;
   const reasons = () => [head, ...explained()];
-  return { kind: "confirmed", score: match.score * EVIDENCE.confirmed, reasons, isComplete, isContained };
+  return {
+    kind: "confirmed",
+    score: match.score * EVIDENCE.confirmed,
+    reasons,
+    isComplete,
+    isContained,
+    ...words,
+  };
 }
 
 /**
@@ -187,12 +216,19 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
       isComplete: false,
     });
   }
+  let queryWeight = 0;
+  let knownWeight = 0;
+  for (const token of norm.tokens) {
+    queryWeight += weight(token);
+    if (index.words.documentFrequency(token) > 0) knownWeight += weight(token);
+  }
+  const floor = proposalFloor(queryWeight === 0 ? 1 : knownWeight / queryWeight);
   const scored: Array<{ organizationId: string; score: number; evidences: Evidence[] }> = [];
   for (const [organizationId, evidences] of all) {
     const organization = index.organizations.get(organizationId);
     if (organization === undefined || !organization.isMappable || rejected.has(organizationId)) continue;
     const score = combineEvidence(evidences.map((e) => e.score));
-    if (score < DECISION.minScore) continue;
+    if (score < floor) continue;
     evidences.sort((a, b) => b.score - a.score);
     scored.push({ organizationId, score: Math.round(score * 1000) / 1000, evidences });
   }
@@ -201,13 +237,54 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
   const strongest = best?.evidences[0];
   const extent =
     strongest?.isComplete === true ? "complete" : strongest?.isContained === true ? "contained" : "partial";
-  const isAccepted = best !== undefined && isConfident(best.score, scored[1]?.score, extent);
+  const isAccepted =
+    best !== undefined &&
+    (isConfident(best.score, scored[1]?.score, extent) ||
+      isClearlyAhead(wordEvidence(best), runnerUps(scored)));
   return withNamesakes(index, scored, top).map(({ organizationId, score, evidences }, rank, all) => ({
     organizationId,
     score,
     accept: rank === 0 && isAccepted,
     reasons: [...reasonsOf(evidences), ...namesakeReason(index, organizationId, all)],
   }));
+}
+
+/** A scored candidate as the "clearly ahead" rule reads it (its strongest evidence's words). */
+function wordEvidence(candidate: { score: number; evidences: Evidence[] }): WordEvidence {
+  const strongest = candidate.evidences[0];
+  const pairs = strongest?.pairs ?? [];
+  let shared = 0;
+  let cut = 0;
+  for (const pair of pairs) {
+    shared += pair.weight * pair.similarity;
+    if (pair.similarity < DECISION.aheadCutPair) cut += pair.weight * pair.similarity;
+  }
+  return {
+    score: candidate.score,
+    matched: matchedWords(strongest),
+    anchored: pairs.some((p) => p.kind === "same"),
+    cutShare: shared === 0 ? 0 : cut / shared,
+    extent:
+      strongest?.isComplete === true
+        ? "complete"
+        : strongest?.isContained === true
+          ? "contained"
+          : strongest?.addsWords === true
+            ? "adds"
+            : "partial",
+  };
+}
+
+/** The runner-ups that come within the far margin of the best, best first (lazily, usually one or two). */
+function* runnerUps(
+  scored: ReadonlyArray<{ score: number; evidences: Evidence[] }>,
+): Generator<WordEvidence> {
+  const best = scored[0]?.score ?? 0;
+  for (let i = 1; i < scored.length; i++) {
+    const candidate = scored[i] as { score: number; evidences: Evidence[] };
+    if (best - candidate.score >= DECISION.aheadFarMargin) return;
+    yield wordEvidence(candidate);
+  }
 }
 
 /** Options of {@link suggestAll}: rejected organizations per module organization id. */

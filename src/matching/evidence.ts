@@ -1,3 +1,5 @@
+import type { TokenPair } from "./similarity.ts";
+
 /** Evidence that a module organization belongs to an organization, gathered per organization. */
 export interface Evidence {
   kind: "psaId" | "confirmed" | "alias" | "name" | "acronym" | "parent";
@@ -8,6 +10,10 @@ export interface Evidence {
   isComplete: boolean;
   /** Every word of one name is in the other, which has more words (see `NameMatch.contained`). */
   isContained?: boolean;
+  /** Name evidence: the word pairs of the comparison. */
+  pairs?: readonly TokenPair[];
+  /** Name evidence: the module organization's name adds words to the whole organization's name. */
+  addsWords?: boolean;
 }
 
 export type EvidenceByOrganization = Map<string, Evidence[]>;
@@ -21,6 +27,18 @@ export function addEvidence(all: EvidenceByOrganization, organizationId: string,
   const same = list.findIndex((e) => e.kind === evidence.kind);
   if (same < 0) list.push(evidence);
   else if ((list[same] as Evidence).score < evidence.score) list[same] = evidence;
+}
+
+/**
+ * The module organization's words that a name evidence pairs (a run of words spelled by initials counts
+ * each of its words); null for evidence that is no word-by-word comparison (an exact name, PSA id, parent).
+ */
+export function matchedWords(evidence: Evidence | undefined): ReadonlySet<string> | null {
+  const pairs = evidence?.pairs;
+  if (pairs === undefined || pairs.length === 0) return null;
+  const words = new Set<string>();
+  for (const pair of pairs) for (const word of pair.query.split(" ")) words.add(word);
+  return words;
 }
 
 /** The strongest evidence speaks in full; the others add their headline when they count. */

@@ -31,6 +31,34 @@ describe("a word spelled by the first letters of a run of words", () => {
     expect([backward.queryPaired, backward.targetPaired]).toEqual([3, 2]);
   });
 
+  it("lets a run start with a word already paired ('NPres' / 'NP & Preserve'), counting that word once", () => {
+    const dice = softDice(["tarnby", "bay", "np", "preserve"], ["tarnby", "bay", "np", "npres"], one);
+    expect(dice.pairs.map((p) => [p.query, p.target, p.kind])).toEqual([
+      ["tarnby", "tarnby", "same"],
+      ["bay", "bay", "same"],
+      ["np", "np", "same"],
+      ["np preserve", "npres", "initials"],
+    ]);
+    expect([dice.queryPaired, dice.targetPaired]).toEqual([4, 4]);
+    // A run of free words still comes first, and a word already paired never starts a run on its own.
+    expect(softDice(["np"], ["np", "nz"], one).pairs.map((p) => p.kind)).toEqual(["same"]);
+  });
+
+  it("accepts 'Tarnby Bay NP & Preserve' for 'Tarnby Bay NP & NPRES' ahead of a park that shares 'Preserve'", () => {
+    const index = buildMatchIndex({
+      organizations: ["Tarnby Bay NP & NPRES", "Tarnby NP", "Salt Creek Bay & Ecological Preserve"].map(
+        (name) => ({
+          id: name,
+          name,
+        }),
+      ),
+    });
+    expect(suggest(index, { id: "m", name: "Tarnby Bay NP & Preserve" })[0]).toMatchObject({
+      organizationId: "Tarnby Bay NP & NPRES",
+      accept: true,
+    });
+  });
+
   it("leaves a word alone when no run of left-over words spells it", () => {
     const dice = softDice(["ferrowood", "nhs"], ["ferrowood", "lake", "park"], one);
     expect(dice.pairs.map((p) => p.kind)).toEqual(["same"]);

@@ -132,4 +132,12 @@ describe("normalizeName", () => {
       site: null,
     });
   });
+
+  it("reads a dotted legal form glued to the last word as the legal form ('ElectronicsN.V.')", () => {
+    expect(normalizeName("Quorvex ElectronicsN.V.")).toMatchObject({ key: "quorvex electronic" });
+    expect(normalizeName("Quorvex ElectronicsN. V.").legalForms.map((f) => f.group)).toEqual(["nv"]);
+    expect(key("Tarnby MinasS.A., Lima")).toBe(key("Tarnby Minas"));
+    // Without dots between its letters it stays a word.
+    expect(key("Quorvex Elektronikanv")).toBe("quorvex elektronikanv");
+  });
 });

@@ -212,8 +212,14 @@ function tailAfterLegalForm(tokens: readonly string[]): number | null {
 }
 
 /** Takes a company name apart: see {@link NormalizedName}. */
+/**
+ * A dotted legal form glued to the word before it ("Koninklijke Philips ElectronicsN.V.", "AcmeB. V."):
+ * the dots between its letters say it is the legal form, not the end of the word.
+ */
+const GLUED_DOTTED_FORM = /([A-Za-z]{3,})((?:[NnBb]\.\s?[Vv]|[Ss]\.\s?[Aa]|[Aa]\.\s?[Gg])\.?)(?=\s*(?:,|$))/;
+
 export function normalizeName(raw: string): NormalizedName {
-  const folded = foldAccents(raw).replace(LEADING_JUNK, "");
+  const folded = foldAccents(raw).replace(LEADING_JUNK, "").replace(GLUED_DOTTED_FORM, "$1 $2");
   const split = splitSite(folded);
   const { main, extraLegal } = split;
   let site = split.site;

@@ -189,60 +189,70 @@ export function softDice(
       for (let j = k; j < k + count; j++) if (taken(j)) return false;
       return true;
     };
-    for (let i = 0; i < query.length; i++) {
-      const q = query[i] as string;
-      if (isMatched(i) || !mayAbbreviate(q)) continue;
-      found: for (let count = 2; count <= Math.min(MAX_RUN, q.length); count++) {
-        for (let k = 0; k + count <= target.length; k++) {
-          if ((target[k] as string).charCodeAt(0) !== q.charCodeAt(0) || !free(k, count, isUsed)) continue;
-          if (!spelledBy(q, target, k, count)) continue;
-          let w = 0;
-          for (let j = k; j < k + count; j++) {
-            use(j);
-            w += weight(target[j] as string);
+    // A run may start with a word already paired ("NPres" / "NP & Preserve": the "N" of "NP"), in a
+    // second pass, after every run of free words has had its turn; that word is not counted again.
+    for (const reuseFirst of [false, true]) {
+      for (let i = 0; i < query.length; i++) {
+        const q = query[i] as string;
+        if (isMatched(i) || !mayAbbreviate(q)) continue;
+        found: for (let count = 2; count <= Math.min(MAX_RUN, q.length); count++) {
+          for (let k = 0; k + count <= target.length; k++) {
+            if ((target[k] as string).charCodeAt(0) !== q.charCodeAt(0)) continue;
+            const reused = reuseFirst && isUsed(k);
+            if (reuseFirst && !reused) continue;
+            if (!free(reused ? k + 1 : k, reused ? count - 1 : count, isUsed)) continue;
+            if (!spelledBy(q, target, k, count)) continue;
+            let w = 0;
+            for (let j = reused ? k + 1 : k; j < k + count; j++) {
+              use(j);
+              w += weight(target[j] as string);
+            }
+            match(i);
+            queryWeight += w;
+            queryPaired++;
+            targetPaired += reused ? count - 1 : count;
+            const run = target.slice(k, k + count).join(" ");
+            const learned = equivalent?.(q, run) === true;
+            const similarity = learned ? LEARNED_SIMILARITY : initialsSimilarity(q);
+            pairs.push({
+              query: q,
+              target: run,
+              similarity,
+              weight: w,
+              kind: learned ? "learned" : "initials",
+            });
+            break found;
           }
-          match(i);
-          queryWeight += w;
-          queryPaired++;
-          targetPaired += count;
-          const run = target.slice(k, k + count).join(" ");
-          const learned = equivalent?.(q, run) === true;
-          const similarity = learned ? LEARNED_SIMILARITY : initialsSimilarity(q);
-          pairs.push({
-            query: q,
-            target: run,
-            similarity,
-            weight: w,
-            kind: learned ? "learned" : "initials",
-          });
-          break found;
         }
       }
-    }
-    for (let k = 0; k < target.length; k++) {
-      const t = target[k] as string;
-      if (isUsed(k) || !mayAbbreviate(t)) continue;
-      found: for (let count = 2; count <= Math.min(MAX_RUN, t.length); count++) {
-        for (let i = 0; i + count <= query.length; i++) {
-          if ((query[i] as string).charCodeAt(0) !== t.charCodeAt(0) || !free(i, count, isMatched)) continue;
-          if (!spelledBy(t, query, i, count)) continue;
-          for (let j = i; j < i + count; j++) match(j);
-          use(k);
-          const w = weight(t);
-          queryWeight += w;
-          queryPaired += count;
-          targetPaired++;
-          const run = query.slice(i, i + count).join(" ");
-          const learned = equivalent?.(run, t) === true;
-          const similarity = learned ? LEARNED_SIMILARITY : initialsSimilarity(t);
-          pairs.push({
-            query: run,
-            target: t,
-            similarity,
-            weight: w,
-            kind: learned ? "learned" : "initials",
-          });
-          break found;
+      for (let k = 0; k < target.length; k++) {
+        const t = target[k] as string;
+        if (isUsed(k) || !mayAbbreviate(t)) continue;
+        found: for (let count = 2; count <= Math.min(MAX_RUN, t.length); count++) {
+          for (let i = 0; i + count <= query.length; i++) {
+            if ((query[i] as string).charCodeAt(0) !== t.charCodeAt(0)) continue;
+            const reused = reuseFirst && isMatched(i);
+            if (reuseFirst && !reused) continue;
+            if (!free(reused ? i + 1 : i, reused ? count - 1 : count, isMatched)) continue;
+            if (!spelledBy(t, query, i, count)) continue;
+            for (let j = reused ? i + 1 : i; j < i + count; j++) match(j);
+            use(k);
+            const w = weight(t);
+            queryWeight += w;
+            queryPaired += reused ? count - 1 : count;
+            targetPaired++;
+            const run = query.slice(i, i + count).join(" ");
+            const learned = equivalent?.(run, t) === true;
+            const similarity = learned ? LEARNED_SIMILARITY : initialsSimilarity(t);
+            pairs.push({
+              query: run,
+              target: t,
+              similarity,
+              weight: w,
+              kind: learned ? "learned" : "initials",
+            });
+            break found;
+          }
         }
       }
     }
