@@ -84,7 +84,7 @@ describe("recordUsageRead", () => {
     expect(rows).toBe(PAIRS + changedInTotal);
     expect(rows).toBe(modelRows);
     expect(rows).toBeLessThan(PAIRS * 30 * 0.1);
-  });
+  }, 120_000); // 30 nights, each its own transaction: over 30 s on PostgreSQL on a loaded machine
 
   it("stores an unknown reading as unknown, never 0, and keeps the last known quantity at hand", async () => {
     const moduleKey = await moduleWithSites(2);
@@ -297,5 +297,5 @@ describe("recordUsageRead", () => {
     }
     // The cases are not vacuous: every decision was taken many times.
     for (const count of Object.values(decided)) expect(count).toBeGreaterThan(10);
-  });
+  }, 120_000); // 40 reads and 90 histories: over 30 s on PostgreSQL on a loaded machine
 });
