@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { sql } from "kysely";
 import pg from "pg";
 import pino from "pino";
 import type { AppContext } from "../src/context.ts";
@@ -71,4 +73,29 @@ export function benchContext(database: DatabaseHandle): AppContext {
     log: pino({ level: "silent" }),
     config: testConfig(),
   };
+}
+
+/**
+ * CPU milliseconds spent so far by this process and by the PostgreSQL backends serving the bench
+ * database (read from /proc: the server runs on this machine). On a machine shared by several
+ * engineers the wall time swings with the load; the CPU time much less. PGlite runs inside this
+ * process, so its work is in `process`.
+ */
+export async function cpuMs(database: DatabaseHandle): Promise<{ process: number; server: number }> {
+  const usage = process.cpuUsage();
+  let server = 0;
+  if (database.kind === "postgres") {
+    const backends = await sql<{ pid: number }>`
+      select pid from pg_stat_activity where datname = current_database()`.execute(database.db);
+    const ticks = 1000 / 100; // USER_HZ
+    for (const { pid } of backends.rows) {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+        server += (Number(fields[11]) + Number(fields[12])) * ticks;
+      } catch {
+        // a backend that ended meanwhile
+      }
+    }
+  }
+  return { process: (usage.user + usage.system) / 1000, server };
 }

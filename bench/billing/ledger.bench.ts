@@ -11,13 +11,14 @@
  *   npm run bench -- billing                                   (PGlite, and PostgreSQL if reachable)
  *   BILLING_BENCH_COUNT=200000 node --import tsx bench/billing/ledger.bench.ts pglite,postgres
  */
+import { loadavg } from "node:os";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { repositories } from "../../src/db/repositories.ts";
 import type { ModuleUsageReading } from "../../src/domain/billing/usage-read.ts";
 import { UsageLedgerService } from "../../src/services/billing/usage-ledger.service.ts";
 import { seededRandom } from "../matching/datasets.ts";
-import { BENCH_POSTGRES_URL, benchContext, fmt, median, openBenchDatabase } from "../support.ts";
+import { BENCH_POSTGRES_URL, benchContext, cpuMs, fmt, median, openBenchDatabase } from "../support.ts";
 
 const MODULES = 8;
 const BILLING_TYPES = ["devices", "devices.server", "devices.laptop"];
@@ -33,7 +34,10 @@ interface LedgerFigures {
   rows: number;
   firstNightSeconds: number;
   nightSeconds: number[];
+  /** CPU seconds of each night after the first: this process (Node, and PGlite in it) and the PostgreSQL backends. */
+  nightCpu: { process: number; server: number }[];
   changesPerNight: number;
+  loadAverage: string;
 }
 
 export async function runLedgerBench(
@@ -69,6 +73,8 @@ export async function runLedgerBench(
     const next = seededRandom(42);
     const service = new UsageLedgerService(ctx);
     const nightSeconds: number[] = [];
+    const nightCpu: { process: number; server: number }[] = [];
+    const loadBefore = loadavg()[0]!;
     let changes = 0;
     const firstNight = Date.UTC(2026, 10, 1, 2);
     for (let night = 0; night < nights; night++) {
@@ -80,6 +86,7 @@ export async function runLedgerBench(
       }
       const readAt = new Date(firstNight + night * 86_400_000);
       let seconds = 0;
+      const cpuBefore = await cpuMs(database);
       for (let m = 0; m < MODULES; m++) {
         const readings: ModuleUsageReading[] = [];
         for (let t = 0; t < BILLING_TYPES.length; t++) {
@@ -98,6 +105,11 @@ export async function runLedgerBench(
         if (night > 0) changes += counts.changed;
       }
       nightSeconds.push(seconds);
+      const cpuAfter = await cpuMs(database);
+      nightCpu.push({
+        process: (cpuAfter.process - cpuBefore.process) / 1000,
+        server: (cpuAfter.server - cpuBefore.server) / 1000,
+      });
       process.stdout.write(`  ${database.label}: night ${night + 1}/${nights} ${fmt(seconds * 1000)}\r`);
     }
     process.stdout.write("\n");
@@ -108,6 +120,8 @@ export async function runLedgerBench(
       rows: await repos.usageLedger.countRows(),
       firstNightSeconds: nightSeconds[0]!,
       nightSeconds: nightSeconds.slice(1),
+      nightCpu: nightCpu.slice(1),
+      loadAverage: `${loadBefore.toFixed(1)}-${loadavg()[0]!.toFixed(1)}`,
       changesPerNight: Math.round(changes / Math.max(1, nights - 1)),
     };
   } finally {
@@ -133,6 +147,9 @@ function printLedgerFigures(all: LedgerFigures[]): void {
     const nightTarget = (nightly * 200_000) / f.moduleOrganizations < TARGET_NIGHT_SECONDS ? "met" : "MISSED";
     console.log(
       `${f.database.padEnd(21)} ${f.rows.toLocaleString("en").padStart(22)}   ${f.changesPerNight.toLocaleString("en").padStart(8)} changes a night ${fmt(f.firstNightSeconds * 1000).padStart(20)}   ${fmt(nightly * 1000).padStart(9)} / ${fmt(Math.max(...f.nightSeconds) * 1000).padStart(8)}   rows ${rowsTarget} (< ${TARGET_ROWS.toLocaleString("en")}); night ${nightTarget} (< ${TARGET_NIGHT_SECONDS} s for 200,000, 30% of the sync target)`,
+    );
+    console.log(
+      `${"".padEnd(21)} CPU a night after the first, median: this process ${median(f.nightCpu.map((c) => c.process)).toFixed(2)} s, PostgreSQL backends ${median(f.nightCpu.map((c) => c.server)).toFixed(2)} s; load average ${f.loadAverage} (1 min, start-end)`,
     );
   }
 }

@@ -381,6 +381,8 @@ export type UsageUnknownReason = "failed" | "skipped" | "stale";
 
 export interface UsageLedgerTable {
   module_organization_id: string;
+  /** The module organization's module (migration 0021): the nightly write reads a module's open rows by it. */
+  module_key: Generated<string>;
   billing_type: string;
   /** Null while unknown: never 0 for a reading that could not be taken (rule 13). */
   quantity: number | null;

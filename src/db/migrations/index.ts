@@ -17,6 +17,7 @@ import * as m0016 from "./0016-security.ts";
 import * as m0017 from "./0017-alerts.ts";
 import * as m0018 from "./0018-webtrust.ts";
 import * as m0019 from "./0019-recon-search.ts";
+import * as m0021 from "./0021-ledger-speed.ts";
 
 /** Every migration, in order. Forward-only: append, never edit or remove. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   "0017-alerts": m0017,
   "0018-webtrust": m0018,
   "0019-recon-search": m0019,
+  "0021-ledger-speed": m0021,
 };

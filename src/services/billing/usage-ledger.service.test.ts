@@ -5,8 +5,17 @@ import type { Db } from "../../db/database.ts";
 import { repositories } from "../../db/repositories.ts";
 import { attributeUsage } from "../../domain/billing/attribution.ts";
 import { desiredUnits } from "../../domain/billing/desired-units.ts";
-import { applyReadings, type UsageInterval } from "../../domain/billing/usage-ledger.ts";
-import type { ModuleUsageReading, UsageReadResult } from "../../domain/billing/usage-read.ts";
+import {
+  applyReadings,
+  decideLedgerWrite,
+  type UnknownReason,
+  type UsageInterval,
+} from "../../domain/billing/usage-ledger.ts";
+import {
+  ledgerInputs,
+  type ModuleUsageReading,
+  type UsageReadResult,
+} from "../../domain/billing/usage-read.ts";
 import { seededRandom } from "../demo/demo-data.ts";
 import { UsageLedgerService } from "./usage-ledger.service.ts";
 
@@ -75,7 +84,7 @@ describe("recordUsageRead", () => {
     expect(rows).toBe(PAIRS + changedInTotal);
     expect(rows).toBe(modelRows);
     expect(rows).toBeLessThan(PAIRS * 30 * 0.1);
-  });
+  }, 120_000); // 30 nights, each its own transaction: over 30 s on PostgreSQL on a loaded machine
 
   it("stores an unknown reading as unknown, never 0, and keeps the last known quantity at hand", async () => {
     const moduleKey = await moduleWithSites(2);
@@ -192,4 +201,101 @@ describe("recordUsageRead", () => {
     );
     expect(row).toMatchObject({ quantity: 4, validFrom: night(5), validTo: null });
   });
+
+  it("writes what ledgerInputs and decideLedgerWrite decide, pair by pair, over 40 random reads (the database's comparison against the domain's)", async () => {
+    const sites = 30;
+    const moduleKey = await moduleWithSites(sites);
+    const service = new UsageLedgerService(t.ctx);
+    const repos = repositories(t.ctx.db);
+    const ids = new Map(
+      (
+        await repos.moduleOrganizations.findByExternalIds(
+          moduleKey,
+          Array.from({ length: sites }, (_, i) => `site-${i}`),
+        )
+      ).map((mo) => [mo.external_id, mo.id]),
+    );
+    const random = seededRandom(2026);
+    const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
+    const reasons: UnknownReason[] = ["failed", "skipped", "stale"];
+    // The model: every pair's intervals, oldest first, as the domain writes them.
+    const model = new Map<string, UsageInterval[]>();
+    let instant = night(1).getTime();
+    let decided = { extend: 0, open: 0, "close-and-open": 0, replace: 0, ignore: 0 };
+    for (let n = 0; n < 40; n++) {
+      // Mostly the next night; sometimes the same instant again (replace) or an older one (ignore).
+      const step = random();
+      if (step >= 0.25) instant += 86_400_000;
+      const readAt = new Date(step < 0.15 || step >= 0.25 ? instant : instant - 3_600_000);
+      const readings: ModuleUsageReading[] = [];
+      for (let i = 0; i < sites; i++) {
+        for (const type of TYPES) {
+          const times = random() < 0.85 ? 1 : pick([0, 0, 2]);
+          for (let k = 0; k < times; k++) {
+            const last = model.get(`site-${i}\u0000${type}`)?.at(-1);
+            const quantity = last && random() < 0.7 ? last.quantity : pick([null, 0, 1, 2, 7]);
+            readings.push(
+              quantity === null
+                ? { externalId: `site-${i}`, billingType: type, quantity, reason: pick(reasons), detail: "-" }
+                : { externalId: `site-${i}`, billingType: type, quantity },
+            );
+          }
+        }
+      }
+      if (random() < 0.3) readings.push({ externalId: `ghost-${n}`, billingType: "devices", quantity: 1 });
+      const read: UsageReadResult =
+        random() < 0.1
+          ? { kind: "failed", error: "HTTP 500", requestCount: 1 }
+          : { kind: "complete", readings, rejected: [], requestCount: 1 };
+      const billingTypes = TYPES.filter(() => random() < 0.2);
+
+      // What the domain decides, from the model's intervals in force.
+      const expected = Array.from({ length: sites }, (_, i) => {
+        const types = new Set(billingTypes);
+        for (const type of TYPES) if (model.has(`site-${i}\u0000${type}`)) types.add(type);
+        if (read.kind === "complete")
+          for (const r of readings) if (r.externalId === `site-${i}`) types.add(r.billingType);
+        return { externalId: `site-${i}`, billingTypes: [...types] };
+      });
+      const { inputs, rejected } = ledgerInputs(read, expected, readAt);
+      const counts = {
+        unchanged: 0,
+        changed: 0,
+        opened: 0,
+        unknown: 0,
+        ignored: 0,
+        rejected: rejected.length,
+      };
+      for (const input of inputs) {
+        const key = `${input.externalId}\u0000${input.billingType}`;
+        const decision = decideLedgerWrite(model.get(key)?.at(-1) ?? null, input.reading);
+        decided = { ...decided, [decision.action]: decided[decision.action] + 1 };
+        if (input.reading.quantity === null) counts.unknown++;
+        if (decision.action === "extend") counts.unchanged++;
+        else if (decision.action === "ignore") counts.ignored++;
+        else if (decision.action === "open") counts.opened++;
+        else counts.changed++;
+        model.set(key, applyReadings(model.get(key) ?? [], [input.reading]));
+      }
+
+      const recorded = await service.recordUsageRead(moduleKey, null, read, { readAt, billingTypes });
+      expect(recorded.counts, `read ${n}`).toEqual(counts);
+      expect(recorded.rejected, `read ${n}`).toEqual(rejected);
+    }
+    for (const [key, intervals] of model) {
+      const [externalId, billingType] = key.split("\u0000") as [string, string];
+      const stored = await repos.usageLedger.history(ids.get(externalId)!, billingType);
+      expect(
+        stored.map(({ quantity, unknownReason, validFrom, validTo }) => ({
+          quantity,
+          unknownReason,
+          validFrom,
+          validTo,
+        })),
+        key,
+      ).toEqual(intervals);
+    }
+    // The cases are not vacuous: every decision was taken many times.
+    for (const count of Object.values(decided)) expect(count).toBeGreaterThan(10);
+  }, 120_000); // 40 reads and 90 histories: over 30 s on PostgreSQL on a loaded machine
 });

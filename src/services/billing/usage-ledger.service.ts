@@ -1,24 +1,14 @@
 import type { AppContext } from "../../context.ts";
-import type {
-  LedgerInterval,
-  LedgerWrites,
-  PageModuleOrganization,
-} from "../../db/usage-ledger.repository.ts";
+import type { LedgerReadArrays } from "../../db/usage-ledger.repository.ts";
 import { systemActor } from "../../domain/actor.ts";
-import { decideLedgerWrite } from "../../domain/billing/usage-ledger.ts";
+import { readQuantity } from "../../domain/billing/usage-ledger.ts";
 import {
-  type ExpectedUsage,
-  type LedgerInput,
   ledgerInputs,
   type ModuleUsageReading,
   type RejectedUsage,
   type UsageReadResult,
-  unchangedPairs,
 } from "../../domain/billing/usage-read.ts";
 import { inUnitOfWork } from "../unit-of-work.ts";
-
-/** Module organizations per page: 5,000 x 3 billing types is 15,000 pairs, one read and three writes. */
-export const LEDGER_CHUNK = 5000;
 
 /** A read that opened this many pairs (a first read, a new module) refreshes the ledger's statistics. */
 const ANALYZE_AFTER_OPENED = 1_000;
@@ -52,17 +42,13 @@ export interface RecordUsageOptions {
    * or the read names it, so a complete read that drops a pair makes it unknown ("skipped").
    */
   billingTypes?: readonly string[];
-  /** Module organizations per page (LEDGER_CHUNK); tests make it small to cross pages. */
-  pageSize?: number;
 }
-
-const pairKey = (moduleOrganizationId: string, billingType: string) =>
-  `${moduleOrganizationId}\u0000${billingType}`;
 
 /**
  * Turns one usage read of a module into ledger writes (docs/BILLING.md): a row only where a quantity
- * changed, unknown as its own state and never 0 (rule 13). The whole read is one transaction, and
- * each page of module organizations is one read of their open intervals and at most three writes.
+ * changed, unknown as its own state and never 0 (rule 13). The whole read is one transaction: one
+ * statement compares it with the intervals in force in the database and returns only the changes,
+ * then at most three statements write them.
  */
 export class UsageLedgerService {
   constructor(private readonly ctx: Pick<AppContext, "db" | "clock">) {}
@@ -74,75 +60,29 @@ export class UsageLedgerService {
     options: RecordUsageOptions = {},
   ): Promise<RecordedUsageRead> {
     const readAt = options.readAt ?? this.ctx.clock.now();
-    const fixedTypes = options.billingTypes ?? [];
-    const pageSize = options.pageSize ?? LEDGER_CHUNK;
+    const fixedTypes = [...new Set(options.billingTypes ?? [])];
+    const complete: { readings: ModuleUsageReading[]; rejected: RejectedUsage[] } =
+      read.kind === "complete" ? read : { readings: [], rejected: [] };
+    const arrays = readArrays(read.kind === "failed", complete.readings);
     return inUnitOfWork(this.ctx, systemActor("usage"), async ({ repos }) => {
-      const counts: UsageReadCounts = {
-        unchanged: 0,
-        changed: 0,
-        opened: 0,
-        unknown: 0,
-        ignored: 0,
-        rejected: 0,
-      };
-      const complete: { readings: ModuleUsageReading[]; rejected: RejectedUsage[] } =
-        read.kind === "complete" ? read : { readings: [], rejected: [] };
-      // Readings by external id; what no page of module organizations claims is a stranger.
-      const unclaimed = new Map<string, ModuleUsageReading[]>();
-      for (const reading of complete.readings) {
-        const list = unclaimed.get(reading.externalId);
-        if (list) list.push(reading);
-        else unclaimed.set(reading.externalId, [reading]);
-      }
+      // The database compares the whole read with the intervals in force and returns the changes.
+      const compared = await repos.usageLedger.compareRead(moduleKey, arrays, fixedTypes, readAt);
       await repos.usageLedger.preferIndexLookups();
-      const at = readAt.getTime();
-      const readPage = (after: string | null) => {
-        const reading = repos.usageLedger.openIntervalsPage(moduleKey, after, pageSize);
-        reading.catch(() => {}); // awaited below; a failure must not go unhandled meanwhile
-        return reading;
-      };
-      let next = readPage(null);
-      for (;;) {
-        const page = await next;
-        if (page.moduleOrganizations.length === 0) break;
-        const full = page.moduleOrganizations.length === pageSize;
-        // The next page (later module organizations: none of this page's writes touch them) is asked
-        // for before this one is compared, so PostgreSQL reads it while Node works.
-        if (full) next = readPage(page.moduleOrganizations.at(-1)!.externalId);
-        // Most pairs are read as they are: one cheap comparison per module organization settles those
-        // (nothing to write); only the others go through ledgerInputs and decideLedgerWrite.
-        const moving: PageModuleOrganization[] = [];
-        for (const mo of page.moduleOrganizations) {
-          const same = unchangedPairs(mo.open, unclaimed.get(mo.externalId), fixedTypes, read.kind, at);
-          if (same === null) {
-            moving.push(mo);
-            continue;
-          }
-          counts.unchanged += same.pairs;
-          counts.unknown += same.unknown;
-          unclaimed.delete(mo.externalId);
-        }
-        if (moving.length > 0) {
-          const ids = new Map(moving.map((mo) => [mo.externalId, mo.id]));
-          const open = new Map<string, LedgerInterval>();
-          for (const mo of moving)
-            for (const interval of mo.open) open.set(pairKey(mo.id, interval.billingType), interval);
-          const { expected, readings } = claimPage(moving, unclaimed, fixedTypes);
-          const pageRead: UsageReadResult =
-            read.kind === "failed" ? read : { kind: "complete", readings, rejected: [], requestCount: 0 };
-          const inputs = ledgerInputs(pageRead, expected, readAt).inputs;
-          await repos.usageLedger.applyWrites(
-            ledgerWrites(inputs, (externalId) => ids.get(externalId)!, open, counts),
-            syncRunId,
-          );
-        }
-        if (!full) break;
+      await repos.usageLedger.applyWrites(moduleKey, compared.writes, syncRunId);
+      const counts: UsageReadCounts = { ...compared.counts, rejected: 0 };
+      // The domain words the rejections: the read's own, and each reading for no module organization
+      // (grouped by external id in the order the read first names it, as before).
+      const strangers = new Map<string, ModuleUsageReading[]>();
+      for (const reading of complete.readings) {
+        if (!compared.strangers.has(reading.externalId)) continue;
+        const list = strangers.get(reading.externalId);
+        if (list) list.push(reading);
+        else strangers.set(reading.externalId, [reading]);
       }
-      // The domain words the rejections: the read's own, and each reading for no module organization.
       const { rejected } = ledgerInputs(
         {
           kind: "complete",
-          readings: [...unclaimed.values()].flat(),
+          readings: [...strangers.values()].flat(),
           rejected: complete.rejected,
           requestCount: 0,
         },
@@ -167,64 +107,54 @@ export class UsageLedgerService {
 }
 
 /**
- * The pairs a page expects (its ledger's, the caller's fixed billing types, and what the read names)
- * and the readings that belong to it, taken out of `unclaimed`.
+ * The read as four parallel arrays for the database. Each known quantity is checked here as
+ * `decideLedgerWrite` checks it (a whole number from 0 up): a connector rejects bad values before,
+ * so one reaching this point is a bug, thrown as a RangeError before anything is written.
  */
-function claimPage(
-  moduleOrganizations: readonly PageModuleOrganization[],
-  unclaimed: Map<string, ModuleUsageReading[]>,
-  fixedTypes: readonly string[],
-): { expected: ExpectedUsage[]; readings: ModuleUsageReading[] } {
-  const readings: ModuleUsageReading[] = [];
-  const expected = moduleOrganizations.map(({ externalId, open }) => {
-    const types = new Set(fixedTypes);
-    for (const interval of open) types.add(interval.billingType);
-    for (const reading of unclaimed.get(externalId) ?? []) {
-      types.add(reading.billingType);
-      readings.push(reading);
+function readArrays(failed: boolean, readings: readonly ModuleUsageReading[]): LedgerReadArrays {
+  const arrays: LedgerReadArrays = { failed, externalIds: [], billingTypes: [], quantities: [], reasons: [] };
+  // A pair read twice counts its last reading (as `ledgerInputs` does). Duplicates are rare, so a
+  // cheap pass looks for one first (a bit per billing type and external id, no key built per reading).
+  const typeBits = new Map<string, number>();
+  const seen = new Map<string, number>();
+  let duplicates = false;
+  for (const reading of readings) {
+    if (reading.quantity !== null) {
+      const checked = readQuantity(reading.quantity);
+      if (!checked.ok) throw new RangeError(checked.reason);
     }
-    unclaimed.delete(externalId);
-    return { externalId, billingTypes: [...types] };
-  });
-  return { expected, readings };
-}
-
-/** The domain's decision for each input of a chunk, gathered into the chunk's three writes. */
-function ledgerWrites(
-  inputs: readonly LedgerInput[],
-  idOf: (externalId: string) => string,
-  open: ReadonlyMap<string, LedgerInterval>,
-  counts: UsageReadCounts,
-): LedgerWrites {
-  const writes: LedgerWrites = { closes: [], replaces: [], opens: [] };
-  for (const input of inputs) {
-    const pair = { moduleOrganizationId: idOf(input.externalId), billingType: input.billingType };
-    if (input.reading.quantity === null) counts.unknown++;
-    const decision = decideLedgerWrite(
-      open.get(pairKey(pair.moduleOrganizationId, pair.billingType)) ?? null,
-      input.reading,
-    );
-    switch (decision.action) {
-      case "extend":
-        counts.unchanged++;
-        break;
-      case "ignore":
-        counts.ignored++;
-        break;
-      case "open":
-        counts.opened++;
-        writes.opens.push({ ...pair, ...decision.open });
-        break;
-      case "close-and-open":
-        counts.changed++;
-        writes.closes.push({ ...pair, at: decision.closeAt });
-        writes.opens.push({ ...pair, ...decision.open });
-        break;
-      case "replace":
-        counts.changed++;
-        writes.replaces.push({ ...pair, ...decision.open });
-        break;
+    if (duplicates) continue;
+    let bit = typeBits.get(reading.billingType);
+    if (bit === undefined) {
+      bit = 1 << typeBits.size;
+      typeBits.set(reading.billingType, bit);
+      if (typeBits.size > 30) duplicates = true; // too many types for the bits: take the slow way
     }
+    const bits = seen.get(reading.externalId) ?? 0;
+    if ((bits & bit) !== 0) duplicates = true;
+    seen.set(reading.externalId, bits | bit);
   }
-  return writes;
+  if (!duplicates) {
+    for (const reading of readings) {
+      arrays.externalIds.push(reading.externalId);
+      arrays.billingTypes.push(reading.billingType);
+      arrays.quantities.push(reading.quantity);
+      arrays.reasons.push(reading.quantity === null ? reading.reason : null);
+    }
+    return arrays;
+  }
+  const slots = new Map<string, number>();
+  for (const reading of readings) {
+    const key = `${reading.externalId}\u0000${reading.billingType}`;
+    let slot = slots.get(key);
+    if (slot === undefined) {
+      slot = arrays.externalIds.length;
+      slots.set(key, slot);
+      arrays.externalIds.push(reading.externalId);
+      arrays.billingTypes.push(reading.billingType);
+    }
+    arrays.quantities[slot] = reading.quantity;
+    arrays.reasons[slot] = reading.quantity === null ? reading.reason : null;
+  }
+  return arrays;
 }
