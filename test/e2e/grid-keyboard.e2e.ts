@@ -21,6 +21,7 @@ function focused(page: Page): Promise<string> {
   return page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
     if (!el || el === document.body) return "body";
+    if (el.closest("th")) return `header ${el.textContent?.trim()}`;
     if (el.closest("[data-testid=organization-grid]")) return `cell ${el.dataset.cell ?? "?"}`;
     if (el.closest("[role=dialog][aria-label='Column order']"))
       return `dialog ${el.getAttribute("aria-label")}`;
@@ -37,7 +38,12 @@ test("the grid is one Tab stop; arrows move; Tab leaves; Shift+Tab returns to th
     .evaluateAll((cells) => cells.filter((c) => (c as HTMLElement).tabIndex === 0).length);
   expect(tabStops).toBe(1);
 
+  // After the toolbar: the organization column's two sort buttons, then the grid's one stop.
   await page.getByRole("button", { name: "Columns" }).focus();
+  await page.keyboard.press("Tab");
+  expect(await focused(page)).toMatch(/^header Autotask Organization/);
+  await page.keyboard.press("Tab");
+  expect(await focused(page)).toMatch(/^header PSA id/);
   await page.keyboard.press("Tab");
   expect(await focused(page)).toBe("cell 0:0");
   await page.keyboard.press("ArrowRight");
@@ -48,7 +54,7 @@ test("the grid is one Tab stop; arrows move; Tab leaves; Shift+Tab returns to th
   await page.keyboard.press("Shift+Tab");
   expect(await focused(page)).toBe("cell 1:1");
   await page.keyboard.press("Shift+Tab");
-  expect(await focused(page)).toBe("Columns");
+  expect(await focused(page)).toMatch(/^header PSA id/);
 });
 
 test("a cell's picker: Tab and Escape close it and return focus to the cell", async () => {
