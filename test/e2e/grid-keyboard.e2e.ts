@@ -21,7 +21,7 @@ function focused(page: Page): Promise<string> {
   return page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
     if (!el || el === document.body) return "body";
-    if (el.closest("th")) return `header ${el.textContent?.trim()}`;
+    if (el.closest("thead")) return `header ${el.textContent?.trim()}`;
     if (el.closest("[data-testid=organization-grid]")) return `cell ${el.dataset.cell ?? "?"}`;
     if (el.closest("[role=dialog][aria-label='Column order']"))
       return `dialog ${el.getAttribute("aria-label")}`;
@@ -61,7 +61,8 @@ test("a cell's picker: Tab and Escape close it and return focus to the cell", as
   const { page } = s;
   await page.goto("/mapping");
   await page.locator("tr[data-organization-id]").first().waitFor();
-  await page.getByRole("button", { name: "Columns" }).focus();
+  // The last Tab stop before the grid's cells is the organization column's "PSA id" sort button.
+  await page.locator("th [data-sort-column=psaId]").focus();
   await page.keyboard.press("Tab");
   await page.keyboard.press("ArrowRight");
   await page.keyboard.press("ArrowDown");
