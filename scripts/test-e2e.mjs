@@ -71,7 +71,8 @@ async function startServer(env, port) {
 }
 
 async function waitForHealth(url, server, log) {
-  const deadline = Date.now() + 60_000;
+  // Generous: on a shared 2-core machine under load a first start (migrations, argon2) takes a while.
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`server exited early:\n${log()}`);
     try {

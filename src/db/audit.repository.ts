@@ -169,7 +169,11 @@ export class AuditRepository {
     return this.db.selectFrom("audit_steps").selectAll().where("step_id", "in", ids).execute();
   }
 
-  /** Steps newest first (by their last event), filtered by who and by a kind of entity touched. */
+  /**
+   * Steps newest first (by their last event; `asc`: oldest first), filtered by who and by a kind of
+   * entity touched. A step's last event is its own, so the order never ties; the cursor remembers
+   * its order and a cursor of the other order starts over.
+   */
   async listSteps(
     filter: {
       actor?: string | undefined;
@@ -181,6 +185,7 @@ export class AuditRepository {
     },
     limit: number,
     cursor: Cursor | undefined,
+    order: "asc" | "desc" = "desc",
   ): Promise<{ rows: AuditStepRow[]; nextCursor: string | null }> {
     let query = this.db.selectFrom("audit_steps").selectAll();
     if (filter.hiddenEntityTypes?.length)
@@ -191,9 +196,10 @@ export class AuditRepository {
     if (filter.entityType) query = query.where(sql<boolean>`${filter.entityType} = any(entity_types)`);
     if (filter.since) query = query.where("at", ">=", filter.since);
     if (filter.until) query = query.where("at", "<", filter.until);
-    if (cursor && "k" in cursor) query = query.where("last_event_id", "<", cursor.id);
+    if (cursor && "k" in cursor && (cursor.k || "desc") === order)
+      query = query.where("last_event_id", order === "desc" ? "<" : ">", cursor.id);
     const rows = await query
-      .orderBy("last_event_id", "desc")
+      .orderBy("last_event_id", order)
       .limit(limit + 1)
       .execute();
     const page = rows.slice(0, limit);
@@ -201,7 +207,7 @@ export class AuditRepository {
     return {
       rows: page,
       nextCursor:
-        rows.length > limit && last ? encodeCursor({ k: "", id: String(last.last_event_id) }) : null,
+        rows.length > limit && last ? encodeCursor({ k: order, id: String(last.last_event_id) }) : null,
     };
   }
 

@@ -1,5 +1,7 @@
 import { type Expression, type SqlBool, sql } from "kysely";
-import { type Cursor, keysetPage } from "../domain/cursor.ts";
+import { type Cursor, encodeCursor, keysetPage } from "../domain/cursor.ts";
+import { AppError } from "../domain/errors.ts";
+import type { GridSort } from "../domain/list-sorts.ts";
 import type { Db } from "./database.ts";
 import { searchCondition } from "./name-search.ts";
 import { isActiveCustomer, isMappable, isOpenPair } from "./rule-conditions.ts";
@@ -62,12 +64,38 @@ export class GridRepository {
     return query;
   }
 
+  /**
+   * A page of rows. `name` (the default) is the tree order, by keyset or offset; the other orders
+   * are flat (a sub-organization sorts by its own name or id) and page by offset, each ending on the
+   * id so that no two rows tie and an offset never repeats or skips a row. A PSA id sorts as a
+   * number when it is one (shorter first, then by text).
+   */
   async page(
     filter: GridFilter,
     limit: number,
     cursor: Cursor | undefined,
+    sort: GridSort = "name",
   ): Promise<{ rows: OrganizationRow[]; nextCursor: string | null }> {
     let query = (await this.filtered(filter)).selectAll("o");
+    if (sort !== "name") {
+      if (cursor && "k" in cursor)
+        throw new AppError("bad_request", "this cursor belongs to another order", { field: "cursor" });
+      const offset = cursor && "o" in cursor ? cursor.o : 0;
+      const direction = sort.startsWith("-") ? "desc" : "asc";
+      const ordered =
+        sort === "-name"
+          ? query.orderBy(sql`lower(o.name)`, direction)
+          : query.orderBy(sql`length(o.psa_id)`, direction).orderBy("o.psa_id", direction);
+      const rows = await ordered
+        .orderBy("o.id", direction)
+        .offset(offset)
+        .limit(limit + 1)
+        .execute();
+      return {
+        rows: rows.slice(0, limit),
+        nextCursor: rows.length > limit ? encodeCursor({ o: offset + limit }) : null,
+      };
+    }
     if (cursor && "k" in cursor)
       query = query.where(sql<SqlBool>`(o.tree_sort, o.id) > (${cursor.k}, ${cursor.id}::uuid)`);
     // An offset lets a virtualized grid jump to any row; the index walk it costs is cheap at 50,000 rows.

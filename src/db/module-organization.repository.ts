@@ -1,6 +1,8 @@
 import { type RawBuilder, type SqlBool, sql } from "kysely";
 import { type Cursor, encodeCursor, keysetPage } from "../domain/cursor.ts";
+import { AppError } from "../domain/errors.ts";
 import { isUuid } from "../domain/ids.ts";
+import type { ModuleOrganizationSort } from "../domain/list-sorts.ts";
 import type { Db } from "./database.ts";
 import { searchCondition } from "./name-search.ts";
 import { isUnmappable } from "./rule-conditions.ts";
@@ -86,11 +88,18 @@ export class ModuleOrganizationRepository {
    */
   async list(
     filter: ModuleOrganizationFilter,
-    options: { limit: number; cursor: Cursor | undefined; orderBy: "tree" | "unmappedFirst" },
+    options: {
+      limit: number;
+      cursor: Cursor | undefined;
+      orderBy: "tree" | "unmappedFirst";
+      sort?: ModuleOrganizationSort | undefined;
+    },
   ): Promise<{ rows: ModuleOrganizationListRow[]; nextCursor: string | null }> {
     if (filter.moduleKeys.length === 0) return { rows: [], nextCursor: null };
     let query = this.filtered(filter, await this.search(filter));
     if (options.orderBy === "unmappedFirst") return this.unmappedFirst(query, options.limit, options.cursor);
+    if (options.sort && options.sort !== "name")
+      return this.sorted(query, options.sort, options.limit, options.cursor);
     if (options.cursor && "k" in options.cursor) {
       query = query.where(
         sql<boolean>`(mo.tree_sort, mo.id) > (${options.cursor.k}, ${options.cursor.id}::uuid)`,
@@ -195,6 +204,42 @@ export class ModuleOrganizationRepository {
       );
     }
     return query;
+  }
+
+  /**
+   * The list in another order than the tree (tab 2's sortable columns), paged by offset. Each order
+   * ends on the tree key and the id, so no two rows tie and an offset never repeats or skips a row.
+   * `-name` is flat (a sub-organization sorts by its own name); `module` is by module name, each
+   * module in tree order; `organization` is by the mapped organization's name, unmapped rows last
+   * in both directions.
+   */
+  private async sorted(
+    query: ListQuery,
+    sort: ModuleOrganizationSort,
+    limit: number,
+    cursor: Cursor | undefined,
+  ) {
+    if (cursor && "k" in cursor)
+      throw new AppError("bad_request", "this cursor belongs to another order", { field: "cursor" });
+    const offset = cursor && "o" in cursor ? cursor.o : 0;
+    const direction = sort.startsWith("-") ? "desc" : "asc";
+    let ordered: ListQuery;
+    if (sort === "-name") ordered = query.orderBy(sql`lower(mo.name)`, "desc").orderBy("mo.id", "desc");
+    else {
+      ordered =
+        sort === "module" || sort === "-module"
+          ? query.orderBy("m.name", direction)
+          : query.orderBy(sql`o.name ${sql.raw(direction)} nulls last`);
+      ordered = ordered.orderBy("mo.tree_sort").orderBy("mo.id");
+    }
+    const rows = await ordered
+      .offset(offset)
+      .limit(limit + 1)
+      .execute();
+    return {
+      rows: rows.slice(0, limit),
+      nextCursor: rows.length > limit ? encodeCursor({ o: offset + limit }) : null,
+    };
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { HISTORY_SORTS } from "../domain/list-sorts.ts";
 import type { Services } from "../services/index.ts";
 import { AuditPage, AuditStepPage, UndoAnswer } from "./audit.schema.ts";
 import { requireAuth } from "./auth.ts";
@@ -19,6 +20,8 @@ export const AuditStepQuery = PageQuery.extend({
   entityType: z.string().max(64).optional(),
   since: z.iso.datetime().optional(),
   until: z.iso.datetime().optional(),
+  /** Newest first (`-at`, the default) or oldest first (`at`); a cursor continues in its own order. */
+  sort: z.enum(HISTORY_SORTS).optional(),
 });
 
 export const auditRoutes =
@@ -52,7 +55,7 @@ export const auditRoutes =
         },
       },
       async (request) => {
-        const { limit, cursor, since, until, ...filter } = request.query;
+        const { limit, cursor, since, until, sort, ...filter } = request.query;
         return services.audit.listSteps(
           requireAuth(request).actor,
           {
@@ -60,7 +63,7 @@ export const auditRoutes =
             since: since ? new Date(since) : undefined,
             until: until ? new Date(until) : undefined,
           },
-          { limit, cursor },
+          { limit, cursor, sort: sort ?? "-at" },
         );
       },
     );

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { GRID_SORTS } from "../domain/list-sorts.ts";
 import type { Services } from "../services/index.ts";
 import { requireAuth } from "./auth.ts";
 import { BooleanQuery, PageQuery } from "./common.schema.ts";
@@ -14,6 +15,8 @@ export const GridQuery = PageQuery.extend({
   worklist: z.enum(["active_customers", "all_mappable"]).optional(),
   worklistModule: z.string().min(1).max(64).optional(),
   withTotal: BooleanQuery.optional(),
+  /** `name` (the default) is the tree order; the others are flat and page by offset. */
+  sort: z.enum(GRID_SORTS).optional(),
   /** Start at this row (instead of a cursor), so a virtualized grid can jump to any row. */
   offset: z.coerce.number().int().min(0).max(10_000_000).optional(),
 });
@@ -43,11 +46,12 @@ export const gridRoutes =
         },
       },
       async (request) => {
-        const { limit, cursor, offset, withTotal, ...filter } = request.query;
+        const { limit, cursor, offset, withTotal, sort, ...filter } = request.query;
         return services.grid.page(requireAuth(request).user?.id ?? null, filter, {
           limit,
           cursor,
           offset,
+          sort,
           withTotal: withTotal ?? true,
         });
       },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { MODULE_ORGANIZATION_SORTS } from "../domain/list-sorts.ts";
 import type { Services } from "../services/index.ts";
 import { requireAuth } from "./auth.ts";
 import { BooleanQuery, IdParams, PageQuery } from "./common.schema.ts";
@@ -20,6 +21,8 @@ export const ModuleOrganizationQuery = PageQuery.extend({
   organizationId: z.string().min(1).max(200).optional(),
   needsAttention: BooleanQuery.optional(),
   orderBy: z.enum(["tree", "unmappedFirst"]).optional(),
+  /** Tab 2's order: `name` (the default) is the tree order; the others page by offset. */
+  sort: z.enum(MODULE_ORGANIZATION_SORTS).optional(),
   /** Start at this row of the tree order (instead of a cursor), so a virtualized list can jump. */
   offset: z.coerce.number().int().min(0).max(10_000_000).optional(),
   /** Also answer `total`, the number of rows the filters match. */
@@ -54,8 +57,8 @@ export const moduleOrganizationRoutes =
         },
       },
       async (request) => {
-        const { limit, cursor, orderBy, offset, withTotal, ...filter } = request.query;
-        return services.moduleOrganizations.list(filter, { limit, cursor, orderBy, offset, withTotal });
+        const { limit, cursor, orderBy, offset, withTotal, sort, ...filter } = request.query;
+        return services.moduleOrganizations.list(filter, { limit, cursor, orderBy, offset, withTotal, sort });
       },
     );
     app.get(

@@ -6,6 +6,7 @@ import { ACCOUNT_ENTITY_TYPES } from "../domain/audit.ts";
 import { decodeCursor } from "../domain/cursor.ts";
 import { AppError, notFound } from "../domain/errors.ts";
 import { countLabel, whyNotUndoable } from "../domain/history-words.ts";
+import type { HistorySort } from "../domain/list-sorts.ts";
 import { hasRole } from "../domain/role.ts";
 import { revertEvent, toUndoableEvent } from "./audit-undo.ts";
 import { inUnitOfWork } from "./unit-of-work.ts";
@@ -94,13 +95,14 @@ export class AuditService {
       since?: Date | undefined;
       until?: Date | undefined;
     },
-    page: { limit: number; cursor?: string | undefined },
+    page: { limit: number; cursor?: string | undefined; sort?: HistorySort },
   ) {
     const repos = repositories(this.ctx.db);
     const { rows, nextCursor } = await repos.audit.listSteps(
       { ...filter, hiddenEntityTypes: hasRole(reader.role, "admin") ? undefined : ACCOUNT_ENTITY_TYPES },
       page.limit,
       decodeCursor(page.cursor, { id: "integer" }),
+      page.sort === "at" ? "asc" : "desc",
     );
     const undoSteps = await repos.audit.stepsByIds(
       rows.flatMap((r) => (r.undone_by_step ? [r.undone_by_step] : [])),

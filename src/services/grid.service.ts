@@ -2,6 +2,7 @@ import type { AppContext } from "../context.ts";
 import { type GridFilter, GridRepository } from "../db/grid.repository.ts";
 import { repositories } from "../db/repositories.ts";
 import { decodeCursor } from "../domain/cursor.ts";
+import type { GridSort } from "../domain/list-sorts.ts";
 import { stateOf } from "./module.service.ts";
 import { toOrganizationView } from "./organization.service.ts";
 import { readPairs } from "./pair-selection.ts";
@@ -17,7 +18,14 @@ export class GridService {
   async page(
     userId: string | null,
     filter: Omit<GridFilter, "moduleKeys">,
-    page: { limit: number; cursor?: string | undefined; offset?: number | undefined; withTotal?: boolean },
+    page: {
+      limit: number;
+      cursor?: string | undefined;
+      offset?: number | undefined;
+      withTotal?: boolean;
+      /** The rows' order (default `name`: the tree order). */
+      sort?: GridSort | undefined;
+    },
   ) {
     const repos = repositories(this.ctx.db);
     const modules = await repos.modules.list();
@@ -31,6 +39,7 @@ export class GridService {
         fullFilter,
         page.limit,
         page.offset !== undefined ? { o: page.offset } : decodeCursor(page.cursor, { id: "uuid" }),
+        page.sort,
       ),
       page.withTotal === false ? Promise.resolve(null) : grid.count(fullFilter),
     ]);

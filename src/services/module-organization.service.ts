@@ -6,6 +6,7 @@ import type {
 import { repositories } from "../db/repositories.ts";
 import { decodeCursor } from "../domain/cursor.ts";
 import { notFound } from "../domain/errors.ts";
+import type { ModuleOrganizationSort } from "../domain/list-sorts.ts";
 import { mappingNeedsAttention } from "../domain/mapping.ts";
 import type { OrganizationType } from "../domain/organization.ts";
 
@@ -72,8 +73,10 @@ export class ModuleOrganizationService {
       limit: number;
       cursor?: string | undefined;
       orderBy?: "tree" | "unmappedFirst" | undefined;
-      /** Start at this row of the tree order instead of after a cursor. */
+      /** Start at this row of the order instead of after a cursor. */
       offset?: number | undefined;
+      /** Tab 2's order (default `name`: the tree order); pickers' `unmappedFirst` takes precedence. */
+      sort?: ModuleOrganizationSort | undefined;
       withTotal?: boolean | undefined;
     },
   ) {
@@ -93,7 +96,7 @@ export class ModuleOrganizationService {
     const [{ rows, nextCursor }, total] = await Promise.all([
       repos.moduleOrganizations.list(
         { ...filter, moduleKeys },
-        { limit: page.limit, cursor, orderBy: page.orderBy ?? "tree" },
+        { limit: page.limit, cursor, orderBy: page.orderBy ?? "tree", sort: page.sort },
       ),
       page.withTotal ? repos.moduleOrganizations.count({ ...filter, moduleKeys }) : null,
     ]);

@@ -21,6 +21,7 @@ function focused(page: Page): Promise<string> {
   return page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
     if (!el || el === document.body) return "body";
+    if (el.closest("thead")) return `header ${el.textContent?.trim()}`;
     if (el.closest("[data-testid=organization-grid]")) return `cell ${el.dataset.cell ?? "?"}`;
     if (el.closest("[role=dialog][aria-label='Column order']"))
       return `dialog ${el.getAttribute("aria-label")}`;
@@ -37,7 +38,12 @@ test("the grid is one Tab stop; arrows move; Tab leaves; Shift+Tab returns to th
     .evaluateAll((cells) => cells.filter((c) => (c as HTMLElement).tabIndex === 0).length);
   expect(tabStops).toBe(1);
 
+  // After the toolbar: the organization column's two sort buttons, then the grid's one stop.
   await page.getByRole("button", { name: "Columns" }).focus();
+  await page.keyboard.press("Tab");
+  expect(await focused(page)).toMatch(/^header Autotask Organization/);
+  await page.keyboard.press("Tab");
+  expect(await focused(page)).toMatch(/^header PSA id/);
   await page.keyboard.press("Tab");
   expect(await focused(page)).toBe("cell 0:0");
   await page.keyboard.press("ArrowRight");
@@ -48,14 +54,15 @@ test("the grid is one Tab stop; arrows move; Tab leaves; Shift+Tab returns to th
   await page.keyboard.press("Shift+Tab");
   expect(await focused(page)).toBe("cell 1:1");
   await page.keyboard.press("Shift+Tab");
-  expect(await focused(page)).toBe("Columns");
+  expect(await focused(page)).toMatch(/^header PSA id/);
 });
 
 test("a cell's picker: Tab and Escape close it and return focus to the cell", async () => {
   const { page } = s;
   await page.goto("/mapping");
   await page.locator("tr[data-organization-id]").first().waitFor();
-  await page.getByRole("button", { name: "Columns" }).focus();
+  // The last Tab stop before the grid's cells is the organization column's "PSA id" sort button.
+  await page.locator("th [data-sort-column=psaId]").focus();
   await page.keyboard.press("Tab");
   await page.keyboard.press("ArrowRight");
   await page.keyboard.press("ArrowDown");

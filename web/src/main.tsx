@@ -1,15 +1,12 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { RouterProvider } from "@tanstack/react-router";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { ApiError, createApiClient } from "./api/api-client.ts";
 import { ApiProvider } from "./api/api-context.tsx";
-import { ForcedPasswordChangePage } from "./features/auth/change-password-page.tsx";
-import { LoginPage } from "./features/auth/login-page.tsx";
-import { SESSION_KEY, SessionContext, useSessionQuery } from "./features/auth/session-hooks.ts";
-import { ErrorBanner, Loading } from "./features/common/status-views.tsx";
+import { SESSION_KEY } from "./features/auth/session-hooks.ts";
 import { ToastProvider } from "./features/common/toast.tsx";
-import { AppShell } from "./features/shell/app-shell.tsx";
-import { RouterProvider } from "./features/shell/router.tsx";
+import { createAppRouter } from "./features/shell/routes.tsx";
 import "./styles.css";
 
 const onUnauthenticated = () => queryClient.setQueryData(SESSION_KEY, null);
@@ -27,18 +24,7 @@ const queryClient = new QueryClient({
   },
 });
 const api = createApiClient(onUnauthenticated);
-
-function App() {
-  const session = useSessionQuery();
-  if (session.isPending) return <Loading label="Starting…" />;
-  if (session.isError) return <ErrorBanner error={session.error} onRetry={() => void session.refetch()} />;
-  if (!session.data) return <LoginPage />;
-  return (
-    <SessionContext.Provider value={session.data}>
-      {session.data.mustChangePassword ? <ForcedPasswordChangePage /> : <AppShell />}
-    </SessionContext.Provider>
-  );
-}
+const router = createAppRouter();
 
 const root = document.getElementById("root");
 if (root) {
@@ -47,9 +33,7 @@ if (root) {
       <ApiProvider client={api}>
         <QueryClientProvider client={queryClient}>
           <ToastProvider>
-            <RouterProvider>
-              <App />
-            </RouterProvider>
+            <RouterProvider router={router} />
           </ToastProvider>
         </QueryClientProvider>
       </ApiProvider>

@@ -6,6 +6,7 @@ import { useApi } from "../../api/api-context.tsx";
 import type { Role } from "../../api/api-types.ts";
 import { useSettings } from "../auth/session-hooks.ts";
 import { ConfirmDialog } from "../common/confirm-dialog.tsx";
+import { Field, TextField } from "../common/field.tsx";
 import { formatDateTime } from "../common/format.ts";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useToast } from "../common/toast.tsx";
@@ -87,36 +88,29 @@ export function TokensSection() {
       )}
       <form className="form form-grid" onSubmit={onCreate} aria-labelledby="add-token-title">
         <h3 id="add-token-title">Create an API token</h3>
-        <div className="field">
-          <label htmlFor="new-token-name">
-            <span>Name</span>
-          </label>
-          <input
-            id="new-token-name"
-            className="input"
-            required
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-          <span className="field-help">What uses it, e.g. "billing export".</span>
-        </div>
-        <div className="field">
-          <label htmlFor="new-token-role">
-            <span>Role</span>
-          </label>
-          <select
-            id="new-token-role"
-            className="input"
-            value={role}
-            onChange={(e) => setRole(e.target.value as Role)}
-          >
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
-        </div>
+        <TextField
+          label="Name"
+          help={`What uses it, e.g. "billing export".`}
+          required
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <Field label="Role">
+          {(control) => (
+            <select
+              className="input"
+              value={role}
+              onChange={(e) => setRole(e.target.value as Role)}
+              {...control}
+            >
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={create.isPending || !name.trim()}>
             Create token

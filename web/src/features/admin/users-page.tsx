@@ -5,6 +5,7 @@ import { useApi } from "../../api/api-context.tsx";
 import type { Role, User } from "../../api/api-types.ts";
 import { useSession, useSettings } from "../auth/session-hooks.ts";
 import { ConfirmDialog } from "../common/confirm-dialog.tsx";
+import { Field, TextField } from "../common/field.tsx";
 import { formatDateTime } from "../common/format.ts";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useToast } from "../common/toast.tsx";
@@ -155,56 +156,36 @@ export function UsersPage() {
         )}
         <form className="form form-grid" onSubmit={onCreate} aria-labelledby="add-user-title">
           <h3 id="add-user-title">Add a user</h3>
-          <div className="field">
-            <label htmlFor="new-user-name">
-              <span>Username</span>
-            </label>
-            <input
-              id="new-user-name"
-              className="input"
-              required
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-            />
-            <span className="field-help">
-              Letters, digits, . _ - @. A one-time password is shown once, to be changed at the first sign-in.
-            </span>
-          </div>
-          <div className="field">
-            <label htmlFor="new-user-role">
-              <span>Role</span>
-            </label>
-            <select
-              id="new-user-role"
-              className="input"
-              value={role}
-              onChange={(e) => setRole(e.target.value as Role)}
-            >
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
-            </select>
-            <span className="field-help">
-              viewer reads; editor maps; admin also manages modules, users and tokens.
-            </span>
-          </div>
-          <div className="field">
-            <label htmlFor="new-user-email">
-              <span>E-mail (optional)</span>
-            </label>
-            <input
-              id="new-user-email"
-              className="input"
-              type="email"
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-            <span className="field-help">
-              Single sign-on signs this user in when the provider vouches for it.
-            </span>
-          </div>
+          <TextField
+            label="Username"
+            help="Letters, digits, . _ - @. A one-time password is shown once, to be changed at the first sign-in."
+            required
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+          />
+          <Field label="Role" help="viewer reads; editor maps; admin also manages modules, users and tokens.">
+            {(control) => (
+              <select
+                className="input"
+                value={role}
+                onChange={(e) => setRole(e.target.value as Role)}
+                {...control}
+              >
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <TextField
+            label="E-mail (optional)"
+            help="Single sign-on signs this user in when the provider vouches for it."
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
           <div className="form-actions">
             <button type="submit" className="btn btn-primary" disabled={create.isPending || !username.trim()}>
               Add user

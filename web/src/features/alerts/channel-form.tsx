@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import { Field, TextField } from "../common/field.tsx";
 import { ErrorBanner } from "../common/status-views.tsx";
 import { type ChannelDraft, FORMAT_LABELS, type SmtpTls, type WebhookFormat } from "./alert-types.ts";
 
@@ -30,48 +31,41 @@ export function ChannelForm(props: ChannelFormProps) {
       onSubmit={onSubmit}
     >
       {props.error ? <ErrorBanner error={props.error} /> : null}
-      <label className="field">
-        <span>Name</span>
-        <input className="input" required value={draft.name} onChange={(e) => set("name", e.target.value)} />
-      </label>
+      <TextField label="Name" required value={draft.name} onChange={(e) => set("name", e.target.value)} />
       {props.kind === "webhook" ? (
         <>
-          <label className="field">
-            <span>URL</span>
-            <input
-              className="input"
-              type="url"
-              required
-              placeholder="https://hooks.example.com/orgmap"
-              value={draft.url}
-              onChange={(e) => set("url", e.target.value)}
-            />
-          </label>
-          <label className="field">
-            <span>Format</span>
-            <select
-              className="input"
-              value={draft.format}
-              onChange={(e) => set("format", e.target.value as WebhookFormat)}
-            >
-              {(Object.keys(FORMAT_LABELS) as WebhookFormat[]).map((format) => (
-                <option key={format} value={format}>
-                  {FORMAT_LABELS[format]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>Disable after this many failures in a row</span>
-            <input
-              className="input"
-              type="number"
-              min={1}
-              max={1000}
-              value={draft.maxFailures}
-              onChange={(e) => set("maxFailures", e.target.value)}
-            />
-          </label>
+          <TextField
+            label="URL"
+            type="url"
+            required
+            placeholder="https://hooks.example.com/orgmap"
+            value={draft.url}
+            onChange={(e) => set("url", e.target.value)}
+          />
+          <Field label="Format">
+            {(control) => (
+              <select
+                className="input"
+                value={draft.format}
+                onChange={(e) => set("format", e.target.value as WebhookFormat)}
+                {...control}
+              >
+                {(Object.keys(FORMAT_LABELS) as WebhookFormat[]).map((format) => (
+                  <option key={format} value={format}>
+                    {FORMAT_LABELS[format]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <TextField
+            label="Disable after this many failures in a row"
+            type="number"
+            min={1}
+            max={1000}
+            value={draft.maxFailures}
+            onChange={(e) => set("maxFailures", e.target.value)}
+          />
           <label className="field field-inline">
             <input
               type="checkbox"
@@ -83,63 +77,50 @@ export function ChannelForm(props: ChannelFormProps) {
         </>
       ) : (
         <>
-          <label className="field">
-            <span>SMTP host</span>
-            <input
-              className="input"
-              required
-              value={draft.host}
-              onChange={(e) => set("host", e.target.value)}
-            />
-          </label>
-          <label className="field">
-            <span>Port</span>
-            <input
-              className="input"
-              type="number"
-              min={1}
-              max={65535}
-              value={draft.port}
-              onChange={(e) => set("port", e.target.value)}
-            />
-          </label>
-          <label className="field">
-            <span>Encryption</span>
-            <select
-              className="input"
-              value={draft.tls}
-              onChange={(e) => set("tls", e.target.value as SmtpTls)}
-            >
-              <option value="starttls">STARTTLS</option>
-              <option value="tls">TLS</option>
-              <option value="none">None</option>
-            </select>
-          </label>
-          <label className="field">
-            <span>SMTP user</span>
-            <input className="input" value={draft.user} onChange={(e) => set("user", e.target.value)} />
-          </label>
-          <label className="field">
-            <span>SMTP password</span>
-            <input
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              placeholder={props.isEdit ? "unchanged" : ""}
-              value={draft.password}
-              onChange={(e) => set("password", e.target.value)}
-            />
-          </label>
-          <label className="field">
-            <span>From address</span>
-            <input
-              className="input"
-              type="email"
-              required
-              value={draft.from}
-              onChange={(e) => set("from", e.target.value)}
-            />
-          </label>
+          <TextField
+            label="SMTP host"
+            required
+            value={draft.host}
+            onChange={(e) => set("host", e.target.value)}
+          />
+          <TextField
+            label="Port"
+            type="number"
+            min={1}
+            max={65535}
+            value={draft.port}
+            onChange={(e) => set("port", e.target.value)}
+          />
+          <Field label="Encryption">
+            {(control) => (
+              <select
+                className="input"
+                value={draft.tls}
+                onChange={(e) => set("tls", e.target.value as SmtpTls)}
+                {...control}
+              >
+                <option value="starttls">STARTTLS</option>
+                <option value="tls">TLS</option>
+                <option value="none">None</option>
+              </select>
+            )}
+          </Field>
+          <TextField label="SMTP user" value={draft.user} onChange={(e) => set("user", e.target.value)} />
+          <TextField
+            label="SMTP password"
+            type="password"
+            autoComplete="new-password"
+            placeholder={props.isEdit ? "unchanged" : ""}
+            value={draft.password}
+            onChange={(e) => set("password", e.target.value)}
+          />
+          <TextField
+            label="From address"
+            type="email"
+            required
+            value={draft.from}
+            onChange={(e) => set("from", e.target.value)}
+          />
         </>
       )}
       <div className="form-actions">

@@ -1,10 +1,10 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useNavigate } from "@tanstack/react-router";
 import { type FormEvent, useId, useState } from "react";
 import { ApiError } from "../../api/api-client.ts";
 import { useApi } from "../../api/api-context.tsx";
 import type { PasswordChangeInput } from "../../api/request-types.ts";
 import { ErrorBanner } from "../common/status-views.tsx";
-import { useRouter } from "../shell/router.tsx";
 import { endLocalSession, LOGIN_NOTICE_KEY, MIN_PASSWORD_LENGTH } from "./session-hooks.ts";
 
 type FieldName = "currentPassword" | "newPassword" | "confirmPassword";
@@ -35,7 +35,7 @@ function check(draft: Record<FieldName, string>): FieldErrors {
 export function ChangePasswordForm({ onCancel }: { onCancel?: () => void }) {
   const api = useApi();
   const queryClient = useQueryClient();
-  const { navigate } = useRouter();
+  const navigate = useNavigate();
   const [draft, setDraft] = useState<Record<FieldName, string>>({
     currentPassword: "",
     newPassword: "",
@@ -47,7 +47,7 @@ export function ChangePasswordForm({ onCancel }: { onCancel?: () => void }) {
     onSuccess: () => {
       endLocalSession(api, queryClient);
       queryClient.setQueryData(LOGIN_NOTICE_KEY, "Password changed. Sign in with your new password.");
-      navigate("/", { replace: true });
+      void navigate({ to: "/", replace: true });
     },
     onError: (error) => {
       const field = error instanceof ApiError && error.status === 422 ? fieldOf(error) : null;

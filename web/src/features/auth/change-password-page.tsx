@@ -1,4 +1,4 @@
-import { useRouter } from "../shell/router.tsx";
+import { useNavigate } from "@tanstack/react-router";
 import { ChangePasswordForm } from "./change-password-form.tsx";
 import { useSession, useSignOut } from "./session-hooks.ts";
 
@@ -29,7 +29,7 @@ export function ForcedPasswordChangePage() {
 
 /** /account/password: the same form, reachable from the header's Account menu at any time. */
 export function AccountPasswordPage() {
-  const { navigate } = useRouter();
+  const navigate = useNavigate();
   return (
     <div className="page page-narrow">
       <div className="page-head">
@@ -39,7 +39,7 @@ export function AccountPasswordPage() {
         <p className="muted">
           Changing your password signs you out everywhere; sign in again with the new one.
         </p>
-        <ChangePasswordForm onCancel={() => navigate("/mapping")} />
+        <ChangePasswordForm onCancel={() => void navigate({ to: "/mapping" })} />
       </div>
     </div>
   );

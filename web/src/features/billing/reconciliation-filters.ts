@@ -1,7 +1,16 @@
+import { getRouteApi } from "@tanstack/react-router";
 import { useCallback, useMemo } from "react";
+import { z } from "zod";
 import type { ReconciliationState } from "../../../../src/domain/billing/reconciliation.ts";
 import { RECONCILIATION_STATES } from "../../../../src/domain/billing/reconciliation.ts";
-import { useRouter, useSearchParams } from "../shell/router.tsx";
+import {
+  choiceParam,
+  flagParam,
+  offsetParam,
+  periodParam,
+  stringifySearch,
+  textParam,
+} from "../common/search-params.ts";
 
 export const RECONCILIATION_PATH = "/billing/reconciliation";
 export const SORTS = ["attention", "organization", "service", "difference", "money"] as const;
@@ -33,33 +42,37 @@ const EMPTY: ReconciliationFilters = {
   offset: 0,
 };
 
-export function readFilters(params: URLSearchParams): ReconciliationFilters {
-  const state = params.get("state") ?? "";
-  const sort = params.get("sort") ?? "attention";
-  const offset = Number(params.get("offset") ?? 0);
+/**
+ * `/billing/reconciliation`'s search params (the router validates them): a value that does not fit
+ * is dropped, so an old or hand-edited link still opens the view.
+ */
+export const reconciliationSearchSchema = z.object({
+  period: periodParam(),
+  state: choiceParam(
+    RECONCILIATION_STATES as unknown as readonly [ReconciliationState, ...ReconciliationState[]],
+  ),
+  needsAttention: flagParam(),
+  moduleKey: textParam(64),
+  organizationId: textParam(),
+  psaServiceId: textParam(),
+  search: textParam(),
+  sort: choiceParam(SORTS),
+  offset: offsetParam(),
+});
+
+export type ReconciliationSearch = z.infer<typeof reconciliationSearchSchema>;
+
+/** The view's filters with their defaults filled in. */
+export function readFilters(search: ReconciliationSearch): ReconciliationFilters {
   return {
-    period: /^\d{4}-\d{2}$/.test(params.get("period") ?? "") ? (params.get("period") as string) : "",
-    state: (RECONCILIATION_STATES as readonly string[]).includes(state) ? (state as ReconciliationState) : "",
-    needsAttention: params.get("needsAttention") === "true",
-    moduleKey: params.get("moduleKey") ?? "",
-    organizationId: params.get("organizationId") ?? "",
-    psaServiceId: params.get("psaServiceId") ?? "",
-    search: params.get("search") ?? "",
-    sort: (SORTS as readonly string[]).includes(sort) ? (sort as Sort) : "attention",
-    offset: Number.isSafeInteger(offset) && offset > 0 ? offset : 0,
+    ...EMPTY,
+    ...Object.fromEntries(Object.entries(search).filter(([, value]) => value !== undefined)),
   };
 }
 
 /** The URL of the view with these filters (defaults left out). */
 export function reconciliationUrl(filters: Partial<ReconciliationFilters>): string {
-  const params = new URLSearchParams();
-  const full = { ...EMPTY, ...filters };
-  for (const [key, value] of Object.entries(full)) {
-    if (value === EMPTY[key as keyof ReconciliationFilters]) continue;
-    params.set(key, String(value));
-  }
-  const qs = params.toString();
-  return `${RECONCILIATION_PATH}${qs ? `?${qs}` : ""}`;
+  return `${RECONCILIATION_PATH}${stringifySearch(toSearch({ ...EMPTY, ...filters }))}`;
 }
 
 /** The filters as the API reads them (rows, export); empty ones left out. */
@@ -83,18 +96,33 @@ export function exportUrl(f: ReconciliationFilters): string {
   return `/api/v1/reconciliation/export?${params.toString()}`;
 }
 
+const routeApi = getRouteApi("/billing/reconciliation");
+
+/** The view's filters from the URL, and `update`, which moves the URL (one step Back undoes). */
 export function useReconciliationFilters() {
-  const params = useSearchParams();
-  const { navigate } = useRouter();
-  const filters = useMemo(() => readFilters(params), [params]);
-  /** Changes some filters; any change but the page's offset starts again at the first row. */
+  const search = routeApi.useSearch();
+  const navigate = routeApi.useNavigate();
+  const filters = useMemo(() => readFilters(search), [search]);
+  /**
+   * Changes some filters; any change but the page's offset starts again at the first row. A choice
+   * is a step of the browser's history; the search box's typing rewrites its own step.
+   */
   const update = useCallback(
     (patch: Partial<ReconciliationFilters>) => {
       const next = { ...filters, ...patch };
       if (!("offset" in patch)) next.offset = 0;
-      navigate(reconciliationUrl(next), { replace: true });
+      const onlySearch = Object.keys(patch).every((key) => key === "search");
+      void navigate({ search: toSearch(next), replace: onlySearch });
     },
     [filters, navigate],
   );
   return { filters, update };
+}
+
+/** The filters as search params, defaults left out. */
+function toSearch(filters: ReconciliationFilters): ReconciliationSearch {
+  const search: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filters))
+    search[key] = value === EMPTY[key as keyof ReconciliationFilters] ? undefined : value;
+  return search as ReconciliationSearch;
 }

@@ -239,6 +239,8 @@ export function ReconciliationPage() {
               labels={labels}
               period={filters.period}
               onOnlyOrganization={(organizationId) => update({ organizationId })}
+              sort={filters.sort}
+              onSort={(sort) => update({ sort })}
             />
             <nav className="billing-pager" aria-label="Pages of rows">
               <button

@@ -3,6 +3,7 @@ import type { termLabels } from "../../../../src/domain/term.ts";
 import { Link } from "../shell/router.tsx";
 import { money, signedUnits, stateWords, units } from "./billing-format.ts";
 import type { ReconciliationPage, ReconciliationRow } from "./billing-queries.ts";
+import type { Sort } from "./reconciliation-filters.ts";
 import { RowDetailView } from "./row-detail.tsx";
 import { UnmappedTarget } from "./unmapped-target.tsx";
 
@@ -32,22 +33,56 @@ function OrganizationCell(props: { row: ReconciliationRow; labels: Labels; onOnl
   );
 }
 
+/** The columns the rows can be sorted by, and which way each of those orders runs. */
+const SORTED_BY: Partial<Record<Sort, "ascending" | "descending">> = {
+  organization: "ascending",
+  service: "ascending",
+  difference: "descending",
+  money: "descending",
+};
+
+/**
+ * A header that sorts the rows by its column (each such order runs one way: names A to Z, the
+ * largest difference or amount first); `aria-sort` says which column the rows are sorted by.
+ */
+function SortableHeader(props: {
+  label: string;
+  sortBy: Sort;
+  sort: Sort;
+  onSort(sort: Sort): void;
+  className?: string;
+}) {
+  const isSorted = props.sort === props.sortBy;
+  return (
+    <th scope="col" className={props.className} aria-sort={isSorted ? SORTED_BY[props.sortBy] : undefined}>
+      <button type="button" className="sort-button" onClick={() => props.onSort(props.sortBy)}>
+        {props.label}
+        <span className="sort-mark" aria-hidden="true">
+          {isSorted ? (SORTED_BY[props.sortBy] === "ascending" ? "▲" : "▼") : "↕"}
+        </span>
+      </button>
+    </th>
+  );
+}
+
 /** One page of reconciliation rows; each row opens its drill-down below it. */
 export function ReconciliationTable(props: {
   page: ReconciliationPage;
   labels: Labels;
   period: string;
   onOnlyOrganization(id: string): void;
+  sort: Sort;
+  onSort(sort: Sort): void;
 }) {
-  const { page, labels, period, onOnlyOrganization } = props;
+  const { page, labels, period, onOnlyOrganization, sort, onSort } = props;
   const [open, setOpen] = useState<string | null>(null);
   const { currency, locale } = page;
   return (
     <table className="table" aria-label={`Reconciliation rows per ${labels.term.toLowerCase()} and service`}>
       <thead>
         <tr>
-          <th scope="col">{labels.term}</th>
-          <th scope="col">PSA service</th>
+          <SortableHeader label={labels.term} sortBy="organization" sort={sort} onSort={onSort} />
+          <SortableHeader label="PSA service" sortBy="service" sort={sort} onSort={onSort} />
           <th scope="col">Module · billing type</th>
           <th scope="col" className="num">
             Desired units
@@ -55,12 +90,14 @@ export function ReconciliationTable(props: {
           <th scope="col" className="num">
             PSA units
           </th>
-          <th scope="col" className="num">
-            Difference
-          </th>
-          <th scope="col" className="num">
-            Money a month
-          </th>
+          <SortableHeader
+            label="Difference"
+            sortBy="difference"
+            sort={sort}
+            onSort={onSort}
+            className="num"
+          />
+          <SortableHeader label="Money a month" sortBy="money" sort={sort} onSort={onSort} className="num" />
           <th scope="col">State</th>
           <th scope="col">
             <span className="sr-only">Details</span>

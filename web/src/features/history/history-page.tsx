@@ -1,4 +1,5 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
+import { getRouteApi } from "@tanstack/react-router";
 import { useState } from "react";
 import { actorName, HISTORY_KINDS } from "../../../../src/domain/history-words.ts";
 import { useApi } from "../../api/api-context.tsx";
@@ -6,11 +7,14 @@ import type { AuditStep } from "../../api/api-types.ts";
 import { useSession, useSettings } from "../auth/session-hooks.ts";
 import { ConfirmDialog } from "../common/confirm-dialog.tsx";
 import { formatDateTime } from "../common/format.ts";
+import { ariaSortOf, SortButton } from "../common/sort-header.tsx";
 import { EmptyState, ErrorBanner, Loading } from "../common/status-views.tsx";
 import { usePageTitle } from "../common/use-page-title.ts";
 import { useUndoStep } from "../common/use-undo.ts";
-import { useRouter, useSearchParams } from "../shell/router.tsx";
+import type { HistorySearch } from "./history-search.ts";
 import { StepDetails } from "./step-details.tsx";
+
+const routeApi = getRouteApi("/history");
 
 /** "585 mappings — Accept all confident", or the one change in words. */
 export function stepHeadline(step: Pick<AuditStep, "title" | "count" | "countLabel" | "summary">): string {
@@ -28,19 +32,16 @@ export function HistoryPage() {
   const api = useApi();
   const { canEditMappings } = useSession();
   const timeZone = useSettings().data?.timeZone;
-  const params = useSearchParams();
-  const { location, navigate } = useRouter();
-  const actor = params.get("who") ?? "";
-  const entityType = params.get("kind") ?? "";
-  const setFilter = (name: string, value: string) => {
-    const next = new URLSearchParams(location.search);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    const query = next.toString();
-    navigate(`/history${query ? `?${query}` : ""}`, { replace: true });
-  };
+  const params = routeApi.useSearch();
+  const navigate = routeApi.useNavigate();
+  const actor = params.who ?? "";
+  const entityType = params.kind ?? "";
+  const sort = params.sort ?? "-at";
+  // Each choice is a step of the browser's history: Back returns to the previous filters.
+  const setFilter = (patch: Partial<HistorySearch>) =>
+    void navigate({ search: (prev) => ({ ...prev, ...patch }) });
   const steps = useInfiniteQuery({
-    queryKey: ["audit-steps", actor, entityType],
+    queryKey: ["audit-steps", actor, entityType, sort],
     initialPageParam: null as string | null,
     queryFn: ({ pageParam }) =>
       api.request("GET /audit-steps", {
@@ -49,6 +50,7 @@ export function HistoryPage() {
           cursor: pageParam,
           actor: actor || undefined,
           entityType: entityType || undefined,
+          sort,
         },
       }),
     getNextPageParam: (last) => last.nextCursor,
@@ -65,7 +67,11 @@ export function HistoryPage() {
       <search className="toolbar" aria-label="Filter the history">
         <label className="field-inline">
           Who
-          <select className="input" value={actor} onChange={(e) => setFilter("who", e.target.value)}>
+          <select
+            className="input"
+            value={actor}
+            onChange={(e) => setFilter({ who: e.target.value || undefined })}
+          >
             <option value="">Anyone</option>
             {[...new Set([actor, ...actors].filter(Boolean))].map((label) => (
               <option key={label} value={label}>
@@ -76,7 +82,11 @@ export function HistoryPage() {
         </label>
         <label className="field-inline">
           What
-          <select className="input" value={entityType} onChange={(e) => setFilter("kind", e.target.value)}>
+          <select
+            className="input"
+            value={entityType}
+            onChange={(e) => setFilter({ kind: e.target.value || undefined })}
+          >
             <option value="">Every kind of change</option>
             {HISTORY_KINDS.map((kind) => (
               <option key={kind.entityType} value={kind.entityType}>
@@ -97,7 +107,14 @@ export function HistoryPage() {
         <table className="table history-table">
           <thead>
             <tr>
-              <th scope="col">When</th>
+              <th scope="col" aria-sort={ariaSortOf(sort, "at")}>
+                <SortButton
+                  label="When"
+                  column="at"
+                  sort={sort}
+                  onSort={(next) => setFilter({ sort: next === "-at" ? undefined : next })}
+                />
+              </th>
               <th scope="col">Who</th>
               <th scope="col">What</th>
               <th scope="col">

@@ -1,27 +1,30 @@
+import { getRouteApi } from "@tanstack/react-router";
 import { type KeyboardEvent, useRef } from "react";
 import { useTerm } from "../auth/session-hooks.ts";
 import { usePageTitle } from "../common/use-page-title.ts";
-import { Link, useRouter, useSearchParams } from "../shell/router.tsx";
+import { Link } from "../shell/router.tsx";
 import { ModuleOrganizationTab } from "./module-organization-tab.tsx";
 import { OrganizationGridTab } from "./organization-grid-tab.tsx";
 import { SummaryBar } from "./summary-bar.tsx";
 
 type TabId = "organizations" | "module-organizations";
 
+const routeApi = getRouteApi("/mapping");
+
 /** The Module Organization Mapping page: two tabs named with the instance's term. */
 export function MappingPage() {
   usePageTitle("Mapping");
   const labels = useTerm();
-  const params = useSearchParams();
-  const { navigate } = useRouter();
-  const tab: TabId = params.get("tab") === "module-organizations" ? "module-organizations" : "organizations";
+  const navigate = routeApi.useNavigate();
+  const tab: TabId = routeApi.useSearch({ select: (search) => search.tab ?? "organizations" });
   const tabs: { id: TabId; label: string }[] = [
     { id: "organizations", label: labels.mapByOrganization },
     { id: "module-organizations", label: labels.mapByModuleOrganization },
   ];
   const refs = useRef<Record<string, HTMLButtonElement | null>>({});
+  // A tab starts with its own defaults: the other tab's filters do not carry over.
   const select = (id: TabId) =>
-    navigate(id === "organizations" ? "/mapping" : "/mapping?tab=module-organizations");
+    void navigate({ search: id === "organizations" ? {} : { tab: "module-organizations" } });
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
     const next: TabId = tab === "organizations" ? "module-organizations" : "organizations";

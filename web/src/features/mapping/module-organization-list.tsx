@@ -1,8 +1,10 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useMemo, useRef } from "react";
+import type { ModuleOrganizationSort } from "../../../../src/domain/list-sorts.ts";
 import type { ModuleOrganization, ModuleOrganizationPage } from "../../api/api-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
+import { ariaSortOf, SortButton } from "../common/sort-header.tsx";
 import {
   cachedBlockItems,
   type OffsetBlockSource,
@@ -20,7 +22,13 @@ interface ModuleOrganizationListProps {
   canEdit: boolean;
   selected: ReadonlyMap<string, ModuleOrganization>;
   onSelectedChange(selected: ReadonlyMap<string, ModuleOrganization>): void;
+  /** The rows' order (server-side, in the URL); the name, module and target headers change it. */
+  sort: ModuleOrganizationSort;
+  onSort(sort: ModuleOrganizationSort): void;
 }
+
+/** The columns that sort, by column id: the sort's name for it. */
+const SORT_COLUMNS: Record<string, string> = { name: "name", module: "module", target: "organization" };
 
 const ROW_HEIGHT = 38;
 
@@ -33,7 +41,9 @@ const idOf = (row: ModuleOrganization) => row.id;
  * tab 1's grid, it is sized for every row and fetches only the 100-row blocks it shows, by offset.
  */
 export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
-  const { source, total, canEdit, selected, onSelectedChange } = props;
+  const { source, total, canEdit, selected, onSelectedChange, sort, onSort } = props;
+  // Sorted otherwise than by the tree, the list is flat: no indent under a parent that is not above.
+  const isTree = sort === "name";
   const labels = useTerm();
   const queryClient = useQueryClient();
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -64,7 +74,7 @@ export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
         header: labels.moduleOrganization,
         size: 320,
         cell: ({ row }) => (
-          <div className="mo-name" style={{ paddingLeft: row.original.row.depth * 20 }}>
+          <div className="mo-name" style={{ paddingLeft: isTree ? row.original.row.depth * 20 : 0 }}>
             {row.original.row.depth > 0 && (
               <span className="sub-marker" aria-hidden="true">
                 ↳
@@ -124,7 +134,7 @@ export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
         ),
       },
     ];
-  }, [canEdit, labels.moduleOrganization, labels.psaOrganization]);
+  }, [canEdit, labels.moduleOrganization, labels.psaOrganization, isTree]);
 
   // `selected` is read through a ref inside cells; passing it as meta re-renders the rows when it changes.
   const table = useReactTable({
@@ -156,6 +166,9 @@ export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
                 key={header.id}
                 scope="col"
                 className={header.id === "select" ? "grid-th cell-check" : "grid-th"}
+                aria-sort={
+                  sortColumn(header.id) ? (ariaSortOf(sort, sortColumn(header.id)) ?? "none") : undefined
+                }
                 style={{ width: header.getSize() }}
               >
                 {header.id === "select" ? (
@@ -166,6 +179,13 @@ export function ModuleOrganizationList(props: ModuleOrganizationListProps) {
                     onChange={(event) =>
                       onSelectedChange(new Map(event.target.checked ? loaded.map((r) => [r.id, r]) : []))
                     }
+                  />
+                ) : sortColumn(header.id) ? (
+                  <SortButton
+                    label={String(header.column.columnDef.header)}
+                    column={sortColumn(header.id)}
+                    sort={sort}
+                    onSort={onSort}
                   />
                 ) : (
                   flexRender(header.column.columnDef.header, header.getContext())
@@ -212,3 +232,5 @@ function StatusBadges({ row }: { row: ModuleOrganization }) {
     </span>
   );
 }
+
+const sortColumn = (columnId: string): string => SORT_COLUMNS[columnId] ?? "";

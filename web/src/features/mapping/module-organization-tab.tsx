@@ -1,11 +1,14 @@
+import { getRouteApi } from "@tanstack/react-router";
 import { useEffect, useMemo, useState } from "react";
+import type { ModuleOrganizationSort } from "../../../../src/domain/list-sorts.ts";
 import type { ModuleOrganization } from "../../api/api-types.ts";
 import { useSession, useTerm } from "../auth/session-hooks.ts";
 import { EmptyState, ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useDebouncedValue } from "../common/use-debounced-value.ts";
 import { useFirstBlock } from "../common/use-offset-blocks.ts";
-import { Link, useRouter, useSearchParams } from "../shell/router.tsx";
+import { Link } from "../shell/router.tsx";
 import { BulkMapBar } from "./bulk-map-bar.tsx";
+import type { MappingSearchInput } from "./grid-url.ts";
 import { useModuleOrganizationSource, useModulesQuery } from "./mapping-queries.ts";
 import { ModuleOrganizationList } from "./module-organization-list.tsx";
 
@@ -17,28 +20,28 @@ const STATUSES = [
   { value: "missing", label: "Missing" },
 ];
 
+const routeApi = getRouteApi("/mapping");
+
 /** Tab 2, "Map by Module Organization" (rule 5). Filters start from the URL (links from tab 1 and the summary). */
 export function ModuleOrganizationTab() {
   const labels = useTerm();
   const { canEditMappings } = useSession();
-  const params = useSearchParams();
-  const { navigate } = useRouter();
+  const params = routeApi.useSearch();
+  const navigate = routeApi.useNavigate();
   const modules = useModulesQuery();
   // Filters live in the URL (shareable; Back restores them): a choice pushes a step, the search box
   // rewrites its own entry once it settles.
-  const moduleKey = params.get("moduleKey") ?? "";
-  const status = params.get("status") ?? "";
-  const needsAttention = params.get("needsAttention") === "true";
-  const organizationId = params.get("organizationId") ?? "";
-  const urlSearch = params.get("search") ?? "";
-  const setUrl = (changes: Record<string, string>, replace = false) => {
-    const next = new URLSearchParams(params);
-    for (const [name, value] of Object.entries(changes)) {
-      if (value) next.set(name, value);
-      else next.delete(name);
-    }
-    navigate(`/mapping?${next.toString()}`, { replace });
-  };
+  const moduleKey = params.moduleKey ?? "";
+  const status = params.status ?? "";
+  const needsAttention = params.needsAttention ?? false;
+  const organizationId = params.organizationId ?? "";
+  const urlSearch = params.search ?? "";
+  const sort = (params.sort as ModuleOrganizationSort | undefined) ?? "name";
+  const setUrl = (changes: Partial<MappingSearchInput>, replace = false) =>
+    void navigate({
+      search: (prev) => ({ ...prev, ...changes, tab: "module-organizations" }) as MappingSearchInput,
+      replace,
+    });
   const [searchText, setSearchText] = useState(urlSearch);
   // The selected rows by id, as they were when selected: the selection outlives the blocks it came from.
   const [selected, setSelected] = useState<ReadonlyMap<string, ModuleOrganization>>(new Map());
@@ -52,8 +55,15 @@ export function ModuleOrganizationTab() {
     if (urlSearch !== search) setSearchText(urlSearch);
   }, [urlSearch]);
   const filters = useMemo(
-    () => ({ moduleKey, status, search: urlSearch, needsAttention, organizationId }),
-    [moduleKey, status, urlSearch, needsAttention, organizationId],
+    () => ({
+      moduleKey,
+      status,
+      search: urlSearch,
+      needsAttention,
+      organizationId,
+      ...(sort !== "name" ? { sort } : {}),
+    }),
+    [moduleKey, status, urlSearch, needsAttention, organizationId, sort],
   );
   // The first block (rows 0-99) gives the total; the list fetches the other blocks it shows by offset.
   const source = useModuleOrganizationSource(filters);
@@ -77,7 +87,7 @@ export function ModuleOrganizationTab() {
           className="input"
           aria-label="Module"
           value={moduleKey}
-          onChange={(event) => setUrl({ moduleKey: event.target.value })}
+          onChange={(event) => setUrl({ moduleKey: event.target.value || undefined })}
         >
           <option value="">All modules</option>
           {readyModules.map((m) => (
@@ -90,7 +100,9 @@ export function ModuleOrganizationTab() {
           className="input"
           aria-label="Status"
           value={status}
-          onChange={(event) => setUrl({ status: event.target.value })}
+          onChange={(event) =>
+            setUrl({ status: (event.target.value || undefined) as MappingSearchInput["status"] })
+          }
         >
           {STATUSES.map((s) => (
             <option key={s.value} value={s.value}>
@@ -102,7 +114,7 @@ export function ModuleOrganizationTab() {
           <input
             type="checkbox"
             checked={needsAttention}
-            onChange={(event) => setUrl({ needsAttention: event.target.checked ? "true" : "" })}
+            onChange={(event) => setUrl({ needsAttention: event.target.checked || undefined })}
           />
           Needs attention
         </label>
@@ -116,7 +128,7 @@ export function ModuleOrganizationTab() {
               type="button"
               className="btn btn-icon"
               aria-label={`Clear the ${labels.term.toLowerCase()} filter`}
-              onClick={() => setUrl({ organizationId: "" })}
+              onClick={() => setUrl({ organizationId: undefined })}
             >
               ×
             </button>
@@ -145,6 +157,8 @@ export function ModuleOrganizationTab() {
           canEdit={canEditMappings}
           selected={selected}
           onSelectedChange={setSelected}
+          sort={sort}
+          onSort={(next) => setUrl({ sort: next === "name" ? undefined : next })}
         />
       )}
     </div>

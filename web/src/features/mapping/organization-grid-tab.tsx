@@ -1,27 +1,29 @@
+import { getRouteApi } from "@tanstack/react-router";
 import { useEffect, useMemo, useState } from "react";
 import { useSession, useTerm } from "../auth/session-hooks.ts";
 import { EmptyState, ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useDebouncedValue } from "../common/use-debounced-value.ts";
 import { useFirstBlock } from "../common/use-offset-blocks.ts";
-import { useRouter, useSearchParams } from "../shell/router.tsx";
 import { ColumnChooser } from "./column-chooser.tsx";
-import { type GridShow, gridUrl, readGridUrl } from "./grid-url.ts";
+import { type GridShow, gridSearch, readGridUrl } from "./grid-url.ts";
 import { useGridSource } from "./mapping-queries.ts";
 import { OrganizationGrid } from "./organization-grid.tsx";
 import { UnmappableMatches } from "./unmappable-matches.tsx";
+
+const routeApi = getRouteApi("/mapping");
 
 /** Tab 1, "Map by Organization" (rule 4). */
 export function OrganizationGridTab() {
   const labels = useTerm();
   const { canEditMappings } = useSession();
-  const { navigate } = useRouter();
-  const url = readGridUrl(useSearchParams());
+  const navigate = routeApi.useNavigate();
+  const url = readGridUrl(routeApi.useSearch());
   const [searchText, setSearchText] = useState(url.search);
   const search = useDebouncedValue(searchText.trim(), 250);
   // Filters live in the URL (shareable; Back restores them). A choice is a step back can undo; the
   // search box rewrites its own entry once it settles, so typing leaves no trail of letters.
   const setUrl = (next: Partial<typeof url>, options = { replace: false }) =>
-    navigate(gridUrl({ ...url, ...next }), options);
+    void navigate({ search: gridSearch({ ...url, ...next }), ...options });
   // biome-ignore lint/correctness/useExhaustiveDependencies: only a settled search moves the URL
   useEffect(() => {
     if (search !== url.search) setUrl({ search }, { replace: true });
@@ -37,8 +39,9 @@ export function OrganizationGridTab() {
       hideMapped: url.show === "left-to-map",
       ...(url.worklist ? { worklist: url.worklist } : {}),
       ...(url.worklist && url.worklistModule ? { worklistModule: url.worklistModule } : {}),
+      ...(url.sort !== "name" ? { sort: url.sort } : {}),
     }),
-    [url.search, url.show, url.worklist, url.worklistModule],
+    [url.search, url.show, url.worklist, url.worklistModule, url.sort],
   );
   // The first block (rows 0-99) gives the total and the columns; the grid fetches the other blocks
   // it shows by offset.
@@ -114,7 +117,14 @@ export function OrganizationGridTab() {
         <EmptyState>No {labels.plural.toLowerCase()} match these filters.</EmptyState>
       )}
       {grid.data && columns.length > 0 && total > 0 && (
-        <OrganizationGrid columns={columns} source={source} total={total} canEdit={canEditMappings} />
+        <OrganizationGrid
+          columns={columns}
+          source={source}
+          total={total}
+          canEdit={canEditMappings}
+          sort={url.sort}
+          onSort={(sort) => setUrl({ sort })}
+        />
       )}
     </div>
   );

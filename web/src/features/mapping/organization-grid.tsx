@@ -1,7 +1,9 @@
 import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { type KeyboardEvent, useCallback, useLayoutEffect, useMemo, useRef } from "react";
+import type { GridSort } from "../../../../src/domain/list-sorts.ts";
 import type { GridColumn, GridPage, GridRow } from "../../api/api-types.ts";
 import { useTerm } from "../auth/session-hooks.ts";
+import { ariaSortOf, SortButton } from "../common/sort-header.tsx";
 import { type OffsetBlockSource, useOffsetBlocks, type WindowRow } from "../common/use-offset-blocks.ts";
 import { VirtualTableBody } from "../common/virtual-table-body.tsx";
 import { Link } from "../shell/router.tsx";
@@ -13,6 +15,9 @@ interface OrganizationGridProps {
   /** Every row that matches the filters (from the first block): the virtualizer's size. */
   total: number;
   canEdit: boolean;
+  /** The rows' order (server-side, in the URL); the organization column's header changes it. */
+  sort: GridSort;
+  onSort(sort: GridSort): void;
 }
 
 const ROW_HEIGHT = 36;
@@ -31,7 +36,9 @@ const organizationIdOf = (row: GridRow) => row.organization.id;
  * the cache when far away. Rows not loaded yet show a placeholder. Arrow keys move between cells.
  */
 export function OrganizationGrid(props: OrganizationGridProps) {
-  const { columns, source, total, canEdit } = props;
+  const { columns, source, total, canEdit, sort, onSort } = props;
+  // Sorted otherwise than by the tree, the list is flat: no indent under a parent that is not above.
+  const isTree = sort === "name";
   const term = useTerm();
   // One labels object per term, so that memoized cells keep their props across renders.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the labels follow from the term alone
@@ -100,7 +107,12 @@ export function OrganizationGrid(props: OrganizationGridProps) {
         id: "organization",
         header: labels.psaOrganization,
         cell: (ctx) => (
-          <OrganizationCell row={ctx.row.original.row} index={ctx.row.original.index} onKeyDown={keyRef} />
+          <OrganizationCell
+            row={ctx.row.original.row}
+            index={ctx.row.original.index}
+            onKeyDown={keyRef}
+            isTree={isTree}
+          />
         ),
       },
       ...columns.map<ColumnDef<GridWindowRow>>((column, colIndex) => ({
@@ -118,7 +130,7 @@ export function OrganizationGrid(props: OrganizationGridProps) {
         ),
       })),
     ],
-    [columnsKey, canEdit, labels, stableKeyDown],
+    [columnsKey, canEdit, labels, stableKeyDown, isTree],
   );
   const table = useReactTable({
     data: windowRows,
@@ -157,9 +169,19 @@ export function OrganizationGrid(props: OrganizationGridProps) {
                 scope="col"
                 className={index === 0 ? "grid-th sticky-col" : "grid-th"}
                 data-module-key={index === 0 ? undefined : header.id}
+                aria-sort={
+                  index === 0 ? (ariaSortOf(sort, "name") ?? ariaSortOf(sort, "psaId") ?? "none") : undefined
+                }
                 style={{ width: widthOf(index) }}
               >
-                {flexRender(header.column.columnDef.header, header.getContext())}
+                {index === 0 ? (
+                  <>
+                    <SortButton label={labels.psaOrganization} column="name" sort={sort} onSort={onSort} />
+                    <SortButton label="PSA id" column="psaId" sort={sort} onSort={onSort} />
+                  </>
+                ) : (
+                  flexRender(header.column.columnDef.header, header.getContext())
+                )}
               </th>
             ))}
           </tr>
@@ -220,10 +242,15 @@ function rovingTabStop(container: HTMLElement | null, active: string) {
   if (target) target.tabIndex = 0;
 }
 
-function OrganizationCell(props: { row: GridRow; index: number; onKeyDown: { current: KeyHandler } }) {
+function OrganizationCell(props: {
+  row: GridRow;
+  index: number;
+  onKeyDown: { current: KeyHandler };
+  isTree: boolean;
+}) {
   const org = props.row.organization;
   return (
-    <div className="org-cell" style={{ paddingLeft: org.depth * 18 }}>
+    <div className="org-cell" style={{ paddingLeft: props.isTree ? org.depth * 18 : 0 }}>
       {org.depth > 0 && (
         <span className="sub-marker" aria-hidden="true">
           ↳
@@ -241,6 +268,7 @@ function OrganizationCell(props: { row: GridRow; index: number; onKeyDown: { cur
       <span className="org-meta">
         {org.type}
         {!org.isActive && " · inactive"}
+        {` · ${org.psaId}`}
       </span>
     </div>
   );

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useApi } from "../../api/api-context.tsx";
+import { TextField } from "../common/field.tsx";
 import { ErrorBanner } from "../common/status-views.tsx";
 import { useToast } from "../common/toast.tsx";
 
@@ -46,36 +47,25 @@ export function AddModuleForm({ onAdded }: { onAdded(key: string): void }) {
     <section className="card" aria-labelledby="add-module-title">
       <h2 id="add-module-title">Add a module</h2>
       <form className="form form-grid" onSubmit={onSubmit}>
-        <div className="field">
-          <label htmlFor="add-module-name">
-            <span>Name</span>
-          </label>
-          <input
-            id="add-module-name"
-            className="input"
-            required
-            value={name}
-            placeholder="Datto RMM"
-            onChange={(event) => setName(event.target.value)}
-          />
-          <span className="field-help">As it appears on the mapping pages and in column headers.</span>
-        </div>
-        <div className="field">
-          <label htmlFor="add-module-key">
-            <span>Key</span>
-          </label>
-          <input
-            id="add-module-key"
-            className="input mono"
-            required
-            value={shownKey}
-            onChange={(event) => {
-              setKeyTouched(true);
-              setKey(event.target.value);
-            }}
-          />
-          <span className="field-help">A short id for the API and exports; it cannot be changed later.</span>
-        </div>
+        <TextField
+          label="Name"
+          help="As it appears on the mapping pages and in column headers."
+          required
+          value={name}
+          placeholder="Datto RMM"
+          onChange={(event) => setName(event.target.value)}
+        />
+        <TextField
+          label="Key"
+          help="A short id for the API and exports; it cannot be changed later."
+          className="input mono"
+          required
+          value={shownKey}
+          onChange={(event) => {
+            setKeyTouched(true);
+            setKey(event.target.value);
+          }}
+        />
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={add.isPending || !name.trim()}>
             {add.isPending ? "Adding…" : "Add module"}

@@ -8,7 +8,7 @@ import { ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useToast } from "../common/toast.tsx";
 import { useChangeToast } from "../common/use-undo.ts";
 import { invalidateMappingData } from "../mapping/mapping-queries.ts";
-import { useLeaveGuard } from "../shell/router.tsx";
+import { LeaveGuard } from "../shell/router.tsx";
 import { type Draft, MappingLine } from "./mapping-line.tsx";
 
 interface MappingsEditorProps {
@@ -72,7 +72,6 @@ export function MappingsEditor({ organization, canEdit, onClose }: MappingsEdito
   const [baseline, setBaseline] = useState<ModuleMappingLine[] | null>(null);
   const lines = baseline ?? mappings.data?.modules ?? [];
   const isDirty = lines.some((line) => isChanged(line, drafts[line.moduleKey]));
-  useLeaveGuard(isDirty, "You have unsaved mapping changes. Leave without saving them?");
 
   useEffect(() => {
     // Take fresh server data as the baseline only while nothing is being edited.
@@ -120,6 +119,7 @@ export function MappingsEditor({ organization, canEdit, onClose }: MappingsEdito
 
   return (
     <section className="card mappings-editor" aria-labelledby="mappings-title">
+      <LeaveGuard when={isDirty} message="You have unsaved mapping changes. Leave without saving them?" />
       <div className="card-head">
         <h2 id="mappings-title">{labels.mappingsTitle(organization.name)}</h2>
       </div>

@@ -1,22 +1,24 @@
 import { useQuery } from "@tanstack/react-query";
+import { getRouteApi } from "@tanstack/react-router";
 import { useApi } from "../../api/api-context.tsx";
 import { useSession, useTerm } from "../auth/session-hooks.ts";
 import { MenuButton } from "../common/menu-button.tsx";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
 import { usePageTitle } from "../common/use-page-title.ts";
-import { Link, useRouter, useSearchParams } from "../shell/router.tsx";
+import { Link } from "../shell/router.tsx";
 import { MappingsEditor } from "./mappings-editor.tsx";
 import { MappingsSummary } from "./mappings-summary.tsx";
 
 /** One PSA organization (rule 6): its facts, and "Tools" -> "Manage Integrated Customer Billing". */
-export function OrganizationPage({ id }: { id: string }) {
+const routeApi = getRouteApi("/organizations/$id");
+
+export function OrganizationPage() {
+  const { id } = routeApi.useParams();
   const api = useApi();
   const labels = useTerm();
   const { canEditMappings } = useSession();
-  const { navigate } = useRouter();
-  const params = useSearchParams();
-  const isEditing = params.get("view") === "mappings";
-  const base = `/organizations/${encodeURIComponent(id)}`;
+  const navigate = routeApi.useNavigate();
+  const isEditing = routeApi.useSearch({ select: (search) => search.view === "mappings" });
   const organization = useQuery({
     queryKey: ["organization", id],
     queryFn: () => api.request("GET /organizations/:id", { params: { id } }),
@@ -45,12 +47,15 @@ export function OrganizationPage({ id }: { id: string }) {
           items={[
             {
               label: "Manage Integrated Customer Billing",
-              onSelect: () => navigate(`${base}?view=mappings`),
+              onSelect: () => void navigate({ search: { view: "mappings" } }),
             },
             {
               label: `Show mapped ${labels.moduleOrganizations.toLowerCase()}`,
               onSelect: () =>
-                navigate(`/mapping?tab=module-organizations&organizationId=${encodeURIComponent(id)}`),
+                void navigate({
+                  to: "/mapping",
+                  search: { tab: "module-organizations", organizationId: id },
+                }),
             },
           ]}
         />
@@ -84,13 +89,15 @@ export function OrganizationPage({ id }: { id: string }) {
         <MappingsEditor
           organization={org}
           canEdit={canEditMappings && mappable}
-          onClose={() => navigate(base)}
+          onClose={() => void navigate({ search: {} })}
         />
       ) : (
         <MappingsSummary
           organizationId={org.id}
           organizationName={org.name}
-          onEdit={canEditMappings && mappable ? () => navigate(`${base}?view=mappings`) : undefined}
+          onEdit={
+            canEditMappings && mappable ? () => void navigate({ search: { view: "mappings" } }) : undefined
+          }
         />
       )}
     </div>

@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSearch } from "@tanstack/react-router";
 import { useState } from "react";
 import { useApi } from "../../api/api-context.tsx";
 import { useSession } from "../auth/session-hooks.ts";
@@ -8,8 +9,6 @@ const ONLY_FAILED_KEY = "orgmap.activityLog.onlyFailed";
 const PAGE = 50;
 
 function rememberedOnlyFailed(): boolean {
-  // An alert's link (posting.failed) opens the log filtered to failed rows.
-  if (new URLSearchParams(window.location.search).get("onlyFailed") === "true") return true;
   try {
     return window.localStorage.getItem(ONLY_FAILED_KEY) === "true";
   } catch {
@@ -22,7 +21,9 @@ export function ActivityLogSection() {
   const api = useApi();
   const { isAdmin } = useSession();
   const queryClient = useQueryClient();
-  const [onlyFailed, setOnlyFailed] = useState(rememberedOnlyFailed);
+  // An alert's link (posting.failed) opens the log filtered to failed rows (`/posting?onlyFailed=true`).
+  const linkedOnlyFailed = useSearch({ from: "/posting", select: (search) => search.onlyFailed === true });
+  const [onlyFailed, setOnlyFailed] = useState(() => linkedOnlyFailed || rememberedOnlyFailed());
   const [offset, setOffset] = useState(0);
   const log = useQuery({
     queryKey: ["posting", "activity", onlyFailed, offset],

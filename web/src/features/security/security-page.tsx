@@ -4,6 +4,7 @@ import { ROLES } from "../../../../src/domain/role.ts";
 import { useApi } from "../../api/api-context.tsx";
 import type { Role, User } from "../../api/api-types.ts";
 import { ConfirmDialog } from "../common/confirm-dialog.tsx";
+import { Field, TextField } from "../common/field.tsx";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useToast } from "../common/toast.tsx";
 import { usePageTitle } from "../common/use-page-title.ts";
@@ -99,74 +100,61 @@ function SsoSection() {
             sign in with their verified e-mail address; orgmap's own MFA is not asked after single sign-on
             (the provider asks for it).
           </p>
-          <label className="field">
-            <span>Issuer URL</span>
-            <input
-              className="input"
-              name="issuerUrl"
-              required
-              value={form.issuerUrl}
-              onChange={set("issuerUrl")}
-            />
-          </label>
-          <label className="field">
-            <span>Client id</span>
-            <input
-              className="input"
-              name="clientId"
-              required
-              value={form.clientId}
-              onChange={set("clientId")}
-            />
-          </label>
-          <label className="field">
-            <span>Client secret</span>
-            <input
-              className="input"
-              name="clientSecret"
-              type="password"
-              autoComplete="off"
-              placeholder={settings.data.hasClientSecret ? "stored (leave empty to keep it)" : ""}
-              value={form.clientSecret}
-              onChange={set("clientSecret")}
-            />
-          </label>
-          <label className="field">
-            <span>Button name</span>
-            <input
-              className="input"
-              name="displayName"
-              required
-              placeholder="Microsoft"
-              value={form.displayName}
-              onChange={set("displayName")}
-            />
-          </label>
-          <label className="field">
-            <span>Role of new users</span>
-            <select
-              className="input"
-              name="defaultRole"
-              value={form.defaultRole}
-              onChange={set("defaultRole")}
-            >
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>Allowed e-mail domains (optional, comma-separated)</span>
-            <input
-              className="input"
-              name="allowedDomains"
-              placeholder="example.com"
-              value={form.allowedDomains}
-              onChange={set("allowedDomains")}
-            />
-          </label>
+          <TextField
+            label="Issuer URL"
+            name="issuerUrl"
+            required
+            value={form.issuerUrl}
+            onChange={set("issuerUrl")}
+          />
+          <TextField
+            label="Client id"
+            name="clientId"
+            required
+            value={form.clientId}
+            onChange={set("clientId")}
+          />
+          <TextField
+            label="Client secret"
+            name="clientSecret"
+            type="password"
+            autoComplete="off"
+            placeholder={settings.data.hasClientSecret ? "stored (leave empty to keep it)" : ""}
+            value={form.clientSecret}
+            onChange={set("clientSecret")}
+          />
+          <TextField
+            label="Button name"
+            name="displayName"
+            required
+            placeholder="Microsoft"
+            value={form.displayName}
+            onChange={set("displayName")}
+          />
+          <Field label="Role of new users">
+            {(control) => (
+              <select
+                className="input"
+                name="defaultRole"
+                value={form.defaultRole}
+                onChange={set("defaultRole")}
+                {...control}
+              >
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <TextField
+            label="Allowed e-mail domains (optional, comma-separated)"
+            name="allowedDomains"
+            placeholder="example.com"
+            value={form.allowedDomains}
+            onChange={set("allowedDomains")}
+          />
           <label className="checkbox">
             <input
               type="checkbox"
@@ -233,22 +221,24 @@ function SignInSection() {
               ? "Everyone may sign in with a password."
               : `Password sign-in is off: only the break-glass admin ${settings.data.breakGlassUsername} may use it.`}
           </p>
-          <label className="field">
-            <span>Break-glass admin (may still sign in with a password)</span>
-            <select
-              className="input"
-              name="breakGlassUsername"
-              value={breakGlass}
-              onChange={(event) => setBreakGlass(event.target.value)}
-            >
-              <option value="">—</option>
-              {admins.map((u: User) => (
-                <option key={u.id} value={u.username}>
-                  {u.username}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Field label="Break-glass admin (may still sign in with a password)">
+            {(control) => (
+              <select
+                className="input"
+                name="breakGlassUsername"
+                value={breakGlass}
+                onChange={(event) => setBreakGlass(event.target.value)}
+                {...control}
+              >
+                <option value="">—</option>
+                {admins.map((u: User) => (
+                  <option key={u.id} value={u.username}>
+                    {u.username}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
           {patch.isError && <ErrorBanner error={patch.error} />}
           {settings.data.passwordLoginEnabled ? (
             <button
@@ -293,22 +283,24 @@ function MfaResetSection() {
       <h2 id="mfa-reset-title">Reset a user's MFA</h2>
       <p>For a lost phone: their MFA is turned off and they are signed out; they set it up again.</p>
       <div className="form">
-        <label className="field">
-          <span>User</span>
-          <select
-            className="input"
-            name="mfaResetUser"
-            value={userId}
-            onChange={(e) => setUserId(e.target.value)}
-          >
-            <option value="">—</option>
-            {(users.data?.items ?? []).map((u: User) => (
-              <option key={u.id} value={u.id}>
-                {u.username}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Field label="User">
+          {(control) => (
+            <select
+              className="input"
+              name="mfaResetUser"
+              value={userId}
+              onChange={(e) => setUserId(e.target.value)}
+              {...control}
+            >
+              <option value="">—</option>
+              {(users.data?.items ?? []).map((u: User) => (
+                <option key={u.id} value={u.id}>
+                  {u.username}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <button
           type="button"
           className="btn"

@@ -1,23 +1,7 @@
-import { useEffect } from "react";
-import { MfaPage } from "../account/mfa-page.tsx";
-import { SessionsPage } from "../account/sessions-page.tsx";
-import { UsersPage } from "../admin/users-page.tsx";
-import { AlertsPage } from "../alerts/alerts-page.tsx";
-import { MyAlertsPage } from "../alerts/my-alerts-page.tsx";
-import { AccountPasswordPage } from "../auth/change-password-page.tsx";
+import { Outlet, useLocation, useNavigate } from "@tanstack/react-router";
 import { useSession, useSignOut } from "../auth/session-hooks.ts";
-import { ReconciliationRoute, ServiceMappingsRoute } from "../billing/billing-routes.tsx";
 import { MenuButton } from "../common/menu-button.tsx";
-import { DashboardRoute } from "../dashboard/dashboard-route.tsx";
-import { HistoryPage } from "../history/history-page.tsx";
-import { MappingPage } from "../mapping/mapping-page.tsx";
-import { ModulesPage } from "../modules/modules-page.tsx";
-import { OrganizationPage } from "../organization/organization-page.tsx";
-import { PostingPage } from "../posting/posting-page.tsx";
-import { SecurityPage } from "../security/security-page.tsx";
-import { SettingsPage } from "../settings/settings-page.tsx";
-import { SuggestionsPage } from "../suggestions/suggestions-page.tsx";
-import { Link, useRouter } from "./router.tsx";
+import { Link } from "./router.tsx";
 
 const NAV = [
   { to: "/dashboard", label: "Dashboard" },
@@ -34,12 +18,8 @@ const NAV = [
 export function AppShell() {
   const { user, isAdmin } = useSession();
   const signOut = useSignOut();
-  const { location, navigate } = useRouter();
-  const path = location.pathname;
-
-  useEffect(() => {
-    if (path === "/" || path === "/login") navigate("/dashboard", { replace: true });
-  }, [path, navigate]);
+  const navigate = useNavigate();
+  const path = useLocation({ select: (location) => location.pathname });
 
   return (
     <div className="app">
@@ -76,48 +56,18 @@ export function AppShell() {
           <MenuButton
             label="Account"
             items={[
-              { label: "Change password", onSelect: () => navigate("/account/password") },
-              { label: "Sessions", onSelect: () => navigate("/account/sessions") },
-              { label: "MFA", onSelect: () => navigate("/account/mfa") },
-              { label: "My alerts", onSelect: () => navigate("/account/alerts") },
+              { label: "Change password", onSelect: () => void navigate({ to: "/account/password" }) },
+              { label: "Sessions", onSelect: () => void navigate({ to: "/account/sessions" }) },
+              { label: "MFA", onSelect: () => void navigate({ to: "/account/mfa" }) },
+              { label: "My alerts", onSelect: () => void navigate({ to: "/account/alerts" }) },
               { label: "Sign out", onSelect: () => void signOut() },
             ]}
           />
         </div>
       </header>
       <main className="app-main" id="main" tabIndex={-1}>
-        {renderRoute(path)}
+        <Outlet />
       </main>
-    </div>
-  );
-}
-
-function renderRoute(path: string) {
-  const organization = /^\/organizations\/([^/]+)\/?$/.exec(path);
-  if (organization?.[1])
-    return <OrganizationPage key={organization[1]} id={decodeURIComponent(organization[1])} />;
-  if (path.startsWith("/mapping/suggestions")) return <SuggestionsPage />;
-  if (path.startsWith("/dashboard")) return <DashboardRoute />;
-  if (path.startsWith("/billing/reconciliation")) return <ReconciliationRoute />;
-  if (path.startsWith("/billing/service-mappings")) return <ServiceMappingsRoute />;
-  if (path.startsWith("/modules")) return <ModulesPage />;
-  if (path.startsWith("/posting")) return <PostingPage />;
-  if (path.startsWith("/history")) return <HistoryPage />;
-  if (path.startsWith("/settings")) return <SettingsPage />;
-  if (path.startsWith("/account/password")) return <AccountPasswordPage />;
-  if (path.startsWith("/account/sessions")) return <SessionsPage />;
-  if (path.startsWith("/account/mfa")) return <MfaPage />;
-  if (path.startsWith("/admin/users")) return <UsersPage />;
-  if (path.startsWith("/admin/security")) return <SecurityPage />;
-  if (path.startsWith("/account/alerts")) return <MyAlertsPage />;
-  if (path.startsWith("/alerts")) return <AlertsPage />;
-  if (path.startsWith("/mapping") || path === "/" || path === "/login") return <MappingPage />;
-  return (
-    <div className="page">
-      <h1>Page not found</h1>
-      <p>
-        <Link to="/mapping">Go to mapping</Link>
-      </p>
     </div>
   );
 }

@@ -6,12 +6,13 @@ import type { ApiClient } from "../../api/api-client.ts";
 import { ApiProvider } from "../../api/api-context.tsx";
 import type { Suggestion } from "../../api/api-types.ts";
 import { SETTINGS_KEY } from "../auth/session-hooks.ts";
-import { RouterProvider } from "../shell/router.tsx";
+import { testRouter } from "../shell/test-router.tsx";
 import { SuggestionItem, strengthOf } from "./suggestion-item.tsx";
 
 afterEach(cleanup);
 
-function renderItem(item: Suggestion) {
+async function renderItem(item: Suggestion) {
+  const { wrap } = await testRouter();
   const queryClient = new QueryClient({
     defaultOptions: { queries: { staleTime: Number.POSITIVE_INFINITY } },
   });
@@ -20,11 +21,11 @@ function renderItem(item: Suggestion) {
   render(
     <QueryClientProvider client={queryClient}>
       <ApiProvider client={api}>
-        <RouterProvider>
+        {wrap(
           <ul>
             <SuggestionItem item={item} canEdit isBusy={false} onAccept={() => {}} onReject={() => {}} />
-          </ul>
-        </RouterProvider>
+          </ul>,
+        )}
       </ApiProvider>
     </QueryClientProvider>,
   );
@@ -40,8 +41,8 @@ const candidate = (name: string, score: number, accept: boolean, reasons: string
 
 /** Issue 13 point 13: the suggestions page's hierarchy. */
 describe("SuggestionItem", () => {
-  it("a weak best candidate is labelled Weak and its Accept is not the page's call to action", () => {
-    renderItem({
+  it("a weak best candidate is labelled Weak and its Accept is not the page's call to action", async () => {
+    await renderItem({
       moduleOrganizationId: "mo-1",
       moduleOrganizationName: "Acme NY",
       moduleKey: "rmm",
@@ -55,8 +56,8 @@ describe("SuggestionItem", () => {
     expect(screen.queryByText("best guess")).toBeNull();
   });
 
-  it("a confident one has the one primary Accept; the others fold away; reasons once and in the term", () => {
-    renderItem({
+  it("a confident one has the one primary Accept; the others fold away; reasons once and in the term", async () => {
+    await renderItem({
       moduleOrganizationId: "mo-2",
       moduleOrganizationName: "Globex Inc",
       moduleKey: "rmm",

@@ -1,3 +1,4 @@
+import { getRouteApi } from "@tanstack/react-router";
 import { useState } from "react";
 import { useApi } from "../../api/api-context.tsx";
 import { useSession, useTerm } from "../auth/session-hooks.ts";
@@ -6,7 +7,7 @@ import { EmptyState, ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useToast } from "../common/toast.tsx";
 import { usePageTitle } from "../common/use-page-title.ts";
 import { useModulesQuery } from "../mapping/mapping-queries.ts";
-import { Link, useRouter, useSearchParams } from "../shell/router.tsx";
+import { Link } from "../shell/router.tsx";
 import { STRENGTH_WORDS, type Strength, SuggestionItem, strengthOf } from "./suggestion-item.tsx";
 import {
   countConfident,
@@ -15,6 +16,8 @@ import {
   useRejectSuggestion,
   useReviewQuery,
 } from "./suggestion-queries.ts";
+
+const routeApi = getRouteApi("/mapping/suggestions");
 
 /**
  * "Review suggestions" for one module (product §4): each unmapped module organization with its
@@ -27,11 +30,11 @@ export function SuggestionsPage() {
   const labels = useTerm();
   const toast = useToast();
   const { canEditMappings } = useSession();
-  const { navigate } = useRouter();
-  const params = useSearchParams();
+  const navigate = routeApi.useNavigate();
+  const params = routeApi.useSearch();
   const modules = useModulesQuery();
   const ready = (modules.data?.items ?? []).filter((m) => m.state === "ready");
-  const moduleKey = params.get("moduleKey") ?? ready[0]?.key ?? "";
+  const moduleKey = params.moduleKey ?? ready[0]?.key ?? "";
   const module = ready.find((m) => m.key === moduleKey);
   const review = useReviewQuery(moduleKey);
   const accept = useAcceptSuggestions(moduleKey);
@@ -67,11 +70,7 @@ export function SuggestionsPage() {
           className="input"
           aria-label="Module"
           value={moduleKey}
-          onChange={(event) =>
-            navigate(`/mapping/suggestions?moduleKey=${encodeURIComponent(event.target.value)}`, {
-              replace: true,
-            })
-          }
+          onChange={(event) => void navigate({ search: { moduleKey: event.target.value }, replace: true })}
         >
           {ready.map((m) => (
             <option key={m.key} value={m.key}>
