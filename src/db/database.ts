@@ -4,6 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from "kysely";
 import pg from "pg";
+import { withCopy } from "./copy.ts";
 import { migrations } from "./migrations/index.ts";
 import { PGliteDialect } from "./pglite-dialect.ts";
 import type { Database } from "./schema.ts";
@@ -49,7 +50,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     pool.on("error", () => {
       // An idle client lost its connection; the pool replaces it on the next checkout.
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // `withCopy`: the bulk loads' COPY (copy.ts) on the pool's clients.
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withCopy(pool) }) });
     return { db, kind: "postgres", close: () => db.destroy() };
   }
   const releaseLock = options.dataDir ? lockDataDir(options.dataDir) : () => {};

@@ -4,12 +4,13 @@ import type { MappingInterval } from "../domain/billing/attribution.ts";
 import { RECONCILIATION_STATES, type ReconciliationState } from "../domain/billing/reconciliation.ts";
 import type { UnknownReason, UsageInterval } from "../domain/billing/usage-ledger.ts";
 import { isUuid } from "../domain/ids.ts";
+import { copyField, copyFromStdin, textArrayLiteral } from "./copy.ts";
 import type { Db } from "./database.ts";
 import { likePattern } from "./name-search.ts";
 import type { Database, ReconciliationRowsTable } from "./schema.ts";
 
-/** Rows per insert (each column one array parameter). */
-const CHUNK = 10_000;
+/** Rows per chunk of the COPY's text. */
+const CHUNK = 5_000;
 const iso = (date: Date) => date.toISOString();
 
 /**
@@ -26,6 +27,63 @@ const PARTITION_INDEXES: ((table: string) => string)[] = [
   // Migration 0019: the search (substring `like`) by trigram.
   (t) => `create index on ${t} using gin (search_text gin_trgm_ops)`,
 ];
+
+/** The stored columns, in the order of `copyRow`'s fields. */
+const STORED_COLUMNS = [
+  "period_key",
+  "row_key",
+  "state",
+  "state_rank",
+  "organization_id",
+  "psa_service_id",
+  "psa_service_name",
+  "contract_psa_id",
+  "contract_name",
+  "module_keys",
+  "billing_types",
+  "module_organization_id",
+  "source_count",
+  "desired_units",
+  "psa_units",
+  "difference_units",
+  "units_at_stake",
+  "unit_price",
+  "price_source",
+  "money",
+  "abs_money",
+  "is_stale",
+  "is_invoiced",
+  "sort_name",
+  "search_text",
+] as const;
+
+const num = (value: number | null) => (value === null ? "\\N" : String(value));
+const bool = (value: boolean) => (value ? "t" : "f");
+
+/** One row of the COPY's text format (`copy.ts`), its fields in `STORED_COLUMNS`' order. */
+function copyRow(row: StoredRow): string {
+  return `${copyField(row.period_key)}\t${copyField(row.row_key)}\t${copyField(row.state)}\t${row.state_rank}\t${
+    row.organization_id ?? "\\N"
+  }\t${copyField(row.psa_service_id)}\t${copyField(row.psa_service_name)}\t${copyField(row.contract_psa_id)}\t${copyField(
+    row.contract_name,
+  )}\t${copyField(textArrayLiteral(row.module_keys))}\t${copyField(JSON.stringify(row.billing_types))}\t${
+    row.module_organization_id ?? "\\N"
+  }\t${row.source_count}\t${num(row.desired_units)}\t${num(row.psa_units)}\t${num(row.difference_units)}\t${
+    row.units_at_stake
+  }\t${row.unit_price ?? "\\N"}\t${copyField(row.price_source)}\t${row.money ?? "\\N"}\t${row.abs_money ?? "\\N"}\t${bool(
+    row.is_stale,
+  )}\t${bool(row.is_invoiced)}\t${copyField(row.sort_name)}\t${copyField(row.search_text)}\n`;
+}
+
+/** The rows as COPY text, a chunk at a time (made as the stream asks for them). */
+function* copyChunks(rows: readonly StoredRow[]): Generator<string> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    let text = "";
+    const end = Math.min(rows.length, i + CHUNK);
+    for (let j = i; j < end; j++) text += copyRow(rows[j]!);
+    yield text;
+  }
+}
 
 /** A trigram index serves a substring search of at least this many characters (pg_trgm's trigrams). */
 const MIN_INDEXED_SEARCH = 3;
@@ -159,7 +217,11 @@ export class ReconciliationRepository {
         (select coalesce(json_agg(json_build_object('m', module_key, 'at', last_complete)), '[]'::json)
           from (select module_key, max(read_at) filter (where outcome = 'complete') as last_complete
                 from usage_reads group by module_key) r) as reads,
-        (select row_to_json(s) from reconciliation_snapshots s where period_key = ${periodKey}) as snapshot
+        (select row_to_json(s) from reconciliation_snapshots s where period_key = ${periodKey}
+          -- Rows it counts but that are not there (a crash emptied the unlogged partition,
+          -- replaceSnapshot): no snapshot, recomputed on this read.
+          and (s.row_count = 0 or exists (select from reconciliation_rows r where r.period_key = ${periodKey}))
+        ) as snapshot
     `.execute(this.db);
     const row = result.rows[0]!;
     const s = row.snapshot;
@@ -387,39 +449,14 @@ export class ReconciliationRepository {
     const table = `reconciliation_rows_${meta.periodKey.replace(/[^0-9A-Za-z]/g, "_")}_${randomBytes(4).toString("hex")}`;
     const id = sql.table(table);
     // The check lets the attach below skip its scan of the rows: it proves they are all the period's.
-    await sql`create table ${id} (like reconciliation_rows, check (period_key = ${sql.lit(meta.periodKey)}))`.execute(
+    // Unlogged (docs/ARCHITECTURE.md): the rows are derived data, recomputed from the ledger; no
+    // write-ahead log for them or their indexes. A crash empties the table, which `freshness`
+    // notices (a snapshot whose rows are missing is no snapshot) and the next read recomputes.
+    await sql`create unlogged table ${id} (like reconciliation_rows, check (period_key = ${sql.lit(meta.periodKey)}))`.execute(
       this.db,
     );
-    // One statement per chunk over column arrays: a few parameters, whatever the rows (a period
-    // of 50,000 organizations stores hundreds of thousands).
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      const chunk = rows.slice(i, i + CHUNK);
-      // Each column one array literal of our own: the driver's array encoding took most of the
-      // store's time (seconds for the drill-down's JSON alone at 42,000 rows).
-      const column = <K extends keyof StoredRow>(key: K) =>
-        sql.val(arrayLiteral(chunk.map((row) => row[key])));
-      const json = (key: "billing_types") =>
-        sql.val(arrayLiteral(chunk.map((row) => JSON.stringify(row[key]))));
-      await sql`
-        insert into ${id} (period_key, row_key, state, state_rank, organization_id, psa_service_id,
-          psa_service_name, contract_psa_id, contract_name, module_keys, billing_types, module_organization_id,
-          source_count, desired_units, psa_units, difference_units, units_at_stake, unit_price, price_source,
-          money, abs_money, is_stale, is_invoiced, sort_name, search_text)
-        select ${meta.periodKey}, k, st, sr, o, ps, psn, cp, cn, string_to_array(mk, ','), bt::jsonb, mo,
-          sc, du, pu, dfu, uas, up, pso, mn, amn, stl, inv, sn, stx
-        from unnest(${column("row_key")}::text[], ${column("state")}::text[], ${column("state_rank")}::smallint[],
-          ${column("organization_id")}::uuid[], ${column("psa_service_id")}::text[],
-          ${column("psa_service_name")}::text[], ${column("contract_psa_id")}::text[],
-          ${column("contract_name")}::text[], ${sql.val(arrayLiteral(chunk.map((row) => row.module_keys.join(","))))}::text[],
-          ${json("billing_types")}::text[], ${column("module_organization_id")}::uuid[],
-          ${column("source_count")}::int[], ${column("desired_units")}::int[], ${column("psa_units")}::int[],
-          ${column("difference_units")}::int[], ${column("units_at_stake")}::int[],
-          ${column("unit_price")}::numeric[], ${column("price_source")}::text[], ${column("money")}::numeric[],
-          ${column("abs_money")}::numeric[], ${column("is_stale")}::boolean[], ${column("is_invoiced")}::boolean[],
-          ${column("sort_name")}::text[], ${column("search_text")}::text[])
-          as x(k, st, sr, o, ps, psn, cp, cn, mk, bt, mo, sc, du, pu, dfu, uas, up, pso, mn, amn, stl, inv, sn, stx)
-      `.execute(this.db);
-    }
+    // COPY (copy.ts): text rows streamed in chunks, made while the server parses the ones before.
+    await this.db.executeQuery(copyFromStdin(table, STORED_COLUMNS, copyChunks(rows)));
     lap("insert");
     // The parent's indexes (migration 0013), built in bulk; the attach adopts them as they are.
     for (const index of PARTITION_INDEXES) await sql`${sql.raw(index(table))}`.execute(this.db);

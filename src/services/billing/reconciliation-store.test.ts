@@ -156,6 +156,42 @@ describe("reconciliation snapshot store", () => {
     expect(underBilled.total).toBe(underBilled.items.length);
   });
 
+  it("keeps the rows unlogged, and recomputes a snapshot whose rows a crash emptied", async () => {
+    const a = await w.organization("A", "Alpha");
+    await w.module("rmm");
+    await w.contracts(
+      psaData(SERVICES, [{ organizationPsaId: "A", lines: [{ serviceId: "s-dev", units: 3 }] }]),
+    );
+    await w.serviceMapping("rmm", "devices", "s-dev");
+    const site = await w.moduleOrganization("rmm", "s1");
+    await w.map(site.id, a.id, "2026-10-01T00:00:00Z");
+    await w.moduleOrganization("rmm", "loose");
+    await w.read("rmm", "2026-11-02T02:00:00Z", { s1: 5, loose: 2 });
+    t.ctx.clock.set("2026-11-03T00:00:00Z");
+    const service = w.reconciliation();
+    const page = { sort: "attention" as const, limit: 100, offset: 0 };
+    const before = await service.list({ period: "2026-11" }, page);
+    expect(before.total).toBe(2);
+    const partition = (await partitions()).find((p) => p.bound === "FOR VALUES IN ('2026-11')");
+    // No write-ahead log for the rows (derived data): a crash leaves the table empty.
+    const persistence = await sql<{ p: string }>`
+      select relpersistence as p from pg_class where relname = ${partition!.name}
+    `.execute(t.ctx.db);
+    expect(persistence.rows[0]!.p).toBe("u");
+    // What PostgreSQL's crash recovery does to an unlogged table: empties it, the snapshot's
+    // record (logged) still there and still current.
+    await sql`truncate ${sql.table(partition!.name)}`.execute(t.ctx.db);
+    t.ctx.clock.advance(60_000);
+    const after = await service.list({ period: "2026-11" }, page);
+    expect(after.items.map((r) => r.key)).toEqual(before.items.map((r) => r.key));
+    expect(after.total).toBe(2);
+    expect(after.computedAt).not.toBe(before.computedAt);
+    // An empty period's snapshot is no crash: it stays.
+    const empty = await service.list({ period: "2026-09" }, page);
+    expect(empty.total).toBe(0);
+    expect((await service.list({ period: "2026-09" }, page)).computedAt).toBe(empty.computedAt);
+  });
+
   it("works out each row's drill-down from the row's own pairs, the same as the whole period's compute", async () => {
     const a = await w.organization("A", "Alpha");
     const b = await w.organization("B", "Beta");
