@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { MappingInterval } from "./attribution.ts";
 import { day, NOVEMBER } from "./billing-test-support.ts";
 import { PsaContractIndex } from "./psa-contract-index.ts";
-import type { PsaContractData } from "./psa-contracts.ts";
+import { type PsaContractData, psaSideFor } from "./psa-contracts.ts";
 import { type PeriodRowSummary, reconcileColumns } from "./reconcile-columns.ts";
 import {
   type PairUsage,
@@ -51,7 +51,7 @@ const REASONS: (UnknownReason | null)[] = ["failed", "skipped", "stale", null];
  * service mappings (none, shared by several billing types, either policy), stale modules, and a PSA
  * side (contracts, services on one or two contracts, prices or none, invoiced units, PSA-only lines).
  */
-function world(seed: number): PeriodInput {
+function world(seed: number): PeriodInput & { data: PsaContractData } {
   const r = random(seed);
   const organizations = ["org-a", "org-b", "org-c", "org-d"];
   const modules = r.chance(0.2) ? ["rmm"] : ["rmm", "saas", "file"];
@@ -200,6 +200,7 @@ function world(seed: number): PeriodInput {
     mappings,
     organizationPsaIds,
     psa: r.chance(0.9) ? new PsaContractIndex(data, { key: "2026-11" }) : null,
+    data,
   };
 }
 
@@ -238,6 +239,25 @@ describe("reconcileColumns", () => {
       ]),
     );
     expect(rows).toBeGreaterThan(10_000);
+  });
+
+  it("the PSA side by index is psaSideFor's (the scan of every contract) for every organization and service", () => {
+    let sides = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const { data } = world(seed);
+      const index = new PsaContractIndex(data, { key: "2026-11" });
+      for (const organizationPsaId of ["P-org-a", "P-org-b", "P-org-c", "P-org-d", "P-none"]) {
+        for (const servicePsaId of ["s-1", "s-2", "s-3", "s-none"]) {
+          const side = index.sideFor(organizationPsaId, servicePsaId);
+          const expected = psaSideFor(data, organizationPsaId, servicePsaId, { key: "2026-11" });
+          expect(side === null ? null : { contractService: side.contractService }, `seed ${seed}`).toEqual(
+            expected,
+          );
+          if (side?.contractService) sides++;
+        }
+      }
+    }
+    expect(sides).toBeGreaterThan(1000);
   });
 
   it("a move mid-period splits the usage; the unknown keeps the last known units; peak and latest", () => {

@@ -88,6 +88,14 @@ interface Desired {
   isStale: boolean;
 }
 
+/** `desiredOf`'s answer, written in place: it runs once per (organization, billing type). */
+const out: Desired = { units: null, isStale: false };
+const answer = (units: number | null, isStale: boolean): Desired => {
+  out.units = units;
+  out.isStale = isStale;
+  return out;
+};
+
 /**
  * Pieces: the attributed segments of a period, cut at the deciding instant (`limit`). Each is a
  * module organization's stretch with one organization (or none) and one usage state.
@@ -158,15 +166,15 @@ function desiredOf(
       }
       if (unknown[p] === 1) unknownSources++;
     }
-    if (!any) return { units: 0, isStale: false };
-    return { units: known ? units : null, isStale: unknownSources > 0 };
+    if (!any) return answer(0, false);
+    return answer(known ? units : null, unknownSources > 0);
   }
   const from = pieces.from.f64;
   let isStale = false;
   for (let i = offset; i < offset + n; i++) if (unknown[list[i]!] === 1) isStale = true;
   if (n === 1) {
     const c = counted[list[offset]!]!;
-    return { units: Number.isNaN(c) ? null : c, isStale };
+    return answer(Number.isNaN(c) ? null : c, isStale);
   }
   const e = edges.ensure(2 * n);
   for (let i = 0; i < n; i++) {
@@ -219,7 +227,7 @@ function desiredOf(
       bestKnown = known > 0;
     }
   }
-  return { units: bestKnown ? bestUnits : null, isStale };
+  return answer(bestKnown ? bestUnits : null, isStale);
 }
 
 const addUnits = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : a + b);
@@ -414,7 +422,9 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
         for (let i = 0; i < taken; i++) looseList[i] = base + i;
         const policy = kindMapping[kind]?.policy ?? "latest";
         const desired = desiredOf(pieces, looseList, 0, taken, policy, limit, edges, deltas);
-        if (!(desired.units === 0 && !desired.isStale)) unmapped.push({ pair: p, desired });
+        if (!(desired.units === 0 && !desired.isStale)) {
+          unmapped.push({ pair: p, desired: { units: desired.units, isStale: desired.isStale } });
+        }
       }
       // Drop them again: they belong to no organization's pieces.
       pieces.kind.length -= taken;
@@ -457,6 +467,16 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
   const organizationRows = new Map<number, Draft>();
   const typeRows = new Map<string, Draft>();
   const refs = new Map<number, RowBillingTypeRef>();
+  // One `{ psaId, name }` per service mapping, shared by its rows.
+  const serviceRefs = new Map<ServiceMappingInput, { psaId: string; name: string }>();
+  const serviceRef = (mapping: ServiceMappingInput) => {
+    let ref = serviceRefs.get(mapping);
+    if (ref === undefined) {
+      ref = { psaId: mapping.psaServiceId, name: mapping.psaServiceName };
+      serviceRefs.set(mapping, ref);
+    }
+    return ref;
+  };
   const contributionRow = new Growable();
   const contributionMo = new Growable();
 
@@ -507,7 +527,7 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
           row = {
             key: `o:${organizationId}:s:${mapping.psaServiceId}`,
             organizationId,
-            service: { psaId: mapping.psaServiceId, name: mapping.psaServiceName },
+            service: serviceRef(mapping),
             moduleOrganizationId: null,
             billingTypes: [],
             units: null,
@@ -577,7 +597,7 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
   const rows: PeriodRowSummary[] = [];
   for (const row of drafts) {
     const settled = settle(input, row);
-    if (settled) rows.push({ ...settled, sourceCount: sourceCounts[row.index]! });
+    if (settled) rows.push(Object.assign(settled, { sourceCount: sourceCounts[row.index]! }));
   }
   // Unmapped usage, a row per pair (one mapping fixes it).
   const unmappedLists = new Map<number, RowBillingTypeRef[]>();
@@ -594,13 +614,13 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
     const settled = settle(input, {
       key: `u:${moduleOrganizationId}:${billingType}`,
       organizationId: null,
-      service: mapping ? { psaId: mapping.psaServiceId, name: mapping.psaServiceName } : null,
+      service: mapping ? serviceRef(mapping) : null,
       moduleOrganizationId,
       billingTypes: list,
       units: desired.units,
       isStale: desired.isStale,
     });
-    if (settled) rows.push({ ...settled, sourceCount: 1 });
+    if (settled) rows.push(Object.assign(settled, { sourceCount: 1 }));
   }
   // The PSA's billed contract services no usage asks for.
   const organizationIndex = new Map(u.organizationIds.map((id, index) => [id, index]));
@@ -615,7 +635,7 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
   });
   for (const d of psaOnly) {
     const settled = settle(input, d);
-    if (settled) rows.push({ ...settled, sourceCount: 0 });
+    if (settled) rows.push(Object.assign(settled, { sourceCount: 0 }));
   }
   return rows;
 }
