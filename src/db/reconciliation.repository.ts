@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
 import type { MappingInterval } from "../domain/billing/attribution.ts";
 import { RECONCILIATION_STATES, type ReconciliationState } from "../domain/billing/reconciliation.ts";
+import { REASON_CODE, type UsageColumns, UsageColumnsBuilder } from "../domain/billing/usage-columns.ts";
 import type { UnknownReason, UsageInterval } from "../domain/billing/usage-ledger.ts";
 import { isUuid } from "../domain/ids.ts";
 import { copyField, copyFromStdin, textArrayLiteral } from "./copy.ts";
@@ -375,6 +376,89 @@ export class ReconciliationRepository {
       if (list.length > 1) list.sort((a, b) => a.validFrom.getTime() - b.validFrom.getTime());
     }
     return byModuleOrganization;
+  }
+
+  /**
+   * `usageForPeriod` and `mappingsForPeriod` of every module organization at once, as columns of
+   * numbers (`UsageColumns`, what `reconcileColumns` computes from): the same intervals and
+   * mappings, read in module organization order so that each module organization's pairs and
+   * mappings come together (no lookup by id), and never made into objects with Dates.
+   */
+  async usageColumnsForPeriod(period: { start: Date; end: Date }): Promise<UsageColumns> {
+    const [usage, mappings] = await Promise.all([
+      sql<{
+        i: string;
+        m: string;
+        b: string;
+        q: number | null;
+        r: UnknownReason | null;
+        f: number;
+        t: number | null;
+      }>`
+        with overlapping as (
+          select module_organization_id, billing_type, quantity, unknown_reason, valid_from, valid_to
+          from usage_ledger
+          where valid_from < ${iso(period.end)}::timestamptz
+            and (valid_to is null or valid_to > ${iso(period.start)}::timestamptz)
+        ), found as (
+          select * from overlapping
+          union all
+          select * from (
+            select distinct on (l.module_organization_id, l.billing_type)
+              l.module_organization_id, l.billing_type, l.quantity, l.unknown_reason, l.valid_from, l.valid_to
+            from usage_ledger l
+            join (select distinct module_organization_id, billing_type from overlapping where quantity is null) x
+              on x.module_organization_id = l.module_organization_id and x.billing_type = l.billing_type
+            where l.quantity is not null and l.valid_to <= ${iso(period.start)}::timestamptz
+            order by l.module_organization_id, l.billing_type, l.valid_from desc
+          ) before
+        )
+        select f.module_organization_id as i, mo.module_key as m, f.billing_type as b, f.quantity as q,
+          f.unknown_reason as r, (extract(epoch from f.valid_from) * 1000)::float8 as f,
+          (extract(epoch from f.valid_to) * 1000)::float8 as t
+        from found f join module_organizations mo on mo.id = f.module_organization_id
+        order by f.module_organization_id, f.billing_type, f.valid_from
+      `.execute(this.db),
+      sql<{ i: string; o: string | null; x: boolean; f: number; t: number | null }>`
+        select module_organization_id as i, organization_id as o, is_excluded as x,
+          (extract(epoch from valid_from) * 1000)::float8 as f,
+          (extract(epoch from valid_to) * 1000)::float8 as t
+        from mapping_intervals
+        where valid_from < ${iso(period.end)}::timestamptz
+          and (valid_to is null or valid_to > ${iso(period.start)}::timestamptz)
+        order by module_organization_id, valid_from
+      `.execute(this.db),
+    ]);
+    const builder = new UsageColumnsBuilder();
+    const maps = mappings.rows;
+    let cursor = 0;
+    let moduleOrganization = -1;
+    let current: string | null = null;
+    let billingType: string | null = null;
+    for (const row of usage.rows) {
+      if (row.i !== current) {
+        current = row.i;
+        billingType = null;
+        moduleOrganization = builder.moduleOrganization(current);
+        // Both lists are in module organization order (uuid order is the text's order).
+        while (cursor < maps.length && maps[cursor]!.i < current) cursor++;
+        for (; cursor < maps.length && maps[cursor]!.i === current; cursor++) {
+          const m = maps[cursor]!;
+          builder.mapping(m.o, m.x, Math.trunc(m.f), m.t === null ? Infinity : Math.trunc(m.t));
+        }
+      }
+      if (row.b !== billingType) {
+        billingType = row.b;
+        builder.pair(moduleOrganization, row.m, row.b);
+      }
+      builder.interval(
+        row.q === null ? NaN : Number(row.q),
+        row.r === null ? 0 : REASON_CODE[row.r],
+        Math.trunc(row.f),
+        row.t === null ? Infinity : Math.trunc(row.t),
+      );
+    }
+    return builder.done();
   }
 
   /** The module organizations mapped to the organization at some time in the period. */

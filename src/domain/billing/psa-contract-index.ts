@@ -30,6 +30,7 @@ export class PsaContractIndex {
   private readonly servicesByContract = new Map<string, PsaContractService[]>();
   private readonly unitsByContractService = new Map<string, PsaContractServiceUnit[]>();
   readonly servicePrices = new Map<string, bigint | null>();
+  private readonly contractRefs = new Map<PsaContract, { psaId: string; name: string }>();
 
   constructor(data: PsaContractData, period: { key: string }) {
     const first = `${period.key}-01`;
@@ -48,48 +49,68 @@ export class PsaContractIndex {
   }
 
   sideFor(organizationPsaId: string, servicePsaId: string): IndexedPsaSide {
-    const contracts = this.contractsByOrganization.get(organizationPsaId) ?? [];
-    if (contracts.length === 0) return null;
-    const services: PsaContractService[] = [];
+    const contracts = this.contractsByOrganization.get(organizationPsaId);
+    if (contracts === undefined || contracts.length === 0) return null;
+    // One pass, nothing made but the answer: a period of 50,000 organizations asks 400,000 times.
     let carrying: PsaContract | undefined;
+    let count = 0;
+    let price: bigint | null = null;
+    let isSamePrice = true;
+    let psaUnits = 0;
+    let isInvoiced = false;
     for (const contract of contracts) {
-      for (const service of this.servicesByContract.get(contract.psaId) ?? []) {
+      const services = this.servicesByContract.get(contract.psaId);
+      if (services === undefined) continue;
+      for (const service of services) {
         if (service.servicePsaId !== servicePsaId) continue;
-        services.push(service);
+        if (count === 0) price = service.unitPrice;
+        else if (service.unitPrice !== price) isSamePrice = false;
+        count++;
         carrying ??= contract;
+        const units = this.unitsByContractService.get(service.psaId);
+        if (units === undefined) continue;
+        for (const unit of units) {
+          psaUnits += unit.units;
+          if (unit.approveAndPostDate !== null) isInvoiced = true;
+        }
       }
     }
-    const contract = carrying ?? contracts[0]!;
-    const ref = { psaId: contract.psaId, name: contract.name };
-    if (services.length === 0) return { contract: ref, contractService: null };
-    const units = services.flatMap((service) => this.unitsByContractService.get(service.psaId) ?? []);
-    const prices = new Set(services.map((service) => service.unitPrice));
-    const [price] = prices;
+    const ref = this.contractRef(carrying ?? contracts[0]!);
+    if (count === 0) return { contract: ref, contractService: null };
     return {
       contract: ref,
-      contractService: {
-        psaUnits: units.reduce((sum, unit) => sum + unit.units, 0),
-        unitPrice: prices.size === 1 ? (price ?? null) : null,
-        isInvoiced: units.some((unit) => unit.approveAndPostDate !== null),
-      },
+      contractService: { psaUnits, unitPrice: isSamePrice ? price : null, isInvoiced },
     };
+  }
+
+  /** One `{ psaId, name }` per contract, shared by its rows. */
+  private contractRef(contract: PsaContract): { psaId: string; name: string } {
+    let ref = this.contractRefs.get(contract);
+    if (ref === undefined) {
+      ref = { psaId: contract.psaId, name: contract.name };
+      this.contractRefs.set(contract, ref);
+    }
+    return ref;
   }
 
   /** (organization, service) pairs whose contract services bill units in the period. */
   billedPairs(): { organizationPsaId: string; servicePsaId: string }[] {
-    const pairs = new Map<string, { organizationPsaId: string; servicePsaId: string }>();
+    const pairs: { organizationPsaId: string; servicePsaId: string }[] = [];
     for (const [organizationPsaId, contracts] of this.contractsByOrganization) {
+      // Once per (organization, service), in the order first billed.
+      const seen = new Set<string>();
       for (const contract of contracts) {
         for (const service of this.servicesByContract.get(contract.psaId) ?? []) {
-          const units = this.unitsByContractService.get(service.psaId) ?? [];
-          if (units.reduce((sum, unit) => sum + unit.units, 0) <= 0) continue;
-          pairs.set(`${organizationPsaId}\u0000${service.servicePsaId}`, {
-            organizationPsaId,
-            servicePsaId: service.servicePsaId,
-          });
+          const units = this.unitsByContractService.get(service.psaId);
+          if (units === undefined) continue;
+          let total = 0;
+          for (const unit of units) total += unit.units;
+          if (total <= 0 || seen.has(service.servicePsaId)) continue;
+          seen.add(service.servicePsaId);
+          pairs.push({ organizationPsaId, servicePsaId: service.servicePsaId });
         }
       }
     }
-    return [...pairs.values()];
+    return pairs;
   }
 }

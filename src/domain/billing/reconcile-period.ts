@@ -89,14 +89,7 @@ export interface PeriodRow {
   isInvoiced: boolean;
 }
 
-interface Draft {
-  key: string;
-  organizationId: string | null;
-  service: { psaId: string; name: string } | null;
-  moduleOrganizationId: string | null;
-  billingTypes: RowBillingTypeRef[];
-  units: number | null;
-  isStale: boolean;
+interface Draft extends DraftCore {
   sources: RowSourceRef[];
   stepLists: UnitsStep[][];
 }
@@ -285,24 +278,41 @@ function draftRows(input: PeriodInput): Map<string, Draft> {
   return drafts;
 }
 
-/** Contract services billing units that no usage asks for: desired 0, so over-billed (rule 14). */
-function addPsaOnlyRows(input: PeriodInput, drafts: Map<string, Draft>): void {
-  if (!input.psa) return;
+/** A row before its PSA side is looked up: what both computations (this, `reconcileColumns`) draft. */
+export interface DraftCore {
+  key: string;
+  organizationId: string | null;
+  service: { psaId: string; name: string } | null;
+  moduleOrganizationId: string | null;
+  billingTypes: RowBillingTypeRef[];
+  units: number | null;
+  isStale: boolean;
+}
+
+/**
+ * Contract services billing units that no usage asks for: desired 0, so over-billed (rule 14).
+ * `has(organizationId, servicePsaId)`: whether usage drafted that row already.
+ */
+export function psaOnlyDrafts(
+  input: Pick<PeriodInput, "psa" | "organizationPsaIds" | "serviceMappings">,
+  has: (organizationId: string, servicePsaId: string) => boolean,
+): DraftCore[] {
+  if (!input.psa) return [];
   const organizationByPsaId = new Map<string, string>();
   for (const [id, psaId] of input.organizationPsaIds) organizationByPsaId.set(psaId, id);
   const byService = new Map<string, ServiceMappingInput[]>();
   for (const mapping of input.serviceMappings) {
     byService.set(mapping.psaServiceId, [...(byService.get(mapping.psaServiceId) ?? []), mapping]);
   }
+  const drafts: DraftCore[] = [];
   for (const pair of input.psa.billedPairs()) {
     const organizationId = organizationByPsaId.get(pair.organizationPsaId);
     const mappings = byService.get(pair.servicePsaId);
     // A service no billing type maps to (labor, licenses sold by hand) is not orgmap's to judge.
     if (organizationId === undefined || mappings === undefined) continue;
-    const key = `o:${organizationId}:s:${pair.servicePsaId}`;
-    if (drafts.has(key)) continue;
-    drafts.set(key, {
-      key,
+    if (has(organizationId, pair.servicePsaId)) continue;
+    drafts.push({
+      key: `o:${organizationId}:s:${pair.servicePsaId}`,
       organizationId,
       service: { psaId: pair.servicePsaId, name: mappings[0]!.psaServiceName },
       moduleOrganizationId: null,
@@ -313,13 +323,29 @@ function addPsaOnlyRows(input: PeriodInput, drafts: Map<string, Draft>): void {
       })),
       units: 0,
       isStale: false,
-      sources: [],
-      stepLists: [],
     });
   }
+  return drafts;
 }
 
-function finish(input: PeriodInput, d: Draft): PeriodRow[] {
+function addPsaOnlyRows(input: PeriodInput, drafts: Map<string, Draft>): void {
+  const found = psaOnlyDrafts(input, (organizationId, servicePsaId) =>
+    drafts.has(`o:${organizationId}:s:${servicePsaId}`),
+  );
+  for (const d of found) drafts.set(d.key, { ...d, sources: [], stepLists: [] });
+}
+
+/** A row without its drill-down (sources, steps): what the stored form needs. */
+export type SettledRow = Omit<PeriodRow, "sources" | "steps">;
+
+/**
+ * A drafted row compared with the PSA's side (rule 14), its money at the contract's or the
+ * service's price; null when it has nothing to bill on either side.
+ */
+export function settle(
+  input: Pick<PeriodInput, "psa" | "organizationPsaIds">,
+  d: DraftCore,
+): SettledRow | null {
   const psaId = d.organizationId === null ? undefined : input.organizationPsaIds.get(d.organizationId);
   const side =
     d.service && d.organizationId !== null && psaId !== undefined && input.psa
@@ -333,7 +359,7 @@ function finish(input: PeriodInput, d: Draft): PeriodRow[] {
     hasServiceMapping: d.service !== null,
     contract: side === null ? null : { contractService: side.contractService },
   });
-  if (d.units === 0 && (result.psaUnits ?? 0) === 0 && !d.isStale) return [];
+  if (d.units === 0 && (result.psaUnits ?? 0) === 0 && !d.isStale) return null;
   const unitsAtStake = result.psaUnits === null ? (d.units ?? 0) : Math.abs(result.differenceUnits ?? 0);
   const listPrice = d.service ? (input.psa?.servicePrices.get(d.service.psaId) ?? null) : null;
   const onContract = side?.contractService ?? null;
@@ -343,26 +369,28 @@ function finish(input: PeriodInput, d: Draft): PeriodRow[] {
     : unitPrice === null
       ? null
       : multiplyUnits(unitsAtStake, unitPrice);
-  return [
-    {
-      key: d.key,
-      state: result.state,
-      organizationId: d.organizationId,
-      service: d.service,
-      contract: side?.contract ?? null,
-      billingTypes: d.billingTypes,
-      moduleOrganizationId: d.moduleOrganizationId,
-      sources: d.sources,
-      steps: mergeSteps(d.stepLists.length === 0 ? [[]] : d.stepLists),
-      desiredUnits: d.units,
-      psaUnits: result.psaUnits,
-      differenceUnits: result.differenceUnits,
-      unitsAtStake,
-      unitPrice,
-      priceSource: unitPrice === null ? null : onContract ? "contract" : "service",
-      money,
-      isStale: d.isStale,
-      isInvoiced: onContract?.isInvoiced ?? false,
-    },
-  ];
+  return {
+    key: d.key,
+    state: result.state,
+    organizationId: d.organizationId,
+    service: d.service,
+    contract: side?.contract ?? null,
+    billingTypes: d.billingTypes,
+    moduleOrganizationId: d.moduleOrganizationId,
+    desiredUnits: d.units,
+    psaUnits: result.psaUnits,
+    differenceUnits: result.differenceUnits,
+    unitsAtStake,
+    unitPrice,
+    priceSource: unitPrice === null ? null : onContract ? "contract" : "service",
+    money,
+    isStale: d.isStale,
+    isInvoiced: onContract?.isInvoiced ?? false,
+  };
+}
+
+function finish(input: PeriodInput, d: Draft): PeriodRow[] {
+  const row = settle(input, d);
+  if (row === null) return [];
+  return [{ ...row, sources: d.sources, steps: mergeSteps(d.stepLists.length === 0 ? [[]] : d.stepLists) }];
 }

@@ -5,7 +5,8 @@ import type { UnitsPolicy, UnitsStep } from "../../domain/billing/desired-units.
 import { formatDecimal, formatMoney, parseDecimal } from "../../domain/billing/money.ts";
 import type { BillingPeriod } from "../../domain/billing/period.ts";
 import { nextPeriod, previousPeriod } from "../../domain/billing/period.ts";
-import type { PeriodRow, RowTrace } from "../../domain/billing/reconcile-period.ts";
+import type { PeriodRowSummary } from "../../domain/billing/reconcile-columns.ts";
+import type { RowTrace } from "../../domain/billing/reconcile-period.ts";
 import { RECONCILIATION_STATES, type ReconciliationState } from "../../domain/billing/reconciliation.ts";
 import type { UnknownReason } from "../../domain/billing/usage-ledger.ts";
 import { type OrganizationTerm, termLabels } from "../../domain/term.ts";
@@ -41,7 +42,7 @@ export function periodView(period: BillingPeriod, now: Date) {
 }
 
 /** The row to store: names folded into its sort and search text (the drill-down is worked out when asked). */
-export function toStoredRow(periodKey: string, row: PeriodRow, names: Names): StoredRow {
+export function toStoredRow(periodKey: string, row: PeriodRowSummary, names: Names): StoredRow {
   const organization = row.organizationId === null ? undefined : names.organizations.get(row.organizationId);
   const moduleOrganization =
     row.moduleOrganizationId === null ? undefined : names.moduleOrganizations.get(row.moduleOrganizationId);
@@ -63,7 +64,7 @@ export function toStoredRow(periodKey: string, row: PeriodRow, names: Names): St
     module_keys: [...new Set(row.billingTypes.map((b) => b.moduleKey))],
     billing_types: row.billingTypes,
     module_organization_id: row.moduleOrganizationId,
-    source_count: new Set(row.sources.map((s) => s.moduleOrganizationId)).size,
+    source_count: row.sourceCount,
     desired_units: row.desiredUnits,
     psa_units: row.psaUnits,
     difference_units: row.differenceUnits,

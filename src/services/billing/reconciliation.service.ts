@@ -9,7 +9,8 @@ import {
 import { repositories } from "../../db/repositories.ts";
 import { type BillingPeriod, parsePeriodKey, periodContaining } from "../../domain/billing/period.ts";
 import { PsaContractIndex } from "../../domain/billing/psa-contract-index.ts";
-import { type RowTrace, reconcilePeriod, rowTrace } from "../../domain/billing/reconcile-period.ts";
+import { reconcileColumns } from "../../domain/billing/reconcile-columns.ts";
+import { type RowTrace, rowTrace } from "../../domain/billing/reconcile-period.ts";
 import { AppError } from "../../domain/errors.ts";
 import type { SettingsService } from "../settings.service.ts";
 import { rowDetail, snapshotTotals, stateTotals } from "./reconciliation-detail.ts";
@@ -270,27 +271,26 @@ export class ReconciliationService {
 
   /**
    * The period's rows from every input, read at once (on PostgreSQL each read has a pool connection
-   * of its own; PGlite runs them one after the other). Apart from `compute` so that the ledger's
-   * intervals and the mappings are garbage once the rows are made.
+   * of its own; PGlite runs them one after the other), computed from the ledger's intervals and the
+   * dated mappings as columns of numbers (`reconcileColumns`; `reconcilePeriod` is its reference).
+   * Apart from `compute` so that the columns are garbage once the rows are made.
    */
   private async calculate(period: BillingPeriod, staleness: Staleness, now: Date) {
     const repo = new ReconciliationRepository(this.ctx.db);
     const repos = repositories(this.ctx.db);
-    const [usage, mappings, organizations, serviceMappings, contracts, modules] = await Promise.all([
-      repo.usageForPeriod(period),
-      repo.mappingsForPeriod(period),
+    const [usage, organizations, serviceMappings, contracts, modules] = await Promise.all([
+      repo.usageColumnsForPeriod(period),
       repo.organizations(),
       repos.serviceMappings.list(),
       repos.psaContracts.load(),
       repos.modules.list(),
     ]);
-    const rows = reconcilePeriod({
+    const rows = reconcileColumns({
       period,
       asOf: new Date(Math.min(now.getTime(), period.end.getTime())),
       staleFrom: staleness.staleFrom,
       serviceMappings,
       usage,
-      mappings,
       organizationPsaIds: new Map(organizations.map((o) => [o.id, o.psaId])),
       psa: contracts ? new PsaContractIndex(contracts.data, period) : null,
     });
