@@ -179,7 +179,8 @@ export async function runReconcileBench(kind: "pglite" | "postgres", organizatio
       contractServiceUnits: [],
     };
     const period = new ReconciliationService(ctx, new SettingsService(ctx));
-    const { key: periodKey } = await period.period();
+    // The month the generated ledger covers (its 30 nights start on START), whatever today is.
+    const { key: periodKey } = await period.period(new Date(START).toISOString().slice(0, 7));
     const byOrganization = new Map<string, [string, number][]>();
     for (const [pair, units] of desired) {
       const [organization, service] = pair.split("\u0000") as [string, string];
