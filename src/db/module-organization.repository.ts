@@ -99,7 +99,7 @@ export class ModuleOrganizationRepository {
     let query = this.filtered(filter, await this.search(filter));
     if (options.orderBy === "unmappedFirst") return this.unmappedFirst(query, options.limit, options.cursor);
     if (options.sort && options.sort !== "name")
-      return this.sorted(query, options.sort, options.limit, options.cursor);
+      return this.sorted(query, options.sort, options.limit, options.cursor, filter.moduleKeys);
     if (options.cursor && "k" in options.cursor) {
       query = query.where(
         sql<boolean>`(mo.tree_sort, mo.id) > (${options.cursor.k}, ${options.cursor.id}::uuid)`,
@@ -206,6 +206,25 @@ export class ModuleOrganizationRepository {
     return query;
   }
 
+  /** Whether these modules in key order are also in name order (the database's collation). */
+  private async keysSortAsNames(moduleKeys: readonly string[]): Promise<boolean> {
+    const rows = await this.db
+      .selectFrom("modules")
+      .select("key")
+      .where("key", "in", moduleKeys)
+      .orderBy("name")
+      .orderBy("key")
+      .execute();
+    const byName = rows.map((r) => r.key);
+    const byKey = await this.db
+      .selectFrom("modules")
+      .select("key")
+      .where("key", "in", moduleKeys)
+      .orderBy("key")
+      .execute();
+    return byKey.every((r, i) => r.key === byName[i]);
+  }
+
   /**
    * The list in another order than the tree (tab 2's sortable columns), paged by offset. Each order
    * ends on the tree key and the id, so no two rows tie and an offset never repeats or skips a row.
@@ -218,6 +237,7 @@ export class ModuleOrganizationRepository {
     sort: ModuleOrganizationSort,
     limit: number,
     cursor: Cursor | undefined,
+    moduleKeys: readonly string[],
   ) {
     if (cursor && "k" in cursor)
       throw new AppError("bad_request", "this cursor belongs to another order", { field: "cursor" });
@@ -226,10 +246,15 @@ export class ModuleOrganizationRepository {
     let ordered: ListQuery;
     if (sort === "-name") ordered = query.orderBy(sql`lower(mo.name)`, "desc").orderBy("mo.id", "desc");
     else {
-      ordered =
-        sort === "module" || sort === "-module"
-          ? query.orderBy("m.name", direction)
-          : query.orderBy(sql`o.name ${sql.raw(direction)} nulls last`);
+      if (sort === "module" || sort === "-module") {
+        // By the module's name. When the listed modules' keys sort as their names do (the usual
+        // case: itglue / IT Glue, datto-rmm / Datto RMM), order by the key instead: it is on the
+        // row, so the tree index (and 0022's descending one) walk the order rather than sorting
+        // every row. Otherwise the name decides (a sort of every row).
+        ordered = (await this.keysSortAsNames(moduleKeys))
+          ? query.orderBy("mo.module_key", direction)
+          : query.orderBy("m.name", direction).orderBy("mo.module_key", direction);
+      } else ordered = query.orderBy(sql`o.name ${sql.raw(direction)} nulls last`);
       ordered = ordered.orderBy("mo.tree_sort").orderBy("mo.id");
     }
     const rows = await ordered

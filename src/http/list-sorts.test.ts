@@ -159,6 +159,31 @@ describe("sorted lists", () => {
     ]);
   });
 
+  it("tab 2: by module when the keys sort as the names (the order the indexes walk), each module in tree order", async () => {
+    await buildModule(t.ctx.db, { key: "autotask-rmm", name: "Autotask RMM" });
+    await buildModule(t.ctx.db, { key: "it-glue", name: "IT Glue" });
+    await buildModuleOrganization(t.ctx.db, "it-glue", { name: "B parent", externalId: "glue-parent" });
+    await buildModuleOrganization(t.ctx.db, "it-glue", { name: "A child", parentExternalId: "glue-parent" });
+    await buildModuleOrganization(t.ctx.db, "it-glue", { name: "C glue" });
+    await buildModuleOrganization(t.ctx.db, "autotask-rmm", { name: "Z rmm" });
+    await buildModuleOrganization(t.ctx.db, "autotask-rmm", { name: "Y rmm" });
+    const names = (items: MoPage["items"]) => items.map((i) => i.name);
+    expect(names(await allPages<MoPage>("/module-organizations?sort=module"))).toEqual([
+      "Y rmm",
+      "Z rmm",
+      "B parent",
+      "A child",
+      "C glue",
+    ]);
+    expect(names(await allPages<MoPage>("/module-organizations?sort=-module"))).toEqual([
+      "B parent",
+      "A child",
+      "C glue",
+      "Y rmm",
+      "Z rmm",
+    ]);
+  });
+
   it("history: oldest first pages forward as newest first pages back", async () => {
     await buildModule(t.ctx.db, { key: "rmm", name: "Datto RMM" });
     const org = await buildOrganization(t.ctx.db, { name: "Acme" });

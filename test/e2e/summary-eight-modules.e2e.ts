@@ -78,6 +78,10 @@ test.each([1440, 1024])("with 8 modules the summary stays one line at %i px", as
   await page.goto("/mapping");
   const bar = page.getByTestId("summary-bar");
   await bar.getByTestId("total-without-mapping").waitFor();
+  // The fold-out's state is remembered (localStorage) across visits: measure the folded bar.
+  const foldOut = bar.getByRole("button", { name: /the \d+ modules$/ });
+  if ((await foldOut.getAttribute("aria-expanded")) === "true") await foldOut.click();
+  await bar.locator("tr[data-module-key]").first().waitFor({ state: "detached" });
   const lineHeight = await bar.evaluate((el) => Number.parseFloat(getComputedStyle(el).lineHeight) || 20);
   const box = await bar.boundingBox();
   // One line of text plus the bar's padding: under two lines' height, as with six modules.
@@ -88,9 +92,12 @@ test.each([1440, 1024])("with 8 modules the summary stays one line at %i px", as
   await screenshot(page, `summary-8-modules-${width}`);
 
   // The per-module counts fold out on request: one row per module, all eight.
-  await bar.getByRole("button", { name: /the \d+ modules$/ }).click();
+  await foldOut.click();
   const rows = bar.locator("tr[data-module-key]");
   await rows.first().waitFor();
   expect(await rows.count()).toBeGreaterThanOrEqual(8);
   await screenshot(page, `summary-8-modules-${width}-per-module`);
+  // Folded again, so the next visit (the next width, a later file) starts from the one line.
+  await foldOut.click();
+  await rows.first().waitFor({ state: "detached" });
 });

@@ -33,7 +33,7 @@ async function noSeriousViolations(page: Page) {
 test("tab 1: the organization header sorts on the server; Back and Forward walk sort and Show; a deep link reopens it", async () => {
   const { page } = s;
   await page.goto("/mapping");
-  const header = page.locator("th.sticky-col");
+  const header = page.locator(`th.sticky-col[scope="col"]`);
   await header.waitFor();
   expect(await header.getAttribute("aria-sort")).toBe("ascending");
   const byName = (await grid(page, "limit=1")).items[0]?.organization.id;
@@ -73,7 +73,7 @@ test("tab 1: the organization header sorts on the server; Back and Forward walk 
   await shared.goto("/mapping?sort=-psaId&show=left-to-map");
   const sharedFirst = (await grid(shared, "limit=1&sort=-psaId&hideMapped=true")).items[0]?.organization.id;
   await firstRowIs(shared, "data-organization-id", sharedFirst);
-  expect(await shared.locator("th.sticky-col").getAttribute("aria-sort")).toBe("descending");
+  expect(await shared.locator(`th.sticky-col[scope="col"]`).getAttribute("aria-sort")).toBe("descending");
   expect(await shared.getByRole("combobox", { name: "Show" }).inputValue()).toBe("left-to-map");
   // A sort that is not tab 1's is dropped, not an error page.
   await shared.goto("/mapping?sort=nonsense");

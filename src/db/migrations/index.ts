@@ -18,6 +18,7 @@ import * as m0017 from "./0017-alerts.ts";
 import * as m0018 from "./0018-webtrust.ts";
 import * as m0019 from "./0019-recon-search.ts";
 import * as m0021 from "./0021-ledger-speed.ts";
+import * as m0022 from "./0022-list-sort-indexes.ts";
 
 /** Every migration, in order. Forward-only: append, never edit or remove. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   "0018-webtrust": m0018,
   "0019-recon-search": m0019,
   "0021-ledger-speed": m0021,
+  "0022-list-sort-indexes": m0022,
 };
