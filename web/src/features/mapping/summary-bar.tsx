@@ -89,9 +89,14 @@ export function SummaryBar() {
             </button>
           </>
         )}
-        <label className="checkbox summary-toggle">
+        {/* Short on screen (the counts beside it already say "active customers"), whole for a screen reader. */}
+        <label
+          className="checkbox summary-toggle"
+          title={`Count every ${labels.term.toLowerCase()} type, not only active customers`}
+        >
           <input type="checkbox" checked={allTypes} onChange={(event) => setAllTypes(event.target.checked)} />
-          Count every {labels.term.toLowerCase()} type, not only active customers
+          All {labels.term.toLowerCase()} types
+          <span className="sr-only">: count every type, not only active customers</span>
         </label>
       </div>
       {data && modules.length > 0 && isOpen && (
