@@ -86,6 +86,32 @@ function* copyChunks(rows: readonly StoredRow[]): Generator<string> {
   }
 }
 
+/**
+ * The `found` CTE of the ledger's intervals overlapping the period, plus, for pairs unknown in
+ * it, the last known interval before it (rule 13), optionally narrowed (a drill-down).
+ */
+function periodIntervals(period: { start: Date; end: Date }, narrow = sql``) {
+  return sql`with overlapping as (
+      select module_organization_id, billing_type, quantity, unknown_reason, valid_from, valid_to
+      from usage_ledger
+      where valid_from < ${iso(period.end)}::timestamptz
+        and (valid_to is null or valid_to > ${iso(period.start)}::timestamptz)
+        ${narrow}
+    ), found as (
+      select * from overlapping
+      union all
+      select * from (
+        select distinct on (l.module_organization_id, l.billing_type)
+          l.module_organization_id, l.billing_type, l.quantity, l.unknown_reason, l.valid_from, l.valid_to
+        from usage_ledger l
+        join (select distinct module_organization_id, billing_type from overlapping where quantity is null) x
+          on x.module_organization_id = l.module_organization_id and x.billing_type = l.billing_type
+        where l.quantity is not null and l.valid_to <= ${iso(period.start)}::timestamptz
+        order by l.module_organization_id, l.billing_type, l.valid_from desc
+      ) before
+    )`;
+}
+
 /** A trigram index serves a substring search of at least this many characters (pg_trgm's trigrams). */
 const MIN_INDEXED_SEARCH = 3;
 
@@ -281,25 +307,7 @@ export class ReconciliationRepository {
       from_ms: number;
       to_ms: number | null;
     }>`
-      with overlapping as (
-        select module_organization_id, billing_type, quantity, unknown_reason, valid_from, valid_to
-        from usage_ledger
-        where valid_from < ${iso(period.end)}::timestamptz
-          and (valid_to is null or valid_to > ${iso(period.start)}::timestamptz)
-          ${narrow}
-      ), found as (
-        select * from overlapping
-        union all
-        select * from (
-          select distinct on (l.module_organization_id, l.billing_type)
-            l.module_organization_id, l.billing_type, l.quantity, l.unknown_reason, l.valid_from, l.valid_to
-          from usage_ledger l
-          join (select distinct module_organization_id, billing_type from overlapping where quantity is null) x
-            on x.module_organization_id = l.module_organization_id and x.billing_type = l.billing_type
-          where l.quantity is not null and l.valid_to <= ${iso(period.start)}::timestamptz
-          order by l.module_organization_id, l.billing_type, l.valid_from desc
-        ) before
-      )
+      ${periodIntervals(period, narrow)}
       select mo.module_key, f.module_organization_id as id, f.billing_type, f.quantity, f.unknown_reason,
         (extract(epoch from f.valid_from) * 1000)::float8 as from_ms,
         (extract(epoch from f.valid_to) * 1000)::float8 as to_ms
@@ -395,24 +403,7 @@ export class ReconciliationRepository {
         f: number;
         t: number | null;
       }>`
-        with overlapping as (
-          select module_organization_id, billing_type, quantity, unknown_reason, valid_from, valid_to
-          from usage_ledger
-          where valid_from < ${iso(period.end)}::timestamptz
-            and (valid_to is null or valid_to > ${iso(period.start)}::timestamptz)
-        ), found as (
-          select * from overlapping
-          union all
-          select * from (
-            select distinct on (l.module_organization_id, l.billing_type)
-              l.module_organization_id, l.billing_type, l.quantity, l.unknown_reason, l.valid_from, l.valid_to
-            from usage_ledger l
-            join (select distinct module_organization_id, billing_type from overlapping where quantity is null) x
-              on x.module_organization_id = l.module_organization_id and x.billing_type = l.billing_type
-            where l.quantity is not null and l.valid_to <= ${iso(period.start)}::timestamptz
-            order by l.module_organization_id, l.billing_type, l.valid_from desc
-          ) before
-        )
+        ${periodIntervals(period)}
         select f.module_organization_id as i, mo.module_key as m, f.billing_type as b, f.quantity as q,
           f.unknown_reason as r, (extract(epoch from f.valid_from) * 1000)::float8 as f,
           (extract(epoch from f.valid_to) * 1000)::float8 as t
