@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { AppError } from "../domain/errors.ts";
 import { isUuid } from "../domain/ids.ts";
 import type { Role } from "../domain/role.ts";
@@ -61,6 +62,15 @@ export class UserRepository {
         .where((eb) => eb(eb.fn("lower", ["username"]), "=", lower))
         .executeTakeFirst())
     );
+  }
+
+  /**
+   * Serializes the initial admin's creation (in the caller's transaction): two processes starting
+   * at once on an empty database would both see no admin, and one would then fail on the unique
+   * username.
+   */
+  async lockInitialAdmin(): Promise<void> {
+    await sql`select pg_advisory_xact_lock(hashtext('orgmap.initial-admin'))`.execute(this.db);
   }
 
   async insert(user: {

@@ -24,6 +24,20 @@ describe("first admin", () => {
     expect(login.mustChangePassword).toBe(true);
     expect((await auth.authenticateSession(login.sessionToken))?.mustChangePassword).toBe(true);
   });
+
+  it("two processes starting at once on an empty instance: one creates the admin, the other finds it (no error)", async () => {
+    // Two services as two processes would have them (on PostgreSQL, two pool connections in parallel).
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => new AuthService(t.ctx).ensureInitialAdmin()),
+    );
+    expect(results.filter((r) => r !== null).map((r) => r?.username)).toEqual(["admin"]);
+    const admins = await t.ctx.db
+      .selectFrom("users")
+      .select("username")
+      .where("role", "=", "admin")
+      .execute();
+    expect(admins).toEqual([{ username: "admin" }]);
+  });
 });
 
 describe("auth writes", () => {

@@ -62,6 +62,7 @@ export class AuthService {
     // Hashing takes a while: done before the transaction, which then only checks and writes.
     const passwordHash = await this.hashPassword(password);
     const created = await inUnitOfWork(this.ctx, systemActor("start"), async ({ repos, step }) => {
+      await repos.users.lockInitialAdmin();
       const users = await repos.users.list();
       if (hasAdmin(users)) return false;
       if (users.some((u) => u.username === "admin")) {

@@ -52,13 +52,15 @@ function seededRandom(seed: number): () => number {
 async function until<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
   ms: number,
-  what: string,
+  /** Said at the timeout (a function: worked out then, e.g. a process's output so far). */
+  what: string | (() => string),
 ): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const value = await check();
     if (value !== undefined && value !== false) return value as T;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end)
+      throw new Error(`timed out waiting for ${typeof what === "function" ? what() : what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }
@@ -236,7 +238,7 @@ describe("posting across real processes", () => {
         until(
           () => /running at (http:\/\/\S+)/.exec(child.output())?.[1],
           90_000,
-          `a server to start: ${child.output()}`,
+          () => `a server to start; its output so far:\n${child.output()}`,
         );
       const [urlA, urlB] = await Promise.all([urlOf(a), urlOf(b)]);
       const post = (base: string) =>
