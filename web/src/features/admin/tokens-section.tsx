@@ -1,16 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { actorName } from "../../../../src/domain/history-words.ts";
-import { ROLES } from "../../../../src/domain/role.ts";
 import { useApi } from "../../api/api-context.tsx";
 import type { Role } from "../../api/api-types.ts";
 import { useSettings } from "../auth/session-hooks.ts";
 import { ConfirmDialog } from "../common/confirm-dialog.tsx";
-import { Field, TextField } from "../common/field.tsx";
+import { TextField } from "../common/field.tsx";
 import { formatDateTime } from "../common/format.ts";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useToast } from "../common/toast.tsx";
 import { OnceDialog } from "./once-dialog.tsx";
+import { RoleField } from "./role-field.tsx";
 
 /** API tokens: create (shown once), revoke, and when each was last used. */
 export function TokensSection() {
@@ -95,22 +95,7 @@ export function TokensSection() {
           value={name}
           onChange={(e) => setName(e.target.value)}
         />
-        <Field label="Role">
-          {(control) => (
-            <select
-              className="input"
-              value={role}
-              onChange={(e) => setRole(e.target.value as Role)}
-              {...control}
-            >
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <RoleField value={role} onChange={setRole} />
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={create.isPending || !name.trim()}>
             Create token

@@ -5,12 +5,13 @@ import { useApi } from "../../api/api-context.tsx";
 import type { Role, User } from "../../api/api-types.ts";
 import { useSession, useSettings } from "../auth/session-hooks.ts";
 import { ConfirmDialog } from "../common/confirm-dialog.tsx";
-import { Field, TextField } from "../common/field.tsx";
+import { TextField } from "../common/field.tsx";
 import { formatDateTime } from "../common/format.ts";
 import { ErrorBanner, Loading } from "../common/status-views.tsx";
 import { useToast } from "../common/toast.tsx";
 import { usePageTitle } from "../common/use-page-title.ts";
 import { OnceDialog } from "./once-dialog.tsx";
+import { RoleField } from "./role-field.tsx";
 import { TokensSection } from "./tokens-section.tsx";
 
 /** A password nobody sees: the new user gets a one-time one right after (reset), shown once. */
@@ -163,22 +164,11 @@ export function UsersPage() {
             value={username}
             onChange={(e) => setUsername(e.target.value)}
           />
-          <Field label="Role" help="viewer reads; editor maps; admin also manages modules, users and tokens.">
-            {(control) => (
-              <select
-                className="input"
-                value={role}
-                onChange={(e) => setRole(e.target.value as Role)}
-                {...control}
-              >
-                {ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {r}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <RoleField
+            value={role}
+            onChange={setRole}
+            help="viewer reads; editor maps; admin also manages modules, users and tokens."
+          />
           <TextField
             label="E-mail (optional)"
             help="Single sign-on signs this user in when the provider vouches for it."
