@@ -3,7 +3,7 @@ import { pipeline } from "node:stream/promises";
 import type { PGlite } from "@electric-sql/pglite";
 import { CompiledQuery, type QueryResult } from "kysely";
 import type pg from "pg";
-import { from as copyFromStream } from "pg-copy-streams";
+import { from as copyFromStream, to as copyToStream } from "pg-copy-streams";
 
 /**
  * Bulk loads by COPY (PostgreSQL's fastest way in: one stream of text rows, no statement per row
@@ -30,6 +30,59 @@ export function isCopyFromStdin(statement: string, parameters: readonly unknown[
     typeof (parameters[0] as Iterable<string> | null)?.[Symbol.iterator] === "function" &&
     typeof parameters[0] !== "string"
   );
+}
+
+/**
+ * The rows of a query out by COPY, in the text format, handed to `sink` a chunk at a time as the
+ * server sends them (`CopyTextRows` splits them): for a read of millions of rows, where making a
+ * row object per row costs more than the server's work. The query is SQL text with no parameters
+ * (COPY takes none): values in it must be literals made by the caller from trusted values.
+ */
+export function copyToStdout(query: string, sink: (chunk: Uint8Array) => void): CompiledQuery {
+  return CompiledQuery.raw(`copy (${query}) to stdout`, [sink]);
+}
+
+const COPY_TO_STDOUT = /^\s*copy\s*\(.*\)\s*to\s+stdout\s*$/is;
+
+export function isCopyToStdout(statement: string, parameters: readonly unknown[]): boolean {
+  return COPY_TO_STDOUT.test(statement) && parameters.length === 1 && typeof parameters[0] === "function";
+}
+
+/** Runs a `copyToStdout` on a node-postgres client: each chunk to the sink as it arrives. */
+export async function copyOutOnClient(
+  client: pg.PoolClient | pg.Client,
+  statement: string,
+  sink: (chunk: Uint8Array) => void,
+): Promise<QueryResult<never>> {
+  const stream = client.query(copyToStream(statement));
+  // A sink that throws: the rest is read and dropped (the connection stays in step with the
+  // server), then the sink's error is the COPY's.
+  let failed: { error: unknown } | null = null;
+  await new Promise<void>((resolve, reject) => {
+    stream.on("data", (chunk: Buffer) => {
+      if (failed) return;
+      try {
+        sink(chunk);
+      } catch (error) {
+        failed = { error };
+      }
+    });
+    stream.on("error", reject);
+    stream.on("end", resolve);
+  });
+  if (failed) throw (failed as { error: unknown }).error;
+  return { rows: [] };
+}
+
+/** Runs a `copyToStdout` on PGlite: the rows written to `/dev/blob`, handed to the sink at once. */
+export async function copyOutOnPglite(
+  pglite: PGlite,
+  statement: string,
+  sink: (chunk: Uint8Array) => void,
+): Promise<QueryResult<never>> {
+  const result = await pglite.query(statement.replace(/\sstdout\s*$/i, " '/dev/blob'"));
+  if (result.blob) sink(new Uint8Array(await result.blob.arrayBuffer()));
+  return { rows: [] };
 }
 
 /** Runs the COPY on a node-postgres client, the chunks streamed as they are made. */
@@ -77,7 +130,15 @@ export function withCopy(pool: pg.Pool): pg.Pool {
                   rowCount: Number(r.numAffectedRows),
                   rows: [],
                 }))
-              : (target.query as (...args: unknown[]) => unknown)(statement, parameters);
+              : typeof statement === "string" && parameters && isCopyToStdout(statement, parameters)
+                ? copyOutOnClient(target, statement, parameters[0] as (chunk: Uint8Array) => void).then(
+                    () => ({
+                      command: "COPY",
+                      rowCount: 0,
+                      rows: [],
+                    }),
+                  )
+                : (target.query as (...args: unknown[]) => unknown)(statement, parameters);
         },
       });
       wrapped.set(client, proxy);
@@ -111,4 +172,136 @@ export function textArrayLiteral(values: readonly (string | null)[]): string {
     out += value === null || value === undefined ? "NULL" : `"${value.replace(/[\\"]/g, "\\$&")}"`;
   }
   return `${out}}`;
+}
+
+const TAB = 9;
+const NEWLINE = 10;
+const BACKSLASH = 92;
+
+/**
+ * One row of a COPY text stream (`CopyTextRows`): its fields as byte ranges of `bytes`, read
+ * without making a string unless asked. Valid only during the callback that receives it.
+ */
+export class CopyTextRow {
+  bytes: Uint8Array = new Uint8Array(0);
+  count = 0;
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  private readonly decoder = new TextDecoder();
+
+  isNull(field: number): boolean {
+    const start = this.starts[field]!;
+    return (
+      this.ends[field]! - start === 2 && this.bytes[start] === BACKSLASH && this.bytes[start + 1] === 78 // N
+    );
+  }
+
+  /** A whole number written in decimal (integer, bigint columns; within 2^53). */
+  integer(field: number): number {
+    const bytes = this.bytes;
+    let i = this.starts[field]!;
+    const end = this.ends[field]!;
+    const negative = bytes[i] === 45; // -
+    if (negative) i++;
+    if (i === end) throw new Error(`COPY field ${field} is no number`);
+    let value = 0;
+    for (; i < end; i++) {
+      const digit = bytes[i]! - 48;
+      if (digit < 0 || digit > 9) throw new Error(`COPY field ${field} is no whole number`);
+      value = value * 10 + digit;
+    }
+    return negative ? -value : value;
+  }
+
+  /**
+   * Whether the field holds the same bytes as `previous` (a field kept by `keep`): a long read can
+   * then skip making a string for a value that repeats row after row (an id, a type).
+   */
+  same(field: number, previous: Uint8Array): boolean {
+    const start = this.starts[field]!;
+    const length = this.ends[field]! - start;
+    if (length !== previous.length) return false;
+    const bytes = this.bytes;
+    for (let i = length - 1; i >= 0; i--) if (bytes[start + i] !== previous[i]) return false;
+    return true;
+  }
+
+  /** A copy of the field's bytes, for `same`. */
+  keep(field: number): Uint8Array {
+    return this.bytes.slice(this.starts[field]!, this.ends[field]!);
+  }
+
+  /** The field's text, its escapes decoded. */
+  text(field: number): string {
+    const start = this.starts[field]!;
+    const end = this.ends[field]!;
+    let plain = true;
+    for (let i = start; i < end; i++) {
+      const byte = this.bytes[i]!;
+      if (byte === BACKSLASH || byte >= 0x80) {
+        plain = false;
+        break;
+      }
+    }
+    if (plain && end - start <= 256)
+      return String.fromCharCode.apply(null, this.bytes.subarray(start, end) as unknown as number[]);
+    return unescapeCopyText(this.decoder.decode(this.bytes.subarray(start, end)));
+  }
+}
+
+/** The text format's escapes (\\, \t, \n, \r, \b, \f, \v, octal and \x hex bytes of ASCII). */
+function unescapeCopyText(value: string): string {
+  return value.replace(/\\(?:([0-7]{1,3})|x([0-9a-fA-F]{1,2})|(.))/g, (_, octal, hex, char: string) => {
+    if (octal !== undefined) return String.fromCharCode(Number.parseInt(octal, 8));
+    if (hex !== undefined) return String.fromCharCode(Number.parseInt(hex, 16));
+    const named: Record<string, string> = { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };
+    return named[char] ?? char;
+  });
+}
+
+/**
+ * Splits COPY text-format chunks into rows (a row may span chunks) and calls `onRow` for each,
+ * in order. `end()` checks nothing was left half-read.
+ */
+export class CopyTextRows {
+  private rest: Uint8Array | null = null;
+  private readonly row = new CopyTextRow();
+
+  constructor(private readonly onRow: (row: CopyTextRow) => void) {}
+
+  push(chunk: Uint8Array): void {
+    let bytes = chunk;
+    if (this.rest) {
+      const joined = new Uint8Array(this.rest.length + chunk.length);
+      joined.set(this.rest);
+      joined.set(chunk, this.rest.length);
+      bytes = joined;
+      this.rest = null;
+    }
+    const row = this.row;
+    row.bytes = bytes;
+    let lineStart = 0;
+    while (lineStart < bytes.length) {
+      const newline = bytes.indexOf(NEWLINE, lineStart);
+      if (newline < 0) break;
+      let count = 0;
+      let fieldStart = lineStart;
+      for (let i = lineStart; i <= newline; i++) {
+        if (i === newline || bytes[i] === TAB) {
+          row.starts[count] = fieldStart;
+          row.ends[count] = i;
+          count++;
+          fieldStart = i + 1;
+        }
+      }
+      row.count = count;
+      this.onRow(row);
+      lineStart = newline + 1;
+    }
+    if (lineStart < bytes.length) this.rest = bytes.slice(lineStart);
+  }
+
+  end(): void {
+    if (this.rest && this.rest.length > 0) throw new Error("COPY output ended inside a row");
+  }
 }

@@ -11,7 +11,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from "kysely";
-import { copyOnPglite, isCopyFromStdin } from "./copy.ts";
+import { copyOnPglite, copyOutOnPglite, isCopyFromStdin, isCopyToStdout } from "./copy.ts";
 
 /**
  * Kysely dialect for embedded PGlite. PGlite is one connection, so the driver hands it out to one
@@ -85,6 +85,12 @@ class PGliteConnection implements DatabaseConnection {
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     if (isCopyFromStdin(compiledQuery.sql, compiledQuery.parameters))
       return copyOnPglite(this.pglite, compiledQuery.sql, compiledQuery.parameters[0] as Iterable<string>);
+    if (isCopyToStdout(compiledQuery.sql, compiledQuery.parameters))
+      return copyOutOnPglite(
+        this.pglite,
+        compiledQuery.sql,
+        compiledQuery.parameters[0] as (chunk: Uint8Array) => void,
+      );
     const result = await this.pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters]);
     const isWrite = /^\s*(insert|update|delete|merge)/i.test(compiledQuery.sql);
     return {

@@ -621,6 +621,8 @@ export interface ReconciliationRowsTable {
   contract_psa_id: string | null;
   contract_name: string | null;
   module_keys: string[];
+  /** The row's (module, billing type) pairs, `kindKey` (migration 0023). */
+  kinds: string[];
   billing_types: Json<unknown>;
   module_organization_id: string | null;
   source_count: number;
@@ -635,5 +637,4 @@ export interface ReconciliationRowsTable {
   is_stale: boolean;
   is_invoiced: boolean;
   sort_name: string;
-  search_text: string;
 }

@@ -19,6 +19,7 @@ import * as m0018 from "./0018-webtrust.ts";
 import * as m0019 from "./0019-recon-search.ts";
 import * as m0021 from "./0021-ledger-speed.ts";
 import * as m0022 from "./0022-list-sort-indexes.ts";
+import * as m0023 from "./0023-recon-store.ts";
 
 /** Every migration, in order. Forward-only: append, never edit or remove. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   "0019-recon-search": m0019,
   "0021-ledger-speed": m0021,
   "0022-list-sort-indexes": m0022,
+  "0023-recon-store": m0023,
 };

@@ -127,9 +127,8 @@ describe("reconciliation snapshot store", () => {
     const first = await partitions();
     expect(first).toHaveLength(1);
     expect(first[0]!.bound).toBe("FOR VALUES IN ('2026-11')");
-    // The key and the six indexes built before the attach (the search's trigram index of migration
-    // 0019 the sixth), adopted: none built twice.
-    expect(first[0]!.indexes).toBe(7);
+    // The key and the seven indexes built before the attach (migration 0023), adopted: none built twice.
+    expect(first[0]!.indexes).toBe(8);
 
     // A change makes a new snapshot: its partition replaces the old one.
     await w.map(sites[0]!.id, orgs[2]!.id, "2026-11-26T00:00:00Z");

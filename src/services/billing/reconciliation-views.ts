@@ -1,5 +1,5 @@
 import { stringify } from "csv-stringify/sync";
-import type { StoredRow } from "../../db/reconciliation.repository.ts";
+import { kindKey, type StoredRow } from "../../db/reconciliation.repository.ts";
 import { billingTypeLabel } from "../../domain/billing/billing-types.ts";
 import type { UnitsPolicy, UnitsStep } from "../../domain/billing/desired-units.ts";
 import { formatDecimal, formatMoney, parseDecimal } from "../../domain/billing/money.ts";
@@ -76,17 +76,7 @@ export function toStoredRow(periodKey: string, row: PeriodRowSummary, names: Nam
     is_stale: row.isStale,
     is_invoiced: row.isInvoiced,
     sort_name: sortName.toLowerCase(),
-    search_text: [
-      organization?.name,
-      organization?.psaId,
-      row.service?.name,
-      moduleOrganization?.name,
-      moduleOrganization?.externalId,
-      ...typeWords,
-    ]
-      .filter((word): word is string => Boolean(word))
-      .join("\n")
-      .toLowerCase(),
+    kinds: [...new Set(row.billingTypes.map((b) => kindKey(b.moduleKey, b.billingType)))],
   };
 }
 

@@ -235,7 +235,7 @@ describe("ReconciliationService", () => {
     expect(csv).toContain("-37.50");
   });
 
-  it("searches by substring in any case (by the trigram index), wildcards literal, short searches too", async () => {
+  it("searches each name by substring in any case, ids whole, wildcards literal, short searches too", async () => {
     const orgs = [
       await w.organization("A", "Acme Capital"),
       await w.organization("B", "Brookside Holdings"),
@@ -250,6 +250,9 @@ describe("ReconciliationService", () => {
       await w.map(site.id, org.id, "2026-10-01T00:00:00Z");
       counts[`site-${i}`] = i + 1;
     }
+    // An unmapped site: its row is found by the site's name and its whole external id.
+    await w.moduleOrganization("rmm", "ext-77", "Lonely Harbor Site");
+    counts["ext-77"] = 5;
     await w.read("rmm", "2026-11-02T02:00:00Z", counts);
     t.ctx.clock.set("2026-11-20T00:00:00Z");
     const service = w.reconciliation();
@@ -264,11 +267,25 @@ describe("ReconciliationService", () => {
     expect(await found("100%")).toEqual({ names: ["100% Tools"], total: 1 });
     expect(await found("ok")).toEqual({ names: ["Brookside Holdings"], total: 1 });
     // The service name and the PSA id are searched too.
-    expect((await found("managed DEVICE")).total).toBe(3);
+    expect((await found("managed DEVICE")).total).toBe(4);
     expect((await service.summary({ ...NOVEMBER, search: "ACME" })).totals).toContainEqual(
       expect.objectContaining({ state: "no_contract", rows: 1 }),
     );
     expect(await found("zzqx nothing")).toEqual({ names: [], total: 0 });
+    const unmapped = async (search: string) =>
+      (await service.list({ ...NOVEMBER, search }, page)).items.map((r) => [
+        r.state,
+        r.moduleOrganization?.name,
+      ]);
+    expect(await unmapped("LONELY harbor")).toEqual([["unmapped_usage", "Lonely Harbor Site"]]);
+    expect(await unmapped("ext-77")).toEqual([["unmapped_usage", "Lonely Harbor Site"]]);
+    // An id matches whole (as the mapping tabs' search), a name by any piece.
+    expect(await unmapped("ext-7")).toEqual([]);
+    // The module's name and the billing type's label, as the rows show them: every row of the module.
+    expect((await found("module RMM")).total).toBe(4);
+    expect((await service.summary({ ...NOVEMBER, search: "lonely" })).totals).toContainEqual(
+      expect.objectContaining({ state: "unmapped_usage", rows: 1 }),
+    );
   });
 
   it("recomputes the snapshot when a mapping changes, and answers a page from it otherwise", async () => {

@@ -42,6 +42,13 @@ export function knownTotal(
     .reduce((sum, t) => sum + t.rows, 0);
 }
 
+/** Every (module, billing type) kind of the rows, once: what a search's type words can match. */
+function snapshotKinds(rows: readonly Pick<StoredRow, "kinds">[]): string[] {
+  const kinds = new Set<string>();
+  for (const row of rows) for (const kind of row.kinds) kinds.add(kind);
+  return [...kinds].sort();
+}
+
 export interface Staleness {
   staleFrom: Map<string, Date>;
   lastComplete: Map<string, Date | null>;
@@ -332,7 +339,7 @@ export class ReconciliationService {
       staleAfterHours: this.staleAfterHours,
       computedAt: now,
       rowCount: stored.length,
-      totals: snapshotTotals(stored),
+      totals: { ...snapshotTotals(stored), kinds: snapshotKinds(stored) },
     };
     await this.ctx.db.transaction().execute(async (tx) => {
       const txRepo = new ReconciliationRepository(tx);
