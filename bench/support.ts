@@ -81,9 +81,12 @@ export function benchContext(database: DatabaseHandle): AppContext {
  * engineers the wall time swings with the load; the CPU time much less. PGlite runs inside this
  * process, so its work is in `process`.
  */
-export async function cpuMs(database: DatabaseHandle): Promise<{ process: number; server: number }> {
+export async function cpuMs(
+  database: DatabaseHandle,
+): Promise<{ process: number; server: number; backends: Map<number, number> }> {
   const usage = process.cpuUsage();
   let server = 0;
+  const perBackend = new Map<number, number>();
   if (database.kind === "postgres") {
     const backends = await sql<{ pid: number }>`
       select pid from pg_stat_activity where datname = current_database()`.execute(database.db);
@@ -91,11 +94,27 @@ export async function cpuMs(database: DatabaseHandle): Promise<{ process: number
     for (const { pid } of backends.rows) {
       try {
         const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-        server += (Number(fields[11]) + Number(fields[12])) * ticks;
+        const ms = (Number(fields[11]) + Number(fields[12])) * ticks;
+        server += ms;
+        perBackend.set(pid, ms);
       } catch {
         // a backend that ended meanwhile
       }
     }
   }
-  return { process: (usage.user + usage.system) / 1000, server };
+  return { process: (usage.user + usage.system) / 1000, server, backends: perBackend };
+}
+
+/**
+ * CPU milliseconds between two `cpuMs` readings: this process, and the backends seen at the end
+ * less what each had at the start (a backend that ended meanwhile is not counted, rather than
+ * counted negative).
+ */
+export function cpuBetween(
+  before: Awaited<ReturnType<typeof cpuMs>>,
+  after: Awaited<ReturnType<typeof cpuMs>>,
+): { process: number; server: number } {
+  let server = 0;
+  for (const [pid, ms] of after.backends) server += ms - (before.backends.get(pid) ?? 0);
+  return { process: after.process - before.process, server };
 }

@@ -12,6 +12,7 @@
  *   npm run bench -- billing                                  (the issue's size, PGlite and PostgreSQL)
  *   RECONCILE_BENCH_ORGANIZATIONS=5000 node --import tsx bench/billing/reconcile.bench.ts pglite
  */
+import { loadavg } from "node:os";
 import { pathToFileURL } from "node:url";
 import { sql } from "kysely";
 import { repositories } from "../../src/db/repositories.ts";
@@ -20,7 +21,7 @@ import type { PsaContractData } from "../../src/domain/billing/psa-contracts.ts"
 import { ReconciliationService } from "../../src/services/billing/reconciliation.service.ts";
 import { SettingsService } from "../../src/services/settings.service.ts";
 import { seededRandom } from "../matching/datasets.ts";
-import { benchContext, fmt, median, openBenchDatabase, timed } from "../support.ts";
+import { benchContext, cpuBetween, cpuMs, fmt, median, openBenchDatabase, timed } from "../support.ts";
 import { postgresReachable } from "./ledger.bench.ts";
 
 const MODULES = 8;
@@ -243,7 +244,14 @@ export async function runReconcileBench(kind: "pglite" | "postgres", organizatio
     await sql`analyze`.execute(ctx.db);
     const setupSeconds = (performance.now() - setupStarted) / 1000;
 
+    // CPU beside the wall time: on a 2-core machine shared with other work the wall swings with the
+    // load, the CPU much less. `server`: the PostgreSQL backends of the bench database (0 on PGlite,
+    // which runs in this process).
+    const loadBefore = loadavg()[0]!;
+    const cpuBefore = await cpuMs(database);
     const compute = await timed(() => period.ensure(periodKey));
+    const cpuAfter = await cpuMs(database);
+    const load = [loadBefore, loadavg()[0]!];
     const pages: Record<string, number[]> = { "default order": [], "state filter": [], search: [] };
     const options = { sort: "attention" as const, limit: 100, offset: 0 };
     for (let i = 0; i < 20; i++) {
@@ -267,6 +275,8 @@ export async function runReconcileBench(kind: "pglite" | "postgres", organizatio
       rows: compute.result.snapshot.rowCount,
       setupSeconds,
       periodMs: compute.ms,
+      periodCpu: cpuBetween(cpuBefore, cpuAfter),
+      load,
       pages: Object.fromEntries(Object.entries(pages).map(([name, values]) => [name, median(values)])),
       summaryMs: summary.ms,
       profile: period.lastComputeProfile,
@@ -289,6 +299,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     );
     console.log(
       `  one period, all organizations (computed and stored): ${fmt(f.periodMs).padStart(9)}   target < ${fmt(TARGET_PERIOD[f.kind])}  ${f.periodMs < TARGET_PERIOD[f.kind] ? "met" : "MISSED"}`,
+    );
+    console.log(
+      `  its CPU: this process ${fmt(f.periodCpu.process)}, PostgreSQL backends ${fmt(f.periodCpu.server)} (load average ${f.load.map((l) => l.toFixed(2)).join(" -> ")})`,
     );
     for (const [name, ms] of Object.entries(f.pages)) {
       console.log(

@@ -169,7 +169,12 @@ export function textArrayLiteral(values: readonly (string | null)[]): string {
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
     if (i > 0) out += ",";
-    out += value === null || value === undefined ? "NULL" : `"${value.replace(/[\\"]/g, "\\$&")}"`;
+    out +=
+      value === null || value === undefined
+        ? "NULL"
+        : value.indexOf("\\") < 0 && value.indexOf('"') < 0
+          ? `"${value}"`
+          : `"${value.replace(/[\\"]/g, "\\$&")}"`;
   }
   return `${out}}`;
 }

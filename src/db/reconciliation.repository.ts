@@ -9,6 +9,7 @@ import { isUuid } from "../domain/ids.ts";
 import { CopyTextRows, copyField, copyFromStdin, copyToStdout, textArrayLiteral } from "./copy.ts";
 import type { Db } from "./database.ts";
 import { likePattern } from "./name-search.ts";
+import { rowOrders } from "./reconciliation-order.ts";
 import type { Database, ReconciliationRowsTable } from "./schema.ts";
 
 /** Rows per chunk of the COPY's text. */
@@ -27,11 +28,11 @@ function reasonCode(reason: string): number {
  */
 const PARTITION_INDEXES: ((table: string) => string)[] = [
   (t) => `alter table ${t} add primary key (period_key, row_key)`,
-  (t) => `create index on ${t} (state_rank, abs_money desc nulls last, units_at_stake desc, row_key)`,
+  (t) => `create index on ${t} (state_rank, attention_rank)`,
   (t) => `create index on ${t} (organization_id)`,
   (t) => `create index on ${t} (module_organization_id)`,
   (t) => `create index on ${t} (psa_service_id)`,
-  (t) => `create index on ${t} (sort_name, row_key)`,
+  (t) => `create index on ${t} (name_rank)`,
   (t) => `create index on ${t} using gin (module_keys)`,
   (t) => `create index on ${t} using gin (kinds)`,
 ];
@@ -63,13 +64,15 @@ const STORED_COLUMNS = [
   "is_stale",
   "is_invoiced",
   "sort_name",
+  "attention_rank",
+  "name_rank",
 ] as const;
 
 const num = (value: number | null) => (value === null ? "\\N" : String(value));
 const bool = (value: boolean) => (value ? "t" : "f");
 
 /** One row of the COPY's text format (`copy.ts`), its fields in `STORED_COLUMNS`' order. */
-function copyRow(row: StoredRow): string {
+function copyRow(row: StoredRow, attentionRank: number, nameRank: number): string {
   return `${copyField(row.period_key)}\t${copyField(row.row_key)}\t${copyField(row.state)}\t${row.state_rank}\t${
     row.organization_id ?? "\\N"
   }\t${copyField(row.psa_service_id)}\t${copyField(row.psa_service_name)}\t${copyField(row.contract_psa_id)}\t${copyField(
@@ -82,15 +85,19 @@ function copyRow(row: StoredRow): string {
     row.units_at_stake
   }\t${row.unit_price ?? "\\N"}\t${copyField(row.price_source)}\t${row.money ?? "\\N"}\t${row.abs_money ?? "\\N"}\t${bool(
     row.is_stale,
-  )}\t${bool(row.is_invoiced)}\t${copyField(row.sort_name)}\n`;
+  )}\t${bool(row.is_invoiced)}\t${copyField(row.sort_name)}\t${attentionRank}\t${nameRank}\n`;
 }
 
-/** The rows as COPY text, a chunk at a time (made as the stream asks for them). */
+/** The rows as COPY text, in the default order with their ranks, a chunk at a time (made as the stream asks). */
 function* copyChunks(rows: readonly StoredRow[]): Generator<string> {
+  const { attentionRank, nameRank, byAttention } = rowOrders(rows);
   for (let i = 0; i < rows.length; i += CHUNK) {
     let text = "";
     const end = Math.min(rows.length, i + CHUNK);
-    for (let j = i; j < end; j++) text += copyRow(rows[j]!);
+    for (let j = i; j < end; j++) {
+      const at = byAttention[j]!;
+      text += copyRow(rows[at]!, attentionRank[at]!, nameRank[at]!);
+    }
     yield text;
   }
 }
@@ -583,7 +590,7 @@ export class ReconciliationRepository {
     // Fresh statistics: a table just filled is planned as nearly empty (the default order's page then
     // sorted the whole period). Only the columns the reads filter, sort and join on: the search text
     // and the jsonb drill-down made most of a whole-table analyze's cost.
-    await sql`analyze ${id} (period_key, row_key, state, state_rank, organization_id, psa_service_id, module_keys)`.execute(
+    await sql`analyze ${id} (period_key, row_key, state, state_rank, organization_id, module_organization_id, psa_service_id, module_keys, kinds)`.execute(
       this.db,
     );
     lap("analyze");
@@ -745,13 +752,12 @@ export class ReconciliationRepository {
       .where(this.where(periodKey, resolved));
     switch (options.sort) {
       case "attention":
-        query = query
-          .orderBy("r.state_rank")
-          .orderBy(sql`r.abs_money desc nulls last`)
-          .orderBy("r.units_at_stake", "desc");
+        // state_rank, |money| desc nulls last, units at stake desc, row key (`rowOrders`).
+        query = query.orderBy("r.state_rank").orderBy("r.attention_rank");
         break;
       case "organization":
-        query = query.orderBy("r.sort_name");
+        // sort_name, row key (`rowOrders`).
+        query = query.orderBy("r.name_rank");
         break;
       case "service":
         query = query.orderBy(sql`r.psa_service_name nulls last`).orderBy("r.sort_name");
@@ -765,11 +771,9 @@ export class ReconciliationRepository {
         query = query.orderBy(sql`r.abs_money desc nulls last`);
         break;
     }
-    const rows = (await query
-      .orderBy("r.row_key")
-      .limit(options.limit)
-      .offset(options.offset)
-      .execute()) as StoredRow[];
+    // The ranks are unique: the row key breaks the other orders' ties.
+    if (options.sort !== "attention" && options.sort !== "organization") query = query.orderBy("r.row_key");
+    const rows = (await query.limit(options.limit).offset(options.offset).execute()) as StoredRow[];
     if (options.knownTotal !== undefined) return { rows, total: options.knownTotal };
     const total = await this.base()
       .select((eb) => eb.fn.countAll<number>().as("n"))

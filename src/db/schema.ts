@@ -637,4 +637,7 @@ export interface ReconciliationRowsTable {
   is_stale: boolean;
   is_invoiced: boolean;
   sort_name: string;
+  /** The row's place in the default order and in the organization order (migration 0023). */
+  attention_rank: number;
+  name_rank: number;
 }

@@ -12,9 +12,12 @@ import { type Kysely, sql } from "kysely";
  *   The fields were joined by line breaks, so a search never spanned two of them: the same rows,
  *   except that ids now match whole (as the mapping tabs' search), not by a piece.
  * - `kinds`: the row's (module, billing type) pairs, `module<US>billing type`, with a GIN index.
- * - `row_key` and `sort_name` compare byte by byte (`collate "C"`): their btree builds were 3 s of
- *   the store under the database's collation (no abbreviated keys). `sort_name` is lower case; a
- *   database in C.UTF-8 (the default here) orders it the same as before.
+ * - The default order and the organization order are whole numbers worked out before the store
+ *   (`attention_rank`, `name_rank`, `reconciliation-order.ts`): the btree builds over
+ *   `(state_rank, abs_money, units_at_stake, row_key)` and `(sort_name, row_key)` sorted text and
+ *   decimals (4 s of the store). `row_key` and `sort_name` compare by code point (`collate "C"`),
+ *   as the ranks do; `sort_name` is lower case, and a database in C.UTF-8 (the default here)
+ *   ordered it so before.
  *
  * The rows are derived data: dropped here, every period is recomputed on its next read.
  */
@@ -47,14 +50,15 @@ const STATEMENTS = [
     is_stale boolean not null,
     is_invoiced boolean not null,
     sort_name text collate "C" not null,
+    attention_rank integer not null,
+    name_rank integer not null,
     primary key (period_key, row_key)
   ) partition by list (period_key)`,
-  `create index reconciliation_rows_attention_idx
-    on reconciliation_rows (state_rank, abs_money desc nulls last, units_at_stake desc, row_key)`,
+  `create index reconciliation_rows_attention_idx on reconciliation_rows (state_rank, attention_rank)`,
   `create index reconciliation_rows_organization_idx on reconciliation_rows (organization_id)`,
   `create index reconciliation_rows_module_organization_idx on reconciliation_rows (module_organization_id)`,
   `create index reconciliation_rows_service_idx on reconciliation_rows (psa_service_id)`,
-  `create index reconciliation_rows_name_idx on reconciliation_rows (sort_name, row_key)`,
+  `create index reconciliation_rows_name_idx on reconciliation_rows (name_rank)`,
   `create index reconciliation_rows_modules_idx on reconciliation_rows using gin (module_keys)`,
   `create index reconciliation_rows_kinds_idx on reconciliation_rows using gin (kinds)`,
 ];
