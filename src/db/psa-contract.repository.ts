@@ -133,48 +133,51 @@ export class PsaContractRepository {
       `.execute(this.db)
     ).rows[0];
     if (!read) return null;
-    const services = await sql<{
-      psa_id: string;
-      name: string;
-      unit_price: string | null;
-      is_active: boolean;
-    }>`
+    // The four reads at once (on PostgreSQL each on a pool connection of its own).
+    const [services, contracts, contractServices, units] = await Promise.all([
+      sql<{
+        psa_id: string;
+        name: string;
+        unit_price: string | null;
+        is_active: boolean;
+      }>`
       select psa_id, name, unit_price::text as unit_price, is_active from psa_services order by psa_id
-    `.execute(this.db);
-    const contracts = await sql<{
-      psa_id: string;
-      organization_psa_id: string;
-      name: string;
-      start_date: string;
-      end_date: string;
-    }>`
+    `.execute(this.db),
+      sql<{
+        psa_id: string;
+        organization_psa_id: string;
+        name: string;
+        start_date: string;
+        end_date: string;
+      }>`
       select psa_id, organization_psa_id, name, start_date::text as start_date, end_date::text as end_date
       from psa_contracts order by psa_id
-    `.execute(this.db);
-    const contractServices = await sql<{
-      psa_id: string;
-      contract_psa_id: string;
-      service_psa_id: string;
-      unit_price: string | null;
-    }>`
+    `.execute(this.db),
+      sql<{
+        psa_id: string;
+        contract_psa_id: string;
+        service_psa_id: string;
+        unit_price: string | null;
+      }>`
       select psa_id, contract_psa_id, service_psa_id, unit_price::text as unit_price
       from psa_contract_services order by psa_id
-    `.execute(this.db);
-    const units = await sql<{
-      psa_id: string;
-      contract_psa_id: string;
-      contract_service_psa_id: string;
-      service_psa_id: string;
-      start_date: string;
-      end_date: string;
-      units: number;
-      approve_and_post_date: string | null;
-    }>`
+    `.execute(this.db),
+      sql<{
+        psa_id: string;
+        contract_psa_id: string;
+        contract_service_psa_id: string;
+        service_psa_id: string;
+        start_date: string;
+        end_date: string;
+        units: number;
+        approve_and_post_date: string | null;
+      }>`
       select psa_id, contract_psa_id, contract_service_psa_id, service_psa_id,
         start_date::text as start_date, end_date::text as end_date, units,
         approve_and_post_date::text as approve_and_post_date
       from psa_contract_service_units order by psa_id
-    `.execute(this.db);
+    `.execute(this.db),
+    ]);
     return {
       readAt: new Date(read.read_at),
       window: { from: read.from, to: read.to },
