@@ -632,17 +632,18 @@ export class ReconciliationRepository {
     const text = search.trim();
     const lower = text.toLowerCase();
     const pattern = likePattern(text);
-    const [organizations, moduleOrganizations, services, modules, snapshot] = await Promise.all([
+    const modules = await this.db.selectFrom("modules").select(["key", "name", "connector_kind"]).execute();
+    const moduleKeys = modules.map((m) => m.key);
+    const [organizations, moduleOrganizations, services, snapshot] = await Promise.all([
       sql<{
         id: string;
       }>`select id from organizations where name ilike ${pattern} or psa_id = ${text}`.execute(this.db),
       sql<{ id: string }>`
         select id from module_organizations
         where name ilike ${pattern}
-          or (module_key = any(${sql.val(await this.moduleKeys())}::text[]) and external_id = ${text})
+          or (module_key = any(${sql.val(moduleKeys)}::text[]) and external_id = ${text})
       `.execute(this.db),
       sql<{ id: string }>`select psa_id as id from psa_services where name ilike ${pattern}`.execute(this.db),
-      this.db.selectFrom("modules").select(["key", "name", "connector_kind"]).execute(),
       this.snapshot(periodKey),
     ]);
     const byKey = new Map(modules.map((m) => [m.key, m]));
@@ -658,10 +659,6 @@ export class ReconciliationRepository {
       psaServiceIds: services.rows.map((r) => r.id),
       kinds,
     };
-  }
-
-  private async moduleKeys(): Promise<string[]> {
-    return (await this.db.selectFrom("modules").select("key").execute()).map((m) => m.key);
   }
 
   /** The filter with its search resolved (`searchMatch`), once per read. */
