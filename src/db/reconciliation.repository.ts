@@ -770,12 +770,16 @@ export class ReconciliationRepository {
     }
     // The ranks are unique: the row key breaks the other orders' ties.
     if (options.sort !== "attention" && options.sort !== "organization") query = query.orderBy("r.row_key");
-    const rows = (await query.limit(options.limit).offset(options.offset).execute()) as StoredRow[];
-    if (options.knownTotal !== undefined) return { rows, total: options.knownTotal };
-    const total = await this.base()
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where(this.where(periodKey, resolved))
-      .executeTakeFirstOrThrow();
+    const page = query.limit(options.limit).offset(options.offset).execute() as Promise<StoredRow[]>;
+    if (options.knownTotal !== undefined) return { rows: await page, total: options.knownTotal };
+    // The page and its count at once (on PostgreSQL, each on a pool connection of its own).
+    const [rows, total] = await Promise.all([
+      page,
+      this.base()
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where(this.where(periodKey, resolved))
+        .executeTakeFirstOrThrow(),
+    ]);
     return { rows, total: Number(total.n) };
   }
 
