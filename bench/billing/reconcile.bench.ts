@@ -45,7 +45,7 @@ async function insertUnnest(
 }
 
 export async function runReconcileBench(kind: "pglite" | "postgres", organizationCount: number) {
-  const database = await openBenchDatabase(kind);
+  const database = await openBenchDatabase(kind, { dataFolder: true });
   try {
     const ctx = benchContext(database);
     const repos = repositories(ctx.db);
