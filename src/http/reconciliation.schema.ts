@@ -43,7 +43,10 @@ export const ReconciliationFilter = z.object({
   moduleKey: ModuleKey.optional(),
   organizationId: z.string().min(1).max(200).optional(),
   psaServiceId: z.string().min(1).max(64).optional(),
-  /** Organization, service, module organization or billing type name (case-insensitive, contains). */
+  /**
+   * A piece of a name (the organization, the unmapped module organization, the PSA service, the
+   * module and billing type; any case), or a whole PSA id or external id.
+   */
   search: z.string().max(200).optional(),
 });
 
