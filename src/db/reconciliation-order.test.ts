@@ -1,8 +1,9 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { useTestContext } from "../../test/support/test-context.ts";
+import { compareCodePoints } from "../domain/text.ts";
 import { seededRandom } from "../services/demo/demo-data.ts";
-import { compareCodePoints, type OrderedRow, rowOrders } from "./reconciliation-order.ts";
+import { type OrderedRow, rowOrders } from "./reconciliation-order.ts";
 
 const WORDS = ["acme", "Acme", "ácme", "zeta", "éclair", "😀 smile", "\uffef end", "a", "", "ab", "a b"];
 const ASCII = ["acme", "Acme", "zeta", "a", "", "ab", "a b", "b"];

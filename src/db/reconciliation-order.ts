@@ -1,4 +1,5 @@
 import { parseDecimal } from "../domain/billing/money.ts";
+import { compareCodePoints } from "../domain/text.ts";
 
 /**
  * The reconciliation view's two indexed orders, worked out before a period's rows are stored
@@ -19,23 +20,6 @@ export interface OrderedRow {
   abs_money: string | null;
   units_at_stake: number;
   sort_name: string;
-}
-
-/** Code point order (UTF-8 byte order), where JavaScript's `<` compares UTF-16 code units. */
-export function compareCodePoints(a: string, b: string): number {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    // Surrogates (U+D800-DFFF, the halves of U+10000 and up) sort after U+E000-FFFF by code point.
-    if (x >= 0xd800 && y >= 0xd800) {
-      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
-      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
-    }
-    return x - y;
-  }
-  return a.length - b.length;
 }
 
 /** Whether every text is below U+D800, where `<` already is code point order. */

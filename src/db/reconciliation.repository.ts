@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
+import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from "kysely";
 import type { MappingInterval } from "../domain/billing/attribution.ts";
 import { billingTypeLabel } from "../domain/billing/billing-types.ts";
 import { RECONCILIATION_STATES, type ReconciliationState } from "../domain/billing/reconciliation.ts";
-import { REASON_CODE, type UsageColumns, UsageColumnsBuilder } from "../domain/billing/usage-columns.ts";
+import { REASON_CODE, UnorderedUsage, type UsageColumns } from "../domain/billing/usage-columns.ts";
 import type { UnknownReason, UsageInterval } from "../domain/billing/usage-ledger.ts";
 import { isUuid } from "../domain/ids.ts";
 import { CopyTextRows, copyField, copyFromStdin, copyToStdout, textArrayLiteral } from "./copy.ts";
@@ -102,31 +102,50 @@ function* copyChunks(rows: readonly StoredRow[]): Generator<string> {
   }
 }
 
+/** The ledger rows whose interval overlaps the period. */
+function overlapsPeriod(period: { start: Date; end: Date }, alias = "") {
+  const column = (name: string) => sql.ref(alias ? `${alias}.${name}` : name);
+  return sql`${column("valid_from")} < ${sql.lit(iso(period.end))}::timestamptz
+    and (${column("valid_to")} is null or ${column("valid_to")} > ${sql.lit(iso(period.start))}::timestamptz)`;
+}
+
+/**
+ * For each pair of `unknownPairs` (a query of module organization id and billing type: the pairs
+ * unknown in the period), its last known interval before the period (rule 13: unknown keeps the
+ * last known units), with `columns` selected from it (alias `l`).
+ */
+function lastKnownBefore(
+  period: { start: Date },
+  unknownPairs: RawBuilder<unknown>,
+  columns: RawBuilder<unknown>,
+) {
+  return sql`select distinct on (l.module_organization_id, l.billing_type) ${columns}
+    from usage_ledger l
+    join (${unknownPairs}) x on x.module_organization_id = l.module_organization_id and x.billing_type = l.billing_type
+    where l.quantity is not null and l.valid_to <= ${sql.lit(iso(period.start))}::timestamptz
+    order by l.module_organization_id, l.billing_type, l.valid_from desc`;
+}
+
 /**
  * The `found` CTE of the ledger's intervals overlapping the period, plus, for pairs unknown in
  * it, the last known interval before it (rule 13), optionally narrowed (a drill-down). The period's
- * instants are literals (ISO text of Dates), so that the whole period's read can be a COPY, which
- * takes no parameters.
+ * instants are literals (ISO text of Dates), as in the whole period's read by COPY, which takes no
+ * parameters.
  */
 function periodIntervals(period: { start: Date; end: Date }, narrow = sql``) {
   return sql`with overlapping as (
       select module_organization_id, billing_type, quantity, unknown_reason, valid_from, valid_to
       from usage_ledger
-      where valid_from < ${sql.lit(iso(period.end))}::timestamptz
-        and (valid_to is null or valid_to > ${sql.lit(iso(period.start))}::timestamptz)
+      where ${overlapsPeriod(period)}
         ${narrow}
     ), found as (
       select * from overlapping
       union all
-      select * from (
-        select distinct on (l.module_organization_id, l.billing_type)
-          l.module_organization_id, l.billing_type, l.quantity, l.unknown_reason, l.valid_from, l.valid_to
-        from usage_ledger l
-        join (select distinct module_organization_id, billing_type from overlapping where quantity is null) x
-          on x.module_organization_id = l.module_organization_id and x.billing_type = l.billing_type
-        where l.quantity is not null and l.valid_to <= ${sql.lit(iso(period.start))}::timestamptz
-        order by l.module_organization_id, l.billing_type, l.valid_from desc
-      ) before
+      select * from (${lastKnownBefore(
+        period,
+        sql`select distinct module_organization_id, billing_type from overlapping where quantity is null`,
+        sql`l.module_organization_id, l.billing_type, l.quantity, l.unknown_reason, l.valid_from, l.valid_to`,
+      )}) before
     )`;
 }
 
@@ -428,79 +447,83 @@ export class ReconciliationRepository {
    * mappings come together (no lookup by id), and never made into objects with Dates.
    */
   async usageColumnsForPeriod(period: { start: Date; end: Date }): Promise<UsageColumns> {
-    // The intervals by COPY (1.47 million rows at 50,000 organizations): read as bytes into the
-    // builder, no row object (`pg` made one per row with seven parsed fields: most of the read).
-    // Times as whole epoch milliseconds (`floor` of the exact numeric: the same as truncating).
-    const usage = sql`
-      ${periodIntervals(period)}
-      select f.module_organization_id, mo.module_key, f.billing_type, f.quantity, f.unknown_reason,
-        floor(extract(epoch from f.valid_from) * 1000)::int8, floor(extract(epoch from f.valid_to) * 1000)::int8
-      from found f join module_organizations mo on mo.id = f.module_organization_id
-      order by f.module_organization_id, f.billing_type collate "C", f.valid_from
+    // The intervals by COPY (1.47 million rows at 50,000 organizations), in the ledger's own order:
+    // read as bytes into columns, no row object (`pg` made one per row with seven parsed fields),
+    // no join (the ledger keeps its module key, migration 0021) and no sort on the server (the
+    // columns are put in order in memory, `UnorderedUsage`). Times as whole epoch milliseconds
+    // (`floor` of the exact numeric: the same as truncating).
+    const times = sql`floor(extract(epoch from valid_from) * 1000)::int8, floor(extract(epoch from valid_to) * 1000)::int8`;
+    const overlapping = sql`
+      select module_organization_id, module_key, billing_type, quantity, unknown_reason, ${times}
+      from usage_ledger where ${overlapsPeriod(period)}
     `.compile(this.db);
-    if (usage.parameters.length > 0)
+    if (overlapping.parameters.length > 0)
       throw new Error("the period's usage read must have no parameters (COPY)");
-    const mappingsRead = sql<{ i: string; o: string | null; x: boolean; f: number; t: number | null }>`
-        select module_organization_id as i, organization_id as o, is_excluded as x,
-          (extract(epoch from valid_from) * 1000)::float8 as f,
-          (extract(epoch from valid_to) * 1000)::float8 as t
-        from mapping_intervals
-        where valid_from < ${iso(period.end)}::timestamptz
-          and (valid_to is null or valid_to > ${iso(period.start)}::timestamptz)
-        order by module_organization_id, valid_from
-      `.execute(this.db);
-    // Both reads at once (on PostgreSQL, each on a connection of its own); the intervals are merged
-    // with the mappings as they stream, those that come before the mappings kept until then.
-    let maps: { i: string; o: string | null; x: boolean; f: number; t: number | null }[] | null = null;
-    const early: Uint8Array[] = [];
-    const builder = new UsageColumnsBuilder();
-    let cursor = 0;
+    const usage = new UnorderedUsage();
+    let idBytes: Uint8Array = new Uint8Array(0);
     let moduleOrganization = -1;
-    let current = "";
-    let currentBytes: Uint8Array = new Uint8Array(0);
-    let moduleKey = "";
-    let typeBytes: Uint8Array | null = null;
+    let typeBytes: Uint8Array = new Uint8Array(0);
+    let billingType = -1;
     const rows = new CopyTextRows((row) => {
       if (row.count !== 7) throw new Error(`usage read: ${row.count} fields in a row, 7 expected`);
-      // Rows come by module organization, then billing type: a string only when either changes.
-      if (!row.same(0, currentBytes)) {
-        currentBytes = row.keep(0);
-        current = row.text(0);
-        typeBytes = null;
-        moduleKey = row.text(1);
-        moduleOrganization = builder.moduleOrganization(current);
-        // Both lists are in module organization order (uuid order is the text's order).
-        const list = maps!;
-        while (cursor < list.length && list[cursor]!.i < current) cursor++;
-        for (; cursor < list.length && list[cursor]!.i === current; cursor++) {
-          const m = list[cursor]!;
-          builder.mapping(m.o, m.x, Math.trunc(m.f), m.t === null ? Infinity : Math.trunc(m.t));
-        }
+      // A pair's rows are often next to each other: a string only when the id or type changes.
+      if (!row.same(0, idBytes)) {
+        idBytes = row.keep(0);
+        moduleOrganization = usage.moduleOrganization(row.text(0), row.text(1));
       }
-      if (typeBytes === null || !row.same(2, typeBytes)) {
+      if (!row.same(2, typeBytes)) {
         typeBytes = row.keep(2);
-        builder.pair(moduleOrganization, moduleKey, row.text(2));
+        billingType = usage.billingType(row.text(2));
       }
-      builder.interval(
+      usage.interval(
+        moduleOrganization,
+        billingType,
         row.isNull(3) ? NaN : row.integer(3),
         row.isNull(4) ? 0 : reasonCode(row.text(4)),
         row.integer(5),
         row.isNull(6) ? Infinity : row.integer(6),
       );
     });
-    const copy = this.db.executeQuery(
-      copyToStdout(usage.sql, (chunk) => (maps === null ? early.push(chunk) : rows.push(chunk))),
-    );
-    try {
-      maps = (await mappingsRead).rows;
-    } finally {
-      // A failed mappings read: the COPY still runs to its end (its errors are not left unhandled).
-      await (maps === null ? copy.catch(() => {}) : undefined);
-    }
-    for (const chunk of early.splice(0)) rows.push(chunk);
-    await copy;
+    // All three at once (on PostgreSQL, each on a pool connection of its own).
+    const [, mappings, before] = await Promise.all([
+      this.db.executeQuery(copyToStdout(overlapping.sql, (chunk) => rows.push(chunk))),
+      sql<{ i: string; o: string | null; x: boolean; f: number; t: number | null }>`
+        select module_organization_id as i, organization_id as o, is_excluded as x,
+          (extract(epoch from valid_from) * 1000)::float8 as f,
+          (extract(epoch from valid_to) * 1000)::float8 as t
+        from mapping_intervals
+        where ${overlapsPeriod(period)}
+        order by module_organization_id, valid_from
+      `.execute(this.db),
+      sql<{ i: string; m: string; b: string; q: number; f: string; t: string }>`${lastKnownBefore(
+        period,
+        sql`select distinct module_organization_id, billing_type from usage_ledger
+          where quantity is null and ${overlapsPeriod(period)}`,
+        sql`l.module_organization_id as i, l.module_key as m, l.billing_type as b, l.quantity as q,
+          floor(extract(epoch from l.valid_from) * 1000)::int8::text as f,
+          floor(extract(epoch from l.valid_to) * 1000)::int8::text as t`,
+      )}`.execute(this.db),
+    ]);
     rows.end();
-    return builder.done();
+    for (const r of before.rows) {
+      usage.interval(
+        usage.moduleOrganization(r.i, r.m),
+        usage.billingType(r.b),
+        Number(r.q),
+        0,
+        Number(r.f),
+        Number(r.t),
+      );
+    }
+    return usage.columns(
+      mappings.rows.map((m) => ({
+        moduleOrganizationId: m.i,
+        organizationId: m.o,
+        isExcluded: m.x,
+        from: Math.trunc(m.f),
+        to: m.t === null ? Infinity : Math.trunc(m.t),
+      })),
+    );
   }
 
   /** The module organizations mapped to the organization at some time in the period. */

@@ -1,3 +1,4 @@
+import { compareCodePoints } from "../text.ts";
 import type { MappingInterval } from "./attribution.ts";
 import type { PairUsage } from "./reconcile-period.ts";
 import type { UnknownReason } from "./usage-ledger.ts";
@@ -167,6 +168,134 @@ export class UsageColumnsBuilder {
       mappingFrom: this.mappingFrom.done(),
       mappingTo: this.mappingTo.done(),
     };
+  }
+}
+
+/** A mapping interval as read, its module organization by id (a list in module organization order). */
+export interface MappingRow {
+  moduleOrganizationId: string;
+  organizationId: string | null;
+  isExcluded: boolean;
+  /** Epoch milliseconds; `to` Infinity while in force. */
+  from: number;
+  to: number;
+}
+
+/**
+ * A period's intervals taken in any order (the ledger's heap order: a read that sorts nothing),
+ * put in `UsageColumnsBuilder`'s order by `columns`: module organizations by id (uuid order, which
+ * is the text's), each one's pairs by billing type (code point order), each pair's intervals
+ * oldest first. The same columns as a read sorted by the database.
+ */
+export class UnorderedUsage {
+  private readonly moduleOrganizationIds: string[] = [];
+  private readonly moduleOrganizationIndex = new Map<string, number>();
+  private readonly moduleKeys: string[] = [];
+  private readonly billingTypes: string[] = [];
+  private readonly billingTypeIndex = new Map<string, number>();
+  private readonly mo = new Int32Column();
+  private readonly type = new Int32Column();
+  private readonly quantity = new Float64Column();
+  private readonly reason = new Int32Column();
+  private readonly from = new Float64Column();
+  private readonly to = new Float64Column();
+
+  /** The module organization's index (its module key kept with it). */
+  moduleOrganization(id: string, moduleKey: string): number {
+    let index = this.moduleOrganizationIndex.get(id);
+    if (index === undefined) {
+      index = this.moduleOrganizationIds.length;
+      this.moduleOrganizationIds.push(id);
+      this.moduleKeys.push(moduleKey);
+      this.moduleOrganizationIndex.set(id, index);
+    }
+    return index;
+  }
+
+  billingType(billingType: string): number {
+    let index = this.billingTypeIndex.get(billingType);
+    if (index === undefined) {
+      index = this.billingTypes.length;
+      this.billingTypes.push(billingType);
+      this.billingTypeIndex.set(billingType, index);
+    }
+    return index;
+  }
+
+  /** An interval: `quantity` NaN while unknown (`reason` its code), `to` Infinity while open. */
+  interval(
+    moduleOrganization: number,
+    billingType: number,
+    quantity: number,
+    reason: number,
+    from: number,
+    to: number,
+  ) {
+    this.mo.push(moduleOrganization);
+    this.type.push(billingType);
+    this.quantity.push(quantity);
+    this.reason.push(reason);
+    this.from.push(from);
+    this.to.push(to);
+  }
+
+  /** The columns, with the mappings (in module organization order, each one's oldest first). */
+  columns(mappings: readonly MappingRow[]): UsageColumns {
+    const count = this.mo.length;
+    const mo = this.mo.data;
+    const type = this.type.data;
+    const from = this.from.data;
+    // Billing types ranked by code point, module organizations by id.
+    const typeRank = new Int32Array(this.billingTypes.length);
+    [...this.billingTypes.keys()]
+      .sort((a, b) => compareCodePoints(this.billingTypes[a]!, this.billingTypes[b]!))
+      .forEach((type, rank) => {
+        typeRank[type] = rank;
+      });
+    const ids = this.moduleOrganizationIds;
+    const moOrder = [...ids.keys()].sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+    // The intervals grouped by module organization (a counting sort), then each group by billing
+    // type and start (insertion sort: a module organization has a handful).
+    const start = new Int32Array(ids.length + 1);
+    for (let i = 0; i < count; i++) start[mo[i]! + 1]!++;
+    for (let m = 0; m < ids.length; m++) start[m + 1]! += start[m]!;
+    const next = start.slice(0, ids.length);
+    const order = new Int32Array(count);
+    for (let i = 0; i < count; i++) order[next[mo[i]!]!++] = i;
+    const before = (i: number, j: number) =>
+      typeRank[type[i]!]! < typeRank[type[j]!]! || (type[i] === type[j] && from[i]! < from[j]!);
+    for (let m = 0; m < ids.length; m++) {
+      for (let k = start[m]! + 1; k < start[m + 1]!; k++) {
+        const value = order[k]!;
+        let j = k - 1;
+        while (j >= start[m]! && before(value, order[j]!)) {
+          order[j + 1] = order[j]!;
+          j--;
+        }
+        order[j + 1] = value;
+      }
+    }
+    const builder = new UsageColumnsBuilder();
+    let cursor = 0;
+    for (const m of moOrder) {
+      const id = ids[m]!;
+      const index = builder.moduleOrganization(id);
+      while (cursor < mappings.length && mappings[cursor]!.moduleOrganizationId < id) cursor++;
+      for (; cursor < mappings.length && mappings[cursor]!.moduleOrganizationId === id; cursor++) {
+        const row = mappings[cursor]!;
+        builder.mapping(row.organizationId, row.isExcluded, row.from, row.to);
+      }
+      let pairType = -1;
+      for (let k = start[m]!; k < start[m + 1]!; k++) {
+        const i = order[k]!;
+        if (type[i] !== pairType) {
+          pairType = type[i]!;
+          builder.pair(index, this.moduleKeys[m]!, this.billingTypes[pairType]!);
+        }
+        builder.interval(this.quantity.data[i]!, this.reason.data[i]!, from[i]!, this.to.data[i]!);
+      }
+    }
+    return builder.done();
   }
 }
 
