@@ -37,7 +37,7 @@ const SHORTLIST = 10;
 const GRAM_CANDIDATES = 5;
 
 /** Candidate documents: exact keys first, then rare words and their look-alikes and sound-alikes, ranked cheaply. */
-function candidateDocuments(
+export function candidateDocuments(
   index: MatchIndex,
   query: NormalizedName,
   weight: (token: string) => number,
