@@ -45,17 +45,16 @@ export function candidateDocuments(
   const found = new Set<number>();
   for (const slot of index.byKey.get(query.key) ?? []) found.add(slot);
   for (const slot of index.byCompact.get(query.compact) ?? []) found.add(slot);
-  const { words, scratch, documentWeight } = index;
-  const touched: number[] = [];
+  const { words } = index;
+  // First the plan: which words' postings are read, how far and with what factor; then the reading.
+  const plan: ReadPlan = { tokens: [], factors: [], counts: [] };
+  let read = 0;
   const accumulate = (token: string, factor: number, budget: number): number => {
-    const slots = words.slotsOf(token);
-    const n = Math.min(slots.length, budget);
-    const w = weight(token) * factor;
-    for (let i = 0; i < n; i++) {
-      const slot = slots[i] as number;
-      if (scratch[slot] === 0) touched.push(slot);
-      scratch[slot] = (scratch[slot] as number) + w;
-    }
+    const n = Math.min(words.documentFrequency(token), budget);
+    plan.tokens.push(token);
+    plan.factors.push(factor);
+    plan.counts.push(n);
+    read += n;
     return n;
   };
   const tokens = [...new Set(query.tokens)].sort(
@@ -79,8 +78,53 @@ export function candidateDocuments(
         const sound = query.sounds[query.tokens.indexOf(token)] ?? "";
         for (const alike of words.soundAlikes(token, sound)) budget -= accumulate(alike, 0.9, budget);
       }
-    } else if (touched.length === 0 || (df <= budget && df <= commonLimit)) {
+    } else if (read === 0 || (df <= budget && df <= commonLimit)) {
       budget -= accumulate(token, 1, budget);
+    }
+  }
+  for (const slot of shortlistOf(index, plan, queryWeight, weight)) found.add(slot);
+  // Names that share a rare stretch of letters but no whole word ("AxcanPharma", "Acad", "NLU"): only a
+  // word no name holds can need them, so names of known words skip the cost (a third of a query's time).
+  if (found.size === 0 || query.tokens.some((t) => words.documentFrequency(t) === 0))
+    for (const slot of index.grams.nearest(query.wholeKey, GRAM_CANDIDATES)) found.add(slot);
+  return found;
+}
+
+/** The postings a query reads: each word, the factor of its weight, and how many of its documents. */
+interface ReadPlan {
+  tokens: string[];
+  factors: number[];
+  counts: number[];
+}
+
+/**
+ * The `SHORTLIST` documents that share the most weight with the query, best first: a pure function of
+ * the plan, the query's weight and the index, so an index that has not changed since answers a plan it
+ * has seen from its cache (many names read the same common word alone: "<unknown word> Dental Services").
+ */
+function shortlistOf(
+  index: MatchIndex,
+  plan: ReadPlan,
+  queryWeight: number,
+  weight: (token: string) => number,
+): readonly number[] {
+  if (plan.tokens.length === 0) return [];
+  let key = String(queryWeight);
+  for (let i = 0; i < plan.tokens.length; i++)
+    key += `\u0000${plan.tokens[i]}\u0000${plan.factors[i]}\u0000${plan.counts[i]}`;
+  const cached = index.shortlistCache.get(key, index.version);
+  if (cached !== undefined) return cached;
+  const { words, scratch, documentWeight } = index;
+  const touched: number[] = [];
+  for (let p = 0; p < plan.tokens.length; p++) {
+    const token = plan.tokens[p] as string;
+    const slots = words.slotsOf(token);
+    const n = plan.counts[p] as number;
+    const w = weight(token) * (plan.factors[p] as number);
+    for (let i = 0; i < n; i++) {
+      const slot = slots[i] as number;
+      if (scratch[slot] === 0) touched.push(slot);
+      scratch[slot] = (scratch[slot] as number) + w;
     }
   }
   const shortlist: Array<[number, number]> = [];
@@ -99,12 +143,9 @@ export function candidateDocuments(
       shortlist[at] = [slot, rough];
     }
   }
-  for (const [slot] of shortlist) found.add(slot);
-  // Names that share a rare stretch of letters but no whole word ("AxcanPharma", "Acad", "NLU"): only a
-  // word no name holds can need them, so names of known words skip the cost (a third of a query's time).
-  if (found.size === 0 || query.tokens.some((t) => words.documentFrequency(t) === 0))
-    for (const slot of index.grams.nearest(query.wholeKey, GRAM_CANDIDATES)) found.add(slot);
-  return found;
+  const slots = shortlist.map(([slot]) => slot);
+  index.shortlistCache.set(key, index.version, slots);
+  return slots;
 }
 
 function isRareFor(index: MatchIndex): (token: string) => boolean {

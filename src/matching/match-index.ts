@@ -43,6 +43,31 @@ function removeFrom<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (list.length === 0) map.delete(key);
 }
 
+/** Answers of a pure function of the index, kept while the index does not change, at most `limit` of them. */
+export class IndexCache<T> {
+  private readonly entries = new Map<string, T>();
+  private version = -1;
+  constructor(private readonly limit: number) {}
+
+  get(key: string, version: number): T | undefined {
+    if (version !== this.version) {
+      this.entries.clear();
+      this.version = version;
+      return undefined;
+    }
+    return this.entries.get(key);
+  }
+
+  set(key: string, version: number, value: T): void {
+    if (version !== this.version) {
+      this.entries.clear();
+      this.version = version;
+    }
+    if (this.entries.size >= this.limit) this.entries.clear();
+    this.entries.set(key, value);
+  }
+}
+
 function confirmedKey(moduleKey: string, idOrName: string): string {
   return `${moduleKey}\u0000${idOrName}`;
 }
@@ -74,6 +99,10 @@ export class MatchIndex {
   scratch = new Float64Array(1024);
   /** Sum of the IDF weights of a document's words when it was added: a cheap denominator for ranking. */
   documentWeight = new Float64Array(1024);
+  /** Changes at every document added or removed: what was worked out from the index before is stale. */
+  version = 0;
+  /** Shortlists of candidate generation by what a query reads (see `engine.ts`), for this `version`. */
+  readonly shortlistCache = new IndexCache<readonly number[]>(50_000);
 
   private addDocument(
     organizationId: string,
@@ -81,6 +110,7 @@ export class MatchIndex {
     name: string,
     confirmed?: ConfirmedMapping,
   ): number {
+    this.version++;
     const slot = this.documents.length;
     const norm = normalizeName(name);
     const doc: NameDocument = { slot, organizationId, source, norm };
@@ -121,6 +151,7 @@ export class MatchIndex {
   private removeDocument(slot: number): void {
     const doc = this.documents[slot];
     if (doc === undefined) return;
+    this.version++;
     this.documents[slot] = undefined;
     this.words.remove(slot, doc.norm.tokens);
     this.grams.remove(slot, doc.norm.wholeKey);
