@@ -41,6 +41,8 @@ export function candidateDocuments(
   index: MatchIndex,
   query: NormalizedName,
   weight: (token: string) => number,
+  /** Postings from which a list read whole is read lightest documents first (tests compare with none). */
+  longList = LONG_LIST,
 ): Set<number> {
   const found = new Set<number>();
   for (const slot of index.byKey.get(query.key) ?? []) found.add(slot);
@@ -82,7 +84,7 @@ export function candidateDocuments(
       budget -= accumulate(token, 1, budget);
     }
   }
-  for (const slot of shortlistOf(index, plan, queryWeight, weight)) found.add(slot);
+  for (const slot of shortlistOf(index, plan, queryWeight, weight, longList)) found.add(slot);
   // Names that share a rare stretch of letters but no whole word ("AxcanPharma", "Acad", "NLU"): only a
   // word no name holds can need them, so names of known words skip the cost (a third of a query's time).
   if (found.size === 0 || query.tokens.some((t) => words.documentFrequency(t) === 0))
@@ -97,26 +99,34 @@ interface ReadPlan {
   counts: number[];
 }
 
+/** A list read whole from this many postings is read from its lightest documents only (see `shortlistOf`). */
+const LONG_LIST = 400;
+
 /**
- * The `SHORTLIST` documents that share the most weight with the query, best first: a pure function of
- * the plan, the query's weight and the index, so an index that has not changed since answers a plan it
- * has seen from its cache (many names read the same common word alone: "<unknown word> Dental Services").
+ * The `SHORTLIST` documents that share the most weight with the query (`rough`, best first; among equals
+ * the one read first), from the postings the plan reads.
  */
 function shortlistOf(
   index: MatchIndex,
   plan: ReadPlan,
   queryWeight: number,
   weight: (token: string) => number,
-): readonly number[] {
-  if (plan.tokens.length === 0) return [];
-  let key = String(queryWeight);
-  for (let i = 0; i < plan.tokens.length; i++)
-    key += `\u0000${plan.tokens[i]}\u0000${plan.factors[i]}\u0000${plan.counts[i]}`;
-  const cached = index.shortlistCache.get(key, index.version);
-  if (cached !== undefined) return cached;
+  longList: number,
+): number[] {
+  const m = plan.tokens.length;
+  if (m === 0) return [];
+  // (A shortlist of fewer than SHORTLIST read documents keeps the order read: no long list then.)
+  const from = Math.max(longList, SHORTLIST);
+  let long = -1;
+  for (let p = 0; p < m; p++) {
+    if ((plan.counts[p] as number) < from) continue;
+    long = long === -1 ? p : -2;
+  }
+  if (long >= 0 && plan.counts[long] === index.words.documentFrequency(plan.tokens[long] as string))
+    return shortlistAroundLongList(index, plan, queryWeight, weight, long);
   const { words, scratch, documentWeight } = index;
   const touched: number[] = [];
-  for (let p = 0; p < plan.tokens.length; p++) {
+  for (let p = 0; p < m; p++) {
     const token = plan.tokens[p] as string;
     const slots = words.slotsOf(token);
     const n = plan.counts[p] as number;
@@ -143,9 +153,116 @@ function shortlistOf(
       shortlist[at] = [slot, rough];
     }
   }
-  const slots = shortlist.map(([slot]) => slot);
-  index.shortlistCache.set(key, index.version, slots);
-  return slots;
+  return shortlist.map(([slot]) => slot);
+}
+
+/**
+ * {@link shortlistOf} when the plan reads one long list whole (the look-alike of a common word,
+ * "Manaegment" for "Management", read before the rare words): the same shortlist without touching every
+ * posting of it. A document only in the long list shares its weight alone, so its `rough` falls as its
+ * own weight grows: those are read from the list's documents ordered by weight, lightest first, only as
+ * far as they can still enter the shortlist. The documents of the other lists are scored in full (with
+ * the long list's weight when they are in it, added in the plan's order). The shortlist is the best
+ * `SHORTLIST` by `rough`, among equals the one read first, as the streaming selection of
+ * {@link shortlistOf} keeps them.
+ */
+function shortlistAroundLongList(
+  index: MatchIndex,
+  plan: ReadPlan,
+  queryWeight: number,
+  weight: (token: string) => number,
+  long: number,
+): number[] {
+  const { words, scratch, documentWeight } = index;
+  const m = plan.tokens.length;
+  const longToken = plan.tokens[long] as string;
+  const { byWeight, position } = lightestFirst(index, longToken);
+  let longOffset = 0;
+  for (let p = 0; p < long; p++) longOffset += plan.counts[p] as number;
+  // The other lists' documents, in the order first read, and where each was first read.
+  const touched: number[] = [];
+  const firstRead: number[] = [];
+  let offset = 0;
+  for (let p = 0; p < m; p++) {
+    const n = plan.counts[p] as number;
+    if (p !== long) {
+      const slots = words.slotsOf(plan.tokens[p] as string);
+      for (let i = 0; i < n; i++) {
+        const slot = slots[i] as number;
+        if (scratch[slot] !== 0) continue;
+        scratch[slot] = 1;
+        touched.push(slot);
+        const inLong = position.get(slot);
+        firstRead.push(inLong === undefined ? offset + i : Math.min(offset + i, longOffset + inLong));
+      }
+    }
+    offset += n;
+  }
+  for (const slot of touched) scratch[slot] = 0;
+  // Their shared weight, added in the plan's order as a full read adds it.
+  for (let p = 0; p < m; p++) {
+    const token = plan.tokens[p] as string;
+    const w = weight(token) * (plan.factors[p] as number);
+    if (p === long) {
+      for (const slot of touched) if (position.has(slot)) scratch[slot] = (scratch[slot] as number) + w;
+      continue;
+    }
+    const slots = words.slotsOf(token);
+    const n = plan.counts[p] as number;
+    for (let i = 0; i < n; i++) {
+      const slot = slots[i] as number;
+      scratch[slot] = (scratch[slot] as number) + w;
+    }
+  }
+  const pool: Array<[number, number, number]> = [];
+  // Documents only in the long list, lightest first, while they can still enter the shortlist.
+  const longWeight = weight(longToken) * (plan.factors[long] as number);
+  let alone = 0;
+  let last = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < byWeight.length; i++) {
+    const slot = byWeight[i] as number;
+    if (scratch[slot] !== 0) continue; // also in another list: scored with it
+    const rough = (2 * longWeight) / (queryWeight + (documentWeight[slot] as number));
+    if (alone >= SHORTLIST && rough < last) break;
+    pool.push([slot, rough, longOffset + (position.get(slot) as number)]);
+    alone++;
+    last = rough;
+  }
+  for (let k = 0; k < touched.length; k++) {
+    const slot = touched[k] as number;
+    const rough = (2 * (scratch[slot] as number)) / (queryWeight + (documentWeight[slot] as number));
+    scratch[slot] = 0;
+    pool.push([slot, rough, firstRead[k] as number]);
+  }
+  pool.sort((a, b) => b[1] - a[1] || a[2] - b[2]);
+  const out: number[] = [];
+  for (let k = 0; k < pool.length && k < SHORTLIST; k++) out.push((pool[k] as [number, number, number])[0]);
+  return out;
+}
+
+/** A word's documents ordered by their weight, lightest first (then as listed), and each one's place in its list. */
+interface LightestFirst {
+  byWeight: Int32Array;
+  position: Map<number, number>;
+}
+
+function lightestFirst(index: MatchIndex, token: string): LightestFirst {
+  const cached = index.lightestFirstCache.get(token, index.version);
+  if (cached !== undefined) return cached;
+  const slots = index.words.slotsOf(token);
+  const { documentWeight } = index;
+  const order = Array.from(slots, (_, i) => i);
+  order.sort(
+    (a, b) =>
+      (documentWeight[slots[a] as number] as number) - (documentWeight[slots[b] as number] as number) ||
+      a - b,
+  );
+  const byWeight = Int32Array.from(order, (i) => slots[i] as number);
+  const position = new Map<number, number>();
+  for (let i = 0; i < slots.length; i++) position.set(slots[i] as number, i);
+  const value = { byWeight, position };
+  index.lightestFirstCache.set(token, index.version, value);
+  return value;
 }
 
 function isRareFor(index: MatchIndex): (token: string) => boolean {

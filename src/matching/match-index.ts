@@ -101,8 +101,8 @@ export class MatchIndex {
   documentWeight = new Float64Array(1024);
   /** Changes at every document added or removed: what was worked out from the index before is stale. */
   version = 0;
-  /** Shortlists of candidate generation by what a query reads (see `engine.ts`), for this `version`. */
-  readonly shortlistCache = new IndexCache<readonly number[]>(50_000);
+  /** Long posting lists ordered by document weight (see `engine.ts`), for this `version`. */
+  readonly lightestFirstCache = new IndexCache<{ byWeight: Int32Array; position: Map<number, number> }>(1000);
 
   private addDocument(
     organizationId: string,
