@@ -16,7 +16,7 @@ import {
   reasonsOf,
 } from "./evidence.ts";
 import { explainNameMatch } from "./explain.ts";
-import type { MatchIndex, NameDocument } from "./match-index.ts";
+import { CANDIDATE_POSTINGS, type MatchIndex, type NameDocument } from "./match-index.ts";
 import { namesakeReason, withNamesakes } from "./namesakes.ts";
 import { type NormalizedName, normalizeName } from "./normalize.ts";
 import { compareNames } from "./scorer.ts";
@@ -27,7 +27,7 @@ export { buildMatchIndex } from "./match-index.ts";
 export type * from "./types.ts";
 
 /** Documents read from one word's postings at most, and in all per query. */
-const POSTINGS_BUDGET = 6000;
+const POSTINGS_BUDGET = CANDIDATE_POSTINGS;
 /** Words in more documents than this share (and COMMON_MIN) are skipped once rarer words found candidates. */
 const COMMON_SHARE = 0.005;
 const COMMON_MIN = 200;
@@ -125,7 +125,8 @@ function shortlistOf(
   if (long >= 0 && plan.counts[long] === index.words.documentFrequency(plan.tokens[long] as string))
     return shortlistAroundLongList(index, plan, queryWeight, weight, long);
   const { words, scratch, documentWeight } = index;
-  const touched: number[] = [];
+  const touched = index.touched;
+  let count = 0;
   for (let p = 0; p < m; p++) {
     const token = plan.tokens[p] as string;
     const slots = words.slotsOf(token);
@@ -133,12 +134,13 @@ function shortlistOf(
     const w = weight(token) * (plan.factors[p] as number);
     for (let i = 0; i < n; i++) {
       const slot = slots[i] as number;
-      if (scratch[slot] === 0) touched.push(slot);
+      if (scratch[slot] === 0) touched[count++] = slot;
       scratch[slot] = (scratch[slot] as number) + w;
     }
   }
   const shortlist: Array<[number, number]> = [];
-  for (const slot of touched) {
+  for (let k = 0; k < count; k++) {
+    const slot = touched[k] as number;
     const rough = (2 * (scratch[slot] as number)) / (queryWeight + (documentWeight[slot] as number));
     scratch[slot] = 0;
     if (shortlist.length < SHORTLIST) {

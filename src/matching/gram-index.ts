@@ -25,6 +25,8 @@ export class GramIndex {
   /** Length of each document's gram vector (IDF weights when it was added): the cosine's denominator. */
   private norms = new Float64Array(1024);
   private scratch = new Float64Array(1024);
+  /** The slots a query touched (at most one per posting read), reused by every query. */
+  private readonly touched = new Int32Array(POSTINGS_BUDGET);
 
   private idf(df: number): number {
     return Math.log(1 + this.documents / (df + 1));
@@ -73,20 +75,22 @@ export class GramIndex {
       if (list !== undefined && list.length <= common) lists.push([list, this.idf(list.length)]);
     }
     lists.sort((a, b) => a[0].length - b[0].length);
-    const { scratch } = this;
-    const touched: number[] = [];
+    const { scratch, touched } = this;
+    let count = 0;
     let budget = POSTINGS_BUDGET;
     for (const [list, w] of lists) {
       if (list.length > budget) break;
       budget -= list.length;
       const add = w * w;
-      for (const slot of list) {
-        if (scratch[slot] === 0) touched.push(slot);
+      for (let i = 0; i < list.length; i++) {
+        const slot = list[i] as number;
+        if (scratch[slot] === 0) touched[count++] = slot;
         scratch[slot] = (scratch[slot] as number) + add;
       }
     }
     const best: Array<[number, number]> = [];
-    for (const slot of touched) {
+    for (let k = 0; k < count; k++) {
+      const slot = touched[k] as number;
       const score = (scratch[slot] as number) / (this.norms[slot] as number);
       scratch[slot] = 0;
       if (best.length < limit) best.push([slot, score]);

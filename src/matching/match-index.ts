@@ -43,6 +43,9 @@ function removeFrom<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (list.length === 0) map.delete(key);
 }
 
+/** Documents read from the word postings per query at most (candidate generation, `engine.ts`). */
+export const CANDIDATE_POSTINGS = 6000;
+
 /** Answers of a pure function of the index, kept while the index does not change, at most `limit` of them. */
 export class IndexCache<T> {
   private readonly entries = new Map<string, T>();
@@ -95,6 +98,8 @@ export class MatchIndex {
   learnWords = true;
   private readonly confirmedSlots = new Map<string, number>();
   private readonly aliasSlots = new Map<string, number>();
+  /** The documents a query's postings touched (at most one per posting read: `CANDIDATE_POSTINGS`). */
+  readonly touched = new Int32Array(CANDIDATE_POSTINGS);
   /** Per-document scratch space for candidate generation (one query at a time). */
   scratch = new Float64Array(1024);
   /** Sum of the IDF weights of a document's words when it was added: a cheap denominator for ranking. */

@@ -15,6 +15,13 @@ describe("similarity", () => {
     expect(tokenSimilarity("abc", "abd")).toBe(0);
   });
 
+  it("counts a joining word left over on either side as paired", () => {
+    const dice = softDice(["quillon", "university"], ["university", "of", "quillon"], () => 1);
+    expect([dice.queryPaired, dice.targetPaired]).toEqual([2, 3]);
+    const other = softDice(["university", "of", "quillon"], ["quillon", "university"], () => 1);
+    expect([other.queryPaired, other.targetPaired]).toEqual([3, 2]);
+  });
+
   it("weighs rare words over common ones", () => {
     const weight = (t: string) => (t === "service" ? 1 : 10);
     const rareShared = softDice(["zephyr", "service"], ["zephyr", "dental"], weight).score;

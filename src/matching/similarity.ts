@@ -279,7 +279,7 @@ export function softDice(
     if (isFunctionWord(q)) queryPaired++;
   }
   for (let k = 0; k < target.length; k++)
-    if (!used[k] === 1 && isFunctionWord(target[k] as string)) targetPaired++;
+    if (used[k] !== 1 && isFunctionWord(target[k] as string)) targetPaired++;
   let targetWeight = 0;
   for (const t of target) targetWeight += weight(t);
   let shared = 0;

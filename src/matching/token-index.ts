@@ -37,6 +37,8 @@ export class TokenIndex {
   private readonly longWords: string[] = [];
   /** Per long word: grams shared with the word looked up (scratch of `similarTokens`, zero between calls). */
   private gramCounts = new Uint16Array(1024);
+  /** The long words met while counting, in the order first met (scratch of `similarTokens`). */
+  private gramMet = new Int32Array(1024);
   /** Each known word of 5 letters or more under every one-letter deletion of it (SymSpell). */
   private readonly deletions = new Map<string, string[]>();
   private readonly vocabulary = new Set<string>();
@@ -95,6 +97,7 @@ export class TokenIndex {
               const grown = new Uint16Array(2 * this.gramCounts.length);
               grown.set(this.gramCounts);
               this.gramCounts = grown;
+              this.gramMet = new Int32Array(grown.length);
             }
             for (const gram of new Set(gramsOf(token))) {
               const ids = this.gramIndex.get(gram);
@@ -138,17 +141,19 @@ export class TokenIndex {
       const needed = Math.max(2, grams.length - 3 * budget);
       // Counted per word id, words in the order first met (as a map of counts would list them).
       const counts = this.gramCounts;
-      const met: number[] = [];
+      const met = this.gramMet;
+      let metCount = 0;
       for (const gram of new Set(grams)) {
         const ids = this.gramIndex.get(gram);
         if (ids === undefined) continue;
         for (let i = 0; i < ids.length; i++) {
           const id = ids[i] as number;
-          if (counts[id] === 0) met.push(id);
+          if (counts[id] === 0) met[metCount++] = id;
           counts[id] = (counts[id] as number) + 1;
         }
       }
-      for (const id of met) {
+      for (let k = 0; k < metCount; k++) {
+        const id = met[k] as number;
         if ((counts[id] as number) >= needed) candidates.add(this.longWords[id] as string);
         counts[id] = 0;
       }
