@@ -16,7 +16,12 @@ import {
   reasonsOf,
 } from "./evidence.ts";
 import { explainNameMatch } from "./explain.ts";
-import { CANDIDATE_POSTINGS, type MatchIndex, type NameDocument } from "./match-index.ts";
+import {
+  CANDIDATE_POSTINGS,
+  type IndexedOrganization,
+  type MatchIndex,
+  type NameDocument,
+} from "./match-index.ts";
 import { namesakeReason, withNamesakes } from "./namesakes.ts";
 import { type NormalizedName, normalizeName } from "./normalize.ts";
 import { compareNames } from "./scorer.ts";
@@ -297,7 +302,8 @@ function nameEvidence(
   // Only a module organization's name that drops words is trusted this way: one that adds words
   // ("Willis Group Holdings" for "Willis Group") may name another entity of the group.
   const isContained = match.contained === "query";
-  const words = { pairs: match.pairs, addsWords: match.contained === "target" };
+  const { pairs } = match;
+  const addsWords = match.contained === "target";
   if (doc.source === "name")
     return {
       kind: "name",
@@ -305,13 +311,22 @@ function nameEvidence(
       reasons: explained,
       isComplete,
       isContained,
-      ...words,
+      pairs,
+      addsWords,
     };
   const organizationName = index.organizations.get(doc.organizationId)?.name ?? doc.organizationId;
   if (doc.source === "alias") {
     const head = `matches the confirmed alias '${doc.norm.raw}' of ${organizationName}`;
     const reasons = () => [head, ...explained()];
-    return { kind: "alias", score: match.score * EVIDENCE.alias, reasons, isComplete, isContained, ...words };
+    return {
+      kind: "alias",
+      score: match.score * EVIDENCE.alias,
+      reasons,
+      isComplete,
+      isContained,
+      pairs,
+      addsWords,
+    };
   }
   const mapping = doc.confirmed;
   const moduleLabel = mapping?.moduleName ?? mapping?.moduleKey ?? "another module";
@@ -323,7 +338,8 @@ function nameEvidence(
     reasons,
     isComplete,
     isContained,
-    ...words,
+    pairs,
+    addsWords,
   };
 }
 
@@ -358,11 +374,15 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
       });
     }
   }
+  // The records of the organizations met through their names (no lookup in the index's map for them).
+  const records = new Map<string, IndexedOrganization>();
   for (const slot of candidateDocuments(index, norm, weight)) {
     const doc = index.documents[slot];
     if (doc === undefined) continue;
     const evidence = nameEvidence(index, query, norm, doc, weight);
-    if (evidence !== null) addEvidence(all, doc.organizationId, evidence);
+    if (evidence === null) continue;
+    addEvidence(all, doc.organizationId, evidence);
+    if (doc.organization !== undefined) records.set(doc.organizationId, doc.organization);
   }
   acronymEvidence(index, norm, all);
   leadingInitialsEvidence(index, norm, all, weight);
@@ -385,7 +405,7 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
   const floor = proposalFloor(queryWeight === 0 ? 1 : knownWeight / queryWeight);
   const scored: Array<{ organizationId: string; score: number; evidences: Evidence[] }> = [];
   for (const [organizationId, evidences] of all) {
-    const organization = index.organizations.get(organizationId);
+    const organization = records.get(organizationId) ?? index.organizations.get(organizationId);
     if (organization === undefined || !organization.isMappable || rejected.has(organizationId)) continue;
     const score = combineEvidence(evidences.map((e) => e.score));
     if (score < floor) continue;

@@ -16,6 +16,11 @@ export interface NameDocument {
   source: NameSource;
   norm: NormalizedName;
   confirmed?: ConfirmedMapping;
+  /**
+   * The organization's record when it existed as the name was added (then the name is among its
+   * `slots`, and removing the organization removes the name): what `organizations.get` would answer.
+   */
+  organization: IndexedOrganization | undefined;
 }
 
 /** An organization as the index keeps it. */
@@ -118,7 +123,8 @@ export class MatchIndex {
     this.version++;
     const slot = this.documents.length;
     const norm = normalizeName(name);
-    const doc: NameDocument = { slot, organizationId, source, norm };
+    const organization = this.organizations.get(organizationId);
+    const doc: NameDocument = { slot, organizationId, source, norm, organization };
     if (confirmed !== undefined) doc.confirmed = confirmed;
     this.documents.push(doc);
     if (slot >= this.scratch.length) {
@@ -140,7 +146,6 @@ export class MatchIndex {
     if (source !== "confirmed")
       for (const initials of leadingInitials([...norm.tokens, ...norm.siteTokens]))
         pushTo(this.byInitials, initials, slot);
-    const organization = this.organizations.get(organizationId);
     organization?.slots.add(slot);
     if (source !== "name" && organization !== undefined && this.learnWords) {
       const own = this.documents[organization.nameSlot];
