@@ -350,7 +350,8 @@ function nameEvidence(
  */
 export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOptions = {}): Candidate[] {
   const top = options.top ?? 3;
-  const rejected = new Set(options.rejectedOrganizationIds ?? []);
+  const rejected =
+    options.rejectedOrganizationIds === undefined ? null : new Set(options.rejectedOrganizationIds);
   const norm = normalizeName(query.name);
   const all: EvidenceByOrganization = new Map();
   const weights = new Map<string, number>();
@@ -406,10 +407,14 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
   const scored: Array<{ organizationId: string; score: number; evidences: Evidence[] }> = [];
   for (const [organizationId, evidences] of all) {
     const organization = records.get(organizationId) ?? index.organizations.get(organizationId);
-    if (organization === undefined || !organization.isMappable || rejected.has(organizationId)) continue;
-    const score = combineEvidence(evidences.map((e) => e.score));
+    if (organization === undefined || !organization.isMappable || rejected?.has(organizationId) === true)
+      continue;
+    const score =
+      evidences.length === 1
+        ? combineEvidence([(evidences[0] as Evidence).score])
+        : combineEvidence(evidences.map((e) => e.score));
     if (score < floor) continue;
-    evidences.sort((a, b) => b.score - a.score);
+    if (evidences.length > 1) evidences.sort((a, b) => b.score - a.score);
     scored.push({ organizationId, score: Math.round(score * 1000) / 1000, evidences });
   }
   scored.sort((a, b) => b.score - a.score || a.organizationId.localeCompare(b.organizationId));
