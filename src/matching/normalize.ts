@@ -46,8 +46,6 @@ export interface NormalizedName {
   expansions: Array<[string, string]>;
   hadLeadingThe: boolean;
   hadAmpersand: boolean;
-  /** Every letter and digit of the name in lower case without accents: equal when only case, accents or punctuation differ. */
-  plain: string;
 }
 
 const SPECIAL_LETTERS: Readonly<Record<string, string>> = {
@@ -67,7 +65,11 @@ const SPECIAL_LETTERS: Readonly<Record<string, string>> = {
 };
 
 /** Unicode NFKD with combining marks dropped, and a few letters NFKD leaves alone; case is kept. */
+const ASCII = /^[\x00-\x7f]*$/;
+
 export function foldAccents(text: string): string {
+  // ASCII has no accents and nothing NFKD changes.
+  if (ASCII.test(text)) return text;
   const folded = text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
   return /[ßøØæÆœŒłŁđĐıþ]/.test(folded)
     ? folded.replace(/[ßøØæÆœŒłŁđĐıþ]/g, (c) => SPECIAL_LETTERS[c] ?? c)
@@ -318,6 +320,5 @@ export function normalizeName(raw: string): NormalizedName {
     expansions,
     hadLeadingThe,
     hadAmpersand,
-    plain: folded.toLowerCase().replace(/[^a-z0-9]+/g, ""),
   };
 }
