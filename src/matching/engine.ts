@@ -22,7 +22,7 @@ import {
   type MatchIndex,
   type NameDocument,
 } from "./match-index.ts";
-import { namesakeReason, withNamesakes } from "./namesakes.ts";
+import { namesakeReasons, withNamesakes } from "./namesakes.ts";
 import { type NormalizedName, normalizeName } from "./normalize.ts";
 import { compareNames } from "./scorer.ts";
 import type { Candidate, MatchQuery, Suggestion, SuggestOptions } from "./types.ts";
@@ -426,11 +426,13 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
     best !== undefined &&
     (isConfident(best.score, scored[1]?.score, extent) ||
       isClearlyAhead(wordEvidence(best), runnerUps(scored)));
-  return withNamesakes(index, scored, top).map(({ organizationId, score, evidences }, rank, all) => ({
+  const chosen = withNamesakes(index, scored, top);
+  const namesakes = namesakeReasons(index, chosen);
+  return chosen.map(({ organizationId, score, evidences }, rank) => ({
     organizationId,
     score,
     accept: rank === 0 && isAccepted,
-    reasons: [...reasonsOf(evidences), ...namesakeReason(index, organizationId, all)],
+    reasons: [...reasonsOf(evidences), ...(namesakes[rank] as string[])],
   }));
 }
 
