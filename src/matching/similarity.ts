@@ -205,7 +205,8 @@ export function softDice(
     // A word left over on one side spelled by a run of words left over on the other ("NM" / "National Monument").
     // A run may start with a word already paired ("NPres" / "NP & Preserve": the "N" of "NP"), in a
     // second pass, after every run of free words has had its turn; that word is not counted again.
-    for (const reuseFirst of [false, true]) {
+    for (let pass = 0; pass < 2; pass++) {
+      const reuseFirst = pass === 1;
       for (let i = 0; i < query.length; i++) {
         const q = query[i] as string;
         if (matched[i] === 1 || !mayAbbreviate(q)) continue;
