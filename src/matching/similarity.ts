@@ -10,26 +10,34 @@ let rowA = new Int32Array(64);
 let rowB = new Int32Array(64);
 let rowC = new Int32Array(64);
 
-/** Optimal-string-alignment distance between `a` and `b`, or `max + 1` as soon as it exceeds `max`. */
+/**
+ * Optimal-string-alignment distance between `a` and `b`, or `max + 1` when it exceeds `max`. Only the
+ * cells within `max` of the diagonal are worked out: any other is more than `max` away, and a cell
+ * within `max` never needs one (a value above `max` stays above it).
+ */
 export function editDistanceWithin(a: string, b: string, max: number): number {
   const la = a.length;
   const lb = b.length;
   if (Math.abs(la - lb) > max) return max + 1;
-  if (rowA.length < lb + 1) {
-    const size = Math.max(lb + 1, 2 * rowA.length);
+  if (rowA.length < lb + 2) {
+    const size = Math.max(lb + 2, 2 * rowA.length);
     rowA = new Int32Array(size);
     rowB = new Int32Array(size);
     rowC = new Int32Array(size);
   }
+  const far = max + 1;
   let prevPrev = rowA;
   let prev = rowB;
   let cur = rowC;
   for (let j = 0; j <= lb; j++) prev[j] = j;
   for (let i = 1; i <= la; i++) {
+    const from = Math.max(1, i - max);
+    const to = Math.min(lb, i + max);
     cur[0] = i;
+    if (from > 1) cur[from - 1] = far;
     let rowMin = i;
     const ca = a.charCodeAt(i - 1);
-    for (let j = 1; j <= lb; j++) {
+    for (let j = from; j <= to; j++) {
       const cb = b.charCodeAt(j - 1);
       let d = Math.min(
         (prev[j] as number) + 1,
@@ -42,13 +50,15 @@ export function editDistanceWithin(a: string, b: string, max: number): number {
       cur[j] = d;
       if (d < rowMin) rowMin = d;
     }
-    if (rowMin > max) return max + 1;
+    if (to < lb) cur[to + 1] = far;
+    if (rowMin > max) return far;
     const spare = prevPrev;
     prevPrev = prev;
     prev = cur;
     cur = spare;
   }
-  return prev[lb] as number;
+  const distance = prev[lb] as number;
+  return distance > max ? far : distance;
 }
 
 /** The largest edit distance still read as a typo, by word length. */
