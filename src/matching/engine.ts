@@ -129,7 +129,7 @@ function shortlistOf(
   }
   if (long >= 0 && plan.counts[long] === index.words.documentFrequency(plan.tokens[long] as string))
     return shortlistAroundLongList(index, plan, queryWeight, weight, long);
-  const { words, scratch, documentWeight } = index;
+  const { words, cells } = index;
   const touched = index.touched;
   let count = 0;
   for (let p = 0; p < m; p++) {
@@ -139,15 +139,15 @@ function shortlistOf(
     const w = weight(token) * (plan.factors[p] as number);
     for (let i = 0; i < n; i++) {
       const slot = slots[i] as number;
-      if (scratch[slot] === 0) touched[count++] = slot;
-      scratch[slot] = (scratch[slot] as number) + w;
+      if (cells[2 * slot] === 0) touched[count++] = slot;
+      cells[2 * slot] = (cells[2 * slot] as number) + w;
     }
   }
   const shortlist: Array<[number, number]> = [];
   for (let k = 0; k < count; k++) {
     const slot = touched[k] as number;
-    const rough = (2 * (scratch[slot] as number)) / (queryWeight + (documentWeight[slot] as number));
-    scratch[slot] = 0;
+    const rough = (2 * (cells[2 * slot] as number)) / (queryWeight + (cells[2 * slot + 1] as number));
+    cells[2 * slot] = 0;
     if (shortlist.length < SHORTLIST) {
       shortlist.push([slot, rough]);
       if (shortlist.length === SHORTLIST) shortlist.sort((a, b) => b[1] - a[1]);
@@ -180,7 +180,7 @@ function shortlistAroundLongList(
   weight: (token: string) => number,
   long: number,
 ): number[] {
-  const { words, scratch, documentWeight } = index;
+  const { words, cells } = index;
   const m = plan.tokens.length;
   const longToken = plan.tokens[long] as string;
   const { byWeight, position } = lightestFirst(index, longToken);
@@ -196,8 +196,8 @@ function shortlistAroundLongList(
       const slots = words.slotsOf(plan.tokens[p] as string);
       for (let i = 0; i < n; i++) {
         const slot = slots[i] as number;
-        if (scratch[slot] !== 0) continue;
-        scratch[slot] = 1;
+        if (cells[2 * slot] !== 0) continue;
+        cells[2 * slot] = 1;
         touched.push(slot);
         const inLong = position.get(slot);
         firstRead.push(inLong === undefined ? offset + i : Math.min(offset + i, longOffset + inLong));
@@ -205,20 +205,20 @@ function shortlistAroundLongList(
     }
     offset += n;
   }
-  for (const slot of touched) scratch[slot] = 0;
+  for (const slot of touched) cells[2 * slot] = 0;
   // Their shared weight, added in the plan's order as a full read adds it.
   for (let p = 0; p < m; p++) {
     const token = plan.tokens[p] as string;
     const w = weight(token) * (plan.factors[p] as number);
     if (p === long) {
-      for (const slot of touched) if (position.has(slot)) scratch[slot] = (scratch[slot] as number) + w;
+      for (const slot of touched) if (position.has(slot)) cells[2 * slot] = (cells[2 * slot] as number) + w;
       continue;
     }
     const slots = words.slotsOf(token);
     const n = plan.counts[p] as number;
     for (let i = 0; i < n; i++) {
       const slot = slots[i] as number;
-      scratch[slot] = (scratch[slot] as number) + w;
+      cells[2 * slot] = (cells[2 * slot] as number) + w;
     }
   }
   const pool: Array<[number, number, number]> = [];
@@ -228,8 +228,8 @@ function shortlistAroundLongList(
   let last = Number.POSITIVE_INFINITY;
   for (let i = 0; i < byWeight.length; i++) {
     const slot = byWeight[i] as number;
-    if (scratch[slot] !== 0) continue; // also in another list: scored with it
-    const rough = (2 * longWeight) / (queryWeight + (documentWeight[slot] as number));
+    if (cells[2 * slot] !== 0) continue; // also in another list: scored with it
+    const rough = (2 * longWeight) / (queryWeight + (cells[2 * slot + 1] as number));
     if (alone >= SHORTLIST && rough < last) break;
     pool.push([slot, rough, longOffset + (position.get(slot) as number)]);
     alone++;
@@ -237,8 +237,8 @@ function shortlistAroundLongList(
   }
   for (let k = 0; k < touched.length; k++) {
     const slot = touched[k] as number;
-    const rough = (2 * (scratch[slot] as number)) / (queryWeight + (documentWeight[slot] as number));
-    scratch[slot] = 0;
+    const rough = (2 * (cells[2 * slot] as number)) / (queryWeight + (cells[2 * slot + 1] as number));
+    cells[2 * slot] = 0;
     pool.push([slot, rough, firstRead[k] as number]);
   }
   pool.sort((a, b) => b[1] - a[1] || a[2] - b[2]);
@@ -257,11 +257,11 @@ function lightestFirst(index: MatchIndex, token: string): LightestFirst {
   const cached = index.lightestFirstCache.get(token, index.version);
   if (cached !== undefined) return cached;
   const slots = index.words.slotsOf(token);
-  const { documentWeight } = index;
+  const { cells } = index;
   const order = Array.from(slots, (_, i) => i);
   order.sort(
     (a, b) =>
-      (documentWeight[slots[a] as number] as number) - (documentWeight[slots[b] as number] as number) ||
+      (cells[2 * (slots[a] as number) + 1] as number) - (cells[2 * (slots[b] as number) + 1] as number) ||
       a - b,
   );
   const byWeight = Int32Array.from(order, (i) => slots[i] as number);

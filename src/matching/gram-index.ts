@@ -36,9 +36,12 @@ export class GramIndex {
   private readonly byCode: Array<number[] | undefined> = new Array(CODES).fill(undefined);
   private readonly byText = new Map<string, number[]>();
   private documents = 0;
-  /** Length of each document's gram vector (IDF weights when it was added): the cosine's denominator. */
-  private norms = new Float64Array(1024);
-  private scratch = new Float64Array(1024);
+  /**
+   * Two numbers per document, side by side (one memory read brings both): at `2 * slot` a query's
+   * scratch (zero between queries), at `2 * slot + 1` the length of its gram vector (IDF weights when it
+   * was added), the cosine's denominator.
+   */
+  private cells = new Float64Array(2048);
   /** The slots a query touched (at most one per posting read), reused by every query. */
   private readonly touched = new Int32Array(POSTINGS_BUDGET);
   /** The distinct grams of the text at hand, in the order first met, as `trigramsOf` lists them (see `gramsOf`). */
@@ -95,12 +98,11 @@ export class GramIndex {
   }
 
   add(slot: number, text: string): void {
-    if (slot >= this.norms.length) {
-      const size = Math.max(slot + 1, this.norms.length * 2);
-      const norms = new Float64Array(size);
-      norms.set(this.norms);
-      this.norms = norms;
-      this.scratch = new Float64Array(size);
+    if (2 * slot + 1 >= this.cells.length) {
+      const size = Math.max(2 * slot + 2, this.cells.length * 2);
+      const cells = new Float64Array(size);
+      cells.set(this.cells);
+      this.cells = cells;
     }
     this.documents++;
     let squares = 0;
@@ -113,7 +115,7 @@ export class GramIndex {
       const w = this.idf(list?.length ?? 1);
       squares += w * w;
     }
-    this.norms[slot] = Math.sqrt(squares) || 1;
+    this.cells[2 * slot + 1] = Math.sqrt(squares) || 1;
   }
 
   remove(slot: number, text: string): void {
@@ -142,7 +144,7 @@ export class GramIndex {
       if (list !== undefined && list.length <= common) lists.push([list, this.idf(list.length)]);
     }
     lists.sort((a, b) => a[0].length - b[0].length);
-    const { scratch, touched } = this;
+    const { cells, touched } = this;
     let count = 0;
     let budget = POSTINGS_BUDGET;
     for (const [list, w] of lists) {
@@ -151,15 +153,15 @@ export class GramIndex {
       const add = w * w;
       for (let i = 0; i < list.length; i++) {
         const slot = list[i] as number;
-        if (scratch[slot] === 0) touched[count++] = slot;
-        scratch[slot] = (scratch[slot] as number) + add;
+        if (cells[2 * slot] === 0) touched[count++] = slot;
+        cells[2 * slot] = (cells[2 * slot] as number) + add;
       }
     }
     const best: Array<[number, number]> = [];
     for (let k = 0; k < count; k++) {
       const slot = touched[k] as number;
-      const score = (scratch[slot] as number) / (this.norms[slot] as number);
-      scratch[slot] = 0;
+      const score = (cells[2 * slot] as number) / (cells[2 * slot + 1] as number);
+      cells[2 * slot] = 0;
       if (best.length < limit) best.push([slot, score]);
       else {
         let worst = 0;

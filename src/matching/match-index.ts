@@ -105,10 +105,12 @@ export class MatchIndex {
   private readonly aliasSlots = new Map<string, number>();
   /** The documents a query's postings touched (at most one per posting read: `CANDIDATE_POSTINGS`). */
   readonly touched = new Int32Array(CANDIDATE_POSTINGS);
-  /** Per-document scratch space for candidate generation (one query at a time). */
-  scratch = new Float64Array(1024);
-  /** Sum of the IDF weights of a document's words when it was added: a cheap denominator for ranking. */
-  documentWeight = new Float64Array(1024);
+  /**
+   * Two numbers per document, side by side so that one memory read brings both: at `2 * slot` scratch
+   * space for candidate generation (one query at a time, zero between queries), at `2 * slot + 1` the
+   * sum of the IDF weights of its words when it was added (a cheap denominator for ranking).
+   */
+  cells = new Float64Array(2048);
   /** Changes at every document added or removed: what was worked out from the index before is stale. */
   version = 0;
   /** Long posting lists ordered by document weight (see `engine.ts`), for this `version`. */
@@ -127,19 +129,16 @@ export class MatchIndex {
     const doc: NameDocument = { slot, organizationId, source, norm, organization };
     if (confirmed !== undefined) doc.confirmed = confirmed;
     this.documents.push(doc);
-    if (slot >= this.scratch.length) {
-      const grown = new Float64Array(this.scratch.length * 2);
-      grown.set(this.scratch);
-      this.scratch = grown;
-      const weights = new Float64Array(this.documentWeight.length * 2);
-      weights.set(this.documentWeight);
-      this.documentWeight = weights;
+    if (2 * slot + 1 >= this.cells.length) {
+      const grown = new Float64Array(this.cells.length * 2);
+      grown.set(this.cells);
+      this.cells = grown;
     }
     this.words.add(slot, norm.tokens);
     this.grams.add(slot, norm.wholeKey);
     let weight = 0;
     for (const token of norm.tokens) weight += this.words.weight(token);
-    this.documentWeight[slot] = weight;
+    this.cells[2 * slot + 1] = weight;
     pushTo(this.byKey, norm.key, slot);
     pushTo(this.byCompact, norm.compact, slot);
     if (norm.acronym !== null && source !== "confirmed") pushTo(this.byAcronym, norm.acronym, slot);
