@@ -38,13 +38,9 @@ const NEEDS_QUOTES = /[",\n\r]/;
  * a few microseconds per module organization.
  */
 export function csvRecord(fields: readonly string[]): string {
-  let out = "";
-  for (let i = 0; i < fields.length; i++) {
-    const field = fields[i] as string;
-    if (i > 0) out += ",";
-    out += NEEDS_QUOTES.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
-  }
-  return `${out}\n`;
+  const out: string[] = [];
+  for (const field of fields) out.push(NEEDS_QUOTES.test(field) ? `"${field.replaceAll('"', '""')}"` : field);
+  return `${out.join(",")}\n`;
 }
 
 /** The candidates of each module organization as `orgmap match` CSV rows. */
@@ -55,17 +51,19 @@ export function answerRows(index: MatchIndex, queries: readonly NumberedQuery[],
     const best = candidates[0];
     const accepted = best?.accept === true ? best.organizationId : null;
     const answer = (id: string, at: number): RowsAnswer => {
-      let csv = "";
-      candidates.forEach((c, rank) => {
-        csv += csvRecord([
-          id,
-          String(rank + 1),
-          c.organizationId,
-          c.score.toFixed(3),
-          String(c.accept),
-          c.reasons.join("; "),
-        ]);
-      });
+      // Joined once: one flat string per answer (a chain of concatenations would keep its pieces).
+      const csv = candidates
+        .map((c, rank) =>
+          csvRecord([
+            id,
+            String(rank + 1),
+            c.organizationId,
+            c.score.toFixed(3),
+            String(c.accept),
+            c.reasons.join("; "),
+          ]),
+        )
+        .join("");
       return { at, csv, accepted };
     };
     out.push(answer(query.id, at));
