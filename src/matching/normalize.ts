@@ -64,12 +64,15 @@ const SPECIAL_LETTERS: Readonly<Record<string, string>> = {
   þ: "th",
 };
 
-/** Unicode NFKD with combining marks dropped, and a few letters NFKD leaves alone; case is kept. */
-const ASCII = /^[\x00-\x7f]*$/;
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
+}
 
+/** Unicode NFKD with combining marks dropped, and a few letters NFKD leaves alone; case is kept. */
 export function foldAccents(text: string): string {
   // ASCII has no accents and nothing NFKD changes.
-  if (ASCII.test(text)) return text;
+  if (isAscii(text)) return text;
   const folded = text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
   return /[ßøØæÆœŒłŁđĐıþ]/.test(folded)
     ? folded.replace(/[ßøØæÆœŒłŁđĐıþ]/g, (c) => SPECIAL_LETTERS[c] ?? c)
