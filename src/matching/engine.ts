@@ -16,8 +16,13 @@ import {
   reasonsOf,
 } from "./evidence.ts";
 import { explainNameMatch } from "./explain.ts";
-import type { MatchIndex, NameDocument } from "./match-index.ts";
-import { namesakeReason, withNamesakes } from "./namesakes.ts";
+import {
+  CANDIDATE_POSTINGS,
+  type IndexedOrganization,
+  type MatchIndex,
+  type NameDocument,
+} from "./match-index.ts";
+import { namesakeReasons, withNamesakes } from "./namesakes.ts";
 import { type NormalizedName, normalizeName } from "./normalize.ts";
 import { compareNames } from "./scorer.ts";
 import type { Candidate, MatchQuery, Suggestion, SuggestOptions } from "./types.ts";
@@ -27,7 +32,7 @@ export { buildMatchIndex } from "./match-index.ts";
 export type * from "./types.ts";
 
 /** Documents read from one word's postings at most, and in all per query. */
-const POSTINGS_BUDGET = 6000;
+const POSTINGS_BUDGET = CANDIDATE_POSTINGS;
 /** Words in more documents than this share (and COMMON_MIN) are skipped once rarer words found candidates. */
 const COMMON_SHARE = 0.005;
 const COMMON_MIN = 200;
@@ -37,25 +42,26 @@ const SHORTLIST = 10;
 const GRAM_CANDIDATES = 5;
 
 /** Candidate documents: exact keys first, then rare words and their look-alikes and sound-alikes, ranked cheaply. */
-function candidateDocuments(
+export function candidateDocuments(
   index: MatchIndex,
   query: NormalizedName,
   weight: (token: string) => number,
+  /** Postings from which a list read whole is read lightest documents first (tests compare with none). */
+  longList = LONG_LIST,
 ): Set<number> {
   const found = new Set<number>();
   for (const slot of index.byKey.get(query.key) ?? []) found.add(slot);
   for (const slot of index.byCompact.get(query.compact) ?? []) found.add(slot);
-  const { words, scratch, documentWeight } = index;
-  const touched: number[] = [];
+  const { words } = index;
+  // First the plan: which words' postings are read, how far and with what factor; then the reading.
+  const plan: ReadPlan = { tokens: [], factors: [], counts: [] };
+  let read = 0;
   const accumulate = (token: string, factor: number, budget: number): number => {
-    const slots = words.slotsOf(token);
-    const n = Math.min(slots.length, budget);
-    const w = weight(token) * factor;
-    for (let i = 0; i < n; i++) {
-      const slot = slots[i] as number;
-      if (scratch[slot] === 0) touched.push(slot);
-      scratch[slot] = (scratch[slot] as number) + w;
-    }
+    const n = Math.min(words.documentFrequency(token), budget);
+    plan.tokens.push(token);
+    plan.factors.push(factor);
+    plan.counts.push(n);
+    read += n;
     return n;
   };
   const tokens = [...new Set(query.tokens)].sort(
@@ -79,14 +85,69 @@ function candidateDocuments(
         const sound = query.sounds[query.tokens.indexOf(token)] ?? "";
         for (const alike of words.soundAlikes(token, sound)) budget -= accumulate(alike, 0.9, budget);
       }
-    } else if (touched.length === 0 || (df <= budget && df <= commonLimit)) {
+    } else if (read === 0 || (df <= budget && df <= commonLimit)) {
       budget -= accumulate(token, 1, budget);
     }
   }
+  for (const slot of shortlistOf(index, plan, queryWeight, weight, longList)) found.add(slot);
+  // Names that share a rare stretch of letters but no whole word ("AxcanPharma", "Acad", "NLU"): only a
+  // word no name holds can need them, so names of known words skip the cost (a third of a query's time).
+  if (found.size === 0 || query.tokens.some((t) => words.documentFrequency(t) === 0))
+    for (const slot of index.grams.nearest(query.wholeKey, GRAM_CANDIDATES)) found.add(slot);
+  return found;
+}
+
+/** The postings a query reads: each word, the factor of its weight, and how many of its documents. */
+interface ReadPlan {
+  tokens: string[];
+  factors: number[];
+  counts: number[];
+}
+
+/** A list read whole from this many postings is read from its lightest documents only (see `shortlistOf`). */
+const LONG_LIST = 400;
+
+/**
+ * The `SHORTLIST` documents that share the most weight with the query (`rough`, best first; among equals
+ * the one read first), from the postings the plan reads.
+ */
+function shortlistOf(
+  index: MatchIndex,
+  plan: ReadPlan,
+  queryWeight: number,
+  weight: (token: string) => number,
+  longList: number,
+): number[] {
+  const m = plan.tokens.length;
+  if (m === 0) return [];
+  // (A shortlist of fewer than SHORTLIST read documents keeps the order read: no long list then.)
+  const from = Math.max(longList, SHORTLIST);
+  let long = -1;
+  for (let p = 0; p < m; p++) {
+    if ((plan.counts[p] as number) < from) continue;
+    long = long === -1 ? p : -2;
+  }
+  if (long >= 0 && plan.counts[long] === index.words.documentFrequency(plan.tokens[long] as string))
+    return shortlistAroundLongList(index, plan, queryWeight, weight, long);
+  const { words, cells } = index;
+  const touched = index.touched;
+  let count = 0;
+  for (let p = 0; p < m; p++) {
+    const token = plan.tokens[p] as string;
+    const slots = words.slotsOf(token);
+    const n = plan.counts[p] as number;
+    const w = weight(token) * (plan.factors[p] as number);
+    for (let i = 0; i < n; i++) {
+      const slot = slots[i] as number;
+      if (cells[2 * slot] === 0) touched[count++] = slot;
+      cells[2 * slot] = (cells[2 * slot] as number) + w;
+    }
+  }
   const shortlist: Array<[number, number]> = [];
-  for (const slot of touched) {
-    const rough = (2 * (scratch[slot] as number)) / (queryWeight + (documentWeight[slot] as number));
-    scratch[slot] = 0;
+  for (let k = 0; k < count; k++) {
+    const slot = touched[k] as number;
+    const rough = (2 * (cells[2 * slot] as number)) / (queryWeight + (cells[2 * slot + 1] as number));
+    cells[2 * slot] = 0;
     if (shortlist.length < SHORTLIST) {
       shortlist.push([slot, rough]);
       if (shortlist.length === SHORTLIST) shortlist.sort((a, b) => b[1] - a[1]);
@@ -99,12 +160,116 @@ function candidateDocuments(
       shortlist[at] = [slot, rough];
     }
   }
-  for (const [slot] of shortlist) found.add(slot);
-  // Names that share a rare stretch of letters but no whole word ("AxcanPharma", "Acad", "NLU"): only a
-  // word no name holds can need them, so names of known words skip the cost (a third of a query's time).
-  if (found.size === 0 || query.tokens.some((t) => words.documentFrequency(t) === 0))
-    for (const slot of index.grams.nearest(query.wholeKey, GRAM_CANDIDATES)) found.add(slot);
-  return found;
+  return shortlist.map(([slot]) => slot);
+}
+
+/**
+ * {@link shortlistOf} when the plan reads one long list whole (the look-alike of a common word,
+ * "Manaegment" for "Management", read before the rare words): the same shortlist without touching every
+ * posting of it. A document only in the long list shares its weight alone, so its `rough` falls as its
+ * own weight grows: those are read from the list's documents ordered by weight, lightest first, only as
+ * far as they can still enter the shortlist. The documents of the other lists are scored in full (with
+ * the long list's weight when they are in it, added in the plan's order). The shortlist is the best
+ * `SHORTLIST` by `rough`, among equals the one read first, as the streaming selection of
+ * {@link shortlistOf} keeps them.
+ */
+function shortlistAroundLongList(
+  index: MatchIndex,
+  plan: ReadPlan,
+  queryWeight: number,
+  weight: (token: string) => number,
+  long: number,
+): number[] {
+  const { words, cells } = index;
+  const m = plan.tokens.length;
+  const longToken = plan.tokens[long] as string;
+  const { byWeight, position } = lightestFirst(index, longToken);
+  let longOffset = 0;
+  for (let p = 0; p < long; p++) longOffset += plan.counts[p] as number;
+  // The other lists' documents, in the order first read, and where each was first read.
+  const touched: number[] = [];
+  const firstRead: number[] = [];
+  let offset = 0;
+  for (let p = 0; p < m; p++) {
+    const n = plan.counts[p] as number;
+    if (p !== long) {
+      const slots = words.slotsOf(plan.tokens[p] as string);
+      for (let i = 0; i < n; i++) {
+        const slot = slots[i] as number;
+        if (cells[2 * slot] !== 0) continue;
+        cells[2 * slot] = 1;
+        touched.push(slot);
+        const inLong = position.get(slot);
+        firstRead.push(inLong === undefined ? offset + i : Math.min(offset + i, longOffset + inLong));
+      }
+    }
+    offset += n;
+  }
+  for (const slot of touched) cells[2 * slot] = 0;
+  // Their shared weight, added in the plan's order as a full read adds it.
+  for (let p = 0; p < m; p++) {
+    const token = plan.tokens[p] as string;
+    const w = weight(token) * (plan.factors[p] as number);
+    if (p === long) {
+      for (const slot of touched) if (position.has(slot)) cells[2 * slot] = (cells[2 * slot] as number) + w;
+      continue;
+    }
+    const slots = words.slotsOf(token);
+    const n = plan.counts[p] as number;
+    for (let i = 0; i < n; i++) {
+      const slot = slots[i] as number;
+      cells[2 * slot] = (cells[2 * slot] as number) + w;
+    }
+  }
+  const pool: Array<[number, number, number]> = [];
+  // Documents only in the long list, lightest first, while they can still enter the shortlist.
+  const longWeight = weight(longToken) * (plan.factors[long] as number);
+  let alone = 0;
+  let last = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < byWeight.length; i++) {
+    const slot = byWeight[i] as number;
+    if (cells[2 * slot] !== 0) continue; // also in another list: scored with it
+    const rough = (2 * longWeight) / (queryWeight + (cells[2 * slot + 1] as number));
+    if (alone >= SHORTLIST && rough < last) break;
+    pool.push([slot, rough, longOffset + (position.get(slot) as number)]);
+    alone++;
+    last = rough;
+  }
+  for (let k = 0; k < touched.length; k++) {
+    const slot = touched[k] as number;
+    const rough = (2 * (cells[2 * slot] as number)) / (queryWeight + (cells[2 * slot + 1] as number));
+    cells[2 * slot] = 0;
+    pool.push([slot, rough, firstRead[k] as number]);
+  }
+  pool.sort((a, b) => b[1] - a[1] || a[2] - b[2]);
+  const out: number[] = [];
+  for (let k = 0; k < pool.length && k < SHORTLIST; k++) out.push((pool[k] as [number, number, number])[0]);
+  return out;
+}
+
+/** A word's documents ordered by their weight, lightest first (then as listed), and each one's place in its list. */
+interface LightestFirst {
+  byWeight: Int32Array;
+  position: Map<number, number>;
+}
+
+function lightestFirst(index: MatchIndex, token: string): LightestFirst {
+  const cached = index.lightestFirstCache.get(token, index.version);
+  if (cached !== undefined) return cached;
+  const slots = index.words.slotsOf(token);
+  const { cells } = index;
+  const order = Array.from(slots, (_, i) => i);
+  order.sort(
+    (a, b) =>
+      (cells[2 * (slots[a] as number) + 1] as number) - (cells[2 * (slots[b] as number) + 1] as number) ||
+      a - b,
+  );
+  const byWeight = Int32Array.from(order, (i) => slots[i] as number);
+  const position = new Map<number, number>();
+  for (let i = 0; i < slots.length; i++) position.set(slots[i] as number, i);
+  const value = { byWeight, position };
+  index.lightestFirstCache.set(token, index.version, value);
+  return value;
 }
 
 function isRareFor(index: MatchIndex): (token: string) => boolean {
@@ -137,7 +302,8 @@ function nameEvidence(
   // Only a module organization's name that drops words is trusted this way: one that adds words
   // ("Willis Group Holdings" for "Willis Group") may name another entity of the group.
   const isContained = match.contained === "query";
-  const words = { pairs: match.pairs, addsWords: match.contained === "target" };
+  const { pairs } = match;
+  const addsWords = match.contained === "target";
   if (doc.source === "name")
     return {
       kind: "name",
@@ -145,13 +311,22 @@ function nameEvidence(
       reasons: explained,
       isComplete,
       isContained,
-      ...words,
+      pairs,
+      addsWords,
     };
   const organizationName = index.organizations.get(doc.organizationId)?.name ?? doc.organizationId;
   if (doc.source === "alias") {
     const head = `matches the confirmed alias '${doc.norm.raw}' of ${organizationName}`;
     const reasons = () => [head, ...explained()];
-    return { kind: "alias", score: match.score * EVIDENCE.alias, reasons, isComplete, isContained, ...words };
+    return {
+      kind: "alias",
+      score: match.score * EVIDENCE.alias,
+      reasons,
+      isComplete,
+      isContained,
+      pairs,
+      addsWords,
+    };
   }
   const mapping = doc.confirmed;
   const moduleLabel = mapping?.moduleName ?? mapping?.moduleKey ?? "another module";
@@ -163,7 +338,8 @@ function nameEvidence(
     reasons,
     isComplete,
     isContained,
-    ...words,
+    pairs,
+    addsWords,
   };
 }
 
@@ -174,7 +350,8 @@ function nameEvidence(
  */
 export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOptions = {}): Candidate[] {
   const top = options.top ?? 3;
-  const rejected = new Set(options.rejectedOrganizationIds ?? []);
+  const rejected =
+    options.rejectedOrganizationIds === undefined ? null : new Set(options.rejectedOrganizationIds);
   const norm = normalizeName(query.name);
   const all: EvidenceByOrganization = new Map();
   const weights = new Map<string, number>();
@@ -198,11 +375,15 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
       });
     }
   }
+  // The records of the organizations met through their names (no lookup in the index's map for them).
+  const records = new Map<string, IndexedOrganization>();
   for (const slot of candidateDocuments(index, norm, weight)) {
     const doc = index.documents[slot];
     if (doc === undefined) continue;
     const evidence = nameEvidence(index, query, norm, doc, weight);
-    if (evidence !== null) addEvidence(all, doc.organizationId, evidence);
+    if (evidence === null) continue;
+    addEvidence(all, doc.organizationId, evidence);
+    if (doc.organization !== undefined) records.set(doc.organizationId, doc.organization);
   }
   acronymEvidence(index, norm, all);
   leadingInitialsEvidence(index, norm, all, weight);
@@ -225,11 +406,15 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
   const floor = proposalFloor(queryWeight === 0 ? 1 : knownWeight / queryWeight);
   const scored: Array<{ organizationId: string; score: number; evidences: Evidence[] }> = [];
   for (const [organizationId, evidences] of all) {
-    const organization = index.organizations.get(organizationId);
-    if (organization === undefined || !organization.isMappable || rejected.has(organizationId)) continue;
-    const score = combineEvidence(evidences.map((e) => e.score));
+    const organization = records.get(organizationId) ?? index.organizations.get(organizationId);
+    if (organization === undefined || !organization.isMappable || rejected?.has(organizationId) === true)
+      continue;
+    const score =
+      evidences.length === 1
+        ? combineEvidence([(evidences[0] as Evidence).score])
+        : combineEvidence(evidences.map((e) => e.score));
     if (score < floor) continue;
-    evidences.sort((a, b) => b.score - a.score);
+    if (evidences.length > 1) evidences.sort((a, b) => b.score - a.score);
     scored.push({ organizationId, score: Math.round(score * 1000) / 1000, evidences });
   }
   scored.sort((a, b) => b.score - a.score || a.organizationId.localeCompare(b.organizationId));
@@ -241,11 +426,13 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
     best !== undefined &&
     (isConfident(best.score, scored[1]?.score, extent) ||
       isClearlyAhead(wordEvidence(best), runnerUps(scored)));
-  return withNamesakes(index, scored, top).map(({ organizationId, score, evidences }, rank, all) => ({
+  const chosen = withNamesakes(index, scored, top);
+  const namesakes = namesakeReasons(index, chosen);
+  return chosen.map(({ organizationId, score, evidences }, rank) => ({
     organizationId,
     score,
     accept: rank === 0 && isAccepted,
-    reasons: [...reasonsOf(evidences), ...namesakeReason(index, organizationId, all)],
+    reasons: [...reasonsOf(evidences), ...(namesakes[rank] as string[])],
   }));
 }
 

@@ -19,48 +19,118 @@ export function trigramsOf(text: string): string[] {
   return [...grams];
 }
 
+/** Letters of a trigram code: a space, a-z, 0-9 (the words of a normalized name and the spaces between). */
+const SYMBOLS = 37;
+const CODES = SYMBOLS * SYMBOLS * SYMBOLS;
+
+/** The symbol of a character in a trigram code, or -1 for any other character. */
+function symbolOf(c: number): number {
+  if (c === 32) return 0;
+  if (c >= 97 && c <= 122) return c - 96;
+  if (c >= 48 && c <= 57) return c - 21;
+  return -1;
+}
+
 export class GramIndex {
-  private readonly postings = new Map<string, number[]>();
+  /** Postings of each trigram of spaces, a-z and 0-9, by its code; other trigrams (never in a normalized name) by text. */
+  private readonly byCode: Array<number[] | undefined> = new Array(CODES).fill(undefined);
+  private readonly byText = new Map<string, number[]>();
   private documents = 0;
-  /** Length of each document's gram vector (IDF weights when it was added): the cosine's denominator. */
-  private norms = new Float64Array(1024);
-  private scratch = new Float64Array(1024);
+  /**
+   * Two numbers per document, side by side (one memory read brings both): at `2 * slot` a query's
+   * scratch (zero between queries), at `2 * slot + 1` the length of its gram vector (IDF weights when it
+   * was added), the cosine's denominator.
+   */
+  private cells = new Float64Array(2048);
+  /** The slots a query touched (at most one per posting read), reused by every query. */
+  private readonly touched = new Int32Array(POSTINGS_BUDGET);
+  /** The distinct grams of the text at hand, in the order first met, as `trigramsOf` lists them (see `gramsOf`). */
+  private grams: number[] = [];
+  private readonly gramTexts: string[] = [];
+  /** Which codes the text at hand has met: `seen[code] === stamp`. */
+  private readonly seen = new Int32Array(CODES);
+  private stamp = 0;
 
   private idf(df: number): number {
     return Math.log(1 + this.documents / (df + 1));
   }
 
+  /**
+   * Fills `grams` with the distinct trigrams of ` text `, first met first: a code, or `-1 - k` for the
+   * k-th of `gramTexts` (a trigram with another character). Answers how many.
+   */
+  private gramsOf(text: string): number {
+    const padded = ` ${text} `;
+    const grams = this.grams;
+    this.gramTexts.length = 0;
+    let count = 0;
+    this.stamp++;
+    let other: Set<string> | undefined;
+    for (let i = 0; i + 3 <= padded.length; i++) {
+      const a = symbolOf(padded.charCodeAt(i));
+      const b = symbolOf(padded.charCodeAt(i + 1));
+      const c = symbolOf(padded.charCodeAt(i + 2));
+      if (a < 0 || b < 0 || c < 0) {
+        const gram = padded.slice(i, i + 3);
+        other ??= new Set();
+        if (other.has(gram)) continue;
+        other.add(gram);
+        this.gramTexts.push(gram);
+        grams[count++] = -this.gramTexts.length;
+        continue;
+      }
+      const code = (a * SYMBOLS + b) * SYMBOLS + c;
+      if (this.seen[code] === this.stamp) continue;
+      this.seen[code] = this.stamp;
+      grams[count++] = code;
+    }
+    return count;
+  }
+
+  private listOf(gram: number): number[] | undefined {
+    return gram >= 0 ? this.byCode[gram] : this.byText.get(this.gramTexts[-1 - gram] as string);
+  }
+
+  private setList(gram: number, list: number[] | undefined): void {
+    if (gram >= 0) this.byCode[gram] = list;
+    else if (list === undefined) this.byText.delete(this.gramTexts[-1 - gram] as string);
+    else this.byText.set(this.gramTexts[-1 - gram] as string, list);
+  }
+
   add(slot: number, text: string): void {
-    if (slot >= this.norms.length) {
-      const size = Math.max(slot + 1, this.norms.length * 2);
-      const norms = new Float64Array(size);
-      norms.set(this.norms);
-      this.norms = norms;
-      this.scratch = new Float64Array(size);
+    if (2 * slot + 1 >= this.cells.length) {
+      const size = Math.max(2 * slot + 2, this.cells.length * 2);
+      const cells = new Float64Array(size);
+      cells.set(this.cells);
+      this.cells = cells;
     }
     this.documents++;
     let squares = 0;
-    for (const gram of trigramsOf(text)) {
-      const list = this.postings.get(gram);
-      if (list === undefined) this.postings.set(gram, [slot]);
+    const count = this.gramsOf(text);
+    for (let g = 0; g < count; g++) {
+      const gram = this.grams[g] as number;
+      const list = this.listOf(gram);
+      if (list === undefined) this.setList(gram, [slot]);
       else list.push(slot);
       const w = this.idf(list?.length ?? 1);
       squares += w * w;
     }
-    this.norms[slot] = Math.sqrt(squares) || 1;
+    this.cells[2 * slot + 1] = Math.sqrt(squares) || 1;
   }
 
   remove(slot: number, text: string): void {
     this.documents--;
-    for (const gram of trigramsOf(text)) {
-      const list = this.postings.get(gram);
+    const count = this.gramsOf(text);
+    for (let g = 0; g < count; g++) {
+      const gram = this.grams[g] as number;
+      const list = this.listOf(gram);
       if (list === undefined) continue;
       const at = list.indexOf(slot);
       if (at >= 0) {
         list[at] = list[list.length - 1] as number;
         list.pop();
       }
-      if (list.length === 0) this.postings.delete(gram);
+      if (list.length === 0) this.setList(gram, undefined);
     }
   }
 
@@ -68,27 +138,30 @@ export class GramIndex {
   nearest(text: string, limit: number): number[] {
     const common = Math.max(COMMON_MIN, this.documents * COMMON_SHARE);
     const lists: Array<[number[], number]> = [];
-    for (const gram of trigramsOf(text)) {
-      const list = this.postings.get(gram);
+    const gramCount = this.gramsOf(text);
+    for (let g = 0; g < gramCount; g++) {
+      const list = this.listOf(this.grams[g] as number);
       if (list !== undefined && list.length <= common) lists.push([list, this.idf(list.length)]);
     }
     lists.sort((a, b) => a[0].length - b[0].length);
-    const { scratch } = this;
-    const touched: number[] = [];
+    const { cells, touched } = this;
+    let count = 0;
     let budget = POSTINGS_BUDGET;
     for (const [list, w] of lists) {
       if (list.length > budget) break;
       budget -= list.length;
       const add = w * w;
-      for (const slot of list) {
-        if (scratch[slot] === 0) touched.push(slot);
-        scratch[slot] = (scratch[slot] as number) + add;
+      for (let i = 0; i < list.length; i++) {
+        const slot = list[i] as number;
+        if (cells[2 * slot] === 0) touched[count++] = slot;
+        cells[2 * slot] = (cells[2 * slot] as number) + add;
       }
     }
     const best: Array<[number, number]> = [];
-    for (const slot of touched) {
-      const score = (scratch[slot] as number) / (this.norms[slot] as number);
-      scratch[slot] = 0;
+    for (let k = 0; k < count; k++) {
+      const slot = touched[k] as number;
+      const score = (cells[2 * slot] as number) / (cells[2 * slot + 1] as number);
+      cells[2 * slot] = 0;
       if (best.length < limit) best.push([slot, score]);
       else {
         let worst = 0;

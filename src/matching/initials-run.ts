@@ -30,12 +30,15 @@ export function spelledBy(word: string, words: readonly string[], start: number,
   return from(0, start);
 }
 
-const LETTERS = /^[a-z]+$/;
-
 /**
- * Whether a word may stand for several words of the other name: 2 to 8 letters (a one-letter word or a
- * long one is no abbreviation of a run of words).
+ * Whether a word may stand for several words of the other name: 2 to 8 letters a-z (a one-letter word
+ * or a long one is no abbreviation of a run of words).
  */
 export function mayAbbreviate(word: string): boolean {
-  return word.length >= 2 && word.length <= 8 && LETTERS.test(word);
+  if (word.length < 2 || word.length > 8) return false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
 }

@@ -118,6 +118,23 @@ const ENTRIES: readonly LegalFormEntry[] = RAW_FORMS.map(([written, group, label
 /** Forms that may also open a name ("N.V. Nutricia", "AB SKF", "A/S Torm"). */
 const LEADING_GROUPS = new Set(["nv", "bv", "ab", "as", "oao", "ooo", "kk", "sa"]);
 
+/** `ENTRIES` by their last word, and those that may open a name by their first word, in `ENTRIES`' order. */
+function entriesBy(word: (entry: LegalFormEntry) => string, entries: readonly LegalFormEntry[]) {
+  const by = new Map<string, LegalFormEntry[]>();
+  for (const entry of entries) {
+    const key = word(entry);
+    const list = by.get(key);
+    if (list === undefined) by.set(key, [entry]);
+    else list.push(entry);
+  }
+  return by;
+}
+const BY_LAST_WORD = entriesBy((e) => e.tokens[e.tokens.length - 1] as string, ENTRIES);
+const LEADING_BY_FIRST_WORD = entriesBy(
+  (e) => e.tokens[0] as string,
+  ENTRIES.filter((e) => LEADING_GROUPS.has(e.group)),
+);
+
 /** A legal form found in a name. */
 export interface LegalFormMatch {
   group: string;
@@ -127,7 +144,11 @@ export interface LegalFormMatch {
 
 /** The longest legal form that ends `tokens` at index `end` (exclusive), or null. */
 export function legalFormEndingAt(tokens: readonly string[], end: number): LegalFormMatch | null {
-  for (const entry of ENTRIES) {
+  if (end < 1) return null;
+  // Only forms whose last word is the word at `end - 1` can match: the same first match as a scan of all.
+  const entries = BY_LAST_WORD.get(tokens[end - 1] as string);
+  if (entries === undefined) return null;
+  for (const entry of entries) {
     const n = entry.tokens.length;
     if (n > end) continue;
     let ok = true;
@@ -144,8 +165,9 @@ export function legalFormEndingAt(tokens: readonly string[], end: number): Legal
 
 /** The longest legal form that may open a name and starts `tokens` at index 0, or null. */
 export function legalFormAtStart(tokens: readonly string[]): LegalFormMatch | null {
-  for (const entry of ENTRIES) {
-    if (!LEADING_GROUPS.has(entry.group)) continue;
+  const entries = tokens.length === 0 ? undefined : LEADING_BY_FIRST_WORD.get(tokens[0] as string);
+  if (entries === undefined) return null;
+  for (const entry of entries) {
     const n = entry.tokens.length;
     if (n >= tokens.length) continue;
     let ok = true;

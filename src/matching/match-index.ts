@@ -16,6 +16,11 @@ export interface NameDocument {
   source: NameSource;
   norm: NormalizedName;
   confirmed?: ConfirmedMapping;
+  /**
+   * The organization's record when it existed as the name was added (then the name is among its
+   * `slots`, and removing the organization removes the name): what `organizations.get` would answer.
+   */
+  organization: IndexedOrganization | undefined;
 }
 
 /** An organization as the index keeps it. */
@@ -41,6 +46,34 @@ function removeFrom<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const at = list.indexOf(value);
   if (at >= 0) list.splice(at, 1);
   if (list.length === 0) map.delete(key);
+}
+
+/** Documents read from the word postings per query at most (candidate generation, `engine.ts`). */
+export const CANDIDATE_POSTINGS = 6000;
+
+/** Answers of a pure function of the index, kept while the index does not change, at most `limit` of them. */
+export class IndexCache<T> {
+  private readonly entries = new Map<string, T>();
+  private version = -1;
+  constructor(private readonly limit: number) {}
+
+  get(key: string, version: number): T | undefined {
+    if (version !== this.version) {
+      this.entries.clear();
+      this.version = version;
+      return undefined;
+    }
+    return this.entries.get(key);
+  }
+
+  set(key: string, version: number, value: T): void {
+    if (version !== this.version) {
+      this.entries.clear();
+      this.version = version;
+    }
+    if (this.entries.size >= this.limit) this.entries.clear();
+    this.entries.set(key, value);
+  }
 }
 
 function confirmedKey(moduleKey: string, idOrName: string): string {
@@ -70,10 +103,18 @@ export class MatchIndex {
   learnWords = true;
   private readonly confirmedSlots = new Map<string, number>();
   private readonly aliasSlots = new Map<string, number>();
-  /** Per-document scratch space for candidate generation (one query at a time). */
-  scratch = new Float64Array(1024);
-  /** Sum of the IDF weights of a document's words when it was added: a cheap denominator for ranking. */
-  documentWeight = new Float64Array(1024);
+  /** The documents a query's postings touched (at most one per posting read: `CANDIDATE_POSTINGS`). */
+  readonly touched = new Int32Array(CANDIDATE_POSTINGS);
+  /**
+   * Two numbers per document, side by side so that one memory read brings both: at `2 * slot` scratch
+   * space for candidate generation (one query at a time, zero between queries), at `2 * slot + 1` the
+   * sum of the IDF weights of its words when it was added (a cheap denominator for ranking).
+   */
+  cells = new Float64Array(2048);
+  /** Changes at every document added or removed: what was worked out from the index before is stale. */
+  version = 0;
+  /** Long posting lists ordered by document weight (see `engine.ts`), for this `version`. */
+  readonly lightestFirstCache = new IndexCache<{ byWeight: Int32Array; position: Map<number, number> }>(1000);
 
   private addDocument(
     organizationId: string,
@@ -81,31 +122,29 @@ export class MatchIndex {
     name: string,
     confirmed?: ConfirmedMapping,
   ): number {
+    this.version++;
     const slot = this.documents.length;
     const norm = normalizeName(name);
-    const doc: NameDocument = { slot, organizationId, source, norm };
+    const organization = this.organizations.get(organizationId);
+    const doc: NameDocument = { slot, organizationId, source, norm, organization };
     if (confirmed !== undefined) doc.confirmed = confirmed;
     this.documents.push(doc);
-    if (slot >= this.scratch.length) {
-      const grown = new Float64Array(this.scratch.length * 2);
-      grown.set(this.scratch);
-      this.scratch = grown;
-      const weights = new Float64Array(this.documentWeight.length * 2);
-      weights.set(this.documentWeight);
-      this.documentWeight = weights;
+    if (2 * slot + 1 >= this.cells.length) {
+      const grown = new Float64Array(this.cells.length * 2);
+      grown.set(this.cells);
+      this.cells = grown;
     }
     this.words.add(slot, norm.tokens);
     this.grams.add(slot, norm.wholeKey);
     let weight = 0;
     for (const token of norm.tokens) weight += this.words.weight(token);
-    this.documentWeight[slot] = weight;
+    this.cells[2 * slot + 1] = weight;
     pushTo(this.byKey, norm.key, slot);
     pushTo(this.byCompact, norm.compact, slot);
     if (norm.acronym !== null && source !== "confirmed") pushTo(this.byAcronym, norm.acronym, slot);
     if (source !== "confirmed")
       for (const initials of leadingInitials([...norm.tokens, ...norm.siteTokens]))
         pushTo(this.byInitials, initials, slot);
-    const organization = this.organizations.get(organizationId);
     organization?.slots.add(slot);
     if (source !== "name" && organization !== undefined && this.learnWords) {
       const own = this.documents[organization.nameSlot];
@@ -121,6 +160,7 @@ export class MatchIndex {
   private removeDocument(slot: number): void {
     const doc = this.documents[slot];
     if (doc === undefined) return;
+    this.version++;
     this.documents[slot] = undefined;
     this.words.remove(slot, doc.norm.tokens);
     this.grams.remove(slot, doc.norm.wholeKey);

@@ -33,13 +33,19 @@ export interface NormalizedName {
   siteTokens: string[];
   /** Sound keys of the site tokens. */
   siteSounds: string[];
+  /** `siteTokens` joined by one space ("" without a site): equal when two sites say the same. */
+  siteKey: string;
+  /** Base tokens then site tokens (`tokens` itself when there is no site): the whole name's words. */
+  wholeTokens: string[];
+  /** Sound keys of `wholeTokens`. */
+  wholeSounds: string[];
   legalForms: RemovedLegalForm[];
+  /** The distinct groups of `legalForms`, sorted and joined: equal when two names carry the same kinds of legal form. */
+  legalKey: string;
   /** Abbreviations read as words: [as written, read as]. */
   expansions: Array<[string, string]>;
   hadLeadingThe: boolean;
   hadAmpersand: boolean;
-  /** Every letter and digit of the name in lower case without accents: equal when only case, accents or punctuation differ. */
-  plain: string;
 }
 
 const SPECIAL_LETTERS: Readonly<Record<string, string>> = {
@@ -58,8 +64,15 @@ const SPECIAL_LETTERS: Readonly<Record<string, string>> = {
   þ: "th",
 };
 
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
+}
+
 /** Unicode NFKD with combining marks dropped, and a few letters NFKD leaves alone; case is kept. */
 export function foldAccents(text: string): string {
+  // ASCII has no accents and nothing NFKD changes.
+  if (isAscii(text)) return text;
   const folded = text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
   return /[ßøØæÆœŒłŁđĐıþ]/.test(folded)
     ? folded.replace(/[ßøØæÆœŒłŁđĐıþ]/g, (c) => SPECIAL_LETTERS[c] ?? c)
@@ -211,6 +224,13 @@ function tailAfterLegalForm(tokens: readonly string[]): number | null {
   return null;
 }
 
+/** The distinct groups of legal forms, sorted and joined (see `NormalizedName.legalKey`). */
+function legalKeyOf(forms: readonly RemovedLegalForm[]): string {
+  if (forms.length === 0) return "";
+  if (forms.length === 1) return (forms[0] as RemovedLegalForm).group;
+  return [...new Set(forms.map((f) => f.group))].sort().join("\u0000");
+}
+
 /** Takes a company name apart: see {@link NormalizedName}. */
 /**
  * A dotted legal form glued to the word before it ("Koninklijke Philips ElectronicsN.V.", "AcmeB. V."):
@@ -281,10 +301,12 @@ export function normalizeName(raw: string): NormalizedName {
           .filter((t) => t !== "and")
           .map((t) => singularize(expandAbbreviation(t) ?? t));
   const initials = base.filter((t) => !isFunctionWord(t));
+  const sounds = base.map(soundKey);
+  const siteSounds = siteTokens.map(soundKey);
   return {
     raw,
     tokens: base,
-    sounds: base.map(soundKey),
+    sounds,
     key: base.join(" "),
     compact: base.join(""),
     sortedKey: base.length < 2 ? base.join(" ") : [...base].sort().join(" "),
@@ -292,11 +314,14 @@ export function normalizeName(raw: string): NormalizedName {
     acronym: initials.length >= 3 && initials.length <= 6 ? initials.map((t) => t[0]).join("") : null,
     site: site === null || siteTokens.length === 0 ? null : site,
     siteTokens,
-    siteSounds: siteTokens.map(soundKey),
+    siteSounds,
+    siteKey: siteTokens.join(" "),
+    wholeTokens: siteTokens.length === 0 ? base : [...base, ...siteTokens],
+    wholeSounds: siteTokens.length === 0 ? sounds : [...sounds, ...siteSounds],
     legalForms,
+    legalKey: legalKeyOf(legalForms),
     expansions,
     hadLeadingThe,
     hadAmpersand,
-    plain: folded.toLowerCase().replace(/[^a-z0-9]+/g, ""),
   };
 }

@@ -51,17 +51,15 @@ const SIMILAR_CEILING = 0.95;
 function siteRelation(query: NormalizedName, target: NormalizedName): SiteRelation {
   if (query.site === null) return target.site === null ? "none" : "target-only";
   if (target.site === null) return "query-only";
-  const a = query.siteTokens.join(" ");
-  const b = target.siteTokens.join(" ");
-  return a === b ? "same" : "different";
+  return query.siteKey === target.siteKey ? "same" : "different";
 }
 
+/** The same kinds of legal form on both sides, on one side only, or different ones (by `legalKey`). */
 function legalRelation(query: NormalizedName, target: NormalizedName): LegalRelation {
-  const a = new Set(query.legalForms.map((f) => f.group));
-  const b = new Set(target.legalForms.map((f) => f.group));
-  if (a.size === 0 && b.size === 0) return "same";
-  if (a.size === 0 || b.size === 0) return "one-side";
-  if (a.size === b.size && [...a].every((g) => b.has(g))) return "same";
+  const a = query.legalKey;
+  const b = target.legalKey;
+  if (a === b) return "same";
+  if (a === "" || b === "") return "one-side";
   return "different";
 }
 
@@ -121,11 +119,11 @@ export function compareNames(
   if (query.siteTokens.length > 0 || target.siteTokens.length > 0) {
     // A suffix read as a site may belong to the name ("Smith - Jones Law"): try the whole names too.
     const whole = softDice(
-      [...query.tokens, ...query.siteTokens],
-      [...target.tokens, ...target.siteTokens],
+      query.wholeTokens,
+      target.wholeTokens,
       weight,
-      [...query.sounds, ...query.siteSounds],
-      [...target.sounds, ...target.siteSounds],
+      query.wholeSounds,
+      target.wholeSounds,
       equivalent,
     );
     if (whole.score > dice.score) {

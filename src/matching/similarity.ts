@@ -5,35 +5,60 @@ import { initialsSimilarity, MAX_RUN, mayAbbreviate, spelledBy } from "./initial
  * Token-level similarity: bounded edit distance and an IDF-weighted soft Dice over two token lists.
  */
 
-/** Optimal-string-alignment distance between `a` and `b`, or `max + 1` as soon as it exceeds `max`. */
+/** Rows of {@link editDistanceWithin}, reused by every call (it never reenters itself). */
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+let rowC = new Int32Array(64);
+
+/**
+ * Optimal-string-alignment distance between `a` and `b`, or `max + 1` when it exceeds `max`. Only the
+ * cells within `max` of the diagonal are worked out: any other is more than `max` away, and a cell
+ * within `max` never needs one (a value above `max` stays above it).
+ */
 export function editDistanceWithin(a: string, b: string, max: number): number {
   const la = a.length;
   const lb = b.length;
   if (Math.abs(la - lb) > max) return max + 1;
-  let prevPrev = new Array<number>(lb + 1).fill(0);
-  let prev = new Array<number>(lb + 1);
-  let cur = new Array<number>(lb + 1);
+  if (rowA.length < lb + 2) {
+    const size = Math.max(lb + 2, 2 * rowA.length);
+    rowA = new Int32Array(size);
+    rowB = new Int32Array(size);
+    rowC = new Int32Array(size);
+  }
+  const far = max + 1;
+  let prevPrev = rowA;
+  let prev = rowB;
+  let cur = rowC;
   for (let j = 0; j <= lb; j++) prev[j] = j;
   for (let i = 1; i <= la; i++) {
+    const from = Math.max(1, i - max);
+    const to = Math.min(lb, i + max);
     cur[0] = i;
+    if (from > 1) cur[from - 1] = far;
     let rowMin = i;
     const ca = a.charCodeAt(i - 1);
-    for (let j = 1; j <= lb; j++) {
+    for (let j = from; j <= to; j++) {
       const cb = b.charCodeAt(j - 1);
-      let d = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (ca === cb ? 0 : 1));
+      let d = Math.min(
+        (prev[j] as number) + 1,
+        (cur[j - 1] as number) + 1,
+        (prev[j - 1] as number) + (ca === cb ? 0 : 1),
+      );
       if (i > 1 && j > 1 && ca === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === cb) {
-        d = Math.min(d, (prevPrev[j - 2] ?? 0) + 1);
+        d = Math.min(d, (prevPrev[j - 2] as number) + 1);
       }
       cur[j] = d;
       if (d < rowMin) rowMin = d;
     }
-    if (rowMin > max) return max + 1;
+    if (to < lb) cur[to + 1] = far;
+    if (rowMin > max) return far;
     const spare = prevPrev;
     prevPrev = prev;
     prev = cur;
     cur = spare;
   }
-  return prev[lb] ?? max + 1;
+  const distance = prev[lb] as number;
+  return distance > max ? far : distance;
 }
 
 /** The largest edit distance still read as a typo, by word length. */
@@ -89,6 +114,16 @@ export interface SoftDice {
 /** Words a user confirmed as the same ("acad" / "academy"), learned from confirmed mappings. */
 export type Equivalent = (query: string, target: string) => boolean;
 
+/** Scratch flags of {@link softDice}: target words already paired, query words already paired. */
+let usedFlags = new Uint8Array(32);
+let matchedFlags = new Uint8Array(32);
+
+/** Whether `flags[from .. from + count)` are all unset. */
+function allFree(flags: Uint8Array, from: number, count: number): boolean {
+  for (let j = from; j < from + count; j++) if (flags[j] === 1) return false;
+  return true;
+}
+
 /**
  * IDF-weighted soft Dice: each query word is paired with at most one target word (exact first, then
  * learned equivalents, words that sound the same, typos and prefixes), and rare words count more. A
@@ -104,22 +139,15 @@ export function softDice(
   targetSounds?: readonly string[],
   equivalent?: Equivalent,
 ): SoftDice {
-  // Bit masks of the words already paired (names have far fewer than 32 words; longer ones fall back to arrays).
-  const small = query.length <= 30 && target.length <= 30;
-  let usedMask = 0;
-  let matchedMask = 0;
-  const usedList: boolean[] = small ? [] : new Array<boolean>(target.length).fill(false);
-  const matchedList: boolean[] = small ? [] : new Array<boolean>(query.length).fill(false);
-  const isUsed = (k: number) => (small ? (usedMask & (1 << k)) !== 0 : usedList[k] === true);
-  const isMatched = (i: number) => (small ? (matchedMask & (1 << i)) !== 0 : matchedList[i] === true);
-  const use = (k: number) => {
-    if (small) usedMask |= 1 << k;
-    else usedList[k] = true;
-  };
-  const match = (i: number) => {
-    if (small) matchedMask |= 1 << i;
-    else matchedList[i] = true;
-  };
+  // Which words are already paired: scratch flags shared by every call (softDice never reenters itself).
+  if (usedFlags.length < target.length)
+    usedFlags = new Uint8Array(Math.max(target.length, 2 * usedFlags.length));
+  if (matchedFlags.length < query.length)
+    matchedFlags = new Uint8Array(Math.max(query.length, 2 * matchedFlags.length));
+  const used = usedFlags;
+  const matched = matchedFlags;
+  used.fill(0, 0, target.length);
+  matched.fill(0, 0, query.length);
   const pairs: TokenPair[] = [];
   const sounds = querySounds === undefined || targetSounds === undefined ? null : targetSounds;
   let queryWeight = 0;
@@ -128,9 +156,9 @@ export function softDice(
   for (let i = 0; i < query.length; i++) {
     const q = query[i] as string;
     for (let k = 0; k < target.length; k++) {
-      if (target[k] !== q || isUsed(k)) continue;
-      use(k);
-      match(i);
+      if (target[k] !== q || used[k] === 1) continue;
+      used[k] = 1;
+      matched[i] = 1;
       const w = weight(q);
       queryWeight += w;
       pairs.push({ query: q, target: q, similarity: 1, weight: w, kind: "same" });
@@ -139,14 +167,14 @@ export function softDice(
   }
   let leftOver = false;
   for (let i = 0; i < query.length; i++) {
-    if (isMatched(i)) continue;
+    if (matched[i] === 1) continue;
     const q = query[i] as string;
     const qSound = sounds === null ? "" : (querySounds?.[i] ?? "");
     let best = -1;
     let bestSim = 0;
     let bestKind: PairKind = "typo";
     for (let k = 0; k < target.length; k++) {
-      if (isUsed(k)) continue;
+      if (used[k] === 1) continue;
       const t = target[k] as string;
       if (equivalent?.(q, t) === true) {
         if (LEARNED_SIMILARITY > bestSim) {
@@ -173,8 +201,8 @@ export function softDice(
       }
     }
     if (best >= 0) {
-      use(best);
-      match(i);
+      used[best] = 1;
+      matched[i] = 1;
       const t = target[best] as string;
       const w = weight(t);
       queryWeight += w;
@@ -185,29 +213,26 @@ export function softDice(
   targetPaired = pairs.length;
   if (leftOver && pairs.length < target.length) {
     // A word left over on one side spelled by a run of words left over on the other ("NM" / "National Monument").
-    const free = (k: number, count: number, taken: (j: number) => boolean) => {
-      for (let j = k; j < k + count; j++) if (taken(j)) return false;
-      return true;
-    };
     // A run may start with a word already paired ("NPres" / "NP & Preserve": the "N" of "NP"), in a
     // second pass, after every run of free words has had its turn; that word is not counted again.
-    for (const reuseFirst of [false, true]) {
+    for (let pass = 0; pass < 2; pass++) {
+      const reuseFirst = pass === 1;
       for (let i = 0; i < query.length; i++) {
         const q = query[i] as string;
-        if (isMatched(i) || !mayAbbreviate(q)) continue;
+        if (matched[i] === 1 || !mayAbbreviate(q)) continue;
         found: for (let count = 2; count <= Math.min(MAX_RUN, q.length); count++) {
           for (let k = 0; k + count <= target.length; k++) {
             if ((target[k] as string).charCodeAt(0) !== q.charCodeAt(0)) continue;
-            const reused = reuseFirst && isUsed(k);
+            const reused = reuseFirst && used[k] === 1;
             if (reuseFirst && !reused) continue;
-            if (!free(reused ? k + 1 : k, reused ? count - 1 : count, isUsed)) continue;
+            if (!allFree(used, reused ? k + 1 : k, reused ? count - 1 : count)) continue;
             if (!spelledBy(q, target, k, count)) continue;
             let w = 0;
             for (let j = reused ? k + 1 : k; j < k + count; j++) {
-              use(j);
+              used[j] = 1;
               w += weight(target[j] as string);
             }
-            match(i);
+            matched[i] = 1;
             queryWeight += w;
             queryPaired++;
             targetPaired += reused ? count - 1 : count;
@@ -227,16 +252,16 @@ export function softDice(
       }
       for (let k = 0; k < target.length; k++) {
         const t = target[k] as string;
-        if (isUsed(k) || !mayAbbreviate(t)) continue;
+        if (used[k] === 1 || !mayAbbreviate(t)) continue;
         found: for (let count = 2; count <= Math.min(MAX_RUN, t.length); count++) {
           for (let i = 0; i + count <= query.length; i++) {
             if ((query[i] as string).charCodeAt(0) !== t.charCodeAt(0)) continue;
-            const reused = reuseFirst && isMatched(i);
+            const reused = reuseFirst && matched[i] === 1;
             if (reuseFirst && !reused) continue;
-            if (!free(reused ? i + 1 : i, reused ? count - 1 : count, isMatched)) continue;
+            if (!allFree(matched, reused ? i + 1 : i, reused ? count - 1 : count)) continue;
             if (!spelledBy(t, query, i, count)) continue;
-            for (let j = reused ? i + 1 : i; j < i + count; j++) match(j);
-            use(k);
+            for (let j = reused ? i + 1 : i; j < i + count; j++) matched[j] = 1;
+            used[k] = 1;
             const w = weight(t);
             queryWeight += w;
             queryPaired += reused ? count - 1 : count;
@@ -258,14 +283,14 @@ export function softDice(
     }
   }
   for (let i = 0; i < query.length; i++) {
-    if (isMatched(i)) continue;
+    if (matched[i] === 1) continue;
     const q = query[i] as string;
     queryWeight += weight(q);
     // A joining word left over ("University of X" / "X University") leaves no word of substance unpaired.
     if (isFunctionWord(q)) queryPaired++;
   }
   for (let k = 0; k < target.length; k++)
-    if (!isUsed(k) && isFunctionWord(target[k] as string)) targetPaired++;
+    if (used[k] !== 1 && isFunctionWord(target[k] as string)) targetPaired++;
   let targetWeight = 0;
   for (const t of target) targetWeight += weight(t);
   let shared = 0;

@@ -31,7 +31,14 @@ const FUNCTION_WORD_WEIGHT = Math.log(3);
  */
 export class TokenIndex {
   private readonly postings = new Map<string, number[]>();
-  private readonly gramIndex = new Map<string, string[]>();
+  /** Trigram -> ids (places in `longWords`) of the known words of 9 letters or more that hold it. */
+  private readonly gramIndex = new Map<string, number[]>();
+  /** The words of `gramIndex` by id. */
+  private readonly longWords: string[] = [];
+  /** Per long word: grams shared with the word looked up (scratch of `similarTokens`, zero between calls). */
+  private gramCounts = new Uint16Array(1024);
+  /** The long words met while counting, in the order first met (scratch of `similarTokens`). */
+  private gramMet = new Int32Array(1024);
   /** Each known word of 5 letters or more under every one-letter deletion of it (SymSpell). */
   private readonly deletions = new Map<string, string[]>();
   private readonly vocabulary = new Set<string>();
@@ -84,10 +91,18 @@ export class TokenIndex {
             else words.push(token);
           }
           if (token.length >= 9) {
+            const id = this.longWords.length;
+            this.longWords.push(token);
+            if (id >= this.gramCounts.length) {
+              const grown = new Uint16Array(2 * this.gramCounts.length);
+              grown.set(this.gramCounts);
+              this.gramCounts = grown;
+              this.gramMet = new Int32Array(grown.length);
+            }
             for (const gram of new Set(gramsOf(token))) {
-              const words = this.gramIndex.get(gram);
-              if (words === undefined) this.gramIndex.set(gram, [token]);
-              else words.push(token);
+              const ids = this.gramIndex.get(gram);
+              if (ids === undefined) this.gramIndex.set(gram, [id]);
+              else ids.push(id);
             }
           }
         }
@@ -124,11 +139,24 @@ export class TokenIndex {
     if (budget >= 2) {
       const grams = gramsOf(token);
       const needed = Math.max(2, grams.length - 3 * budget);
-      const counts = new Map<string, number>();
+      // Counted per word id, words in the order first met (as a map of counts would list them).
+      const counts = this.gramCounts;
+      const met = this.gramMet;
+      let metCount = 0;
       for (const gram of new Set(grams)) {
-        for (const word of this.gramIndex.get(gram) ?? []) counts.set(word, (counts.get(word) ?? 0) + 1);
+        const ids = this.gramIndex.get(gram);
+        if (ids === undefined) continue;
+        for (let i = 0; i < ids.length; i++) {
+          const id = ids[i] as number;
+          if (counts[id] === 0) met[metCount++] = id;
+          counts[id] = (counts[id] as number) + 1;
+        }
       }
-      for (const [word, count] of counts) if (count >= needed) candidates.add(word);
+      for (let k = 0; k < metCount; k++) {
+        const id = met[k] as number;
+        if ((counts[id] as number) >= needed) candidates.add(this.longWords[id] as string);
+        counts[id] = 0;
+      }
     }
     const found: SimilarToken[] = [];
     for (const word of candidates) {
