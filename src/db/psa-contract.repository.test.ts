@@ -8,7 +8,7 @@ import { repositories } from "./repositories.ts";
 const DATA: PsaContractData = {
   services: [
     { psaId: "501", name: "Managed Device", unitPrice: 159_800n, isActive: true },
-    { psaId: "502", name: "Backup Seat", unitPrice: null, isActive: false },
+    { psaId: "502", name: "Backup\tSeat \\ Ü\n😀 \\N", unitPrice: null, isActive: false },
   ],
   contracts: [
     { psaId: "1", organizationPsaId: "A", name: "MSA", startDate: "2026-01-01", endDate: "2027-12-31" },
