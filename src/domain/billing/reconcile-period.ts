@@ -8,7 +8,7 @@ import {
 } from "./desired-units.ts";
 import { multiplyUnits } from "./money.ts";
 import type { BillingPeriod } from "./period.ts";
-import type { PsaContractIndex } from "./psa-contract-index.ts";
+import type { IndexedPsaSide, PsaContractIndex } from "./psa-contract-index.ts";
 import { type ReconciliationState, reconcile } from "./reconciliation.ts";
 import type { UsageInterval } from "./usage-ledger.ts";
 
@@ -351,6 +351,16 @@ export function settle(
     d.service && d.organizationId !== null && psaId !== undefined && input.psa
       ? input.psa.sideFor(psaId, d.service.psaId)
       : null;
+  const listPrice = d.service ? (input.psa?.servicePrices.get(d.service.psaId) ?? null) : null;
+  return settleWith(d, side, listPrice);
+}
+
+/**
+ * `settle` with its lookups done by the caller: `side`, the PSA's side of the row's organization
+ * and service (null: none, or no service or organization); `listPrice`, the service's list price
+ * (null: none, or no service). `reconcileColumns` looks them up organization by organization.
+ */
+export function settleWith(d: DraftCore, side: IndexedPsaSide, listPrice: bigint | null): SettledRow | null {
   const result = reconcile({
     // An unmapped module organization's row has no organization; a billing type's row stands for all.
     organizationId: d.moduleOrganizationId !== null ? null : (d.organizationId ?? "*"),
@@ -361,7 +371,6 @@ export function settle(
   });
   if (d.units === 0 && (result.psaUnits ?? 0) === 0 && !d.isStale) return null;
   const unitsAtStake = result.psaUnits === null ? (d.units ?? 0) : Math.abs(result.differenceUnits ?? 0);
-  const listPrice = d.service ? (input.psa?.servicePrices.get(d.service.psaId) ?? null) : null;
   const onContract = side?.contractService ?? null;
   const unitPrice = onContract ? onContract.unitPrice : listPrice;
   const money = onContract
