@@ -161,24 +161,30 @@ export class PsaContractIndex {
     return this.contractsByOrganization.get(organizationPsaId);
   }
 
-  /** (organization, service) pairs whose contract services bill units in the period. */
-  billedPairs(): { organizationPsaId: string; servicePsaId: string }[] {
-    const pairs: { organizationPsaId: string; servicePsaId: string }[] = [];
-    // Once per (organization, service), in the order first billed: a service's stamp is the organization's turn.
+  /**
+   * Per organization (in the order of the contracts), the services its contract services bill
+   * units for in the period, each once, in the order first billed.
+   */
+  billedServices(): { organizationPsaId: string; servicePsaIds: string[] }[] {
+    const billed: { organizationPsaId: string; servicePsaIds: string[] }[] = [];
+    // A service's stamp is the organization's turn: once per organization.
     const seen = new Int32Array(this.servicePsaIds.length).fill(-1);
     let turn = 0;
     for (const [organizationPsaId, contracts] of this.contractsByOrganization) {
       turn++;
+      let servicePsaIds: string[] | undefined;
       for (const contract of contracts) {
         for (const service of contract.services) {
           const total = addUnits(0, service);
           if (total <= 0 || seen[service.service] === turn) continue;
           seen[service.service] = turn;
-          pairs.push({ organizationPsaId, servicePsaId: this.servicePsaIds[service.service]! });
+          servicePsaIds ??= [];
+          servicePsaIds.push(this.servicePsaIds[service.service]!);
         }
       }
+      if (servicePsaIds) billed.push({ organizationPsaId, servicePsaIds });
     }
-    return pairs;
+    return billed;
   }
 }
 

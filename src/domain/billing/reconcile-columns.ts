@@ -468,7 +468,6 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
   const serviceIndex = new Map<string, number>();
   for (const m of input.serviceMappings)
     if (!serviceIndex.has(m.psaServiceId)) serviceIndex.set(m.psaServiceId, serviceIndex.size);
-  const services = Math.max(1, serviceIndex.size);
   const psa = input.psa;
   // Per service (by index): its list price.
   const listPrice: (bigint | null)[] = [];
@@ -504,7 +503,14 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
     rowStale.push(0);
     return rowKey.length - 1;
   };
-  const organizationRows = new Map<number, number>();
+  // (organization, service) -> its row (-1: none yet), a table over the services the kinds map to.
+  const tableService = new Int32Array(serviceIndex.size).fill(-1);
+  let tableServices = 0;
+  for (let k = 0; k < kindCount; k++) {
+    const service = kindService[k]!;
+    if (service !== -1 && tableService[service] === -1) tableService[service] = tableServices++;
+  }
+  const organizationRow = new Int32Array(organizationCount * tableServices).fill(-1);
   const typeRows = new Map<string, number>();
   // (row, module organization) per run of a module organization's pieces in a row.
   const contributionRow = new Int32Array(pieceCount);
@@ -558,11 +564,11 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
       const desired = desiredOf(pieces, byOrganization, offset, n, policy, limit, edges, deltas);
       let row = typeRow;
       if (mapping) {
-        const rowAt = organization * services + service;
-        row = organizationRows.get(rowAt) ?? -1;
+        const rowAt = organization * tableServices + tableService[service]!;
+        row = organizationRow[rowAt]!;
         if (row === -1) {
           row = newRow(`o:${u.organizationIds[organization]!}:s:${mapping.psaServiceId}`, organization, kind);
-          organizationRows.set(rowAt, row);
+          organizationRow[rowAt] = row;
         }
       }
       // Kinds come one after the other: a kind already in the row is its last one.
@@ -709,16 +715,18 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
       1,
     );
   }
-  // The PSA's billed contract services no usage asks for.
+  // The PSA's billed contract services no usage asks for (asked organization by organization).
   const organizationIndex = new Map(u.organizationIds.map((id, index) => [id, index]));
+  let askedId: string | null = null;
+  let asked: number | undefined;
   const psaOnly = psaOnlyDrafts(input, (organizationId, servicePsaId) => {
-    const organization = organizationIndex.get(organizationId);
+    if (organizationId !== askedId) {
+      askedId = organizationId;
+      asked = organizationIndex.get(organizationId);
+    }
     const service = serviceIndex.get(servicePsaId);
-    return (
-      organization !== undefined &&
-      service !== undefined &&
-      organizationRows.has(organization * services + service)
-    );
+    if (asked === undefined || service === undefined || tableService[service] === -1) return false;
+    return organizationRow[asked * tableServices + tableService[service]!] !== -1;
   });
   for (const d of psaOnly) add(settle(input, d), 0);
   return rows;

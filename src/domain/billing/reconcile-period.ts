@@ -300,30 +300,40 @@ export function psaOnlyDrafts(
   if (!input.psa) return [];
   const organizationByPsaId = new Map<string, string>();
   for (const [id, psaId] of input.organizationPsaIds) organizationByPsaId.set(psaId, id);
-  const byService = new Map<string, ServiceMappingInput[]>();
+  // Per service: its name and billing types, shared by its rows.
+  const byService = new Map<
+    string,
+    { service: { psaId: string; name: string }; billingTypes: RowBillingTypeRef[] }
+  >();
   for (const mapping of input.serviceMappings) {
-    byService.set(mapping.psaServiceId, [...(byService.get(mapping.psaServiceId) ?? []), mapping]);
+    const ref = { moduleKey: mapping.moduleKey, billingType: mapping.billingType, policy: mapping.policy };
+    const found = byService.get(mapping.psaServiceId);
+    if (found) found.billingTypes.push(ref);
+    else
+      byService.set(mapping.psaServiceId, {
+        service: { psaId: mapping.psaServiceId, name: mapping.psaServiceName },
+        billingTypes: [ref],
+      });
   }
   const drafts: DraftCore[] = [];
-  for (const pair of input.psa.billedPairs()) {
-    const organizationId = organizationByPsaId.get(pair.organizationPsaId);
-    const mappings = byService.get(pair.servicePsaId);
-    // A service no billing type maps to (labor, licenses sold by hand) is not orgmap's to judge.
-    if (organizationId === undefined || mappings === undefined) continue;
-    if (has(organizationId, pair.servicePsaId)) continue;
-    drafts.push({
-      key: `o:${organizationId}:s:${pair.servicePsaId}`,
-      organizationId,
-      service: { psaId: pair.servicePsaId, name: mappings[0]!.psaServiceName },
-      moduleOrganizationId: null,
-      billingTypes: mappings.map((m) => ({
-        moduleKey: m.moduleKey,
-        billingType: m.billingType,
-        policy: m.policy,
-      })),
-      units: 0,
-      isStale: false,
-    });
+  for (const { organizationPsaId, servicePsaIds } of input.psa.billedServices()) {
+    const organizationId = organizationByPsaId.get(organizationPsaId);
+    if (organizationId === undefined) continue;
+    for (const servicePsaId of servicePsaIds) {
+      const mapped = byService.get(servicePsaId);
+      // A service no billing type maps to (labor, licenses sold by hand) is not orgmap's to judge.
+      if (mapped === undefined) continue;
+      if (has(organizationId, servicePsaId)) continue;
+      drafts.push({
+        key: `o:${organizationId}:s:${servicePsaId}`,
+        organizationId,
+        service: mapped.service,
+        moduleOrganizationId: null,
+        billingTypes: mapped.billingTypes,
+        units: 0,
+        isStale: false,
+      });
+    }
   }
   return drafts;
 }
