@@ -69,8 +69,15 @@ export class PsaContractIndex {
     }
     // Their services (only theirs: no other is ever asked for), by contract service PSA id.
     const byPsaId = new Map<string, ServiceOnContract | ServiceOnContract[]>();
+    // A contract's services mostly come together: the previous one's contract is asked first.
+    let previousId: string | null = null;
+    let previous: ContractEntry | ContractEntry[] | undefined;
     for (const service of data.contractServices) {
-      const contracts = running.get(service.contractPsaId);
+      if (service.contractPsaId !== previousId) {
+        previousId = service.contractPsaId;
+        previous = running.get(previousId);
+      }
+      const contracts = previous;
       if (contracts === undefined) continue;
       const entry: ServiceOnContract = {
         service: this.number(service.servicePsaId),
@@ -89,8 +96,10 @@ export class PsaContractIndex {
       );
     }
     // The period's units of each.
+    const monthKey = period.key.length === 7;
     for (const unit of data.contractServiceUnits) {
-      if (unitPeriodKey(unit) !== period.key) continue;
+      // unitPeriodKey without a string made per row (a key is "YYYY-MM", as long as the month it cuts).
+      if (!(monthKey ? unit.startDate.startsWith(period.key) : unitPeriodKey(unit) === period.key)) continue;
       const found = byPsaId.get(unit.contractServicePsaId);
       if (found === undefined) continue;
       for (const service of Array.isArray(found) ? found : [found]) {
@@ -246,16 +255,36 @@ export class OrganizationSides {
     return true;
   }
 
-  /** `sideFor(organization, service)` of the loaded organization (which has contracts); n -1: a service on no contract. */
+  /** Whether a contract of the loaded organization carries service n (-1: a service on no contract). */
+  carries(n: number): boolean {
+    return n !== -1 && this.count[n] !== 0;
+  }
+
+  /** The contract carrying service n, else the organization's first in the period. */
+  contract(n: number): { psaId: string; name: string } {
+    return this.carries(n) ? this.carrying[n]!.ref : this.contracts![0]!.ref;
+  }
+
+  /** What the contracts carrying service n bill (`carries(n)`): units, price (null: none or several), invoiced. */
+  psaUnitsOf(n: number): number {
+    return this.psaUnits[n]!;
+  }
+  unitPriceOf(n: number): bigint | null {
+    return this.isSamePrice[n] === 1 ? this.price[n]! : null;
+  }
+  isInvoicedOf(n: number): boolean {
+    return this.isInvoiced[n] === 1;
+  }
+
+  /** `sideFor(organization, service)` of the loaded organization (which has contracts). */
   side(n: number): IndexedPsaSide {
-    const contracts = this.contracts!;
-    if (n === -1 || this.count[n] === 0) return { contract: contracts[0]!.ref, contractService: null };
+    if (!this.carries(n)) return { contract: this.contract(n), contractService: null };
     return {
-      contract: this.carrying[n]!.ref,
+      contract: this.contract(n),
       contractService: {
-        psaUnits: this.psaUnits[n]!,
-        unitPrice: this.isSamePrice[n] === 1 ? this.price[n]! : null,
-        isInvoiced: this.isInvoiced[n] === 1,
+        psaUnits: this.psaUnitsOf(n),
+        unitPrice: this.unitPriceOf(n),
+        isInvoiced: this.isInvoicedOf(n),
       },
     };
   }

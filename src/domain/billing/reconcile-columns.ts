@@ -605,8 +605,13 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
     u.moduleOrganizationIds.length,
   );
 
-  // The PSA's side of every `o:` row, organization by organization (each one's contracts read once).
-  const rowSide: IndexedPsaSide[] = new Array(rowCount).fill(null);
+  // The PSA's side of every `o:` row, organization by organization (each one's contracts read
+  // once), kept in columns: 0 none (no contract), 1 a contract without the service, 2 with it.
+  const sideState = new Uint8Array(rowCount);
+  const sideContract: ({ psaId: string; name: string } | null)[] = new Array(rowCount).fill(null);
+  const sideUnits = new Float64Array(rowCount);
+  const sidePrice: (bigint | null)[] = new Array(rowCount).fill(null);
+  const sideInvoiced = new Uint8Array(rowCount);
   if (psa !== null) {
     const start = new Int32Array(organizationCount + 1);
     for (let r = 0; r < rowCount; r++) {
@@ -628,10 +633,30 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
       if (psaId === undefined || !sides.load(psaId)) continue;
       for (let i = start[o]!; i < start[o + 1]!; i++) {
         const r = ordered[i]!;
-        rowSide[r] = sides.side(serviceNumber[kindService[rowKind[r]!]!]!);
+        const n = serviceNumber[kindService[rowKind[r]!]!]!;
+        sideContract[r] = sides.contract(n);
+        if (!sides.carries(n)) {
+          sideState[r] = 1;
+          continue;
+        }
+        sideState[r] = 2;
+        sideUnits[r] = sides.psaUnitsOf(n);
+        sidePrice[r] = sides.unitPriceOf(n);
+        sideInvoiced[r] = sides.isInvoicedOf(n) ? 1 : 0;
       }
     }
   }
+  const sideOf = (r: number): IndexedPsaSide => {
+    const state = sideState[r]!;
+    if (state === 0) return null;
+    return {
+      contract: sideContract[r]!,
+      contractService:
+        state === 1
+          ? null
+          : { psaUnits: sideUnits[r]!, unitPrice: sidePrice[r]!, isInvoiced: sideInvoiced[r] === 1 },
+    };
+  };
 
   // The rows' billing types: one shared list per combination (most rows have one).
   const kindLists: (RowBillingTypeRef[] | undefined)[] = new Array(kindCount).fill(undefined);
@@ -678,7 +703,7 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
           units: Number.isNaN(units) ? null : units,
           isStale: rowStale[r] === 1,
         },
-        rowSide[r]!,
+        sideOf(r),
         service === -1 ? null : listPrice[service]!,
       ),
       sourceCounts[r]!,
