@@ -1,5 +1,6 @@
 import { type IndexedPsaSide, OrganizationSides } from "./psa-contract-index.ts";
 import {
+  type DraftCore,
   type PeriodInput,
   psaOnlyDrafts,
   type RowBillingTypeRef,
@@ -483,6 +484,7 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
   }
   const kindRef: (RowBillingTypeRef | undefined)[] = new Array(kindCount).fill(undefined);
 
+  /** A `t:` row's key (an `o:` row's is made when it settles). */
   const rowKey: string[] = [];
   /** The row's organization (index); -1 for a `t:` row. */
   const rowOrganization: number[] = [];
@@ -567,7 +569,8 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
         const rowAt = organization * tableServices + tableService[service]!;
         row = organizationRow[rowAt]!;
         if (row === -1) {
-          row = newRow(`o:${u.organizationIds[organization]!}:s:${mapping.psaServiceId}`, organization, kind);
+          // Its key is made when it settles (next to the row; none for a row with nothing to bill).
+          row = newRow("", organization, kind);
           organizationRow[rowAt] = row;
         }
       }
@@ -646,17 +649,39 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
       }
     }
   }
+  // One side and one draft, rewritten for each row: `settleWith` keeps none of them (it copies the
+  // values and the shared refs), so 360,000 rows make no garbage of them.
+  const contractService = { psaUnits: 0, unitPrice: null as bigint | null, isInvoiced: false };
+  const side: { contract: { psaId: string; name: string }; contractService: typeof contractService | null } =
+    {
+      contract: { psaId: "", name: "" },
+      contractService: null,
+    };
   const sideOf = (r: number): IndexedPsaSide => {
     const state = sideState[r]!;
     if (state === 0) return null;
-    return {
-      contract: sideContract[r]!,
-      contractService:
-        state === 1
-          ? null
-          : { psaUnits: sideUnits[r]!, unitPrice: sidePrice[r]!, isInvoiced: sideInvoiced[r] === 1 },
-    };
+    side.contract = sideContract[r]!;
+    if (state === 1) {
+      side.contractService = null;
+      return side;
+    }
+    contractService.psaUnits = sideUnits[r]!;
+    contractService.unitPrice = sidePrice[r]!;
+    contractService.isInvoiced = sideInvoiced[r] === 1;
+    side.contractService = contractService;
+    return side;
   };
+  const draft: DraftCore = {
+    key: "",
+    organizationId: null,
+    service: null,
+    moduleOrganizationId: null,
+    billingTypes: [],
+    units: null,
+    isStale: false,
+  };
+  // An `o:` row's key: its organization's part made once.
+  const keyPrefix: (string | undefined)[] = new Array(organizationCount).fill(undefined);
 
   // The rows' billing types: one shared list per combination (most rows have one).
   const kindLists: (RowBillingTypeRef[] | undefined)[] = new Array(kindCount).fill(undefined);
@@ -691,23 +716,27 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
   for (let r = 0; r < rowCount; r++) {
     const organization = rowOrganization[r]!;
     const units = rowUnits[r]!;
-    const service = organization === -1 ? -1 : kindService[rowKind[r]!]!;
-    add(
-      settleWith(
-        {
-          key: rowKey[r]!,
-          organizationId: organization === -1 ? null : u.organizationIds[organization]!,
-          service: organization === -1 ? null : kindServiceRef[rowKind[r]!]!,
-          moduleOrganizationId: null,
-          billingTypes: billingTypesOf(r),
-          units: Number.isNaN(units) ? null : units,
-          isStale: rowStale[r] === 1,
-        },
-        sideOf(r),
-        service === -1 ? null : listPrice[service]!,
-      ),
-      sourceCounts[r]!,
-    );
+    const kind = rowKind[r]!;
+    const service = organization === -1 ? -1 : kindService[kind]!;
+    if (organization === -1) {
+      draft.key = rowKey[r]!;
+      draft.organizationId = null;
+      draft.service = null;
+    } else {
+      let prefix = keyPrefix[organization];
+      if (prefix === undefined) {
+        prefix = `o:${u.organizationIds[organization]!}:s:`;
+        keyPrefix[organization] = prefix;
+      }
+      draft.key = prefix + kindServiceRef[kind]!.psaId;
+      draft.organizationId = u.organizationIds[organization]!;
+      draft.service = kindServiceRef[kind]!;
+    }
+    draft.moduleOrganizationId = null;
+    draft.billingTypes = billingTypesOf(r);
+    draft.units = Number.isNaN(units) ? null : units;
+    draft.isStale = rowStale[r] === 1;
+    add(settleWith(draft, sideOf(r), service === -1 ? null : listPrice[service]!), sourceCounts[r]!);
   }
   // Unmapped usage, a row per pair (one mapping fixes it).
   const unmappedLists = new Map<number, RowBillingTypeRef[]>();

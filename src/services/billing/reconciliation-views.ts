@@ -27,6 +27,7 @@ export interface StoredDetail {
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = -MAX_SAFE;
 const STATE_RANK = new Map(RECONCILIATION_STATES.map((state, index) => [state, index]));
 const decimal = (amount: bigint | null) => (amount === null ? null : formatDecimal(amount));
 
@@ -142,7 +143,11 @@ export function toStoredRows(
     withService: Map<string | undefined, string>;
   }
   const typeLists = new Map<readonly RowBillingTypeRef[], TypeWords>();
+  // Neighbouring rows mostly share their list (rows come per billing type): the last one is kept at hand.
+  let lastList: readonly RowBillingTypeRef[] | null = null;
+  let lastTypes: TypeWords | undefined;
   const typeWordsOf = (list: readonly RowBillingTypeRef[]) => {
+    if (list === lastList) return lastTypes!;
     let found = typeLists.get(list);
     if (found === undefined) {
       const words = list.map((b) => {
@@ -157,6 +162,8 @@ export function toStoredRows(
       };
       typeLists.set(list, found);
     }
+    lastList = list;
+    lastTypes = found;
     return found;
   };
   const serviceWords = new Map<string, string>();
@@ -173,7 +180,7 @@ export function toStoredRows(
   const decimals = new Map<number, string>();
   const decimalOf = (amount: bigint | null) => {
     if (amount === null) return null;
-    if (amount > MAX_SAFE || amount < -MAX_SAFE) return formatDecimal(amount);
+    if (amount > MAX_SAFE || amount < MIN_SAFE) return formatDecimal(amount);
     const key = Number(amount);
     let text = decimals.get(key);
     if (text === undefined) {
