@@ -485,25 +485,27 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
   const kindRef: (RowBillingTypeRef | undefined)[] = new Array(kindCount).fill(undefined);
 
   /** A `t:` row's key (an `o:` row's is made when it settles). */
-  const rowKey: string[] = [];
+  // Typed columns, room for a row per (kind, organization) at most: one per piece.
+  let rowCount = 0;
+  /** A `t:` row's key (an `o:` row's is made when it settles). */
+  const rowKey = new Map<number, string>();
   /** The row's organization (index); -1 for a `t:` row. */
-  const rowOrganization: number[] = [];
+  const rowOrganization = new Int32Array(pieceCount);
   /** The kind that made the row (its service, its first billing type) and the last one added. */
-  const rowKind: number[] = [];
-  const rowLastKind: number[] = [];
+  const rowKind = new Int32Array(pieceCount);
+  const rowLastKind = new Int32Array(pieceCount);
   /** A row of several kinds: all of them, in order. */
   const rowMoreKinds = new Map<number, number[]>();
   /** NaN: unknown. */
-  const rowUnits: number[] = [];
-  const rowStale: number[] = [];
-  const newRow = (key: string, organization: number, kind: number) => {
-    rowKey.push(key);
-    rowOrganization.push(organization);
-    rowKind.push(kind);
-    rowLastKind.push(kind);
-    rowUnits.push(NaN);
-    rowStale.push(0);
-    return rowKey.length - 1;
+  const rowUnits = new Float64Array(pieceCount);
+  const rowStale = new Uint8Array(pieceCount);
+  const newRow = (organization: number, kind: number) => {
+    const row = rowCount++;
+    rowOrganization[row] = organization;
+    rowKind[row] = kind;
+    rowLastKind[row] = kind;
+    rowUnits[row] = NaN;
+    return row;
   };
   // (organization, service) -> its row (-1: none yet), a table over the services the kinds map to.
   const tableService = new Int32Array(serviceIndex.size).fill(-1);
@@ -534,7 +536,8 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
       const key = `t:${moduleKey}:${billingType}`;
       typeRow = typeRows.get(key) ?? -1;
       if (typeRow === -1) {
-        typeRow = newRow(key, -1, kind);
+        typeRow = newRow(-1, kind);
+        rowKey.set(typeRow, key);
         typeRows.set(key, typeRow);
       }
     }
@@ -570,7 +573,7 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
         row = organizationRow[rowAt]!;
         if (row === -1) {
           // Its key is made when it settles (next to the row; none for a row with nothing to bill).
-          row = newRow("", organization, kind);
+          row = newRow(organization, kind);
           organizationRow[rowAt] = row;
         }
       }
@@ -599,7 +602,6 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
       }
     }
   }
-  const rowCount = rowKey.length;
   const sourceCounts = distinctPerRow(
     rowCount,
     contributionRow,
@@ -719,7 +721,7 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
     const kind = rowKind[r]!;
     const service = organization === -1 ? -1 : kindService[kind]!;
     if (organization === -1) {
-      draft.key = rowKey[r]!;
+      draft.key = rowKey.get(r)!;
       draft.organizationId = null;
       draft.service = null;
     } else {
