@@ -43,7 +43,10 @@ export function periodView(period: BillingPeriod, now: Date) {
   };
 }
 
-/** The row to store: names folded into its sort and search text (the drill-down is worked out when asked). */
+/**
+ * The row to store: names folded into its sort and search text (the drill-down is worked out when
+ * asked). One row plainly; a period's rows go through `toStoredRows`, which this one checks.
+ */
 export function toStoredRow(periodKey: string, row: PeriodRowSummary, names: Names): StoredRow {
   const organization = row.organizationId === null ? undefined : names.organizations.get(row.organizationId);
   const moduleOrganization =
