@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { MappingInterval } from "./attribution.ts";
 import { day, NOVEMBER } from "./billing-test-support.ts";
-import { PsaContractIndex } from "./psa-contract-index.ts";
+import { OrganizationSides, PsaContractIndex } from "./psa-contract-index.ts";
 import { type PsaContractData, psaSideFor } from "./psa-contracts.ts";
 import { type PeriodRowSummary, reconcileColumns } from "./reconcile-columns.ts";
 import {
@@ -187,7 +187,34 @@ function world(seed: number): PeriodInput & { data: PsaContractData } {
           units: Math.floor(r.next() * 30),
           approveAndPostDate: r.chance(0.1) ? "2026-11-30" : null,
         });
+        // Now and then a second row for the same contract service (a mid-period change): its units add up.
+        if (r.chance(0.15)) {
+          data.contractServiceUnits.push({
+            psaId: `${psaId}-u2`,
+            contractPsaId,
+            contractServicePsaId: psaId,
+            servicePsaId,
+            startDate: r.chance(0.8) ? "2026-11-15" : "2026-10-15",
+            endDate: "2026-11-30",
+            units: Math.floor(r.next() * 30),
+            approveAndPostDate: r.chance(0.1) ? "2026-11-30" : null,
+          });
+        }
       }
+    }
+  }
+  // Now and then a contract service's id used again, on another contract for another service (not a
+  // PSA's own data): its units count for both. (For the same service, psaSideFor would count them
+  // once and the index twice: a difference older than this test, left as it is.)
+  if (data.contracts.length > 0 && data.contractServices.length > 0 && r.chance(0.1)) {
+    const again = r.pick(data.contractServices);
+    const contract = r.pick(data.contracts);
+    if (contract.psaId !== again.contractPsaId) {
+      data.contractServices.push({
+        ...again,
+        contractPsaId: contract.psaId,
+        servicePsaId: services.find((s) => s !== again.servicePsaId)!,
+      });
     }
   }
   const asOf = r.pick([NOVEMBER.end, NOVEMBER.end, day(20), ...INSTANTS]);
@@ -258,6 +285,30 @@ describe("reconcileColumns", () => {
       }
     }
     expect(sides).toBeGreaterThan(1000);
+  });
+
+  it("the sides of one organization at once (OrganizationSides) are sideFor's, contract included, loaded in any order", () => {
+    let compared = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const { data } = world(seed);
+      const index = new PsaContractIndex(data, { key: "2026-11" });
+      const sides = new OrganizationSides(index);
+      const organizations = ["P-org-a", "P-org-b", "P-org-c", "P-org-d", "P-none"];
+      // Twice, the second time backwards: what one organization loaded must not leak into the next.
+      for (const order of [organizations, [...organizations].reverse()]) {
+        for (const organizationPsaId of order) {
+          const loaded = sides.load(organizationPsaId);
+          for (const servicePsaId of ["s-1", "s-2", "s-3", "s-none"]) {
+            const expected = index.sideFor(organizationPsaId, servicePsaId);
+            const side = loaded ? sides.side(index.serviceNumber(servicePsaId)) : null;
+            expect(side, `seed ${seed} ${organizationPsaId} ${servicePsaId}`).toEqual(expected);
+            if (side !== null) expect(side.contract).toBe(expected!.contract);
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBe(300 * 2 * 5 * 4);
   });
 
   it("a move mid-period splits the usage; the unknown keeps the last known units; peak and latest", () => {

@@ -1,3 +1,4 @@
+import { type IndexedPsaSide, OrganizationSides } from "./psa-contract-index.ts";
 import {
   type DraftCore,
   type PeriodInput,
@@ -6,6 +7,7 @@ import {
   type ServiceMappingInput,
   type SettledRow,
   settle,
+  settleWith,
 } from "./reconcile-period.ts";
 import type { UsageColumns } from "./usage-columns.ts";
 
@@ -35,22 +37,6 @@ class Scratch {
   }
 }
 
-class Growable {
-  f64: Float64Array;
-  length = 0;
-  constructor(size = 1024) {
-    this.f64 = new Float64Array(size);
-  }
-  push(value: number) {
-    if (this.length === this.f64.length) {
-      const grown = new Float64Array(this.f64.length * 2);
-      grown.set(this.f64);
-      this.f64 = grown;
-    }
-    this.f64[this.length++] = value;
-  }
-}
-
 /** Sorts the first `n` values ascending and drops repeats; returns the distinct count. */
 function sortDistinct(values: Float64Array, n: number): number {
   if (n > 24) {
@@ -76,12 +62,6 @@ function sortDistinct(values: Float64Array, n: number): number {
 /** Equal, with NaN (unknown, none) equal to NaN. */
 const same = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isNaN(b));
 
-interface Draft extends DraftCore {
-  kinds: number[];
-  /** The row's rank in order of making (the stored order). */
-  index: number;
-}
-
 /** The desired units of one set of pieces (`desiredUnits`' result for one organization). */
 interface Desired {
   units: number | null;
@@ -98,21 +78,48 @@ const answer = (units: number | null, isStale: boolean): Desired => {
 
 /**
  * Pieces: the attributed segments of a period, cut at the deciding instant (`limit`). Each is a
- * module organization's stretch with one organization (or none) and one usage state.
+ * module organization's stretch with one organization (or none) and one usage state. Room is made
+ * once per pair (`reserve`), then each piece is written in place.
  */
 class Pieces {
-  kind = new Growable();
-  organization = new Growable();
-  moduleOrganization = new Growable();
-  from = new Growable();
-  to = new Growable();
+  length = 0;
+  kind: Int32Array;
+  organization: Int32Array;
+  moduleOrganization: Int32Array;
+  from: Float64Array;
+  to: Float64Array;
   /** Units counted (the last known while unknown); NaN: none. */
-  counted = new Growable();
+  counted: Float64Array;
   /** 1 while the quantity is unknown. */
-  unknown = new Growable();
-  get length() {
-    return this.kind.length;
+  unknown: Uint8Array;
+  constructor(size: number) {
+    this.kind = new Int32Array(size);
+    this.organization = new Int32Array(size);
+    this.moduleOrganization = new Int32Array(size);
+    this.from = new Float64Array(size);
+    this.to = new Float64Array(size);
+    this.counted = new Float64Array(size);
+    this.unknown = new Uint8Array(size);
   }
+  /** Room for `extra` more pieces. */
+  reserve(extra: number) {
+    const need = this.length + extra;
+    if (need <= this.kind.length) return;
+    const size = Math.max(need, this.kind.length * 2);
+    const n = this.length;
+    const grow = <T extends Int32Array | Float64Array | Uint8Array>(old: T, made: T): T => {
+      made.set(old.subarray(0, n));
+      return made;
+    };
+    this.kind = grow(this.kind, new Int32Array(size));
+    this.organization = grow(this.organization, new Int32Array(size));
+    this.moduleOrganization = grow(this.moduleOrganization, new Int32Array(size));
+    this.from = grow(this.from, new Float64Array(size));
+    this.to = grow(this.to, new Float64Array(size));
+    this.counted = grow(this.counted, new Float64Array(size));
+    this.unknown = grow(this.unknown, new Uint8Array(size));
+  }
+  /** Writes a piece (after `reserve`). */
   push(
     kind: number,
     organization: number,
@@ -122,13 +129,14 @@ class Pieces {
     counted: number,
     unknown: number,
   ) {
-    this.kind.push(kind);
-    this.organization.push(organization);
-    this.moduleOrganization.push(mo);
-    this.from.push(from);
-    this.to.push(to);
-    this.counted.push(counted);
-    this.unknown.push(unknown);
+    const i = this.length++;
+    this.kind[i] = kind;
+    this.organization[i] = organization;
+    this.moduleOrganization[i] = mo;
+    this.from[i] = from;
+    this.to[i] = to;
+    this.counted[i] = counted;
+    this.unknown[i] = unknown;
   }
 }
 
@@ -147,9 +155,9 @@ function desiredOf(
   edges: Scratch,
   deltas: Scratch,
 ): Desired {
-  const to = pieces.to.f64;
-  const counted = pieces.counted.f64;
-  const unknown = pieces.unknown.f64;
+  const to = pieces.to;
+  const counted = pieces.counted;
+  const unknown = pieces.unknown;
   if (policy === "latest") {
     let any = false;
     let known = false;
@@ -169,7 +177,7 @@ function desiredOf(
     if (!any) return answer(0, false);
     return answer(known ? units : null, unknownSources > 0);
   }
-  const from = pieces.from.f64;
+  const from = pieces.from;
   let isStale = false;
   for (let i = offset; i < offset + n; i++) if (unknown[list[i]!] === 1) isStale = true;
   if (n === 1) {
@@ -230,8 +238,6 @@ function desiredOf(
   return answer(bestKnown ? bestUnits : null, isStale);
 }
 
-const addUnits = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : a + b);
-
 /** The period's rows, as `reconcilePeriod` gives them (without sources and steps: `sourceCount`). */
 export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
   const u = input.usage;
@@ -248,10 +254,14 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
 
   // Pass 1: every pair attributed (attributeUsage with withStaleness), its mapped pieces kept per
   // (module, billing type), its unmapped ones decided at once (a `u:` row).
-  const pieces = new Pieces();
+  // Room for about every pair's pieces at once (1.33 M for 600,000 pairs and 1.47 M intervals).
+  const pieces = new Pieces(Math.max(1024, u.intervalFrom.length + u.pairCount));
   const kindOrder: number[] = [];
   const kindSeen = new Uint8Array(u.kinds.length);
-  const unmapped: { pair: number; desired: Desired }[] = [];
+  // The unmapped pairs' rows: pair, desired units (NaN: unknown), stale (1).
+  const unmappedPair: number[] = [];
+  const unmappedUnits: number[] = [];
+  const unmappedStale: number[] = [];
   const usage = new Scratch();
   const usageTo = new Scratch();
   const usageQuantity = new Scratch();
@@ -375,6 +385,7 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
       sl[segments] = lastKnown;
       segments++;
     }
+    pieces.reserve(segments);
     let hasMapped = false;
     let looseCount = 0;
     for (let s = 0; s < segments; s++) {
@@ -423,27 +434,23 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
         const policy = kindMapping[kind]?.policy ?? "latest";
         const desired = desiredOf(pieces, looseList, 0, taken, policy, limit, edges, deltas);
         if (!(desired.units === 0 && !desired.isStale)) {
-          unmapped.push({ pair: p, desired: { units: desired.units, isStale: desired.isStale } });
+          unmappedPair.push(p);
+          unmappedUnits.push(desired.units === null ? NaN : desired.units);
+          unmappedStale.push(desired.isStale ? 1 : 0);
         }
       }
       // Drop them again: they belong to no organization's pieces.
-      pieces.kind.length -= taken;
-      pieces.organization.length -= taken;
-      pieces.moduleOrganization.length -= taken;
-      pieces.from.length -= taken;
-      pieces.to.length -= taken;
-      pieces.counted.length -= taken;
-      pieces.unknown.length -= taken;
+      pieces.length -= taken;
     }
   }
 
   // Pass 2: per (module, billing type) in order of appearance, per organization in order of its
   // first piece: desiredUnits, summed into rows (`o:` per organization and service, `t:` per
-  // billing type with no service mapping).
+  // billing type with no service mapping). Rows are columns, by their rank in order of making.
   const pieceCount = pieces.length;
   const kindCount = u.kinds.length;
   const byKindStart = new Int32Array(kindCount + 1);
-  const pieceKind = pieces.kind.f64;
+  const pieceKind = pieces.kind;
   for (let i = 0; i < pieceCount; i++) byKindStart[pieceKind[i]! + 1]!++;
   for (let k = 0; k < kindCount; k++) byKindStart[k + 1]! += byKindStart[k]!;
   const byKind = new Int32Array(pieceCount);
@@ -456,29 +463,63 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
   const slotOrganization = new Int32Array(Math.max(1, organizationCount));
   const slotStart = new Int32Array(organizationCount + 1);
   const byOrganization = new Int32Array(pieceCount);
-  const pieceOrganization = pieces.organization.f64;
-  const pieceMo = pieces.moduleOrganization.f64;
+  const pieceOrganization = pieces.organization;
+  const pieceMo = pieces.moduleOrganization;
 
-  const drafts: Draft[] = [];
   const serviceIndex = new Map<string, number>();
   for (const m of input.serviceMappings)
     if (!serviceIndex.has(m.psaServiceId)) serviceIndex.set(m.psaServiceId, serviceIndex.size);
-  const services = Math.max(1, serviceIndex.size);
-  const organizationRows = new Map<number, Draft>();
-  const typeRows = new Map<string, Draft>();
-  const refs = new Map<number, RowBillingTypeRef>();
-  // One `{ psaId, name }` per service mapping, shared by its rows.
-  const serviceRefs = new Map<ServiceMappingInput, { psaId: string; name: string }>();
-  const serviceRef = (mapping: ServiceMappingInput) => {
-    let ref = serviceRefs.get(mapping);
-    if (ref === undefined) {
-      ref = { psaId: mapping.psaServiceId, name: mapping.psaServiceName };
-      serviceRefs.set(mapping, ref);
-    }
-    return ref;
+  const psa = input.psa;
+  // Per service (by index): its list price.
+  const listPrice: (bigint | null)[] = [];
+  for (const psaServiceId of serviceIndex.keys())
+    listPrice.push(psa ? (psa.servicePrices.get(psaServiceId) ?? null) : null);
+  // Per kind: its service (by index; -1: no service mapping) and one `{ psaId, name }` shared by its rows.
+  const kindService = new Int32Array(kindCount).fill(-1);
+  const kindServiceRef: ({ psaId: string; name: string } | null)[] = [];
+  for (let k = 0; k < kindCount; k++) {
+    const mapping = kindMapping[k];
+    kindServiceRef.push(mapping ? { psaId: mapping.psaServiceId, name: mapping.psaServiceName } : null);
+    if (mapping) kindService[k] = serviceIndex.get(mapping.psaServiceId)!;
+  }
+  const kindRef: (RowBillingTypeRef | undefined)[] = new Array(kindCount).fill(undefined);
+
+  /** A `t:` row's key (an `o:` row's is made when it settles). */
+  // Typed columns, room for a row per (kind, organization) at most: one per piece.
+  let rowCount = 0;
+  /** A `t:` row's key (an `o:` row's is made when it settles). */
+  const rowKey = new Map<number, string>();
+  /** The row's organization (index); -1 for a `t:` row. */
+  const rowOrganization = new Int32Array(pieceCount);
+  /** The kind that made the row (its service, its first billing type) and the last one added. */
+  const rowKind = new Int32Array(pieceCount);
+  const rowLastKind = new Int32Array(pieceCount);
+  /** A row of several kinds: all of them, in order. */
+  const rowMoreKinds = new Map<number, number[]>();
+  /** NaN: unknown. */
+  const rowUnits = new Float64Array(pieceCount);
+  const rowStale = new Uint8Array(pieceCount);
+  const newRow = (organization: number, kind: number) => {
+    const row = rowCount++;
+    rowOrganization[row] = organization;
+    rowKind[row] = kind;
+    rowLastKind[row] = kind;
+    rowUnits[row] = NaN;
+    return row;
   };
-  const contributionRow = new Growable();
-  const contributionMo = new Growable();
+  // (organization, service) -> its row (-1: none yet), a table over the services the kinds map to.
+  const tableService = new Int32Array(serviceIndex.size).fill(-1);
+  let tableServices = 0;
+  for (let k = 0; k < kindCount; k++) {
+    const service = kindService[k]!;
+    if (service !== -1 && tableService[service] === -1) tableService[service] = tableServices++;
+  }
+  const organizationRow = new Int32Array(organizationCount * tableServices).fill(-1);
+  const typeRows = new Map<string, number>();
+  // (row, module organization) per run of a module organization's pieces in a row.
+  const contributionRow = new Int32Array(pieceCount);
+  const contributionMo = new Int32Array(pieceCount);
+  let contributions = 0;
 
   for (const kind of kindOrder) {
     const a = byKindStart[kind]!;
@@ -486,11 +527,19 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
     if (a === b) continue;
     const mapping = kindMapping[kind];
     const policy = mapping?.policy ?? "latest";
+    const service = kindService[kind]!;
     const { moduleKey, billingType } = u.kinds[kind]!;
-    let ref = refs.get(kind);
-    if (!ref) {
-      ref = { moduleKey, billingType, policy: mapping?.policy ?? null };
-      refs.set(kind, ref);
+    kindRef[kind] ??= { moduleKey, billingType, policy: mapping?.policy ?? null };
+    // A billing type with no service mapping: one row for every organization.
+    let typeRow = -1;
+    if (!mapping) {
+      const key = `t:${moduleKey}:${billingType}`;
+      typeRow = typeRows.get(key) ?? -1;
+      if (typeRow === -1) {
+        typeRow = newRow(-1, kind);
+        rowKey.set(typeRow, key);
+        typeRows.set(key, typeRow);
+      }
     }
     // The organizations in order of their first piece, then their pieces together (order kept).
     let slots = 0;
@@ -518,90 +567,183 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
       const offset = slotStart[s]!;
       const n = slotStart[s + 1]! - offset;
       const desired = desiredOf(pieces, byOrganization, offset, n, policy, limit, edges, deltas);
-      const organizationId = u.organizationIds[organization]!;
-      let row: Draft | undefined;
+      let row = typeRow;
       if (mapping) {
-        const rowKey = organization * services + serviceIndex.get(mapping.psaServiceId)!;
-        row = organizationRows.get(rowKey);
-        if (!row) {
-          row = {
-            key: `o:${organizationId}:s:${mapping.psaServiceId}`,
-            organizationId,
-            service: serviceRef(mapping),
-            moduleOrganizationId: null,
-            billingTypes: [],
-            units: null,
-            isStale: false,
-            kinds: [],
-            index: drafts.length,
-          };
-          organizationRows.set(rowKey, row);
-          drafts.push(row);
-        }
-      } else {
-        const key = `t:${moduleKey}:${billingType}`;
-        row = typeRows.get(key);
-        if (!row) {
-          row = {
-            key,
-            organizationId: null,
-            service: null,
-            moduleOrganizationId: null,
-            billingTypes: [],
-            units: null,
-            isStale: false,
-            kinds: [],
-            index: drafts.length,
-          };
-          typeRows.set(key, row);
-          drafts.push(row);
+        const rowAt = organization * tableServices + tableService[service]!;
+        row = organizationRow[rowAt]!;
+        if (row === -1) {
+          // Its key is made when it settles (next to the row; none for a row with nothing to bill).
+          row = newRow(organization, kind);
+          organizationRow[rowAt] = row;
         }
       }
-      if (
-        !row.kinds.some((k) => u.kinds[k]!.moduleKey === moduleKey && u.kinds[k]!.billingType === billingType)
-      ) {
-        row.kinds.push(kind);
+      // Kinds come one after the other: a kind already in the row is its last one.
+      if (rowLastKind[row] !== kind) {
+        let more = rowMoreKinds.get(row);
+        if (more === undefined) {
+          more = [rowKind[row]!];
+          rowMoreKinds.set(row, more);
+        }
+        more.push(kind);
+        rowLastKind[row] = kind;
       }
-      row.units = addUnits(row.units, desired.units);
-      row.isStale ||= desired.isStale;
+      const units = rowUnits[row]!;
+      if (desired.units !== null) rowUnits[row] = Number.isNaN(units) ? desired.units : units + desired.units;
+      if (desired.isStale) rowStale[row] = 1;
       // Its sources: each module organization's pieces lie together (one pair per module organization here).
       let previous = -1;
       for (let i = offset; i < offset + n; i++) {
         const mo = pieceMo[byOrganization[i]!]!;
         if (mo === previous) continue;
         previous = mo;
-        contributionRow.push(row.index);
-        contributionMo.push(mo);
+        contributionRow[contributions] = row;
+        contributionMo[contributions] = mo;
+        contributions++;
       }
     }
   }
-
-  // The rows' billing types: one shared list per combination (most rows have one).
-  const lists = new Map<string, RowBillingTypeRef[]>();
-  for (const row of drafts) {
-    const key = row.kinds.join(",");
-    let list = lists.get(key);
-    if (!list) {
-      list = row.kinds.map((k) => refs.get(k)!);
-      lists.set(key, list);
-    }
-    row.billingTypes = list;
-  }
   const sourceCounts = distinctPerRow(
-    drafts.length,
+    rowCount,
     contributionRow,
     contributionMo,
+    contributions,
     u.moduleOrganizationIds.length,
   );
 
+  // The PSA's side of every `o:` row, organization by organization (each one's contracts read
+  // once), kept in columns: 0 none (no contract), 1 a contract without the service, 2 with it.
+  const sideState = new Uint8Array(rowCount);
+  const sideContract: ({ psaId: string; name: string } | null)[] = new Array(rowCount).fill(null);
+  const sideUnits = new Float64Array(rowCount);
+  const sidePrice: (bigint | null)[] = new Array(rowCount).fill(null);
+  const sideInvoiced = new Uint8Array(rowCount);
+  if (psa !== null) {
+    const start = new Int32Array(organizationCount + 1);
+    for (let r = 0; r < rowCount; r++) {
+      const organization = rowOrganization[r]!;
+      if (organization !== -1) start[organization + 1]!++;
+    }
+    for (let o = 0; o < organizationCount; o++) start[o + 1]! += start[o]!;
+    const ordered = new Int32Array(start[organizationCount]!);
+    const fill = start.slice(0, organizationCount);
+    for (let r = 0; r < rowCount; r++) {
+      const organization = rowOrganization[r]!;
+      if (organization !== -1) ordered[fill[organization]!++] = r;
+    }
+    const serviceNumber = Int32Array.from(serviceIndex.keys(), (id) => psa.serviceNumber(id));
+    const sides = new OrganizationSides(psa);
+    for (let o = 0; o < organizationCount; o++) {
+      if (start[o] === start[o + 1]) continue;
+      const psaId = input.organizationPsaIds.get(u.organizationIds[o]!);
+      if (psaId === undefined || !sides.load(psaId)) continue;
+      for (let i = start[o]!; i < start[o + 1]!; i++) {
+        const r = ordered[i]!;
+        const n = serviceNumber[kindService[rowKind[r]!]!]!;
+        sideContract[r] = sides.contract(n);
+        if (!sides.carries(n)) {
+          sideState[r] = 1;
+          continue;
+        }
+        sideState[r] = 2;
+        sideUnits[r] = sides.psaUnitsOf(n);
+        sidePrice[r] = sides.unitPriceOf(n);
+        sideInvoiced[r] = sides.isInvoicedOf(n) ? 1 : 0;
+      }
+    }
+  }
+  // One side and one draft, rewritten for each row: `settleWith` keeps none of them (it copies the
+  // values and the shared refs), so 360,000 rows make no garbage of them.
+  const contractService = { psaUnits: 0, unitPrice: null as bigint | null, isInvoiced: false };
+  const side: { contract: { psaId: string; name: string }; contractService: typeof contractService | null } =
+    {
+      contract: { psaId: "", name: "" },
+      contractService: null,
+    };
+  const sideOf = (r: number): IndexedPsaSide => {
+    const state = sideState[r]!;
+    if (state === 0) return null;
+    side.contract = sideContract[r]!;
+    if (state === 1) {
+      side.contractService = null;
+      return side;
+    }
+    contractService.psaUnits = sideUnits[r]!;
+    contractService.unitPrice = sidePrice[r]!;
+    contractService.isInvoiced = sideInvoiced[r] === 1;
+    side.contractService = contractService;
+    return side;
+  };
+  const draft: DraftCore = {
+    key: "",
+    organizationId: null,
+    service: null,
+    moduleOrganizationId: null,
+    billingTypes: [],
+    units: null,
+    isStale: false,
+  };
+  // An `o:` row's key: its organization's part made once.
+  const keyPrefix: (string | undefined)[] = new Array(organizationCount).fill(undefined);
+
+  // The rows' billing types: one shared list per combination (most rows have one).
+  const kindLists: (RowBillingTypeRef[] | undefined)[] = new Array(kindCount).fill(undefined);
+  const lists = new Map<string, RowBillingTypeRef[]>();
+  const billingTypesOf = (row: number): RowBillingTypeRef[] => {
+    const kind = rowKind[row]!;
+    if (rowLastKind[row] === kind) {
+      let list = kindLists[kind];
+      if (list === undefined) {
+        list = [kindRef[kind]!];
+        kindLists[kind] = list;
+      }
+      return list;
+    }
+    const kinds = rowMoreKinds.get(row)!;
+    const key = kinds.join(",");
+    let list = lists.get(key);
+    if (!list) {
+      list = kinds.map((k) => kindRef[k]!);
+      lists.set(key, list);
+    }
+    return list;
+  };
+
   const rows: PeriodRowSummary[] = [];
-  for (const row of drafts) {
-    const settled = settle(input, row);
-    if (settled) rows.push(Object.assign(settled, { sourceCount: sourceCounts[row.index]! }));
+  const add = (settled: SettledRow | null, sourceCount: number) => {
+    if (settled === null) return;
+    const row = settled as PeriodRowSummary;
+    row.sourceCount = sourceCount;
+    rows.push(row);
+  };
+  for (let r = 0; r < rowCount; r++) {
+    const organization = rowOrganization[r]!;
+    const units = rowUnits[r]!;
+    const kind = rowKind[r]!;
+    const service = organization === -1 ? -1 : kindService[kind]!;
+    if (organization === -1) {
+      draft.key = rowKey.get(r)!;
+      draft.organizationId = null;
+      draft.service = null;
+    } else {
+      let prefix = keyPrefix[organization];
+      if (prefix === undefined) {
+        prefix = `o:${u.organizationIds[organization]!}:s:`;
+        keyPrefix[organization] = prefix;
+      }
+      draft.key = prefix + kindServiceRef[kind]!.psaId;
+      draft.organizationId = u.organizationIds[organization]!;
+      draft.service = kindServiceRef[kind]!;
+    }
+    draft.moduleOrganizationId = null;
+    draft.billingTypes = billingTypesOf(r);
+    draft.units = Number.isNaN(units) ? null : units;
+    draft.isStale = rowStale[r] === 1;
+    add(settleWith(draft, sideOf(r), service === -1 ? null : listPrice[service]!), sourceCounts[r]!);
   }
   // Unmapped usage, a row per pair (one mapping fixes it).
   const unmappedLists = new Map<number, RowBillingTypeRef[]>();
-  for (const { pair, desired } of unmapped) {
+  for (let i = 0; i < unmappedPair.length; i++) {
+    const pair = unmappedPair[i]!;
     const kind = u.pairKind[pair]!;
     const mapping = kindMapping[kind];
     const { moduleKey, billingType } = u.kinds[kind]!;
@@ -611,44 +753,56 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
       unmappedLists.set(kind, list);
     }
     const moduleOrganizationId = u.moduleOrganizationIds[u.pairModuleOrganization[pair]!]!;
-    const settled = settle(input, {
-      key: `u:${moduleOrganizationId}:${billingType}`,
-      organizationId: null,
-      service: mapping ? serviceRef(mapping) : null,
-      moduleOrganizationId,
-      billingTypes: list,
-      units: desired.units,
-      isStale: desired.isStale,
-    });
-    if (settled) rows.push(Object.assign(settled, { sourceCount: 1 }));
-  }
-  // The PSA's billed contract services no usage asks for.
-  const organizationIndex = new Map(u.organizationIds.map((id, index) => [id, index]));
-  const psaOnly = psaOnlyDrafts(input, (organizationId, servicePsaId) => {
-    const organization = organizationIndex.get(organizationId);
-    const service = serviceIndex.get(servicePsaId);
-    return (
-      organization !== undefined &&
-      service !== undefined &&
-      organizationRows.has(organization * services + service)
+    const units = unmappedUnits[i]!;
+    add(
+      settleWith(
+        {
+          key: `u:${moduleOrganizationId}:${billingType}`,
+          organizationId: null,
+          service: kindServiceRef[kind]!,
+          moduleOrganizationId,
+          billingTypes: list,
+          units: Number.isNaN(units) ? null : units,
+          isStale: unmappedStale[i] === 1,
+        },
+        null,
+        mapping ? listPrice[kindService[kind]!]! : null,
+      ),
+      1,
     );
-  });
-  for (const d of psaOnly) {
-    const settled = settle(input, d);
-    if (settled) rows.push(Object.assign(settled, { sourceCount: 0 }));
   }
+  // The PSA's billed contract services no usage asks for (asked organization by organization).
+  const organizationIndex = new Map(u.organizationIds.map((id, index) => [id, index]));
+  let askedId: string | null = null;
+  let asked: number | undefined;
+  const psaOnly = psaOnlyDrafts(input, (organizationId, servicePsaId) => {
+    if (organizationId !== askedId) {
+      askedId = organizationId;
+      asked = organizationIndex.get(organizationId);
+    }
+    const service = serviceIndex.get(servicePsaId);
+    if (asked === undefined || service === undefined || tableService[service] === -1) return false;
+    return organizationRow[asked * tableServices + tableService[service]!] !== -1;
+  });
+  for (const d of psaOnly) add(settle(input, d), 0);
   return rows;
 }
 
 /** Distinct module organizations per row, from (row, module organization) contributions. */
-function distinctPerRow(rowCount: number, rows: Growable, mos: Growable, moCount: number): Int32Array {
+function distinctPerRow(
+  rowCount: number,
+  rows: Int32Array,
+  mos: Int32Array,
+  length: number,
+  moCount: number,
+): Int32Array {
   const counts = new Int32Array(rowCount);
   const start = new Int32Array(rowCount + 1);
-  for (let i = 0; i < rows.length; i++) start[rows.f64[i]! + 1]!++;
+  for (let i = 0; i < length; i++) start[rows[i]! + 1]!++;
   for (let r = 0; r < rowCount; r++) start[r + 1]! += start[r]!;
-  const ordered = new Int32Array(rows.length);
+  const ordered = new Int32Array(length);
   const fill = start.slice(0, rowCount);
-  for (let i = 0; i < rows.length; i++) ordered[fill[rows.f64[i]!]!++] = mos.f64[i]!;
+  for (let i = 0; i < length; i++) ordered[fill[rows[i]!]!++] = mos[i]!;
   const stamp = new Int32Array(moCount).fill(-1);
   for (let r = 0; r < rowCount; r++) {
     for (let i = start[r]!; i < start[r + 1]!; i++) {

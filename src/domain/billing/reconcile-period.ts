@@ -8,7 +8,7 @@ import {
 } from "./desired-units.ts";
 import { multiplyUnits } from "./money.ts";
 import type { BillingPeriod } from "./period.ts";
-import type { PsaContractIndex } from "./psa-contract-index.ts";
+import type { IndexedPsaSide, PsaContractIndex } from "./psa-contract-index.ts";
 import { type ReconciliationState, reconcile } from "./reconciliation.ts";
 import type { UsageInterval } from "./usage-ledger.ts";
 
@@ -300,30 +300,40 @@ export function psaOnlyDrafts(
   if (!input.psa) return [];
   const organizationByPsaId = new Map<string, string>();
   for (const [id, psaId] of input.organizationPsaIds) organizationByPsaId.set(psaId, id);
-  const byService = new Map<string, ServiceMappingInput[]>();
+  // Per service: its name and billing types, shared by its rows.
+  const byService = new Map<
+    string,
+    { service: { psaId: string; name: string }; billingTypes: RowBillingTypeRef[] }
+  >();
   for (const mapping of input.serviceMappings) {
-    byService.set(mapping.psaServiceId, [...(byService.get(mapping.psaServiceId) ?? []), mapping]);
+    const ref = { moduleKey: mapping.moduleKey, billingType: mapping.billingType, policy: mapping.policy };
+    const found = byService.get(mapping.psaServiceId);
+    if (found) found.billingTypes.push(ref);
+    else
+      byService.set(mapping.psaServiceId, {
+        service: { psaId: mapping.psaServiceId, name: mapping.psaServiceName },
+        billingTypes: [ref],
+      });
   }
   const drafts: DraftCore[] = [];
-  for (const pair of input.psa.billedPairs()) {
-    const organizationId = organizationByPsaId.get(pair.organizationPsaId);
-    const mappings = byService.get(pair.servicePsaId);
-    // A service no billing type maps to (labor, licenses sold by hand) is not orgmap's to judge.
-    if (organizationId === undefined || mappings === undefined) continue;
-    if (has(organizationId, pair.servicePsaId)) continue;
-    drafts.push({
-      key: `o:${organizationId}:s:${pair.servicePsaId}`,
-      organizationId,
-      service: { psaId: pair.servicePsaId, name: mappings[0]!.psaServiceName },
-      moduleOrganizationId: null,
-      billingTypes: mappings.map((m) => ({
-        moduleKey: m.moduleKey,
-        billingType: m.billingType,
-        policy: m.policy,
-      })),
-      units: 0,
-      isStale: false,
-    });
+  for (const { organizationPsaId, servicePsaIds } of input.psa.billedServices()) {
+    const organizationId = organizationByPsaId.get(organizationPsaId);
+    if (organizationId === undefined) continue;
+    for (const servicePsaId of servicePsaIds) {
+      const mapped = byService.get(servicePsaId);
+      // A service no billing type maps to (labor, licenses sold by hand) is not orgmap's to judge.
+      if (mapped === undefined) continue;
+      if (has(organizationId, servicePsaId)) continue;
+      drafts.push({
+        key: `o:${organizationId}:s:${servicePsaId}`,
+        organizationId,
+        service: mapped.service,
+        moduleOrganizationId: null,
+        billingTypes: mapped.billingTypes,
+        units: 0,
+        isStale: false,
+      });
+    }
   }
   return drafts;
 }
@@ -351,6 +361,16 @@ export function settle(
     d.service && d.organizationId !== null && psaId !== undefined && input.psa
       ? input.psa.sideFor(psaId, d.service.psaId)
       : null;
+  const listPrice = d.service ? (input.psa?.servicePrices.get(d.service.psaId) ?? null) : null;
+  return settleWith(d, side, listPrice);
+}
+
+/**
+ * `settle` with its lookups done by the caller: `side`, the PSA's side of the row's organization
+ * and service (null: none, or no service or organization); `listPrice`, the service's list price
+ * (null: none, or no service). `reconcileColumns` looks them up organization by organization.
+ */
+export function settleWith(d: DraftCore, side: IndexedPsaSide, listPrice: bigint | null): SettledRow | null {
   const result = reconcile({
     // An unmapped module organization's row has no organization; a billing type's row stands for all.
     organizationId: d.moduleOrganizationId !== null ? null : (d.organizationId ?? "*"),
@@ -361,7 +381,6 @@ export function settle(
   });
   if (d.units === 0 && (result.psaUnits ?? 0) === 0 && !d.isStale) return null;
   const unitsAtStake = result.psaUnits === null ? (d.units ?? 0) : Math.abs(result.differenceUnits ?? 0);
-  const listPrice = d.service ? (input.psa?.servicePrices.get(d.service.psaId) ?? null) : null;
   const onContract = side?.contractService ?? null;
   const unitPrice = onContract ? onContract.unitPrice : listPrice;
   const money = onContract

@@ -97,36 +97,61 @@ export async function rowDetail(db: Db, period: BillingPeriod, detail: StoredDet
  * 0013), so the summary with no filter reads one row instead of aggregating the period.
  */
 export function snapshotTotals(rows: readonly StoredRow[]): SnapshotTotals {
-  const byState = new Map<string, { rows: number; units: number; money: bigint; rowsWithoutMoney: number }>();
-  const byModule = new Map<
-    string,
-    { rows: number; units: number; money: bigint; rowsWithoutMoney: number }
-  >();
+  interface Total {
+    rows: number;
+    units: number;
+    money: bigint;
+    rowsWithoutMoney: number;
+  }
+  const byState = new Map<string, Total>();
+  // Per module, then per state; `byModule` lists them in the order first met.
+  const moduleStates = new Map<string, Map<string, Total>>();
+  const byModule: { moduleKey: string; state: string; total: Total }[] = [];
+  // Each amount's text read once (the stored rows share a few thousand texts).
+  const amounts = new Map<string, bigint>();
   const unmapped = new Set<string>();
-  const add = (
-    map: Map<string, { rows: number; units: number; money: bigint; rowsWithoutMoney: number }>,
-    key: string,
-    row: StoredRow,
-    money: bigint,
-  ) => {
-    let total = map.get(key);
-    if (!total) {
-      total = { rows: 0, units: 0, money: 0n, rowsWithoutMoney: 0 };
-      map.set(key, total);
-    }
+  const add = (total: Total, units: number, money: bigint, withoutMoney: boolean) => {
     total.rows += 1;
-    total.units += row.units_at_stake;
+    total.units += units;
     total.money += money;
-    if (row.money === null && row.units_at_stake > 0) total.rowsWithoutMoney += 1;
+    if (withoutMoney) total.rowsWithoutMoney += 1;
   };
   for (const row of rows) {
-    const money = row.abs_money === null ? 0n : (parseDecimal(row.abs_money) ?? 0n);
-    add(byState, row.state, row, money);
-    for (const moduleKey of row.module_keys) add(byModule, `${moduleKey}\u0000${row.state}`, row, money);
+    let money = 0n;
+    if (row.abs_money !== null) {
+      let amount = amounts.get(row.abs_money);
+      if (amount === undefined) {
+        amount = parseDecimal(row.abs_money) ?? 0n;
+        amounts.set(row.abs_money, amount);
+      }
+      money = amount;
+    }
+    const units = row.units_at_stake;
+    const withoutMoney = row.money === null && units > 0;
+    let total = byState.get(row.state);
+    if (!total) {
+      total = { rows: 0, units: 0, money: 0n, rowsWithoutMoney: 0 };
+      byState.set(row.state, total);
+    }
+    add(total, units, money, withoutMoney);
+    for (const moduleKey of row.module_keys) {
+      let states = moduleStates.get(moduleKey);
+      if (!states) {
+        states = new Map();
+        moduleStates.set(moduleKey, states);
+      }
+      let moduleTotal = states.get(row.state);
+      if (!moduleTotal) {
+        moduleTotal = { rows: 0, units: 0, money: 0n, rowsWithoutMoney: 0 };
+        states.set(row.state, moduleTotal);
+        byModule.push({ moduleKey, state: row.state, total: moduleTotal });
+      }
+      add(moduleTotal, units, money, withoutMoney);
+    }
     if (row.state === "unmapped_usage" && row.module_organization_id !== null)
       unmapped.add(row.module_organization_id);
   }
-  const view = (total: { rows: number; units: number; money: bigint; rowsWithoutMoney: number }) => ({
+  const view = (total: Total) => ({
     rows: total.rows,
     units: total.units,
     money: formatDecimal(total.money),
@@ -134,10 +159,7 @@ export function snapshotTotals(rows: readonly StoredRow[]): SnapshotTotals {
   });
   return {
     byState: [...byState].map(([state, total]) => ({ state, ...view(total) })),
-    byModule: [...byModule].map(([key, total]) => {
-      const [moduleKey, state] = key.split("\u0000") as [string, string];
-      return { moduleKey, state, ...view(total) };
-    }),
+    byModule: byModule.map(({ moduleKey, state, total }) => ({ moduleKey, state, ...view(total) })),
     unmappedModuleOrganizations: unmapped.size,
   };
 }

@@ -6,7 +6,7 @@ import { formatDecimal, formatMoney, parseDecimal } from "../../domain/billing/m
 import type { BillingPeriod } from "../../domain/billing/period.ts";
 import { nextPeriod, previousPeriod } from "../../domain/billing/period.ts";
 import type { PeriodRowSummary } from "../../domain/billing/reconcile-columns.ts";
-import type { RowTrace } from "../../domain/billing/reconcile-period.ts";
+import type { RowBillingTypeRef, RowTrace } from "../../domain/billing/reconcile-period.ts";
 import { RECONCILIATION_STATES, type ReconciliationState } from "../../domain/billing/reconciliation.ts";
 import type { UnknownReason } from "../../domain/billing/usage-ledger.ts";
 import { type OrganizationTerm, termLabels } from "../../domain/term.ts";
@@ -26,6 +26,8 @@ export interface StoredDetail {
   steps: { f: number; t: number; u: number; k: number }[];
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = -MAX_SAFE;
 const STATE_RANK = new Map(RECONCILIATION_STATES.map((state, index) => [state, index]));
 const decimal = (amount: bigint | null) => (amount === null ? null : formatDecimal(amount));
 
@@ -41,7 +43,10 @@ export function periodView(period: BillingPeriod, now: Date) {
   };
 }
 
-/** The row to store: names folded into its sort and search text (the drill-down is worked out when asked). */
+/**
+ * The row to store: names folded into its sort and search text (the drill-down is worked out when
+ * asked). One row plainly; a period's rows go through `toStoredRows`, which this one checks.
+ */
 export function toStoredRow(periodKey: string, row: PeriodRowSummary, names: Names): StoredRow {
   const organization = row.organizationId === null ? undefined : names.organizations.get(row.organizationId);
   const moduleOrganization =
@@ -78,6 +83,166 @@ export function toStoredRow(periodKey: string, row: PeriodRowSummary, names: Nam
     sort_name: sortName.toLowerCase(),
     kinds: [...new Set(row.billingTypes.map((b) => kindKey(b.moduleKey, b.billingType)))],
   };
+}
+
+/** The words of a search text, lowercased, joined by line breaks (empty words left out). */
+const lowerWords = (words: readonly (string | null | undefined)[]) =>
+  words
+    .filter((word): word is string => Boolean(word))
+    .map((word) => word.toLowerCase())
+    .join("\n");
+
+/** Parts of a search text joined by line breaks, the empty ones left out. */
+const joinParts = (a: string, b: string) => (a === "" ? b : b === "" ? a : `${a}\n${b}`);
+
+/**
+ * `toStoredRow` for a period's rows, what many rows share made once: an organization's words, a
+ * list of billing types' words and module keys (one array per list, shared by its rows), the
+ * decimal text of a price or an amount. Each word is lowercased alone: a line break between words
+ * keeps lowercasing from looking across them (Greek final sigma included), so the text is
+ * `toStoredRow`'s (reconciliation-views.test.ts compares them).
+ */
+export function toStoredRows(
+  periodKey: string,
+  rows: readonly PeriodRowSummary[],
+  names: Names,
+): StoredRow[] {
+  interface OrganizationWords {
+    sortName: string | undefined;
+    words: string;
+  }
+  const unknownOrganization: OrganizationWords = { sortName: undefined, words: "" };
+  const organizations = new Map<string, OrganizationWords>();
+  const organizationWords = (id: string) => {
+    let words = organizations.get(id);
+    if (words === undefined) {
+      const organization = names.organizations.get(id);
+      words =
+        organization === undefined
+          ? unknownOrganization
+          : {
+              sortName: organization.name?.toLowerCase(),
+              words: lowerWords([organization.name, organization.psaId]),
+            };
+      organizations.set(id, words);
+    }
+    return words;
+  };
+  interface TypeWords {
+    first: string | undefined;
+    words: string;
+    moduleKeys: string[];
+    /** By service name: its words, then these. */
+    withService: Map<string | undefined, string>;
+  }
+  const typeLists = new Map<readonly RowBillingTypeRef[], TypeWords>();
+  // Neighbouring rows mostly share their list (rows come per billing type): the last one is kept at hand.
+  let lastList: readonly RowBillingTypeRef[] | null = null;
+  let lastTypes: TypeWords | undefined;
+  const typeWordsOf = (list: readonly RowBillingTypeRef[]) => {
+    if (list === lastList) return lastTypes!;
+    let found = typeLists.get(list);
+    if (found === undefined) {
+      const words = list.map((b) => {
+        const module = names.modules.get(b.moduleKey);
+        return `${module?.name ?? b.moduleKey} ${billingTypeLabel(b.billingType, module?.connectorKind ?? null)}`;
+      });
+      found = {
+        first: words[0]?.toLowerCase(),
+        words: lowerWords(words),
+        moduleKeys: [...new Set(list.map((b) => b.moduleKey))],
+        withService: new Map(),
+      };
+      typeLists.set(list, found);
+    }
+    lastList = list;
+    lastTypes = found;
+    return found;
+  };
+  const serviceWords = new Map<string, string>();
+  const serviceWordsOf = (name: string | undefined) => {
+    if (!name) return "";
+    let words = serviceWords.get(name);
+    if (words === undefined) {
+      words = name.toLowerCase();
+      serviceWords.set(name, words);
+    }
+    return words;
+  };
+  // Amounts as numbers (exact below 2^53) name their text: a map of bigints would hash each one.
+  const decimals = new Map<number, string>();
+  const decimalOf = (amount: bigint | null) => {
+    if (amount === null) return null;
+    if (amount > MAX_SAFE || amount < MIN_SAFE) return formatDecimal(amount);
+    const key = Number(amount);
+    let text = decimals.get(key);
+    if (text === undefined) {
+      text = formatDecimal(amount);
+      decimals.set(key, text);
+    }
+    return text;
+  };
+  const stored: StoredRow[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const organization =
+      row.organizationId === null ? unknownOrganization : organizationWords(row.organizationId);
+    const moduleOrganization =
+      row.moduleOrganizationId === null ? undefined : names.moduleOrganizations.get(row.moduleOrganizationId);
+    const types = typeWordsOf(row.billingTypes);
+    const serviceName = row.service?.name;
+    let searchText: string;
+    if (moduleOrganization === undefined) {
+      // Service and billing types together, shared by the rows of the same service and list.
+      let tail = types.withService.get(serviceName);
+      if (tail === undefined) {
+        tail = joinParts(serviceWordsOf(serviceName), types.words);
+        types.withService.set(serviceName, tail);
+      }
+      searchText = joinParts(organization.words, tail);
+    } else {
+      searchText = joinParts(
+        joinParts(
+          joinParts(organization.words, serviceWordsOf(serviceName)),
+          lowerWords([moduleOrganization.name, moduleOrganization.externalId]),
+        ),
+        types.words,
+      );
+    }
+    const sortName =
+      organization.sortName ??
+      (moduleOrganization === undefined ? undefined : moduleOrganization.name?.toLowerCase()) ??
+      types.first ??
+      "";
+    stored[i] = {
+      period_key: periodKey,
+      row_key: row.key,
+      state: row.state,
+      state_rank: STATE_RANK.get(row.state) ?? 99,
+      organization_id: row.organizationId,
+      psa_service_id: row.service?.psaId ?? null,
+      psa_service_name: row.service?.name ?? null,
+      contract_psa_id: row.contract?.psaId ?? null,
+      contract_name: row.contract?.name ?? null,
+      module_keys: types.moduleKeys,
+      billing_types: row.billingTypes,
+      module_organization_id: row.moduleOrganizationId,
+      source_count: row.sourceCount,
+      desired_units: row.desiredUnits,
+      psa_units: row.psaUnits,
+      difference_units: row.differenceUnits,
+      units_at_stake: row.unitsAtStake,
+      unit_price: decimalOf(row.unitPrice),
+      price_source: row.priceSource,
+      money: decimalOf(row.money),
+      abs_money: decimalOf(row.money === null ? null : row.money < 0n ? -row.money : row.money),
+      is_stale: row.isStale,
+      is_invoiced: row.isInvoiced,
+      sort_name: sortName,
+      search_text: searchText,
+    };
+  }
+  return stored;
 }
 
 /** A row's drill-down (`rowTrace`; null: no usage behind the row) in its compact form. */

@@ -14,7 +14,7 @@ import { type RowTrace, rowTrace } from "../../domain/billing/reconcile-period.t
 import { AppError } from "../../domain/errors.ts";
 import type { SettingsService } from "../settings.service.ts";
 import { rowDetail, snapshotTotals, stateTotals } from "./reconciliation-detail.ts";
-import { detailOf, type Names, periodView, rowsCsv, rowView, toStoredRow } from "./reconciliation-views.ts";
+import { detailOf, type Names, periodView, rowsCsv, rowView, toStoredRows } from "./reconciliation-views.ts";
 
 export interface ReconciliationOptions {
   /** A module whose last complete usage read is older than this makes its sources stale (rule 13). */
@@ -326,7 +326,7 @@ export class ReconciliationService {
         (await repo.moduleOrganizations([...new Set(unmappedIds)])).map((m) => [m.id, m]),
       ),
     };
-    const stored = rows.map((row) => toStoredRow(period.key, row, names));
+    const stored = toStoredRows(period.key, rows, names);
     // The rows' sources and steps are no longer needed: let them go before the store (at 50,000
     // organizations the heap's size made every collection slower).
     rows.length = 0;
