@@ -37,7 +37,7 @@ export async function openBenchDatabase(
       await migrateToLatest(handle.db);
       return {
         ...handle,
-        label: "PGlite (data folder)",
+        label: `PGlite (data folder ${dataDir})`,
         async dispose() {
           await handle.close();
           rmSync(dataDir, { recursive: true, force: true });

@@ -282,8 +282,9 @@ export async function runReconcileBench(kind: "pglite" | "postgres", organizatio
       profile: period.lastComputeProfile,
     };
   } finally {
-    // RECONCILE_BENCH_KEEP=1 keeps a PostgreSQL scratch database for EXPLAIN (drop it by hand).
-    if (process.env.RECONCILE_BENCH_KEEP === "1" && kind === "postgres") await database.close();
+    // RECONCILE_BENCH_KEEP=1 keeps the scratch database (PostgreSQL) or data folder (PGlite) for
+    // EXPLAIN and probes (drop or remove it by hand).
+    if (process.env.RECONCILE_BENCH_KEEP === "1") await database.close();
     else await database.dispose();
   }
 }

@@ -44,8 +44,8 @@ export function periodView(period: BillingPeriod, now: Date) {
 }
 
 /**
- * The row to store: names folded into its sort and search text (the drill-down is worked out when
- * asked). One row plainly; a period's rows go through `toStoredRows`, which this one checks.
+ * The row to store: names folded into its sort name, its (module, billing type) kinds for the
+ * search (migration 0023; the drill-down is worked out when asked). One row plainly; a period's rows go through `toStoredRows`, which this one checks.
  */
 export function toStoredRow(periodKey: string, row: PeriodRowSummary, names: Names): StoredRow {
   const organization = row.organizationId === null ? undefined : names.organizations.get(row.organizationId);
@@ -85,89 +85,53 @@ export function toStoredRow(periodKey: string, row: PeriodRowSummary, names: Nam
   };
 }
 
-/** The words of a search text, lowercased, joined by line breaks (empty words left out). */
-const lowerWords = (words: readonly (string | null | undefined)[]) =>
-  words
-    .filter((word): word is string => Boolean(word))
-    .map((word) => word.toLowerCase())
-    .join("\n");
-
-/** Parts of a search text joined by line breaks, the empty ones left out. */
-const joinParts = (a: string, b: string) => (a === "" ? b : b === "" ? a : `${a}\n${b}`);
-
 /**
- * `toStoredRow` for a period's rows, what many rows share made once: an organization's words, a
- * list of billing types' words and module keys (one array per list, shared by its rows), the
- * decimal text of a price or an amount. Each word is lowercased alone: a line break between words
- * keeps lowercasing from looking across them (Greek final sigma included), so the text is
- * `toStoredRow`'s (reconciliation-views.test.ts compares them).
+ * `toStoredRow` for a period's rows, what many rows share made once: an organization's sort name,
+ * a list of billing types' sort word, module keys and kinds (one array per list, shared by its
+ * rows: COPY only reads them), the decimal text of a price or an amount
+ * (reconciliation-views.test.ts compares them with `toStoredRow`'s).
  */
 export function toStoredRows(
   periodKey: string,
   rows: readonly PeriodRowSummary[],
   names: Names,
 ): StoredRow[] {
-  interface OrganizationWords {
-    sortName: string | undefined;
-    words: string;
-  }
-  const unknownOrganization: OrganizationWords = { sortName: undefined, words: "" };
-  const organizations = new Map<string, OrganizationWords>();
-  const organizationWords = (id: string) => {
-    let words = organizations.get(id);
-    if (words === undefined) {
-      const organization = names.organizations.get(id);
-      words =
-        organization === undefined
-          ? unknownOrganization
-          : {
-              sortName: organization.name?.toLowerCase(),
-              words: lowerWords([organization.name, organization.psaId]),
-            };
-      organizations.set(id, words);
-    }
-    return words;
+  const organizations = new Map<string, string | undefined>();
+  const sortNameOf = (id: string | null) => {
+    if (id === null) return undefined;
+    if (organizations.has(id)) return organizations.get(id);
+    const name = names.organizations.get(id)?.name?.toLowerCase();
+    organizations.set(id, name);
+    return name;
   };
-  interface TypeWords {
+  interface TypeList {
     first: string | undefined;
-    words: string;
     moduleKeys: string[];
-    /** By service name: its words, then these. */
-    withService: Map<string | undefined, string>;
+    kinds: string[];
   }
-  const typeLists = new Map<readonly RowBillingTypeRef[], TypeWords>();
+  const typeLists = new Map<readonly RowBillingTypeRef[], TypeList>();
   // Neighbouring rows mostly share their list (rows come per billing type): the last one is kept at hand.
   let lastList: readonly RowBillingTypeRef[] | null = null;
-  let lastTypes: TypeWords | undefined;
-  const typeWordsOf = (list: readonly RowBillingTypeRef[]) => {
+  let lastTypes: TypeList | undefined;
+  const typeListOf = (list: readonly RowBillingTypeRef[]) => {
     if (list === lastList) return lastTypes!;
     let found = typeLists.get(list);
     if (found === undefined) {
-      const words = list.map((b) => {
-        const module = names.modules.get(b.moduleKey);
-        return `${module?.name ?? b.moduleKey} ${billingTypeLabel(b.billingType, module?.connectorKind ?? null)}`;
-      });
+      const first = list[0];
+      const module = first === undefined ? undefined : names.modules.get(first.moduleKey);
       found = {
-        first: words[0]?.toLowerCase(),
-        words: lowerWords(words),
+        first:
+          first === undefined
+            ? undefined
+            : `${module?.name ?? first.moduleKey} ${billingTypeLabel(first.billingType, module?.connectorKind ?? null)}`.toLowerCase(),
         moduleKeys: [...new Set(list.map((b) => b.moduleKey))],
-        withService: new Map(),
+        kinds: [...new Set(list.map((b) => kindKey(b.moduleKey, b.billingType)))],
       };
       typeLists.set(list, found);
     }
     lastList = list;
     lastTypes = found;
     return found;
-  };
-  const serviceWords = new Map<string, string>();
-  const serviceWordsOf = (name: string | undefined) => {
-    if (!name) return "";
-    let words = serviceWords.get(name);
-    if (words === undefined) {
-      words = name.toLowerCase();
-      serviceWords.set(name, words);
-    }
-    return words;
   };
   // Amounts as numbers (exact below 2^53) name their text: a map of bigints would hash each one.
   const decimals = new Map<number, string>();
@@ -185,32 +149,11 @@ export function toStoredRows(
   const stored: StoredRow[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    const organization =
-      row.organizationId === null ? unknownOrganization : organizationWords(row.organizationId);
     const moduleOrganization =
       row.moduleOrganizationId === null ? undefined : names.moduleOrganizations.get(row.moduleOrganizationId);
-    const types = typeWordsOf(row.billingTypes);
-    const serviceName = row.service?.name;
-    let searchText: string;
-    if (moduleOrganization === undefined) {
-      // Service and billing types together, shared by the rows of the same service and list.
-      let tail = types.withService.get(serviceName);
-      if (tail === undefined) {
-        tail = joinParts(serviceWordsOf(serviceName), types.words);
-        types.withService.set(serviceName, tail);
-      }
-      searchText = joinParts(organization.words, tail);
-    } else {
-      searchText = joinParts(
-        joinParts(
-          joinParts(organization.words, serviceWordsOf(serviceName)),
-          lowerWords([moduleOrganization.name, moduleOrganization.externalId]),
-        ),
-        types.words,
-      );
-    }
+    const types = typeListOf(row.billingTypes);
     const sortName =
-      organization.sortName ??
+      sortNameOf(row.organizationId) ??
       (moduleOrganization === undefined ? undefined : moduleOrganization.name?.toLowerCase()) ??
       types.first ??
       "";
@@ -225,6 +168,7 @@ export function toStoredRows(
       contract_psa_id: row.contract?.psaId ?? null,
       contract_name: row.contract?.name ?? null,
       module_keys: types.moduleKeys,
+      kinds: types.kinds,
       billing_types: row.billingTypes,
       module_organization_id: row.moduleOrganizationId,
       source_count: row.sourceCount,
@@ -239,7 +183,6 @@ export function toStoredRows(
       is_stale: row.isStale,
       is_invoiced: row.isInvoiced,
       sort_name: sortName,
-      search_text: searchText,
     };
   }
   return stored;
