@@ -68,7 +68,9 @@ export function rowOrders(rows: readonly OrderedRow[]): {
   // Organization order: the name's rank among the distinct names, then the key's.
   const names = [...new Set(rows.map((row) => row.sort_name))];
   const nameOf = new Map<string, number>();
-  sortedIndexes(names).forEach((name, rank) => nameOf.set(names[name]!, rank));
+  sortedIndexes(names).forEach((name, rank) => {
+    nameOf.set(names[name]!, rank);
+  });
   const nameKey = new Int32Array(n);
   for (let i = 0; i < n; i++) nameKey[i] = nameOf.get(rows[i]!.sort_name)!;
   const byName = Array.from({ length: n }, (_, i) => i);
