@@ -15,6 +15,8 @@ export const BENCH_POSTGRES_URL =
 
 export interface BenchDatabase extends DatabaseHandle {
   label: string;
+  /** Where it lives: the scratch database's name or the data folder (to keep it for a probe). */
+  location?: string;
   dispose(): Promise<void>;
 }
 
@@ -37,7 +39,8 @@ export async function openBenchDatabase(
       await migrateToLatest(handle.db);
       return {
         ...handle,
-        label: `PGlite (data folder ${dataDir})`,
+        label: "PGlite (data folder)",
+        location: dataDir,
         async dispose() {
           await handle.close();
           rmSync(dataDir, { recursive: true, force: true });
@@ -60,6 +63,7 @@ export async function openBenchDatabase(
   return {
     ...handle,
     label: "PostgreSQL 127.0.0.1",
+    location: name,
     async dispose() {
       await handle.close();
       const client = new pg.Client({ connectionString: BENCH_POSTGRES_URL });

@@ -45,7 +45,7 @@ export async function runLedgerBench(
   count: number,
   nights: number,
 ): Promise<LedgerFigures> {
-  const database = await openBenchDatabase(kind);
+  const database = await openBenchDatabase(kind, { dataFolder: true });
   try {
     const ctx = benchContext(database);
     const repos = repositories(ctx.db);

@@ -284,8 +284,10 @@ export async function runReconcileBench(kind: "pglite" | "postgres", organizatio
   } finally {
     // RECONCILE_BENCH_KEEP=1 keeps the scratch database (PostgreSQL) or data folder (PGlite) for
     // EXPLAIN and probes (drop or remove it by hand).
-    if (process.env.RECONCILE_BENCH_KEEP === "1") await database.close();
-    else await database.dispose();
+    if (process.env.RECONCILE_BENCH_KEEP === "1") {
+      await database.close();
+      console.log(`kept: ${database.location}`);
+    } else await database.dispose();
   }
 }
 
