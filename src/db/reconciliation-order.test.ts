@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../test/support/seeded-random.ts";
 import { useTestContext } from "../../test/support/test-context.ts";
 import { compareCodePoints } from "../domain/text.ts";
-import { seededRandom } from "../services/demo/demo-data.ts";
 import { type OrderedRow, rowOrders } from "./reconciliation-order.ts";
 
 const WORDS = ["acme", "Acme", "ácme", "zeta", "éclair", "😀 smile", "\uffef end", "a", "", "ab", "a b"];

@@ -1,18 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../test/support/seeded-random.ts";
 import { buildMatchIndex, candidateDocuments } from "./engine.ts";
 import { normalizeName } from "./normalize.ts";
-
-/** A small seeded generator (mulberry32), so the made-up names are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SYLLABLES = ["ka", "lo", "ve", "ri", "zan", "tor", "mi", "nex", "sol", "bra", "qui", "del"];
 const COMMON = ["Dental", "Services", "Group", "Consulting", "Management", "Partners"];
@@ -47,7 +36,7 @@ function organizations(random: () => number, count: number) {
 
 describe("candidate generation: a long list read from its lightest documents", () => {
   it("gives the same candidates, in the same order, as reading every posting", () => {
-    const random = seeded(7);
+    const random = seededRandom(7);
     const orgs = organizations(random, 1500);
     const index = buildMatchIndex({ organizations: orgs.map(({ id, name }) => ({ id, name })) });
     const words = orgs[0]?.words ?? [];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededPicker } from "../../../test/support/seeded-random.ts";
 import type { MappingInterval } from "./attribution.ts";
 import { day, NOVEMBER } from "./billing-test-support.ts";
 import { OrganizationSides, PsaContractIndex } from "./psa-contract-index.ts";
@@ -13,20 +14,6 @@ import {
 } from "./reconcile-period.ts";
 import { usageColumns } from "./usage-columns.ts";
 import type { UnknownReason, UsageInterval } from "./usage-ledger.ts";
-
-/** mulberry32: the same worlds on every run. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
-  return { next, pick, chance: (p: number) => next() < p };
-}
 
 const hour = 3_600_000;
 /** Instants the worlds' edges are drawn from: before, at and after the period's bounds, repeats on purpose. */
@@ -52,7 +39,7 @@ const REASONS: (UnknownReason | null)[] = ["failed", "skipped", "stale", null];
  * side (contracts, services on one or two contracts, prices or none, invoiced units, PSA-only lines).
  */
 function world(seed: number): PeriodInput & { data: PsaContractData } {
-  const r = random(seed);
+  const r = seededPicker(seed);
   const organizations = ["org-a", "org-b", "org-c", "org-d"];
   const modules = r.chance(0.2) ? ["rmm"] : ["rmm", "saas", "file"];
   const types = ["devices", "devices.server", "users"];

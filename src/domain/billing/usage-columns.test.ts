@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../../services/demo/demo-data.ts";
+import { seededRandom } from "../../../test/support/seeded-random.ts";
 import { UnorderedUsage, UsageColumnsBuilder } from "./usage-columns.ts";
 
 interface Row {

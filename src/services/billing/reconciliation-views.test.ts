@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededPicker } from "../../../test/support/seeded-random.ts";
 import type { StoredRow } from "../../db/reconciliation.repository.ts";
 import { formatDecimal, parseDecimal } from "../../domain/billing/money.ts";
 import type { PeriodRowSummary } from "../../domain/billing/reconcile-columns.ts";
@@ -6,20 +7,6 @@ import type { RowBillingTypeRef } from "../../domain/billing/reconcile-period.ts
 import { RECONCILIATION_STATES } from "../../domain/billing/reconciliation.ts";
 import { snapshotTotals } from "./reconciliation-detail.ts";
 import { type Names, toStoredRow, toStoredRows } from "./reconciliation-views.ts";
-
-/** mulberry32: the same rows on every run. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
-  return { next, pick, chance: (p: number) => next() < p };
-}
 
 /** Names whose lowercase is tricky (Greek final sigma, dotted capital I) and empty ones. */
 const NAMES: Names = {
@@ -42,7 +29,7 @@ const NAMES: Names = {
 
 /** Random rows as `reconcileColumns` makes them: billing type lists shared by many rows, or not. */
 function rows(seed: number): PeriodRowSummary[] {
-  const r = random(seed);
+  const r = seededPicker(seed);
   const type = (): RowBillingTypeRef => ({
     moduleKey: r.pick(["rmm", "saas", "file", "unknown-module"]),
     billingType: r.pick(["devices", "devices.server", "users", "seats_used"]),
