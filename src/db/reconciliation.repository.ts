@@ -261,7 +261,7 @@ export interface RowFilter {
 }
 
 /** A filter whose search was resolved into what it matches (`searchMatch`). */
-type ResolvedFilter = RowFilter & { match?: SearchMatch };
+export type ResolvedFilter = RowFilter & { match?: SearchMatch };
 
 export type RowSort = "attention" | "organization" | "service" | "difference" | "money";
 
@@ -684,10 +684,13 @@ export class ReconciliationRepository {
     };
   }
 
-  /** The filter with its search resolved (`searchMatch`), once per read. */
-  private async resolve(periodKey: string, filter: RowFilter): Promise<ResolvedFilter> {
+  /**
+   * The filter with its search resolved (`searchMatch`); one already resolved as it is, so that a
+   * caller making several reads with one filter (the summary) looks the search up once.
+   */
+  async resolve(periodKey: string, filter: ResolvedFilter): Promise<ResolvedFilter> {
     const search = filter.search?.trim();
-    return search ? { ...filter, match: await this.searchMatch(periodKey, search) } : filter;
+    return search && !filter.match ? { ...filter, match: await this.searchMatch(periodKey, search) } : filter;
   }
 
   private matches(eb: RowsBuilder, match: SearchMatch): Expression<SqlBool> {
@@ -819,7 +822,7 @@ export class ReconciliationRepository {
   }
 
   /** Rows, units at stake, |money| and rows without money per state, of the rows matching the filter. */
-  async totalsByState(periodKey: string, filter: RowFilter) {
+  async totalsByState(periodKey: string, filter: ResolvedFilter) {
     const resolved = await this.resolve(periodKey, filter);
     const rows = await this.base()
       .where(this.where(periodKey, resolved))
@@ -842,7 +845,7 @@ export class ReconciliationRepository {
   }
 
   /** The same per module (a row fed by two modules counts in both). */
-  async totalsByModule(periodKey: string, filter: RowFilter) {
+  async totalsByModule(periodKey: string, filter: ResolvedFilter) {
     const resolved = await this.resolve(periodKey, filter);
     const result = await sql<{
       module_key: string;
@@ -871,7 +874,7 @@ export class ReconciliationRepository {
   }
 
   /** Distinct module organizations behind the unmapped usage rows matching the filter. */
-  async unmappedModuleOrganizations(periodKey: string, filter: RowFilter): Promise<number> {
+  async unmappedModuleOrganizations(periodKey: string, filter: ResolvedFilter): Promise<number> {
     const resolved = await this.resolve(periodKey, { ...filter, state: "unmapped_usage" });
     const row = await this.base()
       .where(this.where(periodKey, resolved))

@@ -112,12 +112,14 @@ export class ReconciliationService {
     const repos = repositories(this.ctx.db);
     const { period: _, ...rowFilter } = filter;
     const unfiltered = Object.values(rowFilter).every((value) => value === undefined || value === "");
-    // With no filter, the totals stored with the snapshot (migration 0013); else from the rows.
+    // With no filter, the totals stored with the snapshot (migration 0013); else from the rows,
+    // the search looked up once for the three reads.
     const stored = unfiltered ? snapshot.totals : null;
+    const resolved = stored ? rowFilter : await repo.resolve(period.key, rowFilter);
     const [byState, byModule, unmapped, modules, services] = [
-      stored?.byState ?? (await repo.totalsByState(period.key, filter)),
-      stored?.byModule ?? (await repo.totalsByModule(period.key, filter)),
-      stored?.unmappedModuleOrganizations ?? (await repo.unmappedModuleOrganizations(period.key, filter)),
+      stored?.byState ?? (await repo.totalsByState(period.key, resolved)),
+      stored?.byModule ?? (await repo.totalsByModule(period.key, resolved)),
+      stored?.unmappedModuleOrganizations ?? (await repo.unmappedModuleOrganizations(period.key, resolved)),
       await repos.modules.list(),
       await repos.serviceMappings.psaServices(),
     ];
