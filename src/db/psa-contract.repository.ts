@@ -1,8 +1,9 @@
-import { sql } from "kysely";
+import { type OnConflictBuilder, sql } from "kysely";
 import { formatDecimal, parseDecimal } from "../domain/billing/money.ts";
 import type { PsaContractData } from "../domain/billing/psa-contracts.ts";
-import { copyRows } from "./copy.ts";
+import { copyRows, textArrayLiteral } from "./copy.ts";
 import type { Db } from "./database.ts";
+import type { Database } from "./schema.ts";
 
 /** Rows per insert: well under PostgreSQL's 65,535 parameters for the widest table (8 columns). */
 const CHUNK = 2000;
@@ -13,6 +14,30 @@ async function inChunks<T>(items: readonly T[], write: (chunk: T[]) => Promise<u
 }
 
 const priceOf = (text: string | null) => (text === null ? null : parseDecimal(text));
+
+type ContractTable =
+  | "psa_services"
+  | "psa_contracts"
+  | "psa_contract_services"
+  | "psa_contract_service_units";
+
+/** An upsert's conflict: the row is updated only where one of `columns` differs (else left alone). */
+function updateChanged<T extends ContractTable>(
+  oc: OnConflictBuilder<Database, T>,
+  table: T,
+  columns: readonly string[],
+) {
+  // Built from column names, which Kysely's types cannot follow for a table chosen by a parameter.
+  const set = Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)])) as never;
+  return oc
+    .column("psa_id")
+    .doUpdateSet(set)
+    .where(
+      sql<boolean>`(${sql.join(columns.map((c) => sql.ref(`${table}.${c}`)))}) is distinct from (${sql.join(
+        columns.map((c) => sql.ref(`excluded.${c}`)),
+      )})`,
+    );
+}
 
 export interface PsaContractSnapshot {
   readAt: Date;
@@ -30,16 +55,23 @@ export interface PsaContractSnapshot {
 export class PsaContractRepository {
   constructor(private readonly db: Db) {}
 
+  /** Deletes the rows of `table` whose PSA id is not among `rows`' (what the read no longer has). */
+  private async keepOnly(table: ContractTable, rows: readonly { psaId: string }[]): Promise<void> {
+    await sql`
+      delete from ${sql.table(table)} t
+      where not exists (select from unnest(${rows.map((r) => r.psaId)}::text[]) as n(id) where n.id = t.psa_id)
+    `.execute(this.db);
+  }
+
   async replace(snapshot: PsaContractSnapshot): Promise<void> {
     const { data } = snapshot;
-    for (const table of [
-      "psa_contract_service_units",
-      "psa_contract_services",
-      "psa_contracts",
-      "psa_services",
-    ] as const) {
-      await this.db.deleteFrom(table).execute();
-    }
+    // Only what changed is written (migration 0024 records what each write touched, so that a
+    // night whose contracts are as they were leaves the reconciliation's snapshot as it is): the
+    // rows no longer read are deleted, the others upserted, updated only where a column differs.
+    await this.keepOnly("psa_contract_service_units", data.contractServiceUnits);
+    await this.keepOnly("psa_contract_services", data.contractServices);
+    await this.keepOnly("psa_contracts", data.contracts);
+    await this.keepOnly("psa_services", data.services);
     await inChunks(data.services, (chunk) =>
       this.db
         .insertInto("psa_services")
@@ -51,6 +83,7 @@ export class PsaContractRepository {
             is_active: s.isActive,
           })),
         )
+        .onConflict((oc) => updateChanged(oc, "psa_services", ["name", "unit_price", "is_active"]))
         .execute(),
     );
     await inChunks(data.contracts, (chunk) =>
@@ -65,6 +98,9 @@ export class PsaContractRepository {
             end_date: c.endDate,
           })),
         )
+        .onConflict((oc) =>
+          updateChanged(oc, "psa_contracts", ["organization_psa_id", "name", "start_date", "end_date"]),
+        )
         .execute(),
     );
     await inChunks(data.contractServices, (chunk) =>
@@ -77,6 +113,9 @@ export class PsaContractRepository {
             service_psa_id: cs.servicePsaId,
             unit_price: decimalOrNull(cs.unitPrice),
           })),
+        )
+        .onConflict((oc) =>
+          updateChanged(oc, "psa_contract_services", ["contract_psa_id", "service_psa_id", "unit_price"]),
         )
         .execute(),
     );
@@ -94,6 +133,17 @@ export class PsaContractRepository {
             units: u.units,
             approve_and_post_date: u.approveAndPostDate,
           })),
+        )
+        .onConflict((oc) =>
+          updateChanged(oc, "psa_contract_service_units", [
+            "contract_psa_id",
+            "contract_service_psa_id",
+            "service_psa_id",
+            "start_date",
+            "end_date",
+            "units",
+            "approve_and_post_date",
+          ]),
         )
         .execute(),
     );
@@ -120,7 +170,10 @@ export class PsaContractRepository {
   }
 
   /** The stored snapshot, or null when no read has completed yet. Dates as "YYYY-MM-DD", prices exact. */
-  async load(): Promise<PsaContractSnapshot | null> {
+  async load(
+    /** Only these organizations' contracts, their services and units (the services all the same). */
+    only?: { organizationIds: readonly string[] },
+  ): Promise<PsaContractSnapshot | null> {
     const read = (
       await sql<{
         read_at: Date;
@@ -134,6 +187,14 @@ export class PsaContractRepository {
       `.execute(this.db)
     ).rows[0];
     if (!read) return null;
+    // COPY takes no parameters: the organizations as a literal (uuids: no quote to escape).
+    const contractsOf =
+      only === undefined
+        ? ""
+        : `where organization_psa_id in (select psa_id from organizations
+             where id = any('${textArrayLiteral(only.organizationIds).replaceAll("'", "''")}'::uuid[]))`;
+    const linesOf =
+      only === undefined ? "" : `where contract_psa_id in (select psa_id from psa_contracts ${contractsOf})`;
     // The four reads at once (on PostgreSQL each on a pool connection of its own), by COPY: at
     // 50,000 organizations they are 700,000 rows, whose row objects cost more than the rows.
     const [services, contracts, contractServices, contractServiceUnits] = await Promise.all([
@@ -150,7 +211,7 @@ export class PsaContractRepository {
       copyRows(
         this.db,
         `select psa_id, organization_psa_id, name, start_date::text, end_date::text
-         from psa_contracts order by psa_id`,
+         from psa_contracts ${contractsOf} order by psa_id`,
         (r) => ({
           psaId: r.text(0),
           organizationPsaId: r.text(1),
@@ -162,7 +223,7 @@ export class PsaContractRepository {
       copyRows(
         this.db,
         `select psa_id, contract_psa_id, service_psa_id, unit_price::text
-         from psa_contract_services order by psa_id`,
+         from psa_contract_services ${linesOf} order by psa_id`,
         (r) => ({
           psaId: r.text(0),
           contractPsaId: r.text(1),
@@ -174,7 +235,7 @@ export class PsaContractRepository {
         this.db,
         `select psa_id, contract_psa_id, contract_service_psa_id, service_psa_id, start_date::text,
            end_date::text, units, approve_and_post_date::text
-         from psa_contract_service_units order by psa_id`,
+         from psa_contract_service_units ${linesOf} order by psa_id`,
         (r) => ({
           psaId: r.text(0),
           contractPsaId: r.text(1),

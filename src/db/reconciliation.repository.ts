@@ -9,7 +9,6 @@ import { isUuid } from "../domain/ids.ts";
 import { CopyTextRows, copyField, copyFromStdin, copyToStdout, textArrayLiteral } from "./copy.ts";
 import type { Db } from "./database.ts";
 import { likePattern } from "./name-search.ts";
-import { rowOrders } from "./reconciliation-order.ts";
 import type { Database, ReconciliationRowsTable } from "./schema.ts";
 
 /** Rows per chunk of the COPY's text. */
@@ -28,11 +27,11 @@ function reasonCode(reason: string): number {
  */
 const PARTITION_INDEXES: ((table: string) => string)[] = [
   (t) => `alter table ${t} add primary key (period_key, row_key)`,
-  (t) => `create index on ${t} (state_rank, attention_rank)`,
+  (t) => `create index on ${t} (state_rank, abs_money desc nulls last, units_at_stake desc, row_key)`,
   (t) => `create index on ${t} (organization_id)`,
   (t) => `create index on ${t} (module_organization_id)`,
   (t) => `create index on ${t} (psa_service_id)`,
-  (t) => `create index on ${t} (name_rank)`,
+  (t) => `create index on ${t} (sort_name, row_key)`,
   (t) => `create index on ${t} using gin (module_keys)`,
   (t) => `create index on ${t} using gin (kinds)`,
 ];
@@ -64,15 +63,13 @@ const STORED_COLUMNS = [
   "is_stale",
   "is_invoiced",
   "sort_name",
-  "attention_rank",
-  "name_rank",
 ] as const;
 
 const num = (value: number | null) => (value === null ? "\\N" : String(value));
 const bool = (value: boolean) => (value ? "t" : "f");
 
 /** One row of the COPY's text format (`copy.ts`), its fields in `STORED_COLUMNS`' order. */
-function copyRow(row: StoredRow, attentionRank: number, nameRank: number): string {
+function copyRow(row: StoredRow): string {
   return `${copyField(row.period_key)}\t${copyField(row.row_key)}\t${copyField(row.state)}\t${row.state_rank}\t${
     row.organization_id ?? "\\N"
   }\t${copyField(row.psa_service_id)}\t${copyField(row.psa_service_name)}\t${copyField(row.contract_psa_id)}\t${copyField(
@@ -85,19 +82,15 @@ function copyRow(row: StoredRow, attentionRank: number, nameRank: number): strin
     row.units_at_stake
   }\t${row.unit_price ?? "\\N"}\t${copyField(row.price_source)}\t${row.money ?? "\\N"}\t${row.abs_money ?? "\\N"}\t${bool(
     row.is_stale,
-  )}\t${bool(row.is_invoiced)}\t${copyField(row.sort_name)}\t${attentionRank}\t${nameRank}\n`;
+  )}\t${bool(row.is_invoiced)}\t${copyField(row.sort_name)}\n`;
 }
 
-/** The rows as COPY text, in the default order with their ranks, a chunk at a time (made as the stream asks). */
+/** The rows as COPY text, a chunk at a time (made as the stream asks). */
 function* copyChunks(rows: readonly StoredRow[]): Generator<string> {
-  const { attentionRank, nameRank, byAttention } = rowOrders(rows);
   for (let i = 0; i < rows.length; i += CHUNK) {
     let text = "";
     const end = Math.min(rows.length, i + CHUNK);
-    for (let j = i; j < end; j++) {
-      const at = byAttention[j]!;
-      text += copyRow(rows[at]!, attentionRank[at]!, nameRank[at]!);
-    }
+    for (let j = i; j < end; j++) text += copyRow(rows[j]!);
     yield text;
   }
 }
@@ -107,6 +100,32 @@ function overlapsPeriod(period: { start: Date; end: Date }, alias = "") {
   const column = (name: string) => sql.ref(alias ? `${alias}.${name}` : name);
   return sql`${column("valid_from")} < ${sql.lit(iso(period.end))}::timestamptz
     and (${column("valid_to")} is null or ${column("valid_to")} > ${sql.lit(iso(period.start))}::timestamptz)`;
+}
+
+/**
+ * Part of the period's usage (a snapshot changed in place): the pairs of these module organizations
+ * and every pair of these (module, billing type) kinds. As literals, since the whole period's read
+ * by COPY takes no parameters.
+ */
+export interface UsageScope {
+  moduleOrganizationIds: readonly string[];
+  kinds: readonly { moduleKey: string; billingType: string }[];
+}
+
+/** `and (...)`: the ledger rows of a usage scope (none: every row). */
+function inUsageScope(only: UsageScope | undefined) {
+  if (only === undefined) return sql``;
+  const parts = [
+    sql`module_organization_id = any(${sql.lit(arrayLiteral(only.moduleOrganizationIds))}::uuid[])`,
+  ];
+  if (only.kinds.length > 0) {
+    parts.push(
+      sql`(module_key, billing_type) in (${sql.join(
+        only.kinds.map((k) => sql`(${sql.lit(k.moduleKey)}, ${sql.lit(k.billingType)})`),
+      )})`,
+    );
+  }
+  return sql`and (${sql.join(parts, sql` or `)})`;
 }
 
 /**
@@ -195,6 +214,23 @@ export interface SearchMatch {
   psaServiceIds: string[];
   kinds: string[];
 }
+
+type ChangeKind = "all" | "module_organization" | "organization" | "psa_organization" | "contract";
+
+/** What committed changes touched (migration 0024), by kind; `all` lists the tables that need all. */
+export interface ChangeScope {
+  all: string[];
+  moduleOrganizationIds: string[];
+  organizationIds: string[];
+  psaOrganizationIds: string[];
+  contractIds: string[];
+}
+
+/** A removed row, as much of it as the snapshot's totals need (`snapshotTotals`). */
+export type RemovedRow = Pick<
+  StoredRow,
+  "state" | "units_at_stake" | "abs_money" | "money" | "module_keys" | "module_organization_id"
+>;
 
 export interface SnapshotMeta {
   periodKey: string;
@@ -446,7 +482,7 @@ export class ReconciliationRepository {
    * mappings, read in module organization order so that each module organization's pairs and
    * mappings come together (no lookup by id), and never made into objects with Dates.
    */
-  async usageColumnsForPeriod(period: { start: Date; end: Date }): Promise<UsageColumns> {
+  async usageColumnsForPeriod(period: { start: Date; end: Date }, only?: UsageScope): Promise<UsageColumns> {
     // The intervals by COPY (1.47 million rows at 50,000 organizations), in the ledger's own order:
     // read as bytes into columns, no row object (`pg` made one per row with seven parsed fields),
     // no join (the ledger keeps its module key, migration 0021) and no sort on the server (the
@@ -455,7 +491,7 @@ export class ReconciliationRepository {
     const times = sql`floor(extract(epoch from valid_from) * 1000)::int8, floor(extract(epoch from valid_to) * 1000)::int8`;
     const overlapping = sql`
       select module_organization_id, module_key, billing_type, quantity, unknown_reason, ${times}
-      from usage_ledger where ${overlapsPeriod(period)}
+      from usage_ledger where ${overlapsPeriod(period)} ${inUsageScope(only)}
     `.compile(this.db);
     if (overlapping.parameters.length > 0)
       throw new Error("the period's usage read must have no parameters (COPY)");
@@ -493,12 +529,19 @@ export class ReconciliationRepository {
           (extract(epoch from valid_to) * 1000)::float8 as t
         from mapping_intervals
         where ${overlapsPeriod(period)}
+          ${
+            only === undefined
+              ? sql``
+              : sql`and (module_organization_id = any(${only.moduleOrganizationIds as string[]}::uuid[])
+                  or module_organization_id in (select id from module_organizations
+                    where module_key = any(${[...new Set(only.kinds.map((k) => k.moduleKey))]}::text[])))`
+          }
         order by module_organization_id, valid_from
       `.execute(this.db),
       sql<{ i: string; m: string; b: string; q: number; f: string; t: string }>`${lastKnownBefore(
         period,
         sql`select distinct module_organization_id, billing_type from usage_ledger
-          where quantity is null and ${overlapsPeriod(period)}`,
+          where quantity is null and ${overlapsPeriod(period)} ${inUsageScope(only)}`,
         sql`l.module_organization_id as i, l.module_key as m, l.billing_type as b, l.quantity as q,
           floor(extract(epoch from l.valid_from) * 1000)::int8::text as f,
           floor(extract(epoch from l.valid_to) * 1000)::int8::text as t`,
@@ -576,6 +619,180 @@ export class ReconciliationRepository {
       rowCount: row.row_count,
       totals: (row.totals ?? null) as SnapshotTotals | null,
     };
+  }
+
+  /**
+   * What the changes committed after version `from` up to `to` touched (migration 0024); null when
+   * some of them were pruned (`pruneChanges`): the snapshot of `from` is then recomputed whole.
+   */
+  async changesBetween(from: string, to: string): Promise<ChangeScope | null> {
+    const floor = await sql<{ changes_from: string }>`
+      select changes_from::text from reconciliation_data_version where id = 1
+    `.execute(this.db);
+    if (BigInt(from) < BigInt(floor.rows[0]?.changes_from ?? "0")) return null;
+    const result = await sql<{ scope: ChangeKind; ref: string }>`
+      select distinct scope, ref from reconciliation_changes
+      where version > ${from}::int8 and version <= ${to}::int8
+    `.execute(this.db);
+    const scope: ChangeScope = {
+      all: [],
+      moduleOrganizationIds: [],
+      organizationIds: [],
+      psaOrganizationIds: [],
+      contractIds: [],
+    };
+    const lists: Record<ChangeKind, string[]> = {
+      all: scope.all,
+      module_organization: scope.moduleOrganizationIds,
+      organization: scope.organizationIds,
+      psa_organization: scope.psaOrganizationIds,
+      contract: scope.contractIds,
+    };
+    for (const row of result.rows) lists[row.scope].push(row.ref);
+    return scope;
+  }
+
+  /**
+   * Forgets the changes that every recent snapshot has seen: those up to the oldest version among
+   * the snapshots computed since `recentSince` (a snapshot older than that, of a period nobody
+   * reads, is recomputed whole if it is ever read again).
+   */
+  async pruneChanges(recentSince: Date): Promise<void> {
+    await sql`
+      with upto as (
+        select coalesce(
+          (select min(data_version) from reconciliation_snapshots where computed_at >= ${recentSince}),
+          (select version from reconciliation_data_version where id = 1)) as v
+      ), pruned as (
+        delete from reconciliation_changes where version <= (select v from upto)
+      )
+      update reconciliation_data_version set changes_from = greatest(changes_from, (select v from upto))
+      where id = 1
+    `.execute(this.db);
+  }
+
+  /**
+   * The organizations whose rows a change scope reaches in the period: the changed ones, those
+   * holding a changed PSA organization id or contract, and those a changed module organization was
+   * mapped to at some time in it. Then every module organization mapped to one of them in the
+   * period (their rows' sources) and the changed ones; `missing`: a changed module organization
+   * that no longer exists (its pairs are gone, so the rows they fed cannot be found from it).
+   */
+  async reach(
+    period: { start: Date; end: Date },
+    changes: Pick<
+      ChangeScope,
+      "moduleOrganizationIds" | "organizationIds" | "psaOrganizationIds" | "contractIds"
+    >,
+    /**
+     * Also the module organizations with a reading or mapping starting (or a mapping ending) in
+     * this span: the old snapshot's instant to the new one's. A piece that starts at the instant a
+     * snapshot is computed (or later, by another server's clock) counts from the next instant on,
+     * though it was written before the snapshot: no change reports it.
+     */
+    boundaries: { from: Date; to: Date } | null,
+  ): Promise<{ organizationIds: string[]; moduleOrganizationIds: string[]; missing: boolean }> {
+    let changed = changes.moduleOrganizationIds;
+    if (boundaries !== null) {
+      const from = iso(boundaries.from);
+      const to = iso(boundaries.to);
+      const starting = await sql<{ id: string }>`
+        select module_organization_id::text as id from usage_ledger
+        where valid_from >= ${from}::timestamptz and valid_from <= ${to}::timestamptz
+        union
+        select module_organization_id::text from mapping_intervals
+        where (valid_from >= ${from}::timestamptz and valid_from <= ${to}::timestamptz)
+          or (valid_to >= ${from}::timestamptz and valid_to <= ${to}::timestamptz)
+      `.execute(this.db);
+      changed = [...new Set([...changed, ...starting.rows.map((r) => r.id)])];
+    }
+    const organizations = await sql<{ id: string }>`
+      select id::text from organizations where id = any(${changes.organizationIds}::uuid[])
+        or psa_id = any(${changes.psaOrganizationIds}::text[])
+        or psa_id in (select organization_psa_id from psa_contracts where psa_id = any(${changes.contractIds}::text[]))
+      union
+      select organization_id::text from mapping_intervals
+      where module_organization_id = any(${changed}::uuid[]) and organization_id is not null
+        and ${overlapsPeriod(period)}
+    `.execute(this.db);
+    // Organizations deleted since are in the list too: their rows go, none come back.
+    const organizationIds = [
+      ...new Set([...organizations.rows.map((r) => r.id), ...changes.organizationIds]),
+    ];
+    const [mapped, existing] = await Promise.all([
+      sql<{ id: string }>`
+        select distinct module_organization_id::text as id from mapping_intervals
+        where organization_id = any(${organizationIds}::uuid[]) and ${overlapsPeriod(period)}
+      `.execute(this.db),
+      sql<{ n: number }>`
+        select count(*)::int as n from module_organizations where id = any(${changed}::uuid[])
+      `.execute(this.db),
+    ]);
+    return {
+      organizationIds,
+      moduleOrganizationIds: [...new Set([...changed, ...mapped.rows.map((r) => r.id)])],
+      missing: existing.rows[0]!.n !== new Set(changed).size,
+    };
+  }
+
+  /** The (module, billing type) kinds of these module organizations' usage in the period. */
+  async kindsInPeriod(period: { start: Date; end: Date }, moduleOrganizationIds: readonly string[]) {
+    const result = await sql<{ module_key: string; billing_type: string }>`
+      select distinct module_key, billing_type from usage_ledger
+      where module_organization_id = any(${moduleOrganizationIds}::uuid[]) and ${overlapsPeriod(period)}
+    `.execute(this.db);
+    return result.rows.map((r) => ({ moduleKey: r.module_key, billingType: r.billing_type }));
+  }
+
+  /** How many module organizations there are (what a change's reach is weighed against). */
+  async moduleOrganizationCount(): Promise<number> {
+    const result = await sql<{ n: number }>`select count(*)::int as n from module_organizations`.execute(
+      this.db,
+    );
+    return result.rows[0]!.n;
+  }
+
+  /**
+   * Replaces, in the period's stored rows (in the caller's transaction), the rows a change reached:
+   * those of these organizations, of these module organizations (their unmapped usage) and the
+   * rows of these kinds without a service mapping (`t:`), by `rows`. Returns what was removed, as
+   * much of it as the totals need.
+   */
+  async replaceRows(
+    periodKey: string,
+    reached: {
+      organizationIds: readonly string[];
+      moduleOrganizationIds: readonly string[];
+      kinds: readonly string[];
+    },
+    rows: readonly StoredRow[],
+  ): Promise<RemovedRow[]> {
+    const removed = await sql<RemovedRow>`
+      delete from reconciliation_rows
+      where period_key = ${periodKey}
+        and (organization_id = any(${reached.organizationIds}::uuid[])
+          or module_organization_id = any(${reached.moduleOrganizationIds}::uuid[])
+          or (organization_id is null and module_organization_id is null and kinds && ${reached.kinds}::text[]))
+      returning state, units_at_stake, abs_money::text as abs_money, money::text as money, module_keys,
+        module_organization_id
+    `.execute(this.db);
+    if (rows.length > 0)
+      await this.db.executeQuery(copyFromStdin("reconciliation_rows", STORED_COLUMNS, copyChunks(rows)));
+    return removed.rows;
+  }
+
+  /** The period's snapshot record after `replaceRows` (in the same transaction). */
+  async updateSnapshot(meta: SnapshotMeta): Promise<void> {
+    await this.db
+      .updateTable("reconciliation_snapshots")
+      .set({
+        data_version: meta.dataVersion,
+        computed_at: meta.computedAt,
+        row_count: meta.rowCount,
+        totals: meta.totals === null ? null : JSON.stringify(meta.totals),
+      })
+      .where("period_key", "=", meta.periodKey)
+      .execute();
   }
 
   /** Serializes the writers of one period's snapshot until the transaction ends (PostgreSQL; PGlite has one connection). */
@@ -775,12 +992,14 @@ export class ReconciliationRepository {
       .where(this.where(periodKey, resolved));
     switch (options.sort) {
       case "attention":
-        // state_rank, |money| desc nulls last, units at stake desc, row key (`rowOrders`).
-        query = query.orderBy("r.state_rank").orderBy("r.attention_rank");
+        // The attention index's order (migration 0024).
+        query = query
+          .orderBy("r.state_rank")
+          .orderBy(sql`r.abs_money desc nulls last`)
+          .orderBy("r.units_at_stake", "desc");
         break;
       case "organization":
-        // sort_name, row key (`rowOrders`).
-        query = query.orderBy("r.name_rank");
+        query = query.orderBy("r.sort_name");
         break;
       case "service":
         query = query.orderBy(sql`r.psa_service_name nulls last`).orderBy("r.sort_name");
@@ -794,8 +1013,8 @@ export class ReconciliationRepository {
         query = query.orderBy(sql`r.abs_money desc nulls last`);
         break;
     }
-    // The ranks are unique: the row key breaks the other orders' ties.
-    if (options.sort !== "attention" && options.sort !== "organization") query = query.orderBy("r.row_key");
+    // The row key breaks every order's ties: a page never repeats or skips a row.
+    query = query.orderBy("r.row_key");
     const page = query.limit(options.limit).offset(options.offset).execute() as Promise<StoredRow[]>;
     if (options.knownTotal !== undefined) return { rows: await page, total: options.knownTotal };
     // The page and its count at once (on PostgreSQL, each on a pool connection of its own).

@@ -348,6 +348,7 @@ export interface Database {
   posting_budget: PostingBudgetTable;
   // Reconciliation snapshots (migration 0010, docs/BILLING.md).
   reconciliation_data_version: ReconciliationDataVersionTable;
+  reconciliation_changes: ReconciliationChangesTable;
   reconciliation_snapshots: ReconciliationSnapshotsTable;
   reconciliation_rows: ReconciliationRowsTable;
   // Alerts (migration 0008, alert-schema.ts).
@@ -596,6 +597,17 @@ export interface ReconciliationDataVersionTable {
   id: number;
   /** Bumped at the commit of every transaction that changed billing data (a trigger). */
   version: ColumnType<string, string | number, string | number>;
+  /** Changes of versions up to this one were pruned (migration 0024). */
+  changes_from: ColumnType<string, string | number, string | number>;
+}
+
+/** What a committed change touched (migration 0024): the scopes a snapshot recomputes. */
+export interface ReconciliationChangesTable {
+  /** Null until the commit stamps it. */
+  version: ColumnType<string | null, never, string | number>;
+  txid: ColumnType<string, never, never>;
+  scope: "module_organization" | "organization" | "psa_organization" | "contract" | "all";
+  ref: string;
 }
 
 export interface ReconciliationSnapshotsTable {
@@ -637,7 +649,4 @@ export interface ReconciliationRowsTable {
   is_stale: boolean;
   is_invoiced: boolean;
   sort_name: string;
-  /** The row's place in the default order and in the organization order (migration 0023). */
-  attention_rank: number;
-  name_rank: number;
 }

@@ -20,6 +20,7 @@ import * as m0019 from "./0019-recon-search.ts";
 import * as m0021 from "./0021-ledger-speed.ts";
 import * as m0022 from "./0022-list-sort-indexes.ts";
 import * as m0023 from "./0023-recon-store.ts";
+import * as m0024 from "./0024-recon-changes.ts";
 
 /** Every migration, in order. Forward-only: append, never edit or remove. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   "0021-ledger-speed": m0021,
   "0022-list-sort-indexes": m0022,
   "0023-recon-store": m0023,
+  "0024-recon-changes": m0024,
 };

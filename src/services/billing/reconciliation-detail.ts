@@ -1,8 +1,9 @@
 import type { Db } from "../../db/database.ts";
 import {
   ReconciliationRepository,
+  type RemovedRow,
   type SnapshotTotals,
-  type StoredRow,
+  type StateTotalsRow,
 } from "../../db/reconciliation.repository.ts";
 import { repositories } from "../../db/repositories.ts";
 import { billingTypeLabel } from "../../domain/billing/billing-types.ts";
@@ -96,7 +97,7 @@ export async function rowDetail(db: Db, period: BillingPeriod, detail: StoredDet
  * `unmappedModuleOrganizations` answer them with no filter: stored with the snapshot (migration
  * 0013), so the summary with no filter reads one row instead of aggregating the period.
  */
-export function snapshotTotals(rows: readonly StoredRow[]): SnapshotTotals {
+export function snapshotTotals(rows: readonly RemovedRow[]): SnapshotTotals {
   interface Total {
     rows: number;
     units: number;
@@ -161,5 +162,68 @@ export function snapshotTotals(rows: readonly StoredRow[]): SnapshotTotals {
     byState: [...byState].map(([state, total]) => ({ state, ...view(total) })),
     byModule: byModule.map(({ moduleKey, state, total }) => ({ moduleKey, state, ...view(total) })),
     unmappedModuleOrganizations: unmapped.size,
+  };
+}
+
+/**
+ * A snapshot's totals after some of its rows were replaced (a snapshot changed in place): the
+ * totals of the removed rows taken away, the added rows' put in. Exact: every total is a sum, and
+ * the unmapped module organizations are counted whole (a replace removes all of a module
+ * organization's unmapped rows or none). States and modules left with no row are dropped.
+ */
+export function adjustTotals(
+  base: SnapshotTotals,
+  removed: readonly RemovedRow[],
+  added: readonly RemovedRow[],
+): SnapshotTotals {
+  const minus = snapshotTotals(removed);
+  const plus = snapshotTotals(added);
+  type Line = { rows: number; units: number; money: bigint; rowsWithoutMoney: number };
+  const combine = <T extends StateTotalsRow>(lists: [T[], 1 | -1][], keyOf: (t: T) => string) => {
+    const lines = new Map<string, { first: T; line: Line }>();
+    for (const [list, sign] of lists) {
+      for (const t of list) {
+        const key = keyOf(t);
+        let found = lines.get(key);
+        if (!found) {
+          found = { first: t, line: { rows: 0, units: 0, money: 0n, rowsWithoutMoney: 0 } };
+          lines.set(key, found);
+        }
+        found.line.rows += sign * t.rows;
+        found.line.units += sign * t.units;
+        found.line.money += BigInt(sign) * (parseDecimal(t.money) ?? 0n);
+        found.line.rowsWithoutMoney += sign * t.rowsWithoutMoney;
+      }
+    }
+    return [...lines.values()]
+      .filter(({ line }) => line.rows !== 0)
+      .map(({ first, line }) => ({
+        ...first,
+        rows: line.rows,
+        units: line.units,
+        money: formatDecimal(line.money),
+        rowsWithoutMoney: line.rowsWithoutMoney,
+      }));
+  };
+  return {
+    byState: combine(
+      [
+        [base.byState, 1],
+        [minus.byState, -1],
+        [plus.byState, 1],
+      ],
+      (t) => t.state,
+    ),
+    byModule: combine(
+      [
+        [base.byModule, 1],
+        [minus.byModule, -1],
+        [plus.byModule, 1],
+      ],
+      (t) => `${t.moduleKey}\u0000${t.state}`,
+    ),
+    unmappedModuleOrganizations:
+      base.unmappedModuleOrganizations - minus.unmappedModuleOrganizations + plus.unmappedModuleOrganizations,
+    ...(base.kinds === undefined ? {} : { kinds: base.kinds }),
   };
 }

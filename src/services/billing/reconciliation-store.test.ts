@@ -130,13 +130,22 @@ describe("reconciliation snapshot store", () => {
     const first = await partitions();
     expect(first).toHaveLength(1);
     expect(first[0]!.bound).toBe("FOR VALUES IN ('2026-11')");
-    // The key and the seven indexes built before the attach (migration 0023), adopted: none built twice.
+    // The key and the seven indexes built before the attach (migration 0024), adopted: none built twice.
     expect(first[0]!.indexes).toBe(8);
 
-    // A change makes a new snapshot: its partition replaces the old one.
+    // A mapping changes the snapshot in place (migration 0024): the rows it reaches, same partition.
     await w.map(sites[0]!.id, orgs[2]!.id, "2026-11-26T00:00:00Z");
     const after = await service.list({ period: "2026-11" }, { sort: "attention", limit: 100, offset: 0 });
     expect(after.total).toBeGreaterThan(0);
+    expect(service.lastRefresh?.kind).toBe("changes");
+    expect((await partitions()).map((p) => p.name)).toEqual([first[0]!.name]);
+    expect((await service.summary({ period: "2026-11" })).totals).toEqual(
+      (await fromRows("2026-11")).byState,
+    );
+    // A service mapping reaches every row: a new snapshot, whose partition replaces the old one.
+    await w.serviceMapping("saas", "devices", "s-srv");
+    await service.list({ period: "2026-11" }, { sort: "attention", limit: 100, offset: 0 });
+    expect(service.lastRefresh?.kind).toBe("whole");
     const second = await partitions();
     expect(second).toHaveLength(1);
     expect(second[0]!.name).not.toBe(first[0]!.name);

@@ -1,5 +1,6 @@
 import type { AppContext } from "../../context.ts";
 import {
+  kindKey,
   ReconciliationRepository,
   type RowFilter,
   type RowSort,
@@ -13,15 +14,32 @@ import { reconcileColumns } from "../../domain/billing/reconcile-columns.ts";
 import { type RowTrace, rowTrace } from "../../domain/billing/reconcile-period.ts";
 import { AppError } from "../../domain/errors.ts";
 import type { SettingsService } from "../settings.service.ts";
-import { rowDetail, snapshotTotals, stateTotals } from "./reconciliation-detail.ts";
+import { adjustTotals, rowDetail, snapshotTotals, stateTotals } from "./reconciliation-detail.ts";
 import { detailOf, type Names, periodView, rowsCsv, rowView, toStoredRows } from "./reconciliation-views.ts";
 
 export interface ReconciliationOptions {
   /** A module whose last complete usage read is older than this makes its sources stale (rule 13). */
   staleAfterHours?: number;
+  /** A change reaching more than this share of the module organizations recomputes the period whole. */
+  deltaReachLimit?: number;
 }
 
 export const DEFAULT_STALE_AFTER_HOURS = 36;
+
+/**
+ * A change that reaches more than this share of the module organizations recomputes the period
+ * whole: reading that many pairs by id costs about what reading them all costs.
+ */
+export const DEFAULT_DELTA_REACH_LIMIT = 0.3;
+
+/**
+ * How far another server's clock may be ahead of ours: readings and mappings starting this long
+ * before a snapshot's instant are recomputed with what changed after it (`update`).
+ */
+const CLOCK_SKEW_MS = 60_000;
+
+/** Changes are kept as long as a snapshot computed in these last days may need them. */
+const KEEP_CHANGES_DAYS = 7;
 
 /**
  * How many rows match, when the snapshot knows without counting: no filter (its row count), or
@@ -64,9 +82,17 @@ export interface Staleness {
  */
 export class ReconciliationService {
   private readonly staleAfterHours: number;
+  private readonly deltaReachLimit: number;
   private readonly inflight = new Map<string, Promise<SnapshotMeta>>();
   /** Milliseconds per phase of the last compute (the benchmark prints them; nothing decides on them). */
   lastComputeProfile: Record<string, number> = {};
+  /** How the last snapshot was made: computed whole, or changed in place (and how many rows came in). */
+  lastRefresh:
+    | { kind: "whole"; why: string }
+    | { kind: "changes"; rowsReplaced: number; rowsRemoved: number }
+    | null = null;
+  /** Why the last `update` computed whole instead (the benchmark and the tests print it). */
+  private whyWhole = "no snapshot";
 
   constructor(
     private readonly ctx: AppContext,
@@ -74,6 +100,7 @@ export class ReconciliationService {
     options: ReconciliationOptions = {},
   ) {
     this.staleAfterHours = options.staleAfterHours ?? DEFAULT_STALE_AFTER_HOURS;
+    this.deltaReachLimit = options.deltaReachLimit ?? DEFAULT_DELTA_REACH_LIMIT;
   }
 
   /** The period `YYYY-MM` in the instance's time zone; default the current one. */
@@ -204,19 +231,27 @@ export class ReconciliationService {
     // recomputed once more, never missed.
     const { version, lastComplete, snapshot: existing } = await repo.freshness(period.key);
     const staleness = this.staleness(lastComplete);
-    if (
+    // The same settings and staleness: the rows can be brought up to date by what changed since.
+    const base =
       existing &&
-      existing.dataVersion === version &&
       existing.staleModules === staleness.key &&
       existing.timeZone === period.timeZone &&
       existing.staleAfterHours === this.staleAfterHours
-    ) {
-      return { period, snapshot: existing, staleness, presentation };
+        ? existing
+        : null;
+    // Current while no data changed, unless it was computed before the period began and the
+    // period has begun since (its pieces all start after it).
+    const begunSince =
+      base !== null &&
+      base.computedAt.getTime() <= period.start.getTime() &&
+      this.ctx.clock.now().getTime() > period.start.getTime();
+    if (base && base.dataVersion === version && !begunSince) {
+      return { period, snapshot: base, staleness, presentation };
     }
     const flightKey = `${period.key}|${period.timeZone}|${version}|${staleness.key}`;
     let flight = this.inflight.get(flightKey);
     if (!flight) {
-      flight = this.compute(period, version, staleness).finally(() => this.inflight.delete(flightKey));
+      flight = this.refresh(period, version, staleness, base).finally(() => this.inflight.delete(flightKey));
       this.inflight.set(flightKey, flight);
     }
     return { period, snapshot: await flight, staleness, presentation };
@@ -306,6 +341,197 @@ export class ReconciliationService {
     return { rows, organizations, modules };
   }
 
+  /**
+   * The period's snapshot at `version`: `base` changed in place when what changed since reaches
+   * few enough rows (`update`), else computed whole. Then the changes every recent snapshot has
+   * seen are forgotten.
+   */
+  private async refresh(
+    period: BillingPeriod,
+    version: string,
+    staleness: Staleness,
+    base: SnapshotMeta | null,
+  ): Promise<SnapshotMeta> {
+    this.whyWhole = "no snapshot of these settings";
+    const meta =
+      (base === null ? null : await this.update(period, version, staleness, base)) ??
+      (await this.compute(period, version, staleness));
+    await new ReconciliationRepository(this.ctx.db).pruneChanges(
+      new Date(this.ctx.clock.now().getTime() - KEEP_CHANGES_DAYS * 86_400_000),
+    );
+    return meta;
+  }
+
+  /**
+   * `base` brought up to `version` in place (migration 0024), or null when it cannot be or is not
+   * worth it (then the period is computed whole). What changed since `base` names module
+   * organizations, organizations, PSA organizations and contracts; the rows they can reach are
+   * those of the organizations involved (every module organization mapped to one of them in the
+   * period is read, so their rows come out whole), the unmapped usage of the module organizations
+   * read, and the rows of billing types without a service mapping that those module organizations
+   * report (every pair of such a type is read: its row adds up all organizations). Those rows are
+   * computed as `compute` computes all rows and take the place of the old ones; the other rows
+   * cannot have changed. `reconciliation-delta.test.ts` compares the result with a whole compute
+   * after random changes.
+   */
+  private async update(
+    period: BillingPeriod,
+    version: string,
+    staleness: Staleness,
+    base: SnapshotMeta,
+  ): Promise<SnapshotMeta | null> {
+    const repo = new ReconciliationRepository(this.ctx.db);
+    const repos = repositories(this.ctx.db);
+    const profile: Record<string, number> = {};
+    let mark = performance.now();
+    const lap = (phase: string) => {
+      const at = performance.now();
+      profile[phase] = (profile[phase] ?? 0) + (at - mark);
+      mark = at;
+    };
+    const changes = await repo.changesBetween(base.dataVersion, version);
+    if (changes === null || changes.all.length > 0) {
+      this.whyWhole = changes === null ? "changes pruned" : `changes to ${changes.all.join(", ")}`;
+      return null;
+    }
+    const now = this.ctx.clock.now();
+    // The instants the rows were decided at (`asOf`): the old snapshot's and this one's. A past
+    // period's are both its end: nothing moves.
+    const asOf = new Date(Math.min(now.getTime(), period.end.getTime()));
+    const baseAsOf = Math.min(base.computedAt.getTime(), period.end.getTime());
+    if (baseAsOf <= period.start.getTime()) {
+      // Computed before the period began: every piece has started since.
+      this.whyWhole = "the period had not begun";
+      return null;
+    }
+    const reached = await repo.reach(
+      period,
+      changes,
+      baseAsOf === asOf.getTime() ? null : { from: new Date(baseAsOf - CLOCK_SKEW_MS), to: asOf },
+    );
+    if (reached.missing) {
+      this.whyWhole = "a module organization is gone";
+      return null;
+    }
+    if (reached.organizationIds.length + reached.moduleOrganizationIds.length === 0) {
+      // Committed writes that touched nothing a row depends on (a usage read's record, a statement
+      // that changed no row): the rows stand, at the new version.
+      const meta = { ...base, dataVersion: version, computedAt: now };
+      if (!(await this.store(period, base, async (txRepo) => txRepo.updateSnapshot(meta)))) {
+        this.whyWhole = "changed meanwhile";
+        return null;
+      }
+      this.lastRefresh = { kind: "changes", rowsReplaced: 0, rowsRemoved: 0 };
+      return meta;
+    }
+    const moduleOrganizationCount = await repo.moduleOrganizationCount();
+    if (reached.moduleOrganizationIds.length > moduleOrganizationCount * this.deltaReachLimit) {
+      this.whyWhole = `reaches ${reached.moduleOrganizationIds.length} of ${moduleOrganizationCount} module organizations`;
+      return null;
+    }
+    const serviceMappings = await repos.serviceMappings.list();
+    const mapped = new Set(serviceMappings.map((m) => kindKey(m.moduleKey, m.billingType)));
+    const unmappedKinds = (await repo.kindsInPeriod(period, reached.moduleOrganizationIds)).filter(
+      (k) => !mapped.has(kindKey(k.moduleKey, k.billingType)),
+    );
+    lap("changes");
+    const [usage, organizations, contracts, modules] = await Promise.all([
+      repo.usageColumnsForPeriod(period, {
+        moduleOrganizationIds: reached.moduleOrganizationIds,
+        kinds: unmappedKinds,
+      }),
+      repo.organizations(reached.organizationIds),
+      repos.psaContracts.load({ organizationIds: reached.organizationIds }),
+      repos.modules.list(),
+    ]);
+    const computed = reconcileColumns({
+      period,
+      asOf,
+      staleFrom: staleness.staleFrom,
+      serviceMappings,
+      usage,
+      organizationPsaIds: new Map(organizations.map((o) => [o.id, o.psaId])),
+      psa: contracts ? new PsaContractIndex(contracts.data, period) : null,
+    });
+    lap("reads and calculation");
+    // Only the rows that came out whole: the reached organizations', the read module
+    // organizations' unmapped usage, and the unmapped billing types' (all their pairs were read).
+    const organizationSet = new Set(reached.organizationIds);
+    const moduleOrganizationSet = new Set(reached.moduleOrganizationIds);
+    const kindSet = new Set(unmappedKinds.map((k) => kindKey(k.moduleKey, k.billingType)));
+    const rows = computed.filter((row) =>
+      row.organizationId !== null
+        ? organizationSet.has(row.organizationId)
+        : row.moduleOrganizationId !== null
+          ? moduleOrganizationSet.has(row.moduleOrganizationId)
+          : row.billingTypes.some((b) => kindSet.has(kindKey(b.moduleKey, b.billingType))),
+    );
+    const names: Names = {
+      organizations: new Map(organizations.map((o) => [o.id, { name: o.name, psaId: o.psaId }])),
+      modules: new Map(modules.map((m) => [m.key, { name: m.name, connectorKind: m.connector_kind }])),
+      moduleOrganizations: new Map(
+        (
+          await repo.moduleOrganizations([
+            ...new Set(
+              rows.flatMap((r) => (r.moduleOrganizationId === null ? [] : [r.moduleOrganizationId])),
+            ),
+          ])
+        ).map((m) => [m.id, m]),
+      ),
+    };
+    const stored = toStoredRows(period.key, rows, names);
+    lap("stored form");
+    let meta: SnapshotMeta | null = null;
+    let removedCount = 0;
+    const written = await this.store(period, base, async (txRepo) => {
+      const removed = await txRepo.replaceRows(period.key, { ...reached, kinds: [...kindSet] }, stored);
+      removedCount = removed.length;
+      meta = {
+        ...base,
+        dataVersion: version,
+        computedAt: now,
+        rowCount: base.rowCount - removed.length + stored.length,
+        totals:
+          base.totals === null
+            ? null
+            : {
+                ...adjustTotals(base.totals, removed, stored),
+                kinds: [...new Set([...(base.totals.kinds ?? []), ...snapshotKinds(stored)])].sort(),
+              },
+      };
+      await txRepo.updateSnapshot(meta);
+    });
+    lap("store");
+    if (!written || meta === null) {
+      this.whyWhole = "changed meanwhile";
+      return null;
+    }
+    this.lastComputeProfile = profile;
+    this.lastRefresh = { kind: "changes", rowsReplaced: stored.length, rowsRemoved: removedCount };
+    return meta;
+  }
+
+  /**
+   * Runs `write` on the period's snapshot in a transaction holding the period's lock, if the stored
+   * snapshot is still `base` (another process may have changed it meanwhile: then false, nothing
+   * written, and the caller computes whole).
+   */
+  private async store(
+    period: BillingPeriod,
+    base: SnapshotMeta,
+    write: (txRepo: ReconciliationRepository) => Promise<void>,
+  ): Promise<boolean> {
+    return this.ctx.db.transaction().execute(async (tx) => {
+      const txRepo = new ReconciliationRepository(tx);
+      await txRepo.lockPeriod(period.key);
+      const current = await txRepo.snapshot(period.key);
+      if (!current || current.dataVersion !== base.dataVersion || current.staleModules !== base.staleModules)
+        return false;
+      await write(txRepo);
+      return true;
+    });
+  }
+
   private async compute(period: BillingPeriod, version: string, staleness: Staleness): Promise<SnapshotMeta> {
     const repo = new ReconciliationRepository(this.ctx.db);
     const profile: Record<string, number> = {};
@@ -353,6 +579,7 @@ export class ReconciliationService {
     });
     lap("commit");
     this.lastComputeProfile = profile;
+    this.lastRefresh = { kind: "whole", why: this.whyWhole };
     return meta;
   }
 
