@@ -7,7 +7,9 @@
  * recurring contract for 90% of the organizations with a line per service they use, units equal,
  * below or above the usage). Prints, beside the issue's targets (nothing asserted):
  * - the reconciliation of the period for all organizations (the snapshot computed and stored);
- * - one page of 100 rows read from it (default order, a state filter, a search), median of 20.
+ * - one page of 100 rows read from it (default order, a state filter, a search), median of 20;
+ * - the period read again after a night's sync (5% of the pairs changed, written by the ledger's own
+ *   write path) and after one mapping change: the snapshot changed in place (migration 0024).
  *
  *   npm run bench -- billing                                  (the issue's size, PGlite and PostgreSQL)
  *   RECONCILE_BENCH_ORGANIZATIONS=5000 node --import tsx bench/billing/reconcile.bench.ts pglite
@@ -19,6 +21,8 @@ import { repositories } from "../../src/db/repositories.ts";
 import { cliActor } from "../../src/domain/actor.ts";
 import type { PsaContractData } from "../../src/domain/billing/psa-contracts.ts";
 import { ReconciliationService } from "../../src/services/billing/reconciliation.service.ts";
+import { UsageLedgerService } from "../../src/services/billing/usage-ledger.service.ts";
+import { MappingService } from "../../src/services/mapping.service.ts";
 import { SettingsService } from "../../src/services/settings.service.ts";
 import { seededRandom } from "../matching/datasets.ts";
 import { benchContext, cpuBetween, cpuMs, fmt, median, openBenchDatabase, timed } from "../support.ts";
@@ -72,9 +76,16 @@ export async function runReconcileBench(kind: "pglite" | "postgres", organizatio
     const mappingRows: unknown[][] = [];
     const ledgerRows: unknown[][] = [];
     const desired = new Map<string, number>();
+    // Each pair's quantity in force at the end of the ledger, per module: the night's read below.
+    const lastQuantities: { externalId: string; billingType: string; quantity: number }[][] = [];
     for (let m = 0; m < MODULES; m++) {
       const key = `module-${m}`;
       await repos.modules.insert({ key, name: `Module ${m}`, createdAt: new Date(START - 60 * DAY) });
+      // Ready (billing on, synced once), as a module whose organizations can be mapped.
+      await repos.modules.update(key, {
+        billing_enabled: true,
+        first_successful_sync_at: new Date(START - 59 * DAY),
+      });
       for (let i = 0; i < perModule; i += 5000) {
         const records = Array.from({ length: Math.min(5000, perModule - i) }, (_, j) => ({
           externalId: `site-${i + j}`,
@@ -91,6 +102,8 @@ export async function runReconcileBench(kind: "pglite" | "postgres", organizatio
         .select(["id", "external_id"])
         .where("module_key", "=", key)
         .execute();
+      const moduleQuantities: { externalId: string; billingType: string; quantity: number }[] = [];
+      lastQuantities.push(moduleQuantities);
       for (const [index, mo] of ids.entries()) {
         const organization = `o${(m * perModule + index) % organizationCount}`;
         const roll = next();
@@ -134,6 +147,7 @@ export async function runReconcileBench(kind: "pglite" | "postgres", organizatio
             from = at;
           }
           ledgerRows.push([mo.id, type, quantity, new Date(from).toISOString(), null]);
+          moduleQuantities.push({ externalId: mo.external_id, billingType: type, quantity });
           if (t < 2 && roll < 0.9) {
             const pair = `${organization}\u0000svc-${m}-${t}`;
             desired.set(pair, (desired.get(pair) ?? 0) + quantity);
@@ -252,6 +266,7 @@ export async function runReconcileBench(kind: "pglite" | "postgres", organizatio
     const compute = await timed(() => period.ensure(periodKey));
     const cpuAfter = await cpuMs(database);
     const load = [loadBefore, loadavg()[0]!];
+    const computeProfile = period.lastComputeProfile;
     const pages: Record<string, number[]> = { "default order": [], "state filter": [], search: [] };
     const options = { sort: "attention" as const, limit: 100, offset: 0 };
     for (let i = 0; i < 20; i++) {
@@ -266,6 +281,48 @@ export async function runReconcileBench(kind: "pglite" | "postgres", organizatio
       );
     }
     const summary = await timed(() => period.summary({ period: periodKey }));
+
+    // A night's sync through the ledger's own write path (not timed: ledger.bench.ts measures it):
+    // 5% of the pairs change, then the period is read again and changed in place.
+    const ledger = new UsageLedgerService(ctx);
+    const nightAt = new Date();
+    let changedPairs = 0;
+    for (const [m, readings] of lastQuantities.entries()) {
+      for (const reading of readings) {
+        if (next() < 0.05) {
+          reading.quantity += 1 + Math.floor(next() * 3);
+          changedPairs++;
+        }
+      }
+      await ledger.recordUsageRead(
+        `module-${m}`,
+        null,
+        { kind: "complete", readings, rejected: [], requestCount: 0 },
+        { readAt: nightAt },
+      );
+    }
+    const nightCpuBefore = await cpuMs(database);
+    const night = await timed(() => period.ensure(periodKey));
+    const nightCpu = cpuBetween(nightCpuBefore, await cpuMs(database));
+    const nightRefresh = period.lastRefresh;
+    const nightProfile = period.lastComputeProfile;
+
+    // One module organization mapped to another organization, as the reconciliation page's picker
+    // does (the single write path), then the period read again.
+    const moved = await ctx.db
+      .selectFrom("module_organizations")
+      .select("id")
+      .where("module_key", "=", "module-3")
+      .where("external_id", "=", "site-100")
+      .executeTakeFirstOrThrow();
+    await new MappingService(ctx).map(
+      cliActor,
+      moved.id,
+      organizationIds.get(`o${Math.floor(organizationCount / 2) + 42}`)!,
+    );
+    const mapping = await timed(() => period.ensure(periodKey));
+    const mappingRefresh = period.lastRefresh;
+    const mappingProfile = period.lastComputeProfile;
     return {
       database: database.label,
       kind,
@@ -279,7 +336,9 @@ export async function runReconcileBench(kind: "pglite" | "postgres", organizatio
       load,
       pages: Object.fromEntries(Object.entries(pages).map(([name, values]) => [name, median(values)])),
       summaryMs: summary.ms,
-      profile: period.lastComputeProfile,
+      profile: computeProfile,
+      night: { ms: night.ms, cpu: nightCpu, refresh: nightRefresh, profile: nightProfile, changedPairs },
+      mapping: { ms: mapping.ms, refresh: mappingRefresh, profile: mappingProfile },
     };
   } finally {
     // RECONCILE_BENCH_KEEP=1 keeps the scratch database (PostgreSQL) or data folder (PGlite) for
@@ -312,6 +371,25 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
       );
     }
     console.log(`  totals per state and module:                        ${fmt(f.summaryMs).padStart(9)}`);
+    const refresh = (r: typeof f.night.refresh) =>
+      r === null
+        ? "nothing to do"
+        : r.kind === "whole"
+          ? `computed whole (${r.why})`
+          : `changed in place: ${r.rowsRemoved.toLocaleString("en")} rows out, ${r.rowsReplaced.toLocaleString("en")} in`;
+    const phases = (profile: Record<string, number>) =>
+      Object.entries(profile)
+        .map(([phase, ms]) => `${phase} ${fmt(ms)}`)
+        .join(", ");
+    console.log(
+      `  after a night's sync (${f.night.changedPairs.toLocaleString("en")} pairs changed): ${fmt(f.night.ms).padStart(9)}   target < ${fmt(TARGET_PERIOD[f.kind])}  ${f.night.ms < TARGET_PERIOD[f.kind] ? "met" : "MISSED"}  ${refresh(f.night.refresh)}`,
+    );
+    console.log(
+      `    its CPU: this process ${fmt(f.night.cpu.process)}, PostgreSQL backends ${fmt(f.night.cpu.server)}; phases: ${phases(f.night.profile)}`,
+    );
+    console.log(
+      `  after one mapping change:                 ${fmt(f.mapping.ms).padStart(9)}   ${refresh(f.mapping.refresh)}; phases: ${phases(f.mapping.profile)}`,
+    );
     console.log(
       `  the period's phases: ${Object.entries(f.profile)
         .map(([phase, ms]) => `${phase} ${fmt(ms)}`)

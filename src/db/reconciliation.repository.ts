@@ -108,16 +108,26 @@ function overlapsPeriod(period: { start: Date; end: Date }, alias = "") {
  * by COPY takes no parameters.
  */
 export interface UsageScope {
+  /** Every pair of these module organizations. */
   moduleOrganizationIds: readonly string[];
+  /** Per billing type, the pairs of these module organizations of that type. */
+  pairs?: readonly { billingType: string; moduleOrganizationIds: readonly string[] }[];
+  /** Every pair of these kinds. */
   kinds: readonly { moduleKey: string; billingType: string }[];
 }
+
+const uuidList = (ids: readonly string[]) => sql`${sql.lit(arrayLiteral(ids))}::uuid[]`;
 
 /** `and (...)`: the ledger rows of a usage scope (none: every row). */
 function inUsageScope(only: UsageScope | undefined) {
   if (only === undefined) return sql``;
-  const parts = [
-    sql`module_organization_id = any(${sql.lit(arrayLiteral(only.moduleOrganizationIds))}::uuid[])`,
-  ];
+  const parts = [sql`module_organization_id = any(${uuidList(only.moduleOrganizationIds)})`];
+  for (const { billingType, moduleOrganizationIds } of only.pairs ?? []) {
+    if (moduleOrganizationIds.length === 0) continue;
+    parts.push(
+      sql`(billing_type = ${sql.lit(billingType)} and module_organization_id = any(${uuidList(moduleOrganizationIds)}))`,
+    );
+  }
   if (only.kinds.length > 0) {
     parts.push(
       sql`(module_key, billing_type) in (${sql.join(
@@ -215,11 +225,13 @@ export interface SearchMatch {
   kinds: string[];
 }
 
-type ChangeKind = "all" | "module_organization" | "organization" | "psa_organization" | "contract";
+type ChangeKind = "all" | "usage" | "module_organization" | "organization" | "psa_organization" | "contract";
 
 /** What committed changes touched (migration 0024), by kind; `all` lists the tables that need all. */
 export interface ChangeScope {
   all: string[];
+  /** Ledger pairs: (module organization, billing type). */
+  pairs: { moduleOrganizationId: string; billingType: string }[];
   moduleOrganizationIds: string[];
   organizationIds: string[];
   psaOrganizationIds: string[];
@@ -532,7 +544,10 @@ export class ReconciliationRepository {
           ${
             only === undefined
               ? sql``
-              : sql`and (module_organization_id = any(${only.moduleOrganizationIds as string[]}::uuid[])
+              : sql`and (module_organization_id = any(${[
+                  ...only.moduleOrganizationIds,
+                  ...(only.pairs ?? []).flatMap((p) => p.moduleOrganizationIds),
+                ]}::uuid[])
                   or module_organization_id in (select id from module_organizations
                     where module_key = any(${[...new Set(only.kinds.map((k) => k.moduleKey))]}::text[])))`
           }
@@ -636,19 +651,26 @@ export class ReconciliationRepository {
     `.execute(this.db);
     const scope: ChangeScope = {
       all: [],
+      pairs: [],
       moduleOrganizationIds: [],
       organizationIds: [],
       psaOrganizationIds: [],
       contractIds: [],
     };
+    const usage: string[] = [];
     const lists: Record<ChangeKind, string[]> = {
       all: scope.all,
+      usage,
       module_organization: scope.moduleOrganizationIds,
       organization: scope.organizationIds,
       psa_organization: scope.psaOrganizationIds,
       contract: scope.contractIds,
     };
     for (const row of result.rows) lists[row.scope].push(row.ref);
+    for (const ref of usage) {
+      const at = ref.indexOf(" ");
+      scope.pairs.push({ moduleOrganizationId: ref.slice(0, at), billingType: ref.slice(at + 1) });
+    }
     return scope;
   }
 
@@ -672,67 +694,64 @@ export class ReconciliationRepository {
   }
 
   /**
-   * The organizations whose rows a change scope reaches in the period: the changed ones, those
-   * holding a changed PSA organization id or contract, and those a changed module organization was
-   * mapped to at some time in it. Then every module organization mapped to one of them in the
-   * period (their rows' sources) and the changed ones; `missing`: a changed module organization
-   * that no longer exists (its pairs are gone, so the rows they fed cannot be found from it).
+   * The module organizations with a reading or mapping starting (or a mapping ending) in this span
+   * (a snapshot changed in place recomputes them: a piece that starts at the instant a snapshot is
+   * computed, or later by another server's clock, counts from the next instant on, though it was
+   * written before the snapshot and no change reports it).
    */
-  async reach(
-    period: { start: Date; end: Date },
-    changes: Pick<
-      ChangeScope,
-      "moduleOrganizationIds" | "organizationIds" | "psaOrganizationIds" | "contractIds"
-    >,
-    /**
-     * Also the module organizations with a reading or mapping starting (or a mapping ending) in
-     * this span: the old snapshot's instant to the new one's. A piece that starts at the instant a
-     * snapshot is computed (or later, by another server's clock) counts from the next instant on,
-     * though it was written before the snapshot: no change reports it.
-     */
-    boundaries: { from: Date; to: Date } | null,
-  ): Promise<{ organizationIds: string[]; moduleOrganizationIds: string[]; missing: boolean }> {
-    let changed = changes.moduleOrganizationIds;
-    if (boundaries !== null) {
-      const from = iso(boundaries.from);
-      const to = iso(boundaries.to);
-      const starting = await sql<{ id: string }>`
-        select module_organization_id::text as id from usage_ledger
-        where valid_from >= ${from}::timestamptz and valid_from <= ${to}::timestamptz
-        union
-        select module_organization_id::text from mapping_intervals
-        where (valid_from >= ${from}::timestamptz and valid_from <= ${to}::timestamptz)
-          or (valid_to >= ${from}::timestamptz and valid_to <= ${to}::timestamptz)
-      `.execute(this.db);
-      changed = [...new Set([...changed, ...starting.rows.map((r) => r.id)])];
-    }
-    const organizations = await sql<{ id: string }>`
-      select id::text from organizations where id = any(${changes.organizationIds}::uuid[])
-        or psa_id = any(${changes.psaOrganizationIds}::text[])
-        or psa_id in (select organization_psa_id from psa_contracts where psa_id = any(${changes.contractIds}::text[]))
+  async startingBetween(from: Date, to: Date): Promise<string[]> {
+    const result = await sql<{ id: string }>`
+      select module_organization_id::text as id from usage_ledger
+      where valid_from >= ${iso(from)}::timestamptz and valid_from <= ${iso(to)}::timestamptz
       union
-      select organization_id::text from mapping_intervals
-      where module_organization_id = any(${changed}::uuid[]) and organization_id is not null
-        and ${overlapsPeriod(period)}
+      select module_organization_id::text from mapping_intervals
+      where (valid_from >= ${iso(from)}::timestamptz and valid_from <= ${iso(to)}::timestamptz)
+        or (valid_to >= ${iso(from)}::timestamptz and valid_to <= ${iso(to)}::timestamptz)
     `.execute(this.db);
-    // Organizations deleted since are in the list too: their rows go, none come back.
-    const organizationIds = [
-      ...new Set([...organizations.rows.map((r) => r.id), ...changes.organizationIds]),
-    ];
-    const [mapped, existing] = await Promise.all([
-      sql<{ id: string }>`
-        select distinct module_organization_id::text as id from mapping_intervals
-        where organization_id = any(${organizationIds}::uuid[]) and ${overlapsPeriod(period)}
-      `.execute(this.db),
-      sql<{ n: number }>`
-        select count(*)::int as n from module_organizations where id = any(${changed}::uuid[])
-      `.execute(this.db),
-    ]);
-    return {
-      organizationIds,
-      moduleOrganizationIds: [...new Set([...changed, ...mapped.rows.map((r) => r.id)])],
-      missing: existing.rows[0]!.n !== new Set(changed).size,
-    };
+    return result.rows.map((r) => r.id);
+  }
+
+  /**
+   * The organizations with these ids (deleted ones too: their rows go), those holding these PSA
+   * organization ids, and those holding these contracts.
+   */
+  async organizationsOf(
+    changes: Pick<ChangeScope, "organizationIds" | "psaOrganizationIds" | "contractIds">,
+  ) {
+    const result = await sql<{ id: string }>`
+      select id::text from organizations
+      where psa_id = any(${changes.psaOrganizationIds}::text[])
+        or psa_id in (select organization_psa_id from psa_contracts where psa_id = any(${changes.contractIds}::text[]))
+    `.execute(this.db);
+    return [...new Set([...changes.organizationIds, ...result.rows.map((r) => r.id)])];
+  }
+
+  /** The module of each of these module organizations (a missing one no longer exists). */
+  async moduleKeysOf(ids: readonly string[]): Promise<Map<string, string>> {
+    const result = await sql<{ id: string; module_key: string }>`
+      select id::text, module_key from module_organizations where id = any(${ids}::uuid[])
+    `.execute(this.db);
+    return new Map(result.rows.map((r) => [r.id, r.module_key]));
+  }
+
+  /**
+   * Who was mapped to whom at some time in the period: of these module organizations, or to these
+   * organizations; with the module organization's module.
+   */
+  async mappedInPeriod(
+    period: { start: Date; end: Date },
+    of: { moduleOrganizationIds: readonly string[] } | { organizationIds: readonly string[] },
+  ): Promise<{ moduleOrganizationId: string; organizationId: string; moduleKey: string }[]> {
+    const which =
+      "moduleOrganizationIds" in of
+        ? sql`m.module_organization_id = any(${of.moduleOrganizationIds}::uuid[])`
+        : sql`m.organization_id = any(${of.organizationIds}::uuid[])`;
+    const result = await sql<{ mo: string; o: string; k: string }>`
+      select distinct m.module_organization_id::text as mo, m.organization_id::text as o, mo.module_key as k
+      from mapping_intervals m join module_organizations mo on mo.id = m.module_organization_id
+      where ${which} and m.organization_id is not null and ${overlapsPeriod(period, "m")}
+    `.execute(this.db);
+    return result.rows.map((r) => ({ moduleOrganizationId: r.mo, organizationId: r.o, moduleKey: r.k }));
   }
 
   /** The (module, billing type) kinds of these module organizations' usage in the period. */
@@ -754,7 +773,8 @@ export class ReconciliationRepository {
 
   /**
    * Replaces, in the period's stored rows (in the caller's transaction), the rows a change reached:
-   * those of these organizations, of these module organizations (their unmapped usage) and the
+   * those of these organizations, these (organization, service) rows, those of these module
+   * organizations (their unmapped usage) and the
    * rows of these kinds without a service mapping (`t:`), by `rows`. Returns what was removed, as
    * much of it as the totals need.
    */
@@ -762,6 +782,7 @@ export class ReconciliationRepository {
     periodKey: string,
     reached: {
       organizationIds: readonly string[];
+      organizationServices: readonly { organizationId: string; psaServiceId: string }[];
       moduleOrganizationIds: readonly string[];
       kinds: readonly string[];
     },
@@ -771,6 +792,9 @@ export class ReconciliationRepository {
       delete from reconciliation_rows
       where period_key = ${periodKey}
         and (organization_id = any(${reached.organizationIds}::uuid[])
+          or (organization_id, psa_service_id) in (
+            select * from unnest(${reached.organizationServices.map((r) => r.organizationId)}::uuid[],
+                                 ${reached.organizationServices.map((r) => r.psaServiceId)}::text[]))
           or module_organization_id = any(${reached.moduleOrganizationIds}::uuid[])
           or (organization_id is null and module_organization_id is null and kinds && ${reached.kinds}::text[]))
       returning state, units_at_stake, abs_money::text as abs_money, money::text as money, module_keys,

@@ -10,7 +10,8 @@ import { type Kysely, sql } from "kysely";
  *
  * - `reconciliation_changes`: one row per (scope, ref) a statement touched, written by statement
  *   triggers over their transition tables (a 30,000-row ledger write is one insert of its distinct
- *   module organizations). Scopes: `module_organization` (the ledger, the dated mappings),
+ *   module organizations). Scopes: `usage` (a ledger pair: module organization and billing type),
+ *   `module_organization` (the dated mappings; a module organization's name),
  *   `organization` (the dated mappings' organizations; an organization's name or PSA id),
  *   `psa_organization` (a PSA contract's organization), `contract` (a contract's services and
  *   units), `all` (service mappings, PSA services, modules' names, the first contracts read, a
@@ -30,7 +31,8 @@ import { type Kysely, sql } from "kysely";
  * The rows are derived data: dropped here, every period is recomputed on its next read.
  */
 const SCOPE_QUERY = {
-  usage: (t: string) => `select distinct 'module_organization', module_organization_id::text from ${t}`,
+  usage: (t: string) =>
+    `select distinct 'usage', module_organization_id::text || ' ' || billing_type from ${t}`,
   mappings: (t: string) => `select distinct 'module_organization', module_organization_id::text from ${t}
       union select distinct 'organization', organization_id::text from ${t} where organization_id is not null`,
   contracts: (t: string) => `select distinct 'psa_organization', organization_psa_id from ${t}`,
@@ -118,7 +120,7 @@ const STATEMENTS = [
   `create table reconciliation_changes (
     version bigint,
     txid bigint not null default txid_current(),
-    scope text not null check (scope in ('module_organization', 'organization', 'psa_organization', 'contract', 'all')),
+    scope text not null check (scope in ('usage', 'module_organization', 'organization', 'psa_organization', 'contract', 'all')),
     ref text not null
   )`,
   `create index reconciliation_changes_version_idx on reconciliation_changes (version)`,
@@ -171,6 +173,25 @@ const STATEMENTS = [
     end if;
     return null;
   end $$`,
+  // A module organization matters by its name (an unmapped one's row is sorted by it); the nightly
+  // sync's upsert touches every one and seldom changes it. New ones have no usage yet; a deleted
+  // one's ledger and mappings go with it (their own triggers record them).
+  `create function reconciliation_module_organizations_changed() returns trigger language plpgsql as $$
+  begin
+    insert into reconciliation_changes (scope, ref)
+      select distinct 'module_organization', n.id::text from new_rows n join old_rows o on o.id = n.id
+      where n.name is distinct from o.name;
+    -- Not one of migration 0010's tables (its statements bump nothing): a rename marks its
+    -- transaction as those do, so that the commit stamps it.
+    if found and coalesce(current_setting('orgmap.reconciliation_changed', true), '') <> 'on' then
+      perform set_config('orgmap.reconciliation_changed', 'on', true);
+      insert into reconciliation_data_changes default values;
+    end if;
+    return null;
+  end $$`,
+  `create trigger module_organizations_changes_update after update on module_organizations
+    referencing old table as old_rows new table as new_rows
+    for each statement execute function reconciliation_module_organizations_changed()`,
   // A module matters by its name and kind (the rows' names); its sync times change nightly.
   `create function reconciliation_modules_changed() returns trigger language plpgsql as $$
   begin

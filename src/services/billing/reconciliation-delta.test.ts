@@ -77,11 +77,11 @@ describe("reconciliation changed in place", () => {
       await w.serviceMapping("rmm", "devices.server", "s-srv", "peak");
       // saas devices has no service mapping: its `t:` row adds up every organization.
       const sites: { id: string; module: "rmm" | "saas"; externalId: string }[] = [];
-      for (let i = 0; i < 12; i++) {
+      for (let i = 0; i < 30; i++) {
         const site = await w.moduleOrganization("rmm", `r${i}`);
         sites.push({ id: site.id, module: "rmm", externalId: `r${i}` });
       }
-      for (let i = 0; i < 6; i++) {
+      for (let i = 0; i < 8; i++) {
         const site = await w.moduleOrganization("saas", `t${i}`);
         sites.push({ id: site.id, module: "saas", externalId: `t${i}` });
       }
@@ -89,6 +89,7 @@ describe("reconciliation changed in place", () => {
         if (chance(0.8)) await w.map(site.id, pick(organizations).id, day(0));
       }
       const quantities = new Map(sites.map((s) => [s.id, Math.floor(next() * 20)]));
+      const servers = new Map(sites.map((s) => [s.id, Math.floor(next() * 4)]));
       const read = async (module: "rmm" | "saas", when: string) => {
         const listed = sites.filter((s) => s.module === module && quantities.get(s.id)! >= 0);
         const devices = Object.fromEntries(listed.map((s) => [s.externalId, quantities.get(s.id)!]));
@@ -134,13 +135,18 @@ describe("reconciliation changed in place", () => {
           return "exclude";
         },
         async () => {
-          for (const site of sites) if (chance(0.3)) quantities.set(site.id, Math.floor(next() * 20));
+          // Some sites' devices, others' servers: one reading of a pair changes, not the site's.
+          for (const site of sites) {
+            if (chance(0.12)) quantities.set(site.id, Math.floor(next() * 20));
+            if (chance(0.12)) servers.set(site.id, Math.floor(next() * 4));
+          }
           // Now and then a site the read no longer lists.
           if (chance(0.3)) quantities.set(pick(sites).id, -1);
           await read(pick(["rmm", "saas"] as const), day(clock));
           return "read";
         },
         async () => {
+          if (chance(0.5)) return "no failed read";
           await w.read(pick(["rmm", "saas"]), day(clock), "failed");
           return "failed read";
         },

@@ -15,6 +15,7 @@ import { type RowTrace, rowTrace } from "../../domain/billing/reconcile-period.t
 import { AppError } from "../../domain/errors.ts";
 import type { SettingsService } from "../settings.service.ts";
 import { adjustTotals, rowDetail, snapshotTotals, stateTotals } from "./reconciliation-detail.ts";
+import { reachOf, readPlan } from "./reconciliation-reach.ts";
 import { detailOf, type Names, periodView, rowsCsv, rowView, toStoredRows } from "./reconciliation-views.ts";
 
 export interface ReconciliationOptions {
@@ -33,8 +34,9 @@ export const DEFAULT_STALE_AFTER_HOURS = 36;
 export const DEFAULT_DELTA_REACH_LIMIT = 0.3;
 
 /**
- * How far another server's clock may be ahead of ours: readings and mappings starting this long
- * before a snapshot's instant are recomputed with what changed after it (`update`).
+ * How far another server's clock may be ahead of ours: readings and mappings starting up to this
+ * long after a snapshot's instant (written before it) are recomputed with what changed after it
+ * (`update`).
  */
 const CLOCK_SKEW_MS = 60_000;
 
@@ -404,16 +406,53 @@ export class ReconciliationService {
       this.whyWhole = "the period had not begun";
       return null;
     }
-    const reached = await repo.reach(
-      period,
-      changes,
-      baseAsOf === asOf.getTime() ? null : { from: new Date(baseAsOf - CLOCK_SKEW_MS), to: asOf },
-    );
-    if (reached.missing) {
+    // Module organizations changed whole: their mappings or names, or a piece starting at the old
+    // snapshot's instant or just after it (written before it by a clock a little ahead of ours):
+    // no change reports those, though they count only from then. Pieces starting later were
+    // written after the old snapshot: the changes name them.
+    const wholeChanged = [
+      ...new Set([
+        ...changes.moduleOrganizationIds,
+        ...(baseAsOf === asOf.getTime()
+          ? []
+          : await repo.startingBetween(
+              new Date(baseAsOf),
+              new Date(Math.min(baseAsOf + CLOCK_SKEW_MS, asOf.getTime())),
+            )),
+      ]),
+    ];
+    const named = [...new Set([...wholeChanged, ...changes.pairs.map((p) => p.moduleOrganizationId)])];
+    const [moduleKeys, mappedNamed, changedOrganizations, serviceMappings] = await Promise.all([
+      repo.moduleKeysOf(named),
+      repo.mappedInPeriod(period, { moduleOrganizationIds: named }),
+      repo.organizationsOf(changes),
+      repos.serviceMappings.list(),
+    ]);
+    if (moduleKeys.size !== named.length) {
+      // Its pairs went with it: the rows they fed cannot be found from it.
       this.whyWhole = "a module organization is gone";
       return null;
     }
-    if (reached.organizationIds.length + reached.moduleOrganizationIds.length === 0) {
+    const mappedTo = new Map<string, string[]>();
+    for (const m of mappedNamed) {
+      const list = mappedTo.get(m.moduleOrganizationId);
+      if (list) list.push(m.organizationId);
+      else mappedTo.set(m.moduleOrganizationId, [m.organizationId]);
+    }
+    const reach = reachOf({
+      moduleOrganizationIds: wholeChanged,
+      pairs: changes.pairs,
+      organizationIds: changedOrganizations,
+      moduleKeys,
+      mappedTo,
+      serviceMappings,
+    });
+    if (
+      reach.organizationIds.length +
+        reach.organizationServices.length +
+        reach.moduleOrganizationIds.length ===
+      0
+    ) {
       // Committed writes that touched nothing a row depends on (a usage read's record, a statement
       // that changed no row): the rows stand, at the new version.
       const meta = { ...base, dataVersion: version, computedAt: now };
@@ -424,24 +463,36 @@ export class ReconciliationService {
       this.lastRefresh = { kind: "changes", rowsReplaced: 0, rowsRemoved: 0 };
       return meta;
     }
+    // The `t:` rows to compute again: the kinds without a service mapping of the changed readings
+    // and of the module organizations changed whole (all their pairs are read).
+    const mappedKinds = new Set(serviceMappings.map((m) => kindKey(m.moduleKey, m.billingType)));
+    const unmappedKinds = new Map(reach.pairKinds.map((k) => [kindKey(k.moduleKey, k.billingType), k]));
+    for (const k of await repo.kindsInPeriod(period, wholeChanged)) {
+      const key = kindKey(k.moduleKey, k.billingType);
+      if (!mappedKinds.has(key)) unmappedKinds.set(key, k);
+    }
+    const reachedOrganizations = [
+      ...new Set([...reach.organizationIds, ...reach.organizationServices.map((r) => r.organizationId)]),
+    ];
+    const plan = readPlan(
+      reach,
+      await repo.mappedInPeriod(period, { organizationIds: reachedOrganizations }),
+      serviceMappings,
+      [...unmappedKinds.values()],
+    );
     const moduleOrganizationCount = await repo.moduleOrganizationCount();
-    if (reached.moduleOrganizationIds.length > moduleOrganizationCount * this.deltaReachLimit) {
-      this.whyWhole = `reaches ${reached.moduleOrganizationIds.length} of ${moduleOrganizationCount} module organizations`;
+    const readCount =
+      plan.moduleOrganizationIds.length +
+      plan.pairs.reduce((n, p) => n + p.moduleOrganizationIds.length, 0) / 3;
+    if (readCount > moduleOrganizationCount * this.deltaReachLimit) {
+      this.whyWhole = `reaches ${Math.round(readCount)} of ${moduleOrganizationCount} module organizations`;
       return null;
     }
-    const serviceMappings = await repos.serviceMappings.list();
-    const mapped = new Set(serviceMappings.map((m) => kindKey(m.moduleKey, m.billingType)));
-    const unmappedKinds = (await repo.kindsInPeriod(period, reached.moduleOrganizationIds)).filter(
-      (k) => !mapped.has(kindKey(k.moduleKey, k.billingType)),
-    );
     lap("changes");
     const [usage, organizations, contracts, modules] = await Promise.all([
-      repo.usageColumnsForPeriod(period, {
-        moduleOrganizationIds: reached.moduleOrganizationIds,
-        kinds: unmappedKinds,
-      }),
-      repo.organizations(reached.organizationIds),
-      repos.psaContracts.load({ organizationIds: reached.organizationIds }),
+      repo.usageColumnsForPeriod(period, plan),
+      repo.organizations(reachedOrganizations),
+      repos.psaContracts.load({ organizationIds: reachedOrganizations }),
       repos.modules.list(),
     ]);
     const computed = reconcileColumns({
@@ -454,14 +505,18 @@ export class ReconciliationService {
       psa: contracts ? new PsaContractIndex(contracts.data, period) : null,
     });
     lap("reads and calculation");
-    // Only the rows that came out whole: the reached organizations', the read module
-    // organizations' unmapped usage, and the unmapped billing types' (all their pairs were read).
-    const organizationSet = new Set(reached.organizationIds);
-    const moduleOrganizationSet = new Set(reached.moduleOrganizationIds);
-    const kindSet = new Set(unmappedKinds.map((k) => kindKey(k.moduleKey, k.billingType)));
+    // Only the rows that came out whole: the reached organizations' (all or one service's), the
+    // reached module organizations' unmapped usage, and the unmapped kinds' (all their pairs read).
+    const organizationSet = new Set(reach.organizationIds);
+    const serviceSet = new Set(
+      reach.organizationServices.map((r) => `${r.organizationId} ${r.psaServiceId}`),
+    );
+    const moduleOrganizationSet = new Set(reach.moduleOrganizationIds);
+    const kindSet = new Set(unmappedKinds.keys());
     const rows = computed.filter((row) =>
       row.organizationId !== null
-        ? organizationSet.has(row.organizationId)
+        ? organizationSet.has(row.organizationId) ||
+          (row.service !== null && serviceSet.has(`${row.organizationId} ${row.service.psaId}`))
         : row.moduleOrganizationId !== null
           ? moduleOrganizationSet.has(row.moduleOrganizationId)
           : row.billingTypes.some((b) => kindSet.has(kindKey(b.moduleKey, b.billingType))),
@@ -484,7 +539,7 @@ export class ReconciliationService {
     let meta: SnapshotMeta | null = null;
     let removedCount = 0;
     const written = await this.store(period, base, async (txRepo) => {
-      const removed = await txRepo.replaceRows(period.key, { ...reached, kinds: [...kindSet] }, stored);
+      const removed = await txRepo.replaceRows(period.key, { ...reach, kinds: [...kindSet] }, stored);
       removedCount = removed.length;
       meta = {
         ...base,
