@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from "kysely";
 import type { MappingInterval } from "../domain/billing/attribution.ts";
 import { billingTypeLabel } from "../domain/billing/billing-types.ts";
+import type { TypePart } from "../domain/billing/reconcile-columns.ts";
 import { RECONCILIATION_STATES, type ReconciliationState } from "../domain/billing/reconciliation.ts";
 import { REASON_CODE, UnorderedUsage, type UsageColumns } from "../domain/billing/usage-columns.ts";
 import type { UnknownReason, UsageInterval } from "../domain/billing/usage-ledger.ts";
@@ -754,15 +755,6 @@ export class ReconciliationRepository {
     return result.rows.map((r) => ({ moduleOrganizationId: r.mo, organizationId: r.o, moduleKey: r.k }));
   }
 
-  /** The (module, billing type) kinds of these module organizations' usage in the period. */
-  async kindsInPeriod(period: { start: Date; end: Date }, moduleOrganizationIds: readonly string[]) {
-    const result = await sql<{ module_key: string; billing_type: string }>`
-      select distinct module_key, billing_type from usage_ledger
-      where module_organization_id = any(${moduleOrganizationIds}::uuid[]) and ${overlapsPeriod(period)}
-    `.execute(this.db);
-    return result.rows.map((r) => ({ moduleKey: r.module_key, billingType: r.billing_type }));
-  }
-
   /** How many module organizations there are (what a change's reach is weighed against). */
   async moduleOrganizationCount(): Promise<number> {
     const result = await sql<{ n: number }>`select count(*)::int as n from module_organizations`.execute(
@@ -803,6 +795,78 @@ export class ReconciliationRepository {
     if (rows.length > 0)
       await this.db.executeQuery(copyFromStdin("reconciliation_rows", STORED_COLUMNS, copyChunks(rows)));
     return removed.rows;
+  }
+
+  /**
+   * Replaces the period's `t:` row parts (in the caller's transaction): all of them, or those of
+   * these organizations and these (organization, kind) parts, by `parts`. Returns the kinds whose
+   * parts were removed.
+   */
+  async replaceTypeParts(
+    periodKey: string,
+    which:
+      | "all"
+      | { organizationIds: readonly string[]; parts: readonly { organizationId: string; kind: string }[] },
+    parts: readonly TypePart[],
+  ): Promise<string[]> {
+    const removed =
+      which === "all"
+        ? await sql<{ kind: string }>`
+            delete from reconciliation_type_parts where period_key = ${periodKey} returning kind
+          `.execute(this.db)
+        : await sql<{ kind: string }>`
+            delete from reconciliation_type_parts
+            where period_key = ${periodKey}
+              and (organization_id = any(${which.organizationIds}::uuid[])
+                or (organization_id, kind) in (
+                  select * from unnest(${which.parts.map((p) => p.organizationId)}::uuid[],
+                                       ${which.parts.map((p) => p.kind)}::text[])))
+            returning kind
+          `.execute(this.db);
+    if (parts.length > 0) {
+      const chunks = function* () {
+        for (let i = 0; i < parts.length; i += CHUNK) {
+          let text = "";
+          for (const part of parts.slice(i, i + CHUNK)) {
+            text += `${copyField(periodKey)}\t${copyField(kindKey(part.moduleKey, part.billingType))}\t${
+              part.organizationId
+            }\t${part.units ?? "\\N"}\t${part.isStale ? "t" : "f"}\t${copyField(
+              textArrayLiteral(part.moduleOrganizationIds),
+            )}\n`;
+          }
+          yield text;
+        }
+      };
+      await this.db.executeQuery(
+        copyFromStdin(
+          "reconciliation_type_parts",
+          ["period_key", "kind", "organization_id", "units", "is_stale", "module_organization_ids"],
+          chunks(),
+        ),
+      );
+    }
+    return [...new Set(removed.rows.map((r) => r.kind))];
+  }
+
+  /** The `t:` rows' sums of these kinds, from their parts: units (null: none known), stale, sources. */
+  async typeSums(
+    periodKey: string,
+    kinds: readonly string[],
+  ): Promise<{ kind: string; units: number | null; isStale: boolean; sourceCount: number }[]> {
+    const result = await sql<{ kind: string; units: string | null; is_stale: boolean; sources: number }>`
+      select p.kind, sum(p.units)::text as units, bool_or(p.is_stale) as is_stale,
+        (select count(distinct m)::int from reconciliation_type_parts q, unnest(q.module_organization_ids) m
+          where q.period_key = ${periodKey} and q.kind = p.kind) as sources
+      from reconciliation_type_parts p
+      where p.period_key = ${periodKey} and p.kind = any(${kinds}::text[])
+      group by p.kind
+    `.execute(this.db);
+    return result.rows.map((r) => ({
+      kind: r.kind,
+      units: r.units === null ? null : Number(r.units),
+      isStale: r.is_stale,
+      sourceCount: r.sources,
+    }));
   }
 
   /** The period's snapshot record after `replaceRows` (in the same transaction). */

@@ -349,6 +349,7 @@ export interface Database {
   // Reconciliation snapshots (migration 0010, docs/BILLING.md).
   reconciliation_data_version: ReconciliationDataVersionTable;
   reconciliation_changes: ReconciliationChangesTable;
+  reconciliation_type_parts: ReconciliationTypePartsTable;
   reconciliation_snapshots: ReconciliationSnapshotsTable;
   reconciliation_rows: ReconciliationRowsTable;
   // Alerts (migration 0008, alert-schema.ts).
@@ -599,6 +600,17 @@ export interface ReconciliationDataVersionTable {
   version: ColumnType<string, string | number, string | number>;
   /** Changes of versions up to this one were pruned (migration 0024). */
   changes_from: ColumnType<string, string | number, string | number>;
+}
+
+/** An organization's part of a `t:` row (migration 0024). */
+export interface ReconciliationTypePartsTable {
+  period_key: string;
+  /** `kindKey(module, billing type)`. */
+  kind: string;
+  organization_id: string;
+  units: number | null;
+  is_stale: boolean;
+  module_organization_ids: string[];
 }
 
 /** What a committed change touched (migration 0024): the scopes a snapshot recomputes. */

@@ -26,6 +26,23 @@ export type PeriodRowSummary = SettledRow & { sourceCount: number };
 
 export interface ColumnsInput extends Omit<PeriodInput, "usage" | "mappings"> {
   usage: UsageColumns;
+  /**
+   * When given, receives each organization's part of every `t:` row (a billing type with no
+   * service mapping adds up all organizations): what a snapshot changed in place adds up again
+   * after recomputing only some organizations' parts (migration 0024).
+   */
+  typeParts?: TypePart[];
+}
+
+/** One organization's part of a `t:` row: its desired units, staleness and module organizations. */
+export interface TypePart {
+  moduleKey: string;
+  billingType: string;
+  organizationId: string;
+  /** Null: unknown. */
+  units: number | null;
+  isStale: boolean;
+  moduleOrganizationIds: string[];
 }
 
 /** Growable scratch arrays (one pair's intervals, cuts, segments; one organization's edges). */
@@ -590,6 +607,24 @@ export function reconcileColumns(input: ColumnsInput): PeriodRowSummary[] {
       const units = rowUnits[row]!;
       if (desired.units !== null) rowUnits[row] = Number.isNaN(units) ? desired.units : units + desired.units;
       if (desired.isStale) rowStale[row] = 1;
+      if (typeRow !== -1 && input.typeParts !== undefined) {
+        const ids: string[] = [];
+        let last = -1;
+        for (let i = offset; i < offset + n; i++) {
+          const mo = pieceMo[byOrganization[i]!]!;
+          if (mo === last) continue;
+          last = mo;
+          ids.push(u.moduleOrganizationIds[mo]!);
+        }
+        input.typeParts.push({
+          moduleKey,
+          billingType,
+          organizationId: u.organizationIds[organization]!,
+          units: desired.units,
+          isStale: desired.isStale,
+          moduleOrganizationIds: [...new Set(ids)],
+        });
+      }
       // Its sources: each module organization's pieces lie together (one pair per module organization here).
       let previous = -1;
       for (let i = offset; i < offset + n; i++) {

@@ -30,7 +30,7 @@ describe("the rows a change reaches", () => {
         { organizationId: "beta", psaServiceId: "s-srv" },
       ],
       moduleOrganizationIds: ["site-1"],
-      pairKinds: [],
+      typeParts: [],
     });
     // What to read: Acme's other rmm site's servers (the service's only kind from rmm), not its devices.
     const plan = readPlan(
@@ -41,7 +41,6 @@ describe("the rows a change reaches", () => {
         { moduleOrganizationId: "tenant-1", organizationId: "acme", moduleKey: "saas" },
       ],
       serviceMappings,
-      [],
     );
     expect(plan).toEqual({
       moduleOrganizationIds: ["site-1"],
@@ -66,7 +65,6 @@ describe("the rows a change reaches", () => {
         { moduleOrganizationId: "tenant-1", organizationId: "acme", moduleKey: "saas" },
       ],
       serviceMappings,
-      [],
     );
     expect(plan.pairs).toEqual([
       { billingType: "devices", moduleOrganizationIds: [] },
@@ -74,7 +72,7 @@ describe("the rows a change reaches", () => {
     ]);
   });
 
-  it("a changed mapping reaches every row of the organizations involved; a kind with no service its t: row", () => {
+  it("a changed mapping reaches every row of the organizations involved; a reading of a kind with no service its parts", () => {
     const reach = reachOf({
       moduleOrganizationIds: ["site-2"],
       pairs: [{ moduleOrganizationId: "tenant-1", billingType: "licenses" }],
@@ -82,21 +80,26 @@ describe("the rows a change reaches", () => {
       moduleKeys,
       mappedTo: new Map([
         ["site-2", ["acme"]],
-        ["tenant-1", ["acme"]],
+        ["tenant-1", ["acme", "beta"]],
       ]),
       serviceMappings,
     });
     expect(reach.organizationIds.sort()).toEqual(["acme", "gamma"]);
     expect(reach.organizationServices).toEqual([]);
     expect(reach.moduleOrganizationIds.sort()).toEqual(["site-2", "tenant-1"]);
-    expect(reach.pairKinds).toEqual([{ moduleKey: "saas", billingType: "licenses" }]);
+    // Acme's parts are all reached already; Beta's part of saas licenses.
+    expect(reach.typeParts).toEqual([{ organizationId: "beta", kind: "saas\u001flicenses" }]);
     const plan = readPlan(
       reach,
-      [{ moduleOrganizationId: "site-1", organizationId: "acme", moduleKey: "rmm" }],
+      [
+        { moduleOrganizationId: "site-1", organizationId: "acme", moduleKey: "rmm" },
+        { moduleOrganizationId: "tenant-2", organizationId: "beta", moduleKey: "saas" },
+        { moduleOrganizationId: "site-3", organizationId: "beta", moduleKey: "rmm" },
+      ],
       serviceMappings,
-      reach.pairKinds,
     );
     expect(plan.moduleOrganizationIds.sort()).toEqual(["site-1", "site-2", "tenant-1"]);
-    expect(plan.kinds).toEqual([{ moduleKey: "saas", billingType: "licenses" }]);
+    expect(plan.pairs).toEqual([{ billingType: "licenses", moduleOrganizationIds: ["tenant-2"] }]);
+    expect(plan.kinds).toEqual([]);
   });
 });

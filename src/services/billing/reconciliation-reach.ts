@@ -1,5 +1,8 @@
 import { kindKey } from "../../db/reconciliation.repository.ts";
 
+/** What `kindKey` puts between the module and the billing type. */
+const KIND_SEPARATOR = kindKey("", "");
+
 /**
  * Which rows of a period's snapshot a set of changes can reach, and what must be read to compute
  * them again (a snapshot changed in place, migration 0024). Pure: the service reads, this decides.
@@ -10,9 +13,11 @@ import { kindKey } from "../../db/reconciliation.repository.ts";
  *   organization's contracts and name;
  * - `u:<module organization>:<billing type>`: that module organization's pairs and mappings;
  * - `t:<module>:<billing type>`: every pair of that kind (one row adds up all organizations).
- * So a changed reading (one pair) reaches one service's row of each organization its module
- * organization was mapped to in the period, its module organization's unmapped rows, and its
- * kind's row when no service is mapped to the kind; a changed mapping (or name) of a module
+ * A `t:` row is the sum of each organization's part (`reconciliation_type_parts`): only the parts
+ * reached are computed again, then the kind's parts are added up.
+ * So a changed reading (one pair) reaches one service's row (or its kind's part, when no service
+ * is mapped to the kind) of each organization its module organization was mapped to in the
+ * period, and its module organization's unmapped rows; a changed mapping (or name) of a module
  * organization reaches every row of those organizations; a changed organization or contract every
  * row of that organization.
  */
@@ -43,8 +48,11 @@ export interface Reach {
   organizationServices: { organizationId: string; psaServiceId: string }[];
   /** These module organizations' unmapped usage rows; they are read whole. */
   moduleOrganizationIds: string[];
-  /** The kinds of changed readings that no service is mapped to (their `t:` rows, if any). */
-  pairKinds: Kind[];
+  /**
+   * These organizations' parts of `t:` rows (a kind with no service mapping), of organizations
+   * not in `organizationIds` (all of whose parts are reached).
+   */
+  typeParts: { organizationId: string; kind: string }[];
 }
 
 export function reachOf(input: ReachInput): Reach {
@@ -57,27 +65,24 @@ export function reachOf(input: ReachInput): Reach {
   }
   const services = new Map<string, { organizationId: string; psaServiceId: string }>();
   const moduleOrganizations = new Set(input.moduleOrganizationIds);
-  const pairKinds = new Map<string, Kind>();
+  const typeParts = new Map<string, { organizationId: string; kind: string }>();
   for (const pair of input.pairs) {
     moduleOrganizations.add(pair.moduleOrganizationId);
     const moduleKey = input.moduleKeys.get(pair.moduleOrganizationId);
     if (moduleKey === undefined) continue;
-    const key = kindKey(moduleKey, pair.billingType);
-    const psaServiceId = serviceOf.get(key);
-    if (psaServiceId === undefined) {
-      pairKinds.set(key, { moduleKey, billingType: pair.billingType });
-      continue;
-    }
+    const kind = kindKey(moduleKey, pair.billingType);
+    const psaServiceId = serviceOf.get(kind);
     for (const organizationId of input.mappedTo.get(pair.moduleOrganizationId) ?? []) {
       if (organizations.has(organizationId)) continue;
-      services.set(`${organizationId} ${psaServiceId}`, { organizationId, psaServiceId });
+      if (psaServiceId === undefined) typeParts.set(`${organizationId} ${kind}`, { organizationId, kind });
+      else services.set(`${organizationId} ${psaServiceId}`, { organizationId, psaServiceId });
     }
   }
   return {
     organizationIds: [...organizations],
     organizationServices: [...services.values()],
     moduleOrganizationIds: [...moduleOrganizations],
-    pairKinds: [...pairKinds.values()],
+    typeParts: [...typeParts.values()],
   };
 }
 
@@ -87,20 +92,18 @@ export interface ReadPlan {
   moduleOrganizationIds: string[];
   /** Per billing type, the pairs of these module organizations of that type. */
   pairs: { billingType: string; moduleOrganizationIds: string[] }[];
-  /** Every pair of these kinds (their `t:` rows). */
+  /** Every pair of these kinds (none: a `t:` row is added up from its parts). */
   kinds: Kind[];
 }
 
 /**
  * The pairs a reach's rows draw on. `mapped`: every module organization mapped in the period to an
- * organization of the reach (either list), with its module; `unmappedKinds`: the kinds without a
- * service mapping whose `t:` rows are recomputed.
+ * organization of the reach (any list), with its module.
  */
 export function readPlan(
   reach: Reach,
   mapped: readonly { moduleOrganizationId: string; organizationId: string; moduleKey: string }[],
   serviceMappings: readonly (Kind & { psaServiceId: string })[],
-  unmappedKinds: readonly Kind[],
 ): ReadPlan {
   const whole = new Set(reach.moduleOrganizationIds);
   const organizations = new Set(reach.organizationIds);
@@ -112,10 +115,16 @@ export function readPlan(
     else kindsOfService.set(m.psaServiceId, [m]);
   }
   const kindsOf = new Map<string, Kind[]>();
-  for (const { organizationId, psaServiceId } of reach.organizationServices) {
+  const addKinds = (organizationId: string, kinds: readonly Kind[]) => {
     const list = kindsOf.get(organizationId) ?? [];
-    list.push(...(kindsOfService.get(psaServiceId) ?? []));
+    list.push(...kinds);
     kindsOf.set(organizationId, list);
+  };
+  for (const { organizationId, psaServiceId } of reach.organizationServices)
+    addKinds(organizationId, kindsOfService.get(psaServiceId) ?? []);
+  for (const { organizationId, kind } of reach.typeParts) {
+    const at = kind.indexOf(KIND_SEPARATOR);
+    addKinds(organizationId, [{ moduleKey: kind.slice(0, at), billingType: kind.slice(at + 1) }]);
   }
   const byType = new Map<string, Set<string>>();
   for (const m of mapped) {
@@ -139,6 +148,6 @@ export function readPlan(
       billingType,
       moduleOrganizationIds: [...ids].filter((id) => !whole.has(id)),
     })),
-    kinds: [...unmappedKinds],
+    kinds: [],
   };
 }

@@ -10,8 +10,12 @@ import {
 import { repositories } from "../../db/repositories.ts";
 import { type BillingPeriod, parsePeriodKey, periodContaining } from "../../domain/billing/period.ts";
 import { PsaContractIndex } from "../../domain/billing/psa-contract-index.ts";
-import { reconcileColumns } from "../../domain/billing/reconcile-columns.ts";
-import { type RowTrace, rowTrace } from "../../domain/billing/reconcile-period.ts";
+import {
+  type PeriodRowSummary,
+  reconcileColumns,
+  type TypePart,
+} from "../../domain/billing/reconcile-columns.ts";
+import { type RowTrace, rowTrace, settleWith } from "../../domain/billing/reconcile-period.ts";
 import { AppError } from "../../domain/errors.ts";
 import type { SettingsService } from "../settings.service.ts";
 import { adjustTotals, rowDetail, snapshotTotals, stateTotals } from "./reconciliation-detail.ts";
@@ -67,6 +71,36 @@ function snapshotKinds(rows: readonly Pick<StoredRow, "kinds">[]): string[] {
   const kinds = new Set<string>();
   for (const row of rows) for (const kind of row.kinds) kinds.add(kind);
   return [...kinds].sort();
+}
+
+/**
+ * The `t:` rows (a billing type with no service mapping, all organizations in one row) from their
+ * parts' sums, as `reconcileColumns` settles them.
+ */
+function typeRowsOf(
+  sums: readonly { kind: string; units: number | null; isStale: boolean; sourceCount: number }[],
+): PeriodRowSummary[] {
+  const rows: PeriodRowSummary[] = [];
+  for (const sum of sums) {
+    const at = sum.kind.indexOf(kindKey("", ""));
+    const moduleKey = sum.kind.slice(0, at);
+    const billingType = sum.kind.slice(at + 1);
+    const settled = settleWith(
+      {
+        key: `t:${moduleKey}:${billingType}`,
+        organizationId: null,
+        service: null,
+        moduleOrganizationId: null,
+        billingTypes: [{ moduleKey, billingType, policy: null }],
+        units: sum.units,
+        isStale: sum.isStale,
+      },
+      null,
+      null,
+    );
+    if (settled !== null) rows.push({ ...settled, sourceCount: sum.sourceCount });
+  }
+  return rows;
 }
 
 export interface Staleness {
@@ -331,16 +365,18 @@ export class ReconciliationService {
       repos.psaContracts.load(),
       repos.modules.list(),
     ]);
+    const typeParts: TypePart[] = [];
     const rows = reconcileColumns({
       period,
       asOf: new Date(Math.min(now.getTime(), period.end.getTime())),
+      typeParts,
       staleFrom: staleness.staleFrom,
       serviceMappings,
       usage,
       organizationPsaIds: new Map(organizations.map((o) => [o.id, o.psaId])),
       psa: contracts ? new PsaContractIndex(contracts.data, period) : null,
     });
-    return { rows, organizations, modules };
+    return { rows, typeParts, organizations, modules };
   }
 
   /**
@@ -463,22 +499,17 @@ export class ReconciliationService {
       this.lastRefresh = { kind: "changes", rowsReplaced: 0, rowsRemoved: 0 };
       return meta;
     }
-    // The `t:` rows to compute again: the kinds without a service mapping of the changed readings
-    // and of the module organizations changed whole (all their pairs are read).
-    const mappedKinds = new Set(serviceMappings.map((m) => kindKey(m.moduleKey, m.billingType)));
-    const unmappedKinds = new Map(reach.pairKinds.map((k) => [kindKey(k.moduleKey, k.billingType), k]));
-    for (const k of await repo.kindsInPeriod(period, wholeChanged)) {
-      const key = kindKey(k.moduleKey, k.billingType);
-      if (!mappedKinds.has(key)) unmappedKinds.set(key, k);
-    }
     const reachedOrganizations = [
-      ...new Set([...reach.organizationIds, ...reach.organizationServices.map((r) => r.organizationId)]),
+      ...new Set([
+        ...reach.organizationIds,
+        ...reach.organizationServices.map((r) => r.organizationId),
+        ...reach.typeParts.map((r) => r.organizationId),
+      ]),
     ];
     const plan = readPlan(
       reach,
       await repo.mappedInPeriod(period, { organizationIds: reachedOrganizations }),
       serviceMappings,
-      [...unmappedKinds.values()],
     );
     const moduleOrganizationCount = await repo.moduleOrganizationCount();
     const readCount =
@@ -489,37 +520,51 @@ export class ReconciliationService {
       return null;
     }
     lap("changes");
+    // Each read's own time beside the phases (they run at once on PostgreSQL).
+    const own = async <T>(name: string, read: Promise<T>): Promise<T> => {
+      const started = performance.now();
+      const result = await read;
+      profile[`(${name})`] = performance.now() - started;
+      return result;
+    };
     const [usage, organizations, contracts, modules] = await Promise.all([
-      repo.usageColumnsForPeriod(period, plan),
+      own("usage read", repo.usageColumnsForPeriod(period, plan)),
       repo.organizations(reachedOrganizations),
-      repos.psaContracts.load({ organizationIds: reachedOrganizations }),
+      own("contracts read", repos.psaContracts.load({ organizationIds: reachedOrganizations })),
       repos.modules.list(),
     ]);
+    lap("reads");
+    const typeParts: TypePart[] = [];
     const computed = reconcileColumns({
       period,
       asOf,
+      typeParts,
       staleFrom: staleness.staleFrom,
       serviceMappings,
       usage,
       organizationPsaIds: new Map(organizations.map((o) => [o.id, o.psaId])),
       psa: contracts ? new PsaContractIndex(contracts.data, period) : null,
     });
-    lap("reads and calculation");
-    // Only the rows that came out whole: the reached organizations' (all or one service's), the
-    // reached module organizations' unmapped usage, and the unmapped kinds' (all their pairs read).
+    lap("calculation");
+    // Only the rows that came out whole: the reached organizations' (all or one service's) and the
+    // reached module organizations' unmapped usage. The `t:` rows are added up from their parts
+    // below (those here add up only the organizations read); the parts kept are the reached ones.
     const organizationSet = new Set(reach.organizationIds);
     const serviceSet = new Set(
       reach.organizationServices.map((r) => `${r.organizationId} ${r.psaServiceId}`),
     );
     const moduleOrganizationSet = new Set(reach.moduleOrganizationIds);
-    const kindSet = new Set(unmappedKinds.keys());
     const rows = computed.filter((row) =>
       row.organizationId !== null
         ? organizationSet.has(row.organizationId) ||
           (row.service !== null && serviceSet.has(`${row.organizationId} ${row.service.psaId}`))
-        : row.moduleOrganizationId !== null
-          ? moduleOrganizationSet.has(row.moduleOrganizationId)
-          : row.billingTypes.some((b) => kindSet.has(kindKey(b.moduleKey, b.billingType))),
+        : row.moduleOrganizationId !== null && moduleOrganizationSet.has(row.moduleOrganizationId),
+    );
+    const partSet = new Set(reach.typeParts.map((p) => `${p.organizationId} ${p.kind}`));
+    const parts = typeParts.filter(
+      (p) =>
+        organizationSet.has(p.organizationId) ||
+        partSet.has(`${p.organizationId} ${kindKey(p.moduleKey, p.billingType)}`),
     );
     const names: Names = {
       organizations: new Map(organizations.map((o) => [o.id, { name: o.name, psaId: o.psaId }])),
@@ -538,20 +583,32 @@ export class ReconciliationService {
     lap("stored form");
     let meta: SnapshotMeta | null = null;
     let removedCount = 0;
+    let typeRows = 0;
     const written = await this.store(period, base, async (txRepo) => {
-      const removed = await txRepo.replaceRows(period.key, { ...reach, kinds: [...kindSet] }, stored);
+      // The parts first, then each kind they touched added up again into its `t:` row.
+      const removedKinds = await txRepo.replaceTypeParts(
+        period.key,
+        { organizationIds: reach.organizationIds, parts: reach.typeParts },
+        parts,
+      );
+      const kinds = [...new Set([...removedKinds, ...parts.map((p) => kindKey(p.moduleKey, p.billingType))])];
+      const sums = await txRepo.typeSums(period.key, kinds);
+      const typeStored = toStoredRows(period.key, typeRowsOf(sums), names);
+      typeRows = typeStored.length;
+      const added = [...stored, ...typeStored];
+      const removed = await txRepo.replaceRows(period.key, { ...reach, kinds }, added);
       removedCount = removed.length;
       meta = {
         ...base,
         dataVersion: version,
         computedAt: now,
-        rowCount: base.rowCount - removed.length + stored.length,
+        rowCount: base.rowCount - removed.length + added.length,
         totals:
           base.totals === null
             ? null
             : {
-                ...adjustTotals(base.totals, removed, stored),
-                kinds: [...new Set([...(base.totals.kinds ?? []), ...snapshotKinds(stored)])].sort(),
+                ...adjustTotals(base.totals, removed, added),
+                kinds: [...new Set([...(base.totals.kinds ?? []), ...snapshotKinds(added)])].sort(),
               },
       };
       await txRepo.updateSnapshot(meta);
@@ -562,7 +619,11 @@ export class ReconciliationService {
       return null;
     }
     this.lastComputeProfile = profile;
-    this.lastRefresh = { kind: "changes", rowsReplaced: stored.length, rowsRemoved: removedCount };
+    this.lastRefresh = {
+      kind: "changes",
+      rowsReplaced: stored.length + typeRows,
+      rowsRemoved: removedCount,
+    };
     return meta;
   }
 
@@ -597,7 +658,7 @@ export class ReconciliationService {
       mark = at;
     };
     const now = this.ctx.clock.now();
-    const { rows, organizations, modules } = await this.calculate(period, staleness, now);
+    const { rows, typeParts, organizations, modules } = await this.calculate(period, staleness, now);
     lap("reads and calculation");
     const unmappedIds = rows.flatMap((r) =>
       r.moduleOrganizationId === null ? [] : [r.moduleOrganizationId],
@@ -631,6 +692,9 @@ export class ReconciliationService {
       // Another process stored a newer one meanwhile: keep it.
       if (current && BigInt(current.dataVersion) > BigInt(version)) return;
       await txRepo.replaceSnapshot(meta, stored, lap);
+      // Each organization's part of the `t:` rows: what a change adds up again (`update`).
+      await txRepo.replaceTypeParts(period.key, "all", typeParts);
+      lap("type parts");
     });
     lap("commit");
     this.lastComputeProfile = profile;
