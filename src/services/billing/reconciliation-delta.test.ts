@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { billingWorld, psaData } from "../../../test/support/billing-world.ts";
 import { seededPicker } from "../../../test/support/seeded-random.ts";
-import { useTestContext } from "../../../test/support/test-context.ts";
+import { testServerUrl, useTestContext } from "../../../test/support/test-context.ts";
 import { ReconciliationRepository, type SnapshotTotals } from "../../db/reconciliation.repository.ts";
 import { repositories } from "../../db/repositories.ts";
 import { cliActor } from "../../domain/actor.ts";
@@ -302,5 +302,76 @@ describe("reconciliation changed in place", () => {
     await service.ensure("2026-11");
     expect(refreshOf(service)?.kind).toBe("changes");
     expect(await desired()).toBe(11);
+  });
+});
+
+/**
+ * Races only PostgreSQL shows (PGlite runs one transaction at a time): changes of a transaction
+ * that commits after a snapshot was computed, though it began and wrote before; and two servers
+ * bringing the same snapshot up to date at once.
+ */
+describe.skipIf(!testServerUrl())("reconciliation changed in place, concurrent writers on PostgreSQL", () => {
+  const t = useTestContext();
+  const w = billingWorld(t);
+
+  it("a change committed after a snapshot, though written before it, is in the next one; two services at once agree", async () => {
+    const a = await w.organization("A", "Alpha");
+    const b = await w.organization("B", "Beta");
+    await w.module("rmm");
+    await w.contracts(
+      psaData(SERVICES, [
+        { organizationPsaId: "A", lines: [{ serviceId: "s-dev", units: 5 }] },
+        { organizationPsaId: "B", lines: [{ serviceId: "s-dev", units: 5 }] },
+      ]),
+    );
+    await w.serviceMapping("rmm", "devices", "s-dev");
+    const s1 = await w.moduleOrganization("rmm", "s1");
+    const s2 = await w.moduleOrganization("rmm", "s2");
+    await w.map(s1.id, a.id, "2026-10-01T00:00:00Z");
+    await w.map(s2.id, b.id, "2026-10-01T00:00:00Z");
+    await w.read("rmm", "2026-11-02T00:00:00Z", { s1: 5, s2: 5 });
+    t.ctx.clock.set("2026-11-03T00:00:00Z");
+    const first = new ReconciliationService(t.ctx, new SettingsService(t.ctx), { deltaReachLimit: 1 });
+    const second = new ReconciliationService(t.ctx, new SettingsService(t.ctx), { deltaReachLimit: 1 });
+    const repo = new ReconciliationRepository(t.ctx.db);
+    await first.ensure("2026-11");
+
+    // A slow writer: it writes s1's new reading, then waits before committing.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let written!: () => void;
+    const wrote = new Promise<void>((resolve) => {
+      written = resolve;
+    });
+    const slow = t.ctx.db.transaction().execute(async (tx) => {
+      await sql`update usage_ledger set valid_to = '2026-11-02T12:00:00Z'
+        where module_organization_id = ${s1.id} and valid_to is null`.execute(tx);
+      await sql`insert into usage_ledger (module_organization_id, billing_type, quantity, valid_from, read_at)
+        values (${s1.id}, 'devices', 9, '2026-11-02T12:00:00Z', '2026-11-02T12:00:00Z')`.execute(tx);
+      written();
+      await gate;
+    });
+    await wrote;
+    // Meanwhile a quick one commits s2's, and the snapshot is brought up to it.
+    await w.read("rmm", "2026-11-02T13:00:00Z", { s1: 5, s2: 7 });
+    t.ctx.clock.set("2026-11-03T01:00:00Z");
+    await first.ensure("2026-11");
+    const units = async (organizationId: string) =>
+      (await repo.all("2026-11", { organizationId }, "attention"))[0]?.desired_units;
+    expect(await units(b.id)).toBe(7);
+    expect(await units(a.id)).toBe(5);
+    release();
+    await slow;
+
+    // The slow one's change has a later version than the snapshot: both services bring it in, at once.
+    t.ctx.clock.set("2026-11-03T02:00:00Z");
+    await Promise.all([first.ensure("2026-11"), second.ensure("2026-11")]);
+    expect(await units(a.id)).toBe(9);
+    const inPlace = await repo.all("2026-11", {}, "attention");
+    await sql`delete from reconciliation_snapshots where period_key = '2026-11'`.execute(t.ctx.db);
+    await first.ensure("2026-11");
+    expect(inPlace).toEqual(await repo.all("2026-11", {}, "attention"));
   });
 });
