@@ -647,8 +647,9 @@ export class ReconciliationRepository {
     `.execute(this.db);
     if (BigInt(from) < BigInt(floor.rows[0]?.changes_from ?? "0")) return null;
     const result = await sql<{ scope: ChangeKind; ref: string }>`
-      select distinct scope, ref from reconciliation_changes
-      where version > ${from}::int8 and version <= ${to}::int8
+      select distinct c.scope, c.ref from reconciliation_changes c
+      join reconciliation_change_versions v on v.txid = c.txid
+      where v.version > ${from}::int8 and v.version <= ${to}::int8
     `.execute(this.db);
     const scope: ChangeScope = {
       all: [],
@@ -686,8 +687,10 @@ export class ReconciliationRepository {
         select coalesce(
           (select min(data_version) from reconciliation_snapshots where computed_at >= ${recentSince}),
           (select version from reconciliation_data_version where id = 1)) as v
+      ), forgotten as (
+        delete from reconciliation_change_versions where version <= (select v from upto) returning txid
       ), pruned as (
-        delete from reconciliation_changes where version <= (select v from upto)
+        delete from reconciliation_changes where txid in (select txid from forgotten)
       )
       update reconciliation_data_version set changes_from = greatest(changes_from, (select v from upto))
       where id = 1

@@ -349,6 +349,7 @@ export interface Database {
   // Reconciliation snapshots (migration 0010, docs/BILLING.md).
   reconciliation_data_version: ReconciliationDataVersionTable;
   reconciliation_changes: ReconciliationChangesTable;
+  reconciliation_change_versions: ReconciliationChangeVersionsTable;
   reconciliation_type_parts: ReconciliationTypePartsTable;
   reconciliation_snapshots: ReconciliationSnapshotsTable;
   reconciliation_rows: ReconciliationRowsTable;
@@ -602,6 +603,12 @@ export interface ReconciliationDataVersionTable {
   changes_from: ColumnType<string, string | number, string | number>;
 }
 
+/** The version each committed transaction that recorded changes was given (migration 0024). */
+export interface ReconciliationChangeVersionsTable {
+  txid: string;
+  version: string;
+}
+
 /** An organization's part of a `t:` row (migration 0024). */
 export interface ReconciliationTypePartsTable {
   period_key: string;
@@ -615,8 +622,7 @@ export interface ReconciliationTypePartsTable {
 
 /** What a committed change touched (migration 0024): the scopes a snapshot recomputes. */
 export interface ReconciliationChangesTable {
-  /** Null until the commit stamps it. */
-  version: ColumnType<string | null, never, string | number>;
+  /** The writing transaction (its version: `reconciliation_change_versions`). */
   txid: ColumnType<string, never, never>;
   scope: "module_organization" | "organization" | "psa_organization" | "contract" | "all";
   ref: string;

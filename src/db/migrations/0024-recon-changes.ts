@@ -16,9 +16,10 @@ import { type Kysely, sql } from "kysely";
  *   `psa_organization` (a PSA contract's organization), `contract` (a contract's services and
  *   units), `all` (service mappings, PSA services, modules' names, the first contracts read, a
  *   truncate: whatever every row may depend on).
- * - A change row's `version` is stamped by the commit's version bump (migration 0010), so versions
- *   follow commit order: a snapshot of version S has seen exactly the changes of versions <= S.
- *   Until the commit the row carries its transaction's id only.
+ * - A change row carries its transaction's id; the commit's version bump (migration 0010) gives
+ *   that transaction its version in `reconciliation_change_versions` (one row per commit), so
+ *   versions follow commit order: a snapshot of version S has seen exactly the changes of
+ *   versions <= S. A transaction that rolls back takes its change rows with it.
  * - `reconciliation_data_version.changes_from`: changes of versions up to it were pruned; a snapshot
  *   older than it is recomputed whole.
  * - \`usage_ledger (valid_from)\`: the readings starting since a snapshot's instant, which a snapshot
@@ -46,12 +47,12 @@ const SCOPE_QUERY = {
  * A function recording a table's changed scopes from its transition tables (`old_rows`, `new_rows`).
  * Each branch names only the tables its event has: PL/pgSQL plans a statement when it first runs.
  */
-function recorder(name: string, scopes: (t: string) => string): string {
+function recorder(name: string, scopes: (t: string) => string, { updateKeepsScope = false } = {}): string {
   return `create function ${name}() returns trigger language plpgsql as $$
   begin
     if tg_op = 'DELETE' then
       insert into reconciliation_changes (scope, ref) ${scopes("old_rows")};
-    elsif tg_op = 'INSERT' then
+    elsif tg_op = 'INSERT' or ${updateKeepsScope ? "true" : "false"} then
       insert into reconciliation_changes (scope, ref) ${scopes("new_rows")};
     else
       insert into reconciliation_changes (scope, ref) ${scopes("old_rows")} union ${scopes("new_rows")};
@@ -134,13 +135,17 @@ const STATEMENTS = [
   )`,
   `create index reconciliation_type_parts_organization_idx on reconciliation_type_parts (organization_id)`,
   `create table reconciliation_changes (
-    version bigint,
     txid bigint not null default txid_current(),
     scope text not null check (scope in ('usage', 'module_organization', 'organization', 'psa_organization', 'contract', 'all')),
     ref text not null
   )`,
-  `create index reconciliation_changes_version_idx on reconciliation_changes (version)`,
-  `create index reconciliation_changes_pending_idx on reconciliation_changes (txid) where version is null`,
+  `create index reconciliation_changes_txid_idx on reconciliation_changes (txid)`,
+  // The version each committed transaction that recorded changes was given: one row per commit
+  // (stamping a night's 60,000 change rows one by one cost more than writing them).
+  `create table reconciliation_change_versions (
+    txid bigint primary key,
+    version bigint not null unique
+  )`,
   `alter table reconciliation_data_version add column changes_from bigint not null default 0`,
   // The readings that start near a snapshot's instant (\`ReconciliationRepository.reach\`).
   `create index usage_ledger_valid_from_idx on usage_ledger (valid_from)`,
@@ -154,7 +159,9 @@ const STATEMENTS = [
     insert into reconciliation_data_version (id, version) values (1, 1)
       on conflict (id) do update set version = reconciliation_data_version.version + 1
       returning version into bumped;
-    update reconciliation_changes set version = bumped where version is null and txid = txid_current();
+    if exists (select from reconciliation_changes where txid = txid_current()) then
+      insert into reconciliation_change_versions (txid, version) values (txid_current(), bumped);
+    end if;
     delete from reconciliation_data_changes where id = new.id;
     return null;
   end $$`,
@@ -170,7 +177,8 @@ const STATEMENTS = [
     end if;
     return null;
   end $$`,
-  recorder("reconciliation_usage_changed", SCOPE_QUERY.usage),
+  // The ledger's updates never move a row to another pair: the new rows name the same pairs.
+  recorder("reconciliation_usage_changed", SCOPE_QUERY.usage, { updateKeepsScope: true }),
   recorder("reconciliation_mappings_changed", SCOPE_QUERY.mappings),
   recorder("reconciliation_contracts_changed", SCOPE_QUERY.contracts),
   recorder("reconciliation_contract_lines_changed", SCOPE_QUERY.contractLines),

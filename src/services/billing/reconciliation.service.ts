@@ -486,6 +486,7 @@ export class ReconciliationService {
     if (
       reach.organizationIds.length +
         reach.organizationServices.length +
+        reach.typeParts.length +
         reach.moduleOrganizationIds.length ===
       0
     ) {
@@ -511,6 +512,8 @@ export class ReconciliationService {
       await repo.mappedInPeriod(period, { organizationIds: reachedOrganizations }),
       serviceMappings,
     );
+    // How much is read, in module organizations: a pair read by its billing type counts a third
+    // (most module organizations report three types or fewer).
     const moduleOrganizationCount = await repo.moduleOrganizationCount();
     const readCount =
       plan.moduleOrganizationIds.length +
