@@ -1,4 +1,5 @@
 import type { AppContext } from "../../context.ts";
+import type { PsaContractSnapshot } from "../../db/psa-contract.repository.ts";
 import {
   kindKey,
   ReconciliationRepository,
@@ -11,11 +12,13 @@ import { repositories } from "../../db/repositories.ts";
 import { type BillingPeriod, parsePeriodKey, periodContaining } from "../../domain/billing/period.ts";
 import { PsaContractIndex } from "../../domain/billing/psa-contract-index.ts";
 import {
+  type ColumnsInput,
   type PeriodRowSummary,
   reconcileColumns,
   type TypePart,
 } from "../../domain/billing/reconcile-columns.ts";
 import { type RowTrace, rowTrace, settleWith } from "../../domain/billing/reconcile-period.ts";
+import type { UsageColumns } from "../../domain/billing/usage-columns.ts";
 import { AppError } from "../../domain/errors.ts";
 import type { SettingsService } from "../settings.service.ts";
 import { adjustTotals, rowDetail, snapshotTotals, stateTotals } from "./reconciliation-detail.ts";
@@ -101,6 +104,35 @@ function typeRowsOf(
     if (settled !== null) rows.push({ ...settled, sourceCount: sum.sourceCount });
   }
   return rows;
+}
+
+/**
+ * `reconcileColumns` over what a compute read (the whole period, or the pairs a change reaches),
+ * with each organization's part of the `t:` rows.
+ */
+function computeColumns(
+  period: BillingPeriod,
+  asOf: Date,
+  staleness: Pick<Staleness, "staleFrom">,
+  read: {
+    usage: UsageColumns;
+    organizations: readonly { id: string; psaId: string }[];
+    serviceMappings: ColumnsInput["serviceMappings"];
+    contracts: PsaContractSnapshot | null;
+  },
+): { rows: PeriodRowSummary[]; typeParts: TypePart[] } {
+  const typeParts: TypePart[] = [];
+  const rows = reconcileColumns({
+    period,
+    asOf,
+    typeParts,
+    staleFrom: staleness.staleFrom,
+    serviceMappings: read.serviceMappings,
+    usage: read.usage,
+    organizationPsaIds: new Map(read.organizations.map((o) => [o.id, o.psaId])),
+    psa: read.contracts ? new PsaContractIndex(read.contracts.data, period) : null,
+  });
+  return { rows, typeParts };
 }
 
 export interface Staleness {
@@ -365,17 +397,12 @@ export class ReconciliationService {
       repos.psaContracts.load(),
       repos.modules.list(),
     ]);
-    const typeParts: TypePart[] = [];
-    const rows = reconcileColumns({
+    const { rows, typeParts } = computeColumns(
       period,
-      asOf: new Date(Math.min(now.getTime(), period.end.getTime())),
-      typeParts,
-      staleFrom: staleness.staleFrom,
-      serviceMappings,
-      usage,
-      organizationPsaIds: new Map(organizations.map((o) => [o.id, o.psaId])),
-      psa: contracts ? new PsaContractIndex(contracts.data, period) : null,
-    });
+      new Date(Math.min(now.getTime(), period.end.getTime())),
+      staleness,
+      { usage, organizations, serviceMappings, contracts },
+    );
     return { rows, typeParts, organizations, modules };
   }
 
@@ -537,16 +564,11 @@ export class ReconciliationService {
       repos.modules.list(),
     ]);
     lap("reads");
-    const typeParts: TypePart[] = [];
-    const computed = reconcileColumns({
-      period,
-      asOf,
-      typeParts,
-      staleFrom: staleness.staleFrom,
-      serviceMappings,
+    const { rows: computed, typeParts } = computeColumns(period, asOf, staleness, {
       usage,
-      organizationPsaIds: new Map(organizations.map((o) => [o.id, o.psaId])),
-      psa: contracts ? new PsaContractIndex(contracts.data, period) : null,
+      organizations,
+      serviceMappings,
+      contracts,
     });
     lap("calculation");
     // Only the rows that came out whole: the reached organizations' (all or one service's) and the
