@@ -171,8 +171,16 @@ export class PsaContractRepository {
 
   /** The stored snapshot, or null when no read has completed yet. Dates as "YYYY-MM-DD", prices exact. */
   async load(
-    /** Only these organizations' contracts, their services and units (the services all the same). */
-    only?: { organizationIds: readonly string[] },
+    only: {
+      /** Only these organizations' contracts, their services and units (the services all the same). */
+      organizationIds?: readonly string[];
+      /**
+       * Only what a period's reconciliation reads (`PsaContractIndex`): the contracts running in
+       * the month, their services, and the units starting in it (the read window holds two or
+       * three months: the others' units were a third to a half of the rows read).
+       */
+      period?: { key: string };
+    } = {},
   ): Promise<PsaContractSnapshot | null> {
     const read = (
       await sql<{
@@ -188,18 +196,30 @@ export class PsaContractRepository {
     ).rows[0];
     if (!read) return null;
     // COPY takes no parameters: the organizations as a literal (uuids: no quote to escape).
-    const contractsOf =
-      only === undefined
-        ? ""
-        : `where organization_psa_id in (select psa_id from organizations
-             where id = any('${textArrayLiteral(only.organizationIds).replaceAll("'", "''")}'::uuid[]))`;
+    // The month's first day and the next month's: `PsaContractIndex`'s own tests (a contract runs in
+    // the month when it starts before the next month and ends on or after the first day; a unit
+    // belongs to the month it starts in). A key is "YYYY-MM" (checked: it goes into the text).
+    const month = only.period === undefined ? undefined : monthBounds(only.period.key);
+    const contractConditions = [
+      ...(only.organizationIds === undefined
+        ? []
+        : [
+            `organization_psa_id in (select psa_id from organizations
+               where id = any('${textArrayLiteral(only.organizationIds).replaceAll("'", "''")}'::uuid[]))`,
+          ]),
+      ...(month === undefined ? [] : [`start_date < '${month.next}' and end_date >= '${month.first}'`]),
+    ];
+    const contractsOf = contractConditions.length === 0 ? "" : `where ${contractConditions.join(" and ")}`;
     const linesOf =
-      only === undefined ? "" : `where contract_psa_id in (select psa_id from psa_contracts ${contractsOf})`;
+      contractsOf === "" ? "" : `where contract_psa_id in (select psa_id from psa_contracts ${contractsOf})`;
     // The units by their contract service (indexed), not their contract (not).
-    const unitsOf =
-      only === undefined
-        ? ""
-        : `where contract_service_psa_id in (select psa_id from psa_contract_services ${linesOf})`;
+    const unitConditions = [
+      ...(linesOf === ""
+        ? []
+        : [`contract_service_psa_id in (select psa_id from psa_contract_services ${linesOf})`]),
+      ...(month === undefined ? [] : [`start_date >= '${month.first}' and start_date < '${month.next}'`]),
+    ];
+    const unitsOf = unitConditions.length === 0 ? "" : `where ${unitConditions.join(" and ")}`;
     // The four reads at once (on PostgreSQL each on a pool connection of its own), by COPY: at
     // 50,000 organizations they are 700,000 rows, whose row objects cost more than the rows.
     const [services, contracts, contractServices, contractServiceUnits] = await Promise.all([
@@ -261,4 +281,14 @@ export class PsaContractRepository {
       data: { services, contracts, contractServices, contractServiceUnits },
     };
   }
+}
+
+/** The month's first day and the next month's first day, as dates ("YYYY-MM-DD"). */
+function monthBounds(key: string): { first: string; next: string } {
+  const match = /^(\d{4})-(\d{2})$/.exec(key);
+  if (!match) throw new Error(`not a month key: ${key}`);
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const next = month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, "0")}`;
+  return { first: `${key}-01`, next: `${next}-01` };
 }

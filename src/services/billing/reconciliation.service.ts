@@ -394,7 +394,7 @@ export class ReconciliationService {
       repo.usageColumnsForPeriod(period),
       repo.organizations(),
       repos.serviceMappings.list(),
-      repos.psaContracts.load(),
+      repos.psaContracts.load({ period }),
       repos.modules.list(),
     ]);
     const { rows, typeParts } = computeColumns(
@@ -560,7 +560,7 @@ export class ReconciliationService {
     const [usage, organizations, contracts, modules] = await Promise.all([
       own("usage read", repo.usageColumnsForPeriod(period, plan)),
       repo.organizations(reachedOrganizations),
-      own("contracts read", repos.psaContracts.load({ organizationIds: reachedOrganizations })),
+      own("contracts read", repos.psaContracts.load({ organizationIds: reachedOrganizations, period })),
       repos.modules.list(),
     ]);
     lap("reads");
