@@ -23,7 +23,7 @@ export async function announceInitialAdmin(services: Services): Promise<void> {
 }
 
 /**
- * Starts the HTTP server, the sync scheduler and the alert delivery worker (only here: tests and other commands build the
+ * Starts the HTTP server, the sync scheduler, the reconciliation's background refresh and the alert delivery worker (only here: tests and other commands build the
  * same app and services without it) and keeps them running until SIGINT/SIGTERM.
  */
 export async function serve(
@@ -33,13 +33,26 @@ export async function serve(
 ): Promise<FastifyInstance> {
   await announceInitialAdmin(services);
   const app = await buildApp(ctx, services);
+  const warmer = services.reconciliationWarmer;
   const scheduler = new SyncScheduler(ctx, services.sync, {
-    afterModuleSync: (moduleKey) => services.posting.postAfterSync(moduleKey),
-    onTick: () => services.posting.expireStaleRuns(),
+    afterModuleSync: async (moduleKey) => {
+      try {
+        return await services.posting.postAfterSync(moduleKey);
+      } finally {
+        warmer.poke();
+      }
+    },
+    // Each tick (30 s) also brings the reconciliation up to date with whatever changed since (a
+    // PSA or manual sync, mappings, another process's writes): the pages then read it as stored.
+    onTick: () => {
+      warmer.poke();
+      return services.posting.expireStaleRuns();
+    },
   });
   // On close: no new scheduled runs, and this process's runs are recorded as interrupted.
   app.addHook("onClose", async () => {
     await scheduler.stop();
+    await warmer.settled();
     await services.alertWorker.stop();
     await services.sync.close();
     await services.suggestions.worker.close();
@@ -48,6 +61,8 @@ export async function serve(
   scheduler.start();
   // The first suggestion would otherwise wait for the worker to start and the index to be built.
   services.suggestions.warmUp();
+  // The current and previous periods' reconciliation, before the first dashboard asks for it.
+  warmer.poke();
   services.alertWorker.start();
   say(`orgmap is running at ${address.replace("127.0.0.1", "localhost")} (database: ${ctx.databaseKind})`);
   return app;

@@ -9,6 +9,7 @@ import { ApprovalService } from "./billing/posting/approval.service.ts";
 import { PostingService, type PostingServiceOptions } from "./billing/posting/posting.service.ts";
 import { ReconciliationPostingSource } from "./billing/posting/reconciliation-source.ts";
 import { ReconciliationService } from "./billing/reconciliation.service.ts";
+import { ReconciliationWarmer } from "./billing/reconciliation-warmer.ts";
 import { ServiceMappingService } from "./billing/service-mapping.service.ts";
 import { ConnectorTestService } from "./connector-test.service.ts";
 import { DashboardService } from "./dashboard.service.ts";
@@ -75,6 +76,8 @@ export function createServices(ctx: AppContext, options: ServicesOptions = {}) {
     posting,
     psaOrganizations: new PsaOrganizationService(ctx, secretBox, options.psaOrganizations),
     reconciliation,
+    // Built here, poked only by `orgmap serve` (after each scheduler tick and at start).
+    reconciliationWarmer: new ReconciliationWarmer(ctx, reconciliation),
     secretBox,
     serviceMappings: new ServiceMappingService(ctx),
     mfa: new MfaService(ctx, secretBox, auth),
