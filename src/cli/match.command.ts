@@ -7,6 +7,7 @@ import { isOrganizationType, type OrganizationType } from "../domain/organizatio
 import { buildMatchIndex, type MatchOrganization, type MatchQuery } from "../matching/engine.ts";
 import { fastCsvRecords } from "./match.csv.ts";
 import {
+  alikeHint,
   answerRows,
   type MatchBatch,
   type MatchBatchAnswer,
@@ -324,6 +325,8 @@ export async function runMatchCommand(
       const queries: NumberedQuery[] = [];
       // Module organizations that ask the same (a name alone, often repeated) are answered once.
       const byName = new Map<string, NumberedQuery>();
+      // Names likely to normalize alike go together, so that a worker ranks those that do once.
+      const byHint = new Map<string, NumberedQuery>();
       for (const at of level) {
         const values = moduleRows[at] as Record<string, string>;
         const id = (values.id ?? "").trim();
@@ -344,7 +347,15 @@ export async function runMatchCommand(
         } else {
           const numbered: NumberedQuery = { at, query };
           byName.set(query.name, numbered);
-          queries.push(numbered);
+          const hint = alikeHint(query.name);
+          const alike = byHint.get(hint);
+          if (alike === undefined) {
+            byHint.set(hint, numbered);
+            queries.push(numbered);
+          } else {
+            alike.alike ??= [];
+            alike.alike.push(numbered);
+          }
         }
       }
       await answerer.answer(queries, (answers) => {

@@ -1,4 +1,10 @@
-import { type MatchIndex, type MatchQuery, suggest } from "../matching/engine.ts";
+import {
+  type Candidate,
+  type MatchIndex,
+  type MatchQuery,
+  suggest,
+  suggestAlike,
+} from "../matching/engine.ts";
 
 /** A module organization to answer, with its position in the input. */
 export interface NumberedQuery {
@@ -9,6 +15,19 @@ export interface NumberedQuery {
    * get the same candidates under their own id, worked out once.
    */
   same?: Array<{ at: number; id: string }>;
+  /**
+   * Other names likely to normalize alike (the same letters and digits, case and punctuation aside):
+   * answered with this one by `suggestAlike`, which ranks those that truly do once.
+   */
+  alike?: NumberedQuery[];
+}
+
+/** What groups names as likely alike: lower case, each run of other characters than letters and digits a space. */
+export function alikeHint(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
 }
 
 /** What the main thread sends a worker of `orgmap match`. */
@@ -46,8 +65,7 @@ export function csvRecord(fields: readonly string[]): string {
 /** The candidates of each module organization as `orgmap match` CSV rows. */
 export function answerRows(index: MatchIndex, queries: readonly NumberedQuery[], top: number): RowsAnswer[] {
   const out: RowsAnswer[] = [];
-  for (const { at, query, same } of queries) {
-    const candidates = suggest(index, query, { top });
+  const rows = ({ at, query, same }: NumberedQuery, candidates: Candidate[]): void => {
     const best = candidates[0];
     const accepted = best?.accept === true ? best.organizationId : null;
     const answer = (id: string, at: number): RowsAnswer => {
@@ -68,6 +86,21 @@ export function answerRows(index: MatchIndex, queries: readonly NumberedQuery[],
     };
     out.push(answer(query.id, at));
     for (const other of same ?? []) out.push(answer(other.id, other.at));
+  };
+  for (const numbered of queries) {
+    if (numbered.alike === undefined) {
+      rows(numbered, suggest(index, numbered.query, { top }));
+      continue;
+    }
+    const group = [numbered, ...numbered.alike];
+    const answers = suggestAlike(
+      index,
+      group.map((q) => q.query),
+      { top },
+    );
+    group.forEach((member, i) => {
+      rows(member, answers[i] as Candidate[]);
+    });
   }
   return out;
 }
