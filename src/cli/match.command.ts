@@ -12,7 +12,8 @@ import {
   type MatchBatch,
   type MatchBatchAnswer,
   type NumberedQuery,
-  type RowsAnswer,
+  type PackedAnswers,
+  packAnswers,
 } from "./match.rows.ts";
 
 /** Arguments of `orgmap match`. */
@@ -121,7 +122,7 @@ const BATCH = 1000;
 /** Answers module organizations: in this thread, or spread over worker threads. */
 interface Answerer {
   /** Answers `queries`, handing each batch's answers to `onAnswers` as they come (in any order). */
-  answer(queries: NumberedQuery[], onAnswers: (answers: RowsAnswer[]) => void): Promise<void>;
+  answer(queries: NumberedQuery[], onAnswers: (answers: PackedAnswers) => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -131,7 +132,7 @@ function inThread(organizations: MatchOrganization[], top: number): Answerer {
   return {
     answer: async (queries, onAnswers) => {
       for (let at = 0; at < queries.length; at += BATCH)
-        onAnswers(answerRows(index, queries.slice(at, at + BATCH), top));
+        onAnswers(packAnswers(answerRows(index, queries.slice(at, at + BATCH), top)));
     },
     close: async () => {},
   };
@@ -209,7 +210,7 @@ async function workerPool(count: number, organizations: MatchOrganization[], top
           const onMessage = (reply: MatchBatchAnswer) => {
             outstanding--;
             try {
-              onAnswers(reply.answers);
+              onAnswers(reply.packed);
             } catch (error) {
               finish(error as Error);
               return;
@@ -235,33 +236,44 @@ async function workerPool(count: number, organizations: MatchOrganization[], top
   };
 }
 
+/** Rows this far beyond the next to write are copied out of their batch's bytes, so that those can go. */
+const FAR_AHEAD = 4 * BATCH;
+
 /**
  * The answer's rows in the input's order, written as soon as every row before them is known (not kept
  * whole: the answer is about 100 MB for 200,000 module organizations), in chunks of about `BATCH` rows.
  */
 class OrderedRows {
-  private readonly waiting = new Map<number, string>();
+  private readonly waiting = new Map<number, Uint8Array>();
   private next = 0;
-  private chunk: string[] = [];
+  private chunk: Uint8Array[] = [];
   constructor(private readonly out: NodeJS.WritableStream) {}
 
-  put(at: number, csv: string): void {
-    this.waiting.set(at, csv);
+  /** The rows of a batch's answers. */
+  put({ ats, ends, bytes }: PackedAnswers): void {
+    let start = 0;
+    for (let i = 0; i < ats.length; i++) {
+      const at = ats[i] as number;
+      const end = ends[i] as number;
+      const rows = bytes.subarray(start, end);
+      this.waiting.set(at, at - this.next > FAR_AHEAD ? rows.slice() : rows);
+      start = end;
+    }
   }
 
   /** Writes the rows known from the first not yet written on. */
   flush(): void {
-    for (let csv = this.waiting.get(this.next); csv !== undefined; csv = this.waiting.get(this.next)) {
+    for (let rows = this.waiting.get(this.next); rows !== undefined; rows = this.waiting.get(this.next)) {
       this.waiting.delete(this.next++);
-      if (csv === "") continue;
-      this.chunk.push(csv);
+      if (rows.length === 0) continue;
+      this.chunk.push(rows);
       if (this.chunk.length >= BATCH) this.end();
     }
   }
 
   /** Writes what the last chunk holds. */
   end(): void {
-    if (this.chunk.length > 0) this.out.write(this.chunk.join(""));
+    if (this.chunk.length > 0) this.out.write(Buffer.concat(this.chunk));
     this.chunk = [];
   }
 }
@@ -359,12 +371,11 @@ export async function runMatchCommand(
         }
       }
       await answerer.answer(queries, (answers) => {
-        for (const answer of answers) {
-          rows.put(answer.at, answer.csv);
-          if (answer.accepted !== null) {
-            const id = ((moduleRows[answer.at] as Record<string, string>).id ?? "").trim();
-            accepted.set(id, answer.accepted);
-          }
+        rows.put(answers);
+        for (const [i, organizationId] of answers.accepted) {
+          const at = answers.ats[i] as number;
+          const id = ((moduleRows[at] as Record<string, string>).id ?? "").trim();
+          accepted.set(id, organizationId);
         }
         rows.flush();
       });

@@ -43,10 +43,51 @@ export interface RowsAnswer {
   accepted: string | null;
 }
 
+/**
+ * Answers to one batch as bytes (UTF-8, every answer's rows one after the other): a worker transfers the
+ * buffer rather than having its strings copied, and the main thread writes the bytes as they are.
+ */
+export interface PackedAnswers {
+  /** Each answer's module organization, by its position in the input. */
+  ats: Int32Array<ArrayBuffer>;
+  /** Where each answer's rows end in `bytes` (each starts where the one before ends). */
+  ends: Int32Array<ArrayBuffer>;
+  /** The rows; its buffer may be longer than the last end. */
+  bytes: Uint8Array<ArrayBuffer>;
+  /** The answers (by their place here) whose best candidate is accepted, and that organization. */
+  accepted: Array<[number, string]>;
+}
+
 /** A worker's answer to one batch. */
 export interface MatchBatchAnswer {
   id: number;
-  answers: RowsAnswer[];
+  packed: PackedAnswers;
+}
+
+const encoder = new TextEncoder();
+
+/** {@link PackedAnswers} of `answers`. */
+export function packAnswers(answers: readonly RowsAnswer[]): PackedAnswers {
+  const n = answers.length;
+  const ats = new Int32Array(n);
+  const ends = new Int32Array(n);
+  const accepted: Array<[number, string]> = [];
+  let bytes = new Uint8Array(256 * n + 1024);
+  let used = 0;
+  for (let i = 0; i < n; i++) {
+    const { at, csv, accepted: organizationId } = answers[i] as RowsAnswer;
+    if (used + 3 * csv.length > bytes.length) {
+      // A UTF-16 unit is at most 3 bytes of UTF-8.
+      const grown = new Uint8Array(Math.max(2 * bytes.length, used + 3 * csv.length));
+      grown.set(bytes.subarray(0, used));
+      bytes = grown;
+    }
+    used += encoder.encodeInto(csv, bytes.subarray(used)).written;
+    ats[i] = at;
+    ends[i] = used;
+    if (organizationId !== null) accepted.push([i, organizationId]);
+  }
+  return { ats, ends, bytes, accepted };
 }
 
 const NEEDS_QUOTES = /[",\n\r]/;
