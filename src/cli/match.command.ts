@@ -5,12 +5,15 @@ import { CsvError, parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { isOrganizationType, type OrganizationType } from "../domain/organization.ts";
 import { buildMatchIndex, type MatchOrganization, type MatchQuery } from "../matching/engine.ts";
+import { fastCsvRecords } from "./match.csv.ts";
 import {
+  alikeHint,
   answerRows,
   type MatchBatch,
   type MatchBatchAnswer,
   type NumberedQuery,
-  type RowsAnswer,
+  type PackedAnswers,
+  packAnswers,
 } from "./match.rows.ts";
 
 /** Arguments of `orgmap match`. */
@@ -66,7 +69,8 @@ function parseRows(path: string, text: Buffer, required: readonly string[]): Csv
       throw error;
     }
   };
-  const records = parsed(false) as Array<Record<string, string>>;
+  // Split by hand where that gives csv-parse's records (see match.csv.ts), else csv-parse.
+  const records = fastCsvRecords(text) ?? (parsed(false) as Array<Record<string, string>>);
   const first = records[0];
   const header = first === undefined ? [] : Object.keys(first);
   for (const column of required) {
@@ -117,14 +121,21 @@ const BATCH = 1000;
 
 /** Answers module organizations: in this thread, or spread over worker threads. */
 interface Answerer {
-  answer(queries: NumberedQuery[]): Promise<RowsAnswer[]>;
+  /** Answers `queries`, handing each batch's answers to `onAnswers` as they come (in any order). */
+  answer(queries: NumberedQuery[], onAnswers: (answers: PackedAnswers) => void): Promise<void>;
   close(): Promise<void>;
 }
 
 function inThread(organizations: MatchOrganization[], top: number): Answerer {
   // Built here, after the module organizations were read: a worker pool builds while they are.
   const index = buildMatchIndex({ organizations });
-  return { answer: async (queries) => answerRows(index, queries, top), close: async () => {} };
+  return {
+    answer: async (queries, onAnswers) => {
+      for (let at = 0; at < queries.length; at += BATCH)
+        onAnswers(packAnswers(answerRows(index, queries.slice(at, at + BATCH), top)));
+    },
+    close: async () => {},
+  };
 }
 
 /** Waits for a worker's next message; fails if it errs or exits first. */
@@ -153,6 +164,9 @@ function nextMessage<T>(worker: Worker): Promise<T> {
   });
 }
 
+/** Batches each worker holds at once: the next one is there when it finishes one. */
+const IN_FLIGHT = 2;
+
 /** `count` worker threads, each with its own index; batches go to whichever is free. */
 async function workerPool(count: number, organizations: MatchOrganization[], top: number): Promise<Answerer> {
   const workers = Array.from(
@@ -171,26 +185,97 @@ async function workerPool(count: number, organizations: MatchOrganization[], top
   }
   let nextBatchId = 0;
   return {
-    async answer(queries) {
-      const batches: MatchBatch[] = [];
-      for (let at = 0; at < queries.length; at += BATCH)
-        batches.push({ id: nextBatchId++, queries: queries.slice(at, at + BATCH) });
-      const out: RowsAnswer[] = [];
-      let next = 0;
-      await Promise.all(
-        workers.map(async (worker) => {
-          while (next < batches.length) {
-            const batch = batches[next++] as MatchBatch;
-            const reply = nextMessage<MatchBatchAnswer>(worker);
-            worker.postMessage(batch);
-            for (const answer of (await reply).answers) out.push(answer);
-          }
-        }),
-      );
-      return out;
-    },
+    answer: (queries, onAnswers) =>
+      new Promise<void>((resolve, reject) => {
+        let next = 0;
+        let outstanding = 0;
+        let failed = false;
+        const listeners: Array<() => void> = [];
+        const finish = (error?: Error) => {
+          if (failed) return;
+          if (error !== undefined) failed = true;
+          for (const off of listeners) off();
+          if (error !== undefined) reject(error);
+          else resolve();
+        };
+        const send = (worker: Worker): boolean => {
+          if (next >= queries.length) return false;
+          const batch: MatchBatch = { id: nextBatchId++, queries: queries.slice(next, next + BATCH) };
+          next += BATCH;
+          outstanding++;
+          worker.postMessage(batch);
+          return true;
+        };
+        for (const worker of workers) {
+          const onMessage = (reply: MatchBatchAnswer) => {
+            outstanding--;
+            try {
+              onAnswers(reply.packed);
+            } catch (error) {
+              finish(error as Error);
+              return;
+            }
+            send(worker);
+            if (outstanding === 0 && next >= queries.length) finish();
+          };
+          const onError = (error: Error) => finish(error);
+          const onExit = (code: number) => finish(new Error(`match worker exited (${code})`));
+          worker.on("message", onMessage);
+          worker.on("error", onError);
+          worker.on("exit", onExit);
+          listeners.push(() => {
+            worker.off("message", onMessage);
+            worker.off("error", onError);
+            worker.off("exit", onExit);
+          });
+        }
+        for (let k = 0; k < IN_FLIGHT; k++) for (const worker of workers) send(worker);
+        if (outstanding === 0) finish();
+      }),
     close,
   };
+}
+
+/** Rows this far beyond the next to write are copied out of their batch's bytes, so that those can go. */
+const FAR_AHEAD = 4 * BATCH;
+
+/**
+ * The answer's rows in the input's order, written as soon as every row before them is known (not kept
+ * whole: the answer is about 100 MB for 200,000 module organizations), in chunks of about `BATCH` rows.
+ */
+class OrderedRows {
+  private readonly waiting = new Map<number, Uint8Array>();
+  private next = 0;
+  private chunk: Uint8Array[] = [];
+  constructor(private readonly out: NodeJS.WritableStream) {}
+
+  /** The rows of a batch's answers. */
+  put({ ats, ends, bytes }: PackedAnswers): void {
+    let start = 0;
+    for (let i = 0; i < ats.length; i++) {
+      const at = ats[i] as number;
+      const end = ends[i] as number;
+      const rows = bytes.subarray(start, end);
+      this.waiting.set(at, at - this.next > FAR_AHEAD ? rows.slice() : rows);
+      start = end;
+    }
+  }
+
+  /** Writes the rows known from the first not yet written on. */
+  flush(): void {
+    for (let rows = this.waiting.get(this.next); rows !== undefined; rows = this.waiting.get(this.next)) {
+      this.waiting.delete(this.next++);
+      if (rows.length === 0) continue;
+      this.chunk.push(rows);
+      if (this.chunk.length >= BATCH) this.end();
+    }
+  }
+
+  /** Writes what the last chunk holds. */
+  end(): void {
+    if (this.chunk.length > 0) this.out.write(Buffer.concat(this.chunk));
+    this.chunk = [];
+  }
 }
 
 /**
@@ -245,12 +330,15 @@ export async function runMatchCommand(
   });
   const answerer = pool === null ? inThread(organizations, top) : await pool;
   const accepted = new Map<string, string>();
-  const csv: string[] = new Array(moduleRows.length).fill("");
+  out.write(stringify([["moduleOrganizationId", "rank", "organizationId", "score", "accept", "reasons"]]));
+  const rows = new OrderedRows(out);
   try {
     for (const level of levels) {
       const queries: NumberedQuery[] = [];
       // Module organizations that ask the same (a name alone, often repeated) are answered once.
       const byName = new Map<string, NumberedQuery>();
+      // Names likely to normalize alike go together, so that a worker ranks those that do once.
+      const byHint = new Map<string, NumberedQuery>();
       for (const at of level) {
         const values = moduleRows[at] as Record<string, string>;
         const id = (values.id ?? "").trim();
@@ -271,19 +359,29 @@ export async function runMatchCommand(
         } else {
           const numbered: NumberedQuery = { at, query };
           byName.set(query.name, numbered);
-          queries.push(numbered);
+          const hint = alikeHint(query.name);
+          const alike = byHint.get(hint);
+          if (alike === undefined) {
+            byHint.set(hint, numbered);
+            queries.push(numbered);
+          } else {
+            alike.alike ??= [];
+            alike.alike.push(numbered);
+          }
         }
       }
-      for (const answer of await answerer.answer(queries)) {
-        csv[answer.at] = answer.csv;
-        const id = ((moduleRows[answer.at] as Record<string, string>).id ?? "").trim();
-        if (answer.accepted !== null) accepted.set(id, answer.accepted);
-      }
+      await answerer.answer(queries, (answers) => {
+        rows.put(answers);
+        for (const [i, organizationId] of answers.accepted) {
+          const at = answers.ats[i] as number;
+          const id = ((moduleRows[at] as Record<string, string>).id ?? "").trim();
+          accepted.set(id, organizationId);
+        }
+        rows.flush();
+      });
     }
   } finally {
     await answerer.close();
   }
-  out.write(stringify([["moduleOrganizationId", "rank", "organizationId", "score", "accept", "reasons"]]));
-  // Written in chunks: one string of every row would be as large as the whole answer.
-  for (let at = 0; at < csv.length; at += BATCH) out.write(csv.slice(at, at + BATCH).join(""));
+  rows.end();
 }

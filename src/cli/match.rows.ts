@@ -1,4 +1,10 @@
-import { type MatchIndex, type MatchQuery, suggest } from "../matching/engine.ts";
+import {
+  type Candidate,
+  type MatchIndex,
+  type MatchQuery,
+  suggest,
+  suggestAlike,
+} from "../matching/engine.ts";
 
 /** A module organization to answer, with its position in the input. */
 export interface NumberedQuery {
@@ -9,6 +15,19 @@ export interface NumberedQuery {
    * get the same candidates under their own id, worked out once.
    */
   same?: Array<{ at: number; id: string }>;
+  /**
+   * Other names likely to normalize alike (the same letters and digits, case and punctuation aside):
+   * answered with this one by `suggestAlike`, which ranks those that truly do once.
+   */
+  alike?: NumberedQuery[];
+}
+
+/** What groups names as likely alike: lower case, each run of other characters than letters and digits a space. */
+export function alikeHint(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
 }
 
 /** What the main thread sends a worker of `orgmap match`. */
@@ -24,10 +43,51 @@ export interface RowsAnswer {
   accepted: string | null;
 }
 
+/**
+ * Answers to one batch as bytes (UTF-8, every answer's rows one after the other): a worker transfers the
+ * buffer rather than having its strings copied, and the main thread writes the bytes as they are.
+ */
+export interface PackedAnswers {
+  /** Each answer's module organization, by its position in the input. */
+  ats: Int32Array<ArrayBuffer>;
+  /** Where each answer's rows end in `bytes` (each starts where the one before ends). */
+  ends: Int32Array<ArrayBuffer>;
+  /** The rows; its buffer may be longer than the last end. */
+  bytes: Uint8Array<ArrayBuffer>;
+  /** The answers (by their place here) whose best candidate is accepted, and that organization. */
+  accepted: Array<[number, string]>;
+}
+
 /** A worker's answer to one batch. */
 export interface MatchBatchAnswer {
   id: number;
-  answers: RowsAnswer[];
+  packed: PackedAnswers;
+}
+
+const encoder = new TextEncoder();
+
+/** {@link PackedAnswers} of `answers`. */
+export function packAnswers(answers: readonly RowsAnswer[]): PackedAnswers {
+  const n = answers.length;
+  const ats = new Int32Array(n);
+  const ends = new Int32Array(n);
+  const accepted: Array<[number, string]> = [];
+  let bytes = new Uint8Array(256 * n + 1024);
+  let used = 0;
+  for (let i = 0; i < n; i++) {
+    const { at, csv, accepted: organizationId } = answers[i] as RowsAnswer;
+    if (used + 3 * csv.length > bytes.length) {
+      // A UTF-16 unit is at most 3 bytes of UTF-8.
+      const grown = new Uint8Array(Math.max(2 * bytes.length, used + 3 * csv.length));
+      grown.set(bytes.subarray(0, used));
+      bytes = grown;
+    }
+    used += encoder.encodeInto(csv, bytes.subarray(used)).written;
+    ats[i] = at;
+    ends[i] = used;
+    if (organizationId !== null) accepted.push([i, organizationId]);
+  }
+  return { ats, ends, bytes, accepted };
 }
 
 const NEEDS_QUOTES = /[",\n\r]/;
@@ -46,8 +106,7 @@ export function csvRecord(fields: readonly string[]): string {
 /** The candidates of each module organization as `orgmap match` CSV rows. */
 export function answerRows(index: MatchIndex, queries: readonly NumberedQuery[], top: number): RowsAnswer[] {
   const out: RowsAnswer[] = [];
-  for (const { at, query, same } of queries) {
-    const candidates = suggest(index, query, { top });
+  const rows = ({ at, query, same }: NumberedQuery, candidates: Candidate[]): void => {
     const best = candidates[0];
     const accepted = best?.accept === true ? best.organizationId : null;
     const answer = (id: string, at: number): RowsAnswer => {
@@ -68,6 +127,21 @@ export function answerRows(index: MatchIndex, queries: readonly NumberedQuery[],
     };
     out.push(answer(query.id, at));
     for (const other of same ?? []) out.push(answer(other.id, other.at));
+  };
+  for (const numbered of queries) {
+    if (numbered.alike === undefined) {
+      rows(numbered, suggest(index, numbered.query, { top }));
+      continue;
+    }
+    const group = [numbered, ...numbered.alike];
+    const answers = suggestAlike(
+      index,
+      group.map((q) => q.query),
+      { top },
+    );
+    group.forEach((member, i) => {
+      rows(member, answers[i] as Candidate[]);
+    });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { buildMatchIndex, type MatchOrganization } from "../matching/engine.ts";
-import { answerRows, type MatchBatch, type MatchBatchAnswer } from "./match.rows.ts";
+import { answerRows, type MatchBatch, type MatchBatchAnswer, packAnswers } from "./match.rows.ts";
 
 /**
  * One worker of `orgmap match`: builds its own index of the organizations, then answers batches of
@@ -9,7 +9,8 @@ import { answerRows, type MatchBatch, type MatchBatchAnswer } from "./match.rows
 const { organizations, top } = workerData as { organizations: MatchOrganization[]; top: number };
 const index = buildMatchIndex({ organizations });
 parentPort?.on("message", (batch: MatchBatch) => {
-  const answer: MatchBatchAnswer = { id: batch.id, answers: answerRows(index, batch.queries, top) };
-  parentPort?.postMessage(answer);
+  const packed = packAnswers(answerRows(index, batch.queries, top));
+  const answer: MatchBatchAnswer = { id: batch.id, packed };
+  parentPort?.postMessage(answer, [packed.ats.buffer, packed.ends.buffer, packed.bytes.buffer]);
 });
 parentPort?.postMessage({ ready: true });

@@ -48,7 +48,13 @@ export function leadingInitialsEvidence(
 }
 
 /** Initials evidence: the whole name as initials of the other. */
-export function acronymEvidence(index: MatchIndex, norm: NormalizedName, all: EvidenceByOrganization): void {
+export function acronymEvidence(
+  index: MatchIndex,
+  norm: NormalizedName,
+  all: EvidenceByOrganization,
+  /** The name the reasons quote (`norm`, or one alike: see `suggestAlike`). */
+  asked: { norm: NormalizedName } = { norm },
+): void {
   const pairs: Array<[string, number[] | undefined]> = [];
   if (norm.tokens.length === 1 && norm.key.length >= 2 && norm.key.length <= 6) {
     pairs.push([norm.key, index.byAcronym.get(norm.key)]);
@@ -59,12 +65,13 @@ export function acronymEvidence(index: MatchIndex, norm: NormalizedName, all: Ev
     for (const slot of slots) {
       const doc = index.documents[slot];
       if (doc === undefined || doc.source === "confirmed") continue;
-      const long = doc.norm.acronym === acronym ? doc.norm.raw : norm.raw;
-      const reason = `'${acronym.toUpperCase()}' is the initials of '${long}'`;
+      const ofDoc = doc.norm.acronym === acronym;
       addEvidence(all, doc.organizationId, {
         kind: "acronym",
         score: EVIDENCE.acronym,
-        reasons: () => [reason],
+        reasons: () => [
+          `'${acronym.toUpperCase()}' is the initials of '${ofDoc ? doc.norm.raw : asked.norm.raw}'`,
+        ],
         isComplete: false,
       });
     }

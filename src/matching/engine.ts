@@ -277,12 +277,21 @@ function isRareFor(index: MatchIndex): (token: string) => boolean {
   return (token) => index.words.documentFrequency(token) <= limit;
 }
 
+/**
+ * The name a ranking's reasons speak of: the one asked, or another that normalizes to the same in every
+ * respect but its text (see {@link suggestAlike}); the reasons are worked out for each.
+ */
+interface AskedName {
+  norm: NormalizedName;
+}
+
 function nameEvidence(
   index: MatchIndex,
   query: MatchQuery,
   norm: NormalizedName,
   doc: NameDocument,
   weight: (token: string) => number,
+  asked: AskedName,
 ): Evidence | null {
   if (
     doc.confirmed !== undefined &&
@@ -295,7 +304,7 @@ function nameEvidence(
   const match = compareNames(norm, doc.norm, weight, index.learned.size > 0 ? index.learned.has : undefined);
   if (match.score <= 0) return null;
   const explained = () => {
-    const reasons = explainNameMatch(norm, doc.norm, match, isRareFor(index));
+    const reasons = explainNameMatch(asked.norm, doc.norm, match, isRareFor(index));
     return doc.source !== "name" && reasons[0] === "same name" ? reasons.slice(1) : reasons;
   };
   const { isComplete } = match;
@@ -349,10 +358,85 @@ function nameEvidence(
  * Dead and Cancelation organizations and rejected organizations are never proposed.
  */
 export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOptions = {}): Candidate[] {
+  const norm = normalizeName(query.name);
+  return candidatesOf(rank(index, query, norm, options), norm);
+}
+
+/** A scored organization, with its evidence strongest first. */
+interface Scored {
+  organizationId: string;
+  score: number;
+  evidences: Evidence[];
+}
+
+/** What {@link suggest} works out before its reasons: the candidates chosen, the decision, namesakes. */
+interface Ranking {
+  chosen: Scored[];
+  isAccepted: boolean;
+  namesakes: string[][];
+  asked: AskedName;
+}
+
+/** The candidates of a ranking, with the reasons in words for the name `norm` (the one ranked, or alike). */
+function candidatesOf(ranking: Ranking, norm: NormalizedName): Candidate[] {
+  ranking.asked.norm = norm;
+  return ranking.chosen.map(({ organizationId, score, evidences }, rank) => ({
+    organizationId,
+    score,
+    accept: rank === 0 && ranking.isAccepted,
+    reasons: [...reasonsOf(evidences), ...(ranking.namesakes[rank] as string[])],
+  }));
+}
+
+/**
+ * Normalized names that are the same in every respect but their text ("ACME Inc." and "Acme Inc"): the
+ * candidates, scores and decision of one are those of the other; only the reasons, which may quote the
+ * name as written, differ. Every field of {@link NormalizedName} but `raw` is in the key (the sound keys,
+ * joined keys and acronym follow from the words; `normalize-alike.test.ts` lists the fields).
+ */
+export function alikeKey(norm: NormalizedName): string {
+  let key = `${norm.tokens.join("\u0001")}\u0002${norm.siteTokens.join("\u0001")}\u0002${norm.site ?? "\u0003"}\u0002`;
+  for (const form of norm.legalForms) key += `${form.group}\u0001${form.label}\u0004`;
+  key += "\u0002";
+  for (const [as, read] of norm.expansions) key += `${as}\u0001${read}\u0004`;
+  return `${key}\u0002${norm.hadLeadingThe ? 1 : 0}${norm.hadAmpersand ? 1 : 0}`;
+}
+
+/**
+ * {@link suggest} for each of `queries`, names that normalize alike ({@link alikeKey}) ranked once: each
+ * answer is the one `suggest` gives, byte for byte. A query with a PSA id, a parent, a module (its own
+ * confirmed mapping is no evidence for it) or rejected organizations is answered on its own.
+ */
+export function suggestAlike(
+  index: MatchIndex,
+  queries: readonly MatchQuery[],
+  options: SuggestOptions = {},
+): Candidate[][] {
+  if (options.rejectedOrganizationIds !== undefined) return queries.map((q) => suggest(index, q, options));
+  const rankings = new Map<string, Ranking>();
+  return queries.map((query) => {
+    if (
+      (query.psaId !== undefined && query.psaId !== null && query.psaId !== "") ||
+      (query.parentOrganizationId !== undefined && query.parentOrganizationId !== null) ||
+      query.moduleKey !== undefined
+    )
+      return suggest(index, query, options);
+    const norm = normalizeName(query.name);
+    const key = alikeKey(norm);
+    let ranking = rankings.get(key);
+    if (ranking === undefined) {
+      ranking = rank(index, query, norm, options);
+      rankings.set(key, ranking);
+    }
+    return candidatesOf(ranking, norm);
+  });
+}
+
+function rank(index: MatchIndex, query: MatchQuery, norm: NormalizedName, options: SuggestOptions): Ranking {
   const top = options.top ?? 3;
   const rejected =
     options.rejectedOrganizationIds === undefined ? null : new Set(options.rejectedOrganizationIds);
-  const norm = normalizeName(query.name);
+  const asked: AskedName = { norm };
   const all: EvidenceByOrganization = new Map();
   const weights = new Map<string, number>();
   const weight = (token: string): number => {
@@ -380,12 +464,12 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
   for (const slot of candidateDocuments(index, norm, weight)) {
     const doc = index.documents[slot];
     if (doc === undefined) continue;
-    const evidence = nameEvidence(index, query, norm, doc, weight);
+    const evidence = nameEvidence(index, query, norm, doc, weight, asked);
     if (evidence === null) continue;
     addEvidence(all, doc.organizationId, evidence);
     if (doc.organization !== undefined) records.set(doc.organizationId, doc.organization);
   }
-  acronymEvidence(index, norm, all);
+  acronymEvidence(index, norm, all, asked);
   leadingInitialsEvidence(index, norm, all, weight);
   if (query.parentOrganizationId !== undefined && query.parentOrganizationId !== null) {
     const parent = index.organizations.get(query.parentOrganizationId);
@@ -404,7 +488,7 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
     if (index.words.documentFrequency(token) > 0) knownWeight += weight(token);
   }
   const floor = proposalFloor(queryWeight === 0 ? 1 : knownWeight / queryWeight);
-  const scored: Array<{ organizationId: string; score: number; evidences: Evidence[] }> = [];
+  const scored: Scored[] = [];
   for (const [organizationId, evidences] of all) {
     const organization = records.get(organizationId) ?? index.organizations.get(organizationId);
     if (organization === undefined || !organization.isMappable || rejected?.has(organizationId) === true)
@@ -427,13 +511,7 @@ export function suggest(index: MatchIndex, query: MatchQuery, options: SuggestOp
     (isConfident(best.score, scored[1]?.score, extent) ||
       isClearlyAhead(wordEvidence(best), runnerUps(scored)));
   const chosen = withNamesakes(index, scored, top);
-  const namesakes = namesakeReasons(index, chosen);
-  return chosen.map(({ organizationId, score, evidences }, rank) => ({
-    organizationId,
-    score,
-    accept: rank === 0 && isAccepted,
-    reasons: [...reasonsOf(evidences), ...(namesakes[rank] as string[])],
-  }));
+  return { chosen, isAccepted, namesakes: namesakeReasons(index, chosen), asked };
 }
 
 /** A scored candidate as the "clearly ahead" rule reads it (its strongest evidence's words). */

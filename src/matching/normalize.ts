@@ -83,11 +83,8 @@ const APOSTROPHE = /['’`´]/;
 
 const RUN_SUFFIX_FORMS = new Set(["nv", "bv", "sa", "ag", "ab", "as", "cv", "kg", "se", "co"]);
 
-/**
- * Lower-case tokens: "&" and "+" become "and", apostrophes vanish (a possessive "s'" glued to the next
- * word splits it), runs of single letters join ("N. V." -> "nv").
- */
-export function tokenize(text: string): string[] {
+/** The lower-case pieces of letters and digits of `text`, "&" and "+" read as "and" (see {@link tokenize}). */
+function piecesOf(text: string): string[] {
   let lower = text.toLowerCase();
   if (lower.includes("&") || lower.includes("+")) lower = lower.replace(/[&+]/g, " and ");
   if (APOSTROPHE.test(lower)) {
@@ -97,7 +94,46 @@ export function tokenize(text: string): string[] {
       .replace(/s['’`´](?=[a-z])/g, "s ")
       .replace(/['’`´]/g, "");
   }
-  const pieces = lower.split(/[^a-z0-9]+/);
+  return lower.split(/[^a-z0-9]+/);
+}
+
+/**
+ * {@link piecesOf} by a loop over the characters, for ASCII text without an apostrophe (nearly every
+ * name): the same pieces apart from empty ones, which {@link tokenize} skips. Null for other text.
+ */
+function plainPieces(text: string): string[] | null {
+  const n = text.length;
+  const pieces: string[] = [];
+  let lower: string | null = null;
+  let start = -1;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (c >= 65 && c <= 90) {
+      lower ??= text.toLowerCase();
+      if (start < 0) start = i;
+      continue;
+    }
+    if (c > 127 || c === 39 || c === 96) return null; // not ASCII, or an apostrophe
+    if (start >= 0) {
+      pieces.push((lower ?? text).slice(start, i));
+      start = -1;
+    }
+    if (c === 38 || c === 43) pieces.push("and"); // "&", "+"
+  }
+  if (start >= 0) pieces.push((lower ?? text).slice(start, n));
+  return pieces;
+}
+
+/**
+ * Lower-case tokens: "&" and "+" become "and", apostrophes vanish (a possessive "s'" glued to the next
+ * word splits it), runs of single letters join ("N. V." -> "nv").
+ */
+export function tokenize(text: string): string[] {
+  const pieces = plainPieces(text) ?? piecesOf(text);
   const tokens: string[] = [];
   let run = "";
   for (const piece of pieces) {
@@ -124,6 +160,11 @@ export function tokenize(text: string): string[] {
 const LEADING_JUNK = /^[\s*#•·\-–—_.,;:!?"'`~>]+/;
 const TRAILING_PARENS = /\s*\(([^()]*)\)\s*$/;
 const DASH_SITE = /\s+(?:[-–—|]|--)\s+/;
+
+/** Whether `text` holds a character {@link DASH_SITE} needs ("-", "–", "—", "|"). */
+export function mayHoldDash(text: string): boolean {
+  return text.includes("-") || text.includes("|") || text.includes("–") || text.includes("—");
+}
 
 function isAllLegalForms(tokens: readonly string[]): boolean {
   let end = tokens.length;
@@ -154,7 +195,7 @@ function splitSite(text: string): SiteSplit {
   let main = text;
   let site: string | null = null;
   const extraLegal: string[] = [];
-  for (let guard = 0; guard < 4; guard++) {
+  for (let guard = 0; guard < 4 && main.includes(")"); guard++) {
     const match = TRAILING_PARENS.exec(main);
     if (match === null || match.index === 0) break;
     const content = match[1] ?? "";
@@ -168,7 +209,7 @@ function splitSite(text: string): SiteSplit {
     site = content.trim();
     break;
   }
-  const dash = DASH_SITE.exec(main);
+  const dash = mayHoldDash(main) ? DASH_SITE.exec(main) : null;
   if (dash !== null && tokenize(main.slice(0, dash.index)).length > 0) {
     const right = main.slice(dash.index + dash[0].length).trim();
     const rightTokens = tokenize(right);
@@ -231,15 +272,66 @@ function legalKeyOf(forms: readonly RemovedLegalForm[]): string {
   return [...new Set(forms.map((f) => f.group))].sort().join("\u0000");
 }
 
+/** `tokens` sorted and joined by one space (`key`, their join, when they are in order already). */
+function sortedKeyOf(tokens: readonly string[], key: string): string {
+  let sorted = true;
+  for (let i = 1; i < tokens.length && sorted; i++)
+    sorted = (tokens[i - 1] as string) <= (tokens[i] as string);
+  return sorted ? key : [...tokens].sort().join(" ");
+}
+
 /** Takes a company name apart: see {@link NormalizedName}. */
 /**
  * A dotted legal form glued to the word before it ("Koninklijke Philips ElectronicsN.V.", "AcmeB. V."):
  * the dots between its letters say it is the legal form, not the end of the word.
  */
-const GLUED_DOTTED_FORM = /([A-Za-z]{3,})((?:[NnBb]\.\s?[Vv]|[Ss]\.\s?[Aa]|[Aa]\.\s?[Gg])\.?)(?=\s*(?:,|$))/;
+export const GLUED_DOTTED_FORM =
+  /([A-Za-z]{3,})((?:[NnBb]\.\s?[Vv]|[Ss]\.\s?[Aa]|[Aa]\.\s?[Gg])\.?)(?=\s*(?:,|$))/;
+
+/**
+ * Whether `text` may hold {@link GLUED_DOTTED_FORM}: a letter of a dotted form (n, b, s, a) followed by a
+ * dot, after three letters. Most names hold none, and the expression is slow to say so.
+ */
+export function mayHoldGluedForm(text: string): boolean {
+  for (let at = text.indexOf(".", 4); at >= 0; at = text.indexOf(".", at + 1)) {
+    const c = text.charCodeAt(at - 1) | 32;
+    if (c !== 110 && c !== 98 && c !== 115 && c !== 97) continue;
+    let letters = 0;
+    for (let i = at - 2; i >= at - 4; i--) {
+      const l = text.charCodeAt(i) | 32;
+      if (l >= 97 && l <= 122) letters++;
+    }
+    if (letters === 3) return true;
+  }
+  return false;
+}
+
+/** A base word as normalization reads it: the abbreviation it expands, its singular, the sound key of that. */
+interface BaseWord {
+  expanded: string | null;
+  base: string;
+  sound: string;
+}
+
+/** Words already read (names repeat their words). Cleared when it grows past `WORDS_LIMIT`. */
+const baseWords = new Map<string, BaseWord>();
+const WORDS_LIMIT = 200_000;
+
+function baseWord(token: string): BaseWord {
+  let word = baseWords.get(token);
+  if (word === undefined) {
+    if (baseWords.size >= WORDS_LIMIT) baseWords.clear();
+    const expanded = expandAbbreviation(token);
+    const base = singularize(expanded ?? token);
+    word = { expanded, base, sound: soundKey(base) };
+    baseWords.set(token, word);
+  }
+  return word;
+}
 
 export function normalizeName(raw: string): NormalizedName {
-  const folded = foldAccents(raw).replace(LEADING_JUNK, "").replace(GLUED_DOTTED_FORM, "$1 $2");
+  let folded = foldAccents(raw).replace(LEADING_JUNK, "");
+  if (mayHoldGluedForm(folded)) folded = folded.replace(GLUED_DOTTED_FORM, "$1 $2");
   const split = splitSite(folded);
   const { main, extraLegal } = split;
   let site = split.site;
@@ -251,7 +343,7 @@ export function normalizeName(raw: string): NormalizedName {
       all = all.slice(0, tail);
     }
   }
-  const hadAmpersand = /[&+]/.test(main) || all.includes("and");
+  const hadAmpersand = main.includes("&") || main.includes("+") || all.includes("and");
   let tokens = [...all, ...extraLegal];
   const legalForms: RemovedLegalForm[] = [];
   let end = tokens.length;
@@ -281,7 +373,8 @@ export function normalizeName(raw: string): NormalizedName {
     tokens = tokens.slice(leading.length);
   }
   const expansions: Array<[string, string]> = [];
-  const base: string[] = [];
+  let base: string[] = [];
+  let sounds: string[] = [];
   for (const token of tokens) {
     if (token === "and" || (token === "the" && tokens.length > 1)) continue;
     if (UNAMBIGUOUS_FORMS.has(token) && tokens.length > 1) {
@@ -289,28 +382,37 @@ export function normalizeName(raw: string): NormalizedName {
       if (form !== null) legalForms.push({ group: form.group, label: form.label });
       continue;
     }
-    const expanded = expandAbbreviation(token);
-    if (expanded !== null) expansions.push([token, expanded]);
-    base.push(singularize(expanded ?? token));
+    const word = baseWord(token);
+    if (word.expanded !== null) expansions.push([token, word.expanded]);
+    base.push(word.base);
+    sounds.push(word.sound);
   }
-  if (base.length === 0) base.push(...all.filter((t) => t !== "and"));
-  const siteTokens =
-    site === null
-      ? []
-      : tokenize(site)
-          .filter((t) => t !== "and")
-          .map((t) => singularize(expandAbbreviation(t) ?? t));
+  if (base.length === 0) {
+    base = all.filter((t) => t !== "and");
+    sounds = base.map(soundKey);
+  }
+  const siteTokens: string[] = [];
+  const siteSounds: string[] = [];
+  if (site !== null)
+    for (const token of tokenize(site)) {
+      if (token === "and") continue;
+      const word = baseWord(token);
+      siteTokens.push(word.base);
+      siteSounds.push(word.sound);
+    }
   const initials = base.filter((t) => !isFunctionWord(t));
-  const sounds = base.map(soundKey);
-  const siteSounds = siteTokens.map(soundKey);
+  // (A word may be no string: `expandAbbreviation("constructor")` answers Object, the prototype's. Joined
+  // it is its text, as before; kept so, to leave every answer as it was.)
+  const only: unknown = base.length === 1 ? base[0] : undefined;
+  const key = typeof only === "string" ? only : base.join(" ");
   return {
     raw,
     tokens: base,
     sounds,
-    key: base.join(" "),
-    compact: base.join(""),
-    sortedKey: base.length < 2 ? base.join(" ") : [...base].sort().join(" "),
-    wholeKey: siteTokens.length === 0 ? base.join(" ") : `${base.join(" ")} ${siteTokens.join(" ")}`,
+    key,
+    compact: base.length === 1 ? key : base.join(""),
+    sortedKey: sortedKeyOf(base, key),
+    wholeKey: siteTokens.length === 0 ? key : `${key} ${siteTokens.join(" ")}`,
     acronym: initials.length >= 3 && initials.length <= 6 ? initials.map((t) => t[0]).join("") : null,
     site: site === null || siteTokens.length === 0 ? null : site,
     siteTokens,
