@@ -200,18 +200,23 @@ export class PsaContractRepository {
     // the month when it starts before the next month and ends on or after the first day; a unit
     // belongs to the month it starts in). A key is "YYYY-MM" (checked: it goes into the text).
     const month = only.period === undefined ? undefined : monthBounds(only.period.key);
+    const ofOrganizations =
+      only.organizationIds === undefined
+        ? undefined
+        : `organization_psa_id in (select psa_id from organizations
+             where id = any('${textArrayLiteral(only.organizationIds).replaceAll("'", "''")}'::uuid[]))`;
     const contractConditions = [
-      ...(only.organizationIds === undefined
-        ? []
-        : [
-            `organization_psa_id in (select psa_id from organizations
-               where id = any('${textArrayLiteral(only.organizationIds).replaceAll("'", "''")}'::uuid[]))`,
-          ]),
+      ...(ofOrganizations === undefined ? [] : [ofOrganizations]),
       ...(month === undefined ? [] : [`start_date < '${month.next}' and end_date >= '${month.first}'`]),
     ];
     const contractsOf = contractConditions.length === 0 ? "" : `where ${contractConditions.join(" and ")}`;
+    // The lines and units by the organizations' contracts, not by the month's: the index takes only
+    // the running contracts' lines, and a join to drop the others cost more than reading them
+    // (PGlite, 50,000 organizations: 5.7-6.4 s against 3.6-4.5 s for the whole read).
     const linesOf =
-      contractsOf === "" ? "" : `where contract_psa_id in (select psa_id from psa_contracts ${contractsOf})`;
+      ofOrganizations === undefined
+        ? ""
+        : `where contract_psa_id in (select psa_id from psa_contracts where ${ofOrganizations})`;
     // The units by their contract service (indexed), not their contract (not).
     const unitConditions = [
       ...(linesOf === ""
