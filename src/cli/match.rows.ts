@@ -103,8 +103,13 @@ const NEEDS_QUOTES = /[",\n\r]/;
  */
 export function csvRecord(fields: readonly string[]): string {
   const out: string[] = [];
-  for (const field of fields) out.push(NEEDS_QUOTES.test(field) ? `"${field.replaceAll('"', '""')}"` : field);
+  for (const field of fields) out.push(csvField(field));
   return `${out.join(",")}\n`;
+}
+
+/** One field as {@link csvRecord} writes it. */
+function csvField(field: string): string {
+  return NEEDS_QUOTES.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
 }
 
 /** The candidates of each module organization as `orgmap match` CSV rows. */
@@ -113,20 +118,17 @@ export function answerRows(index: MatchIndex, queries: readonly NumberedQuery[],
   const rows = ({ at, query, same }: NumberedQuery, candidates: Candidate[]): void => {
     const best = candidates[0];
     const accepted = best?.accept === true ? best.organizationId : null;
+    // Each candidate's row after the module organization's id: `csvRecord` of its fields (the rank, the
+    // score and the flag never need quotes), worked out once for the ids that share the answer.
+    const tails = candidates.map(
+      (c, rank) =>
+        `,${rank + 1},${csvField(c.organizationId)},${c.score.toFixed(3)},${c.accept},${csvField(c.reasons.join("; "))}\n`,
+    );
     const answer = (id: string, at: number): RowsAnswer => {
-      // Joined once: one flat string per answer (a chain of concatenations would keep its pieces).
-      const csv = candidates
-        .map((c, rank) =>
-          csvRecord([
-            id,
-            String(rank + 1),
-            c.organizationId,
-            c.score.toFixed(3),
-            String(c.accept),
-            c.reasons.join("; "),
-          ]),
-        )
-        .join("");
+      const head = csvField(id);
+      let csv = "";
+      // (A chain of concatenations, encoded to bytes at once by `packAnswers` and dropped.)
+      for (const tail of tails) csv += head + tail;
       return { at, csv, accepted };
     };
     out.push(answer(query.id, at));
