@@ -126,9 +126,10 @@ export function answerRows(index: MatchIndex, queries: readonly NumberedQuery[],
     );
     const answer = (id: string, at: number): RowsAnswer => {
       const head = csvField(id);
+      // Joined once: one flat string per answer (a chain of concatenations would keep its pieces).
       let csv = "";
-      // (A chain of concatenations, encoded to bytes at once by `packAnswers` and dropped.)
-      for (const tail of tails) csv += head + tail;
+      if (tails.length === 1) csv = head + (tails[0] as string);
+      else if (tails.length > 1) csv = tails.map((tail) => head + tail).join("");
       return { at, csv, accepted };
     };
     out.push(answer(query.id, at));
