@@ -164,6 +164,9 @@ function nextMessage<T>(worker: Worker): Promise<T> {
   });
 }
 
+/** The smallest batch sent to a worker (the last ones, see `workerPool`). */
+const MIN_BATCH = 50;
+
 /** Batches each worker holds at once: the next one is there when it finishes one. */
 const IN_FLIGHT = 2;
 
@@ -200,8 +203,10 @@ async function workerPool(count: number, organizations: MatchOrganization[], top
         };
         const send = (worker: Worker): boolean => {
           if (next >= queries.length) return false;
-          const batch: MatchBatch = { id: nextBatchId++, queries: queries.slice(next, next + BATCH) };
-          next += BATCH;
+          // Smaller batches towards the end, so that no worker is left with two while the other waits.
+          const size = Math.max(MIN_BATCH, Math.min(BATCH, Math.ceil((queries.length - next) / (4 * count))));
+          const batch: MatchBatch = { id: nextBatchId++, queries: queries.slice(next, next + size) };
+          next += size;
           outstanding++;
           worker.postMessage(batch);
           return true;

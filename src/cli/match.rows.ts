@@ -22,12 +22,16 @@ export interface NumberedQuery {
   alike?: NumberedQuery[];
 }
 
-/** What groups names as likely alike: lower case, each run of other characters than letters and digits a space. */
+/**
+ * What groups names as likely alike: their letters and digits in lower case, "&" and "+" read as "and"
+ * ("S.A." and "SA", "AT&T" and "AT and T" agree). Only a hint: `suggestAlike` shares a ranking only
+ * between names that do normalize alike, so a group with others in it costs nothing but the look.
+ */
 export function alikeHint(name: string): string {
   return name
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, " ")
-    .trim();
+    .replace(/[&+]/g, "and")
+    .replace(/[^a-z0-9]+/g, "");
 }
 
 /** What the main thread sends a worker of `orgmap match`. */
@@ -99,8 +103,13 @@ const NEEDS_QUOTES = /[",\n\r]/;
  */
 export function csvRecord(fields: readonly string[]): string {
   const out: string[] = [];
-  for (const field of fields) out.push(NEEDS_QUOTES.test(field) ? `"${field.replaceAll('"', '""')}"` : field);
+  for (const field of fields) out.push(csvField(field));
   return `${out.join(",")}\n`;
+}
+
+/** One field as {@link csvRecord} writes it. */
+function csvField(field: string): string {
+  return NEEDS_QUOTES.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
 }
 
 /** The candidates of each module organization as `orgmap match` CSV rows. */
@@ -109,20 +118,18 @@ export function answerRows(index: MatchIndex, queries: readonly NumberedQuery[],
   const rows = ({ at, query, same }: NumberedQuery, candidates: Candidate[]): void => {
     const best = candidates[0];
     const accepted = best?.accept === true ? best.organizationId : null;
+    // Each candidate's row after the module organization's id: `csvRecord` of its fields (the rank, the
+    // score and the flag never need quotes), worked out once for the ids that share the answer.
+    const tails = candidates.map(
+      (c, rank) =>
+        `,${rank + 1},${csvField(c.organizationId)},${c.score.toFixed(3)},${c.accept},${csvField(c.reasons.join("; "))}\n`,
+    );
     const answer = (id: string, at: number): RowsAnswer => {
+      const head = csvField(id);
       // Joined once: one flat string per answer (a chain of concatenations would keep its pieces).
-      const csv = candidates
-        .map((c, rank) =>
-          csvRecord([
-            id,
-            String(rank + 1),
-            c.organizationId,
-            c.score.toFixed(3),
-            String(c.accept),
-            c.reasons.join("; "),
-          ]),
-        )
-        .join("");
+      let csv = "";
+      if (tails.length === 1) csv = head + (tails[0] as string);
+      else if (tails.length > 1) csv = tails.map((tail) => head + tail).join("");
       return { at, csv, accepted };
     };
     out.push(answer(query.id, at));

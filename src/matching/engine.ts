@@ -64,9 +64,12 @@ export function candidateDocuments(
     read += n;
     return n;
   };
-  const tokens = [...new Set(query.tokens)].sort(
-    (a, b) => words.documentFrequency(a) - words.documentFrequency(b),
-  );
+  // Each word's document frequency looked up once (the sort compares each word several times).
+  const frequency = new Map<string, number>();
+  for (const token of query.tokens)
+    if (!frequency.has(token)) frequency.set(token, words.documentFrequency(token));
+  const df = (token: string): number => frequency.get(token) as number;
+  const tokens = [...frequency.keys()].sort((a, b) => df(a) - df(b));
   let budget = POSTINGS_BUDGET;
   // Once rare words have found candidates, common words ("Services") only refine their ranking.
   const commonLimit = Math.max(COMMON_MIN, words.size * COMMON_SHARE);
@@ -74,8 +77,8 @@ export function candidateDocuments(
   for (const token of tokens) {
     queryWeight += weight(token);
     if (budget <= 0) break;
-    const df = words.documentFrequency(token);
-    if (df === 0) {
+    const frequencyOf = df(token);
+    if (frequencyOf === 0) {
       // A word users confirmed as another spelling of known words ("acad" for "academy") finds their names.
       for (const word of index.learned.equivalentsOf(token)) budget -= accumulate(word, 0.95, budget);
       const similar = words.similarTokens(token, 3);
@@ -85,14 +88,14 @@ export function candidateDocuments(
         const sound = query.sounds[query.tokens.indexOf(token)] ?? "";
         for (const alike of words.soundAlikes(token, sound)) budget -= accumulate(alike, 0.9, budget);
       }
-    } else if (read === 0 || (df <= budget && df <= commonLimit)) {
+    } else if (read === 0 || (frequencyOf <= budget && frequencyOf <= commonLimit)) {
       budget -= accumulate(token, 1, budget);
     }
   }
   for (const slot of shortlistOf(index, plan, queryWeight, weight, longList)) found.add(slot);
   // Names that share a rare stretch of letters but no whole word ("AxcanPharma", "Acad", "NLU"): only a
   // word no name holds can need them, so names of known words skip the cost (a third of a query's time).
-  if (found.size === 0 || query.tokens.some((t) => words.documentFrequency(t) === 0))
+  if (found.size === 0 || query.tokens.some((t) => df(t) === 0))
     for (const slot of index.grams.nearest(query.wholeKey, GRAM_CANDIDATES)) found.add(slot);
   return found;
 }
