@@ -79,7 +79,9 @@ const ABBREVIATIONS: Readonly<Record<string, string>> = {
 
 /** The word an abbreviation stands for, or null when `token` is not a known abbreviation. */
 export function expandAbbreviation(token: string): string | null {
-  const expanded = ABBREVIATIONS[token];
+  // Own keys only: a word such as "constructor" or "toString" is no abbreviation (the plain
+  // object's prototype answered Object for "constructor", normalized as that function's text).
+  const expanded = Object.hasOwn(ABBREVIATIONS, token) ? ABBREVIATIONS[token] : undefined;
   return expanded !== undefined && expanded !== token ? expanded : null;
 }
 

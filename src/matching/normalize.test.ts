@@ -4,6 +4,15 @@ import { normalizeName } from "./normalize.ts";
 const key = (name: string) => normalizeName(name).key;
 
 describe("normalizeName", () => {
+  it("reads words that are names of an object's own properties as words (no abbreviation)", () => {
+    for (const word of ["Constructor", "toString", "valueOf", "hasOwnProperty", "isPrototypeOf"]) {
+      const name = normalizeName(`Acme ${word} Works`);
+      expect(name.tokens, word).toEqual(["acme", word.toLowerCase(), "work"]);
+      expect(name.expansions, word).toEqual([]);
+      expect(normalizeName(word).key, word).toBe(word.toLowerCase());
+    }
+  });
+
   it("folds case and accents", () => {
     expect(key("SOCIÉTÉ GÉNÉRALE")).toBe(key("societe generale"));
     expect(key("Straße Müller")).toBe("strasse muller");

@@ -401,10 +401,7 @@ export function normalizeName(raw: string): NormalizedName {
       siteSounds.push(word.sound);
     }
   const initials = base.filter((t) => !isFunctionWord(t));
-  // (A word may be no string: `expandAbbreviation("constructor")` answers Object, the prototype's. Joined
-  // it is its text, as before; kept so, to leave every answer as it was.)
-  const only: unknown = base.length === 1 ? base[0] : undefined;
-  const key = typeof only === "string" ? only : base.join(" ");
+  const key = base.length === 1 ? base[0]! : base.join(" ");
   return {
     raw,
     tokens: base,
