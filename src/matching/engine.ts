@@ -395,7 +395,7 @@ function candidatesOf(ranking: Ranking, norm: NormalizedName): Candidate[] {
  * Normalized names that are the same in every respect but their text ("ACME Inc." and "Acme Inc"): the
  * candidates, scores and decision of one are those of the other; only the reasons, which may quote the
  * name as written, differ. Every field of {@link NormalizedName} but `raw` is in the key (the sound keys,
- * joined keys and acronym follow from the words; `normalize-alike.test.ts` lists the fields).
+ * joined keys and acronym follow from the words; `suggest-alike.test.ts` lists the fields).
  */
 export function alikeKey(norm: NormalizedName): string {
   let key = `${norm.tokens.join("\u0001")}\u0002${norm.siteTokens.join("\u0001")}\u0002${norm.site ?? "\u0003"}\u0002`;

@@ -401,13 +401,13 @@ export function normalizeName(raw: string): NormalizedName {
       siteSounds.push(word.sound);
     }
   const initials = base.filter((t) => !isFunctionWord(t));
-  const key = base.length === 1 ? base[0]! : base.join(" ");
+  const key = base.join(" ");
   return {
     raw,
     tokens: base,
     sounds,
     key,
-    compact: base.length === 1 ? key : base.join(""),
+    compact: base.join(""),
     sortedKey: sortedKeyOf(base, key),
     wholeKey: siteTokens.length === 0 ? key : `${key} ${siteTokens.join(" ")}`,
     acronym: initials.length >= 3 && initials.length <= 6 ? initials.map((t) => t[0]).join("") : null,
